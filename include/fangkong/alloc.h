@@ -1,0 +1,27 @@
+/*
+ * One allocator for the whole library, so tests can make the N-th allocation fail and prove
+ * that nothing leaks or crashes (SQLite's habit). Thin wrappers over malloc by default.
+ */
+#ifndef FANGKONG_ALLOC_H
+#define FANGKONG_ALLOC_H
+
+#include <stddef.h>
+
+/* Returns size bytes, or NULL when out of memory (or when a test injected a failure). */
+void *fk_malloc(size_t size);
+/* Returns n*size zeroed bytes, or NULL on overflow or when out of memory. */
+void *fk_calloc(size_t n, size_t size);
+/* Returns the resized block or NULL (ptr stays valid then), as realloc. */
+void *fk_realloc(void *ptr, size_t size);
+/* Frees ptr (NULL is fine). */
+void fk_free(void *ptr);
+/* Returns a copy of the n bytes at s plus a NUL, or NULL when out of memory. */
+char *fk_strndup(const char *s, size_t n);
+
+/*
+ * For tests: the countdown-th allocation from now on fails, and every one after it
+ * (0 turns injection off). Not thread-safe; tests only.
+ */
+void fk_alloc_fail_after(long countdown);
+
+#endif

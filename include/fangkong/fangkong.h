@@ -1,0 +1,11 @@
+/* fangkong (防控): the whole public API. */
+#ifndef FANGKONG_H
+#define FANGKONG_H
+
+#include "fangkong/alloc.h"
+#include "fangkong/error.h"
+#include "fangkong/feed.h"
+#include "fangkong/ident.h"
+#include "fangkong/time.h"
+
+#endif

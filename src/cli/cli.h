@@ -1,0 +1,31 @@
+/*
+ * The `fangkong` command: one file per subcommand (cmd_<name>.c), each a user of the public
+ * library like any other program. Every subcommand returns the process exit status:
+ * 0 success, 1 error, 2 usage, 3 done with rejected rows.
+ */
+#ifndef FK_CLI_H
+#define FK_CLI_H
+
+#include <stdio.h>
+
+#define FK_EXIT_OK 0
+#define FK_EXIT_ERROR 1
+#define FK_EXIT_USAGE 2
+#define FK_EXIT_REJECTS 3
+
+#define FK_DEFAULT_DB "./fangkong.db"
+
+int fk__cmd_gen(int argc, char **argv);
+int fk__cmd_import(int argc, char **argv);
+int fk__cmd_stats(int argc, char **argv);
+
+/* Returns 1 when argv[i] is "-h" or "--help" for any i, else 0. */
+int fk__wants_help(int argc, char **argv);
+
+/* Prints "fangkong: <message>" on stderr; returns FK_EXIT_ERROR. */
+int fk__fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Prints a usage error and a hint to stderr; returns FK_EXIT_USAGE. */
+int fk__usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif

@@ -1,0 +1,74 @@
+/* fangkong: the command-line entry point; dispatches to one subcommand. */
+#include <stdarg.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+struct command {
+  const char *name;
+  int (*run)(int argc, char **argv);
+  const char *summary;
+};
+
+static const struct command commands[] = {
+    {"gen", fk__cmd_gen, "write a synthetic city shaped like Taiyuan (every feed)"},
+    {"import", fk__cmd_import, "load a feed file, or every feed in a folder, into the store"},
+    {"stats", fk__cmd_stats, "summarise the store: rows by feed, by district, date range"},
+};
+
+static void usage(FILE *out)
+{
+  fprintf(out, "usage: fangkong COMMAND [ARGS...]\n\n"
+               "fangkong (防控): the city's epidemic prevention-and-control command system.\n\n"
+               "commands:\n");
+  for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+    fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
+  fprintf(out, "\n`fangkong COMMAND --help` tells more about each.\n");
+}
+
+int fk__wants_help(int argc, char **argv)
+{
+  for (int i = 1; i < argc; i++)
+    if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) return 1;
+  return 0;
+}
+
+int fk__fail(const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  fputs("fangkong: ", stderr);
+  vfprintf(stderr, fmt, ap);
+  fputc('\n', stderr);
+  va_end(ap);
+  return FK_EXIT_ERROR;
+}
+
+int fk__usage(const char *cmd, const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  fprintf(stderr, "fangkong %s: ", cmd);
+  vfprintf(stderr, fmt, ap);
+  fprintf(stderr, "\n(see `fangkong %s --help`)\n", cmd);
+  va_end(ap);
+  return FK_EXIT_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+  if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") ||
+      !strcmp(argv[1], "help")) {
+    usage(argc < 2 ? stderr : stdout);
+    return argc < 2 ? FK_EXIT_USAGE : FK_EXIT_OK;
+  }
+  if (!strcmp(argv[1], "--version")) {
+    puts("fangkong 0.1.0");
+    return FK_EXIT_OK;
+  }
+  for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+    if (!strcmp(argv[1], commands[i].name)) return commands[i].run(argc - 1, argv + 1);
+  fprintf(stderr, "fangkong: unknown command '%s'\n\n", argv[1]);
+  usage(stderr);
+  return FK_EXIT_USAGE;
+}
