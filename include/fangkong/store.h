@@ -1,0 +1,64 @@
+/*
+ * The store: the one source of truth. Callers see only this interface; the SQLite backend (the
+ * embedded default, WAL journal) lives in src/store/ and a PostgreSQL backend will implement the
+ * same operations (src/store/store_impl.h) without touching any caller.
+ *
+ * Rows go in as feed rows (struct fk_value arrays laid out as the feed's columns, see feed.h).
+ * The store resolves references (person_id -> person), enforces foreign keys and natural keys,
+ * and tells the caller whether a row was stored, was a duplicate, or conflicted. Writes are
+ * grouped into explicit transactions so an import commits in batches: a crash at any instant
+ * leaves every committed batch and nothing of the one in flight.
+ */
+#ifndef FANGKONG_STORE_H
+#define FANGKONG_STORE_H
+
+#include "fangkong/feed.h"
+#include "fangkong/table.h"
+
+struct fk_diag;
+struct fk_store;
+
+/* The schema version this program writes (PRAGMA user_version for SQLite). */
+#define FK_STORE_SCHEMA_VERSION 1
+
+/*
+ * Opens (creating and migrating when needed) the store at `location`: a file path for SQLite.
+ * On success *out owns the store; close it with fk_store_close. Returns 0, FK_EIO when the file
+ * cannot be opened, FK_ESCHEMA when it was written by a newer program, FK_ESTORE otherwise;
+ * diag says why.
+ */
+int fk_store_open(const char *location, struct fk_store **out, struct fk_diag *diag);
+
+/* Closes the store, rolling back an open transaction. NULL is fine. */
+void fk_store_close(struct fk_store *st);
+
+/* Transactions. Each returns 0 or FK_ESTORE (diag-less; fk_store_errmsg tells more). */
+int fk_store_begin(struct fk_store *st);
+int fk_store_commit(struct fk_store *st);
+int fk_store_rollback(struct fk_store *st);
+
+/* Returns the backend's last error message (static or owned by st); never NULL. */
+const char *fk_store_errmsg(struct fk_store *st);
+
+/*
+ * Stores one row of `feed` (row[i] is column i, parsed by fk_value_parse and checked by
+ * feed->check). Returns 0 when stored, FK_EDUP when an identical row is already stored (skipped),
+ * FK_ECONFLICT when a stored row has the same natural key and other values, FK_ENOREF when a
+ * reference names nothing stored (diag->field names the column), FK_ESTORE on a backend error.
+ * Borrows row for the call only.
+ */
+int fk_store_put(struct fk_store *st, const struct fk_feed *feed, const struct fk_value *row,
+                 struct fk_diag *diag);
+
+/* Sets *version to the schema version found in the store. Returns 0 or FK_ESTORE. */
+int fk_store_version(struct fk_store *st, int *version);
+
+/*
+ * Summaries for `fangkong stats`: *feeds gets one row per feed (feed, rows, first, last: the
+ * date range where the feed has times), *districts one row per district (district, streets,
+ * communities, grids, persons, places, checkins). The caller frees both with fk_table_free.
+ * Returns 0, FK_ENOMEM or FK_ESTORE.
+ */
+int fk_store_stats(struct fk_store *st, struct fk_table **feeds, struct fk_table **districts);
+
+#endif

@@ -1,0 +1,404 @@
+/*
+ * The SQLite backend of the store (see fangkong/store.h and store_impl.h).
+ *
+ * One connection in WAL mode with foreign keys on. Feed rows are written through prepared
+ * statements, one per feed, built from the feed descriptors and the column map below, with
+ * `ON CONFLICT DO NOTHING` so a re-run skips what is already stored; a skipped row is then
+ * compared with the stored one to tell a harmless duplicate from a conflict. References
+ * (person_id -> persons.id ...) are resolved through in-memory maps loaded on first use, since
+ * a lookup per check-in through SQL would double the cost of an import.
+ */
+#include <assert.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "base/strmap.h"
+#include "fangkong/alloc.h"
+#include "fangkong/error.h"
+#include "fangkong/time.h"
+#include "store/schema.h"
+#include "store/store_impl.h"
+
+/* Where each feed lands: the table, and the stored column for each feed column in order. */
+struct feed_map {
+  const char *table;
+  const char *cols[FK_FEED_MAXCOLS];
+};
+
+static const struct feed_map maps[FK_FEED_COUNT] = {
+    [FK_FEED_GRIDS] = {"regions", {"code", "name", NULL, NULL, NULL, "lat", "lon"}},
+    [FK_FEED_PERSONS] = {"persons",
+                         {"person_id", "id_number", "name", "sex", "birth_date", "phone",
+                          "household_id", "grid", "address"}},
+    [FK_FEED_PLACES] = {"places", {"place_id", "name", "kind", "grid", "lat", "lon", "capacity"}},
+    [FK_FEED_CHECKINS] = {"checkins", {"person", "place", "checkin_at", "checkout_at"}},
+    [FK_FEED_CASES] = {"cases", {"person", "kind", "onset_date", "sampled_at", "isolated_at"}},
+    [FK_FEED_SAMPLES] = {"samples",
+                         {"sample_id", "pool_id", "person", "sampled_at", "site_id", "result",
+                          "reported_at"}},
+    [FK_FEED_ARRIVALS] = {"arrivals", {"person", "arrived_at", "origin", "port", "international"}},
+    [FK_FEED_VACCINATIONS] = {"vaccinations", {"person", "dose", "vaccinated_at"}},
+};
+
+/* Grid feed columns that name its place in the hierarchy, and the region levels. */
+enum { G_ID, G_NAME, G_COMMUNITY, G_STREET, G_DISTRICT, G_LAT, G_LON };
+enum { LEVEL_DISTRICT = 1, LEVEL_STREET, LEVEL_COMMUNITY, LEVEL_GRID };
+
+struct sqlite_store {
+  struct fk_store base;
+  sqlite3 *db;
+  sqlite3_stmt *insert[FK_FEED_COUNT];
+  sqlite3_stmt *same[FK_FEED_COUNT];
+  sqlite3_stmt *region_insert, *region_id;
+  struct fk__strmap keys[FK_FEED_COUNT]; /* natural key -> row id, for referenced feeds */
+  int loaded[FK_FEED_COUNT];
+  char err[512];
+};
+
+static struct sqlite_store *S(struct fk_store *st)
+{
+  return (struct sqlite_store *)st;
+}
+
+/* Records SQLite's message and returns FK_ESTORE. */
+static int fail(struct sqlite_store *s, const char *what)
+{
+  snprintf(s->err, sizeof s->err, "%s: %s", what, sqlite3_errmsg(s->db));
+  return FK_ESTORE;
+}
+
+static int exec(struct sqlite_store *s, const char *sql)
+{
+  return sqlite3_exec(s->db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : fail(s, sql);
+}
+
+static int prepare(struct sqlite_store *s, const char *sql, sqlite3_stmt **out)
+{
+  if (*out) return 0;
+  return sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, out, NULL) == SQLITE_OK
+             ? 0
+             : fail(s, "prepare");
+}
+
+/* ---- schema ---------------------------------------------------------------------------- */
+
+static int user_version(struct sqlite_store *s, int *v)
+{
+  sqlite3_stmt *q = NULL;
+  int rc = sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &q, NULL);
+  if (rc == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW) *v = sqlite3_column_int(q, 0);
+  else rc = SQLITE_ERROR;
+  sqlite3_finalize(q);
+  return rc == SQLITE_OK ? 0 : fail(s, "reading the schema version");
+}
+
+static int migrate(struct sqlite_store *s, struct fk_diag *diag)
+{
+  int v, rc = user_version(s, &v);
+  if (rc) return rc;
+  if (v > fk__sqlite_migration_count)
+    return fk_diag_set(diag, FK_ESCHEMA, NULL,
+                       "store schema version %d is newer than this program's (%d)", v,
+                       fk__sqlite_migration_count);
+  for (; v < fk__sqlite_migration_count; v++) {
+    char pragma[64];
+    snprintf(pragma, sizeof pragma, "PRAGMA user_version=%d", v + 1);
+    if ((rc = exec(s, "BEGIN IMMEDIATE"))) return rc;
+    if ((rc = exec(s, fk__sqlite_migrations[v])) || (rc = exec(s, pragma))) {
+      exec(s, "ROLLBACK");
+      return fk_diag_set(diag, rc, NULL, "migration %d failed: %s", v + 1, s->err);
+    }
+    if ((rc = exec(s, "COMMIT"))) return rc;
+  }
+  return 0;
+}
+
+/* ---- references ------------------------------------------------------------------------ */
+
+/* Loads natural key -> id for a referenced feed once. */
+static int load_keys(struct sqlite_store *s, enum fk_feed_id feed)
+{
+  static const char *const sql[FK_FEED_COUNT] = {
+      [FK_FEED_GRIDS] = "SELECT code, id FROM regions",
+      [FK_FEED_PERSONS] = "SELECT person_id, id FROM persons",
+      [FK_FEED_PLACES] = "SELECT place_id, id FROM places",
+  };
+  sqlite3_stmt *q = NULL;
+  int rc = 0;
+  if (s->loaded[feed]) return 0;
+  assert(sql[feed]);
+  if (sqlite3_prepare_v2(s->db, sql[feed], -1, &q, NULL) != SQLITE_OK) return fail(s, sql[feed]);
+  while (!rc && sqlite3_step(q) == SQLITE_ROW)
+    rc = fk__strmap_put(&s->keys[feed], (const char *)sqlite3_column_text(q, 0),
+                        (size_t)sqlite3_column_bytes(q, 0), sqlite3_column_int64(q, 1));
+  sqlite3_finalize(q);
+  if (!rc) s->loaded[feed] = 1;
+  return rc;
+}
+
+static void forget_keys(struct sqlite_store *s)
+{
+  for (int i = 0; i < FK_FEED_COUNT; i++) {
+    fk__strmap_clear(&s->keys[i]);
+    s->loaded[i] = 0;
+  }
+}
+
+/* Resolves the key in v against feed `ref`; 0 and *id, or FK_ENOREF. */
+static int resolve(struct sqlite_store *s, const struct fk_column *col, const struct fk_value *v,
+                   int64_t *id, struct fk_diag *diag)
+{
+  int rc = load_keys(s, col->ref);
+  if (rc) return rc;
+  if (fk__strmap_get(&s->keys[col->ref], v->s, v->n, id)) return 0;
+  return fk_diag_set(diag, FK_ENOREF, col->name, "unknown %s '%.*s' (not in %s)", col->name,
+                     (int)(v->n > 64 ? 64 : v->n), v->s, fk_feed_get(col->ref)->name);
+}
+
+/* ---- binding --------------------------------------------------------------------------- */
+
+static int bind_value(sqlite3_stmt *q, int idx, const struct fk_column *col,
+                      const struct fk_value *v, int64_t ref)
+{
+  char buf[FK_DATE_BUFSZ];
+  if (!v->present) return sqlite3_bind_null(q, idx);
+  if (col->ref != FK_FEED_NONE) return sqlite3_bind_int64(q, idx, ref);
+  switch (col->type) {
+  case FK_COL_DATE:
+  case FK_COL_DAY:
+    return sqlite3_bind_text(q, idx, fk_date_format((fk_date)v->i, buf), -1, SQLITE_TRANSIENT);
+  case FK_COL_TIME:
+  case FK_COL_INT:
+  case FK_COL_BOOL: return sqlite3_bind_int64(q, idx, v->i);
+  case FK_COL_REAL: return sqlite3_bind_double(q, idx, v->d);
+  default: return sqlite3_bind_text(q, idx, v->s, (int)v->n, SQLITE_STATIC);
+  }
+}
+
+/* Builds "INSERT ... ON CONFLICT DO NOTHING" and "SELECT count(*) ... WHERE c IS ?" for feed. */
+static int feed_statements(struct sqlite_store *s, const struct fk_feed *feed)
+{
+  const struct feed_map *m = &maps[feed->id];
+  char ins[1024], same[1024], marks[128] = "";
+  int ni, ns, n = 0, rc;
+  if (s->insert[feed->id]) return 0;
+  ni = snprintf(ins, sizeof ins, "INSERT INTO %s(", m->table);
+  ns = snprintf(same, sizeof same, "SELECT count(*) FROM %s WHERE 1", m->table);
+  for (int i = 0; i < feed->ncols; i++) {
+    if (!m->cols[i]) continue;
+    n++;
+    ni += snprintf(ins + ni, sizeof ins - (size_t)ni, "%s%s", n > 1 ? "," : "", m->cols[i]);
+    ns += snprintf(same + ns, sizeof same - (size_t)ns, " AND %s IS ?%d", m->cols[i], n);
+    snprintf(marks + strlen(marks), sizeof marks - strlen(marks), "%s?%d", n > 1 ? "," : "", n);
+  }
+  if (feed->id == FK_FEED_GRIDS) { /* a grid is a region of level 4 under its community */
+    ni += snprintf(ins + ni, sizeof ins - (size_t)ni, ",level,parent");
+    ns += snprintf(same + ns, sizeof same - (size_t)ns, " AND level IS ?%d AND parent IS ?%d",
+                   n + 1, n + 2);
+    snprintf(marks + strlen(marks), sizeof marks - strlen(marks), ",?%d,?%d", n + 1, n + 2);
+  }
+  snprintf(ins + ni, sizeof ins - (size_t)ni, ") VALUES(%s) ON CONFLICT DO NOTHING", marks);
+  if ((rc = prepare(s, ins, &s->insert[feed->id]))) return rc;
+  return prepare(s, same, &s->same[feed->id]);
+}
+
+/* Binds the row (refs already resolved into ids[]) to q, skipping unmapped columns. */
+static int bind_row(sqlite3_stmt *q, const struct fk_feed *feed, const struct fk_value *row,
+                    const int64_t *ids, int *next)
+{
+  const struct feed_map *m = &maps[feed->id];
+  int n = 0;
+  sqlite3_reset(q);
+  for (int i = 0; i < feed->ncols; i++) {
+    if (!m->cols[i]) continue;
+    if (bind_value(q, ++n, &feed->cols[i], &row[i], ids[i]) != SQLITE_OK) return FK_ESTORE;
+  }
+  *next = n + 1;
+  return 0;
+}
+
+/* ---- the hierarchy --------------------------------------------------------------------- */
+
+/*
+ * Returns in *id the region with code `code` (district "/d", street "/d/s", community
+ * "/d/s/c": a grid_id never holds '/', so codes cannot collide), creating it when missing.
+ */
+static int region(struct sqlite_store *s, int level, const char *code, size_t codelen,
+                  const struct fk_value *name, int64_t parent, int64_t *id)
+{
+  int rc = load_keys(s, FK_FEED_GRIDS);
+  if (rc || fk__strmap_get(&s->keys[FK_FEED_GRIDS], code, codelen, id)) return rc;
+  if ((rc = prepare(s, "INSERT INTO regions(level, code, name, parent) VALUES(?1,?2,?3,?4)",
+                    &s->region_insert)))
+    return rc;
+  sqlite3_stmt *q = s->region_insert;
+  sqlite3_reset(q);
+  sqlite3_bind_int(q, 1, level);
+  sqlite3_bind_text(q, 2, code, (int)codelen, SQLITE_STATIC);
+  sqlite3_bind_text(q, 3, name->s, (int)name->n, SQLITE_STATIC);
+  if (parent) sqlite3_bind_int64(q, 4, parent);
+  else sqlite3_bind_null(q, 4);
+  if (sqlite3_step(q) != SQLITE_DONE) return fail(s, "adding a region");
+  *id = sqlite3_last_insert_rowid(s->db);
+  return fk__strmap_put(&s->keys[FK_FEED_GRIDS], code, codelen, *id);
+}
+
+/* Resolves (creating) the community of a grid row, through its district and street. */
+static int community_of(struct sqlite_store *s, const struct fk_value *row, int64_t *id)
+{
+  static const int parts[3] = {G_DISTRICT, G_STREET, G_COMMUNITY};
+  char code[3 * 130 + 4];
+  size_t len = 0;
+  int64_t parent = 0;
+  for (int level = 0; level < 3; level++) {
+    const struct fk_value *v = &row[parts[level]];
+    assert(v->n <= 128);
+    code[len++] = '/';
+    memcpy(code + len, v->s, v->n);
+    len += v->n;
+    int rc = region(s, LEVEL_DISTRICT + level, code, len, v, parent, &parent);
+    if (rc) return rc;
+  }
+  *id = parent;
+  return 0;
+}
+
+/* ---- put ------------------------------------------------------------------------------- */
+
+/* After an insert did nothing: is the stored row identical (FK_EDUP) or not (FK_ECONFLICT)? */
+static int compare_stored(struct sqlite_store *s, const struct fk_feed *feed,
+                          const struct fk_value *row, const int64_t *ids, int64_t parent,
+                          struct fk_diag *diag)
+{
+  sqlite3_stmt *q = s->same[feed->id];
+  int next, rc = bind_row(q, feed, row, ids, &next);
+  if (rc) return fail(s, "binding");
+  if (feed->id == FK_FEED_GRIDS) {
+    sqlite3_bind_int(q, next, LEVEL_GRID);
+    sqlite3_bind_int64(q, next + 1, parent);
+  }
+  if (sqlite3_step(q) != SQLITE_ROW) return fail(s, "comparing with the stored row");
+  if (sqlite3_column_int64(q, 0) > 0) return FK_EDUP;
+  return fk_diag_set(diag, FK_ECONFLICT, feed->cols[0].name,
+                     "a stored %s row has the same key (%s...) with other values", feed->name,
+                     feed->cols[0].name);
+}
+
+static int sqlite_put(struct fk_store *st, const struct fk_feed *feed, const struct fk_value *row,
+                      struct fk_diag *diag)
+{
+  struct sqlite_store *s = S(st);
+  int64_t ids[FK_FEED_MAXCOLS] = {0}, parent = 0;
+  int rc, next;
+  for (int i = 0; i < feed->ncols; i++)
+    if (feed->cols[i].ref != FK_FEED_NONE && row[i].present &&
+        (rc = resolve(s, &feed->cols[i], &row[i], &ids[i], diag)))
+      return rc;
+  if ((rc = feed_statements(s, feed))) return rc;
+  if (feed->id == FK_FEED_GRIDS && (rc = community_of(s, row, &parent))) return rc;
+  sqlite3_stmt *q = s->insert[feed->id];
+  if ((rc = bind_row(q, feed, row, ids, &next))) return fail(s, "binding");
+  if (feed->id == FK_FEED_GRIDS) {
+    sqlite3_bind_int(q, next, LEVEL_GRID);
+    sqlite3_bind_int64(q, next + 1, parent);
+  }
+  int step = sqlite3_step(q);
+  if (step == SQLITE_CONSTRAINT)
+    return fk_diag_set(diag, FK_ECONFLICT, NULL, "refused by the store: %s",
+                       sqlite3_errmsg(s->db));
+  if (step != SQLITE_DONE) return fail(s, "storing a row");
+  if (sqlite3_changes(s->db) == 0) return compare_stored(s, feed, row, ids, parent, diag);
+  /* Keep the key map of a referenced feed complete once it has been loaded. */
+  if (s->loaded[feed->id] && feed->id <= FK_FEED_PLACES)
+    return fk__strmap_put(&s->keys[feed->id], row[0].s, row[0].n, sqlite3_last_insert_rowid(s->db));
+  return 0;
+}
+
+/* ---- transactions, open, close ----------------------------------------------------------- */
+
+static int sqlite_begin(struct fk_store *st)
+{
+  return exec(S(st), "BEGIN IMMEDIATE");
+}
+
+static int sqlite_commit(struct fk_store *st)
+{
+  return exec(S(st), "COMMIT");
+}
+
+static int sqlite_rollback(struct fk_store *st)
+{
+  forget_keys(S(st)); /* the maps may hold ids of rows that no longer exist */
+  return sqlite3_get_autocommit(S(st)->db) ? 0 : exec(S(st), "ROLLBACK");
+}
+
+static const char *sqlite_errmsg(struct fk_store *st)
+{
+  return S(st)->err[0] ? S(st)->err : sqlite3_errmsg(S(st)->db);
+}
+
+static int sqlite_version(struct fk_store *st, int *version)
+{
+  return user_version(S(st), version);
+}
+
+static void sqlite_close(struct fk_store *st)
+{
+  struct sqlite_store *s = S(st);
+  for (int i = 0; i < FK_FEED_COUNT; i++) {
+    sqlite3_finalize(s->insert[i]);
+    sqlite3_finalize(s->same[i]);
+  }
+  sqlite3_finalize(s->region_insert);
+  sqlite3_finalize(s->region_id);
+  forget_keys(s);
+  sqlite3_close(s->db);
+  fk_free(s);
+}
+
+int fk__sqlite_stats(struct fk_store *st, sqlite3 *db, struct fk_table **feeds,
+                     struct fk_table **districts);
+
+static int sqlite_stats(struct fk_store *st, struct fk_table **feeds, struct fk_table **districts)
+{
+  return fk__sqlite_stats(st, S(st)->db, feeds, districts);
+}
+
+static const struct fk__store_ops sqlite_ops = {
+    "sqlite",      sqlite_close,   sqlite_begin, sqlite_commit, sqlite_rollback,
+    sqlite_errmsg, sqlite_put,     sqlite_version, sqlite_stats,
+};
+
+static const char *const pragmas =
+    "PRAGMA journal_mode=WAL;"
+    "PRAGMA synchronous=NORMAL;" /* WAL + NORMAL: a process crash never loses a commit */
+    "PRAGMA foreign_keys=ON;"
+    "PRAGMA busy_timeout=10000;"
+    "PRAGMA cache_size=-262144;" /* 256 MiB: the unique index of check-ins stays in memory */
+    "PRAGMA temp_store=MEMORY;";
+
+int fk__sqlite_open(const char *path, struct fk_store **out, struct fk_diag *diag)
+{
+  struct sqlite_store *s = fk_calloc(1, sizeof *s);
+  int rc;
+  if (!s) return FK_ENOMEM;
+  s->base.ops = &sqlite_ops;
+  for (int i = 0; i < FK_FEED_COUNT; i++) fk__strmap_init(&s->keys[i]);
+  if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+      SQLITE_OK) {
+    rc = fk_diag_set(diag, FK_EIO, NULL, "cannot open store %s: %s", path,
+                     s->db ? sqlite3_errmsg(s->db) : "out of memory");
+    goto out;
+  }
+  sqlite3_extended_result_codes(s->db, 0);
+  if ((rc = exec(s, pragmas))) {
+    rc = fk_diag_set(diag, FK_EIO, NULL, "cannot use %s as a store: %s", path, s->err);
+    goto out;
+  }
+  rc = migrate(s, diag);
+out:
+  if (rc) sqlite_close(&s->base);
+  else *out = &s->base;
+  return rc;
+}

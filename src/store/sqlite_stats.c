@@ -1,0 +1,162 @@
+/*
+ * `fangkong stats` for the SQLite backend: rows and date range per feed, and the hierarchy and
+ * its people, places and check-ins per district. Check-ins are counted per district in one
+ * pass over the table (a GROUP BY through a join would sort millions of rows).
+ */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "fangkong/alloc.h"
+#include "fangkong/error.h"
+#include "fangkong/time.h"
+#include "store/store_impl.h"
+
+/* Per feed: its count, and the first and last of its time column (times as epoch seconds
+   unless `dates`). */
+static const struct {
+  const char *feed, *sql;
+  int dates;
+} feed_sql[] = {
+    {"grids", "SELECT count(*), NULL, NULL FROM regions WHERE level=4", 0},
+    {"persons", "SELECT count(*), NULL, NULL FROM persons", 0},
+    {"places", "SELECT count(*), NULL, NULL FROM places", 0},
+    {"checkins", "SELECT count(*), min(checkin_at), max(checkin_at) FROM checkins", 0},
+    {"cases", "SELECT count(*), min(sampled_at), max(sampled_at) FROM cases", 0},
+    {"samples", "SELECT count(*), min(sampled_at), max(sampled_at) FROM samples", 0},
+    {"arrivals", "SELECT count(*), min(arrived_at), max(arrived_at) FROM arrivals", 0},
+    {"vaccinations", "SELECT count(*), min(vaccinated_at), max(vaccinated_at) FROM vaccinations",
+     1},
+};
+
+/* Formats column i of q as a time (or passes a date through) into buf; NULL when empty. */
+static const char *when(sqlite3_stmt *q, int i, int dates, char *buf)
+{
+  if (sqlite3_column_type(q, i) == SQLITE_NULL) return NULL;
+  if (dates) return (const char *)sqlite3_column_text(q, i);
+  return fk_time_format(sqlite3_column_int64(q, i), buf);
+}
+
+static int feed_table(sqlite3 *db, struct fk_table **out)
+{
+  static const char *const names[] = {"feed", "#rows", "first", "last"};
+  struct fk_table *t = fk_table_new(4, names);
+  int rc = t ? 0 : FK_ENOMEM;
+  for (size_t i = 0; !rc && i < sizeof feed_sql / sizeof feed_sql[0]; i++) {
+    sqlite3_stmt *q = NULL;
+    char rows[24], first[FK_TIME_BUFSZ], last[FK_TIME_BUFSZ];
+    if (sqlite3_prepare_v2(db, feed_sql[i].sql, -1, &q, NULL) != SQLITE_OK ||
+        sqlite3_step(q) != SQLITE_ROW) {
+      rc = FK_ESTORE;
+    } else {
+      snprintf(rows, sizeof rows, "%lld", (long long)sqlite3_column_int64(q, 0));
+      const char *cells[4] = {feed_sql[i].feed, rows, when(q, 1, feed_sql[i].dates, first),
+                              when(q, 2, feed_sql[i].dates, last)};
+      rc = fk_table_add(t, cells);
+    }
+    sqlite3_finalize(q);
+  }
+  if (rc) fk_table_free(t);
+  else *out = t;
+  return rc;
+}
+
+/* The district of every grid, and counts per district, in SQL (small tables). */
+static const char *const district_sql =
+    "WITH g AS (SELECT grid.id gid, d.id did FROM regions grid"
+    "  JOIN regions c ON grid.parent = c.id JOIN regions s ON c.parent = s.id"
+    "  JOIN regions d ON s.parent = d.id WHERE grid.level = 4)"
+    " SELECT d.id, d.name,"
+    "  (SELECT count(*) FROM regions s WHERE s.parent = d.id),"
+    "  (SELECT count(*) FROM regions s JOIN regions c ON c.parent = s.id WHERE s.parent = d.id),"
+    "  (SELECT count(*) FROM g WHERE g.did = d.id),"
+    "  (SELECT count(*) FROM persons p JOIN g ON p.grid = g.gid WHERE g.did = d.id),"
+    "  (SELECT count(*) FROM places p JOIN g ON p.grid = g.gid WHERE g.did = d.id)"
+    " FROM regions d WHERE d.level = 1 ORDER BY d.id";
+
+/* Counts check-ins per place id into a calloc'd array of *n entries. */
+static int checkins_per_place(sqlite3 *db, int64_t **counts, int64_t *n)
+{
+  sqlite3_stmt *q = NULL;
+  int rc = 0;
+  *counts = NULL;
+  *n = 0;
+  if (sqlite3_prepare_v2(db, "SELECT coalesce(max(id), 0) FROM places", -1, &q, NULL) ||
+      sqlite3_step(q) != SQLITE_ROW) {
+    sqlite3_finalize(q);
+    return FK_ESTORE;
+  }
+  *n = sqlite3_column_int64(q, 0) + 1;
+  sqlite3_finalize(q);
+  if (!(*counts = fk_calloc((size_t)*n, sizeof **counts))) return FK_ENOMEM;
+  if (sqlite3_prepare_v2(db, "SELECT place FROM checkins", -1, &q, NULL)) return FK_ESTORE;
+  int step;
+  while ((step = sqlite3_step(q)) == SQLITE_ROW) {
+    int64_t p = sqlite3_column_int64(q, 0);
+    if (p >= 0 && p < *n) (*counts)[p]++;
+  }
+  if (step != SQLITE_DONE) rc = FK_ESTORE;
+  sqlite3_finalize(q);
+  return rc;
+}
+
+/* Adds up per-place check-ins for district `did`. */
+static int64_t district_checkins(sqlite3 *db, int64_t did, const int64_t *counts, int64_t n)
+{
+  sqlite3_stmt *q = NULL;
+  int64_t sum = 0;
+  if (sqlite3_prepare_v2(db,
+                         "SELECT p.id FROM places p JOIN regions grid ON p.grid = grid.id"
+                         " JOIN regions c ON grid.parent = c.id JOIN regions s ON c.parent = s.id"
+                         " WHERE s.parent = ?1",
+                         -1, &q, NULL) == SQLITE_OK) {
+    sqlite3_bind_int64(q, 1, did);
+    while (sqlite3_step(q) == SQLITE_ROW) {
+      int64_t p = sqlite3_column_int64(q, 0);
+      if (p >= 0 && p < n) sum += counts[p];
+    }
+  }
+  sqlite3_finalize(q);
+  return sum;
+}
+
+static int district_table(sqlite3 *db, struct fk_table **out)
+{
+  static const char *const names[] = {"district", "#streets", "#communities", "#grids",
+                                      "#persons", "#places",  "#checkins"};
+  struct fk_table *t = fk_table_new(7, names);
+  sqlite3_stmt *q = NULL;
+  int64_t *counts = NULL, n = 0;
+  int rc = t ? checkins_per_place(db, &counts, &n) : FK_ENOMEM;
+  if (!rc && sqlite3_prepare_v2(db, district_sql, -1, &q, NULL) != SQLITE_OK) rc = FK_ESTORE;
+  while (!rc && sqlite3_step(q) == SQLITE_ROW) {
+    char num[6][24];
+    const char *cells[7] = {(const char *)sqlite3_column_text(q, 1)};
+    for (int i = 0; i < 5; i++) {
+      snprintf(num[i], sizeof num[i], "%lld", (long long)sqlite3_column_int64(q, 2 + i));
+      cells[1 + i] = num[i];
+    }
+    snprintf(num[5], sizeof num[5], "%lld",
+             (long long)district_checkins(db, sqlite3_column_int64(q, 0), counts, n));
+    cells[6] = num[5];
+    rc = fk_table_add(t, cells);
+  }
+  sqlite3_finalize(q);
+  fk_free(counts);
+  if (rc) fk_table_free(t);
+  else *out = t;
+  return rc;
+}
+
+int fk__sqlite_stats(struct fk_store *st, sqlite3 *db, struct fk_table **feeds,
+                     struct fk_table **districts)
+{
+  (void)st;
+  int rc = feed_table(db, feeds);
+  if (rc) return rc;
+  if ((rc = district_table(db, districts))) {
+    fk_table_free(*feeds);
+    *feeds = NULL;
+  }
+  return rc;
+}

@@ -1,0 +1,57 @@
+/* The public store interface: picks a backend and forwards to it (see store_impl.h). */
+#include <assert.h>
+#include <string.h>
+
+#include "fangkong/error.h"
+#include "store/store_impl.h"
+
+int fk_store_open(const char *location, struct fk_store **out, struct fk_diag *diag)
+{
+  assert(location && out);
+  *out = NULL;
+  if (!strncmp(location, "postgres://", 11) || !strncmp(location, "postgresql://", 13))
+    return fk_diag_set(diag, FK_EINVAL, NULL, "the PostgreSQL backend is not built yet");
+  return fk__sqlite_open(location, out, diag);
+}
+
+void fk_store_close(struct fk_store *st)
+{
+  if (st) st->ops->close(st);
+}
+
+int fk_store_begin(struct fk_store *st)
+{
+  return st->ops->begin(st);
+}
+
+int fk_store_commit(struct fk_store *st)
+{
+  return st->ops->commit(st);
+}
+
+int fk_store_rollback(struct fk_store *st)
+{
+  return st->ops->rollback(st);
+}
+
+const char *fk_store_errmsg(struct fk_store *st)
+{
+  return st ? st->ops->errmsg(st) : "no store";
+}
+
+int fk_store_put(struct fk_store *st, const struct fk_feed *feed, const struct fk_value *row,
+                 struct fk_diag *diag)
+{
+  assert(st && feed && row);
+  return st->ops->put(st, feed, row, diag);
+}
+
+int fk_store_version(struct fk_store *st, int *version)
+{
+  return st->ops->version(st, version);
+}
+
+int fk_store_stats(struct fk_store *st, struct fk_table **feeds, struct fk_table **districts)
+{
+  return st->ops->stats(st, feeds, districts);
+}

@@ -1,0 +1,32 @@
+/*
+ * What a store backend implements (as SQLite's VFS): a table of operations over an opaque
+ * backend state. src/store/store.c dispatches the public fk_store_* calls through it, so a
+ * PostgreSQL backend is one more file here and no caller changes.
+ */
+#ifndef FK_STORE_IMPL_H
+#define FK_STORE_IMPL_H
+
+#include "fangkong/store.h"
+
+struct fk__store_ops {
+  const char *name;
+  void (*close)(struct fk_store *st);
+  int (*begin)(struct fk_store *st);
+  int (*commit)(struct fk_store *st);
+  int (*rollback)(struct fk_store *st);
+  const char *(*errmsg)(struct fk_store *st);
+  int (*put)(struct fk_store *st, const struct fk_feed *feed, const struct fk_value *row,
+             struct fk_diag *diag);
+  int (*version)(struct fk_store *st, int *version);
+  int (*stats)(struct fk_store *st, struct fk_table **feeds, struct fk_table **districts);
+};
+
+/* Every backend's state begins with this header. */
+struct fk_store {
+  const struct fk__store_ops *ops;
+};
+
+/* The SQLite backend: opens `path` into *out (see fk_store_open for the contract). */
+int fk__sqlite_open(const char *path, struct fk_store **out, struct fk_diag *diag);
+
+#endif
