@@ -50,6 +50,15 @@ const char *fk_store_errmsg(struct fk_store *st);
 int fk_store_put(struct fk_store *st, const struct fk_feed *feed, const struct fk_value *row,
                  struct fk_diag *diag);
 
+/*
+ * Calls row(arg, cells) for every stored row of feed in the order stored, cells[i] being column
+ * i of the feed as text in the feed's own format (references back as natural keys, times as
+ * ISO 8601 in the city's zone; NULL for an empty field). Cells are borrowed for the call. Stops
+ * at the first non-zero return of row, and returns it; else 0, or FK_ESTORE.
+ */
+int fk_store_scan(struct fk_store *st, const struct fk_feed *feed,
+                  int (*row)(void *arg, const char *const *cells), void *arg);
+
 /* Sets *version to the schema version found in the store. Returns 0 or FK_ESTORE. */
 int fk_store_version(struct fk_store *st, int *version);
 

@@ -14,6 +14,7 @@ static const struct command commands[] = {
     {"gen", fk__cmd_gen, "write a synthetic city shaped like Taiyuan (every feed)"},
     {"import", fk__cmd_import, "load a feed file, or every feed in a folder, into the store"},
     {"stats", fk__cmd_stats, "summarise the store: rows by feed, by district, date range"},
+    {"export", fk__cmd_export, "write a stored feed back out as CSV or NDJSON"},
 };
 
 static void usage(FILE *out)

@@ -46,13 +46,25 @@ static int record_extent(const struct fk__reader *r, size_t *end, size_t *next, 
     *lines = 1;
     return 0;
   }
-  int inq = 0;
+  /* A quote opens a quoted field only at the start of a field; "" inside one is a quote. */
+  int inq = 0, start = 1;
   for (; i < n; i++) {
-    if (b[i] == '"') inq = !inq; /* "" toggles twice: still inside */
-    else if (b[i] == '\n') {
-      (*lines)++;
-      if (!inq) break;
+    char c = b[i];
+    if (inq) {
+      if (c == '"') {
+        if (i + 1 < n && b[i + 1] == '"') i++;
+        else inq = 0;
+      } else if (c == '\n') {
+        (*lines)++;
+      }
+      continue;
     }
+    if (c == '\n') {
+      (*lines)++;
+      break;
+    }
+    if (c == '"' && start) inq = 1;
+    start = c == ',';
   }
   *next = i < n ? i + 1 : n;
   *end = i > r->pos && b[i - 1] == '\r' && i <= n ? i - 1 : i;

@@ -53,8 +53,9 @@ static int parse_text(const struct fk_column *col, const char *s, size_t n, stru
 {
   if ((int64_t)n > col->max)
     return fk_diag_set(diag, FK_ETOOLONG, NULL, "text longer than %lld bytes", (long long)col->max);
+  /* Line breaks and tabs are text (a quoted address may span lines); other controls are not. */
   for (size_t i = 0; i < n; i++)
-    if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+    if (((unsigned char)s[i] < 0x20 && !strchr("\t\n\r", s[i])) || s[i] == 0x7f)
       return fk_diag_set(diag, FK_EPARSE, NULL, "text holds control character 0x%02x",
                          (unsigned char)s[i]);
   return 0;

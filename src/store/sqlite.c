@@ -365,9 +365,28 @@ static int sqlite_stats(struct fk_store *st, struct fk_table **feeds, struct fk_
   return fk__sqlite_stats(st, S(st)->db, feeds, districts);
 }
 
+int fk__sqlite_scan(sqlite3 *db, const struct fk_feed *feed,
+                    int (*row)(void *arg, const char *const *cells), void *arg);
+
+static int sqlite_scan(struct fk_store *st, const struct fk_feed *feed,
+                       int (*row)(void *arg, const char *const *cells), void *arg)
+{
+  int rc = fk__sqlite_scan(S(st)->db, feed, row, arg);
+  if (rc == FK_ESTORE) fail(S(st), "reading rows");
+  return rc;
+}
+
 static const struct fk__store_ops sqlite_ops = {
-    "sqlite",      sqlite_close,   sqlite_begin, sqlite_commit, sqlite_rollback,
-    sqlite_errmsg, sqlite_put,     sqlite_version, sqlite_stats,
+    .name = "sqlite",
+    .close = sqlite_close,
+    .begin = sqlite_begin,
+    .commit = sqlite_commit,
+    .rollback = sqlite_rollback,
+    .errmsg = sqlite_errmsg,
+    .put = sqlite_put,
+    .scan = sqlite_scan,
+    .version = sqlite_version,
+    .stats = sqlite_stats,
 };
 
 static const char *const pragmas =

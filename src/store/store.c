@@ -55,3 +55,10 @@ int fk_store_stats(struct fk_store *st, struct fk_table **feeds, struct fk_table
 {
   return st->ops->stats(st, feeds, districts);
 }
+
+int fk_store_scan(struct fk_store *st, const struct fk_feed *feed,
+                  int (*row)(void *arg, const char *const *cells), void *arg)
+{
+  assert(st && feed && row);
+  return st->ops->scan(st, feed, row, arg);
+}

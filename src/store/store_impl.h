@@ -17,6 +17,8 @@ struct fk__store_ops {
   const char *(*errmsg)(struct fk_store *st);
   int (*put)(struct fk_store *st, const struct fk_feed *feed, const struct fk_value *row,
              struct fk_diag *diag);
+  int (*scan)(struct fk_store *st, const struct fk_feed *feed,
+              int (*row)(void *arg, const char *const *cells), void *arg);
   int (*version)(struct fk_store *st, int *version);
   int (*stats)(struct fk_store *st, struct fk_table **feeds, struct fk_table **districts);
 };

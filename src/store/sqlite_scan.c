@@ -1,0 +1,71 @@
+/*
+ * Reading feed rows back out of the SQLite store, in the feed's own text format: the inverse
+ * of put, used by `fangkong export` and by round-trip tests.
+ */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "fangkong/error.h"
+#include "fangkong/feed.h"
+#include "fangkong/time.h"
+
+/* The SELECT giving every column of each feed in order, references turned back into keys. */
+static const char *const scan_sql[FK_FEED_COUNT] = {
+    [FK_FEED_GRIDS] = "SELECT g.code, g.name, c.name, s.name, d.name, g.lat, g.lon FROM regions g"
+                      " JOIN regions c ON g.parent = c.id JOIN regions s ON c.parent = s.id"
+                      " JOIN regions d ON s.parent = d.id WHERE g.level = 4 ORDER BY g.id",
+    [FK_FEED_PERSONS] = "SELECT p.person_id, p.id_number, p.name, p.sex, p.birth_date, p.phone,"
+                        " p.household_id, g.code, p.address FROM persons p"
+                        " JOIN regions g ON p.grid = g.id ORDER BY p.id",
+    [FK_FEED_PLACES] = "SELECT p.place_id, p.name, p.kind, g.code, p.lat, p.lon, p.capacity"
+                       " FROM places p JOIN regions g ON p.grid = g.id ORDER BY p.id",
+    [FK_FEED_CHECKINS] = "SELECT p.person_id, pl.place_id, c.checkin_at, c.checkout_at"
+                         " FROM checkins c JOIN persons p ON c.person = p.id"
+                         " JOIN places pl ON c.place = pl.id ORDER BY c.id",
+    [FK_FEED_CASES] = "SELECT p.person_id, c.kind, c.onset_date, c.sampled_at, c.isolated_at"
+                      " FROM cases c JOIN persons p ON c.person = p.id ORDER BY c.rowid",
+    [FK_FEED_SAMPLES] = "SELECT s.sample_id, s.pool_id, p.person_id, s.sampled_at, s.site_id,"
+                        " s.result, s.reported_at FROM samples s JOIN persons p"
+                        " ON s.person = p.id ORDER BY s.id",
+    [FK_FEED_ARRIVALS] = "SELECT p.person_id, a.arrived_at, a.origin, a.port, a.international"
+                         " FROM arrivals a JOIN persons p ON a.person = p.id ORDER BY a.id",
+    [FK_FEED_VACCINATIONS] = "SELECT p.person_id, v.dose, v.vaccinated_at FROM vaccinations v"
+                             " JOIN persons p ON v.person = p.id ORDER BY p.id, v.dose",
+};
+
+/* Text of column i as the feed writes it; buf holds formatted numbers and times. */
+static const char *cell(sqlite3_stmt *q, int i, const struct fk_column *col, char *buf,
+                        size_t size)
+{
+  if (sqlite3_column_type(q, i) == SQLITE_NULL) return NULL;
+  if (col->type == FK_COL_TIME) return fk_time_format(sqlite3_column_int64(q, i), buf);
+  if (col->type == FK_COL_REAL) {
+    double d = sqlite3_column_double(q, i);
+    for (int prec = 15; prec <= 17; prec++) { /* shortest text that reads back the same */
+      snprintf(buf, size, "%.*g", prec, d);
+      double back;
+      if (sscanf(buf, "%lf", &back) == 1 && back == d) break;
+    }
+    return buf;
+  }
+  return (const char *)sqlite3_column_text(q, i);
+}
+
+int fk__sqlite_scan(sqlite3 *db, const struct fk_feed *feed,
+                    int (*row)(void *arg, const char *const *cells), void *arg)
+{
+  sqlite3_stmt *q = NULL;
+  int rc = 0, step;
+  if (sqlite3_prepare_v2(db, scan_sql[feed->id], -1, &q, NULL) != SQLITE_OK) return FK_ESTORE;
+  while (!rc && (step = sqlite3_step(q)) == SQLITE_ROW) {
+    char bufs[FK_FEED_MAXCOLS][FK_TIME_BUFSZ];
+    const char *cells[FK_FEED_MAXCOLS];
+    for (int i = 0; i < feed->ncols; i++)
+      cells[i] = cell(q, i, &feed->cols[i], bufs[i], sizeof bufs[i]);
+    rc = row(arg, cells);
+  }
+  if (!rc && step != SQLITE_DONE) rc = FK_ESTORE;
+  sqlite3_finalize(q);
+  return rc;
+}
