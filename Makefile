@@ -22,14 +22,14 @@ test: build
 # The same tests under AddressSanitizer and UBSan (what CI runs after `make test`).
 asan-test: bootstrap
 	@cmake -S . -B $(ASAN) -DCMAKE_BUILD_TYPE=Debug -DFK_SANITIZE=ON >/dev/null
-	@cmake --build $(ASAN) -j$(JOBS)
+	@cmake --build $(ASAN) -j$(JOBS) -- --no-print-directory -s
 	@cd $(ASAN) && ctest --output-on-failure -j$(JOBS)
 
 # libFuzzer targets (clang); FUZZ_SECONDS bounds each run.
 FUZZ_SECONDS ?= 10
 fuzz: bootstrap
 	@CC=clang cmake -S . -B $(FUZZDIR) -DCMAKE_BUILD_TYPE=Debug -DFK_FUZZ=ON >/dev/null
-	@cmake --build $(FUZZDIR) -j$(JOBS)
+	@cmake --build $(FUZZDIR) -j$(JOBS) -- --no-print-directory -s
 	@scripts/fuzz $(FUZZDIR) $(FUZZ_SECONDS)
 
 demo: build
