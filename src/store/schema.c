@@ -42,7 +42,7 @@ const char *const fk__sqlite_migrations[] = {
     "  place INTEGER NOT NULL REFERENCES places(id),"
     "  checkin_at INTEGER NOT NULL,"
     "  checkout_at INTEGER,"
-    "  UNIQUE(person, checkin_at, place));"
+    "  UNIQUE(checkin_at, person, place));" /* time first: feeds arrive in time order */
     "CREATE TABLE cases("
     "  person INTEGER PRIMARY KEY REFERENCES persons(id),"
     "  kind TEXT NOT NULL CHECK(kind IN ('confirmed','asymptomatic')),"

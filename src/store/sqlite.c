@@ -404,7 +404,7 @@ int fk__sqlite_open(const char *path, struct fk_store **out, struct fk_diag *dia
   if (!s) return FK_ENOMEM;
   s->base.ops = &sqlite_ops;
   for (int i = 0; i < FK_FEED_COUNT; i++) fk__strmap_init(&s->keys[i]);
-  if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+  if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) !=
       SQLITE_OK) {
     rc = fk_diag_set(diag, FK_EIO, NULL, "cannot open store %s: %s", path,
                      s->db ? sqlite3_errmsg(s->db) : "out of memory");
