@@ -12,7 +12,7 @@ enum fk_format { FK_FORMAT_TABLE, FK_FORMAT_CSV, FK_FORMAT_JSON };
 
 struct fk_table {
   int ncols;
-  char **names;     /* owned */
+  char **names;      /* owned */
   unsigned *numeric; /* per column: 1 when cells are numbers (JSON prints them bare) */
   int nrows, cap;
   char **cells; /* nrows * ncols, owned; NULL is an empty cell (null in JSON) */

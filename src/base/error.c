@@ -5,17 +5,15 @@
 
 #include "fangkong/error.h"
 
-static const char *const messages[FK__ERRPOS_COUNT] = {
-    [FK__ERRPOS_ZERO] = "success",
+static const char *const messages[FK__ERRPOS_COUNT] = {[FK__ERRPOS_ZERO] = "success",
 #define FK__X(name, msg) [FK__ERRPOS_##name] = msg,
-    FK_ERRNO_MAP(FK__X)
+                                                       FK_ERRNO_MAP(FK__X)
 #undef FK__X
 };
 
-static const char *const names[FK__ERRPOS_COUNT] = {
-    [FK__ERRPOS_ZERO] = "FK_OK",
+static const char *const names[FK__ERRPOS_COUNT] = {[FK__ERRPOS_ZERO] = "FK_OK",
 #define FK__X(name, msg) [FK__ERRPOS_##name] = "FK_E" #name,
-    FK_ERRNO_MAP(FK__X)
+                                                    FK_ERRNO_MAP(FK__X)
 #undef FK__X
 };
 

@@ -59,7 +59,8 @@ static char *mask(const char *s, size_t n, size_t head, size_t tail, char *out, 
 {
   size_t i;
   if (size == 0) return out;
-  for (i = 0; i < n && i + 1 < size; i++) out[i] = (i < head || i + tail >= n) ? s[i] : '*';
+  for (i = 0; i < n && i + 1 < size; i++)
+    out[i] = (i < head || i + tail >= n) ? s[i] : '*';
   out[i] = '\0';
   return out;
 }

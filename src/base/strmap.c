@@ -17,7 +17,8 @@ struct fk__arena_block {
 static uint32_t hash_bytes(const char *s, size_t n)
 {
   uint32_t h = 2166136261u;
-  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 16777619u;
+  for (size_t i = 0; i < n; i++)
+    h = (h ^ (unsigned char)s[i]) * 16777619u;
   return h;
 }
 

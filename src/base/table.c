@@ -27,8 +27,10 @@ fail:
 void fk_table_free(struct fk_table *t)
 {
   if (!t) return;
-  for (int i = 0; t->names && i < t->ncols; i++) fk_free(t->names[i]);
-  for (long i = 0; i < (long)t->nrows * t->ncols; i++) fk_free(t->cells[i]);
+  for (int i = 0; t->names && i < t->ncols; i++)
+    fk_free(t->names[i]);
+  for (long i = 0; i < (long)t->nrows * t->ncols; i++)
+    fk_free(t->cells[i]);
   fk_free(t->names);
   fk_free(t->numeric);
   fk_free(t->cells);
@@ -48,7 +50,8 @@ int fk_table_add(struct fk_table *t, const char *const *cells)
   for (int i = 0; i < t->ncols; i++) {
     row[i] = cells[i] ? fk_strndup(cells[i], strlen(cells[i])) : NULL;
     if (cells[i] && !row[i]) {
-      while (i--) fk_free(row[i]);
+      while (i--)
+        fk_free(row[i]);
       return FK_ENOMEM;
     }
   }
@@ -77,9 +80,12 @@ void fk_json_string(FILE *out, const char *s, size_t n)
   fputc('"', out);
   for (size_t i = 0; i < n; i++) {
     unsigned char c = (unsigned char)s[i];
-    if (c == '"' || c == '\\') fprintf(out, "\\%c", c);
-    else if (c < 0x20) fprintf(out, "\\u%04x", c);
-    else fputc(c, out);
+    if (c == '"' || c == '\\')
+      fprintf(out, "\\%c", c);
+    else if (c < 0x20)
+      fprintf(out, "\\u%04x", c);
+    else
+      fputc(c, out);
   }
   fputc('"', out);
 }
@@ -126,8 +132,10 @@ static void print_aligned(const struct fk_table *t, const char *title, FILE *out
       const char *v = r < 0 ? t->names[c] : fk_table_cell(t, r, c);
       v = v ? v : "";
       int pad = w[c] - width(v);
-      if (t->numeric[c]) fprintf(out, "%*s%s", pad, "", v);
-      else fprintf(out, "%s%*s", v, c + 1 < nc ? pad : 0, "");
+      if (t->numeric[c])
+        fprintf(out, "%*s%s", pad, "", v);
+      else
+        fprintf(out, "%s%*s", v, c + 1 < nc ? pad : 0, "");
       fputs(c + 1 < nc ? "  " : "\n", out);
     }
   }
@@ -153,9 +161,12 @@ static void print_json(const struct fk_table *t, FILE *out)
       if (c) fputs(", ", out);
       fk_json_string(out, t->names[c], strlen(t->names[c]));
       fputs(": ", out);
-      if (!v) fputs("null", out);
-      else if (t->numeric[c]) fputs(v, out);
-      else fk_json_string(out, v, strlen(v));
+      if (!v)
+        fputs("null", out);
+      else if (t->numeric[c])
+        fputs(v, out);
+      else
+        fk_json_string(out, v, strlen(v));
     }
     fputc('}', out);
   }
@@ -165,8 +176,14 @@ static void print_json(const struct fk_table *t, FILE *out)
 void fk_table_print(const struct fk_table *t, enum fk_format format, const char *title, FILE *out)
 {
   switch (format) {
-  case FK_FORMAT_TABLE: print_aligned(t, title, out); break;
-  case FK_FORMAT_CSV: print_csv(t, out); break;
-  case FK_FORMAT_JSON: print_json(t, out); break;
+  case FK_FORMAT_TABLE:
+    print_aligned(t, title, out);
+    break;
+  case FK_FORMAT_CSV:
+    print_csv(t, out);
+    break;
+  case FK_FORMAT_JSON:
+    print_json(t, out);
+    break;
   }
 }

@@ -128,7 +128,8 @@ int fk_time_parse(const char *s, size_t n, fk_time *out, struct fk_diag *diag)
     at += 3;
     if (at < n && (s[at] == '.' || s[at] == ',')) {
       size_t f = ++at;
-      while (at < n && s[at] >= '0' && s[at] <= '9') at++;
+      while (at < n && s[at] >= '0' && s[at] <= '9')
+        at++;
       if (at == f) return fk_diag_set(diag, FK_EPARSE, NULL, "empty fraction of a second");
     }
   }

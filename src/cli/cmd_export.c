@@ -43,9 +43,12 @@ static int write_row(void *arg, const char *const *cells)
     fputs(i ? "," : "{", stdout);
     fk_json_string(stdout, o->feed->cols[i].name, strlen(o->feed->cols[i].name));
     fputc(':', stdout);
-    if (!v) fputs("null", stdout);
-    else if (is_number(&o->feed->cols[i])) fputs(v, stdout);
-    else fk_json_string(stdout, v, strlen(v));
+    if (!v)
+      fputs("null", stdout);
+    else if (is_number(&o->feed->cols[i]))
+      fputs(v, stdout);
+    else
+      fk_json_string(stdout, v, strlen(v));
   }
   if (o->ndjson) fputs("}\n", stdout);
   return ferror(stdout) ? FK_EIO : 0;

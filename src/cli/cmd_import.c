@@ -82,13 +82,16 @@ int fk__cmd_import(int argc, char **argv)
   c.opts.progress = !no_progress && isatty(2) ? stderr : NULL;
 
   fk_diag_clear(&diag);
-  if ((rc = fk_store_open(db, &c.st, &diag))) return fk__fail("%s", fk_diag_format(&diag, msg, sizeof msg));
+  if ((rc = fk_store_open(db, &c.st, &diag)))
+    return fk__fail("%s", fk_diag_format(&diag, msg, sizeof msg));
   if (feed) {
     rc = import_one(feed, pos[1], &c);
   } else {
     rc = fk_import_each(pos[0], import_one, &c);
-    if (rc == FK_ENOTFOUND) fk__fail("no feed file (grids.csv, persons.csv, ...) in %s", pos[0]);
-    else if (rc == FK_EIO) fk__fail("cannot read folder %s", pos[0]);
+    if (rc == FK_ENOTFOUND)
+      fk__fail("no feed file (grids.csv, persons.csv, ...) in %s", pos[0]);
+    else if (rc == FK_EIO)
+      fk__fail("cannot read folder %s", pos[0]);
     if (c.files > 1) summary("total", &c.total, "the .rejects.csv files");
   }
   fk_store_close(c.st);

@@ -54,8 +54,10 @@ int fk__cmd_stats(int argc, char **argv)
   if ((rc = fk_store_open(db, &st, &diag)))
     return fk__fail("%s", fk_diag_format(&diag, msg, sizeof msg));
   rc = fk_store_stats(st, &feeds, &districts);
-  if (rc) fk__fail("stats: %s (%s)", fk_strerror(rc), fk_store_errmsg(st));
-  else print(feeds, districts, format);
+  if (rc)
+    fk__fail("stats: %s (%s)", fk_strerror(rc), fk_store_errmsg(st));
+  else
+    print(feeds, districts, format);
   fk_table_free(feeds);
   fk_table_free(districts);
   fk_store_close(st);

@@ -52,8 +52,10 @@ static int record_extent(const struct fk__reader *r, size_t *end, size_t *next, 
     char c = b[i];
     if (inq) {
       if (c == '"') {
-        if (i + 1 < n && b[i + 1] == '"') i++;
-        else inq = 0;
+        if (i + 1 < n && b[i + 1] == '"')
+          i++;
+        else
+          inq = 0;
       } else if (c == '\n') {
         (*lines)++;
       }
@@ -104,8 +106,10 @@ static int split_quoted(struct fk__reader *r, const char *raw, size_t len, int *
       for (i++;; i++) {
         if (i >= len) return fk_diag_set(diag, FK_EPARSE, NULL, "unterminated quoted field");
         if (raw[i] == '"') {
-          if (i + 1 < len && raw[i + 1] == '"') *out++ = raw[i++];
-          else break;
+          if (i + 1 < len && raw[i + 1] == '"')
+            *out++ = raw[i++];
+          else
+            break;
         } else {
           *out++ = raw[i];
         }
@@ -174,7 +178,8 @@ int fk__csv_header(struct fk__reader *r, struct fk_diag *diag)
     r->colmap[i] = c;
     if (c < 0) {
       size_t u = strlen(r->unknown);
-      if (u + n + 2 < sizeof r->unknown) snprintf(r->unknown + u, sizeof r->unknown - u, "%s%s", u ? "," : "", name);
+      if (u + n + 2 < sizeof r->unknown)
+        snprintf(r->unknown + u, sizeof r->unknown - u, "%s%s", u ? "," : "", name);
       continue;
     }
     if (seen[c]++)
@@ -182,8 +187,8 @@ int fk__csv_header(struct fk__reader *r, struct fk_diag *diag)
   }
   for (int c = 0; c < r->feed->ncols; c++)
     if (!seen[c] && (r->feed->cols[c].flags & FK_COL_REQUIRED))
-      return fk_diag_set(diag, FK_EPARSE, r->feed->cols[c].name,
-                         "header lacks required column %s", r->feed->cols[c].name);
+      return fk_diag_set(diag, FK_EPARSE, r->feed->cols[c].name, "header lacks required column %s",
+                         r->feed->cols[c].name);
   return 0;
 }
 

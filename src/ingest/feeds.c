@@ -8,12 +8,34 @@
 #include "fangkong/feed.h"
 #include "fangkong/ident.h"
 
-const char *const fk_place_kinds[] = {
-    "supermarket", "market",   "restaurant",      "office",  "factory",     "school",
-    "hospital",    "fever_clinic", "pharmacy",    "bus",     "metro",       "railway_station",
-    "airport",     "hotel",    "gym",             "cinema",  "theatre",     "park",
-    "scenic_spot", "mall",     "bank",            "government", "construction_site",
-    "cold_store",  "kindergarten", "university",  "residential", NULL};
+const char *const fk_place_kinds[] = {"supermarket",
+                                      "market",
+                                      "restaurant",
+                                      "office",
+                                      "factory",
+                                      "school",
+                                      "hospital",
+                                      "fever_clinic",
+                                      "pharmacy",
+                                      "bus",
+                                      "metro",
+                                      "railway_station",
+                                      "airport",
+                                      "hotel",
+                                      "gym",
+                                      "cinema",
+                                      "theatre",
+                                      "park",
+                                      "scenic_spot",
+                                      "mall",
+                                      "bank",
+                                      "government",
+                                      "construction_site",
+                                      "cold_store",
+                                      "kindergarten",
+                                      "university",
+                                      "residential",
+                                      NULL};
 
 static const char *const sexes[] = {"M", "F", NULL};
 static const char *const case_kinds[] = {"confirmed", "asymptomatic", NULL};
@@ -22,16 +44,38 @@ static const char *const results[] = {"negative", "positive", "pending", NULL};
 #define REQ FK_COL_REQUIRED
 #define KEY (FK_COL_REQUIRED | FK_COL_KEY)
 #define NONE FK_FEED_NONE
-#define LAT(name) {name, FK_COL_REAL, REQ, NONE, 0, 0, -90, 90, NULL}
-#define LON(name) {name, FK_COL_REAL, REQ, NONE, 0, 0, -180, 180, NULL}
-#define TEXT(name, flags, max) {name, FK_COL_TEXT, flags, NONE, 0, max, 0, 0, NULL}
-#define ID(name, flags, ref) {name, FK_COL_ID, flags, ref, 0, 0, 0, 0, NULL}
-#define TYPED(name, type, flags) {name, type, flags, NONE, 0, 0, 0, 0, NULL}
-#define ENUM(name, flags, values) {name, FK_COL_ENUM, flags, NONE, 0, 0, 0, 0, values}
+#define LAT(name)                                                                                  \
+  {                                                                                                \
+    name, FK_COL_REAL, REQ, NONE, 0, 0, -90, 90, NULL                                              \
+  }
+#define LON(name)                                                                                  \
+  {                                                                                                \
+    name, FK_COL_REAL, REQ, NONE, 0, 0, -180, 180, NULL                                            \
+  }
+#define TEXT(name, flags, max)                                                                     \
+  {                                                                                                \
+    name, FK_COL_TEXT, flags, NONE, 0, max, 0, 0, NULL                                             \
+  }
+#define ID(name, flags, ref)                                                                       \
+  {                                                                                                \
+    name, FK_COL_ID, flags, ref, 0, 0, 0, 0, NULL                                                  \
+  }
+#define TYPED(name, type, flags)                                                                   \
+  {                                                                                                \
+    name, type, flags, NONE, 0, 0, 0, 0, NULL                                                      \
+  }
+#define ENUM(name, flags, values)                                                                  \
+  {                                                                                                \
+    name, FK_COL_ENUM, flags, NONE, 0, 0, 0, 0, values                                             \
+  }
 
 static const struct fk_column grid_cols[] = {
-    ID("grid_id", KEY, NONE),   TEXT("name", REQ, 128),    TEXT("community", REQ, 128),
-    TEXT("street", REQ, 128),   TEXT("district", REQ, 128), LAT("lat"),
+    ID("grid_id", KEY, NONE),
+    TEXT("name", REQ, 128),
+    TEXT("community", REQ, 128),
+    TEXT("street", REQ, 128),
+    TEXT("district", REQ, 128),
+    LAT("lat"),
     LON("lon"),
 };
 
@@ -65,8 +109,8 @@ static const struct fk_column checkin_cols[] = {
 };
 
 static const struct fk_column case_cols[] = {
-    ID("person_id", KEY, FK_FEED_PERSONS),  ENUM("kind", REQ, case_kinds),
-    TYPED("onset_date", FK_COL_DATE, 0),    TYPED("sampled_at", FK_COL_TIME, REQ),
+    ID("person_id", KEY, FK_FEED_PERSONS), ENUM("kind", REQ, case_kinds),
+    TYPED("onset_date", FK_COL_DATE, 0),   TYPED("sampled_at", FK_COL_TIME, REQ),
     TYPED("isolated_at", FK_COL_TIME, 0),
 };
 
@@ -141,7 +185,10 @@ static int check_sample(const struct fk_value *row, struct fk_diag *diag)
   return check_order(&row[S_SAMPLED], &row[S_REPORTED], "reported_at", "sampled_at", diag);
 }
 
-#define FEED(id, name, cols, check) {id, name, cols, (int)(sizeof cols / sizeof cols[0]), check}
+#define FEED(id, name, cols, check)                                                                \
+  {                                                                                                \
+    id, name, cols, (int)(sizeof cols / sizeof cols[0]), check                                     \
+  }
 
 static const struct fk_feed feeds[FK_FEED_COUNT] = {
     FEED(FK_FEED_GRIDS, "grids", grid_cols, NULL),

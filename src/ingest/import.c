@@ -45,8 +45,8 @@ static int map_file(const char *path, const char **buf, size_t *size, struct fk_
 }
 
 /* Parses every column of the record and runs the feed's cross-field check. */
-static int validate(const struct fk_feed *feed, const struct fk__record *rec,
-                    struct fk_value *row, struct fk_diag *diag)
+static int validate(const struct fk_feed *feed, const struct fk__record *rec, struct fk_value *row,
+                    struct fk_diag *diag)
 {
   for (int c = 0; c < feed->ncols; c++) {
     int rc = fk_value_parse(&feed->cols[c], rec->text[c], rec->len[c], &row[c], diag);
@@ -64,8 +64,7 @@ struct run {
 };
 
 /* Handles one record read (or not) from the file; returns 0 or a fatal error. */
-static int one_record(struct run *run, int got, const struct fk__record *rec,
-                      struct fk_diag *why)
+static int one_record(struct run *run, int got, const struct fk__record *rec, struct fk_diag *why)
 {
   struct fk_value row[FK_FEED_MAXCOLS];
   int rc = got;
@@ -99,14 +98,17 @@ static int read_all(struct run *run, struct fk__reader *rd, struct fk__progress 
     fk_diag_clear(&why);
     got = fk__reader_next(rd, &rec, &why);
     if (got == 0) break;
-    if (got == FK_ENOMEM) rc = got;
-    else rc = one_record(run, got, &rec, &why);
+    if (got == FK_ENOMEM)
+      rc = got;
+    else
+      rc = one_record(run, got, &rec, &why);
     if ((run->stats->read & 0x3fff) == 0) fk__progress_update(bar, rd->pos, run->stats->read);
   }
   if (!rc) rc = fk_store_commit(run->st);
   if (rc) {
     if (rc == FK_ESTORE)
-      fk_diag_set(diag, rc, NULL, "store error at line %ld: %s", rec.line, fk_store_errmsg(run->st));
+      fk_diag_set(diag, rc, NULL, "store error at line %ld: %s", rec.line,
+                  fk_store_errmsg(run->st));
     else if (rc == FK_EIO)
       fk_diag_set(diag, rc, NULL, "cannot write %s", run->rejects.path);
     else
@@ -147,8 +149,7 @@ unmap:
 }
 
 int fk_import_each(const char *dir,
-                   int (*found)(const struct fk_feed *feed, const char *path, void *arg),
-                   void *arg)
+                   int (*found)(const struct fk_feed *feed, const char *path, void *arg), void *arg)
 {
   static const char *const exts[] = {".csv", ".ndjson", ".jsonl"};
   char path[4096];

@@ -26,7 +26,8 @@ void fk__ndjson_free(struct fk__reader *r)
 /* Writes a JSON number as the shortest decimal text that reads back the same. */
 static size_t number_text(json_t *v, char *out, size_t size)
 {
-  if (json_is_integer(v)) return (size_t)snprintf(out, size, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+  if (json_is_integer(v))
+    return (size_t)snprintf(out, size, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
   double d = json_real_value(v);
   for (int prec = 15; prec <= 17; prec++) {
     int n = snprintf(out, size, "%.*g", prec, d);
@@ -77,7 +78,8 @@ int fk__ndjson_next(struct fk__reader *r, struct fk__record *rec, struct fk_diag
     if (rec->rawlen && rec->raw[rec->rawlen - 1] == '\r') rec->rawlen--;
     r->pos = nl ? end + 1 : end;
     size_t k = 0;
-    while (k < rec->rawlen && (rec->raw[k] == ' ' || rec->raw[k] == '\t')) k++;
+    while (k < rec->rawlen && (rec->raw[k] == ' ' || rec->raw[k] == '\t'))
+      k++;
     if (k < rec->rawlen) break;
   }
   if (rec->rawlen > FK__RECORD_MAX)
@@ -85,7 +87,9 @@ int fk__ndjson_next(struct fk__reader *r, struct fk__record *rec, struct fk_diag
                        rec->rawlen, FK__RECORD_MAX);
   json_t *obj = json_loadb(rec->raw, rec->rawlen, JSON_REJECT_DUPLICATES, &err);
   r->json = obj;
-  if (!obj) return fk_diag_set(diag, FK_EPARSE, NULL, "invalid JSON at column %d: %s", err.column, err.text);
+  if (!obj)
+    return fk_diag_set(diag, FK_EPARSE, NULL, "invalid JSON at column %d: %s", err.column,
+                       err.text);
   if (!json_is_object(obj))
     return fk_diag_set(diag, FK_EPARSE, NULL, "a line must hold one JSON object");
   return fields(r, obj, rec, diag);

@@ -29,7 +29,8 @@ void fk__progress_update(struct fk__progress *p, size_t done, long rows)
   double eta = frac > 0 ? (t - p->start) * (1 - frac) / frac : 0;
   char bar[31];
   int fill = (int)(frac * 30);
-  for (int i = 0; i < 30; i++) bar[i] = i < fill ? '#' : '.';
+  for (int i = 0; i < 30; i++)
+    bar[i] = i < fill ? '#' : '.';
   bar[30] = '\0';
   fprintf(p->out, "\r%-18.18s [%s] %3d%%  %ld rows  %.0f rows/s  ETA %d:%02d ", p->label, bar,
           (int)(frac * 100), rows, rate, (int)eta / 60, (int)eta % 60);

@@ -18,8 +18,8 @@ int fk__scratch(struct fk__reader *r, size_t need, char **out)
   return 0;
 }
 
-int fk__reader_init(struct fk__reader *r, const struct fk_feed *feed, const char *buf,
-                    size_t size, int ndjson, struct fk_diag *diag)
+int fk__reader_init(struct fk__reader *r, const struct fk_feed *feed, const char *buf, size_t size,
+                    int ndjson, struct fk_diag *diag)
 {
   memset(r, 0, sizeof *r);
   r->feed = feed;

@@ -34,15 +34,15 @@ struct fk__reader {
   size_t size, pos;
   long line; /* line number of the next record */
   int ndjson;
-  int nfile;                /* CSV: columns in the header */
-  int *colmap;              /* CSV: file column -> feed column, or -1 */
-  char *scratch;            /* unquoted field text, NDJSON numbers */
+  int nfile;     /* CSV: columns in the header */
+  int *colmap;   /* CSV: file column -> feed column, or -1 */
+  char *scratch; /* unquoted field text, NDJSON numbers */
   size_t scratch_cap;
-  void *json;               /* NDJSON: the current object (json_t *) */
-  const char **ftext;       /* CSV: fields of the current record in file order */
+  void *json;         /* NDJSON: the current object (json_t *) */
+  const char **ftext; /* CSV: fields of the current record in file order */
   size_t *flen;
   int fcap;
-  char unknown[256];        /* CSV: unknown header columns, comma-separated (for a note) */
+  char unknown[256]; /* CSV: unknown header columns, comma-separated (for a note) */
 };
 
 /*
@@ -50,8 +50,8 @@ struct fk__reader {
  * For CSV reads the header. Returns 0, or FK_EPARSE for a header that cannot be used (diag
  * says why; nothing can be read then), FK_ENOMEM.
  */
-int fk__reader_init(struct fk__reader *r, const struct fk_feed *feed, const char *buf,
-                    size_t size, int ndjson, struct fk_diag *diag);
+int fk__reader_init(struct fk__reader *r, const struct fk_feed *feed, const char *buf, size_t size,
+                    int ndjson, struct fk_diag *diag);
 
 /*
  * Reads the next record into *rec. Returns 1 for a record, 0 at the end, or a negative FK_E*

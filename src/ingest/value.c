@@ -22,7 +22,10 @@ int fk_utf8_valid(const char *str, size_t n)
       i++;
       continue;
     }
-    size_t len = c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+    size_t len = c >= 0xc2 && c <= 0xdf   ? 2
+                 : c >= 0xe0 && c <= 0xef ? 3
+                 : c >= 0xf0 && c <= 0xf4 ? 4
+                                          : 0;
     if (len == 0 || i + len > n) return 0;
     for (size_t k = 1; k < len; k++)
       if ((s[i + k] & 0xc0) != 0x80) return 0;
@@ -37,7 +40,8 @@ int fk_utf8_valid(const char *str, size_t n)
 
 static int parse_id(const char *s, size_t n, struct fk_diag *diag)
 {
-  if (n > FK_ID_MAX) return fk_diag_set(diag, FK_ETOOLONG, NULL, "identifier longer than %d", FK_ID_MAX);
+  if (n > FK_ID_MAX)
+    return fk_diag_set(diag, FK_ETOOLONG, NULL, "identifier longer than %d", FK_ID_MAX);
   for (size_t i = 0; i < n; i++) {
     char c = s[i];
     if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
@@ -81,8 +85,8 @@ static int parse_int(const struct fk_column *col, const char *s, size_t n, int64
   if (end == buf || *end || buf[0] == ' ' || buf[0] == '+')
     return fk_diag_set(diag, FK_EPARSE, NULL, "'%s' is not an integer", buf);
   if (errno || v < col->min || v > col->max)
-    return fk_diag_set(diag, FK_ERANGE, NULL, "%s is outside %lld..%lld", buf,
-                       (long long)col->min, (long long)col->max);
+    return fk_diag_set(diag, FK_ERANGE, NULL, "%s is outside %lld..%lld", buf, (long long)col->min,
+                       (long long)col->max);
   *out = v;
   return 0;
 }
@@ -135,20 +139,28 @@ static int parse_typed(const struct fk_column *col, const char *s, size_t n, str
   fk_time t;
   int rc;
   switch (col->type) {
-  case FK_COL_ID: return parse_id(s, n, diag);
-  case FK_COL_TEXT: return parse_text(col, s, n, diag);
-  case FK_COL_IDNUM: return fk_idnum_check(s, n, NULL, diag);
-  case FK_COL_PHONE: return fk_phone_check(s, n, diag);
+  case FK_COL_ID:
+    return parse_id(s, n, diag);
+  case FK_COL_TEXT:
+    return parse_text(col, s, n, diag);
+  case FK_COL_IDNUM:
+    return fk_idnum_check(s, n, NULL, diag);
+  case FK_COL_PHONE:
+    return fk_phone_check(s, n, diag);
   case FK_COL_DATE:
     if (!(rc = fk_date_parse(s, n, &d, diag))) v->i = d;
     return rc;
   case FK_COL_TIME:
     if (!(rc = fk_time_parse(s, n, &t, diag))) v->i = t;
     return rc;
-  case FK_COL_DAY: return parse_day(s, n, &v->i, diag);
-  case FK_COL_INT: return parse_int(col, s, n, &v->i, diag);
-  case FK_COL_REAL: return parse_real(col, s, n, &v->d, diag);
-  case FK_COL_ENUM: return parse_enum(col, s, n, &v->i, diag);
+  case FK_COL_DAY:
+    return parse_day(s, n, &v->i, diag);
+  case FK_COL_INT:
+    return parse_int(col, s, n, &v->i, diag);
+  case FK_COL_REAL:
+    return parse_real(col, s, n, &v->d, diag);
+  case FK_COL_ENUM:
+    return parse_enum(col, s, n, &v->i, diag);
   case FK_COL_BOOL:
     if (n == 1 && (s[0] == '0' || s[0] == '1')) {
       v->i = s[0] - '0';

@@ -87,8 +87,10 @@ static int user_version(struct sqlite_store *s, int *v)
 {
   sqlite3_stmt *q = NULL;
   int rc = sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &q, NULL);
-  if (rc == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW) *v = sqlite3_column_int(q, 0);
-  else rc = SQLITE_ERROR;
+  if (rc == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW)
+    *v = sqlite3_column_int(q, 0);
+  else
+    rc = SQLITE_ERROR;
   sqlite3_finalize(q);
   return rc == SQLITE_OK ? 0 : fail(s, "reading the schema version");
 }
@@ -170,9 +172,12 @@ static int bind_value(sqlite3_stmt *q, int idx, const struct fk_column *col,
     return sqlite3_bind_text(q, idx, fk_date_format((fk_date)v->i, buf), -1, SQLITE_TRANSIENT);
   case FK_COL_TIME:
   case FK_COL_INT:
-  case FK_COL_BOOL: return sqlite3_bind_int64(q, idx, v->i);
-  case FK_COL_REAL: return sqlite3_bind_double(q, idx, v->d);
-  default: return sqlite3_bind_text(q, idx, v->s, (int)v->n, SQLITE_STATIC);
+  case FK_COL_BOOL:
+    return sqlite3_bind_int64(q, idx, v->i);
+  case FK_COL_REAL:
+    return sqlite3_bind_double(q, idx, v->d);
+  default:
+    return sqlite3_bind_text(q, idx, v->s, (int)v->n, SQLITE_STATIC);
   }
 }
 
@@ -237,8 +242,10 @@ static int region(struct sqlite_store *s, int level, const char *code, size_t co
   sqlite3_bind_int(q, 1, level);
   sqlite3_bind_text(q, 2, code, (int)codelen, SQLITE_STATIC);
   sqlite3_bind_text(q, 3, name->s, (int)name->n, SQLITE_STATIC);
-  if (parent) sqlite3_bind_int64(q, 4, parent);
-  else sqlite3_bind_null(q, 4);
+  if (parent)
+    sqlite3_bind_int64(q, 4, parent);
+  else
+    sqlite3_bind_null(q, 4);
   if (sqlite3_step(q) != SQLITE_DONE) return fail(s, "adding a region");
   *id = sqlite3_last_insert_rowid(s->db);
   return fk__strmap_put(&s->keys[FK_FEED_GRIDS], code, codelen, *id);
@@ -305,8 +312,7 @@ static int sqlite_put(struct fk_store *st, const struct fk_feed *feed, const str
   }
   int step = sqlite3_step(q);
   if (step == SQLITE_CONSTRAINT)
-    return fk_diag_set(diag, FK_ECONFLICT, NULL, "refused by the store: %s",
-                       sqlite3_errmsg(s->db));
+    return fk_diag_set(diag, FK_ECONFLICT, NULL, "refused by the store: %s", sqlite3_errmsg(s->db));
   if (step != SQLITE_DONE) return fail(s, "storing a row");
   if (sqlite3_changes(s->db) == 0) return compare_stored(s, feed, row, ids, parent, diag);
   /* Keep the key map of a referenced feed complete once it has been loaded. */
@@ -403,9 +409,11 @@ int fk__sqlite_open(const char *path, struct fk_store **out, struct fk_diag *dia
   int rc;
   if (!s) return FK_ENOMEM;
   s->base.ops = &sqlite_ops;
-  for (int i = 0; i < FK_FEED_COUNT; i++) fk__strmap_init(&s->keys[i]);
-  if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) !=
-      SQLITE_OK) {
+  for (int i = 0; i < FK_FEED_COUNT; i++)
+    fk__strmap_init(&s->keys[i]);
+  if (sqlite3_open_v2(path, &s->db,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                      NULL) != SQLITE_OK) {
     rc = fk_diag_set(diag, FK_EIO, NULL, "cannot open store %s: %s", path,
                      s->db ? sqlite3_errmsg(s->db) : "out of memory");
     goto out;
@@ -417,7 +425,9 @@ int fk__sqlite_open(const char *path, struct fk_store **out, struct fk_diag *dia
   }
   rc = migrate(s, diag);
 out:
-  if (rc) sqlite_close(&s->base);
-  else *out = &s->base;
+  if (rc)
+    sqlite_close(&s->base);
+  else
+    *out = &s->base;
   return rc;
 }

@@ -35,8 +35,7 @@ static const char *const scan_sql[FK_FEED_COUNT] = {
 };
 
 /* Text of column i as the feed writes it; buf holds formatted numbers and times. */
-static const char *cell(sqlite3_stmt *q, int i, const struct fk_column *col, char *buf,
-                        size_t size)
+static const char *cell(sqlite3_stmt *q, int i, const struct fk_column *col, char *buf, size_t size)
 {
   if (sqlite3_column_type(q, i) == SQLITE_NULL) return NULL;
   if (col->type == FK_COL_TIME) return fk_time_format(sqlite3_column_int64(q, i), buf);

@@ -56,8 +56,10 @@ static int feed_table(sqlite3 *db, struct fk_table **out)
     }
     sqlite3_finalize(q);
   }
-  if (rc) fk_table_free(t);
-  else *out = t;
+  if (rc)
+    fk_table_free(t);
+  else
+    *out = t;
   return rc;
 }
 
@@ -143,8 +145,10 @@ static int district_table(sqlite3 *db, struct fk_table **out)
   }
   sqlite3_finalize(q);
   fk_free(counts);
-  if (rc) fk_table_free(t);
-  else *out = t;
+  if (rc)
+    fk_table_free(t);
+  else
+    *out = t;
   return rc;
 }
 

@@ -12,7 +12,8 @@ static char reference_check(const char *s17)
   int sum = 0;
   for (int i = 0; i < 17; i++) {
     int w = 1;
-    for (int k = 0; k < 17 - i; k++) w = w * 2 % 11;
+    for (int k = 0; k < 17 - i; k++)
+      w = w * 2 % 11;
     sum += (s17[i] - '0') * w;
   }
   int c = (12 - sum % 11) % 11;

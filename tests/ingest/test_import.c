@@ -180,18 +180,18 @@ static void each_bad_row_is_rejected_with_its_reason_and_the_rest_stored(void **
   struct env *e = *state;
   char rows[8192];
   snprintf(rows, sizeof rows,
-           "P1,%s,张三,M,1990-01-01,13800000000,H1,G1,\n"             /* 2 ok */
-           "P2,%s,李四,F,1991-02-03,,H1\n"                             /* 3 too few */
-           "P3,%s,王五,M,1992-03-04,,H1,G1,,extra\n"                   /* 4 too many */
-           "P4,%s,,M,1993-04-05,,H1,G1,\n"                             /* 5 no name */
-           "P5,140105199001011230,赵六,M,1990-01-01,,H1,G1,\n"          /* 6 check digit */
-           "P6,%s,钱七,F,2022-02-30,,H1,G1,\n"                         /* 7 no such date */
-           "P7,%s,孙八,M,1994-05-06,,H1,G9,\n"                         /* 8 unknown grid */
-           "P8,%s,周\xff九,M,1995-06-07,,H1,G1,\n"                     /* 9 bad UTF-8 */
-           "P9,%s,吴十,M,1996-07-08,23800000000,H1,G1,\n"              /* 10 bad phone */
-           "P10,%s,郑一,F,1997-08-09,,H1,G1,\n"                        /* 11 birth differs */
-           "P11,%s,王二,F,1998-09-10,,H1,G1,\n"                        /* 12 sex differs */
-           "P12,%s,冯三,M,1999-10-11,,H1,G2,\n",                       /* 13 ok */
+           "P1,%s,张三,M,1990-01-01,13800000000,H1,G1,\n"      /* 2 ok */
+           "P2,%s,李四,F,1991-02-03,,H1\n"                     /* 3 too few */
+           "P3,%s,王五,M,1992-03-04,,H1,G1,,extra\n"           /* 4 too many */
+           "P4,%s,,M,1993-04-05,,H1,G1,\n"                     /* 5 no name */
+           "P5,140105199001011230,赵六,M,1990-01-01,,H1,G1,\n" /* 6 check digit */
+           "P6,%s,钱七,F,2022-02-30,,H1,G1,\n"                 /* 7 no such date */
+           "P7,%s,孙八,M,1994-05-06,,H1,G9,\n"                 /* 8 unknown grid */
+           "P8,%s,周\xff九,M,1995-06-07,,H1,G1,\n"             /* 9 bad UTF-8 */
+           "P9,%s,吴十,M,1996-07-08,23800000000,H1,G1,\n"      /* 10 bad phone */
+           "P10,%s,郑一,F,1997-08-09,,H1,G1,\n"                /* 11 birth differs */
+           "P11,%s,王二,F,1998-09-10,,H1,G1,\n"                /* 12 sex differs */
+           "P12,%s,冯三,M,1999-10-11,,H1,G2,\n",               /* 13 ok */
            idnum("19900101", 'M', 1), idnum("19910203", 'F', 2), idnum("19920304", 'M', 3),
            idnum("19930405", 'M', 4), idnum("20220228", 'F', 6), idnum("19940506", 'M', 7),
            idnum("19950607", 'M', 8), idnum("19960708", 'M', 9), idnum("19970801", 'F', 10),
@@ -247,7 +247,8 @@ static void times_need_an_offset_and_references_must_exist(void **state)
   assert_rejected(e, "c.csv", "5,place_id", "unknown place_id 'PL9'");
   assert_rejected(e, "c.csv", "6,checkout_at", "checkout_at is before checkin_at");
   struct collect c = stored(e, "checkins");
-  assert_string_equal(c.text, "P1|PL1|2022-07-14T09:31:00+08:00\nP2|PL1|2022-07-14T09:31:00+08:00\n");
+  assert_string_equal(c.text,
+                      "P1|PL1|2022-07-14T09:31:00+08:00\nP2|PL1|2022-07-14T09:31:00+08:00\n");
 }
 
 static void duplicates_are_skipped_and_conflicts_rejected(void **state)
@@ -257,8 +258,8 @@ static void duplicates_are_skipped_and_conflicts_rejected(void **state)
   char data[2048];
   snprintf(data, sizeof data, "%s%s", checkin_header,
            "P1,PL1,2022-07-14T09:31:00+08:00,2022-07-14T10:00:00+08:00\n"
-           "P1,PL1,2022-07-14T09:31:00+08:00,2022-07-14T10:00:00+08:00\n"  /* identical */
-           "P1,PL1,2022-07-14T01:31:00Z,2022-07-14T02:00:00Z\n"            /* same instants */
+           "P1,PL1,2022-07-14T09:31:00+08:00,2022-07-14T10:00:00+08:00\n"   /* identical */
+           "P1,PL1,2022-07-14T01:31:00Z,2022-07-14T02:00:00Z\n"             /* same instants */
            "P1,PL1,2022-07-14T09:31:00+08:00,2022-07-14T11:00:00+08:00\n"); /* other checkout */
   struct fk_import_stats s = import_text(e, "checkins", "d.csv", data);
   assert_int_equal(s.stored, 1);
@@ -282,7 +283,8 @@ static void a_ten_megabyte_line_is_rejected_and_reading_goes_on(void **state)
   at += (size_t)sprintf(data, "%sP1,PL1,2022-07-14T09:31:00+08:00,\nP1,", checkin_header);
   memset(data + at, 'x', big);
   at += big;
-  at += (size_t)sprintf(data + at, ",2022-07-14T09:31:00+08:00,\nP2,PL2,2022-07-14T12:00:00+08:00,\n");
+  at += (size_t)sprintf(data + at,
+                        ",2022-07-14T09:31:00+08:00,\nP2,PL2,2022-07-14T12:00:00+08:00,\n");
   struct fk_import_stats s = import(e, "checkins", "big.csv", data, at, 0);
   free(data);
   assert_int_equal(s.read, 3);
@@ -346,7 +348,8 @@ static void ndjson_rows_are_checked_like_csv_rows(void **state)
       "{\"person_id\":\"P1\",\"place_id\":\"PL1\",\"checkin_at\":\"2022-07-14T09:31:00+08:00\"\n"
       "[1,2]\n"
       "{\"person_id\":\"P2\",\"place_id\":{\"x\":1},\"checkin_at\":\"2022-07-14T09:31:00+08:00\"}\n"
-      "{\"person_id\":\"P2\",\"person_id\":\"P1\",\"place_id\":\"PL1\",\"checkin_at\":\"2022-07-14T09:31:00+08:00\"}\n"
+      "{\"person_id\":\"P2\",\"person_id\":\"P1\",\"place_id\":\"PL1\",\"checkin_at\":\"2022-07-"
+      "14T09:31:00+08:00\"}\n"
       "{\"person_id\":\"P2\",\"place_id\":\"PL2\",\"checkin_at\":\"2022-07-14T08:00:00+08:00\","
       "\"checkout_at\":null,\"note\":\"ignored\"}\n"
       "{\"person_id\":\"P2\",\"place_id\":\"PL2\",\"checkin_at\":20220714}\n";
@@ -404,17 +407,27 @@ static void allocation_failures_are_clean_errors(void **state)
 int main(void)
 {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test_setup_teardown(bom_crlf_and_quoted_fields_are_read_as_written, setup, teardown),
-      cmocka_unit_test_setup_teardown(quoted_newlines_and_quotes_survive_the_round_trip, setup, teardown),
-      cmocka_unit_test_setup_teardown(each_bad_row_is_rejected_with_its_reason_and_the_rest_stored, setup, teardown),
-      cmocka_unit_test_setup_teardown(times_need_an_offset_and_references_must_exist, setup, teardown),
-      cmocka_unit_test_setup_teardown(duplicates_are_skipped_and_conflicts_rejected, setup, teardown),
-      cmocka_unit_test_setup_teardown(a_ten_megabyte_line_is_rejected_and_reading_goes_on, setup, teardown),
-      cmocka_unit_test_setup_teardown(empty_files_and_bare_headers_store_nothing_and_succeed, setup, teardown),
-      cmocka_unit_test_setup_teardown(a_header_without_a_required_column_stops_the_file, setup, teardown),
-      cmocka_unit_test_setup_teardown(unterminated_quotes_and_stray_quotes_are_rejected, setup, teardown),
+      cmocka_unit_test_setup_teardown(bom_crlf_and_quoted_fields_are_read_as_written, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(quoted_newlines_and_quotes_survive_the_round_trip, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(each_bad_row_is_rejected_with_its_reason_and_the_rest_stored,
+                                      setup, teardown),
+      cmocka_unit_test_setup_teardown(times_need_an_offset_and_references_must_exist, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(duplicates_are_skipped_and_conflicts_rejected, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(a_ten_megabyte_line_is_rejected_and_reading_goes_on, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(empty_files_and_bare_headers_store_nothing_and_succeed, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(a_header_without_a_required_column_stops_the_file, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(unterminated_quotes_and_stray_quotes_are_rejected, setup,
+                                      teardown),
       cmocka_unit_test_setup_teardown(ndjson_rows_are_checked_like_csv_rows, setup, teardown),
-      cmocka_unit_test_setup_teardown(a_clean_rerun_removes_the_stale_rejects_file, setup, teardown),
+      cmocka_unit_test_setup_teardown(a_clean_rerun_removes_the_stale_rejects_file, setup,
+                                      teardown),
       cmocka_unit_test_setup_teardown(allocation_failures_are_clean_errors, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
