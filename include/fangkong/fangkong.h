@@ -6,6 +6,9 @@
 #include "fangkong/error.h"
 #include "fangkong/feed.h"
 #include "fangkong/ident.h"
+#include "fangkong/ingest.h"
+#include "fangkong/store.h"
+#include "fangkong/table.h"
 #include "fangkong/time.h"
 
 #endif
