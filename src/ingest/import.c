@@ -134,7 +134,10 @@ int fk_import_file(struct fk_store *st, const struct fk_feed *feed, const char *
     fk_diag_set(diag, rc, NULL, "path too long");
     goto unmap;
   }
-  if ((rc = fk__reader_init(&rd, feed, buf, size, fk__is_ndjson_path(path), diag))) goto out;
+  if ((rc = fk__reader_init(&rd, feed, buf, size, fk__is_ndjson_path(path), diag))) {
+    if (diag) diag->line = 1; /* only a CSV header can stop a file before its rows */
+    goto out;
+  }
   fk__progress_start(&bar, opts ? opts->progress : NULL, feed->name, size);
   rc = read_all(&run, &rd, &bar, diag);
   fk__progress_end(&bar);
