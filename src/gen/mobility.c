@@ -2,7 +2,8 @@
  * Daily mobility: for each person and day, a plan of stays drawn from the person's own stream
  * (seed, person, day) -- commute by bus or metro, a long stay at work or school, lunch out,
  * evening errands, the estate gate on the way home; markets, parks and clinics for those at
- * home; outings at weekends -- about three check-ins a person a day. A person's stays never
+ * home; outings at weekends and, for pupils and students, in the school holidays -- about
+ * three check-ins a person a day. A person's stays never
  * overlap: each begins after the previous one ended plus travel time, all within the day.
  * A day's check-ins are put in time order (then person) by a counting sort on the second.
  */
@@ -190,7 +191,16 @@ static void weekend_day(struct plan *x)
   home_gate(x, 0.3);
 }
 
-static void plan_day(struct plan *x, int is_weekend)
+/* School holidays: summer from 10 July to the end of August, winter from 20 January to 20
+ * February (approximately Shanxi's calendar). */
+static int school_holiday(fk_date date)
+{
+  int y, m, d;
+  fk_date_to_ymd(date, &y, &m, &d);
+  return (m == 7 && d >= 10) || m == 8 || (m == 1 && d >= 20) || (m == 2 && d <= 20);
+}
+
+static void plan_day(struct plan *x, int is_weekend, int holiday)
 {
   switch (x->ps->role) {
   case R_WORKER:
@@ -201,13 +211,13 @@ static void plan_day(struct plan *x, int is_weekend)
     break;
   case R_PUPIL:
   case R_INFANT_K:
-    if (is_weekend)
+    if (is_weekend || (holiday && (x->ps->role == R_PUPIL || fk__rng_chance(&x->r, 0.5))))
       weekend_day(x);
     else
       schoolday(x);
     break;
   case R_STUDENT:
-    if (is_weekend)
+    if (is_weekend || holiday)
       weekend_day(x);
     else
       campusday(x);
@@ -234,7 +244,7 @@ int fk__write_checkins(const struct fk__city *c, struct fk__csv *w)
   for (int dd = 0; dd < c->opts->days; dd++) {
     fk_date date = c->opts->start + dd;
     int dow = (int)(((int64_t)date % 7 + 11) % 7); /* 1970-01-01 was a Thursday: 0 is Sunday */
-    int is_weekend = dow == 0 || dow == 6;
+    int is_weekend = dow == 0 || dow == 6, holiday = school_holiday(date);
     n = 0;
     for (uint32_t p = 0; p < c->npersons; p++) {
       struct plan x;
@@ -244,7 +254,7 @@ int fk__write_checkins(const struct fk__city *c, struct fk__csv *w)
       x.person = p;
       x.t = H(6, 0);
       x.n = 0;
-      plan_day(&x, is_weekend);
+      plan_day(&x, is_weekend, holiday);
       if (n + MAXSTAYS > cap) {
         size_t ncap = cap * 3 / 2;
         struct stay *grown = fk_realloc(day, ncap * sizeof *day);

@@ -468,6 +468,24 @@ static void bad_options_are_refused(void **state)
   assert_non_null(strstr(d.reason, "days"));
 }
 
+/* Every allocation, made to fail in turn, gives FK_ENOMEM and leaks nothing (ASan checks). */
+static void running_out_of_memory_fails_cleanly(void **state)
+{
+  (void)state;
+  struct fk_gen_opts o = opts;
+  char dir[512];
+  o.scale = 0.0005;
+  o.days = 1;
+  snprintf(dir, sizeof dir, "%s", fk_test_dir("gen-nomem"));
+  int rc = FK_ENOMEM;
+  for (long n = 1; rc == FK_ENOMEM && n < 1000; n++) {
+    fk_alloc_fail_after(n);
+    rc = fk_gen_city(&o, dir, NULL, NULL);
+    fk_alloc_fail_after(0);
+  }
+  assert_int_equal(rc, 0);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -491,6 +509,7 @@ int main(void)
       cmocka_unit_test(pooled_samples_hold_at_most_ten),
       cmocka_unit_test(the_outbreak_has_cases_of_both_kinds),
       cmocka_unit_test(bad_options_are_refused),
+      cmocka_unit_test(running_out_of_memory_fails_cleanly),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
