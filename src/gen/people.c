@@ -88,7 +88,8 @@ static int collective(struct fk__rng *r, int max, struct member *m)
   if (size > MAX_HOUSEHOLD) size = MAX_HOUSEHOLD;
   if (size > max) size = max;
   int care_home = fk__rng_chance(r, 0.03), students = fk__rng_chance(r, 0.6);
-  int sex = fk__rng_below(r, 3); /* 0 men, 1 women, 2 mixed */
+  /* Small dormitories house one sex (0 men, 1 women); large ones both (2). */
+  int sex = size > 30 ? 2 : (int)fk__rng_below(r, 3);
   for (int i = 0; i < size; i++) {
     m[i].age = care_home  ? fk__rng_range(r, 65, 98)
                : students ? fk__rng_range(r, 18, 23)

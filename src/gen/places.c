@@ -38,7 +38,7 @@ static const struct kind_model models[FK__NKINDS] = {
     [K_RESIDENTIAL] = {28000, 500, 1.0, 1, 0},
 };
 
-/* Famous places of kind k in district d, counted by asking names.c for names in turn. */
+/* Places of kind k in district d: the kind's city total shared by population. */
 static uint32_t count_of(const struct fk__city *c, int d, int k, long urban_pop, long total_pop)
 {
   const struct kind_model *m = &models[k];

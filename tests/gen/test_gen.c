@@ -468,6 +468,43 @@ static void bad_options_are_refused(void **state)
   assert_non_null(strstr(d.reason, "days"));
 }
 
+static void a_persons_stays_never_overlap(void **state)
+{
+  (void)state;
+  const struct table *t = &tables[FK_FEED_CHECKINS];
+  size_t np = tables[FK_FEED_PERSONS].nrows;
+  char(*last)[32] = calloc(np + 1, sizeof *last); /* end of the person's latest stay */
+  for (size_t r = 0; r < t->nrows; r++) {
+    size_t p = strtoul(t->rows[r][0] + 1, NULL, 10);
+    assert_true(p >= 1 && p <= np);
+    assert_true(strcmp(last[p], t->rows[r][2]) < 0);
+    snprintf(last[p], sizeof last[p], "%s", t->lens[r][3] ? t->rows[r][3] : t->rows[r][2]);
+  }
+  free(last);
+}
+
+static void ages_and_households_resemble_the_census(void **state)
+{
+  (void)state;
+  const struct table *t = &tables[FK_FEED_PERSONS];
+  size_t young = 0, old = 0, men = 0, households = 0;
+  for (size_t r = 0; r < t->nrows; r++) {
+    fk_date birth;
+    assert_int_equal(fk_date_parse(t->rows[r][4], 10, &birth, NULL), 0);
+    int age = fk__age_on(birth, opts.start);
+    young += age < 15;
+    old += age >= 60;
+    men += t->rows[r][3][0] == 'M';
+    households += r == 0 || strcmp(t->rows[r][6], t->rows[r - 1][6]) != 0;
+  }
+  double n = (double)t->nrows;
+  assert_true(young / n > 0.10 && young / n < 0.20); /* census 15.6 % */
+  assert_true(old / n > 0.11 && old / n < 0.21);     /* census 16.1 % */
+  assert_true(men / n > 0.47 && men / n < 0.55);     /* census 51.3 % */
+  double mean = n / (double)households;              /* families 2.45, plus dormitories */
+  assert_true(mean > 2.2 && mean < 3.2);
+}
+
 /* Every allocation, made to fail in turn, gives FK_ENOMEM and leaks nothing (ASan checks). */
 static void running_out_of_memory_fails_cleanly(void **state)
 {
@@ -508,6 +545,8 @@ int main(void)
       cmocka_unit_test(grid_names_are_unique_within_their_street),
       cmocka_unit_test(pooled_samples_hold_at_most_ten),
       cmocka_unit_test(the_outbreak_has_cases_of_both_kinds),
+      cmocka_unit_test(a_persons_stays_never_overlap),
+      cmocka_unit_test(ages_and_households_resemble_the_census),
       cmocka_unit_test(bad_options_are_refused),
       cmocka_unit_test(running_out_of_memory_fails_cleanly),
   };
