@@ -53,8 +53,8 @@ static int family(struct fk__rng *r, int size, struct member *m)
   int sex = fk__rng_chance(r, 0.5);
   if (size == 1) {
     double v = fk__rng_unit(r);
-    m[0].age = v < 0.45   ? fk__rng_range(r, 18, 34)
-               : v < 0.75 ? fk__rng_range(r, 35, 59)
+    m[0].age = v < 0.40   ? fk__rng_range(r, 18, 34)
+               : v < 0.68 ? fk__rng_range(r, 35, 59)
                           : fk__rng_range(r, 60, 92);
     m[0].sex = -1;
     return 1;
@@ -67,13 +67,13 @@ static int family(struct fk__rng *r, int size, struct member *m)
   }
   if (size == 2)
     head = 22 + (int)(60 * fk__rng_unit(r));
-  else if (size == 3 && u < 0.12)
+  else if (size == 3 && u < 0.18)
     head = fk__rng_range(r, 52, 78);
   else
-    head = fk__rng_range(r, 24, 50);
+    head = fk__rng_range(r, 24, 47);
   m[n++] = (struct member){head, sex};
   m[n++] = (struct member){clamp(head + fk__rng_range(r, -3, 4), 20, 99), !sex};
-  int grandparents = size >= 5 ? 2 : size == 4 && u < 0.4 ? 1 : 0;
+  int grandparents = size >= 5 ? 2 : size == 4 && u < 0.3 ? 1 : 0;
   for (int i = 0; i < grandparents; i++)
     m[n++] = (struct member){clamp(head + fk__rng_range(r, 24, 32), 50, 99), i == 0 ? 1 : 0};
   while (n < size)
@@ -209,7 +209,7 @@ int fk__gen_people(struct fk__city *c)
       uint32_t home = fk__city_pick(c, &r, d, K_RESIDENTIAL);
       for (int i = 0; i < size; i++, p++) {
         struct fk__person *ps = &c->persons[p];
-        int sex = m[i].sex >= 0 ? m[i].sex : fk__rng_chance(&r, 0.44);
+        int sex = m[i].sex >= 0 ? m[i].sex : fk__rng_chance(&r, 0.46);
         /* A birthday anywhere in the year before the age is reached on the start date. */
         ps->birth =
             o->start - (fk_date)(m[i].age * 365 + m[i].age / 4) - (fk_date)fk__rng_below(&r, 365);
