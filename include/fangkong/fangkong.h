@@ -5,6 +5,7 @@
 #include "fangkong/alloc.h"
 #include "fangkong/error.h"
 #include "fangkong/feed.h"
+#include "fangkong/gen.h"
 #include "fangkong/ident.h"
 #include "fangkong/ingest.h"
 #include "fangkong/store.h"
