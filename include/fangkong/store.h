@@ -59,6 +59,20 @@ int fk_store_put(struct fk_store *st, const struct fk_feed *feed, const struct f
 int fk_store_scan(struct fk_store *st, const struct fk_feed *feed,
                   int (*row)(void *arg, const char *const *cells), void *arg);
 
+/*
+ * Declares that the writes that follow are a bulk load (1) or not (0). In a bulk load the
+ * backend may skip its own re-check of references, since fk_store_put resolves every reference
+ * against the stored keys before writing (a row naming nothing is refused with FK_ENOREF
+ * either way). Call outside a transaction. Returns 0 or FK_ESTORE.
+ */
+int fk_store_set_bulk(struct fk_store *st, int bulk);
+
+/*
+ * Checks the store's consistency: the backend's integrity check and that every reference names
+ * a stored row. Returns 0, or FK_ESTORE with the first problem in diag.
+ */
+int fk_store_verify(struct fk_store *st, struct fk_diag *diag);
+
 /* Sets *version to the schema version found in the store. Returns 0 or FK_ESTORE. */
 int fk_store_version(struct fk_store *st, int *version);
 

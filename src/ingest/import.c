@@ -93,7 +93,8 @@ static int read_all(struct run *run, struct fk__reader *rd, struct fk__progress 
 {
   struct fk__record rec = {0};
   struct fk_diag why;
-  int rc = fk_store_begin(run->st), got;
+  int rc = fk_store_set_bulk(run->st, 1), got;
+  if (!rc) rc = fk_store_begin(run->st);
   while (!rc) {
     fk_diag_clear(&why);
     got = fk__reader_next(rd, &rec, &why);
@@ -115,6 +116,7 @@ static int read_all(struct run *run, struct fk__reader *rd, struct fk__progress 
       fk_diag_set(diag, rc, NULL, "%s", fk_strerror(rc));
     fk_store_rollback(run->st);
   }
+  fk_store_set_bulk(run->st, 0);
   return rc;
 }
 

@@ -339,6 +339,42 @@ static int sqlite_rollback(struct fk_store *st)
   return sqlite3_get_autocommit(S(st)->db) ? 0 : exec(S(st), "ROLLBACK");
 }
 
+/*
+ * SQLite's own foreign key check costs a B-tree search of the parent table per reference, which
+ * doubles the cost of a check-in import (measured: docs/PERFORMANCE.md); sqlite_put has already
+ * resolved each reference through the key maps loaded from those very tables, so a bulk load
+ * turns it off for its connection. Persons, places and grids are never deleted.
+ */
+static int sqlite_set_bulk(struct fk_store *st, int bulk)
+{
+  return exec(S(st), bulk ? "PRAGMA foreign_keys=OFF" : "PRAGMA foreign_keys=ON");
+}
+
+/* Reports the first row of a check query, if any, as the problem. */
+static int first_problem(struct sqlite_store *s, const char *sql, const char *ok,
+                         struct fk_diag *diag)
+{
+  sqlite3_stmt *q = NULL;
+  int rc = 0;
+  if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK) return fail(s, sql);
+  if (sqlite3_step(q) == SQLITE_ROW) {
+    const char *a = (const char *)sqlite3_column_text(q, 0);
+    if (!ok || !a || strcmp(a, ok))
+      rc = fk_diag_set(diag, FK_ESTORE, NULL, "%s: %s %s", sql, a ? a : "",
+                       sqlite3_column_count(q) > 1 && sqlite3_column_text(q, 1)
+                           ? (const char *)sqlite3_column_text(q, 1)
+                           : "");
+  }
+  sqlite3_finalize(q);
+  return rc;
+}
+
+static int sqlite_verify(struct fk_store *st, struct fk_diag *diag)
+{
+  int rc = first_problem(S(st), "PRAGMA quick_check", "ok", diag);
+  return rc ? rc : first_problem(S(st), "PRAGMA foreign_key_check", NULL, diag);
+}
+
 static const char *sqlite_errmsg(struct fk_store *st)
 {
   return S(st)->err[0] ? S(st)->err : sqlite3_errmsg(S(st)->db);
@@ -391,6 +427,8 @@ static const struct fk__store_ops sqlite_ops = {
     .errmsg = sqlite_errmsg,
     .put = sqlite_put,
     .scan = sqlite_scan,
+    .set_bulk = sqlite_set_bulk,
+    .verify = sqlite_verify,
     .version = sqlite_version,
     .stats = sqlite_stats,
 };

@@ -62,3 +62,13 @@ int fk_store_scan(struct fk_store *st, const struct fk_feed *feed,
   assert(st && feed && row);
   return st->ops->scan(st, feed, row, arg);
 }
+
+int fk_store_set_bulk(struct fk_store *st, int bulk)
+{
+  return st->ops->set_bulk(st, bulk);
+}
+
+int fk_store_verify(struct fk_store *st, struct fk_diag *diag)
+{
+  return st->ops->verify(st, diag);
+}

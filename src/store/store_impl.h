@@ -19,6 +19,8 @@ struct fk__store_ops {
              struct fk_diag *diag);
   int (*scan)(struct fk_store *st, const struct fk_feed *feed,
               int (*row)(void *arg, const char *const *cells), void *arg);
+  int (*set_bulk)(struct fk_store *st, int bulk);
+  int (*verify)(struct fk_store *st, struct fk_diag *diag);
   int (*version)(struct fk_store *st, int *version);
   int (*stats)(struct fk_store *st, struct fk_table **feeds, struct fk_table **districts);
 };

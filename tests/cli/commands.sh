@@ -17,7 +17,7 @@ expect 0 "top-level help" -- "$B" --help
 contains out.txt "import"
 expect 2 "no command" -- "$B"
 expect 2 "unknown command" -- "$B" frobnicate
-for c in gen import stats export; do
+for c in gen import stats export verify; do
   expect 0 "$c --help" -- "$B" "$c" --help
   contains out.txt "usage: fangkong $c"
 done
@@ -50,5 +50,8 @@ contains out.txt '"feed": "grids", "rows": 1'
 expect 2 "stats in an unknown format" -- "$B" stats --db t.db --format xml
 expect 0 "export" -- "$B" export --db t.db grids
 contains out.txt "G1,一,坞城社区,坞城街道,小店区,37.74,112.56"
+
+expect 0 "verify" -- "$B" verify --db t.db
+contains out.txt "ok"
 
 [ "$fails" -eq 0 ] && echo "ok" || { echo "$fails failed"; exit 1; }

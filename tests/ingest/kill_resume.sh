@@ -38,6 +38,7 @@ for delay in 0.3 0.7 1.2; do
   kill -9 "$pid" 2>/dev/null || true
   status=0; wait "$pid" || status=$?
   have=$(rows)
+  "$B" verify --db city.db >/dev/null || { echo "FAIL: store inconsistent after kill"; exit 1; }
   echo "killed after ${delay}s: exit $status, $have of $valid rows stored"
   if [ "$status" -eq 137 ] && [ "$have" -lt "$valid" ]; then killed_mid_file=1; fi
 done
@@ -52,4 +53,5 @@ cat summary.txt
 tail -n +2 checkins.csv | grep -v 'T25:' | sort >want.txt
 cmp -s stored.txt want.txt || { echo "FAIL: stored rows differ from the valid input"; exit 1; }
 [ "$(tail -n +2 checkins.csv.rejects.csv | wc -l)" -eq $((N / 1000)) ] || { echo "FAIL: rejects"; exit 1; }
+"$B" verify --db city.db >/dev/null || { echo "FAIL: store inconsistent"; exit 1; }
 echo "ok: $valid valid rows stored exactly once after kills"

@@ -115,6 +115,9 @@ static int setup(void **state)
 static int teardown(void **state)
 {
   struct env *e = *state;
+  struct fk_diag d;
+  fk_diag_clear(&d);
+  if (fk_store_verify(e->st, &d)) fail_msg("store inconsistent: %s", d.reason);
   fk_store_close(e->st);
   free(e);
   return 0;

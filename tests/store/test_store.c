@@ -174,6 +174,29 @@ static void the_hierarchy_is_built_from_grids(void **state)
   fk_store_close(st);
 }
 
+static void verify_finds_a_dangling_reference(void **state)
+{
+  (void)state;
+  struct fk_store *st = open_store();
+  struct fk_diag d;
+  assert_int_equal(put_grid(st, "G1", "坞城社区", 37.7), 0);
+  assert_int_equal(fk_store_verify(st, &d), 0);
+  fk_store_close(st);
+  sqlite3 *raw; /* what a careless tool writing to the file directly could do */
+  assert_int_equal(sqlite3_open(db, &raw), SQLITE_OK);
+  assert_int_equal(sqlite3_exec(raw,
+                                "INSERT INTO places(place_id, name, kind, grid, lat, lon, capacity)"
+                                " VALUES('PL1', 'x', 'market', 999, 0, 0, 1)",
+                                NULL, NULL, NULL),
+                   SQLITE_OK);
+  sqlite3_close(raw);
+  st = open_store();
+  fk_diag_clear(&d);
+  assert_int_equal(fk_store_verify(st, &d), FK_ESTORE);
+  assert_non_null(strstr(d.reason, "places"));
+  fk_store_close(st);
+}
+
 static void a_missing_folder_is_a_clear_error(void **state)
 {
   (void)state;
@@ -193,6 +216,7 @@ int main(void)
       cmocka_unit_test_setup(an_uncommitted_batch_vanishes_when_the_process_dies, setup),
       cmocka_unit_test_setup(duplicates_conflicts_and_unknown_references_are_told_apart, setup),
       cmocka_unit_test_setup(the_hierarchy_is_built_from_grids, setup),
+      cmocka_unit_test_setup(verify_finds_a_dangling_reference, setup),
       cmocka_unit_test_setup(a_missing_folder_is_a_clear_error, setup),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
