@@ -14,12 +14,13 @@
 
 #include "fangkong/feed.h"
 #include "fangkong/table.h"
+#include "fangkong/time.h"
 
 struct fk_diag;
 struct fk_store;
 
 /* The schema version this program writes (PRAGMA user_version for SQLite). */
-#define FK_STORE_SCHEMA_VERSION 1
+#define FK_STORE_SCHEMA_VERSION 2
 
 /*
  * Opens (creating and migrating when needed) the store at `location`: a file path for SQLite.
@@ -72,6 +73,47 @@ int fk_store_set_bulk(struct fk_store *st, int bulk);
  * a stored row. Returns 0, or FK_ESTORE with the first problem in diag.
  */
 int fk_store_verify(struct fk_store *st, struct fk_diag *diag);
+
+/* Rows as derived indexes read them: internal ids, epoch seconds, no text conversions. */
+struct fk_checkin_row {
+  int64_t id; /* the event id: increases with every check-in stored */
+  int64_t person, place;
+  fk_time in, out;
+  int has_out;
+};
+
+struct fk_person_row {
+  int64_t id;
+  const char *person_id, *household_id; /* borrowed for the callback */
+};
+
+struct fk_place_row {
+  int64_t id;
+  const char *place_id; /* borrowed for the callback */
+  int kind;             /* index in fk_place_kinds */
+};
+
+struct fk_case_row {
+  int64_t person;
+  int asymptomatic;
+  int has_onset, has_isolated;
+  fk_date onset;
+  fk_time sampled, isolated;
+};
+
+/*
+ * Calls fn for every row with an id above after_id (0 for all), in id order; cases come all,
+ * in person order. Stops at the first non-zero return of fn and returns it; else 0 or
+ * FK_ESTORE. Rows are borrowed for the call.
+ */
+int fk_store_each_checkin(struct fk_store *st, int64_t after_id,
+                          int (*fn)(void *arg, const struct fk_checkin_row *row), void *arg);
+int fk_store_each_person(struct fk_store *st, int64_t after_id,
+                         int (*fn)(void *arg, const struct fk_person_row *row), void *arg);
+int fk_store_each_place(struct fk_store *st, int64_t after_id,
+                        int (*fn)(void *arg, const struct fk_place_row *row), void *arg);
+int fk_store_each_case(struct fk_store *st, int (*fn)(void *arg, const struct fk_case_row *row),
+                       void *arg);
 
 /* Sets *version to the schema version found in the store. Returns 0 or FK_ESTORE. */
 int fk_store_version(struct fk_store *st, int *version);

@@ -138,6 +138,14 @@ static const struct fk_column vaccination_cols[] = {
     TYPED("vaccinated_at", FK_COL_DAY, REQ),
 };
 
+/* Phone locations, for spatiotemporal companions (时空伴随). */
+static const struct fk_column ping_cols[] = {
+    ID("person_id", KEY, FK_FEED_PERSONS),
+    TYPED("at", FK_COL_TIME, KEY),
+    LAT("lat"),
+    LON("lon"),
+};
+
 /* Indexes of the columns the cross-field checks read, named for legibility. */
 enum { P_IDNUM = 1, P_SEX = 3, P_BIRTH = 4 };
 enum { C_IN = 2, C_OUT = 3 };
@@ -199,6 +207,7 @@ static const struct fk_feed feeds[FK_FEED_COUNT] = {
     FEED(FK_FEED_SAMPLES, "samples", sample_cols, check_sample),
     FEED(FK_FEED_ARRIVALS, "arrivals", arrival_cols, NULL),
     FEED(FK_FEED_VACCINATIONS, "vaccinations", vaccination_cols, NULL),
+    FEED(FK_FEED_PINGS, "pings", ping_cols, NULL),
 };
 
 const struct fk_feed *fk_feed_get(enum fk_feed_id id)

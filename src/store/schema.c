@@ -73,6 +73,14 @@ const char *const fk__sqlite_migrations[] = {
     "  dose INTEGER NOT NULL,"
     "  vaccinated_at TEXT NOT NULL,"
     "  PRIMARY KEY(person, dose)) WITHOUT ROWID;",
+
+    /* 2: phone locations for spatiotemporal companions; time first, as check-ins. */
+    "CREATE TABLE pings("
+    "  id INTEGER PRIMARY KEY,"
+    "  person INTEGER NOT NULL REFERENCES persons(id),"
+    "  at INTEGER NOT NULL,"
+    "  lat REAL NOT NULL, lon REAL NOT NULL,"
+    "  UNIQUE(at, person));",
 };
 
 const int fk__sqlite_migration_count =

@@ -39,6 +39,7 @@ static const struct feed_map maps[FK_FEED_COUNT] = {
                           "reported_at"}},
     [FK_FEED_ARRIVALS] = {"arrivals", {"person", "arrived_at", "origin", "port", "international"}},
     [FK_FEED_VACCINATIONS] = {"vaccinations", {"person", "dose", "vaccinated_at"}},
+    [FK_FEED_PINGS] = {"pings", {"person", "at", "lat", "lon"}},
 };
 
 /* Grid feed columns that name its place in the hierarchy, and the region levels. */
@@ -418,6 +419,17 @@ static int sqlite_scan(struct fk_store *st, const struct fk_feed *feed,
   return rc;
 }
 
+int fk__sqlite_each(sqlite3 *db, int view, int64_t after_id, int (*fn)(void *, const void *),
+                    void *arg);
+
+static int sqlite_each(struct fk_store *st, int view, int64_t after_id,
+                       int (*fn)(void *arg, const void *row), void *arg)
+{
+  int rc = fk__sqlite_each(S(st)->db, view, after_id, fn, arg);
+  if (rc == FK_ESTORE) fail(S(st), "reading rows");
+  return rc;
+}
+
 static const struct fk__store_ops sqlite_ops = {
     .name = "sqlite",
     .close = sqlite_close,
@@ -427,6 +439,7 @@ static const struct fk__store_ops sqlite_ops = {
     .errmsg = sqlite_errmsg,
     .put = sqlite_put,
     .scan = sqlite_scan,
+    .each = sqlite_each,
     .set_bulk = sqlite_set_bulk,
     .verify = sqlite_verify,
     .version = sqlite_version,

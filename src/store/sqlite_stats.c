@@ -27,6 +27,7 @@ static const struct {
     {"arrivals", "SELECT count(*), min(arrived_at), max(arrived_at) FROM arrivals", 0},
     {"vaccinations", "SELECT count(*), min(vaccinated_at), max(vaccinated_at) FROM vaccinations",
      1},
+    {"pings", "SELECT count(*), min(at), max(at) FROM pings", 0},
 };
 
 /* Formats column i of q as a time (or passes a date through) into buf; NULL when empty. */

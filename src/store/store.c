@@ -72,3 +72,21 @@ int fk_store_verify(struct fk_store *st, struct fk_diag *diag)
 {
   return st->ops->verify(st, diag);
 }
+
+/* The typed iterators share one backend entry; each casts its callback's row back. */
+#define EACH(name, view, type)                                                                     \
+  int name(struct fk_store *st, int64_t after_id, int (*fn)(void *arg, const type *row),           \
+           void *arg)                                                                              \
+  {                                                                                                \
+    return st->ops->each(st, view, after_id, (int (*)(void *, const void *))fn, arg);              \
+  }
+
+EACH(fk_store_each_checkin, FK__VIEW_CHECKINS, struct fk_checkin_row)
+EACH(fk_store_each_person, FK__VIEW_PERSONS, struct fk_person_row)
+EACH(fk_store_each_place, FK__VIEW_PLACES, struct fk_place_row)
+
+int fk_store_each_case(struct fk_store *st, int (*fn)(void *arg, const struct fk_case_row *row),
+                       void *arg)
+{
+  return st->ops->each(st, FK__VIEW_CASES, 0, (int (*)(void *, const void *))fn, arg);
+}

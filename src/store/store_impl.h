@@ -19,11 +19,16 @@ struct fk__store_ops {
              struct fk_diag *diag);
   int (*scan)(struct fk_store *st, const struct fk_feed *feed,
               int (*row)(void *arg, const char *const *cells), void *arg);
+  /* view: what rows (enum fk__view); fn gets a pointer to the view's fk_*_row struct. */
+  int (*each)(struct fk_store *st, int view, int64_t after_id,
+              int (*fn)(void *arg, const void *row), void *arg);
   int (*set_bulk)(struct fk_store *st, int bulk);
   int (*verify)(struct fk_store *st, struct fk_diag *diag);
   int (*version)(struct fk_store *st, int *version);
   int (*stats)(struct fk_store *st, struct fk_table **feeds, struct fk_table **districts);
 };
+
+enum fk__view { FK__VIEW_CHECKINS, FK__VIEW_PERSONS, FK__VIEW_PLACES, FK__VIEW_CASES };
 
 /* Every backend's state begins with this header. */
 struct fk_store {

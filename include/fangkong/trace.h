@@ -1,0 +1,131 @@
+/*
+ * Contact tracing: from a case to every contact, with the exposures that make each one a
+ * contact (everything says why).
+ *
+ * A trace index is derived from the store and the rule set: every check-in as a stay
+ * [in, out) (out = in + the kind's dwell when the exit was not scanned), grouped by place and
+ * sorted by start, plus each person's own stays, households and cases. It is rebuildable at
+ * any time and refreshed incrementally from the store's check-in event ids
+ * (fk_trace_index_refresh), never rebuilt per query. About 16 bytes a check-in.
+ *
+ * Semantics (docs/TRACING.md): the window of a case runs from 00:00 (UTC+8) of the day
+ * `window_days` before onset (or before the day of sampling for an asymptomatic case or one
+ * without onset) until isolation or `now`. Degree 1: household members over the whole window,
+ * and persons whose stay at a place overlaps the case's stay (cut to the window) by more than
+ * the kind's minimum; category close if any exposure is close. Degree 2 (when the rules keep
+ * secondary contacts): household members of a close degree-1 contact, and persons exposed to
+ * them at close places, during [their first exposure to the case, now); never a case nor a
+ * degree-1 contact of the same case. A case met as a contact is a link, not a contact.
+ *
+ * Internal person and place ids are the store's row ids; fk_trace_person_id and
+ * fk_trace_place_id give the feeds' natural keys back. Not thread-safe for refresh; any number
+ * of concurrent fk_trace_case calls on an index nobody refreshes meanwhile is fine.
+ */
+#ifndef FANGKONG_TRACE_H
+#define FANGKONG_TRACE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fangkong/rules.h"
+#include "fangkong/time.h"
+
+struct fk_diag;
+struct fk_store;
+struct fk_trace_index;
+
+/*
+ * Builds the index of everything in st under rules (borrowed for the index's lifetime). On
+ * success *out owns it (free with fk_trace_index_free). Returns 0, FK_ENOMEM or FK_ESTORE
+ * (diag says why).
+ */
+int fk_trace_index_build(struct fk_store *st, const struct fk_rules *rules,
+                         struct fk_trace_index **out, struct fk_diag *diag);
+
+/*
+ * Adds what the store gained since the index was built or last refreshed: new check-ins (by
+ * event id), persons, places and cases. *added (may be NULL) gets the number of new check-ins.
+ * Returns 0, FK_ENOMEM or FK_ESTORE; on error the index is unchanged.
+ */
+int fk_trace_index_refresh(struct fk_trace_index *ix, struct fk_store *st, long *added,
+                           struct fk_diag *diag);
+
+/* Frees the index (NULL is fine). */
+void fk_trace_index_free(struct fk_trace_index *ix);
+
+struct fk_trace_index_stats {
+  long persons, places, households, cases;
+  long checkins;        /* stays indexed */
+  size_t checkin_bytes; /* bytes of the structures that grow with check-ins */
+  size_t total_bytes;   /* everything the index holds */
+};
+
+/* Fills *out with the index's sizes. */
+void fk_trace_index_stats(const struct fk_trace_index *ix, struct fk_trace_index_stats *out);
+
+/* Returns the internal id of the person with person_id (n bytes), or 0 when unknown. */
+int64_t fk_trace_person(const struct fk_trace_index *ix, const char *person_id, size_t n);
+/* Returns the person_id of an internal person id (borrowed from the index), or NULL. */
+const char *fk_trace_person_id(const struct fk_trace_index *ix, int64_t person);
+/* Returns the place_id of an internal place id (borrowed), or NULL. */
+const char *fk_trace_place_id(const struct fk_trace_index *ix, int64_t place);
+/* Returns 1 when the person is a case in the index, else 0. */
+int fk_trace_is_case(const struct fk_trace_index *ix, int64_t person);
+/* Calls fn(arg, person) for every case in the index, in the store's order. */
+void fk_trace_each_case(const struct fk_trace_index *ix, void (*fn)(void *arg, int64_t person),
+                        void *arg);
+/*
+ * Sets *start and *end to the case's tracing window under the index's rules and now.
+ * Returns 0, or FK_ENOTFOUND when the person is not a case.
+ */
+int fk_trace_window(const struct fk_trace_index *ix, int64_t person, fk_time now, fk_time *start,
+                    fk_time *end);
+
+/* One reason a person is a contact: a shared place and time, or the household (place 0). */
+struct fk_exposure {
+  int64_t place; /* internal place id; 0 for the household */
+  fk_time start, end;
+  enum fk_category category;
+};
+
+struct fk_contact {
+  int64_t index_person; /* the case traced */
+  int64_t person;
+  int degree; /* 1: contact of the case; 2: secondary contact (密接的密接) */
+  enum fk_category category;
+  int64_t via;         /* degree 2: the close contact through whom; 0 for degree 1 */
+  fk_time first, last; /* first exposure start, last exposure end */
+  size_t nexp;
+  const struct fk_exposure *exp; /* owned by the result */
+};
+
+/* A case found among another case's contacts: an edge for transmission chains. */
+struct fk_case_link {
+  int64_t from, to; /* `to` was exposed to `from` within from's window */
+  fk_time first, last;
+  size_t nexp;
+  const struct fk_exposure *exp;
+};
+
+struct fk_trace_result {
+  int64_t index_person;
+  fk_time window_start, window_end;
+  struct fk_contact *contacts; /* degree 1 then degree 2, each by person */
+  size_t ncontacts;
+  struct fk_case_link *links;
+  size_t nlinks;
+  void *storage_; /* exposures; internal */
+};
+
+/*
+ * Traces one case to `depth` (1 or 2; 2 is cut to 1 when the rules drop secondary contacts)
+ * as of `now`. On success the caller frees *out with fk_trace_result_free. Returns 0,
+ * FK_ENOTFOUND (not a case: diag says so), FK_EINVAL (bad depth) or FK_ENOMEM.
+ */
+int fk_trace_case(const struct fk_trace_index *ix, int64_t case_person, fk_time now, int depth,
+                  struct fk_trace_result *out, struct fk_diag *diag);
+
+/* Frees what a result holds (the struct itself is the caller's). */
+void fk_trace_result_free(struct fk_trace_result *r);
+
+#endif
