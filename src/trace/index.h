@@ -1,0 +1,95 @@
+/*
+ * The trace index's layout, shared by the files of src/trace/ (see fangkong/trace.h).
+ *
+ * Stays are 12 bytes: person, start and end as 32-bit seconds after FK__TRACE_EPOCH. They are
+ * grouped by place (CSR: place_off) and sorted by start within a place, so the stays that can
+ * overlap [a, b) at a place are one binary search and a short scan: starts in
+ * [a - longest stay at that place, b). Each person's stays are 4-byte indexes into that array
+ * (CSR: person_off). 16 bytes a check-in in all.
+ *
+ * Check-ins that arrive after a build go to `pending` (unsorted, with their place) and are
+ * scanned linearly by queries until there are enough of them to merge, which re-lays the CSR
+ * arrays in memory (never from the store).
+ */
+#ifndef FK_TRACE_INDEX_H
+#define FK_TRACE_INDEX_H
+
+#include <stdint.h>
+
+#include "base/strmap.h"
+#include "fangkong/rules.h"
+#include "fangkong/trace.h"
+
+/* 2000-01-01T00:00:00Z: stay times are 32-bit seconds after it (good until 2136). */
+#define FK__TRACE_EPOCH INT64_C(946684800)
+
+struct fk__stay {
+  uint32_t person, start, end;
+};
+
+struct fk__pending {
+  struct fk__stay stay;
+  uint32_t place;
+};
+
+struct fk__case {
+  uint32_t person;
+  int asymptomatic, has_onset, has_isolated;
+  fk_date onset;
+  fk_time sampled, isolated;
+};
+
+/* A growable array of fixed-size items. */
+struct fk__vec {
+  void *data;
+  size_t n, cap, size;
+};
+
+struct fk_trace_index {
+  const struct fk_rules *rules;
+
+  /* persons, by store id (index 0 unused) */
+  uint32_t nperson; /* highest person id + 1 */
+  uint32_t *household; /* household number, 0 for none */
+  uint32_t *name_off;  /* person_id text: names + name_off[p] */
+  int32_t *case_of;    /* index into cases, or -1 */
+  struct fk__strmap by_name;
+  struct fk__vec names; /* char */
+
+  /* households: CSR of members */
+  uint32_t nhousehold;
+  uint32_t *hh_off, *hh_members;
+  struct fk__strmap households; /* household_id -> number */
+
+  /* places, by store id */
+  uint32_t nplace;
+  uint8_t *kind;
+  uint32_t *place_name_off;
+  struct fk__vec place_names; /* char */
+  uint32_t *maxdur; /* longest stay at the place, seconds */
+
+  /* stays */
+  uint32_t csr_places, csr_persons; /* how many places and persons the CSR arrays cover */
+  uint32_t *place_off;   /* csr_places + 1 */
+  struct fk__stay *stays;
+  size_t nstays;
+  uint32_t *person_off;  /* csr_persons + 1 */
+  uint32_t *person_stays;
+  struct fk__vec pending; /* struct fk__pending */
+  long skipped;           /* check-ins outside the index's time range */
+
+  struct fk__vec cases; /* struct fk__case */
+
+  int64_t last_checkin, last_person, last_place;
+};
+
+/* Appends one item (copied) to v; returns 0 or FK_ENOMEM. */
+int fk__vec_push(struct fk__vec *v, const void *item);
+void fk__vec_free(struct fk__vec *v);
+#define FK__VEC_AT(v, type, i) (((type *)(v)->data)[i])
+
+/* Converts an instant to index time, clamped; and back. */
+uint32_t fk__trace_t32(fk_time t);
+fk_time fk__trace_time(uint32_t t);
+
+#endif

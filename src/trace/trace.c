@@ -1,0 +1,346 @@
+/*
+ * Tracing one case through the index (see fangkong/trace.h for the semantics).
+ *
+ * Every exposure found becomes a `hit` (who, through whom, where, when); hits are then sorted
+ * and grouped into contacts and case links, so a person met at several places and at home is
+ * one contact carrying all of its exposures.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "fangkong/alloc.h"
+#include "fangkong/error.h"
+#include "trace/index.h"
+
+struct hit {
+  uint32_t person, via; /* via: 0 at degree 1 */
+  struct fk_exposure e;
+};
+
+struct tracer {
+  const struct fk_trace_index *ix;
+  struct fk__vec hits; /* struct hit */
+  uint32_t via;        /* whose exposures are being collected: 0 for the case itself */
+  uint32_t self;       /* the person whose stays are scanned */
+  int close_only;      /* degree 2: only close places propagate */
+};
+
+/* ---- lookups ------------------------------------------------------------------------------ */
+
+int64_t fk_trace_person(const struct fk_trace_index *ix, const char *person_id, size_t n)
+{
+  int64_t id;
+  return fk__strmap_get(&ix->by_name, person_id, n, &id) ? id : 0;
+}
+
+const char *fk_trace_person_id(const struct fk_trace_index *ix, int64_t person)
+{
+  if (person <= 0 || person >= ix->nperson) return NULL;
+  return (const char *)ix->names.data + ix->name_off[person];
+}
+
+const char *fk_trace_place_id(const struct fk_trace_index *ix, int64_t place)
+{
+  if (place <= 0 || place >= ix->nplace) return NULL;
+  return (const char *)ix->place_names.data + ix->place_name_off[place];
+}
+
+int fk_trace_is_case(const struct fk_trace_index *ix, int64_t person)
+{
+  return person > 0 && person < ix->nperson && ix->case_of[person] >= 0;
+}
+
+void fk_trace_each_case(const struct fk_trace_index *ix, void (*fn)(void *arg, int64_t person),
+                        void *arg)
+{
+  for (size_t i = 0; i < ix->cases.n; i++) fn(arg, FK__VEC_AT(&ix->cases, struct fk__case, i).person);
+}
+
+int fk_trace_window(const struct fk_trace_index *ix, int64_t person, fk_time now, fk_time *start,
+                    fk_time *end)
+{
+  if (!fk_trace_is_case(ix, person)) return FK_ENOTFOUND;
+  const struct fk__case *c = &FK__VEC_AT(&ix->cases, struct fk__case, ix->case_of[person]);
+  fk_date day = c->has_onset && !c->asymptomatic ? c->onset : fk_time_date(c->sampled);
+  *start = fk_date_start(day - ix->rules->trace.window_days);
+  *end = c->has_isolated ? c->isolated : now;
+  return 0;
+}
+
+void fk_trace_index_stats(const struct fk_trace_index *ix, struct fk_trace_index_stats *out)
+{
+  size_t stays = ix->nstays * (sizeof *ix->stays + sizeof *ix->person_stays) +
+                 ix->pending.cap * ix->pending.size;
+  size_t people = (size_t)ix->nperson * (sizeof *ix->household + sizeof *ix->name_off +
+                                         sizeof *ix->case_of + sizeof *ix->person_off) +
+                  ix->names.cap + ((size_t)ix->nhousehold + 2) * sizeof *ix->hh_off +
+                  (size_t)ix->nperson * sizeof *ix->hh_members +
+                  (ix->by_name.cap + ix->households.cap) * sizeof(struct fk__strmap_slot);
+  size_t places = (size_t)ix->nplace * (1 + sizeof *ix->place_name_off + sizeof *ix->maxdur +
+                                        sizeof *ix->place_off) +
+                  ix->place_names.cap;
+  out->persons = (long)ix->nperson - 1;
+  out->places = (long)ix->nplace - 1;
+  out->households = (long)ix->nhousehold;
+  out->cases = (long)ix->cases.n;
+  out->checkins = (long)(ix->nstays + ix->pending.n);
+  out->checkin_bytes = stays;
+  out->total_bytes = stays + people + places + ix->cases.cap * ix->cases.size;
+}
+
+/* ---- exposures ---------------------------------------------------------------------------- */
+
+/* The place of stay index i: the CSR group holding it. */
+static uint32_t place_of(const struct fk_trace_index *ix, uint32_t i)
+{
+  uint32_t lo = 0, hi = ix->csr_places; /* last p with place_off[p] <= i */
+  while (hi - lo > 1) {
+    uint32_t mid = lo + (hi - lo) / 2;
+    if (ix->place_off[mid] <= i) lo = mid;
+    else hi = mid;
+  }
+  return lo;
+}
+
+static int add_hit(struct tracer *t, uint32_t person, int64_t place, uint32_t a, uint32_t b,
+                   enum fk_category cat)
+{
+  struct hit h = {person, t->via, {place, fk__trace_time(a), fk__trace_time(b), cat}};
+  return fk__vec_push(&t->hits, &h);
+}
+
+/* Others' stay s at place p against [x, y): a hit when the overlap exceeds the kind's minimum. */
+static int meet(struct tracer *t, const struct fk__stay *s, uint32_t p, uint32_t x, uint32_t y)
+{
+  const struct fk_kind_rules *k = &t->ix->rules->trace.kinds[t->ix->kind[p]];
+  if (s->person == t->self || s->end <= x || s->start >= y) return 0;
+  uint32_t a = s->start > x ? s->start : x, b = s->end < y ? s->end : y;
+  if ((fk_time)(b - a) <= k->min_overlap) return 0;
+  return add_hit(t, s->person, p, a, b, k->category);
+}
+
+/* Everyone at place p during [x, y), from the sorted stays and the pending ones. */
+static int at_place(struct tracer *t, uint32_t p, uint32_t x, uint32_t y)
+{
+  const struct fk_trace_index *ix = t->ix;
+  int rc = 0;
+  if (p < ix->csr_places) {
+    uint32_t lo = ix->place_off[p], hi = ix->place_off[p + 1];
+    uint32_t from = x > ix->maxdur[p] ? x - ix->maxdur[p] : 0;
+    while (lo < hi) { /* first stay starting at or after `from` */
+      uint32_t mid = lo + (hi - lo) / 2;
+      if (ix->stays[mid].start < from) lo = mid + 1;
+      else hi = mid;
+    }
+    for (uint32_t i = lo; !rc && i < ix->place_off[p + 1] && ix->stays[i].start < y; i++)
+      rc = meet(t, &ix->stays[i], p, x, y);
+  }
+  for (size_t i = 0; !rc && i < ix->pending.n; i++) {
+    const struct fk__pending *q = &FK__VEC_AT(&ix->pending, struct fk__pending, i);
+    if (q->place == p) rc = meet(t, &q->stay, p, x, y);
+  }
+  return rc;
+}
+
+/* One of self's stays, cut to the window [wa, wb), against everyone else at its place. */
+static int from_stay(struct tracer *t, const struct fk__stay *s, uint32_t p, uint32_t wa,
+                     uint32_t wb)
+{
+  uint32_t x = s->start > wa ? s->start : wa, y = s->end < wb ? s->end : wb;
+  if (x >= y) return 0;
+  if (t->close_only && t->ix->rules->trace.kinds[t->ix->kind[p]].category != FK_CAT_CLOSE) return 0;
+  return at_place(t, p, x, y);
+}
+
+/* Venue exposures of everyone who shared a place with `who` during [wa, wb). */
+static int venues(struct tracer *t, uint32_t who, uint32_t wa, uint32_t wb)
+{
+  const struct fk_trace_index *ix = t->ix;
+  int rc = 0;
+  t->self = who;
+  if (who < ix->csr_persons)
+    for (uint32_t i = ix->person_off[who]; !rc && i < ix->person_off[who + 1]; i++) {
+      uint32_t s = ix->person_stays[i];
+      rc = from_stay(t, &ix->stays[s], place_of(ix, s), wa, wb);
+    }
+  for (size_t i = 0; !rc && i < ix->pending.n; i++) {
+    const struct fk__pending *q = &FK__VEC_AT(&ix->pending, struct fk__pending, i);
+    if (q->stay.person == who) rc = from_stay(t, &q->stay, q->place, wa, wb);
+  }
+  return rc;
+}
+
+/* Household exposures: every other member, over the whole of [wa, wb). */
+static int household(struct tracer *t, uint32_t who, uint32_t wa, uint32_t wb)
+{
+  const struct fk_trace_index *ix = t->ix;
+  uint32_t h = ix->household[who];
+  int rc = 0;
+  if (!h || wa >= wb) return 0;
+  for (uint32_t i = ix->hh_off[h]; !rc && i < ix->hh_off[h + 1]; i++)
+    if (ix->hh_members[i] != who) rc = add_hit(t, ix->hh_members[i], 0, wa, wb, FK_CAT_CLOSE);
+  return rc;
+}
+
+/* ---- grouping ----------------------------------------------------------------------------- */
+
+static int by_who(const void *a, const void *b)
+{
+  const struct hit *x = a, *y = b;
+  if (x->via != y->via) return x->via < y->via ? -1 : 1; /* degree 1 (via 0) first */
+  if (x->person != y->person) return x->person < y->person ? -1 : 1;
+  if (x->e.start != y->e.start) return x->e.start < y->e.start ? -1 : 1;
+  return x->e.place < y->e.place ? -1 : x->e.place > y->e.place;
+}
+
+static int by_person_then_via(const void *a, const void *b)
+{
+  const struct fk_contact *x = a, *y = b;
+  if (x->degree != y->degree) return x->degree - y->degree;
+  if (x->person != y->person) return x->person < y->person ? -1 : 1;
+  return x->via < y->via ? -1 : x->via > y->via;
+}
+
+/* Is person among the degree-1 contacts (sorted by person, degree 1 first)? */
+static int is_degree1(const struct fk_trace_result *r, size_t n1, int64_t person)
+{
+  size_t lo = 0, hi = n1;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (r->contacts[mid].person < person) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < n1 && r->contacts[lo].person == person;
+}
+
+/* Groups sorted hits [from, to) into contacts (or links, for cases met at degree 1). */
+static int group(const struct fk_trace_index *ix, struct fk_trace_result *r, struct hit *h,
+                 size_t from, size_t to, struct fk_exposure *exp, size_t *nexp, size_t n1)
+{
+  for (size_t i = from; i < to;) {
+    size_t j = i;
+    while (j < to && h[j].person == h[i].person && h[j].via == h[i].via) j++;
+    int64_t person = h[i].person;
+    int degree = h[i].via ? 2 : 1;
+    int skip = person == r->index_person ||
+               (degree == 2 && (fk_trace_is_case(ix, person) || is_degree1(r, n1, person)));
+    if (!skip) {
+      struct fk_exposure *e = exp + *nexp;
+      fk_time first = h[i].e.start, last = h[i].e.end;
+      enum fk_category cat = FK_CAT_GENERAL;
+      for (size_t k = i; k < j; k++) {
+        e[k - i] = h[k].e;
+        if (h[k].e.start < first) first = h[k].e.start;
+        if (h[k].e.end > last) last = h[k].e.end;
+        if (h[k].e.category == FK_CAT_CLOSE) cat = FK_CAT_CLOSE;
+      }
+      *nexp += j - i;
+      if (degree == 1 && fk_trace_is_case(ix, person)) {
+        r->links[r->nlinks++] = (struct fk_case_link){r->index_person, person, first, last,
+                                                      j - i, e};
+      } else {
+        r->contacts[r->ncontacts++] = (struct fk_contact){
+            r->index_person, person, degree, cat, h[i].via, first, last, j - i, e};
+      }
+    }
+    i = j;
+  }
+  return 0;
+}
+
+/* ---- the trace ---------------------------------------------------------------------------- */
+
+/* Collects degree-1 hits of the case over [wa, wb). */
+static int degree1(struct tracer *t, uint32_t person, uint32_t wa, uint32_t wb)
+{
+  t->via = 0;
+  t->close_only = 0;
+  int rc = household(t, person, wa, wb);
+  return rc ? rc : venues(t, person, wa, wb);
+}
+
+/* Collects degree-2 hits through every close degree-1 contact, each over [first, now). */
+static int degree2(struct tracer *t, const struct fk_trace_result *r, size_t n1, fk_time now)
+{
+  int rc = 0;
+  t->close_only = 1;
+  for (size_t i = 0; !rc && i < n1; i++) {
+    const struct fk_contact *c = &r->contacts[i];
+    if (c->category != FK_CAT_CLOSE) continue;
+    uint32_t wa = fk__trace_t32(c->first), wb = fk__trace_t32(now);
+    t->via = (uint32_t)c->person;
+    if (!(rc = household(t, (uint32_t)c->person, wa, wb)))
+      rc = venues(t, (uint32_t)c->person, wa, wb);
+  }
+  return rc;
+}
+
+/* Exposure blocks of a result: one per grouping pass, so earlier contacts' pointers stay. */
+struct storage {
+  struct fk_exposure *block[2];
+  int n;
+};
+
+/* Sorts the hits collected since `from` and groups them into r. */
+static int settle(struct tracer *t, struct fk_trace_result *r, size_t from, size_t n1)
+{
+  struct hit *h = t->hits.data;
+  size_t n = t->hits.n - from, total = r->ncontacts + r->nlinks + n + 1;
+  struct storage *st = r->storage_;
+  struct fk_exposure *exp = fk_malloc((n ? n : 1) * sizeof *exp);
+  struct fk_contact *contacts = fk_realloc(r->contacts, total * sizeof *contacts);
+  struct fk_case_link *links = fk_realloc(r->links, total * sizeof *links);
+  if (contacts) r->contacts = contacts;
+  if (links) r->links = links;
+  if (!exp || !contacts || !links || st->n == 2) {
+    fk_free(exp);
+    return FK_ENOMEM;
+  }
+  st->block[st->n++] = exp;
+  qsort(h + from, n, sizeof *h, by_who);
+  size_t nexp = 0;
+  return group(t->ix, r, h, from, t->hits.n, exp, &nexp, n1);
+}
+
+int fk_trace_case(const struct fk_trace_index *ix, int64_t case_person, fk_time now, int depth,
+                  struct fk_trace_result *out, struct fk_diag *diag)
+{
+  struct tracer t = {ix, {.size = sizeof(struct hit)}, 0, 0, 0};
+  fk_time w0, w1;
+  int rc;
+  memset(out, 0, sizeof *out);
+  if (depth < 1 || depth > 2) return fk_diag_set(diag, FK_EINVAL, "depth", "depth is 1 or 2");
+  if (fk_trace_window(ix, case_person, now, &w0, &w1)) {
+    const char *name = fk_trace_person_id(ix, case_person);
+    return fk_diag_set(diag, FK_ENOTFOUND, NULL, "%s is not a case", name ? name : "the person");
+  }
+  if (!(out->storage_ = fk_calloc(1, sizeof(struct storage))))
+    return fk_diag_set(diag, FK_ENOMEM, NULL, "out of memory tracing");
+  if (!ix->rules->trace.secondary_contacts) depth = 1;
+  out->index_person = case_person;
+  out->window_start = w0;
+  out->window_end = w1;
+  rc = degree1(&t, (uint32_t)case_person, fk__trace_t32(w0), fk__trace_t32(w1));
+  if (!rc) rc = settle(&t, out, 0, 0);
+  size_t n1 = out->ncontacts, h1 = t.hits.n;
+  if (!rc && depth == 2 && !(rc = degree2(&t, out, n1, now))) {
+    rc = settle(&t, out, h1, n1);
+    qsort(out->contacts + n1, out->ncontacts - n1, sizeof *out->contacts, by_person_then_via);
+  }
+  fk__vec_free(&t.hits);
+  if (rc) {
+    fk_trace_result_free(out);
+    return fk_diag_set(diag, rc, NULL, "out of memory tracing");
+  }
+  return 0;
+}
+
+void fk_trace_result_free(struct fk_trace_result *r)
+{
+  struct storage *st = r->storage_;
+  for (int i = 0; st && i < st->n; i++) fk_free(st->block[i]);
+  fk_free(st);
+  fk_free(r->contacts);
+  fk_free(r->links);
+  memset(r, 0, sizeof *r);
+}
