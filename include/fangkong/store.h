@@ -20,7 +20,7 @@ struct fk_diag;
 struct fk_store;
 
 /* The schema version this program writes (PRAGMA user_version for SQLite). */
-#define FK_STORE_SCHEMA_VERSION 2
+#define FK_STORE_SCHEMA_VERSION 3
 
 /*
  * Opens (creating and migrating when needed) the store at `location`: a file path for SQLite.
@@ -73,6 +73,17 @@ int fk_store_set_bulk(struct fk_store *st, int bulk);
  * a stored row. Returns 0, or FK_ESTORE with the first problem in diag.
  */
 int fk_store_verify(struct fk_store *st, struct fk_diag *diag);
+
+struct fk_trace_result;
+
+/*
+ * Writes a trace back with its evidence: the run (index case, now, depth, rule set, window),
+ * every contact and every exposure, and the links to other cases. Replaces what an earlier
+ * run saved for the same index case, in one transaction, so re-running is safe. Borrows r.
+ * Returns 0 or FK_ESTORE (diag says why).
+ */
+int fk_store_save_trace(struct fk_store *st, const struct fk_trace_result *r, fk_time now,
+                        int depth, const char *rules, struct fk_diag *diag);
 
 /* Rows as derived indexes read them: internal ids, epoch seconds, no text conversions. */
 struct fk_checkin_row {

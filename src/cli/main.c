@@ -15,6 +15,7 @@ static const struct command commands[] = {
     {"import", fk__cmd_import, "load a feed file, or every feed in a folder, into the store"},
     {"stats", fk__cmd_stats, "summarise the store: rows by feed, by district, date range"},
     {"export", fk__cmd_export, "write a stored feed back out as CSV or NDJSON"},
+    {"trace", fk__cmd_trace, "find the contacts of cases (密接, 密接的密接) with their exposures"},
     {"verify", fk__cmd_verify, "check the store's integrity and references"},
 };
 

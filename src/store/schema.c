@@ -81,6 +81,41 @@ const char *const fk__sqlite_migrations[] = {
     "  at INTEGER NOT NULL,"
     "  lat REAL NOT NULL, lon REAL NOT NULL,"
     "  UNIQUE(at, person));",
+
+    /* 3: traces written back with their evidence (fangkong trace --save). */
+    "CREATE TABLE trace_runs("
+    "  id INTEGER PRIMARY KEY,"
+    "  index_person INTEGER NOT NULL REFERENCES persons(id),"
+    "  now INTEGER NOT NULL,"
+    "  depth INTEGER NOT NULL,"
+    "  rules TEXT NOT NULL,"
+    "  window_start INTEGER NOT NULL,"
+    "  window_end INTEGER NOT NULL);"
+    "CREATE INDEX trace_runs_person ON trace_runs(index_person);"
+    "CREATE TABLE contacts("
+    "  id INTEGER PRIMARY KEY,"
+    "  run INTEGER NOT NULL REFERENCES trace_runs(id) ON DELETE CASCADE,"
+    "  person INTEGER NOT NULL REFERENCES persons(id),"
+    "  degree INTEGER NOT NULL CHECK(degree IN (1, 2)),"
+    "  category TEXT NOT NULL CHECK(category IN ('close', 'general')),"
+    "  via INTEGER REFERENCES persons(id),"
+    "  first_exposure INTEGER NOT NULL,"
+    "  last_exposure INTEGER NOT NULL);"
+    "CREATE INDEX contacts_run ON contacts(run);"
+    "CREATE INDEX contacts_person ON contacts(person);"
+    "CREATE TABLE exposures("
+    "  contact INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,"
+    "  place INTEGER REFERENCES places(id)," /* NULL: the household */
+    "  start_at INTEGER NOT NULL,"
+    "  end_at INTEGER NOT NULL,"
+    "  category TEXT NOT NULL);"
+    "CREATE INDEX exposures_contact ON exposures(contact);"
+    "CREATE TABLE case_links("
+    "  run INTEGER NOT NULL REFERENCES trace_runs(id) ON DELETE CASCADE,"
+    "  to_person INTEGER NOT NULL REFERENCES persons(id),"
+    "  first_exposure INTEGER NOT NULL,"
+    "  last_exposure INTEGER NOT NULL);"
+    "CREATE INDEX case_links_run ON case_links(run);",
 };
 
 const int fk__sqlite_migration_count =

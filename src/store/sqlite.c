@@ -430,6 +430,15 @@ static int sqlite_each(struct fk_store *st, int view, int64_t after_id,
   return rc;
 }
 
+int fk__sqlite_save_trace(sqlite3 *db, const struct fk_trace_result *r, fk_time now, int depth,
+                          const char *rules, struct fk_diag *diag);
+
+static int sqlite_save_trace(struct fk_store *st, const struct fk_trace_result *r, fk_time now,
+                             int depth, const char *rules, struct fk_diag *diag)
+{
+  return fk__sqlite_save_trace(S(st)->db, r, now, depth, rules, diag);
+}
+
 static const struct fk__store_ops sqlite_ops = {
     .name = "sqlite",
     .close = sqlite_close,
@@ -440,6 +449,7 @@ static const struct fk__store_ops sqlite_ops = {
     .put = sqlite_put,
     .scan = sqlite_scan,
     .each = sqlite_each,
+    .save_trace = sqlite_save_trace,
     .set_bulk = sqlite_set_bulk,
     .verify = sqlite_verify,
     .version = sqlite_version,

@@ -63,6 +63,12 @@ int fk_store_scan(struct fk_store *st, const struct fk_feed *feed,
   return st->ops->scan(st, feed, row, arg);
 }
 
+int fk_store_save_trace(struct fk_store *st, const struct fk_trace_result *r, fk_time now,
+                        int depth, const char *rules, struct fk_diag *diag)
+{
+  return st->ops->save_trace(st, r, now, depth, rules, diag);
+}
+
 int fk_store_set_bulk(struct fk_store *st, int bulk)
 {
   return st->ops->set_bulk(st, bulk);

@@ -22,6 +22,8 @@ struct fk__store_ops {
   /* view: what rows (enum fk__view); fn gets a pointer to the view's fk_*_row struct. */
   int (*each)(struct fk_store *st, int view, int64_t after_id,
               int (*fn)(void *arg, const void *row), void *arg);
+  int (*save_trace)(struct fk_store *st, const struct fk_trace_result *r, fk_time now, int depth,
+                    const char *rules, struct fk_diag *diag);
   int (*set_bulk)(struct fk_store *st, int bulk);
   int (*verify)(struct fk_store *st, struct fk_diag *diag);
   int (*version)(struct fk_store *st, int *version);

@@ -51,7 +51,8 @@ static int grow32(uint32_t **arr, uint32_t *cap, uint32_t n)
 {
   if (n <= *cap) return 0;
   uint32_t c = *cap ? *cap : 1024;
-  while (c < n) c *= 2;
+  while (c < n)
+    c *= 2;
   uint32_t *p = fk_realloc(*arr, (size_t)c * sizeof *p);
   if (!p) return FK_ENOMEM;
   memset(p + *cap, 0, (size_t)(c - *cap) * sizeof *p);
@@ -133,7 +134,8 @@ static int load_case(void *arg, const struct fk_case_row *row)
 {
   struct loader *l = arg;
   struct fk__case c = {(uint32_t)row->person, row->asymptomatic, row->has_onset,
-                       row->has_isolated, row->onset, row->sampled, row->isolated};
+                       row->has_isolated,     row->onset,        row->sampled,
+                       row->isolated};
   return fk__vec_push(&l->ix->cases, &c);
 }
 
@@ -166,13 +168,16 @@ static int index_people(struct fk_trace_index *ix)
     fk_free(members);
     return FK_ENOMEM;
   }
-  for (uint32_t p = 0; p < ix->nperson; p++) case_of[p] = -1;
+  for (uint32_t p = 0; p < ix->nperson; p++)
+    case_of[p] = -1;
   for (size_t i = 0; i < ix->cases.n; i++) {
     uint32_t p = FK__VEC_AT(&ix->cases, struct fk__case, i).person;
     if (p < ix->nperson) case_of[p] = (int32_t)i;
   }
-  for (uint32_t p = 1; p < ix->nperson; p++) off[ix->household[p] + 1]++;
-  for (uint32_t h = 0; h <= ix->nhousehold; h++) off[h + 1] += off[h];
+  for (uint32_t p = 1; p < ix->nperson; p++)
+    off[ix->household[p] + 1]++;
+  for (uint32_t h = 0; h <= ix->nhousehold; h++)
+    off[h + 1] += off[h];
   uint32_t *at = fk_malloc(((size_t)ix->nhousehold + 1) * sizeof *at);
   if (!at) {
     fk_free(case_of);
@@ -181,7 +186,8 @@ static int index_people(struct fk_trace_index *ix)
     return FK_ENOMEM;
   }
   memcpy(at, off, ((size_t)ix->nhousehold + 1) * sizeof *at);
-  for (uint32_t p = 1; p < ix->nperson; p++) members[at[ix->household[p]]++] = p;
+  for (uint32_t p = 1; p < ix->nperson; p++)
+    members[at[ix->household[p]]++] = p;
   fk_free(at);
   fk_free(ix->case_of);
   fk_free(ix->hh_off);
@@ -220,7 +226,8 @@ static void fill_places(const struct fk_trace_index *ix, const struct fk__vec *e
   }
   for (size_t i = 0; i < extra->n; i++)
     place_off[FK__VEC_AT(extra, struct fk__pending, i).place + 1]++;
-  for (uint32_t p = 0; p < ix->nplace; p++) place_off[p + 1] += place_off[p];
+  for (uint32_t p = 0; p < ix->nplace; p++)
+    place_off[p + 1] += place_off[p];
   memcpy(cursor, place_off, (size_t)ix->nplace * sizeof *cursor);
   for (uint32_t p = 0; p < ix->nplace; p++) {
     place_range(ix, p, &lo, &hi);
@@ -239,10 +246,13 @@ static void fill_places(const struct fk_trace_index *ix, const struct fk__vec *e
 static void fill_persons(uint32_t nperson, const struct fk__stay *stays, size_t n,
                          uint32_t *person_off, uint32_t *person_stays, uint32_t *cursor)
 {
-  for (size_t i = 0; i < n; i++) person_off[stays[i].person + 1]++;
-  for (uint32_t p = 0; p < nperson; p++) person_off[p + 1] += person_off[p];
+  for (size_t i = 0; i < n; i++)
+    person_off[stays[i].person + 1]++;
+  for (uint32_t p = 0; p < nperson; p++)
+    person_off[p + 1] += person_off[p];
   memcpy(cursor, person_off, (size_t)nperson * sizeof *cursor);
-  for (size_t i = 0; i < n; i++) person_stays[cursor[stays[i].person]++] = (uint32_t)i;
+  for (size_t i = 0; i < n; i++)
+    person_stays[cursor[stays[i].person]++] = (uint32_t)i;
 }
 
 /* Lays out all stays (the index's own plus `extra`) into fresh CSR arrays. */
@@ -268,8 +278,8 @@ static int layout(struct fk_trace_index *ix, const struct fk__vec *extra)
     for (uint32_t i = place_off[p]; i < place_off[p + 1]; i++)
       if (stays[i].end - stays[i].start > maxdur[p] && stays[i].end > stays[i].start)
         maxdur[p] = stays[i].end - stays[i].start;
-  /* Swap the new arrays in; the old ones go out through the common exit. */
-#define SWAP(a, b)                                                                               \
+        /* Swap the new arrays in; the old ones go out through the common exit. */
+#define SWAP(a, b)                                                                                 \
   do {                                                                                             \
     void *t_ = (void *)(a);                                                                        \
     (a) = (b);                                                                                     \

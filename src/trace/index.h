@@ -49,7 +49,7 @@ struct fk_trace_index {
   const struct fk_rules *rules;
 
   /* persons, by store id (index 0 unused) */
-  uint32_t nperson; /* highest person id + 1 */
+  uint32_t nperson;    /* highest person id + 1 */
   uint32_t *household; /* household number, 0 for none */
   uint32_t *name_off;  /* person_id text: names + name_off[p] */
   int32_t *case_of;    /* index into cases, or -1 */
@@ -66,14 +66,14 @@ struct fk_trace_index {
   uint8_t *kind;
   uint32_t *place_name_off;
   struct fk__vec place_names; /* char */
-  uint32_t *maxdur; /* longest stay at the place, seconds */
+  uint32_t *maxdur;           /* longest stay at the place, seconds */
 
   /* stays */
   uint32_t csr_places, csr_persons; /* how many places and persons the CSR arrays cover */
-  uint32_t *place_off;   /* csr_places + 1 */
+  uint32_t *place_off;              /* csr_places + 1 */
   struct fk__stay *stays;
   size_t nstays;
-  uint32_t *person_off;  /* csr_persons + 1 */
+  uint32_t *person_off; /* csr_persons + 1 */
   uint32_t *person_stays;
   struct fk__vec pending; /* struct fk__pending */
   long skipped;           /* check-ins outside the index's time range */

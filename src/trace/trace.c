@@ -53,7 +53,8 @@ int fk_trace_is_case(const struct fk_trace_index *ix, int64_t person)
 void fk_trace_each_case(const struct fk_trace_index *ix, void (*fn)(void *arg, int64_t person),
                         void *arg)
 {
-  for (size_t i = 0; i < ix->cases.n; i++) fn(arg, FK__VEC_AT(&ix->cases, struct fk__case, i).person);
+  for (size_t i = 0; i < ix->cases.n; i++)
+    fn(arg, FK__VEC_AT(&ix->cases, struct fk__case, i).person);
 }
 
 int fk_trace_window(const struct fk_trace_index *ix, int64_t person, fk_time now, fk_time *start,
@@ -96,8 +97,10 @@ static uint32_t place_of(const struct fk_trace_index *ix, uint32_t i)
   uint32_t lo = 0, hi = ix->csr_places; /* last p with place_off[p] <= i */
   while (hi - lo > 1) {
     uint32_t mid = lo + (hi - lo) / 2;
-    if (ix->place_off[mid] <= i) lo = mid;
-    else hi = mid;
+    if (ix->place_off[mid] <= i)
+      lo = mid;
+    else
+      hi = mid;
   }
   return lo;
 }
@@ -129,8 +132,10 @@ static int at_place(struct tracer *t, uint32_t p, uint32_t x, uint32_t y)
     uint32_t from = x > ix->maxdur[p] ? x - ix->maxdur[p] : 0;
     while (lo < hi) { /* first stay starting at or after `from` */
       uint32_t mid = lo + (hi - lo) / 2;
-      if (ix->stays[mid].start < from) lo = mid + 1;
-      else hi = mid;
+      if (ix->stays[mid].start < from)
+        lo = mid + 1;
+      else
+        hi = mid;
     }
     for (uint32_t i = lo; !rc && i < ix->place_off[p + 1] && ix->stays[i].start < y; i++)
       rc = meet(t, &ix->stays[i], p, x, y);
@@ -207,8 +212,10 @@ static int is_degree1(const struct fk_trace_result *r, size_t n1, int64_t person
   size_t lo = 0, hi = n1;
   while (lo < hi) {
     size_t mid = lo + (hi - lo) / 2;
-    if (r->contacts[mid].person < person) lo = mid + 1;
-    else hi = mid;
+    if (r->contacts[mid].person < person)
+      lo = mid + 1;
+    else
+      hi = mid;
   }
   return lo < n1 && r->contacts[lo].person == person;
 }
@@ -219,7 +226,8 @@ static int group(const struct fk_trace_index *ix, struct fk_trace_result *r, str
 {
   for (size_t i = from; i < to;) {
     size_t j = i;
-    while (j < to && h[j].person == h[i].person && h[j].via == h[i].via) j++;
+    while (j < to && h[j].person == h[i].person && h[j].via == h[i].via)
+      j++;
     int64_t person = h[i].person;
     int degree = h[i].via ? 2 : 1;
     int skip = person == r->index_person ||
@@ -236,8 +244,8 @@ static int group(const struct fk_trace_index *ix, struct fk_trace_result *r, str
       }
       *nexp += j - i;
       if (degree == 1 && fk_trace_is_case(ix, person)) {
-        r->links[r->nlinks++] = (struct fk_case_link){r->index_person, person, first, last,
-                                                      j - i, e};
+        r->links[r->nlinks++] =
+            (struct fk_case_link){r->index_person, person, first, last, j - i, e};
       } else {
         r->contacts[r->ncontacts++] = (struct fk_contact){
             r->index_person, person, degree, cat, h[i].via, first, last, j - i, e};
@@ -338,7 +346,8 @@ int fk_trace_case(const struct fk_trace_index *ix, int64_t case_person, fk_time 
 void fk_trace_result_free(struct fk_trace_result *r)
 {
   struct storage *st = r->storage_;
-  for (int i = 0; st && i < st->n; i++) fk_free(st->block[i]);
+  for (int i = 0; st && i < st->n; i++)
+    fk_free(st->block[i]);
   fk_free(st);
   fk_free(r->contacts);
   fk_free(r->links);

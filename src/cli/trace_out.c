@@ -1,0 +1,241 @@
+/* Trace output (see trace_out.h). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/trace_out.h"
+#include "fangkong/alloc.h"
+#include "fangkong/error.h"
+#include "fangkong/feed.h"
+#include "fangkong/table.h"
+#include "fangkong/time.h"
+
+/* A merged row owns a copy of its contact's exposures. */
+struct fk__merged {
+  struct fk_contact c;
+  struct fk_exposure *exp;
+};
+
+static const char *const header = "index_person_id,contact_person_id,degree,category,"
+                                  "via_person_id,first_exposure,last_exposure,exposures,places\n";
+
+void fk__trace_out_init(struct fk__trace_out *o, const struct fk_trace_index *ix, int json,
+                        int merge, FILE *f)
+{
+  memset(o, 0, sizeof *o);
+  o->ix = ix;
+  o->json = json;
+  o->merge = merge;
+  o->f = f;
+  fk__strmap_init(&o->best);
+}
+
+static const char *category(enum fk_category c)
+{
+  return c == FK_CAT_CLOSE ? "close" : "general";
+}
+
+/* The distinct places of a contact's exposures, "household" for the home, joined by ';'. */
+static void places(FILE *f, const struct fk_trace_index *ix, const struct fk_contact *c)
+{
+  for (size_t i = 0; i < c->nexp; i++) {
+    size_t k = 0;
+    while (k < i && c->exp[k].place != c->exp[i].place)
+      k++;
+    if (k < i) continue; /* already listed */
+    const char *id = c->exp[i].place ? fk_trace_place_id(ix, c->exp[i].place) : "household";
+    if (i) fputc(';', f);
+    fputs(id ? id : "?", f);
+  }
+}
+
+static void csv_row(FILE *f, const struct fk_trace_index *ix, const struct fk_contact *c)
+{
+  char first[FK_TIME_BUFSZ], last[FK_TIME_BUFSZ];
+  const char *via = c->via ? fk_trace_person_id(ix, c->via) : "";
+  fprintf(f, "%s,%s,%d,%s,%s,%s,%s,%zu,", fk_trace_person_id(ix, c->index_person),
+          fk_trace_person_id(ix, c->person), c->degree, category(c->category), via,
+          fk_time_format(c->first, first), fk_time_format(c->last, last), c->nexp);
+  places(f, ix, c);
+  fputc('\n', f);
+}
+
+static void json_str(FILE *f, const char *s)
+{
+  if (s)
+    fk_json_string(f, s, strlen(s));
+  else
+    fputs("null", f);
+}
+
+static void json_exposures(FILE *f, const struct fk_trace_index *ix, const struct fk_exposure *e,
+                           size_t n)
+{
+  char a[FK_TIME_BUFSZ], b[FK_TIME_BUFSZ];
+  fputs("[", f);
+  for (size_t i = 0; i < n; i++) {
+    fputs(i ? ", {\"place_id\": " : "{\"place_id\": ", f);
+    json_str(f, e[i].place ? fk_trace_place_id(ix, e[i].place) : NULL);
+    fprintf(f, ", \"household\": %s, \"start\": \"%s\", \"end\": \"%s\", \"category\": \"%s\"}",
+            e[i].place ? "false" : "true", fk_time_format(e[i].start, a),
+            fk_time_format(e[i].end, b), category(e[i].category));
+  }
+  fputs("]", f);
+}
+
+static void json_contact(FILE *f, const struct fk_trace_index *ix, const struct fk_contact *c)
+{
+  char first[FK_TIME_BUFSZ], last[FK_TIME_BUFSZ];
+  fputs("{\"index_person_id\": ", f);
+  json_str(f, fk_trace_person_id(ix, c->index_person));
+  fputs(", \"contact_person_id\": ", f);
+  json_str(f, fk_trace_person_id(ix, c->person));
+  fprintf(f, ", \"degree\": %d, \"category\": \"%s\", \"via_person_id\": ", c->degree,
+          category(c->category));
+  json_str(f, c->via ? fk_trace_person_id(ix, c->via) : NULL);
+  fprintf(f, ", \"first_exposure\": \"%s\", \"last_exposure\": \"%s\", \"exposures\": %zu",
+          fk_time_format(c->first, first), fk_time_format(c->last, last), c->nexp);
+  fputs(", \"places\": \"", f);
+  places(f, ix, c); /* place ids are identifiers: nothing to escape */
+  fputs("\", \"evidence\": ", f);
+  json_exposures(f, ix, c->exp, c->nexp);
+  fputs("}", f);
+}
+
+static void json_trace(FILE *f, const struct fk_trace_index *ix, const struct fk_trace_result *r)
+{
+  char a[FK_TIME_BUFSZ], b[FK_TIME_BUFSZ];
+  fputs("{\"index_person_id\": ", f);
+  json_str(f, fk_trace_person_id(ix, r->index_person));
+  fprintf(f, ", \"window_start\": \"%s\", \"window_end\": \"%s\", \"contacts\": [",
+          fk_time_format(r->window_start, a), fk_time_format(r->window_end, b));
+  for (size_t i = 0; i < r->ncontacts; i++) {
+    fputs(i ? ",\n   " : "\n   ", f);
+    json_contact(f, ix, &r->contacts[i]);
+  }
+  fputs("],\n  \"links\": [", f);
+  for (size_t i = 0; i < r->nlinks; i++) {
+    const struct fk_case_link *l = &r->links[i];
+    fputs(i ? ", {\"from_person_id\": " : "{\"from_person_id\": ", f);
+    json_str(f, fk_trace_person_id(ix, l->from));
+    fputs(", \"to_person_id\": ", f);
+    json_str(f, fk_trace_person_id(ix, l->to));
+    fprintf(f, ", \"first_exposure\": \"%s\", \"last_exposure\": \"%s\", \"evidence\": ",
+            fk_time_format(l->first, a), fk_time_format(l->last, b));
+    json_exposures(f, ix, l->exp, l->nexp);
+    fputs("}", f);
+  }
+  fputs("]}", f);
+}
+
+/* One line per case for the person at the console: counts by kind of contact, and links. */
+static void summary(const struct fk_trace_index *ix, const struct fk_trace_result *r)
+{
+  long close = 0, general = 0, second = 0;
+  char a[FK_TIME_BUFSZ], b[FK_TIME_BUFSZ];
+  for (size_t i = 0; i < r->ncontacts; i++) {
+    const struct fk_contact *c = &r->contacts[i];
+    if (c->degree == 2)
+      second++;
+    else if (c->category == FK_CAT_CLOSE)
+      close++;
+    else
+      general++;
+  }
+  fprintf(stderr,
+          "trace %s: window %s .. %s: %ld close contacts (密接), %ld general (一般接触者), "
+          "%ld secondary (密接的密接)",
+          fk_trace_person_id(ix, r->index_person), fk_time_format(r->window_start, a),
+          fk_time_format(r->window_end, b), close, general, second);
+  for (size_t i = 0; i < r->nlinks; i++)
+    fprintf(stderr, "%s%s", i ? ", " : "; met case ", fk_trace_person_id(ix, r->links[i].to));
+  fputc('\n', stderr);
+}
+
+/* Is a better than b for the merged row: lower degree, then later last exposure? */
+static int better(const struct fk_contact *a, const struct fk_contact *b)
+{
+  return a->degree != b->degree ? a->degree < b->degree : a->last > b->last;
+}
+
+static int keep(struct fk__trace_out *o, const struct fk_contact *c)
+{
+  int64_t at;
+  if (fk__strmap_get(&o->best, (const char *)&c->person, sizeof c->person, &at)) {
+    struct fk__merged *m = &o->rows[at];
+    if (!better(c, &m->c)) return 0;
+    fk_free(m->exp);
+  } else {
+    if (o->nrows == o->cap) {
+      size_t cap = o->cap ? o->cap * 2 : 256;
+      struct fk__merged *p = fk_realloc(o->rows, cap * sizeof *p);
+      if (!p) return FK_ENOMEM;
+      o->rows = p;
+      o->cap = cap;
+    }
+    at = (int64_t)o->nrows++;
+    if (fk__strmap_put(&o->best, (const char *)&c->person, sizeof c->person, at)) return FK_ENOMEM;
+  }
+  struct fk__merged *m = &o->rows[at];
+  m->c = *c;
+  m->exp = fk_malloc((c->nexp ? c->nexp : 1) * sizeof *m->exp);
+  if (!m->exp) return FK_ENOMEM;
+  memcpy(m->exp, c->exp, c->nexp * sizeof *m->exp);
+  m->c.exp = m->exp;
+  return 0;
+}
+
+int fk__trace_out_add(struct fk__trace_out *o, const struct fk_trace_result *r)
+{
+  summary(o->ix, r);
+  if (o->merge) {
+    for (size_t i = 0; i < r->ncontacts; i++)
+      if (keep(o, &r->contacts[i])) return FK_ENOMEM;
+    return 0;
+  }
+  if (o->json) {
+    fputs(o->traces ? ",\n " : "{\"traces\": [\n ", o->f);
+    json_trace(o->f, o->ix, r);
+  } else {
+    if (!o->traces) fputs(header, o->f);
+    for (size_t i = 0; i < r->ncontacts; i++)
+      csv_row(o->f, o->ix, &r->contacts[i]);
+  }
+  o->traces++;
+  return 0;
+}
+
+static int by_person(const void *a, const void *b)
+{
+  const struct fk__merged *x = a, *y = b;
+  return x->c.person < y->c.person ? -1 : x->c.person > y->c.person;
+}
+
+int fk__trace_out_finish(struct fk__trace_out *o)
+{
+  if (o->merge) {
+    qsort(o->rows, o->nrows, sizeof *o->rows, by_person);
+    fputs(o->json ? "{\"contacts\": [" : header, o->f);
+    for (size_t i = 0; i < o->nrows; i++) {
+      if (!o->json) {
+        csv_row(o->f, o->ix, &o->rows[i].c);
+        continue;
+      }
+      fputs(i ? ",\n " : "\n ", o->f);
+      json_contact(o->f, o->ix, &o->rows[i].c);
+    }
+    if (o->json) fputs("]}\n", o->f);
+  } else if (o->json) {
+    fputs(o->traces ? "]}\n" : "{\"traces\": []}\n", o->f);
+  } else if (!o->traces) {
+    fputs(header, o->f);
+  }
+  return fflush(o->f) || ferror(o->f) ? FK_EIO : 0;
+}
+
+void fk__trace_out_free(struct fk__trace_out *o)
+{
+  for (size_t i = 0; i < o->nrows; i++)
+    fk_free(o->rows[i].exp);
+  fk_free(o->rows);
+  fk__strmap_clear(&o->best);
+}

@@ -1,0 +1,102 @@
+/*
+ * Writing a trace back to the SQLite store with its evidence (see fk_store_save_trace).
+ * One transaction: the earlier run of the same index case goes (its contacts, exposures and
+ * links cascade), the new run comes in whole.
+ */
+#include <sqlite3.h>
+
+#include "fangkong/error.h"
+#include "fangkong/trace.h"
+
+static const char *const sql[] = {
+    "DELETE FROM trace_runs WHERE index_person = ?1",
+    "INSERT INTO trace_runs(index_person, now, depth, rules, window_start, window_end)"
+    " VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
+    "INSERT INTO contacts(run, person, degree, category, via, first_exposure, last_exposure)"
+    " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    "INSERT INTO exposures(contact, place, start_at, end_at, category) VALUES(?1, ?2, ?3, ?4, ?5)",
+    "INSERT INTO case_links(run, to_person, first_exposure, last_exposure) VALUES(?1, ?2, ?3, ?4)",
+};
+enum { DEL, RUN, CONTACT, EXPOSURE, LINK, NSTMT };
+
+/* One statement's parameters: integers, with 0 meaning NULL where `nullable` says so, and at
+   most one text. */
+struct params {
+  int n;
+  int64_t v[8];
+  unsigned nullable; /* bit i: parameter i+1 is NULL when 0 */
+  int text_at;       /* 1-based parameter that takes `text`, or 0 */
+  const char *text;
+};
+
+static int step(sqlite3_stmt *q, const struct params *p)
+{
+  sqlite3_reset(q);
+  for (int i = 0; i < p->n; i++) {
+    if (i + 1 == p->text_at)
+      sqlite3_bind_text(q, i + 1, p->text, -1, SQLITE_STATIC);
+    else if ((p->nullable >> i & 1) && p->v[i] == 0)
+      sqlite3_bind_null(q, i + 1);
+    else
+      sqlite3_bind_int64(q, i + 1, p->v[i]);
+  }
+  return sqlite3_step(q) == SQLITE_DONE ? 0 : FK_ESTORE;
+}
+
+static const char *category(enum fk_category c)
+{
+  return c == FK_CAT_CLOSE ? "close" : "general";
+}
+
+static int save_contact(sqlite3 *db, sqlite3_stmt **q, int64_t run, const struct fk_contact *c)
+{
+  struct params p = {7,
+                     {run, c->person, c->degree, 0, c->via, c->first, c->last},
+                     1u << 4,
+                     4,
+                     category(c->category)};
+  int rc = step(q[CONTACT], &p);
+  int64_t id = sqlite3_last_insert_rowid(db);
+  for (size_t i = 0; !rc && i < c->nexp; i++) {
+    const struct fk_exposure *e = &c->exp[i];
+    struct params x = {5, {id, e->place, e->start, e->end}, 1u << 1, 5, category(e->category)};
+    rc = step(q[EXPOSURE], &x);
+  }
+  return rc;
+}
+
+static int save_all(sqlite3 *db, sqlite3_stmt **q, const struct fk_trace_result *r, fk_time now,
+                    int depth, const char *rules)
+{
+  struct params del = {1, {r->index_person}, 0, 0, NULL};
+  struct params run = {
+      6, {r->index_person, now, depth, 0, r->window_start, r->window_end}, 0, 4, rules};
+  int rc = step(q[DEL], &del);
+  if (!rc) rc = step(q[RUN], &run);
+  int64_t id = sqlite3_last_insert_rowid(db);
+  for (size_t i = 0; !rc && i < r->ncontacts; i++)
+    rc = save_contact(db, q, id, &r->contacts[i]);
+  for (size_t i = 0; !rc && i < r->nlinks; i++) {
+    struct params l = {4, {id, r->links[i].to, r->links[i].first, r->links[i].last}, 0, 0, NULL};
+    rc = step(q[LINK], &l);
+  }
+  return rc;
+}
+
+int fk__sqlite_save_trace(sqlite3 *db, const struct fk_trace_result *r, fk_time now, int depth,
+                          const char *rules, struct fk_diag *diag)
+{
+  sqlite3_stmt *q[NSTMT] = {0};
+  int rc = 0;
+  for (int i = 0; !rc && i < NSTMT; i++)
+    if (sqlite3_prepare_v2(db, sql[i], -1, &q[i], NULL) != SQLITE_OK) rc = FK_ESTORE;
+  if (!rc && sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) rc = FK_ESTORE;
+  if (!rc) {
+    rc = save_all(db, q, r, now, depth, rules);
+    sqlite3_exec(db, rc ? "ROLLBACK" : "COMMIT", NULL, NULL, NULL);
+  }
+  if (rc) fk_diag_set(diag, FK_ESTORE, NULL, "saving the trace: %s", sqlite3_errmsg(db));
+  for (int i = 0; i < NSTMT; i++)
+    sqlite3_finalize(q[i]);
+  return rc;
+}
