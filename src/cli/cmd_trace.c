@@ -2,13 +2,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli/args.h"
 #include "cli/cli.h"
 #include "cli/trace_out.h"
+#include "cli/traced.h"
 #include "fangkong/error.h"
-#include "fangkong/rules.h"
 #include "fangkong/store.h"
 #include "fangkong/trace.h"
 
@@ -39,8 +38,7 @@ static const char help[] =
     "A summary per case goes to stderr. Exit status: 0, 1 on error, 2 on wrong usage.\n";
 
 struct job {
-  struct fk_store *st;
-  struct fk_trace_index *ix;
+  struct fk__traced t; /* rules, store and index */
   const char *now_text;
   fk_time now;
   int depth, save, merge;
@@ -55,15 +53,15 @@ static int trace_one(struct job *j, int64_t person)
   struct fk_diag diag;
   fk_time start, end;
   char msg[1024];
-  const char *name = fk_trace_person_id(j->ix, person);
+  const char *name = fk_trace_person_id(j->t.ix, person);
   fk_diag_clear(&diag);
-  if (fk_trace_window(j->ix, person, j->now, &start, &end))
+  if (fk_trace_window(j->t.ix, person, j->now, &start, &end))
     return fk__fail("%s is not a case (not in cases.csv)", name);
   if (!j->now_text && (j->depth == 2 || end == j->now))
     return fk__fail("case %s: give --now (the case is not isolated, or depth 2 needs it)", name);
-  if (fk_trace_case(j->ix, person, j->now, j->depth, &r, &diag))
+  if (fk_trace_case(j->t.ix, person, j->now, j->depth, &r, &diag))
     return fk__fail("%s", fk_diag_format(&diag, msg, sizeof msg));
-  int rc = j->save ? fk_store_save_trace(j->st, &r, j->now, j->depth, j->rules_name, &diag) : 0;
+  int rc = j->save ? fk_store_save_trace(j->t.st, &r, j->now, j->depth, j->rules_name, &diag) : 0;
   if (rc)
     fk__fail("saving the trace of %s: %s", name, fk_diag_format(&diag, msg, sizeof msg));
   else
@@ -74,7 +72,7 @@ static int trace_one(struct job *j, int64_t person)
 
 static int trace_named(struct job *j, const char *id, size_t n)
 {
-  int64_t person = fk_trace_person(j->ix, id, n);
+  int64_t person = fk_trace_person(j->t.ix, id, n);
   if (!person) return fk__fail("unknown person '%.*s'", (int)n, id);
   return trace_one(j, person);
 }
@@ -106,27 +104,12 @@ static void trace_each(void *arg, int64_t person)
   if (!a->rc) a->rc = trace_one(a->j, person);
 }
 
-/* Opens the store and the rules and builds the index; returns an exit status. */
-static int prepare(struct job *j, const char *db, const char *rules_path, struct fk_rules *rules)
-{
-  struct fk_diag diag;
-  char msg[1024];
-  fk_diag_clear(&diag);
-  if (rules_path ? fk_rules_load(rules_path, rules, NULL, NULL, &diag) : fk_rules_default(rules))
-    return fk__fail("%s", fk_diag_format(&diag, msg, sizeof msg));
-  if (access(db, F_OK)) return fk__fail("no store at %s", db);
-  if (fk_store_open(db, &j->st, &diag) || fk_trace_index_build(j->st, rules, &j->ix, &diag))
-    return fk__fail("%s", fk_diag_format(&diag, msg, sizeof msg));
-  return 0;
-}
-
 int fk__cmd_trace(int argc, char **argv)
 {
   const char *db = FK_DEFAULT_DB, *rules_path = NULL, *one = NULL, *file = NULL, *depth = "2",
              *fmt = "csv", *pos[1];
   int all = 0, npos, rc;
   struct job j = {0};
-  struct fk_rules rules;
   struct fk__opt opts[] = {{"--db", &db, NULL},
                            {"--rules", &rules_path, NULL},
                            {"--case", &one, NULL},
@@ -148,22 +131,21 @@ int fk__cmd_trace(int argc, char **argv)
     return fk__usage("trace", "--format is csv or json");
   if (j.now_text && fk_time_parse(j.now_text, strlen(j.now_text), &j.now, NULL))
     return fk__usage("trace", "--now must be an ISO 8601 time with offset");
-  if ((rc = prepare(&j, db, rules_path, &rules))) goto out;
-  j.rules_name = rules.name;
-  fk__trace_out_init(&j.out, j.ix, !strcmp(fmt, "json"), j.merge, stdout);
+  if ((rc = fk__traced_open(&j.t, db, rules_path))) goto out;
+  j.rules_name = j.t.rules.name;
+  fk__trace_out_init(&j.out, j.t.ix, !strcmp(fmt, "json"), j.merge, stdout);
   if (one) {
     rc = trace_named(&j, one, strlen(one));
   } else if (file) {
     rc = trace_file(&j, file);
   } else {
     struct all a = {&j, 0};
-    fk_trace_each_case(j.ix, trace_each, &a);
+    fk_trace_each_case(j.t.ix, trace_each, &a);
     rc = a.rc;
   }
   if (!rc) rc = fk__trace_out_finish(&j.out) ? FK_EXIT_ERROR : FK_EXIT_OK;
   fk__trace_out_free(&j.out);
 out:
-  fk_trace_index_free(j.ix);
-  fk_store_close(j.st);
+  fk__traced_close(&j.t);
   return rc;
 }

@@ -16,6 +16,7 @@ static const struct command commands[] = {
     {"stats", fk__cmd_stats, "summarise the store: rows by feed, by district, date range"},
     {"export", fk__cmd_export, "write a stored feed back out as CSV or NDJSON"},
     {"trace", fk__cmd_trace, "find the contacts of cases (密接, 密接的密接) with their exposures"},
+    {"chains", fk__cmd_chains, "the transmission graph of the cases: clusters, roots, generations"},
     {"verify", fk__cmd_verify, "check the store's integrity and references"},
 };
 
