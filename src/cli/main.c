@@ -16,6 +16,8 @@ static const struct command commands[] = {
     {"stats", fk__cmd_stats, "summarise the store: rows by feed, by district, date range"},
     {"export", fk__cmd_export, "write a stored feed back out as CSV or NDJSON"},
     {"verify", fk__cmd_verify, "check the store's integrity and references"},
+    {"companions", fk__cmd_companions,
+     "spatiotemporal companions (时空伴随) of a case, from pings"},
 };
 
 static void usage(FILE *out)
