@@ -122,6 +122,7 @@ static int on_case(void *arg, const struct fk_case_row *row)
 void fk__crec_sort(struct fk__crec *v, struct fk__crec *tmp, size_t n, uint32_t *count)
 {
   uint64_t all_or = 0, all_and = ~(uint64_t)0;
+  if (n < 2) return;
   for (size_t i = 0; i < n; i++) {
     all_or |= v[i].key;
     all_and &= v[i].key;
@@ -197,7 +198,8 @@ int fk_companion_index_build(struct fk_store *st, const struct fk_rules *rules,
   /* The pings' buffer becomes the by-person presences; tmp, the by-cell copy. */
   b.ix->by_person = fk_realloc(b.pings, (b.ix->npres ? b.ix->npres : 1) * sizeof *b.pings);
   if (!b.ix->by_person) {
-    b.ix->by_person = b.pings;
+    b.ix->by_person = b.pings; /* still valid: the index frees it */
+    b.pings = NULL;
     rc = FK_ENOMEM;
     goto out;
   }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fangkong/alloc.h"
 #include "fangkong/companion.h"
 #include "fangkong/error.h"
 #include "fangkong/gen.h"
@@ -309,6 +310,33 @@ static void a_case_not_isolated_needs_now_and_a_non_case_is_refused(void **state
   fk_companion_index_free(ix);
 }
 
+/* Every allocation, made to fail in turn, gives FK_ENOMEM and leaks nothing (ASan checks). */
+static void running_out_of_memory_fails_cleanly(void **state)
+{
+  struct env *e = *state;
+  struct fk_companion_index *ix = NULL;
+  struct fk_companion_result r;
+  struct fk_diag d;
+  presence(e, 1, 0, at("2022-07-07T00:00:00+08:00"), at("2022-07-08T12:00:00+08:00"));
+  presence(e, 2, 0, at("2022-07-08T09:00:00+08:00"), at("2022-07-08T10:00:00+08:00"));
+  presence(e, 3, 1, at("2022-07-08T09:00:00+08:00"), at("2022-07-08T10:00:00+08:00"));
+  load(e);
+  int rc = FK_ENOMEM;
+  for (long n = 1; rc == FK_ENOMEM && n < 1000; n++) {
+    fk_alloc_fail_after(n);
+    rc = fk_companion_index_build(e->st, &e->rules, &ix, &d);
+    if (!rc) {
+      rc = fk_companions_case(ix, 1, FK_COMPANION_NO_NOW, &r, &d);
+      fk_companion_index_free(ix);
+      if (!rc) fk_companion_result_free(&r);
+    }
+    fk_alloc_fail_after(0);
+    assert_true(rc == 0 || rc == FK_ENOMEM || rc == FK_ESTORE);
+    if (rc == FK_ESTORE) rc = FK_ENOMEM; /* SQLite's own allocations may fail too */
+  }
+  assert_int_equal(rc, 0);
+}
+
 static void presence_rules_are_read_strictly(void **state)
 {
   (void)state;
@@ -589,6 +617,7 @@ int main(void)
       cmocka_unit_test_setup_teardown(a_silence_over_an_hour_ends_a_presence, setup, teardown),
       cmocka_unit_test_setup_teardown(a_case_not_isolated_needs_now_and_a_non_case_is_refused,
                                       setup, teardown),
+      cmocka_unit_test_setup_teardown(running_out_of_memory_fails_cleanly, setup, teardown),
       cmocka_unit_test(presence_rules_are_read_strictly),
       cmocka_unit_test(the_engine_agrees_with_brute_force_on_a_generated_city),
   };
