@@ -28,7 +28,7 @@ struct fk_gen_opts {
   uint64_t seed; /* any value; equal options give equal bytes */
   int outbreak;  /* index cases to seed (0..100000); 0 writes a header-only cases.csv */
   int pings;     /* 1: phone pings (pings.csv) at every stay and at home overnight; 0: none,
-                    a header-only pings.csv. About 40 a person a day (2.2 M a day at 0.01). */
+                    a header-only pings.csv. About 51 a person a day (2.8 M a day at 0.01). */
 };
 
 /* What was written, by feed (indexes are enum fk_feed_id). */
