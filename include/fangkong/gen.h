@@ -27,6 +27,8 @@ struct fk_gen_opts {
   fk_date start; /* first day of the window (a civil date in the city) */
   uint64_t seed; /* any value; equal options give equal bytes */
   int outbreak;  /* index cases to seed (0..100000); 0 writes a header-only cases.csv */
+  int pings;     /* 1: phone pings (pings.csv) at every stay and at home overnight; 0: none,
+                    a header-only pings.csv. About 51 a person a day (2.8 M a day at 0.01). */
 };
 
 /* What was written, by feed (indexes are enum fk_feed_id). */
@@ -35,7 +37,8 @@ struct fk_gen_stats {
   uint64_t bytes[FK_FEED_COUNT]; /* file size, header included */
 };
 
-/* Fills opts with the defaults: scale 0.01, 14 days from 2022-07-01, seed 1, no outbreak. */
+/* Fills opts with the defaults: scale 0.01, 14 days from 2022-07-01, seed 1, no outbreak, no
+ * pings. */
 void fk_gen_opts_init(struct fk_gen_opts *opts);
 
 /*
@@ -45,10 +48,10 @@ int fk_gen_opts_check(const struct fk_gen_opts *opts, struct fk_diag *diag);
 
 /*
  * Writes grids.csv, persons.csv, places.csv, checkins.csv, cases.csv, samples.csv,
- * arrivals.csv and vaccinations.csv into outdir (created if missing; existing files of those
- * names are replaced). opts and outdir are borrowed for the call; stats (may be NULL) receives
- * the rows and bytes of each file. Returns 0, or FK_ERANGE (bad options), FK_ENOMEM or FK_EIO,
- * with the file and reason in diag (may be NULL). On failure, files may be partly written.
+ * arrivals.csv, vaccinations.csv and pings.csv into outdir (created if missing; existing files of
+ * those names are replaced). opts and outdir are borrowed for the call; stats (may be NULL)
+ * receives the rows and bytes of each file. Returns 0, or FK_ERANGE (bad options), FK_ENOMEM or
+ * FK_EIO, with the file and reason in diag (may be NULL). On failure, files may be partly written.
  */
 int fk_gen_city(const struct fk_gen_opts *opts, const char *outdir, struct fk_gen_stats *stats,
                 struct fk_diag *diag);

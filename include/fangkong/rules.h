@@ -41,6 +41,10 @@ struct fk_companion_rules {
   fk_time dwell;       /* either party more than this long in the cell ... */
   int lookback_days;   /* ... over this many days */
   char source[FK_RULES_SOURCE];
+  /* How pings become presence in a cell (not from the protocol: our reading of the data). */
+  fk_time ping;    /* a lone ping stands for this many seconds of presence */
+  fk_time max_gap; /* pings in one cell further apart than this are separate presences */
+  char presence_source[FK_RULES_SOURCE];
 };
 
 struct fk_rules {

@@ -104,6 +104,13 @@ struct fk_place_row {
   int kind;             /* index in fk_place_kinds */
 };
 
+struct fk_ping_row {
+  int64_t id; /* increases with every ping stored */
+  int64_t person;
+  fk_time at;
+  double lat, lon;
+};
+
 struct fk_case_row {
   int64_t person;
   int asymptomatic;
@@ -125,6 +132,8 @@ int fk_store_each_place(struct fk_store *st, int64_t after_id,
                         int (*fn)(void *arg, const struct fk_place_row *row), void *arg);
 int fk_store_each_case(struct fk_store *st, int (*fn)(void *arg, const struct fk_case_row *row),
                        void *arg);
+int fk_store_each_ping(struct fk_store *st, int64_t after_id,
+                       int (*fn)(void *arg, const struct fk_ping_row *row), void *arg);
 
 /* Sets *version to the schema version found in the store. Returns 0 or FK_ESTORE. */
 int fk_store_version(struct fk_store *st, int *version);

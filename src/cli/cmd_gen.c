@@ -11,15 +11,17 @@
 static void help(void)
 {
   printf("usage: fangkong gen [--scale S] [--days D] [--start YYYY-MM-DD] [--seed N]\n"
-         "                    [--outbreak N] --out DIR\n\n"
+         "                    [--outbreak N] [--pings] --out DIR\n\n"
          "Writes every feed (grids, persons, places, checkins, cases, samples, arrivals,\n"
-         "vaccinations) of a synthetic city shaped like Taiyuan into DIR, as CSV.\n"
+         "vaccinations, pings) of a synthetic city shaped like Taiyuan into DIR, as CSV.\n"
          "The same arguments always give byte-identical files.\n\n"
          "  --scale S      share of the real city, in (0, 2]; 1 is ~5.4 million people (0.01)\n"
          "  --days D       days of check-ins, samples and arrivals, 1..366 (14)\n"
          "  --start DATE   first day, YYYY-MM-DD (2022-07-01)\n"
          "  --seed N       random seed, a non-negative integer (1)\n"
          "  --outbreak N   index cases to seed, 0..100000 (0)\n"
+         "  --pings        phone pings at every stay (~15 min) and at home overnight\n"
+         "                 (~45 min); without it pings.csv has only its header\n"
          "  --out DIR      output folder, created if missing (required)\n");
 }
 
@@ -40,6 +42,10 @@ int fk__cmd_gen(int argc, char **argv)
     const char *a = argv[i];
     if (strncmp(a, "--", 2) || !strcmp(a, "--"))
       return fk__usage("gen", "unexpected argument '%s'", a);
+    if (!strcmp(a, "--pings")) {
+      o.pings = 1;
+      continue;
+    }
     if (i + 1 >= argc) return fk__usage("gen", "%s needs a value", a);
     const char *v = argv[++i];
     errno = 0;

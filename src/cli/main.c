@@ -18,6 +18,8 @@ static const struct command commands[] = {
     {"trace", fk__cmd_trace, "find the contacts of cases (密接, 密接的密接) with their exposures"},
     {"chains", fk__cmd_chains, "the transmission graph of the cases: clusters, roots, generations"},
     {"verify", fk__cmd_verify, "check the store's integrity and references"},
+    {"companions", fk__cmd_companions,
+     "spatiotemporal companions (时空伴随) of a case, from pings"},
 };
 
 static void usage(FILE *out)
@@ -26,7 +28,7 @@ static void usage(FILE *out)
                "fangkong (防控): the city's epidemic prevention-and-control command system.\n\n"
                "commands:\n");
   for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-    fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
+    fprintf(out, "  %-11s %s\n", commands[i].name, commands[i].summary);
   fprintf(out, "\n`fangkong COMMAND --help` tells more about each.\n");
 }
 

@@ -119,7 +119,8 @@ size_t fk__grid_locality(const struct fk__city *c, uint32_t g, char *out, size_t
 int fk__write_grids(const struct fk__city *c, struct fk__csv *w);
 int fk__write_places(const struct fk__city *c, struct fk__csv *w);
 int fk__write_persons(const struct fk__city *c, struct fk__csv *w);
-int fk__write_checkins(const struct fk__city *c, struct fk__csv *w);
+/* Writes check-ins, and pings into `pings` when not NULL (from the same day plans). */
+int fk__write_checkins(const struct fk__city *c, struct fk__csv *w, struct fk__csv *pings);
 int fk__write_vaccinations(const struct fk__city *c, struct fk__csv *w);
 /* Writes cases, samples and arrivals together, since they share the outbreak. */
 int fk__write_outbreak(const struct fk__city *c, struct fk__csv *cases, struct fk__csv *samples,

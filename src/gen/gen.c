@@ -16,6 +16,7 @@ void fk_gen_opts_init(struct fk_gen_opts *opts)
   fk_date_from_ymd(2022, 7, 1, &opts->start);
   opts->seed = 1;
   opts->outbreak = 0;
+  opts->pings = 0;
 }
 
 int fk_gen_opts_check(const struct fk_gen_opts *opts, struct fk_diag *diag)
@@ -27,6 +28,8 @@ int fk_gen_opts_check(const struct fk_gen_opts *opts, struct fk_diag *diag)
   if (opts->outbreak < 0 || opts->outbreak > 100000)
     return fk_diag_set(diag, FK_ERANGE, "outbreak", "outbreak must be 0..100000, not %d",
                        opts->outbreak);
+  if (opts->pings < 0 || opts->pings > 1)
+    return fk_diag_set(diag, FK_ERANGE, "pings", "pings must be 0 or 1, not %d", opts->pings);
   int y, m, d;
   fk_date_to_ymd(opts->start, &y, &m, &d);
   if (y < 2000 || y > 2100)
@@ -88,7 +91,7 @@ int fk_gen_city(const struct fk_gen_opts *opts, const char *outdir, struct fk_ge
       (rc = fk__write_persons(&c, &w[FK_FEED_PERSONS])) ||
       (rc = fk__write_outbreak(&c, &w[FK_FEED_CASES], &w[FK_FEED_SAMPLES], &w[FK_FEED_ARRIVALS])) ||
       (rc = fk__write_vaccinations(&c, &w[FK_FEED_VACCINATIONS])) ||
-      (rc = fk__write_checkins(&c, &w[FK_FEED_CHECKINS]))) {
+      (rc = fk__write_checkins(&c, &w[FK_FEED_CHECKINS], opts->pings ? &w[FK_FEED_PINGS] : NULL))) {
     fk_diag_set(diag, rc, NULL, "cannot write the city: %s", fk_strerror(rc));
     goto out;
   }

@@ -18,6 +18,20 @@
 struct stay {
   uint32_t person, place;
   int32_t in, out; /* seconds into the day; out is -1 when the exit was not scanned */
+  int32_t end;     /* when the person really left, scanned or not (for pings) */
+};
+
+/* A phone's location report: seconds into the day, place, and a jitter in millionths of a
+ * degree (phone fixes scatter by tens of meters). */
+struct ping {
+  uint32_t person, place;
+  int32_t sec;
+  int16_t dlat, dlon;
+};
+
+struct pings {
+  struct ping *v;
+  size_t n, cap;
 };
 
 struct plan {
@@ -80,6 +94,7 @@ static void stay(struct plan *x, uint32_t place, int32_t at, int32_t dur, double
   s->place = place;
   s->in = at;
   s->out = fk__rng_chance(&x->r, p_no_exit) ? -1 : at + dur;
+  s->end = at + dur;
   x->t = at + dur + 60 + (int32_t)fk__rng_below(&x->r, 900);
 }
 
@@ -230,8 +245,89 @@ static void plan_day(struct plan *x, int is_weekend, int holiday)
   }
 }
 
-int fk__write_checkins(const struct fk__city *c, struct fk__csv *w)
+/* Phones report about every 15 minutes while out (10 to 20) and every 45 at home (40 to 50),
+ * never more than an hour apart, so a stay or a night at home reads as one presence. */
+#define PING_OUT 600
+#define PING_HOME 2400
+#define PING_JITTER 600
+#define HOME_MARGIN 600 /* no home pings this close to a stay: the person is on the way */
+
+static int add_ping(struct pings *pg, struct fk__rng *r, uint32_t person, uint32_t place,
+                    int32_t sec)
 {
+  if (pg->n == pg->cap) {
+    size_t cap = pg->cap ? pg->cap * 2 : 1u << 16;
+    struct ping *v = fk_realloc(pg->v, cap * sizeof *v);
+    if (!v) return FK_ENOMEM;
+    pg->v = v;
+    pg->cap = cap;
+  }
+  pg->v[pg->n++] = (struct ping){person, place, sec, (int16_t)fk__rng_range(r, -250, 250),
+                                 (int16_t)fk__rng_range(r, -300, 300)};
+  return 0;
+}
+
+/*
+ * A person's pings for one day: at each stay's start and every ~15 minutes while there, and at
+ * home whenever not out (before the first stay, between stays far enough apart, after the
+ * last). They come from their own stream (seed, PINGS, person, day), so check-ins are the same
+ * with or without them.
+ */
+static int day_pings(const struct fk__city *c, const struct plan *x, fk_date date, struct pings *pg)
+{
+  struct fk__rng r = fk__rng_make(c->opts->seed, FK__RNG_PINGS, x->person, (uint64_t)date);
+  int32_t from = -HOME_MARGIN + (int32_t)fk__rng_below(&r, PING_JITTER);
+  for (int i = 0; i <= x->n; i++) {
+    int32_t until = i < x->n ? x->s[i].in - HOME_MARGIN : 86400;
+    for (int32_t t = from + HOME_MARGIN; t < until;
+         t += PING_HOME + (int32_t)fk__rng_below(&r, PING_JITTER))
+      if (add_ping(pg, &r, x->person, x->ps->home, t)) return FK_ENOMEM;
+    if (i == x->n) break;
+    for (int32_t t = x->s[i].in; t < x->s[i].end;
+         t += PING_OUT + (int32_t)fk__rng_below(&r, PING_JITTER))
+      if (add_ping(pg, &r, x->person, x->s[i].place, t)) return FK_ENOMEM;
+    from = x->s[i].end;
+  }
+  return 0;
+}
+
+/* Writes a day's pings in time order (then person): a stable counting sort on the second. */
+static int write_pings(const struct fk__city *c, struct fk__csv *w, const struct pings *pg,
+                       fk_date date, uint32_t *count, uint32_t **order)
+{
+  uint32_t *grown = fk_realloc(*order, (pg->n ? pg->n : 1) * sizeof **order);
+  char prefix[11];
+  if (!grown) return FK_ENOMEM;
+  *order = grown;
+  for (int s = 0; s <= 86400; s++)
+    count[s] = 0;
+  for (size_t i = 0; i < pg->n; i++)
+    count[pg->v[i].sec + 1]++;
+  for (int s = 0; s < 86400; s++)
+    count[s + 1] += count[s];
+  for (size_t i = 0; i < pg->n; i++)
+    grown[count[pg->v[i].sec]++] = (uint32_t)i;
+  fk__csv_day_prefix(date, prefix);
+  for (size_t i = 0; i < pg->n; i++) {
+    const struct ping *p = &pg->v[grown[i]];
+    const struct fk__place *pl = &c->places[p->place];
+    fk__csv_row(w);
+    fk__csv_id(w, 'P', p->person + 1);
+    fk__csv_c(w, ',');
+    fk__csv_daytime(w, prefix, p->sec);
+    fk__csv_c(w, ',');
+    fk__csv_deg(w, pl->lat + p->dlat * 1e-6);
+    fk__csv_c(w, ',');
+    fk__csv_deg(w, pl->lon + p->dlon * 1e-6);
+    fk__csv_end(w);
+  }
+  return w->err;
+}
+
+int fk__write_checkins(const struct fk__city *c, struct fk__csv *w, struct fk__csv *pw)
+{
+  struct pings pg = {NULL, 0, 0};
+  uint32_t *porder = NULL;
   int rc = 0;
   size_t cap = (size_t)c->npersons * 4 + 1024, n;
   struct stay *day = fk_malloc(cap * sizeof *day);
@@ -267,6 +363,7 @@ int fk__write_checkins(const struct fk__city *c, struct fk__csv *w)
       }
       for (int i = 0; i < x.n; i++)
         day[n++] = x.s[i];
+      if (pw && (rc = day_pings(c, &x, date, &pg))) goto out;
     }
     /* Stable counting sort by second of check-in: persons come in order within a second. */
     uint32_t *grown = fk_realloc(order, (n ? n : 1) * sizeof *order);
@@ -301,8 +398,14 @@ int fk__write_checkins(const struct fk__city *c, struct fk__csv *w)
       rc = w->err;
       goto out;
     }
+    if (pw) {
+      if ((rc = write_pings(c, pw, &pg, date, count, &porder))) goto out;
+      pg.n = 0;
+    }
   }
 out:
+  fk_free(pg.v);
+  fk_free(porder);
   fk_free(day);
   fk_free(order);
   fk_free(count);

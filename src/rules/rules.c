@@ -193,10 +193,30 @@ static void trace(struct ctx *c, json_t *obj, struct fk_trace_rules *t)
   kinds(c, json_object_get(obj, "kinds"), t);
 }
 
+/* companion.presence: optional, since the defaults suit pings every 15 minutes to an hour. */
+static void presence(struct ctx *c, json_t *obj, struct fk_companion_rules *r)
+{
+  static const char *const known[] = {"ping_minutes", "max_gap_minutes", "source", NULL};
+  double ping = 5, gap = 60;
+  r->ping = (fk_time)(ping * 60);
+  r->max_gap = (fk_time)(gap * 60);
+  if (!obj) return;
+  if (!json_is_object(obj)) {
+    problem(c, "companion.presence", "must be an object");
+    return;
+  }
+  unknown_keys(c, obj, "companion.presence", known);
+  number(c, obj, "companion.presence", "ping_minutes", 0, 24 * 60, 0, &ping);
+  number(c, obj, "companion.presence", "max_gap_minutes", 0, 24 * 60, 0, &gap);
+  text(c, obj, "companion.presence", "source", 0, r->presence_source, sizeof r->presence_source);
+  r->ping = (fk_time)(ping * 60);
+  r->max_gap = (fk_time)(gap * 60);
+}
+
 static void companion(struct ctx *c, json_t *obj, struct fk_companion_rules *r)
 {
-  static const char *const known[] = {"source",      "cell_meters",   "min_minutes",
-                                      "dwell_hours", "lookback_days", NULL};
+  static const char *const known[] = {"source",        "cell_meters", "min_minutes", "dwell_hours",
+                                      "lookback_days", "presence",    NULL};
   double minutes = 0, hours = 0, days = 0;
   if (!obj || !json_is_object(obj)) {
     problem(c, "companion", "required object");
@@ -211,6 +231,7 @@ static void companion(struct ctx *c, json_t *obj, struct fk_companion_rules *r)
   r->min_overlap = (fk_time)(minutes * 60);
   r->dwell = (fk_time)(hours * 3600);
   r->lookback_days = (int)days;
+  presence(c, json_object_get(obj, "presence"), r);
 }
 
 static void *json_alloc(size_t n)

@@ -17,6 +17,7 @@ static const char *const each_sql[] = {
     [FK__VIEW_PLACES] = "SELECT id, place_id, kind FROM places WHERE id > ?1 ORDER BY id",
     [FK__VIEW_CASES] = "SELECT person, kind, julianday(onset_date) - 2440587.5, sampled_at,"
                        " isolated_at FROM cases WHERE person > ?1 ORDER BY person",
+    [FK__VIEW_PINGS] = "SELECT id, person, at, lat, lon FROM pings WHERE id > ?1 ORDER BY id",
 };
 
 static int kind_index(const char *kind)
@@ -45,6 +46,12 @@ static int deliver(sqlite3_stmt *q, int view, int (*fn)(void *, const void *), v
   case FK__VIEW_PLACES: {
     struct fk_place_row r = {sqlite3_column_int64(q, 0), (const char *)sqlite3_column_text(q, 1),
                              kind_index((const char *)sqlite3_column_text(q, 2))};
+    return fn(arg, &r);
+  }
+  case FK__VIEW_PINGS: {
+    struct fk_ping_row r = {sqlite3_column_int64(q, 0), sqlite3_column_int64(q, 1),
+                            sqlite3_column_int64(q, 2), sqlite3_column_double(q, 3),
+                            sqlite3_column_double(q, 4)};
     return fn(arg, &r);
   }
   default: {

@@ -90,6 +90,7 @@ int fk_store_verify(struct fk_store *st, struct fk_diag *diag)
 EACH(fk_store_each_checkin, FK__VIEW_CHECKINS, struct fk_checkin_row)
 EACH(fk_store_each_person, FK__VIEW_PERSONS, struct fk_person_row)
 EACH(fk_store_each_place, FK__VIEW_PLACES, struct fk_place_row)
+EACH(fk_store_each_ping, FK__VIEW_PINGS, struct fk_ping_row)
 
 int fk_store_each_case(struct fk_store *st, int (*fn)(void *arg, const struct fk_case_row *row),
                        void *arg)

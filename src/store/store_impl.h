@@ -30,7 +30,13 @@ struct fk__store_ops {
   int (*stats)(struct fk_store *st, struct fk_table **feeds, struct fk_table **districts);
 };
 
-enum fk__view { FK__VIEW_CHECKINS, FK__VIEW_PERSONS, FK__VIEW_PLACES, FK__VIEW_CASES };
+enum fk__view {
+  FK__VIEW_CHECKINS,
+  FK__VIEW_PERSONS,
+  FK__VIEW_PLACES,
+  FK__VIEW_CASES,
+  FK__VIEW_PINGS
+};
 
 /* Every backend's state begins with this header. */
 struct fk_store {

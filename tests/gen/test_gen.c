@@ -119,6 +119,7 @@ static int setup(void **state)
   opts.days = DAYS;
   opts.seed = 7;
   opts.outbreak = 4;
+  opts.pings = 1;
   snprintf(city_dir, sizeof city_dir, "%s", fk_test_dir("gen-city"));
   if (fk_gen_city(&opts, city_dir, &city_stats, &d)) return -1;
   for (int f = 0; f < FK_FEED_COUNT; f++)
@@ -170,6 +171,60 @@ static void another_seed_gives_another_city(void **state)
   assert_false(same_files(city_dir, other));
 }
 
+/* Pings draw from their own streams: turning them off changes pings.csv (header only) and
+ * nothing else. */
+static void pings_change_no_other_feed(void **state)
+{
+  (void)state;
+  struct fk_gen_opts o = opts;
+  struct fk_gen_stats st;
+  char other[512], a[1024], b[1024];
+  o.pings = 0;
+  snprintf(other, sizeof other, "%s", fk_test_dir("gen-nopings"));
+  assert_int_equal(fk_gen_city(&o, other, &st, NULL), 0);
+  assert_int_equal(st.rows[FK_FEED_PINGS], 0);
+  for (int f = 0; f < FK_FEED_COUNT; f++) {
+    const char *name = fk_feed_get((enum fk_feed_id)f)->name;
+    size_t na, nb;
+    snprintf(a, sizeof a, "%s/%s.csv", city_dir, name);
+    snprintf(b, sizeof b, "%s/%s.csv", other, name);
+    char *x = fk_test_read(a, &na), *y = fk_test_read(b, &nb);
+    assert_non_null(x);
+    assert_non_null(y);
+    if (f == FK_FEED_PINGS)
+      assert_string_equal(y, "person_id,at,lat,lon\n");
+    else if (na != nb || memcmp(x, y, na))
+      fail_msg("%s.csv differs with pings off", name);
+    free(x);
+    free(y);
+  }
+}
+
+/* Pings come in time order, and each person has them all day: none more than an hour apart
+ * from the first to the last of the day, so a stay or a night at home is one presence. */
+static void pings_run_in_time_order_at_most_an_hour_apart(void **state)
+{
+  (void)state;
+  const struct table *t = &tables[FK_FEED_PINGS];
+  const struct fk_feed *feed = fk_feed_get(FK_FEED_PINGS);
+  long npersons = (long)tables[FK_FEED_PERSONS].nrows;
+  fk_time *last = calloc((size_t)npersons + 1, sizeof *last);
+  struct fk_value v;
+  struct fk_diag d;
+  long maxgap = 0;
+  for (size_t r = 0; r < t->nrows; r++) {
+    if (r) assert_true(strcmp(t->rows[r - 1][1], t->rows[r][1]) <= 0);
+    long p = atol(t->rows[r][0] + 1);
+    assert_true(p >= 1 && p <= npersons);
+    assert_int_equal(fk_value_parse(&feed->cols[1], t->rows[r][1], t->lens[r][1], &v, &d), 0);
+    if (last[p] && v.i - last[p] > maxgap) maxgap = (long)(v.i - last[p]);
+    last[p] = v.i;
+  }
+  free(last);
+  assert_true(maxgap > 0 && maxgap <= 3600);
+  assert_true(t->nrows > tables[FK_FEED_CHECKINS].nrows * 5);
+}
+
 static void headers_are_the_feed_columns(void **state)
 {
   (void)state;
@@ -208,7 +263,7 @@ static void every_feed_has_rows_and_stats_count_them(void **state)
   (void)state;
   for (int f = 0; f < FK_FEED_COUNT; f++) {
     assert_int_equal(city_stats.rows[f], tables[f].nrows);
-    assert_true(tables[f].nrows > 0 || f == FK_FEED_PINGS); /* pings: until gen emits them */
+    assert_true(tables[f].nrows > 0);
   }
 }
 
@@ -528,6 +583,8 @@ int main(void)
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(same_arguments_give_byte_identical_files),
       cmocka_unit_test(another_seed_gives_another_city),
+      cmocka_unit_test(pings_change_no_other_feed),
+      cmocka_unit_test(pings_run_in_time_order_at_most_an_hour_apart),
       cmocka_unit_test(headers_are_the_feed_columns),
       cmocka_unit_test(every_field_of_every_row_passes_the_importer_checks),
       cmocka_unit_test(every_feed_has_rows_and_stats_count_them),
