@@ -231,6 +231,7 @@ static void fill_places(const struct fk_trace_index *ix, const struct fk__vec *e
   memcpy(cursor, place_off, (size_t)ix->nplace * sizeof *cursor);
   for (uint32_t p = 0; p < ix->nplace; p++) {
     place_range(ix, p, &lo, &hi);
+    if (hi == lo) continue; /* ix->stays is NULL before the first layout */
     memcpy(stays + cursor[p], ix->stays + lo, (size_t)(hi - lo) * sizeof *stays);
     cursor[p] += hi - lo;
   }
