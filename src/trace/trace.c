@@ -305,7 +305,7 @@ static int settle(struct tracer *t, struct fk_trace_result *r, size_t from, size
     return FK_ENOMEM;
   }
   st->block[st->n++] = exp;
-  qsort(h + from, n, sizeof *h, by_who);
+  if (n) qsort(h + from, n, sizeof *h, by_who); /* h is NULL when nobody was met */
   size_t nexp = 0;
   return group(t->ix, r, h, from, t->hits.n, exp, &nexp, n1);
 }
