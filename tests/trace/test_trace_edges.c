@@ -48,6 +48,25 @@ static void touching_stays_are_not_exposures_and_one_second_of_overlap_is(void *
   city_free(&c);
 }
 
+static void a_case_who_met_nobody_and_lives_alone_has_no_contacts(void **state)
+{
+  struct city c;
+  (void)state;
+  city_init(&c, "alone");
+  the_case(&c);
+  person(&c, "P2", "H2");
+  place(&c, "R1", "restaurant");
+  visit(&c, "P1", "R1", "2022-07-08 12:00", "2022-07-08 13:00");
+  visit(&c, "P2", "R1", "2022-07-09 12:00", "2022-07-09 13:00");
+  city_load(&c);
+  trace(&c, "P1", NOW, 2);
+  assert_int_equal(c.r.ncontacts, 0);
+  assert_int_equal(c.r.nlinks, 0);
+  trace(&c, "P1", NOW, 1);
+  assert_int_equal(c.r.ncontacts, 0);
+  city_free(&c);
+}
+
 static void stays_are_cut_to_the_window_at_both_ends(void **state)
 {
   struct city c;
@@ -617,6 +636,7 @@ int main(void)
 {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(touching_stays_are_not_exposures_and_one_second_of_overlap_is),
+      cmocka_unit_test(a_case_who_met_nobody_and_lives_alone_has_no_contacts),
       cmocka_unit_test(stays_are_cut_to_the_window_at_both_ends),
       cmocka_unit_test(window_opens_before_onset_or_before_sampling_when_asymptomatic_or_no_onset),
       cmocka_unit_test(a_case_not_isolated_is_traced_until_now),
