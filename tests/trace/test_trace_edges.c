@@ -217,6 +217,34 @@ static void a_missing_checkout_lasts_the_dwell_of_the_kind(void **state)
   city_free(&c);
 }
 
+static void a_long_stay_that_began_days_before_the_case_came_is_found(void **state)
+{
+  struct city c;
+  (void)state;
+  city_init(&c, "long");
+  the_case(&c);
+  person(&c, "P2", "H2");
+  person(&c, "P3", "H3");
+  place(&c, "T1", "hotel");
+  /* Many short stays by P3 between P2's check-in and the case's, so that the stays that can
+     overlap the case's are not just the few starting shortly before it. */
+  for (int d = 5; d <= 8; d++)
+    for (int h = 0; h < 24; h++) {
+      char in[32], out[32];
+      snprintf(in, sizeof in, "2022-07-0%d %02d:00", d, h);
+      snprintf(out, sizeof out, "2022-07-0%d %02d:10", d, h);
+      visit(&c, "P3", "T1", in, out);
+    }
+  visit(&c, "P2", "T1", "2022-07-05 12:00", "2022-07-09 12:00");
+  visit(&c, "P1", "T1", "2022-07-08 20:30", "2022-07-08 21:30");
+  city_load(&c);
+  trace(&c, "P1", NOW, 1);
+  expect_contact(&c, "P2", 1, "close", NULL, "2022-07-08 20:30", "2022-07-08 21:30", 1);
+  expect_contact(&c, "P3", 1, "close", NULL, "2022-07-08 21:00", "2022-07-08 21:10", 1);
+  assert_int_equal(c.r.ncontacts, 2);
+  city_free(&c);
+}
+
 static void household_members_are_exposed_over_the_whole_window(void **state)
 {
   struct city c;
@@ -501,11 +529,11 @@ static void protocol10_rules_give_no_degree2_even_at_depth2(void **state)
   city_free(&c);
 }
 
-static void the_minimum_overlap_of_a_kind_must_be_exceeded(void **state)
+static void the_minimum_overlap_and_window_days_come_from_the_rule_set(void **state)
 {
   static const char rules[] =
       "{\"name\": \"test-overlap\", \"trace\": {\"source\": \"a test\","
-      " \"window_days_before_onset\": 4, \"secondary_contacts\": true,"
+      " \"window_days_before_onset\": 2, \"secondary_contacts\": true,"
       " \"default_category\": \"general\", \"default_dwell_minutes\": 60,"
       " \"kinds\": {\"gym\": {\"category\": \"close\", \"min_overlap_minutes\": 15}}},"
       " \"companion\": {\"source\": \"a test\", \"cell_meters\": 800, \"min_minutes\": 10,"
@@ -531,8 +559,11 @@ static void the_minimum_overlap_of_a_kind_must_be_exceeded(void **state)
   visit(&c, "P1", "K1", "2022-07-08 14:00", "2022-07-08 15:00");
   visit(&c, "P4", "K1", "2022-07-08 14:59:59", "2022-07-08 15:30"); /* any overlap at a park */
   visit(&c, "P5", "K1", "2022-07-08 15:00", "2022-07-08 15:30");
+  visit(&c, "P1", "K1", "2022-07-07 14:00", "2022-07-07 15:00"); /* before a 2-day window */
+  visit(&c, "P5", "K1", "2022-07-07 14:00", "2022-07-07 15:00");
   city_load(&c);
   trace(&c, "P1", NOW, 1);
+  assert_int_equal(c.r.window_start, T("2022-07-08 00:00")); /* 2 days before onset */
   expect_none(&c, "P2");
   expect_contact(&c, "P3", 1, "close", NULL, "2022-07-08 10:44:59", "2022-07-08 11:00", 1);
   expect_contact(&c, "P4", 1, "general", NULL, "2022-07-08 14:59:59", "2022-07-08 15:00", 1);
@@ -629,6 +660,24 @@ static void checkins_imported_after_the_build_appear_after_a_refresh(void **stat
   trace(&c, "P1", NOW, 1);
   expect_contact(&c, "F9", 1, "close", NULL, "2022-07-08 12:59", "2022-07-08 13:00", 1);
   assert_int_equal(c.r.ncontacts, 6);
+
+  /* A new member of the case's household, and P3 found positive: a contact, and a link. */
+  city_next_batch(&c);
+  person(&c, "P9", "H1");
+  a_case(&c, "P3", "confirmed", "2022-07-11", "2022-07-11 09:00", "2022-07-11 20:00");
+  city_more(&c, "_5");
+  assert_int_equal(fk_trace_index_refresh(c.ix, c.st, &added, &d), 0);
+  assert_int_equal(added, 0);
+  fk_trace_index_stats(c.ix, &s1);
+  assert_int_equal(s1.cases, 2);
+  assert_true(fk_trace_is_case(c.ix, who(&c, "P3")));
+  trace(&c, "P1", NOW, 1);
+  expect_contact(&c, "P9", 1, "close", NULL, WINDOW_START, WINDOW_END, 1);
+  expect_none(&c, "P3");
+  assert_int_equal(c.r.ncontacts, 6);
+  assert_int_equal(c.r.nlinks, 1);
+  assert_int_equal(c.r.links[0].to, who(&c, "P3"));
+  assert_int_equal(c.r.links[0].first, T("2022-07-09 18:30"));
   city_free(&c);
 }
 
@@ -641,6 +690,7 @@ int main(void)
       cmocka_unit_test(window_opens_before_onset_or_before_sampling_when_asymptomatic_or_no_onset),
       cmocka_unit_test(a_case_not_isolated_is_traced_until_now),
       cmocka_unit_test(a_missing_checkout_lasts_the_dwell_of_the_kind),
+      cmocka_unit_test(a_long_stay_that_began_days_before_the_case_came_is_found),
       cmocka_unit_test(household_members_are_exposed_over_the_whole_window),
       cmocka_unit_test(supermarkets_give_general_contacts_restaurants_close_and_both_close),
       cmocka_unit_test(a_contact_who_is_a_case_is_a_link_not_a_contact),
@@ -651,7 +701,7 @@ int main(void)
       cmocka_unit_test(a_general_contact_does_not_propagate),
       cmocka_unit_test(depth1_stops_at_the_contacts_of_the_case),
       cmocka_unit_test(protocol10_rules_give_no_degree2_even_at_depth2),
-      cmocka_unit_test(the_minimum_overlap_of_a_kind_must_be_exceeded),
+      cmocka_unit_test(the_minimum_overlap_and_window_days_come_from_the_rule_set),
       cmocka_unit_test(checkins_imported_after_the_build_appear_after_a_refresh),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
