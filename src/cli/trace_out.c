@@ -213,7 +213,7 @@ static int by_person(const void *a, const void *b)
 int fk__trace_out_finish(struct fk__trace_out *o)
 {
   if (o->merge) {
-    qsort(o->rows, o->nrows, sizeof *o->rows, by_person);
+    if (o->nrows) qsort(o->rows, o->nrows, sizeof *o->rows, by_person); /* NULL when none */
     fputs(o->json ? "{\"contacts\": [" : header, o->f);
     for (size_t i = 0; i < o->nrows; i++) {
       if (!o->json) {
