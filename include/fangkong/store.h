@@ -77,13 +77,14 @@ int fk_store_verify(struct fk_store *st, struct fk_diag *diag);
 struct fk_trace_result;
 
 /*
- * Writes a trace back with its evidence: the run (index case, now, depth, rule set, window),
+ * Writes a trace back with its evidence: the run (index case, now -- FK_TIME_NONE for none --,
+ * the depth traced, rule set, window),
  * every contact and every exposure, and the links to other cases. Replaces what an earlier
  * run saved for the same index case, in one transaction, so re-running is safe. Borrows r.
  * Returns 0 or FK_ESTORE (diag says why).
  */
 int fk_store_save_trace(struct fk_store *st, const struct fk_trace_result *r, fk_time now,
-                        int depth, const char *rules, struct fk_diag *diag);
+                        const char *rules, struct fk_diag *diag);
 
 /* Rows as derived indexes read them: internal ids, epoch seconds, no text conversions. */
 struct fk_checkin_row {

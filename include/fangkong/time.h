@@ -22,6 +22,9 @@ typedef int32_t fk_date;
 #define FK_CITY_UTC_OFFSET (8 * 3600)
 #define FK_SECONDS_PER_DAY 86400
 
+/* "No time given", where a time is optional. */
+#define FK_TIME_NONE INT64_MIN
+
 /* Buffer sizes that always suffice for the formatters below, NUL included. */
 #define FK_DATE_BUFSZ 16
 #define FK_TIME_BUFSZ 32

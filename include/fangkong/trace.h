@@ -109,6 +109,7 @@ struct fk_case_link {
 
 struct fk_trace_result {
   int64_t index_person;
+  int depth; /* the depth traced: the one asked, or 1 when the rules drop secondary contacts */
   fk_time window_start, window_end;
   struct fk_contact *contacts; /* degree 1 then degree 2, each by person */
   size_t ncontacts;

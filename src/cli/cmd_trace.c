@@ -61,7 +61,7 @@ static int trace_one(struct job *j, int64_t person)
     return fk__fail("case %s: give --now (the case is not isolated, or depth 2 needs it)", name);
   if (fk_trace_case(j->t.ix, person, j->now, j->depth, &r, &diag))
     return fk__fail("%s", fk_diag_format(&diag, msg, sizeof msg));
-  int rc = j->save ? fk_store_save_trace(j->t.st, &r, j->now, j->depth, j->rules_name, &diag) : 0;
+  int rc = j->save ? fk_store_save_trace(j->t.st, &r, j->now, j->rules_name, &diag) : 0;
   if (rc)
     fk__fail("saving the trace of %s: %s", name, fk_diag_format(&diag, msg, sizeof msg));
   else
@@ -109,7 +109,7 @@ int fk__cmd_trace(int argc, char **argv)
   const char *db = FK_DEFAULT_DB, *rules_path = NULL, *one = NULL, *file = NULL, *depth = "2",
              *fmt = "csv", *pos[1];
   int all = 0, npos, rc;
-  struct job j = {0};
+  struct job j = {.now = FK_TIME_NONE};
   struct fk__opt opts[] = {{"--db", &db, NULL},
                            {"--rules", &rules_path, NULL},
                            {"--case", &one, NULL},

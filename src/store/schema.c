@@ -86,7 +86,7 @@ const char *const fk__sqlite_migrations[] = {
     "CREATE TABLE trace_runs("
     "  id INTEGER PRIMARY KEY,"
     "  index_person INTEGER NOT NULL REFERENCES persons(id),"
-    "  now INTEGER NOT NULL,"
+    "  now INTEGER," /* NULL: no time given (isolated cases at depth 1) */
     "  depth INTEGER NOT NULL,"
     "  rules TEXT NOT NULL,"
     "  window_start INTEGER NOT NULL,"

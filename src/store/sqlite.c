@@ -430,13 +430,13 @@ static int sqlite_each(struct fk_store *st, int view, int64_t after_id,
   return rc;
 }
 
-int fk__sqlite_save_trace(sqlite3 *db, const struct fk_trace_result *r, fk_time now, int depth,
+int fk__sqlite_save_trace(sqlite3 *db, const struct fk_trace_result *r, fk_time now,
                           const char *rules, struct fk_diag *diag);
 
 static int sqlite_save_trace(struct fk_store *st, const struct fk_trace_result *r, fk_time now,
-                             int depth, const char *rules, struct fk_diag *diag)
+                             const char *rules, struct fk_diag *diag)
 {
-  return fk__sqlite_save_trace(S(st)->db, r, now, depth, rules, diag);
+  return fk__sqlite_save_trace(S(st)->db, r, now, rules, diag);
 }
 
 static const struct fk__store_ops sqlite_ops = {

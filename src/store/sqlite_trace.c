@@ -66,11 +66,17 @@ static int save_contact(sqlite3 *db, sqlite3_stmt **q, int64_t run, const struct
 }
 
 static int save_all(sqlite3 *db, sqlite3_stmt **q, const struct fk_trace_result *r, fk_time now,
-                    int depth, const char *rules)
+                    const char *rules)
 {
   struct params del = {1, {r->index_person}, 0, 0, NULL};
+  /* `now` is NULL when the question named no time (a depth-1 trace of isolated cases); the
+     depth is the one traced, which the rules may have cut to 1. */
   struct params run = {
-      6, {r->index_person, now, depth, 0, r->window_start, r->window_end}, 0, 4, rules};
+      6,
+      {r->index_person, now == FK_TIME_NONE ? 0 : now, r->depth, 0, r->window_start, r->window_end},
+      1u << 1,
+      4,
+      rules};
   int rc = step(q[DEL], &del);
   if (!rc) rc = step(q[RUN], &run);
   int64_t id = sqlite3_last_insert_rowid(db);
@@ -83,7 +89,7 @@ static int save_all(sqlite3 *db, sqlite3_stmt **q, const struct fk_trace_result 
   return rc;
 }
 
-int fk__sqlite_save_trace(sqlite3 *db, const struct fk_trace_result *r, fk_time now, int depth,
+int fk__sqlite_save_trace(sqlite3 *db, const struct fk_trace_result *r, fk_time now,
                           const char *rules, struct fk_diag *diag)
 {
   sqlite3_stmt *q[NSTMT] = {0};
@@ -92,7 +98,7 @@ int fk__sqlite_save_trace(sqlite3 *db, const struct fk_trace_result *r, fk_time 
     if (sqlite3_prepare_v2(db, sql[i], -1, &q[i], NULL) != SQLITE_OK) rc = FK_ESTORE;
   if (!rc && sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) rc = FK_ESTORE;
   if (!rc) {
-    rc = save_all(db, q, r, now, depth, rules);
+    rc = save_all(db, q, r, now, rules);
     sqlite3_exec(db, rc ? "ROLLBACK" : "COMMIT", NULL, NULL, NULL);
   }
   if (rc) fk_diag_set(diag, FK_ESTORE, NULL, "saving the trace: %s", sqlite3_errmsg(db));

@@ -64,9 +64,9 @@ int fk_store_scan(struct fk_store *st, const struct fk_feed *feed,
 }
 
 int fk_store_save_trace(struct fk_store *st, const struct fk_trace_result *r, fk_time now,
-                        int depth, const char *rules, struct fk_diag *diag)
+                        const char *rules, struct fk_diag *diag)
 {
-  return st->ops->save_trace(st, r, now, depth, rules, diag);
+  return st->ops->save_trace(st, r, now, rules, diag);
 }
 
 int fk_store_set_bulk(struct fk_store *st, int bulk)

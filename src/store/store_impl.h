@@ -22,7 +22,7 @@ struct fk__store_ops {
   /* view: what rows (enum fk__view); fn gets a pointer to the view's fk_*_row struct. */
   int (*each)(struct fk_store *st, int view, int64_t after_id,
               int (*fn)(void *arg, const void *row), void *arg);
-  int (*save_trace)(struct fk_store *st, const struct fk_trace_result *r, fk_time now, int depth,
+  int (*save_trace)(struct fk_store *st, const struct fk_trace_result *r, fk_time now,
                     const char *rules, struct fk_diag *diag);
   int (*set_bulk)(struct fk_store *st, int bulk);
   int (*verify)(struct fk_store *st, struct fk_diag *diag);

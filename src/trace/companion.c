@@ -118,7 +118,7 @@ static const struct fk_case_row *find_case(const struct fk_companion_index *ix, 
 /*
  * The tracing window (as fk_trace_window): from 00:00 in the city of the day `window_days`
  * before onset (before the day of sampling for an asymptomatic case or one without onset)
- * until isolation, or until now when not isolated or now comes first.
+ * until isolation, or until now when the case is not isolated (the same rule as tracing).
  */
 static int window(const struct fk_companion_index *ix, const struct fk_case_row *c, fk_time now,
                   fk_time *start, fk_time *end, struct fk_diag *diag)
@@ -126,7 +126,7 @@ static int window(const struct fk_companion_index *ix, const struct fk_case_row 
   fk_date day = c->has_onset && !c->asymptomatic ? c->onset : fk_time_date(c->sampled);
   *start = fk_date_start(day - ix->window_days);
   if (c->has_isolated)
-    *end = now != FK_COMPANION_NO_NOW && now < c->isolated ? now : c->isolated;
+    *end = c->isolated;
   else if (now != FK_COMPANION_NO_NOW)
     *end = now;
   else

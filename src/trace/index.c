@@ -372,7 +372,7 @@ int fk_trace_index_refresh(struct fk_trace_index *ix, struct fk_store *st, long 
   if (!rc) rc = fk_store_each_checkin(st, ix->last_checkin, load_checkin, &l);
   if (added) *added = (long)(ix->pending.n - before);
   if (!rc && ix->pending.n > MERGE_MIN && ix->pending.n > ix->nstays / MERGE_SHARE) {
-    if (!(rc = layout(ix, &ix->pending))) ix->pending.n = 0;
+    if (!(rc = layout(ix, &ix->pending))) fk__vec_free(&ix->pending); /* give the memory back */
   }
   return rc ? store_error(rc, st, diag) : 0;
 }

@@ -326,6 +326,7 @@ int fk_trace_case(const struct fk_trace_index *ix, int64_t case_person, fk_time 
     return fk_diag_set(diag, FK_ENOMEM, NULL, "out of memory tracing");
   if (!ix->rules->trace.secondary_contacts) depth = 1;
   out->index_person = case_person;
+  out->depth = depth;
   out->window_start = w0;
   out->window_end = w1;
   rc = degree1(&t, (uint32_t)case_person, fk__trace_t32(w0), fk__trace_t32(w1));
