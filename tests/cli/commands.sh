@@ -3,15 +3,7 @@
 set -uo pipefail
 B=${FK_BIN:?} T=${FK_TMP:?}
 rm -rf "$T" && mkdir -p "$T" && cd "$T"
-fails=0
-expect() { # expect STATUS DESCRIPTION -- COMMAND...
-  local want=$1 what=$2; shift 3
-  "$@" >out.txt 2>err.txt; local got=$?
-  if [ "$got" -ne "$want" ]; then
-    echo "FAIL: $what: exit $got, want $want"; cat err.txt; fails=$((fails + 1))
-  fi
-}
-contains() { grep -q -- "$2" "$1" || { echo "FAIL: $1 lacks '$2'"; cat "$1"; fails=$((fails + 1)); }; }
+. "$(dirname "$0")/../lib.sh"
 
 expect 0 "top-level help" -- "$B" --help
 contains out.txt "import"
@@ -54,4 +46,4 @@ contains out.txt "G1,一,坞城社区,坞城街道,小店区,37.74,112.56"
 expect 0 "verify" -- "$B" verify --db t.db
 contains out.txt "ok"
 
-[ "$fails" -eq 0 ] && echo "ok" || { echo "$fails failed"; exit 1; }
+finish

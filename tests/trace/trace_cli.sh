@@ -9,28 +9,7 @@
 set -uo pipefail
 B=${FK_BIN:?} T=${FK_TMP:?}
 rm -rf "$T" && mkdir -p "$T" && cd "$T"
-fails=0
-expect() { # expect STATUS DESCRIPTION -- COMMAND...
-  local want=$1 what=$2
-  shift 3
-  "$@" >out.txt 2>err.txt
-  local got=$?
-  if [ "$got" -ne "$want" ]; then
-    echo "FAIL: $what: exit $got, want $want"
-    cat err.txt
-    fails=$((fails + 1))
-  fi
-}
-contains() { grep -qF -- "$2" "$1" || {
-  echo "FAIL: $1 lacks '$2'"
-  cat "$1"
-  fails=$((fails + 1))
-}; }
-lacks() { ! grep -qF -- "$2" "$1" || {
-  echo "FAIL: $1 has '$2'"
-  cat "$1"
-  fails=$((fails + 1))
-}; }
+. "$(dirname "$0")/../lib.sh"
 equals() { # equals DESCRIPTION GOT WANT
   [ "$2" = "$3" ] || {
     echo "FAIL: $1: got '$2', want '$3'"
@@ -181,7 +160,4 @@ equals "a case who met nobody" "$(cat out.txt)" "$HEADER"
 expect 1 "no store" -- "$B" trace --db missing.db --case P1 --now "$NOW"
 contains err.txt "no store at missing.db"
 
-[ "$fails" -eq 0 ] && echo "ok" || {
-  echo "$fails failed"
-  exit 1
-}
+finish
