@@ -51,12 +51,12 @@ contains err.txt "--now"
 
 NOW=2022-07-16T00:00:00+08:00
 expect 0 "chains as JSON" -- "$B" chains --db t.db --now $NOW
-for key in '{"clusters": \[' '"id": 1' '"id": 2' '"root": "P3"' '"root": "P4"' '"cases": \[' \
+for key in '{"clusters": [' '"id": 1' '"id": 2' '"root": "P3"' '"root": "P4"' '"cases": [' \
   '"person_id": "P1", "generation": 1, "kind": "confirmed", "onset_date": "2022-07-12"' \
   '"person_id": "P2", "generation": 2, "kind": "asymptomatic", "onset_date": null' \
-  '"sampled_at": "2022-07-14T10:00:00+08:00"' '"edges": \[' \
-  '{"from": "P3", "to": "P1", "first_exposure": "2022-07-09T12:00:00+08:00", "last_exposure": "2022-07-09T13:00:00+08:00", "places": \["PL1"\]}' \
-  '"from": "P1", "to": "P2"' '"places": \["PL2"\]' '"cases": 4, "links": 2}'; do
+  '"sampled_at": "2022-07-14T10:00:00+08:00"' '"edges": [' \
+  '{"from": "P3", "to": "P1", "first_exposure": "2022-07-09T12:00:00+08:00", "last_exposure": "2022-07-09T13:00:00+08:00", "places": ["PL1"]}' \
+  '"from": "P1", "to": "P2"' '"places": ["PL2"]' '"cases": 4, "links": 2}'; do
   contains out.txt "$key"
 done
 
