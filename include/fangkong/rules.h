@@ -47,12 +47,153 @@ struct fk_companion_rules {
   char presence_source[FK_RULES_SOURCE];
 };
 
+/* ---- Measures: who gets which measure (第九版 §1), as data ---- */
+
+/* Person categories a measure is written for; names in fk_person_cats. */
+enum fk_person_cat {
+  FK_PERSON_CASE = 0,
+  FK_PERSON_CLOSE_CONTACT,
+  FK_PERSON_SECONDARY_CONTACT,
+  FK_PERSON_INBOUND_INTERNATIONAL,
+  FK_PERSON_HIGH_RISK_AREA,   /* was in a high-risk area in the last days */
+  FK_PERSON_MEDIUM_RISK_AREA, /* was in a medium-risk area */
+  FK_PERSON_LOW_RISK_AREA,    /* was in a low-risk area of a county with high/medium areas */
+  FK_PERSON_COMPANION,        /* spatiotemporal companion (时空伴随者) */
+  FK_PERSON_NCATS
+};
+/* "case", "close_contact", ... indexed by enum fk_person_cat; NULL-terminated. */
+extern const char *const fk_person_cats[];
+
+/* What a phase of a measure is; names in fk_measure_kinds. */
+enum fk_measure_kind {
+  FK_MEASURE_HOSPITAL = 0,
+  FK_MEASURE_CENTRALIZED_QUARANTINE,
+  FK_MEASURE_HOME_QUARANTINE,
+  FK_MEASURE_HOME_HEALTH_MONITORING,
+  FK_MEASURE_THREE_DAYS_TWO_TESTS,
+  FK_MEASURE_NKINDS
+};
+extern const char *const fk_measure_kinds[];
+
+/* The date day 0 of a measure is counted from; names in fk_anchors. */
+enum fk_anchor {
+  FK_ANCHOR_LAST_EXPOSURE = 0, /* the last exposure to the case (or to the close contact) */
+  FK_ANCHOR_ARRIVAL,           /* arrival from abroad */
+  FK_ANCHOR_LEFT_AREA,         /* the day the person left the risk area */
+  FK_ANCHOR_IDENTIFIED,        /* the day the person was identified (cases, companions) */
+  FK_ANCHOR_NKINDS
+};
+extern const char *const fk_anchors[];
+
+#define FK_RULES_MAXPHASES 4
+#define FK_RULES_MAXTESTDAYS 16
+
+struct fk_phase_rules {
+  enum fk_measure_kind kind;
+  int days;     /* the phase covers its days 1..days; 0: open-ended (last phase only) */
+  int confined; /* 1: the person may not go out during the phase */
+  int ntests;
+  int test_days[FK_RULES_MAXTESTDAYS]; /* increasing, each in 1..days (day 1 = the phase's first) */
+  char source[FK_RULES_SOURCE];
+};
+
+/* When a measure ends. Every condition set must hold. */
+struct fk_release_rules {
+  int all_tests_negative;    /* every test of the plan negative */
+  int negative_tests;        /* at least this many negative tests (0: no such condition) ... */
+  int within_days;           /* ... within this many days ... */
+  int min_gap_hours;         /* ... taken at least this many hours apart */
+  int linked_negative_tests; /* the linked close contact's first this many tests negative (0: none)
+                              */
+  int on_linked_positive;    /* enum fk_person_cat the person becomes if that contact is positive,
+                                or -1 */
+  int discharge_criteria;    /* a case: the hospital's discharge criteria */
+  char source[FK_RULES_SOURCE];
+};
+
+struct fk_measure_rules {
+  int applies; /* 0: the edition gives this category no measure (e.g. secondary contacts, 10th) */
+  enum fk_anchor anchor;
+  int rank; /* strictness: when a person qualifies for several, the highest rank wins */
+  int nphases;
+  struct fk_phase_rules phases[FK_RULES_MAXPHASES];
+  struct fk_release_rules release;
+  char source[FK_RULES_SOURCE];
+};
+
+/* ---- Risk areas (第九版 §2) ---- */
+
+enum fk_area_level { FK_AREA_LOW = 0, FK_AREA_MEDIUM, FK_AREA_HIGH, FK_AREA_NLEVELS };
+/* "low", "medium", "high" indexed by enum fk_area_level; NULL-terminated. */
+extern const char *const fk_area_levels[];
+
+#define FK_RULES_MAXSTEPS 4
+
+/* One downgrade: after `days` consecutive days without a new infection (and, when screening_day
+ * is not 0, everyone negative in the screening on that day of the count) the area becomes `to`. */
+struct fk_area_step {
+  enum fk_area_level to;
+  int days;
+  int screening_day;
+};
+
+struct fk_area_level_rules {
+  int used; /* 0: the edition has no such level (protocol-10 has no medium areas) */
+  int nsteps;
+  struct fk_area_step steps[FK_RULES_MAXSTEPS]; /* in order; none: lifted with the county */
+  char source[FK_RULES_SOURCE];
+};
+
+struct fk_area_rules {
+  int restart_on_new_infection; /* 1: a new infection inside restarts the count */
+  struct fk_area_level_rules levels[FK_AREA_NLEVELS];
+  char source[FK_RULES_SOURCE];
+};
+
+/* ---- Health codes ---- */
+
+enum fk_code { FK_CODE_GREEN = 0, FK_CODE_YELLOW, FK_CODE_RED };
+/* "green", "yellow", "red" indexed by enum fk_code; NULL-terminated. */
+extern const char *const fk_codes[];
+
+/* States a code is derived from: a person under the measure of each category, then these. */
+enum {
+  FK_CODE_STATE_TEST_OVERDUE = FK_PERSON_NCATS, /* a test due and not taken */
+  FK_CODE_NSTATES
+};
+
+struct fk_code_state_rules {
+  enum fk_code code;
+  char source[FK_RULES_SOURCE];
+};
+
+/* A person's code is the reddest of the codes of the states that hold, else `none`. */
+struct fk_code_rules {
+  enum fk_code none;                                  /* under no measure and no other state */
+  struct fk_code_state_rules states[FK_CODE_NSTATES]; /* indexed by fk_person_cat, then above */
+  char source[FK_RULES_SOURCE];
+};
+
+/* Which of the optional sections the file has (fk_rules.sections). The shipped files have all;
+ * a file without one gives no category a measure, no area a level, every person `none`'s code. */
+#define FK_RULES_HAS_MEASURES 1u
+#define FK_RULES_HAS_AREAS 2u
+#define FK_RULES_HAS_CODES 4u
+
 struct fk_rules {
   char name[64];
   char title[256];
+  char issued[16]; /* "YYYY-MM-DD", or "" */
   struct fk_trace_rules trace;
   struct fk_companion_rules companion;
+  struct fk_measure_rules measures[FK_PERSON_NCATS]; /* indexed by enum fk_person_cat */
+  struct fk_area_rules areas;
+  struct fk_code_rules codes;
+  unsigned sections; /* FK_RULES_HAS_* */
 };
+
+/* The number of rules in the set (each a clause with its source), as `rules check` counts. */
+int fk_rules_count(const struct fk_rules *r);
 
 /*
  * Parses a rule set from the n bytes of JSON at text; `origin` names it in messages. Every

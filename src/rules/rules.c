@@ -12,91 +12,9 @@
 #include "fangkong/error.h"
 #include "fangkong/feed.h"
 #include "fangkong/rules.h"
+#include "rules/reader.h"
 
-struct ctx {
-  void (*report)(void *arg, const char *path, const char *reason);
-  void *arg;
-  struct fk_diag *diag;
-  int errors;
-};
-
-static void problem(struct ctx *c, const char *path, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void problem(struct ctx *c, const char *path, const char *fmt, ...)
-{
-  char reason[400];
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(reason, sizeof reason, fmt, ap);
-  va_end(ap);
-  if (c->errors++ == 0) fk_diag_set(c->diag, FK_EINVAL, path, "%s", reason);
-  if (c->report) c->report(c->arg, path, reason);
-}
-
-/* Reports every key of obj not in the NULL-terminated list `known`. */
-static void unknown_keys(struct ctx *c, json_t *obj, const char *path, const char *const *known)
-{
-  const char *key;
-  json_t *v;
-  json_object_foreach(obj, key, v)
-  {
-    int found = 0;
-    for (int i = 0; known[i] && !found; i++)
-      found = !strcmp(known[i], key);
-    if (!found) {
-      char p[256];
-      snprintf(p, sizeof p, "%s%s%s", path, *path ? "." : "", key);
-      problem(c, p, "unknown key (a typo would leave a default in force)");
-    }
-  }
-}
-
-/* Reads a number in [lo, hi] at obj.key into *out; absent keeps *out unless required. */
-static void number(struct ctx *c, json_t *obj, const char *path, const char *key, double lo,
-                   double hi, int required, double *out)
-{
-  char p[256];
-  json_t *v = json_object_get(obj, key);
-  snprintf(p, sizeof p, "%s%s%s", path, *path ? "." : "", key);
-  if (!v) {
-    if (required) problem(c, p, "required");
-    return;
-  }
-  if (!json_is_number(v)) {
-    problem(c, p, "must be a number");
-    return;
-  }
-  double d = json_number_value(v);
-  if (d < lo || d > hi) {
-    problem(c, p, "%g is outside %g..%g", d, lo, hi);
-    return;
-  }
-  *out = d;
-}
-
-static void text(struct ctx *c, json_t *obj, const char *path, const char *key, int required,
-                 char *out, size_t size)
-{
-  char p[256];
-  json_t *v = json_object_get(obj, key);
-  snprintf(p, sizeof p, "%s%s%s", path, *path ? "." : "", key);
-  if (!v) {
-    if (required) problem(c, p, "required");
-    return;
-  }
-  if (!json_is_string(v)) {
-    problem(c, p, "must be a string");
-    return;
-  }
-  if (json_string_length(v) >= size) {
-    problem(c, p, "longer than %zu bytes", size - 1);
-    return;
-  }
-  memcpy(out, json_string_value(v), json_string_length(v) + 1);
-}
-
-static void category(struct ctx *c, json_t *obj, const char *path, const char *key,
+static void category(struct fk__rules_ctx *c, json_t *obj, const char *path, const char *key,
                      enum fk_category *out)
 {
   char p[256];
@@ -109,24 +27,11 @@ static void category(struct ctx *c, json_t *obj, const char *path, const char *k
   else if (s && !strcmp(s, "general"))
     *out = FK_CAT_GENERAL;
   else
-    problem(c, p, "must be \"close\" or \"general\"");
-}
-
-static void boolean(struct ctx *c, json_t *obj, const char *path, const char *key, int *out)
-{
-  char p[256];
-  json_t *v = json_object_get(obj, key);
-  snprintf(p, sizeof p, "%s.%s", path, key);
-  if (!v) return;
-  if (!json_is_boolean(v)) {
-    problem(c, p, "must be true or false");
-    return;
-  }
-  *out = json_is_true(v);
+    fk__rules_problem(c, p, "must be \"close\" or \"general\"");
 }
 
 /* trace.kinds: per place kind, category, dwell and minimum overlap. */
-static void kinds(struct ctx *c, json_t *obj, struct fk_trace_rules *t)
+static void kinds(struct fk__rules_ctx *c, json_t *obj, struct fk_trace_rules *t)
 {
   static const char *const known[] = {"category", "dwell_minutes", "min_overlap_minutes", "source",
                                       NULL};
@@ -134,7 +39,7 @@ static void kinds(struct ctx *c, json_t *obj, struct fk_trace_rules *t)
   json_t *v;
   if (!obj) return;
   if (!json_is_object(obj)) {
-    problem(c, "trace.kinds", "must be an object");
+    fk__rules_problem(c, "trace.kinds", "must be an object");
     return;
   }
   json_object_foreach(obj, key, v)
@@ -145,26 +50,26 @@ static void kinds(struct ctx *c, json_t *obj, struct fk_trace_rules *t)
     while (fk_place_kinds[k] && strcmp(fk_place_kinds[k], key))
       k++;
     if (!fk_place_kinds[k]) {
-      problem(c, p, "not a place kind (see docs/FORMATS.md)");
+      fk__rules_problem(c, p, "not a place kind (see docs/FORMATS.md)");
       continue;
     }
     if (!json_is_object(v)) {
-      problem(c, p, "must be an object");
+      fk__rules_problem(c, p, "must be an object");
       continue;
     }
     struct fk_kind_rules *kr = &t->kinds[k];
     double dwell = (double)kr->dwell / 60, overlap = (double)kr->min_overlap / 60;
-    unknown_keys(c, v, p, known);
+    fk__rules_unknown(c, v, p, known);
     category(c, v, p, "category", &kr->category);
-    number(c, v, p, "dwell_minutes", 1, 7 * 24 * 60, 0, &dwell);
-    number(c, v, p, "min_overlap_minutes", 0, 24 * 60, 0, &overlap);
-    text(c, v, p, "source", 0, kr->source, sizeof kr->source);
+    fk__rules_number(c, v, p, "dwell_minutes", 1, 7 * 24 * 60, 0, &dwell);
+    fk__rules_number(c, v, p, "min_overlap_minutes", 0, 24 * 60, 0, &overlap);
+    fk__rules_text(c, v, p, "source", 0, kr->source, sizeof kr->source);
     kr->dwell = (fk_time)(dwell * 60);
     kr->min_overlap = (fk_time)(overlap * 60);
   }
 }
 
-static void trace(struct ctx *c, json_t *obj, struct fk_trace_rules *t)
+static void trace(struct fk__rules_ctx *c, json_t *obj, struct fk_trace_rules *t)
 {
   static const char *const known[] = {"source",
                                       "window_days_before_onset",
@@ -177,16 +82,16 @@ static void trace(struct ctx *c, json_t *obj, struct fk_trace_rules *t)
   double days = 0, dwell = 0, overlap = 0;
   enum fk_category cat = FK_CAT_GENERAL;
   if (!obj || !json_is_object(obj)) {
-    problem(c, "trace", "required object");
+    fk__rules_problem(c, "trace", "required object");
     return;
   }
-  unknown_keys(c, obj, "trace", known);
-  text(c, obj, "trace", "source", 1, t->source, sizeof t->source);
-  number(c, obj, "trace", "window_days_before_onset", 0, 60, 1, &days);
-  boolean(c, obj, "trace", "secondary_contacts", &t->secondary_contacts);
+  fk__rules_unknown(c, obj, "trace", known);
+  fk__rules_text(c, obj, "trace", "source", 1, t->source, sizeof t->source);
+  fk__rules_number(c, obj, "trace", "window_days_before_onset", 0, 60, 1, &days);
+  fk__rules_boolean(c, obj, "trace", "secondary_contacts", &t->secondary_contacts);
   category(c, obj, "trace", "default_category", &cat);
-  number(c, obj, "trace", "default_dwell_minutes", 1, 7 * 24 * 60, 1, &dwell);
-  number(c, obj, "trace", "default_min_overlap_minutes", 0, 24 * 60, 0, &overlap);
+  fk__rules_number(c, obj, "trace", "default_dwell_minutes", 1, 7 * 24 * 60, 1, &dwell);
+  fk__rules_number(c, obj, "trace", "default_min_overlap_minutes", 0, 24 * 60, 0, &overlap);
   t->window_days = (int)days;
   for (int k = 0; k < FK_RULES_MAXKINDS; k++)
     t->kinds[k] = (struct fk_kind_rules){cat, (fk_time)(dwell * 60), (fk_time)(overlap * 60), ""};
@@ -194,7 +99,7 @@ static void trace(struct ctx *c, json_t *obj, struct fk_trace_rules *t)
 }
 
 /* companion.presence: optional, since the defaults suit pings every 15 minutes to an hour. */
-static void presence(struct ctx *c, json_t *obj, struct fk_companion_rules *r)
+static void presence(struct fk__rules_ctx *c, json_t *obj, struct fk_companion_rules *r)
 {
   static const char *const known[] = {"ping_minutes", "max_gap_minutes", "source", NULL};
   double ping = 5, gap = 60;
@@ -202,32 +107,33 @@ static void presence(struct ctx *c, json_t *obj, struct fk_companion_rules *r)
   r->max_gap = (fk_time)(gap * 60);
   if (!obj) return;
   if (!json_is_object(obj)) {
-    problem(c, "companion.presence", "must be an object");
+    fk__rules_problem(c, "companion.presence", "must be an object");
     return;
   }
-  unknown_keys(c, obj, "companion.presence", known);
-  number(c, obj, "companion.presence", "ping_minutes", 0, 24 * 60, 0, &ping);
-  number(c, obj, "companion.presence", "max_gap_minutes", 0, 24 * 60, 0, &gap);
-  text(c, obj, "companion.presence", "source", 0, r->presence_source, sizeof r->presence_source);
+  fk__rules_unknown(c, obj, "companion.presence", known);
+  fk__rules_number(c, obj, "companion.presence", "ping_minutes", 0, 24 * 60, 0, &ping);
+  fk__rules_number(c, obj, "companion.presence", "max_gap_minutes", 0, 24 * 60, 0, &gap);
+  fk__rules_text(c, obj, "companion.presence", "source", 0, r->presence_source,
+                 sizeof r->presence_source);
   r->ping = (fk_time)(ping * 60);
   r->max_gap = (fk_time)(gap * 60);
 }
 
-static void companion(struct ctx *c, json_t *obj, struct fk_companion_rules *r)
+static void companion(struct fk__rules_ctx *c, json_t *obj, struct fk_companion_rules *r)
 {
   static const char *const known[] = {"source",        "cell_meters", "min_minutes", "dwell_hours",
                                       "lookback_days", "presence",    NULL};
   double minutes = 0, hours = 0, days = 0;
   if (!obj || !json_is_object(obj)) {
-    problem(c, "companion", "required object");
+    fk__rules_problem(c, "companion", "required object");
     return;
   }
-  unknown_keys(c, obj, "companion", known);
-  text(c, obj, "companion", "source", 1, r->source, sizeof r->source);
-  number(c, obj, "companion", "cell_meters", 10, 100000, 1, &r->cell_meters);
-  number(c, obj, "companion", "min_minutes", 0, 24 * 60, 1, &minutes);
-  number(c, obj, "companion", "dwell_hours", 0, 24 * 366, 1, &hours);
-  number(c, obj, "companion", "lookback_days", 1, 366, 1, &days);
+  fk__rules_unknown(c, obj, "companion", known);
+  fk__rules_text(c, obj, "companion", "source", 1, r->source, sizeof r->source);
+  fk__rules_number(c, obj, "companion", "cell_meters", 10, 100000, 1, &r->cell_meters);
+  fk__rules_number(c, obj, "companion", "min_minutes", 0, 24 * 60, 1, &minutes);
+  fk__rules_number(c, obj, "companion", "dwell_hours", 0, 24 * 366, 1, &hours);
+  fk__rules_number(c, obj, "companion", "lookback_days", 1, 366, 1, &days);
   r->min_overlap = (fk_time)(minutes * 60);
   r->dwell = (fk_time)(hours * 3600);
   r->lookback_days = (int)days;
@@ -243,8 +149,9 @@ int fk_rules_parse(const char *textp, size_t n, const char *origin, struct fk_ru
                    void (*report)(void *arg, const char *path, const char *reason), void *arg,
                    struct fk_diag *diag)
 {
-  static const char *const known[] = {"name", "title", "issued", "trace", "companion", NULL};
-  struct ctx c = {report, arg, diag, 0};
+  static const char *const known[] = {"name",     "title", "issued", "trace", "companion",
+                                      "measures", "areas", "codes",  NULL};
+  struct fk__rules_ctx c = {report, arg, diag, 0};
   json_error_t err;
   json_set_alloc_funcs(json_alloc, fk_free);
   json_t *root = json_loadb(textp, n, JSON_REJECT_DUPLICATES, &err);
@@ -257,13 +164,24 @@ int fk_rules_parse(const char *textp, size_t n, const char *origin, struct fk_ru
                        err.line, err.column);
   }
   if (!json_is_object(root)) {
-    problem(&c, "", "a rule set is a JSON object");
+    fk__rules_problem(&c, "", "a rule set is a JSON object");
   } else {
-    unknown_keys(&c, root, "", known);
-    text(&c, root, "", "name", 1, out->name, sizeof out->name);
-    text(&c, root, "", "title", 0, out->title, sizeof out->title);
+    fk__rules_unknown(&c, root, "", known);
+    fk__rules_text(&c, root, "", "name", 1, out->name, sizeof out->name);
+    fk__rules_text(&c, root, "", "title", 0, out->title, sizeof out->title);
+    fk__rules_text(&c, root, "", "issued", 0, out->issued, sizeof out->issued);
+    fk_date issued;
+    if (out->issued[0] && fk_date_parse(out->issued, strlen(out->issued), &issued, NULL))
+      fk__rules_problem(&c, "issued", "must be a date, YYYY-MM-DD");
     trace(&c, json_object_get(root, "trace"), &out->trace);
     companion(&c, json_object_get(root, "companion"), &out->companion);
+    fk__rules_areas(&c, json_object_get(root, "areas"), &out->areas);
+    fk__rules_measures(&c, json_object_get(root, "measures"), out);
+    fk__rules_codes(&c, json_object_get(root, "codes"), &out->codes);
+    static const char *const sections[] = {"measures", "areas", "codes"};
+    for (int i = 0; i < 3; i++)
+      if (json_object_get(root, sections[i])) out->sections |= 1u << i;
+    if (!c.errors) fk__rules_check_measures(&c, out);
   }
   json_decref(root);
   return c.errors ? FK_EINVAL : 0;

@@ -1,0 +1,47 @@
+/*
+ * The strict JSON reader's helpers, shared by the files of src/rules: each reports a problem
+ * with its path through the context and goes on, so one run lists every mistake.
+ */
+#ifndef FK_RULES_READER_H
+#define FK_RULES_READER_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+struct fk_diag;
+
+struct fk__rules_ctx {
+  void (*report)(void *arg, const char *path, const char *reason);
+  void *arg;
+  struct fk_diag *diag;
+  int errors;
+};
+
+/* Reports a problem at path: the first goes into diag, every one through report. */
+void fk__rules_problem(struct fk__rules_ctx *c, const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Reports every key of obj not in the NULL-terminated list `known`. */
+void fk__rules_unknown(struct fk__rules_ctx *c, json_t *obj, const char *path,
+                       const char *const *known);
+
+/* Reads a number in [lo, hi] at obj.key into *out; absent keeps *out unless required. */
+void fk__rules_number(struct fk__rules_ctx *c, json_t *obj, const char *path, const char *key,
+                      double lo, double hi, int required, double *out);
+
+/* Reads a string shorter than size at obj.key into out; absent keeps out unless required. */
+void fk__rules_text(struct fk__rules_ctx *c, json_t *obj, const char *path, const char *key,
+                    int required, char *out, size_t size);
+
+/* Reads true or false at obj.key into *out (1 or 0); absent keeps *out. */
+void fk__rules_boolean(struct fk__rules_ctx *c, json_t *obj, const char *path, const char *key,
+                       int *out);
+
+/* Reads the `measures`, `areas` and `codes` sections (measures.c); each reports "required
+ * object" when obj is NULL. fk__rules_check_measures cross-checks them once all are read. */
+void fk__rules_measures(struct fk__rules_ctx *c, json_t *obj, struct fk_rules *out);
+void fk__rules_areas(struct fk__rules_ctx *c, json_t *obj, struct fk_area_rules *out);
+void fk__rules_codes(struct fk__rules_ctx *c, json_t *obj, struct fk_code_rules *out);
+void fk__rules_check_measures(struct fk__rules_ctx *c, const struct fk_rules *r);
+
+#endif
