@@ -20,6 +20,7 @@ static const struct command commands[] = {
     {"verify", fk__cmd_verify, "check the store's integrity and references"},
     {"companions", fk__cmd_companions,
      "spatiotemporal companions (时空伴随) of a case, from pings"},
+    {"rules", fk__cmd_rules, "check a rule file, or show the rules in force (measures, areas)"},
 };
 
 static void usage(FILE *out)
