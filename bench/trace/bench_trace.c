@@ -195,97 +195,6 @@ static int64_t *choose_cases(const struct fk_trace_index *ix, const struct opts 
   return all.v;
 }
 
-/* ---- our tracer --------------------------------------------------------------------------- */
-
-/* Traces every case `repeat` times at depth; lat[c] gets the median of case c's times. Keeps
-   the last pass's results in res (when not NULL). Returns the median of the passes' totals. */
-static double trace_all(const struct fk_trace_index *ix, const int64_t *cases, int n, fk_time now,
-                        int depth, int repeat, double *lat, struct fk_trace_result *res)
-{
-  double *t = malloc((size_t)n * repeat * sizeof *t), pass[MAX_REPEAT];
-  struct fk_diag diag;
-  char msg[1024];
-  if (!t) die("%s", "out of memory");
-  for (int r = 0; r < repeat; r++) {
-    double p0 = now_s();
-    for (int c = 0; c < n; c++) {
-      struct fk_trace_result one;
-      double t0 = now_s();
-      if (fk_trace_case(ix, cases[c], now, depth, &one, &diag))
-        die("fk_trace_case: %s", fk_diag_format(&diag, msg, sizeof msg));
-      t[(size_t)c * repeat + r] = now_s() - t0;
-      if (res && r == repeat - 1)
-        res[c] = one;
-      else
-        fk_trace_result_free(&one);
-    }
-    pass[r] = now_s() - p0;
-  }
-  for (int c = 0; c < n; c++)
-    lat[c] = median(t + (size_t)c * repeat, (size_t)repeat);
-  free(t);
-  return median(pass, (size_t)repeat);
-}
-
-/* What the tracer's index walk touches, without collecting anything (see trace.c). */
-struct walk {
-  uint64_t scanned, own, overlaps;
-};
-
-static uint32_t place_of(const struct fk_trace_index *ix, uint32_t i)
-{
-  uint32_t lo = 0, hi = ix->csr_places;
-  while (hi - lo > 1) {
-    uint32_t mid = lo + (hi - lo) / 2;
-    if (ix->place_off[mid] <= i)
-      lo = mid;
-    else
-      hi = mid;
-  }
-  return lo;
-}
-
-static void walk_person(const struct fk_trace_index *ix, uint32_t who, uint32_t wa, uint32_t wb,
-                        int close_only, struct walk *w)
-{
-  if (who >= ix->csr_persons) return;
-  for (uint32_t k = ix->person_off[who]; k < ix->person_off[who + 1]; k++) {
-    const struct fk__stay *s = &ix->stays[ix->person_stays[k]];
-    uint32_t p = place_of(ix, ix->person_stays[k]);
-    uint32_t x = s->start > wa ? s->start : wa, y = s->end < wb ? s->end : wb;
-    const struct fk_kind_rules *kr = &ix->rules->trace.kinds[ix->kind[p]];
-    w->own++;
-    if (x >= y || (close_only && kr->category != FK_CAT_CLOSE)) continue;
-    uint32_t lo = ix->place_off[p], hi = ix->place_off[p + 1];
-    uint32_t from = x > ix->maxdur[p] ? x - ix->maxdur[p] : 0;
-    while (lo < hi) {
-      uint32_t mid = lo + (hi - lo) / 2;
-      if (ix->stays[mid].start < from)
-        lo = mid + 1;
-      else
-        hi = mid;
-    }
-    for (uint32_t i = lo; i < ix->place_off[p + 1] && ix->stays[i].start < y; i++) {
-      const struct fk__stay *o = &ix->stays[i];
-      w->scanned++;
-      if (o->person != who && o->end > x && o->start < y) w->overlaps++;
-    }
-  }
-}
-
-/* Walks the stays the trace of r touched: the case's, then each close degree-1 contact's. */
-static void walk_trace(const struct fk_trace_index *ix, const struct fk_trace_result *r,
-                       fk_time now, int depth, struct walk *w)
-{
-  walk_person(ix, (uint32_t)r->index_person, fk__trace_t32(r->window_start),
-              fk__trace_t32(r->window_end), 0, w);
-  for (size_t i = 0; depth == 2 && i < r->ncontacts; i++) {
-    const struct fk_contact *c = &r->contacts[i];
-    if (c->degree == 1 && c->category == FK_CAT_CLOSE)
-      walk_person(ix, (uint32_t)c->person, fk__trace_t32(c->first), fk__trace_t32(now), 1, w);
-  }
-}
-
 /* Best-of-five memcpy bandwidth over two 256 MiB buffers, bytes a second (read + write). */
 static double memcpy_bandwidth(void)
 {
@@ -394,7 +303,7 @@ struct row {
 struct answer {
   struct row *v;
   size_t n, cap;
-  int64_t window_start, window_end;
+  int64_t person, window_start, window_end;
 };
 
 static void answer_add(struct answer *a, struct row r)
@@ -572,6 +481,7 @@ static void our_answer(const struct fk_trace_result *r, struct answer *a)
 {
   size_t i = 0, k = 0;
   a->n = 0;
+  a->person = r->index_person;
   a->window_start = r->window_start;
   a->window_end = r->window_end;
   for (;;) {
@@ -634,6 +544,96 @@ static int compare(const struct fk_trace_index *ix, int64_t person, const struct
   return 0;
 }
 
+/* ---- our tracer --------------------------------------------------------------------------- */
+
+/* Traces every case `repeat` times at depth; lat[c] gets the median of case c's times. Keeps
+   the last pass's answers in ans (when not NULL), compactly: a depth-2 result holds hundreds of
+   thousands of contacts. Returns the median of the passes' totals. */
+static double trace_all(const struct fk_trace_index *ix, const int64_t *cases, int n, fk_time now,
+                        int depth, int repeat, double *lat, struct answer *ans)
+{
+  double *t = malloc((size_t)n * repeat * sizeof *t), pass[MAX_REPEAT];
+  struct fk_diag diag;
+  char msg[1024];
+  if (!t) die("%s", "out of memory");
+  for (int r = 0; r < repeat; r++) {
+    double p0 = now_s();
+    for (int c = 0; c < n; c++) {
+      struct fk_trace_result one;
+      double t0 = now_s();
+      if (fk_trace_case(ix, cases[c], now, depth, &one, &diag))
+        die("fk_trace_case: %s", fk_diag_format(&diag, msg, sizeof msg));
+      t[(size_t)c * repeat + r] = now_s() - t0;
+      if (ans && r == repeat - 1) our_answer(&one, &ans[c]);
+      fk_trace_result_free(&one);
+    }
+    pass[r] = now_s() - p0;
+  }
+  for (int c = 0; c < n; c++)
+    lat[c] = median(t + (size_t)c * repeat, (size_t)repeat);
+  free(t);
+  return median(pass, (size_t)repeat);
+}
+
+/* What the tracer's index walk touches, without collecting anything (see trace.c). */
+struct walk {
+  uint64_t scanned, own, overlaps;
+};
+
+static uint32_t place_of(const struct fk_trace_index *ix, uint32_t i)
+{
+  uint32_t lo = 0, hi = ix->csr_places;
+  while (hi - lo > 1) {
+    uint32_t mid = lo + (hi - lo) / 2;
+    if (ix->place_off[mid] <= i)
+      lo = mid;
+    else
+      hi = mid;
+  }
+  return lo;
+}
+
+static void walk_person(const struct fk_trace_index *ix, uint32_t who, uint32_t wa, uint32_t wb,
+                        int close_only, struct walk *w)
+{
+  if (who >= ix->csr_persons) return;
+  for (uint32_t k = ix->person_off[who]; k < ix->person_off[who + 1]; k++) {
+    const struct fk__stay *s = &ix->stays[ix->person_stays[k]];
+    uint32_t p = place_of(ix, ix->person_stays[k]);
+    uint32_t x = s->start > wa ? s->start : wa, y = s->end < wb ? s->end : wb;
+    const struct fk_kind_rules *kr = &ix->rules->trace.kinds[ix->kind[p]];
+    w->own++;
+    if (x >= y || (close_only && kr->category != FK_CAT_CLOSE)) continue;
+    uint32_t lo = ix->place_off[p], hi = ix->place_off[p + 1];
+    uint32_t from = x > ix->maxdur[p] ? x - ix->maxdur[p] : 0;
+    while (lo < hi) {
+      uint32_t mid = lo + (hi - lo) / 2;
+      if (ix->stays[mid].start < from)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+    for (uint32_t i = lo; i < ix->place_off[p + 1] && ix->stays[i].start < y; i++) {
+      const struct fk__stay *o = &ix->stays[i];
+      w->scanned++;
+      if (o->person != who && o->end > x && o->start < y) w->overlaps++;
+    }
+  }
+}
+
+/* Walks the stays the trace touched: the case's, then each close degree-1 contact's. */
+static void walk_trace(const struct fk_trace_index *ix, const struct answer *a, fk_time now,
+                       int depth, struct walk *w)
+{
+  walk_person(ix, (uint32_t)a->person, fk__trace_t32(a->window_start), fk__trace_t32(a->window_end),
+              0, w);
+  for (size_t i = 0; depth == 2 && i < a->n; i++) {
+    const struct row *c = &a->v[i];
+    if (c->degree == 1 && c->via == 0 && c->category == FK_CAT_CLOSE)
+      walk_person(ix, (uint32_t)c->person, fk__trace_t32(c->first), fk__trace_t32(now), 1, w);
+  }
+}
+
 /* ---- main --------------------------------------------------------------------------------- */
 
 int main(int argc, char **argv)
@@ -657,17 +657,19 @@ int main(int argc, char **argv)
   double t_build = now_s() - t0;
   long rss1 = max_rss_mb();
   fk_store_close(st);
+  fprintf(stderr, "bench_trace: index built in %.1f s\n", t_build);
   fk_trace_index_stats(ix, &stats);
 
   int n = o.ncases;
   int64_t *cases = choose_cases(ix, &o);
   double *lat1 = malloc((size_t)n * sizeof *lat1), *lat2 = malloc((size_t)n * sizeof *lat2);
   double *lat_sql = malloc((size_t)n * sizeof *lat_sql);
-  struct fk_trace_result *res = calloc((size_t)n, sizeof *res);
+  struct answer *res = calloc((size_t)n, sizeof *res);
   if (!lat1 || !lat2 || !lat_sql || !res) die("%s", "out of memory");
   double tot1 = trace_all(ix, cases, n, o.now, 1, o.repeat, lat1, o.depth == 1 ? res : NULL);
   double tot2 = trace_all(ix, cases, n, o.now, 2, o.repeat, lat2, o.depth == 2 ? res : NULL);
   double tot = o.depth == 2 ? tot2 : tot1;
+  fprintf(stderr, "bench_trace: traced, %.1f s for %d cases at depth 2\n", tot2, n);
 
   /* Scanning alone: the same walk, counting; repeated like the traces. */
   struct walk w = {0};
@@ -687,11 +689,12 @@ int main(int argc, char **argv)
 
   size_t ncontacts = 0, nlinks = 0, nexp = 0, n2 = 0;
   for (int c = 0; c < n; c++) {
-    ncontacts += res[c].ncontacts;
-    nlinks += res[c].nlinks;
-    for (size_t i = 0; i < res[c].ncontacts; i++) {
-      nexp += res[c].contacts[i].nexp;
-      n2 += res[c].contacts[i].degree == 2;
+    for (size_t i = 0; i < res[c].n; i++) {
+      const struct row *r = &res[c].v[i];
+      nexp += (size_t)r->n;
+      n2 += r->degree == 2;
+      nlinks += r->via < 0;
+      ncontacts += r->via >= 0;
     }
   }
   double our_lat[2][3];
@@ -708,22 +711,21 @@ int main(int argc, char **argv)
   /* SQL: the same question on a copy, answers compared case by case. */
   struct sql s = {0};
   double t_copy = 0, t_index = 0, t_places = 0, sql_tot = 0, sql_worst = 0, sql_med = 0;
-  struct answer ours = {0}, theirs = {0};
+  struct answer theirs = {0};
   double *ts = malloc((size_t)n * o.sql_repeat * sizeof *ts), spass[MAX_REPEAT];
   int bad = 0;
   if (!ts) die("%s", "out of memory");
   if (!o.no_sql) {
     sql_open(&s, &o, &rules, &t_copy, &t_index, &t_places);
+    fprintf(stderr, "bench_trace: SQL set up (copy %.1f s, indexes %.1f s, places %.1f s)\n",
+            t_copy, t_index, t_places);
     for (int r = 0; r < o.sql_repeat; r++) {
       double p0 = now_s();
       for (int c = 0; c < n; c++) {
         double q0 = now_s();
         sql_trace(&s, cases[c], &o, rules.trace.window_days, &theirs);
         ts[(size_t)c * o.sql_repeat + r] = now_s() - q0;
-        if (r == 0) {
-          our_answer(&res[c], &ours);
-          bad += compare(ix, cases[c], &ours, &theirs);
-        }
+        if (r == 0) bad += compare(ix, cases[c], &res[c], &theirs);
       }
       spass[r] = now_s() - p0;
     }
@@ -773,9 +775,8 @@ int main(int argc, char **argv)
          "  the walk takes %.1fx that, the whole trace %.1fx\n",
          bw / 1e9, bytes / bw * 1e3, t_walk / (bytes / bw), tot / (bytes / bw));
   for (int c = 0; c < n; c++)
-    fk_trace_result_free(&res[c]);
+    free(res[c].v);
   fk_trace_index_free(ix);
-  free(ours.v);
   free(theirs.v);
   free(res);
   free(cases);
