@@ -35,8 +35,10 @@ fuzz: bootstrap
 demo: build
 	@scripts/demo $(BUILD)
 
+# Import, then tracing (bench/*/run; each caches its city under $(BUILD)).
 bench: build
 	@bench/import/run $(BUILD)
+	@bench/trace/run $(BUILD)
 
 install: build
 	@cmake --install $(BUILD)

@@ -206,6 +206,131 @@ static int by_person_then_via(const void *a, const void *b)
   return x->via < y->via ? -1 : x->via > y->via;
 }
 
+/*
+ * Sorting hits. A depth-2 trace collects hundreds of thousands of hits, and a comparison sort
+ * of 40-byte records was most of its time. Hits arrive grouped by `via` in increasing order
+ * (degree 1, then each close contact in turn), so a stable radix sort on (run of via, person)
+ * followed by an insertion sort of each small (via, person) group by (start, place) gives the
+ * order of by_who. Equal keys keep their scan order.
+ */
+#define RADIX_BITS 11
+#define RADIX_MIN 4096 /* fewer items than this: qsort */
+
+/* Bits needed to hold every value below n. */
+static int bits_for(uint64_t n)
+{
+  int b = 0;
+  while (b < 64 && (UINT64_C(1) << b) < n)
+    b++;
+  return b;
+}
+
+/*
+ * Sorts the n items of `size` bytes at base stably by key[i] (below 2^kbits), by LSD radix over
+ * words packing (key, index). Clobbers key. Returns 0, 1 when the keys and indexes do not fit
+ * in 64 bits (the caller sorts otherwise), or FK_ENOMEM.
+ */
+static int radix_sort(void *base, size_t n, size_t size, uint64_t *key, int kbits)
+{
+  int ibits = bits_for(n);
+  if (kbits + ibits > 64) return 1;
+  uint64_t *tmp = fk_malloc(n * sizeof *tmp), *src = key, *dst = tmp;
+  char *out = fk_malloc(n * size);
+  if (!tmp || !out) {
+    fk_free(tmp);
+    fk_free(out);
+    return FK_ENOMEM;
+  }
+  for (size_t i = 0; i < n; i++)
+    key[i] = key[i] << ibits | i;
+  for (int shift = ibits; shift < ibits + kbits; shift += RADIX_BITS) {
+    size_t pos[1u << RADIX_BITS] = {0}, at = 0;
+    uint64_t mask = (UINT64_C(1) << RADIX_BITS) - 1;
+    for (size_t i = 0; i < n; i++)
+      pos[(src[i] >> shift) & mask]++;
+    for (size_t d = 0; d <= mask; d++) {
+      size_t c = pos[d];
+      pos[d] = at;
+      at += c;
+    }
+    for (size_t i = 0; i < n; i++)
+      dst[pos[(src[i] >> shift) & mask]++] = src[i];
+    uint64_t *t = src;
+    src = dst;
+    dst = t;
+  }
+  uint64_t imask = ibits == 64 ? UINT64_MAX : (UINT64_C(1) << ibits) - 1;
+  for (size_t i = 0; i < n; i++)
+    memcpy(out + i * size, (char *)base + (src[i] & imask) * size, size);
+  memcpy(base, out, n * size);
+  fk_free(tmp);
+  fk_free(out);
+  return 0;
+}
+
+/* Does hit a come after hit b within one (via, person) group? */
+static int later(const struct hit *a, const struct hit *b)
+{
+  return a->e.start > b->e.start || (a->e.start == b->e.start && a->e.place > b->e.place);
+}
+
+/* Sorts hits by by_who's order; returns 0 or FK_ENOMEM. */
+static int sort_hits(const struct fk_trace_index *ix, struct hit *h, size_t n)
+{
+  int pbits = bits_for(ix->nperson), rc = 1;
+  uint64_t run = 0;
+  if (n == 0) return 0; /* h is NULL when nobody was met */
+  uint64_t *key = n >= RADIX_MIN ? fk_malloc(n * sizeof *key) : NULL;
+  if (key) {
+    size_t i;
+    for (i = 0; i < n; i++) {
+      if (i && h[i].via != h[i - 1].via) {
+        if (h[i].via < h[i - 1].via) break; /* not grouped by via: sort the general way */
+        run++;
+      }
+      key[i] = run << pbits | h[i].person;
+    }
+    if (i == n) rc = radix_sort(h, n, sizeof *h, key, pbits + bits_for(run + 1));
+    fk_free(key);
+  }
+  if (rc < 0) return rc;
+  if (rc) {
+    qsort(h, n, sizeof *h, by_who);
+    return 0;
+  }
+  for (size_t i = 0; i < n;) {
+    size_t j = i + 1;
+    while (j < n && h[j].person == h[i].person && h[j].via == h[i].via)
+      j++;
+    for (size_t a = i + 1; a < j; a++) {
+      struct hit x = h[a];
+      size_t b = a;
+      for (; b > i && later(&h[b - 1], &x); b--)
+        h[b] = h[b - 1];
+      h[b] = x;
+    }
+    i = j;
+  }
+  return 0;
+}
+
+/* Sorts degree-2 contacts, grouped produced via by via, into by_person_then_via's order. */
+static int sort_degree2(const struct fk_trace_index *ix, struct fk_contact *c, size_t n)
+{
+  int rc = 1;
+  uint64_t *key = n >= RADIX_MIN ? fk_malloc(n * sizeof *key) : NULL;
+  if (key) {
+    size_t i;
+    for (i = 0; i < n && (!i || c[i].via >= c[i - 1].via); i++)
+      key[i] = (uint64_t)c[i].person;
+    if (i == n) rc = radix_sort(c, n, sizeof *c, key, bits_for(ix->nperson));
+    fk_free(key);
+  }
+  if (rc < 0) return rc;
+  if (rc) qsort(c, n, sizeof *c, by_person_then_via);
+  return 0;
+}
+
 /* Is person among the degree-1 contacts (sorted by person, degree 1 first)? */
 static int is_degree1(const struct fk_trace_result *r, size_t n1, int64_t person)
 {
@@ -305,9 +430,9 @@ static int settle(struct tracer *t, struct fk_trace_result *r, size_t from, size
     return FK_ENOMEM;
   }
   st->block[st->n++] = exp;
-  if (n) qsort(h + from, n, sizeof *h, by_who); /* h is NULL when nothing was hit */
+  int rc = sort_hits(t->ix, h + from, n);
   size_t nexp = 0;
-  return group(t->ix, r, h, from, t->hits.n, exp, &nexp, n1);
+  return rc ? rc : group(t->ix, r, h, from, t->hits.n, exp, &nexp, n1);
 }
 
 int fk_trace_case(const struct fk_trace_index *ix, int64_t case_person, fk_time now, int depth,
@@ -334,7 +459,7 @@ int fk_trace_case(const struct fk_trace_index *ix, int64_t case_person, fk_time 
   size_t n1 = out->ncontacts, h1 = t.hits.n;
   if (!rc && depth == 2 && !(rc = degree2(&t, out, n1, now))) {
     rc = settle(&t, out, h1, n1);
-    qsort(out->contacts + n1, out->ncontacts - n1, sizeof *out->contacts, by_person_then_via);
+    if (!rc) rc = sort_degree2(ix, out->contacts + n1, out->ncontacts - n1);
   }
   fk__vec_free(&t.hits);
   if (rc) {
