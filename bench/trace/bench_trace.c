@@ -580,26 +580,13 @@ struct walk {
   uint64_t scanned, own, overlaps;
 };
 
-static uint32_t place_of(const struct fk_trace_index *ix, uint32_t i)
-{
-  uint32_t lo = 0, hi = ix->csr_places;
-  while (hi - lo > 1) {
-    uint32_t mid = lo + (hi - lo) / 2;
-    if (ix->place_off[mid] <= i)
-      lo = mid;
-    else
-      hi = mid;
-  }
-  return lo;
-}
-
 static void walk_person(const struct fk_trace_index *ix, uint32_t who, uint32_t wa, uint32_t wb,
                         int close_only, struct walk *w)
 {
   if (who >= ix->csr_persons) return;
   for (uint32_t k = ix->person_off[who]; k < ix->person_off[who + 1]; k++) {
     const struct fk__stay *s = &ix->stays[ix->person_stays[k]];
-    uint32_t p = place_of(ix, ix->person_stays[k]);
+    uint32_t p = fk__trace_place_of(ix, ix->person_stays[k]);
     uint32_t x = s->start > wa ? s->start : wa, y = s->end < wb ? s->end : wb;
     const struct fk_kind_rules *kr = &ix->rules->trace.kinds[ix->kind[p]];
     w->own++;

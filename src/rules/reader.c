@@ -37,17 +37,26 @@ void fk__rules_unknown(struct fk__rules_ctx *c, json_t *obj, const char *path,
   }
 }
 
+/*
+ * Returns obj.key (NULL when absent, reported when required), and writes its path for
+ * messages into p (256 bytes).
+ */
+static json_t *member(struct fk__rules_ctx *c, json_t *obj, const char *path, const char *key,
+                      int required, char *p)
+{
+  json_t *v = json_object_get(obj, key);
+  snprintf(p, 256, "%s%s%s", path, *path ? "." : "", key);
+  if (!v && required) fk__rules_problem(c, p, "required");
+  return v;
+}
+
 /* Reads a number in [lo, hi] at obj.key into *out; absent keeps *out unless required. */
 void fk__rules_number(struct fk__rules_ctx *c, json_t *obj, const char *path, const char *key,
                       double lo, double hi, int required, double *out)
 {
   char p[256];
-  json_t *v = json_object_get(obj, key);
-  snprintf(p, sizeof p, "%s%s%s", path, *path ? "." : "", key);
-  if (!v) {
-    if (required) fk__rules_problem(c, p, "required");
-    return;
-  }
+  json_t *v = member(c, obj, path, key, required, p);
+  if (!v) return;
   if (!json_is_number(v)) {
     fk__rules_problem(c, p, "must be a number");
     return;
@@ -64,12 +73,8 @@ void fk__rules_text(struct fk__rules_ctx *c, json_t *obj, const char *path, cons
                     int required, char *out, size_t size)
 {
   char p[256];
-  json_t *v = json_object_get(obj, key);
-  snprintf(p, sizeof p, "%s%s%s", path, *path ? "." : "", key);
-  if (!v) {
-    if (required) fk__rules_problem(c, p, "required");
-    return;
-  }
+  json_t *v = member(c, obj, path, key, required, p);
+  if (!v) return;
   if (!json_is_string(v)) {
     fk__rules_problem(c, p, "must be a string");
     return;
@@ -85,8 +90,7 @@ void fk__rules_boolean(struct fk__rules_ctx *c, json_t *obj, const char *path, c
                        int *out)
 {
   char p[256];
-  json_t *v = json_object_get(obj, key);
-  snprintf(p, sizeof p, "%s%s%s", path, *path ? "." : "", key);
+  json_t *v = member(c, obj, path, key, 0, p);
   if (!v) return;
   if (!json_is_boolean(v)) {
     fk__rules_problem(c, p, "must be true or false");

@@ -46,6 +46,20 @@ fk_time fk__trace_time(uint32_t t)
   return FK__TRACE_EPOCH + (fk_time)t;
 }
 
+/* The place of stay index i: the CSR group holding it. */
+uint32_t fk__trace_place_of(const struct fk_trace_index *ix, uint32_t i)
+{
+  uint32_t lo = 0, hi = ix->csr_places; /* last p with place_off[p] <= i */
+  while (hi - lo > 1) {
+    uint32_t mid = lo + (hi - lo) / 2;
+    if (ix->place_off[mid] <= i)
+      lo = mid;
+    else
+      hi = mid;
+  }
+  return lo;
+}
+
 /* Makes *arr hold at least n uint32 (new ones zeroed), growing geometrically. */
 static int grow32(uint32_t **arr, uint32_t *cap, uint32_t n)
 {

@@ -88,6 +88,9 @@ int fk__vec_push(struct fk__vec *v, const void *item);
 void fk__vec_free(struct fk__vec *v);
 #define FK__VEC_AT(v, type, i) (((type *)(v)->data)[i])
 
+/* Returns the place of stay index i (the CSR group holding it); i < nstays. */
+uint32_t fk__trace_place_of(const struct fk_trace_index *ix, uint32_t i);
+
 /* Converts an instant to index time, clamped; and back. */
 uint32_t fk__trace_t32(fk_time t);
 fk_time fk__trace_time(uint32_t t);

@@ -91,20 +91,6 @@ void fk_trace_index_stats(const struct fk_trace_index *ix, struct fk_trace_index
 
 /* ---- exposures ---------------------------------------------------------------------------- */
 
-/* The place of stay index i: the CSR group holding it. */
-static uint32_t place_of(const struct fk_trace_index *ix, uint32_t i)
-{
-  uint32_t lo = 0, hi = ix->csr_places; /* last p with place_off[p] <= i */
-  while (hi - lo > 1) {
-    uint32_t mid = lo + (hi - lo) / 2;
-    if (ix->place_off[mid] <= i)
-      lo = mid;
-    else
-      hi = mid;
-  }
-  return lo;
-}
-
 static int add_hit(struct tracer *t, uint32_t person, int64_t place, uint32_t a, uint32_t b,
                    enum fk_category cat)
 {
@@ -166,7 +152,7 @@ static int venues(struct tracer *t, uint32_t who, uint32_t wa, uint32_t wb)
   if (who < ix->csr_persons)
     for (uint32_t i = ix->person_off[who]; !rc && i < ix->person_off[who + 1]; i++) {
       uint32_t s = ix->person_stays[i];
-      rc = from_stay(t, &ix->stays[s], place_of(ix, s), wa, wb);
+      rc = from_stay(t, &ix->stays[s], fk__trace_place_of(ix, s), wa, wb);
     }
   for (size_t i = 0; !rc && i < ix->pending.n; i++) {
     const struct fk__pending *q = &FK__VEC_AT(&ix->pending, struct fk__pending, i);
