@@ -1,0 +1,487 @@
+/*
+ * From cases to measures (see fangkong/measures.h): candidates from the tracer and the arrivals,
+ * merged per person with the measures already stored, written back only where something changed.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fangkong/alloc.h"
+#include "fangkong/error.h"
+#include "fangkong/measure.h"
+#include "fangkong/measures.h"
+#include "fangkong/trace.h"
+
+#define REASON 160
+
+/* One reason a person qualifies for a category as of now. */
+struct cand {
+  int64_t person;
+  int cat;
+  fk_date anchor;
+  char reason[REASON];
+};
+
+struct ctx {
+  struct fk_store *st;
+  const struct fk_trace_index *ix;
+  const struct fk_rules *rules;
+  fk_time now;
+  fk_date today;
+  struct fk_measures_stats *stats;
+  struct fk_diag *diag;
+  struct cand *c;
+  size_t nc, capc;
+  struct fk_measure_row *m; /* the stored measures (all of them) */
+  int nm, capm;
+  int rc;
+};
+
+static int add_cand(struct ctx *x, int64_t person, int cat, fk_date anchor, const char *reason)
+{
+  if (!x->rules->measures[cat].applies) return 0;
+  if (x->nc == x->capc) {
+    size_t cap = x->capc ? x->capc * 2 : 64;
+    struct cand *c = fk_realloc(x->c, cap * sizeof *c);
+    if (!c) return FK_ENOMEM;
+    x->c = c;
+    x->capc = cap;
+  }
+  struct cand *c = &x->c[x->nc++];
+  c->person = person;
+  c->cat = cat;
+  c->anchor = anchor;
+  snprintf(c->reason, sizeof c->reason, "%s", reason);
+  return 0;
+}
+
+/* The civil date of an exposure that ends at `end` (an end at 00:00 belongs to the day before). */
+static fk_date exposure_date(fk_time first, fk_time end)
+{
+  return fk_time_date(end > first ? end - 1 : end);
+}
+
+static const char *place_name(const struct fk_trace_index *ix, int64_t place)
+{
+  const char *p = place ? fk_trace_place_id(ix, place) : "home";
+  return p ? p : "?";
+}
+
+/* The exposure that ended last. */
+static const struct fk_exposure *last_exposure(const struct fk_contact *k)
+{
+  const struct fk_exposure *e = NULL;
+  for (size_t i = 0; i < k->nexp; i++)
+    if (!e || k->exp[i].end > e->end) e = &k->exp[i];
+  return e;
+}
+
+static int contacts_of(struct ctx *x, const struct fk_case_row *row)
+{
+  struct fk_trace_result r;
+  char reason[REASON], day[FK_DATE_BUFSZ];
+  int depth =
+      x->rules->trace.secondary_contacts && x->rules->measures[FK_PERSON_SECONDARY_CONTACT].applies
+          ? 2
+          : 1;
+  const char *cid = fk_trace_person_id(x->ix, row->person);
+  int rc = fk_trace_case(x->ix, row->person, x->now, depth, &r, x->diag);
+  if (rc) return rc == FK_ENOTFOUND ? 0 : rc;
+  for (size_t i = 0; !rc && i < r.ncontacts; i++) {
+    const struct fk_contact *k = &r.contacts[i];
+    const struct fk_exposure *e = last_exposure(k);
+    fk_date d = exposure_date(k->first, k->last);
+    if (k->category != FK_CAT_CLOSE) continue; /* general contacts get no measure */
+    fk_date_format(d, day);
+    if (k->degree == 1) {
+      snprintf(reason, sizeof reason, "close contact of %s at %s %s", cid ? cid : "?",
+               place_name(x->ix, e ? e->place : 0), day);
+      rc = add_cand(x, k->person, FK_PERSON_CLOSE_CONTACT, d, reason);
+    } else {
+      const char *via = fk_trace_person_id(x->ix, k->via);
+      snprintf(reason, sizeof reason, "secondary contact via %s (close contact of %s) at %s %s",
+               via ? via : "?", cid ? cid : "?", place_name(x->ix, e ? e->place : 0), day);
+      rc = add_cand(x, k->person, FK_PERSON_SECONDARY_CONTACT, d, reason);
+    }
+  }
+  fk_trace_result_free(&r);
+  return rc;
+}
+
+static int each_case(void *arg, const struct fk_case_row *row)
+{
+  struct ctx *x = arg;
+  char reason[REASON], day[FK_DATE_BUFSZ];
+  if (row->sampled > x->now) return 0; /* not known yet */
+  fk_date d = fk_time_date(row->sampled);
+  snprintf(reason, sizeof reason, "case, sampled %s", fk_date_format(d, day));
+  int rc = add_cand(x, row->person, FK_PERSON_CASE, d, reason);
+  return rc ? rc : contacts_of(x, row);
+}
+
+static int each_arrival(void *arg, const struct fk_arrival_row *row)
+{
+  struct ctx *x = arg;
+  char reason[REASON], day[FK_DATE_BUFSZ];
+  if (!row->international || row->arrived > x->now) return 0;
+  fk_date d = fk_time_date(row->arrived);
+  snprintf(reason, sizeof reason, "arrived from abroad %s", fk_date_format(d, day));
+  return add_cand(x, row->person, FK_PERSON_INBOUND_INTERNATIONAL, d, reason);
+}
+
+static int keep_measure(void *arg, const struct fk_measure_row *m)
+{
+  struct ctx *x = arg;
+  if (x->nm == x->capm) {
+    int cap = x->capm ? x->capm * 2 : 16;
+    struct fk_measure_row *p = fk_realloc(x->m, (size_t)cap * sizeof *p);
+    if (!p) return FK_ENOMEM;
+    x->m = p;
+    x->capm = cap;
+  }
+  x->m[x->nm++] = *m;
+  return 0;
+}
+
+static int by_person(const void *a, const void *b)
+{
+  const struct cand *p = a, *q = b;
+  if (p->person != q->person) return p->person < q->person ? -1 : 1;
+  if (p->cat != q->cat) return p->cat - q->cat;
+  return p->anchor > q->anchor ? -1 : p->anchor < q->anchor; /* latest anchor first */
+}
+
+/* ---- Test statuses from samples ---- */
+
+struct sample_day {
+  fk_date day;
+  struct fk_measure_test *t;
+};
+
+static int mark_sample(void *arg, const struct fk_sample_row *s)
+{
+  struct sample_day *sd = arg;
+  if (fk_time_date(s->sampled) != sd->day) return 0;
+  if (sd->t->status != FK_TEST_POSITIVE) {
+    sd->t->status = s->result == 1 ? FK_TEST_POSITIVE : FK_TEST_DONE;
+    snprintf(sd->t->sample_id, sizeof sd->t->sample_id, "%s", s->sample_id ? s->sample_id : "");
+  }
+  return 0;
+}
+
+/* Works the statuses of m's tests out again from the person's samples as of today. */
+static int refresh_tests(struct fk_store *st, struct fk_measure_row *m, fk_date today)
+{
+  for (int i = 0; i < m->ntests; i++) {
+    struct fk_measure_test *t = &m->tests[i];
+    struct sample_day sd = {t->due, t};
+    t->status = FK_TEST_DUE;
+    t->sample_id[0] = '\0';
+    if (t->due <= today) {
+      int rc = fk_store_each_sample(st, m->person, mark_sample, &sd);
+      if (rc) return rc;
+    }
+    if (t->status == FK_TEST_DUE && t->due < today) t->status = FK_TEST_MISSED;
+  }
+  return 0;
+}
+
+/* The kind of the phase current on today (the first before it starts, the last after). */
+static int current_kind(const struct fk_plan *p, fk_date today)
+{
+  for (int i = 0; i < p->nphases; i++)
+    if (p->phases[i].end == FK_DATE_NONE || today <= p->phases[i].end) return p->phases[i].kind;
+  return p->nphases ? p->phases[p->nphases - 1].kind : 0;
+}
+
+/* Fills m's schedule (dates, kind, tests) from plan p. */
+static void from_plan(struct fk_measure_row *m, const struct fk_plan *p, fk_date today)
+{
+  m->category = p->category;
+  m->anchor = p->anchor;
+  m->placed = p->placed;
+  m->start = p->nphases ? p->phases[0].start : p->anchor;
+  m->end = p->end;
+  m->kind = current_kind(p, today);
+  m->ntests = p->ntests < FK_MEASURE_MAXTESTS ? p->ntests : FK_MEASURE_MAXTESTS;
+  for (int i = 0; i < m->ntests; i++) {
+    m->tests[i].phase = p->tests[i].phase;
+    m->tests[i].day = p->tests[i].day;
+    m->tests[i].due = p->tests[i].due;
+    m->tests[i].status = FK_TEST_DUE;
+    m->tests[i].sample_id[0] = '\0';
+  }
+}
+
+/* Rebuilds the plan of a stored measure, with what was taken, for fk_measure_replan. */
+static int to_plan(const struct fk_rules *rules, const struct fk_measure_row *m, struct fk_plan *p)
+{
+  int rc = fk_measure_plan(rules, (enum fk_person_cat)m->category, m->anchor, m->placed, p);
+  if (rc) return rc;
+  p->ntests = m->ntests < FK_PLAN_MAXTESTS ? m->ntests : FK_PLAN_MAXTESTS;
+  for (int i = 0; i < p->ntests; i++) {
+    const struct fk_measure_test *t = &m->tests[i];
+    struct fk_plan_test *q = &p->tests[i];
+    q->phase = t->phase;
+    q->day = t->day;
+    q->due = t->due;
+    q->nominal =
+        t->phase >= 0 && t->phase < p->nphases ? p->phases[t->phase].start + t->day - 1 : t->due;
+    q->done_on = t->status == FK_TEST_DONE || t->status == FK_TEST_POSITIVE ? t->due : FK_DATE_NONE;
+  }
+  return 0;
+}
+
+static int same_measure(const struct fk_measure_row *a, const struct fk_measure_row *b)
+{
+  if (a->category != b->category || a->kind != b->kind || a->anchor != b->anchor ||
+      a->placed != b->placed || a->start != b->start || a->end != b->end ||
+      a->status != b->status || strcmp(a->rule, b->rule) || strcmp(a->reason, b->reason) ||
+      a->ntests != b->ntests)
+    return 0;
+  for (int i = 0; i < a->ntests; i++) {
+    const struct fk_measure_test *s = &a->tests[i], *t = &b->tests[i];
+    if (s->phase != t->phase || s->day != t->day || s->due != t->due || s->status != t->status ||
+        strcmp(s->sample_id, t->sample_id))
+      return 0;
+  }
+  return 1;
+}
+
+/* Places the person under cat from anchor (a new measure, written at the end). */
+static int place(struct ctx *x, const struct cand *c)
+{
+  struct fk_plan plan;
+  struct fk_measure_row m;
+  int rc = fk_measure_plan(x->rules, (enum fk_person_cat)c->cat, c->anchor, x->today, &plan);
+  if (rc) return rc == FK_ENOTFOUND ? 0 : rc;
+  memset(&m, 0, sizeof m);
+  m.person = c->person;
+  m.status = FK_MSTATUS_ACTIVE;
+  m.created = x->now;
+  snprintf(m.rule, sizeof m.rule, "%s", x->rules->measures[c->cat].source);
+  snprintf(m.reason, sizeof m.reason, "%s", c->reason);
+  from_plan(&m, &plan, x->today);
+  if (x->stats) x->stats->placed[c->cat]++;
+  return keep_measure(x, &m);
+}
+
+/* One person's candidates c[0..n) (sorted: by category, latest anchor first) against the
+ * measures stored for them (indices mine[0..nmine) into x->m). */
+static int settle(struct ctx *x, const struct cand *c, size_t n, const int *mine, int nmine)
+{
+  const struct cand *best[FK_PERSON_NCATS] = {0};
+  struct fk_measure_row *active = NULL;
+  int win = -1;
+  for (size_t i = 0; i < n; i++)
+    if (!best[c[i].cat]) best[c[i].cat] = &c[i];
+  for (int k = 0; k < FK_PERSON_NCATS; k++)
+    if (best[k])
+      win = win < 0 ? k
+                    : (int)fk_measure_stricter(x->rules, (enum fk_person_cat)win,
+                                               (enum fk_person_cat)k);
+  for (int i = 0; i < nmine; i++)
+    if (x->m[mine[i]].status == FK_MSTATUS_ACTIVE) active = &x->m[mine[i]];
+  /* An active measure at least as strict stays; it takes a later anchor of its own category. */
+  if (active && (active->category == win ||
+                 (int)fk_measure_stricter(x->rules, (enum fk_person_cat)active->category,
+                                          (enum fk_person_cat)win) == active->category)) {
+    const struct cand *b = best[active->category];
+    if (b && b->anchor > active->anchor) {
+      struct fk_plan old, neu;
+      int rc = to_plan(x->rules, active, &old);
+      if (!rc) rc = fk_measure_replan(x->rules, &old, b->anchor, &neu);
+      if (rc) return rc == FK_ENOTFOUND ? 0 : rc;
+      from_plan(active, &neu, x->today);
+      snprintf(active->reason, sizeof active->reason, "%s", b->reason);
+      if (x->stats) x->stats->replanned++;
+    }
+    return 0;
+  }
+  /* Already placed (and perhaps released) under the winner from this anchor or a later one. */
+  for (int i = 0; i < nmine; i++) {
+    const struct fk_measure_row *m = &x->m[mine[i]];
+    if (m->category == win && m->anchor >= best[win]->anchor && m->status != FK_MSTATUS_SUPERSEDED)
+      return 0;
+  }
+  if (active) {
+    active->status = FK_MSTATUS_SUPERSEDED;
+    if (x->stats) x->stats->superseded++;
+  }
+  return place(x, best[win]);
+}
+
+static int by_id_person(const void *a, const void *b)
+{
+  const struct fk_measure_row *p = a, *q = b;
+  if (p->person != q->person) return p->person < q->person ? -1 : 1;
+  return p->id < q->id ? -1 : p->id > q->id;
+}
+
+static int merge(struct ctx *x)
+{
+  int nstored = x->nm, *mine = NULL, rc = 0;
+  size_t i = 0;
+  qsort(x->c, x->nc, sizeof *x->c, by_person);
+  qsort(x->m, (size_t)x->nm, sizeof *x->m, by_id_person);
+  mine = fk_malloc(sizeof *mine * (size_t)(nstored + 1));
+  if (!mine) return FK_ENOMEM;
+  int j = 0;
+  while (!rc && i < x->nc) {
+    size_t k = i;
+    int nmine = 0;
+    while (k < x->nc && x->c[k].person == x->c[i].person)
+      k++;
+    while (j < nstored && x->m[j].person < x->c[i].person)
+      j++;
+    for (int q = j; q < nstored && x->m[q].person == x->c[i].person; q++)
+      mine[nmine++] = q;
+    rc = settle(x, &x->c[i], k - i, mine, nmine);
+    i = k;
+  }
+  fk_free(mine);
+  return rc;
+}
+
+/* Stored measures in id order, then the new ones by person. */
+static int by_id(const void *a, const void *b)
+{
+  const struct fk_measure_row *p = a, *q = b;
+  if (!p->id != !q->id) return p->id ? -1 : 1;
+  if (p->id != q->id) return p->id < q->id ? -1 : 1;
+  return p->person < q->person ? -1 : p->person > q->person;
+}
+
+static int write_changes(struct ctx *x, const struct fk_measure_row *before, int nbefore)
+{
+  for (int i = 0; i < x->nm; i++) {
+    struct fk_measure_row *m = &x->m[i];
+    int rc;
+    if (m->status == FK_MSTATUS_ACTIVE) {
+      struct fk_plan p;
+      rc = refresh_tests(x->st, m, x->today);
+      if (rc) return rc;
+      if (!fk_measure_plan(x->rules, (enum fk_person_cat)m->category, m->anchor, m->placed, &p))
+        m->kind = current_kind(&p, x->today);
+      int bad = 0;
+      for (int t = 0; t < m->ntests; t++)
+        bad |= m->tests[t].status == FK_TEST_MISSED || m->tests[t].status == FK_TEST_POSITIVE;
+      if (m->end != FK_DATE_NONE && m->end < x->today && !bad) {
+        m->status = FK_MSTATUS_RELEASED;
+        if (x->stats) x->stats->released++;
+      }
+    }
+    const struct fk_measure_row *b =
+        m->id ? bsearch(m, before, (size_t)nbefore, sizeof *before, by_id) : NULL;
+    if (!b || !same_measure(b, m)) {
+      rc = fk_store_put_measure(x->st, m, x->diag);
+      if (rc) return rc;
+      if (x->stats) x->stats->written++;
+    }
+    if (x->stats && m->status == FK_MSTATUS_ACTIVE) {
+      x->stats->active[m->category]++;
+      for (int t = 0; t < m->ntests; t++)
+        x->stats->tests[m->tests[t].status]++;
+    }
+  }
+  return 0;
+}
+
+int fk_measures_apply(struct fk_store *st, const struct fk_trace_index *ix,
+                      const struct fk_rules *rules, fk_time now, struct fk_measures_stats *stats,
+                      struct fk_diag *diag)
+{
+  struct ctx x = {st, ix, rules, now, fk_time_date(now), stats, diag, NULL, 0, 0, NULL, 0, 0, 0};
+  struct fk_measure_row *before = NULL;
+  int rc, began = 0;
+  if (stats) memset(stats, 0, sizeof *stats);
+  rc = fk_store_each_case(st, each_case, &x);
+  if (!rc) rc = fk_store_each_arrival(st, 0, each_arrival, &x);
+  if (!rc) rc = fk_store_each_measure(st, 0, keep_measure, &x);
+  if (!rc && x.nm) {
+    before = fk_malloc((size_t)x.nm * sizeof *before);
+    if (!before)
+      rc = FK_ENOMEM;
+    else
+      memcpy(before, x.m, (size_t)x.nm * sizeof *before);
+  }
+  int nbefore = x.nm;
+  if (!rc) rc = merge(&x);
+  if (!rc) {
+    qsort(x.m, (size_t)x.nm, sizeof *x.m, by_id);
+    rc = fk_store_begin(st);
+    began = !rc;
+  }
+  if (!rc) rc = write_changes(&x, before, nbefore);
+  if (began) {
+    if (!rc)
+      rc = fk_store_commit(st);
+    else
+      fk_store_rollback(st);
+  }
+  if (rc && diag && !diag->reason[0])
+    fk_diag_set(diag, rc, NULL, "applying measures: %s",
+                rc == FK_ESTORE ? fk_store_errmsg(st) : fk_strerror(rc));
+  fk_free(before);
+  fk_free(x.m);
+  fk_free(x.c);
+  return rc;
+}
+
+static int collect(void *arg, const struct fk_measure_row *m)
+{
+  return keep_measure(arg, m);
+}
+
+int fk_measures_of(struct fk_store *st, int64_t person, fk_time now, struct fk_measure_row **out,
+                   int *n, struct fk_diag *diag)
+{
+  struct ctx x;
+  int rc;
+  memset(&x, 0, sizeof x);
+  *out = NULL;
+  *n = 0;
+  rc = fk_store_each_measure(st, person, collect, &x);
+  for (int i = 0; !rc && now != FK_TIME_NONE && i < x.nm; i++)
+    if (x.m[i].status == FK_MSTATUS_ACTIVE) rc = refresh_tests(st, &x.m[i], fk_time_date(now));
+  if (rc) {
+    fk_free(x.m);
+    return fk_diag_set(diag, rc, NULL, "reading measures: %s",
+                       rc == FK_ESTORE ? fk_store_errmsg(st) : fk_strerror(rc));
+  }
+  *out = x.m;
+  *n = x.nm;
+  return 0;
+}
+
+enum fk_code fk_person_code(const struct fk_rules *rules, const struct fk_measure_row *m, int nm,
+                            fk_time now, char *reason, size_t n)
+{
+  fk_date today = fk_time_date(now);
+  enum fk_code code = rules->codes.none;
+  char day[FK_DATE_BUFSZ];
+  int decided = 0;
+  snprintf(reason, n, "no measure and no test overdue");
+  for (int i = 0; i < nm; i++) {
+    const struct fk_measure_row *r = &m[i];
+    if (r->status != FK_MSTATUS_ACTIVE) continue;
+    if (r->end == FK_DATE_NONE || today <= r->end) {
+      enum fk_code c = rules->codes.states[r->category].code;
+      if (!decided || c > code) {
+        code = c;
+        decided = 1;
+        snprintf(reason, n, "%s under %s since %s (%s)", fk_person_cats[r->category],
+                 fk_measure_kinds[r->kind], fk_date_format(r->start, day), r->reason);
+      }
+    }
+    for (int t = 0; t < r->ntests; t++) {
+      enum fk_code c = rules->codes.states[FK_CODE_STATE_TEST_OVERDUE].code;
+      if (r->tests[t].status != FK_TEST_MISSED || (decided && c <= code)) continue;
+      code = c;
+      decided = 1;
+      snprintf(reason, n, "test_overdue: the test due %s was missed",
+               fk_date_format(r->tests[t].due, day));
+    }
+  }
+  return code;
+}
