@@ -61,8 +61,9 @@ int fk_measures_of(struct fk_store *st, int64_t person, fk_time now, struct fk_m
  * The person's code from their measures (as fk_measures_of gives them) as of now's date: the
  * states that hold are the category of every active measure not yet past its end, and
  * `test_overdue` when an active measure has a test missed; the code is the reddest of the codes
- * the rules give those states, else rules->codes.none. reason (size n) says which state decided
- * it, or that none holds.
+ * the rules give those states, else rules->codes.none. now FK_TIME_NONE: as the last apply left
+ * the state (every active measure counts, whatever its end). reason (size n) says which state
+ * decided it, or that none holds.
  */
 enum fk_code fk_person_code(const struct fk_rules *rules, const struct fk_measure_row *m, int nm,
                             fk_time now, char *reason, size_t n);

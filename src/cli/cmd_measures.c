@@ -4,7 +4,6 @@
  */
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cli/args.h"
@@ -39,9 +38,9 @@ static const char person_help[] =
     "\n"
     "The person's code and measures, one entry per phase (category, kind, anchor, start and\n"
     "end dates, status, the rule's source, tests with their day, due date and status). With\n"
-    "--now the test statuses are worked out from the samples as of T (nothing is written);\n"
-    "without it they are as the last `measures apply` left them and the code is as of the\n"
-    "clock. Prints no name, ID number or phone.\n"
+    "--now the test statuses and the code are worked out from the samples as of T (nothing is\n"
+    "written); without it they are as the last `measures apply` left them. Prints no name, ID\n"
+    "number or phone.\n"
     "\n"
     "Exit status: 0, 1 on error (unknown person), 2 on wrong usage.\n";
 
@@ -49,7 +48,8 @@ static const char code_help[] =
     "usage: fangkong code PERSON_ID [--db PATH] [--rules FILE] [--now T]\n"
     "\n"
     "Prints the person's health code (green, yellow, red) and the reason, from their measures\n"
-    "and tests and the rules' codes section (as of T, else the clock).\n"
+    "and tests and the rules' codes section: as of T, else as the last `measures apply` left\n"
+    "them.\n"
     "\n"
     "Exit status: 0, 1 on error (unknown person), 2 on wrong usage.\n";
 
@@ -100,8 +100,7 @@ struct looked {
   struct fk_store *st;
   struct fk_measure_row *m;
   int nm;
-  fk_time now;     /* FK_TIME_NONE when not given */
-  fk_time code_at; /* now, or the clock */
+  fk_time now; /* FK_TIME_NONE when not given */
   const char *person_id;
 };
 
@@ -127,7 +126,6 @@ static int look(struct looked *l, const char *cmd, int argc, char **argv, const 
     return fk__usage(cmd, "--now must be an ISO 8601 time with offset");
   if (format && strcmp(*format, "json") && strcmp(*format, "text"))
     return fk__usage(cmd, "--format is json or text");
-  l->code_at = l->now != FK_TIME_NONE ? l->now : (fk_time)time(NULL);
   fk_diag_clear(&diag);
   if (rules_path ? fk_rules_load(rules_path, &l->rules, NULL, NULL, &diag)
                  : fk_rules_default(&l->rules))
@@ -217,7 +215,7 @@ static int person_show(int argc, char **argv)
   char reason[1024];
   int rc = look(&l, "person", argc, argv, &format);
   if (!rc) {
-    enum fk_code code = fk_person_code(&l.rules, l.m, l.nm, l.code_at, reason, sizeof reason);
+    enum fk_code code = fk_person_code(&l.rules, l.m, l.nm, l.now, reason, sizeof reason);
     const char *id = l.person_id;
     if (!strcmp(format, "json")) {
       fputs("{\"person_id\":", stdout);
@@ -274,7 +272,7 @@ int fk__cmd_code(int argc, char **argv)
   if (fk__wants_help(argc, argv)) return fputs(code_help, stdout), FK_EXIT_OK;
   rc = look(&l, "code", argc, argv, NULL);
   if (!rc) {
-    enum fk_code code = fk_person_code(&l.rules, l.m, l.nm, l.code_at, reason, sizeof reason);
+    enum fk_code code = fk_person_code(&l.rules, l.m, l.nm, l.now, reason, sizeof reason);
     printf("%s\t%s\n", fk_codes[code], reason);
   }
   unlook(&l);

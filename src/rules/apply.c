@@ -457,7 +457,7 @@ int fk_measures_of(struct fk_store *st, int64_t person, fk_time now, struct fk_m
 enum fk_code fk_person_code(const struct fk_rules *rules, const struct fk_measure_row *m, int nm,
                             fk_time now, char *reason, size_t n)
 {
-  fk_date today = fk_time_date(now);
+  fk_date today = now == FK_TIME_NONE ? 0 : fk_time_date(now);
   enum fk_code code = rules->codes.none;
   char day[FK_DATE_BUFSZ];
   int decided = 0;
@@ -465,7 +465,7 @@ enum fk_code fk_person_code(const struct fk_rules *rules, const struct fk_measur
   for (int i = 0; i < nm; i++) {
     const struct fk_measure_row *r = &m[i];
     if (r->status != FK_MSTATUS_ACTIVE) continue;
-    if (r->end == FK_DATE_NONE || today <= r->end) {
+    if (now == FK_TIME_NONE || r->end == FK_DATE_NONE || today <= r->end) {
       enum fk_code c = rules->codes.states[r->category].code;
       if (!decided || c > code) {
         code = c;
