@@ -322,8 +322,8 @@ static int merge(struct ctx *x)
 {
   int nstored = x->nm, *mine = NULL, rc = 0;
   size_t i = 0;
-  qsort(x->c, x->nc, sizeof *x->c, by_person);
-  qsort(x->m, (size_t)x->nm, sizeof *x->m, by_id_person);
+  if (x->nc) qsort(x->c, x->nc, sizeof *x->c, by_person);
+  if (x->nm) qsort(x->m, (size_t)x->nm, sizeof *x->m, by_id_person);
   mine = fk_malloc(sizeof *mine * (size_t)(nstored + 1));
   if (!mine) return FK_ENOMEM;
   int j = 0;
@@ -372,7 +372,7 @@ static int write_changes(struct ctx *x, const struct fk_measure_row *before, int
       }
     }
     const struct fk_measure_row *b =
-        m->id ? bsearch(m, before, (size_t)nbefore, sizeof *before, by_id) : NULL;
+        m->id && nbefore ? bsearch(m, before, (size_t)nbefore, sizeof *before, by_id) : NULL;
     if (!b || !same_measure(b, m)) {
       rc = fk_store_put_measure(x->st, m, x->diag);
       if (rc) return rc;
@@ -408,7 +408,7 @@ int fk_measures_apply(struct fk_store *st, const struct fk_trace_index *ix,
   int nbefore = x.nm;
   if (!rc) rc = merge(&x);
   if (!rc) {
-    qsort(x.m, (size_t)x.nm, sizeof *x.m, by_id);
+    if (x.nm) qsort(x.m, (size_t)x.nm, sizeof *x.m, by_id);
     rc = fk_store_begin(st);
     began = !rc;
   }
