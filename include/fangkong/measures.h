@@ -41,7 +41,8 @@ struct fk_measures_stats {
  * as of now: see the top of this file. Placement date is now's civil date (UTC+8). Test
  * statuses: a test due on D is done when the person gave a sample on D (positive if it was),
  * missed when D is before today and no sample was given, else due. A measure whose last phase
- * ended before today with no test missed or positive is released. One transaction.
+ * ended before today with every test done (none missed, positive or still due) is released. One
+ * transaction.
  *   stats  filled (may be NULL)
  * Returns 0, FK_ENOMEM or FK_ESTORE (diag says why).
  */

@@ -363,9 +363,11 @@ static int write_changes(struct ctx *x, const struct fk_measure_row *before, int
       if (rc) return rc;
       if (!fk_measure_plan(x->rules, (enum fk_person_cat)m->category, m->anchor, m->placed, &p))
         m->kind = current_kind(&p, x->today);
+      /* Released once its last phase is over and every test was taken negative: a test still
+         due (a late placement puts every test on the placement date) keeps it open too. */
       int bad = 0;
       for (int t = 0; t < m->ntests; t++)
-        bad |= m->tests[t].status == FK_TEST_MISSED || m->tests[t].status == FK_TEST_POSITIVE;
+        bad |= m->tests[t].status != FK_TEST_DONE;
       if (m->end != FK_DATE_NONE && m->end < x->today && !bad) {
         m->status = FK_MSTATUS_RELEASED;
         if (x->stats) x->stats->released++;

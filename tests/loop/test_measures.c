@@ -241,6 +241,37 @@ static void a_sample_marks_a_test_done_and_none_marks_it_missed(void **state)
   city_free(&c);
 }
 
+static void a_measure_over_when_placed_waits_for_its_tests(void **state)
+{
+  struct city c;
+  char why[512];
+  (void)state;
+  the_city(&c, "mlate", NULL);
+  /* Traced on 07-25: the secondary contact's 7 days (07-11..07-17) are over; every test falls
+   * due on the placement date, and the measure stays open until the sample is given. */
+  struct fk_measures_stats s = apply(&c, "2022-07-25 09:00");
+  assert_int_equal(s.released, 0);
+  int n;
+  struct fk_measure_row *m = measures(&c, "P3", &n);
+  assert_int_equal(n, 1);
+  assert_int_equal(m->placed, D("2022-07-25"));
+  assert_string_equal(tests_of(m), "0:1:2022-07-25:due 0:4:2022-07-25:due 0:7:2022-07-25:due");
+  assert_string_equal(fk_measure_statuses[m->status], "active");
+  fk_free(m);
+  assert_int_equal(code_of(&c, "P3", "2022-07-26 09:00", why, sizeof why), c.rules.codes.none);
+  apply(&c, "2022-07-26 09:00");
+  assert_int_equal(code_of(&c, "P3", "2022-07-26 09:00", why, sizeof why),
+                   c.rules.codes.states[FK_CODE_STATE_TEST_OVERDUE].code);
+  static const char *const rows[] = {"P3 2022-07-25 negative"};
+  samples(&c, "", rows, 1);
+  s = apply(&c, "2022-07-26 09:00");
+  assert_int_equal(s.released, 1); /* P3 only: P2 gave no sample, P1 is in hospital */
+  m = measures(&c, "P3", &n);
+  assert_string_equal(fk_measure_statuses[m->status], "released");
+  fk_free(m);
+  city_free(&c);
+}
+
 static void a_positive_sample_marks_the_test_positive(void **state)
 {
   struct city c;
@@ -343,6 +374,7 @@ int main(void)
       cmocka_unit_test(protocol_10_gives_five_plus_three_and_no_secondary_contacts),
       cmocka_unit_test(applying_twice_with_the_same_now_changes_nothing),
       cmocka_unit_test(a_sample_marks_a_test_done_and_none_marks_it_missed),
+      cmocka_unit_test(a_measure_over_when_placed_waits_for_its_tests),
       cmocka_unit_test(a_positive_sample_marks_the_test_positive),
       cmocka_unit_test(a_later_exposure_moves_the_anchor),
       cmocka_unit_test(a_stricter_category_supersedes_a_weaker_measure),
