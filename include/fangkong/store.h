@@ -179,10 +179,12 @@ struct fk_measure_test {
   int day;   /* the test day within its phase */
   fk_date due;
   enum fk_test_status status;
-  char sample_id[64]; /* "" when no sample answers it */
+  char sample_id[32]; /* "" when no sample answers it (a longer id is cut) */
 };
 
-#define FK_MEASURE_MAXTESTS 128
+/* Tests kept per measure: a plan of the shipped rules has at most 6; beyond this the oldest
+ * tests kept from earlier anchors are dropped first. */
+#define FK_MEASURE_MAXTESTS 32
 
 struct fk_measure_row {
   int64_t id;     /* 0 for a measure not yet stored */
@@ -192,8 +194,8 @@ struct fk_measure_row {
   fk_date anchor, placed, start;
   fk_date end; /* INT32_MIN (FK_DATE_NONE) when open-ended */
   enum fk_measure_status status;
-  char rule[FK_MEASURE_TEXT];   /* the rule's source clause */
-  char reason[FK_MEASURE_TEXT]; /* why the person was placed */
+  char rule[FK_MEASURE_TEXT]; /* the rule's source clause */
+  char reason[256];           /* why the person was placed */
   fk_time created;
   int ntests;
   struct fk_measure_test tests[FK_MEASURE_MAXTESTS];

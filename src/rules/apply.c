@@ -34,6 +34,9 @@ struct ctx {
   size_t nc, capc;
   struct fk_measure_row *m; /* the stored measures (all of them) */
   int nm, capm;
+  uint64_t *seen; /* row_hash of each stored measure as loaded, in x->m's load (id) order */
+  int64_t *seen_id;
+  int nseen, capseen;
   int rc;
 };
 
@@ -143,6 +146,56 @@ static int keep_measure(void *arg, const struct fk_measure_row *m)
   return 0;
 }
 
+/* FNV-1a over what a measure says, to tell a changed row from an unchanged one. */
+static uint64_t mix(uint64_t h, const void *p, size_t n)
+{
+  const unsigned char *b = p;
+  for (size_t i = 0; i < n; i++)
+    h = (h ^ b[i]) * 1099511628211u;
+  return h;
+}
+
+static uint64_t mix_int(uint64_t h, int64_t v)
+{
+  return mix(h, &v, sizeof v);
+}
+
+static uint64_t row_hash(const struct fk_measure_row *m)
+{
+  uint64_t h = 1469598103934665603u;
+  int64_t v[] = {m->person, m->category, m->kind,   m->anchor, m->placed,
+                 m->start,  m->end,      m->status, m->ntests};
+  for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
+    h = mix_int(h, v[i]);
+  h = mix(h, m->rule, strlen(m->rule) + 1);
+  h = mix(h, m->reason, strlen(m->reason) + 1);
+  for (int i = 0; i < m->ntests; i++) {
+    const struct fk_measure_test *t = &m->tests[i];
+    h = mix_int(mix_int(mix_int(mix_int(h, t->phase), t->day), t->due), t->status);
+    h = mix(h, t->sample_id, strlen(t->sample_id) + 1);
+  }
+  return h;
+}
+
+/* A stored measure, remembered with its hash as loaded. */
+static int keep_stored(void *arg, const struct fk_measure_row *m)
+{
+  struct ctx *x = arg;
+  if (x->nseen == x->capseen) {
+    int cap = x->capseen ? x->capseen * 2 : 16;
+    uint64_t *h = fk_realloc(x->seen, (size_t)cap * sizeof *h);
+    if (!h) return FK_ENOMEM;
+    x->seen = h;
+    int64_t *id = fk_realloc(x->seen_id, (size_t)cap * sizeof *id);
+    if (!id) return FK_ENOMEM;
+    x->seen_id = id;
+    x->capseen = cap;
+  }
+  x->seen[x->nseen] = row_hash(m);
+  x->seen_id[x->nseen++] = m->id;
+  return keep_measure(x, m);
+}
+
 static int by_person(const void *a, const void *b)
 {
   const struct cand *p = a, *q = b;
@@ -203,11 +256,12 @@ static void from_plan(struct fk_measure_row *m, const struct fk_plan *p, fk_date
   m->start = p->nphases ? p->phases[0].start : p->anchor;
   m->end = p->end;
   m->kind = current_kind(p, today);
-  m->ntests = p->ntests < FK_MEASURE_MAXTESTS ? p->ntests : FK_MEASURE_MAXTESTS;
+  int skip = p->ntests > FK_MEASURE_MAXTESTS ? p->ntests - FK_MEASURE_MAXTESTS : 0;
+  m->ntests = p->ntests - skip; /* the kept tests come first: the oldest go */
   for (int i = 0; i < m->ntests; i++) {
-    m->tests[i].phase = p->tests[i].phase;
-    m->tests[i].day = p->tests[i].day;
-    m->tests[i].due = p->tests[i].due;
+    m->tests[i].phase = p->tests[i + skip].phase;
+    m->tests[i].day = p->tests[i + skip].day;
+    m->tests[i].due = p->tests[i + skip].due;
     m->tests[i].status = FK_TEST_DUE;
     m->tests[i].sample_id[0] = '\0';
   }
@@ -230,22 +284,6 @@ static int to_plan(const struct fk_rules *rules, const struct fk_measure_row *m,
     q->done_on = t->status == FK_TEST_DONE || t->status == FK_TEST_POSITIVE ? t->due : FK_DATE_NONE;
   }
   return 0;
-}
-
-static int same_measure(const struct fk_measure_row *a, const struct fk_measure_row *b)
-{
-  if (a->category != b->category || a->kind != b->kind || a->anchor != b->anchor ||
-      a->placed != b->placed || a->start != b->start || a->end != b->end ||
-      a->status != b->status || strcmp(a->rule, b->rule) || strcmp(a->reason, b->reason) ||
-      a->ntests != b->ntests)
-    return 0;
-  for (int i = 0; i < a->ntests; i++) {
-    const struct fk_measure_test *s = &a->tests[i], *t = &b->tests[i];
-    if (s->phase != t->phase || s->day != t->day || s->due != t->due || s->status != t->status ||
-        strcmp(s->sample_id, t->sample_id))
-      return 0;
-  }
-  return 1;
 }
 
 /* Places the person under cat from anchor (a new measure, written at the end). */
@@ -352,7 +390,13 @@ static int by_id(const void *a, const void *b)
   return p->person < q->person ? -1 : p->person > q->person;
 }
 
-static int write_changes(struct ctx *x, const struct fk_measure_row *before, int nbefore)
+static int cmp_id(const void *a, const void *b)
+{
+  int64_t p = *(const int64_t *)a, q = *(const int64_t *)b;
+  return p < q ? -1 : p > q;
+}
+
+static int write_changes(struct ctx *x)
 {
   for (int i = 0; i < x->nm; i++) {
     struct fk_measure_row *m = &x->m[i];
@@ -373,9 +417,12 @@ static int write_changes(struct ctx *x, const struct fk_measure_row *before, int
         if (x->stats) x->stats->released++;
       }
     }
-    const struct fk_measure_row *b =
-        m->id && nbefore ? bsearch(m, before, (size_t)nbefore, sizeof *before, by_id) : NULL;
-    if (!b || !same_measure(b, m)) {
+    int changed = 1;
+    if (m->id && x->nseen) {
+      const int64_t *at = bsearch(&m->id, x->seen_id, (size_t)x->nseen, sizeof *at, cmp_id);
+      changed = !at || x->seen[at - x->seen_id] != row_hash(m);
+    }
+    if (changed) {
       rc = fk_store_put_measure(x->st, m, x->diag);
       if (rc) return rc;
       if (x->stats) x->stats->written++;
@@ -393,28 +440,27 @@ int fk_measures_apply(struct fk_store *st, const struct fk_trace_index *ix,
                       const struct fk_rules *rules, fk_time now, struct fk_measures_stats *stats,
                       struct fk_diag *diag)
 {
-  struct ctx x = {st, ix, rules, now, fk_time_date(now), stats, diag, NULL, 0, 0, NULL, 0, 0, 0};
-  struct fk_measure_row *before = NULL;
+  struct ctx x;
   int rc, began = 0;
+  memset(&x, 0, sizeof x);
+  x.st = st;
+  x.ix = ix;
+  x.rules = rules;
+  x.now = now;
+  x.today = fk_time_date(now);
+  x.stats = stats;
+  x.diag = diag;
   if (stats) memset(stats, 0, sizeof *stats);
   rc = fk_store_each_case(st, each_case, &x);
   if (!rc) rc = fk_store_each_arrival(st, 0, each_arrival, &x);
-  if (!rc) rc = fk_store_each_measure(st, 0, keep_measure, &x);
-  if (!rc && x.nm) {
-    before = fk_malloc((size_t)x.nm * sizeof *before);
-    if (!before)
-      rc = FK_ENOMEM;
-    else
-      memcpy(before, x.m, (size_t)x.nm * sizeof *before);
-  }
-  int nbefore = x.nm;
+  if (!rc) rc = fk_store_each_measure(st, 0, keep_stored, &x);
   if (!rc) rc = merge(&x);
   if (!rc) {
     if (x.nm) qsort(x.m, (size_t)x.nm, sizeof *x.m, by_id);
     rc = fk_store_begin(st);
     began = !rc;
   }
-  if (!rc) rc = write_changes(&x, before, nbefore);
+  if (!rc) rc = write_changes(&x);
   if (began) {
     if (!rc)
       rc = fk_store_commit(st);
@@ -424,7 +470,8 @@ int fk_measures_apply(struct fk_store *st, const struct fk_trace_index *ix,
   if (rc && diag && !diag->reason[0])
     fk_diag_set(diag, rc, NULL, "applying measures: %s",
                 rc == FK_ESTORE ? fk_store_errmsg(st) : fk_strerror(rc));
-  fk_free(before);
+  fk_free(x.seen);
+  fk_free(x.seen_id);
   fk_free(x.m);
   fk_free(x.c);
   return rc;
