@@ -22,6 +22,12 @@ struct cand {
   char reason[REASON];
 };
 
+/* A person confined (first phase confining: quarantine, hospital) from a placement date. */
+struct confined {
+  int64_t person;
+  fk_date placed;
+};
+
 struct ctx {
   struct fk_store *st;
   const struct fk_trace_index *ix;
@@ -37,6 +43,8 @@ struct ctx {
   uint64_t *seen; /* row_hash of each stored measure as loaded, in x->m's load (id) order */
   int64_t *seen_id;
   int nseen, capseen;
+  struct confined *conf; /* persons placed under a confining measure, by person */
+  int nconf;
   int rc;
 };
 
@@ -79,6 +87,46 @@ static const struct fk_exposure *last_exposure(const struct fk_contact *k)
   return e;
 }
 
+static int by_conf(const void *a, const void *b)
+{
+  const struct confined *p = a, *q = b;
+  if (p->person != q->person) return p->person < q->person ? -1 : 1;
+  return p->placed < q->placed ? -1 : p->placed > q->placed;
+}
+
+/* The tracer exposes a close contact's household and colleagues until `now`; once that contact
+ * was confined (placed under quarantine), nobody was exposed to them after the placement date.
+ * Returns d, or the day the close contact `via` was first confined when that is earlier. */
+static fk_date cap_at_confinement(const struct ctx *x, int64_t via, fk_date d)
+{
+  int lo = 0, hi = x->nconf;
+  while (lo < hi) { /* the first entry of via: its earliest placement */
+    int mid = lo + (hi - lo) / 2;
+    if (x->conf[mid].person < via)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  if (lo < x->nconf && x->conf[lo].person == via && x->conf[lo].placed < d)
+    return x->conf[lo].placed;
+  return d;
+}
+
+/* Fills x->conf from the active stored measures. */
+static int find_confined(struct ctx *x)
+{
+  if (!x->nm) return 0;
+  x->conf = fk_malloc((size_t)x->nm * sizeof *x->conf);
+  if (!x->conf) return FK_ENOMEM;
+  for (int i = 0; i < x->nm; i++) {
+    const struct fk_measure_rules *r = &x->rules->measures[x->m[i].category];
+    if (x->m[i].status == FK_MSTATUS_ACTIVE && r->applies && r->nphases && r->phases[0].confined)
+      x->conf[x->nconf++] = (struct confined){x->m[i].person, x->m[i].placed};
+  }
+  if (x->nconf) qsort(x->conf, (size_t)x->nconf, sizeof *x->conf, by_conf);
+  return 0;
+}
+
 static int contacts_of(struct ctx *x, const struct fk_case_row *row)
 {
   struct fk_trace_result r;
@@ -94,6 +142,7 @@ static int contacts_of(struct ctx *x, const struct fk_case_row *row)
     const struct fk_contact *k = &r.contacts[i];
     const struct fk_exposure *e = last_exposure(k);
     fk_date d = exposure_date(k->first, k->last);
+    if (k->degree == 2) d = cap_at_confinement(x, k->via, d);
     if (k->category != FK_CAT_CLOSE) continue; /* general contacts get no measure */
     fk_date_format(d, day);
     if (k->degree == 1) {
@@ -206,18 +255,22 @@ static int by_person(const void *a, const void *b)
 
 /* ---- Test statuses from samples ---- */
 
-struct sample_day {
-  fk_date day;
-  struct fk_measure_test *t;
+struct sample_match {
+  struct fk_measure_row *m;
+  fk_date today;
 };
 
+/* A sample taken on the due date of tests (not after today) answers them. */
 static int mark_sample(void *arg, const struct fk_sample_row *s)
 {
-  struct sample_day *sd = arg;
-  if (fk_time_date(s->sampled) != sd->day) return 0;
-  if (sd->t->status != FK_TEST_POSITIVE) {
-    sd->t->status = s->result == 1 ? FK_TEST_POSITIVE : FK_TEST_DONE;
-    snprintf(sd->t->sample_id, sizeof sd->t->sample_id, "%s", s->sample_id ? s->sample_id : "");
+  struct sample_match *sm = arg;
+  fk_date day = fk_time_date(s->sampled);
+  if (day > sm->today) return 0;
+  for (int i = 0; i < sm->m->ntests; i++) {
+    struct fk_measure_test *t = &sm->m->tests[i];
+    if (t->due != day || t->status == FK_TEST_POSITIVE) continue;
+    t->status = s->result == 1 ? FK_TEST_POSITIVE : FK_TEST_DONE;
+    snprintf(t->sample_id, sizeof t->sample_id, "%s", s->sample_id ? s->sample_id : "");
   }
   return 0;
 }
@@ -225,17 +278,16 @@ static int mark_sample(void *arg, const struct fk_sample_row *s)
 /* Works the statuses of m's tests out again from the person's samples as of today. */
 static int refresh_tests(struct fk_store *st, struct fk_measure_row *m, fk_date today)
 {
+  struct sample_match sm = {m, today};
+  int rc;
   for (int i = 0; i < m->ntests; i++) {
-    struct fk_measure_test *t = &m->tests[i];
-    struct sample_day sd = {t->due, t};
-    t->status = FK_TEST_DUE;
-    t->sample_id[0] = '\0';
-    if (t->due <= today) {
-      int rc = fk_store_each_sample(st, m->person, mark_sample, &sd);
-      if (rc) return rc;
-    }
-    if (t->status == FK_TEST_DUE && t->due < today) t->status = FK_TEST_MISSED;
+    m->tests[i].status = FK_TEST_DUE;
+    m->tests[i].sample_id[0] = '\0';
   }
+  if (m->ntests && (rc = fk_store_each_sample(st, m->person, mark_sample, &sm))) return rc;
+  for (int i = 0; i < m->ntests; i++)
+    if (m->tests[i].status == FK_TEST_DUE && m->tests[i].due < today)
+      m->tests[i].status = FK_TEST_MISSED;
   return 0;
 }
 
@@ -451,9 +503,10 @@ int fk_measures_apply(struct fk_store *st, const struct fk_trace_index *ix,
   x.stats = stats;
   x.diag = diag;
   if (stats) memset(stats, 0, sizeof *stats);
-  rc = fk_store_each_case(st, each_case, &x);
+  rc = fk_store_each_measure(st, 0, keep_stored, &x);
+  if (!rc) rc = find_confined(&x);
+  if (!rc) rc = fk_store_each_case(st, each_case, &x);
   if (!rc) rc = fk_store_each_arrival(st, 0, each_arrival, &x);
-  if (!rc) rc = fk_store_each_measure(st, 0, keep_stored, &x);
   if (!rc) rc = merge(&x);
   if (!rc) {
     if (x.nm) qsort(x.m, (size_t)x.nm, sizeof *x.m, by_id);
@@ -472,6 +525,7 @@ int fk_measures_apply(struct fk_store *st, const struct fk_trace_index *ix,
                 rc == FK_ESTORE ? fk_store_errmsg(st) : fk_strerror(rc));
   fk_free(x.seen);
   fk_free(x.seen_id);
+  fk_free(x.conf);
   fk_free(x.m);
   fk_free(x.c);
   return rc;

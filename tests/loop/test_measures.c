@@ -272,6 +272,34 @@ static void a_measure_over_when_placed_waits_for_its_tests(void **state)
   city_free(&c);
 }
 
+static void a_household_member_is_exposed_until_the_close_contact_is_placed(void **state)
+{
+  struct city c;
+  struct fk_diag d;
+  (void)state;
+  the_city(&c, "mhouse", NULL);
+  apply(&c, NOW);
+  /* P7 lives with P2: the tracer exposes them from P2's first exposure until now. */
+  city_next_batch(&c);
+  person(&c, "P7", "H2");
+  city_more(&c, "_2");
+  fk_diag_clear(&d);
+  if (fk_trace_index_refresh(c.ix, c.st, NULL, &d)) fail_msg("refresh: %s", d.reason);
+  apply(&c, "2022-07-12 09:00");
+  /* P2 was placed (centralized quarantine) on 07-11: P7's last exposure is 07-11, not 07-12. */
+  struct fk_measures_stats s = apply(&c, "2022-07-14 09:00");
+  assert_int_equal(s.replanned, 0);
+  int n;
+  struct fk_measure_row *m = measures(&c, "P7", &n);
+  assert_int_equal(n, 1);
+  assert_string_equal(fk_person_cats[m->category], "secondary_contact");
+  assert_int_equal(m->anchor, D("2022-07-11"));
+  assert_int_equal(m->placed, D("2022-07-12"));
+  assert_non_null(strstr(m->reason, "via P2"));
+  fk_free(m);
+  city_free(&c);
+}
+
 static void a_positive_sample_marks_the_test_positive(void **state)
 {
   struct city c;
@@ -375,6 +403,7 @@ int main(void)
       cmocka_unit_test(applying_twice_with_the_same_now_changes_nothing),
       cmocka_unit_test(a_sample_marks_a_test_done_and_none_marks_it_missed),
       cmocka_unit_test(a_measure_over_when_placed_waits_for_its_tests),
+      cmocka_unit_test(a_household_member_is_exposed_until_the_close_contact_is_placed),
       cmocka_unit_test(a_positive_sample_marks_the_test_positive),
       cmocka_unit_test(a_later_exposure_moves_the_anchor),
       cmocka_unit_test(a_stricter_category_supersedes_a_weaker_measure),
