@@ -10,8 +10,10 @@
  * close contact); an international arrival -> `inbound_international` (anchor: arrival). General
  * contacts get no measure. A person qualifying for several gets the stricter measure
  * (fk_measure_stricter); a later anchor of the same category re-plans the active measure
- * (fk_measure_replan); a stricter category supersedes a weaker active measure. Applying twice
- * with the same `now` changes nothing.
+ * (fk_measure_replan); a stricter category supersedes a weaker active measure. A secondary
+ * contact is released on their close contact's first negative tests and becomes a close contact
+ * when that one is positive, as the rules' release section says. Applying twice with the same
+ * `now` changes nothing.
  */
 #ifndef FANGKONG_MEASURES_H
 #define FANGKONG_MEASURES_H

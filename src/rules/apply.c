@@ -17,6 +17,7 @@
 /* One reason a person qualifies for a category as of now. */
 struct cand {
   int64_t person;
+  int64_t via; /* a secondary contact's close contact, else 0 */
   int cat;
   fk_date anchor;
   char reason[REASON];
@@ -27,6 +28,8 @@ struct confined {
   int64_t person;
   fk_date placed;
 };
+
+struct close_ref;
 
 struct ctx {
   struct fk_store *st;
@@ -43,12 +46,15 @@ struct ctx {
   uint64_t *seen; /* row_hash of each stored measure as loaded, in x->m's load (id) order */
   int64_t *seen_id;
   int nseen, capseen;
+  struct close_ref *close; /* close contact measures, by person: see index_close */
+  int nclose;
   struct confined *conf; /* persons placed under a confining measure, by person */
   int nconf;
   int rc;
 };
 
-static int add_cand(struct ctx *x, int64_t person, int cat, fk_date anchor, const char *reason)
+static int add_cand(struct ctx *x, int64_t person, int64_t via, int cat, fk_date anchor,
+                    const char *reason)
 {
   if (!x->rules->measures[cat].applies) return 0;
   if (x->nc == x->capc) {
@@ -60,6 +66,7 @@ static int add_cand(struct ctx *x, int64_t person, int cat, fk_date anchor, cons
   }
   struct cand *c = &x->c[x->nc++];
   c->person = person;
+  c->via = via;
   c->cat = cat;
   c->anchor = anchor;
   snprintf(c->reason, sizeof c->reason, "%s", reason);
@@ -148,12 +155,12 @@ static int contacts_of(struct ctx *x, const struct fk_case_row *row)
     if (k->degree == 1) {
       snprintf(reason, sizeof reason, "close contact of %s at %s %s", cid ? cid : "?",
                place_name(x->ix, e ? e->place : 0), day);
-      rc = add_cand(x, k->person, FK_PERSON_CLOSE_CONTACT, d, reason);
+      rc = add_cand(x, k->person, 0, FK_PERSON_CLOSE_CONTACT, d, reason);
     } else {
       const char *via = fk_trace_person_id(x->ix, k->via);
       snprintf(reason, sizeof reason, "secondary contact via %s (close contact of %s) at %s %s",
                via ? via : "?", cid ? cid : "?", place_name(x->ix, e ? e->place : 0), day);
-      rc = add_cand(x, k->person, FK_PERSON_SECONDARY_CONTACT, d, reason);
+      rc = add_cand(x, k->person, k->via, FK_PERSON_SECONDARY_CONTACT, d, reason);
     }
   }
   fk_trace_result_free(&r);
@@ -167,7 +174,7 @@ static int each_case(void *arg, const struct fk_case_row *row)
   if (row->sampled > x->now) return 0; /* not known yet */
   fk_date d = fk_time_date(row->sampled);
   snprintf(reason, sizeof reason, "case, sampled %s", fk_date_format(d, day));
-  int rc = add_cand(x, row->person, FK_PERSON_CASE, d, reason);
+  int rc = add_cand(x, row->person, 0, FK_PERSON_CASE, d, reason);
   return rc ? rc : contacts_of(x, row);
 }
 
@@ -178,7 +185,7 @@ static int each_arrival(void *arg, const struct fk_arrival_row *row)
   if (!row->international || row->arrived > x->now) return 0;
   fk_date d = fk_time_date(row->arrived);
   snprintf(reason, sizeof reason, "arrived from abroad %s", fk_date_format(d, day));
-  return add_cand(x, row->person, FK_PERSON_INBOUND_INTERNATIONAL, d, reason);
+  return add_cand(x, row->person, 0, FK_PERSON_INBOUND_INTERNATIONAL, d, reason);
 }
 
 static int keep_measure(void *arg, const struct fk_measure_row *m)
@@ -212,8 +219,8 @@ static uint64_t mix_int(uint64_t h, int64_t v)
 static uint64_t row_hash(const struct fk_measure_row *m)
 {
   uint64_t h = 1469598103934665603u;
-  int64_t v[] = {m->person, m->category, m->kind,   m->anchor, m->placed,
-                 m->start,  m->end,      m->status, m->ntests};
+  int64_t v[] = {m->person, m->linked, m->category, m->kind,   m->anchor,
+                 m->placed, m->start,  m->end,      m->status, m->ntests};
   for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
     h = mix_int(h, v[i]);
   h = mix(h, m->rule, strlen(m->rule) + 1);
@@ -347,6 +354,7 @@ static int place(struct ctx *x, const struct cand *c)
   if (rc) return rc == FK_ENOTFOUND ? 0 : rc;
   memset(&m, 0, sizeof m);
   m.person = c->person;
+  m.linked = c->via;
   m.status = FK_MSTATUS_ACTIVE;
   m.created = x->now;
   snprintf(m.rule, sizeof m.rule, "%s", x->rules->measures[c->cat].source);
@@ -384,6 +392,7 @@ static int settle(struct ctx *x, const struct cand *c, size_t n, const int *mine
       if (rc) return rc == FK_ENOTFOUND ? 0 : rc;
       from_plan(active, &neu, x->today);
       snprintf(active->reason, sizeof active->reason, "%s", b->reason);
+      active->linked = b->via;
       if (x->stats) x->stats->replanned++;
     }
     return 0;
@@ -448,35 +457,145 @@ static int cmp_id(const void *a, const void *b)
   return p < q ? -1 : p > q;
 }
 
+/* The negative samples of a person, by day: which of the first n tests were answered so. */
+struct negatives {
+  const struct fk_measure_row *m;
+  int n;
+  fk_date today;
+  unsigned neg, pos; /* bit i: test i had a negative / a positive sample on its day */
+};
+
+static int mark_negative(void *arg, const struct fk_sample_row *s)
+{
+  struct negatives *g = arg;
+  fk_date day = fk_time_date(s->sampled);
+  for (int i = 0; i < g->n && day <= g->today; i++)
+    if (g->m->tests[i].due == day) {
+      if (s->result == 0) g->neg |= 1u << i;
+      if (s->result == 1) g->pos |= 1u << i;
+    }
+  return 0;
+}
+
+/* 1 when the first n tests of m (n <= 16) were each answered by a negative sample. */
+static int first_tests_negative(struct ctx *x, const struct fk_measure_row *m, int n, int *rc)
+{
+  struct negatives g = {m, n < m->ntests ? n : m->ntests, x->today, 0, 0};
+  if (g.n < n || n > 16) return 0;
+  *rc = fk_store_each_sample(x->st, m->person, mark_negative, &g);
+  return !*rc && g.neg == (1u << g.n) - 1 && !g.pos;
+}
+
+/* A close contact measure in the index of x->close. */
+struct close_ref {
+  int64_t person, id;
+  int at; /* index into x->m */
+};
+
+/* The close contact measure of person (not superseded; the latest), or -1. */
+static int linked_measure(const struct ctx *x, int64_t person)
+{
+  int lo = 0, hi = x->nclose;
+  while (lo < hi) {
+    int mid = lo + (hi - lo) / 2;
+    if (x->close[mid].person <= person)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo > 0 && x->close[lo - 1].person == person ? x->close[lo - 1].at : -1;
+}
+
+static int by_close(const void *a, const void *b)
+{
+  const struct close_ref *p = a, *q = b;
+  if (p->person != q->person) return p->person < q->person ? -1 : 1;
+  return p->id < q->id ? -1 : p->id > q->id;
+}
+
+/* Fills x->close: the close contact measures not superseded, by person then id. */
+static int index_close(struct ctx *x)
+{
+  x->nclose = 0;
+  if (!x->nm) return 0;
+  x->close = fk_malloc((size_t)x->nm * sizeof *x->close);
+  if (!x->close) return FK_ENOMEM;
+  for (int i = 0; i < x->nm; i++)
+    if (x->m[i].category == FK_PERSON_CLOSE_CONTACT && x->m[i].status != FK_MSTATUS_SUPERSEDED)
+      x->close[x->nclose++] = (struct close_ref){x->m[i].person, x->m[i].id, i};
+  if (x->nclose) qsort(x->close, (size_t)x->nclose, sizeof *x->close, by_close);
+  return 0;
+}
+
+/* A secondary contact's release or reclassification by their close contact's tests (the
+ * rules' release.linked_contact_negative_tests and on_linked_positive). */
+static int follow_linked(struct ctx *x, int i)
+{
+  const struct fk_release_rules *rel = &x->rules->measures[x->m[i].category].release;
+  int rc = 0, l;
+  if (!x->m[i].linked || (rel->linked_negative_tests <= 0 && rel->on_linked_positive < 0)) return 0;
+  if ((l = linked_measure(x, x->m[i].linked)) < 0) return 0;
+  const struct fk_measure_row *lm = &x->m[l];
+  if (rel->on_linked_positive >= 0) {
+    for (int t = 0; t < lm->ntests; t++) {
+      if (lm->tests[t].status != FK_TEST_POSITIVE) continue;
+      struct cand c = {x->m[i].person, 0, rel->on_linked_positive, x->m[i].anchor, ""};
+      char day[FK_DATE_BUFSZ];
+      const char *via = fk_trace_person_id(x->ix, lm->person);
+      snprintf(c.reason, sizeof c.reason, "close contact of %s, who tested positive on %s",
+               via ? via : "?", fk_date_format(lm->tests[t].due, day));
+      x->m[i].status = FK_MSTATUS_SUPERSEDED;
+      if (x->stats) x->stats->superseded++;
+      int before = x->nm;
+      rc = place(x, &c);
+      if (!rc && x->nm > before) rc = refresh_tests(x->st, &x->m[x->nm - 1], x->today);
+      return rc;
+    }
+  }
+  if (rel->linked_negative_tests > 0 &&
+      first_tests_negative(x, lm, rel->linked_negative_tests, &rc)) {
+    x->m[i].status = FK_MSTATUS_RELEASED;
+    if (x->stats) x->stats->released++;
+  }
+  return rc;
+}
+
 static int write_changes(struct ctx *x)
 {
+  int rc;
   for (int i = 0; i < x->nm; i++) {
     struct fk_measure_row *m = &x->m[i];
-    int rc;
-    if (m->status == FK_MSTATUS_ACTIVE) {
-      struct fk_plan p;
-      rc = refresh_tests(x->st, m, x->today);
-      if (rc) return rc;
-      if (!fk_measure_plan(x->rules, (enum fk_person_cat)m->category, m->anchor, m->placed, &p))
-        m->kind = current_kind(&p, x->today);
-      /* Released once its last phase is over and every test was taken negative: a test still
-         due (a late placement puts every test on the placement date) keeps it open too. */
-      int bad = 0;
-      for (int t = 0; t < m->ntests; t++)
-        bad |= m->tests[t].status != FK_TEST_DONE;
-      if (m->end != FK_DATE_NONE && m->end < x->today && !bad) {
-        m->status = FK_MSTATUS_RELEASED;
-        if (x->stats) x->stats->released++;
-      }
+    struct fk_plan p;
+    if (m->status != FK_MSTATUS_ACTIVE) continue;
+    if ((rc = refresh_tests(x->st, m, x->today))) return rc;
+    if (!fk_measure_plan(x->rules, (enum fk_person_cat)m->category, m->anchor, m->placed, &p))
+      m->kind = current_kind(&p, x->today);
+  }
+  if ((rc = index_close(x))) return rc;
+  for (int i = 0; i < x->nm; i++) { /* x->m may grow (a reclassification) */
+    if (x->m[i].status != FK_MSTATUS_ACTIVE) continue;
+    if ((rc = follow_linked(x, i))) return rc;
+    struct fk_measure_row *m = &x->m[i];
+    if (m->status != FK_MSTATUS_ACTIVE) continue;
+    /* Released once its last phase is over and every test was taken negative: a test still
+       due (a late placement puts every test on the placement date) keeps it open too. */
+    int bad = 0;
+    for (int t = 0; t < m->ntests; t++)
+      bad |= m->tests[t].status != FK_TEST_DONE;
+    if (m->end != FK_DATE_NONE && m->end < x->today && !bad) {
+      m->status = FK_MSTATUS_RELEASED;
+      if (x->stats) x->stats->released++;
     }
+  }
+  for (int i = 0; i < x->nm; i++) {
+    struct fk_measure_row *m = &x->m[i];
     int changed = 1;
     if (m->id && x->nseen) {
       const int64_t *at = bsearch(&m->id, x->seen_id, (size_t)x->nseen, sizeof *at, cmp_id);
       changed = !at || x->seen[at - x->seen_id] != row_hash(m);
     }
     if (changed) {
-      rc = fk_store_put_measure(x->st, m, x->diag);
-      if (rc) return rc;
+      if ((rc = fk_store_put_measure(x->st, m, x->diag))) return rc;
       if (x->stats) x->stats->written++;
     }
     if (x->stats && m->status == FK_MSTATUS_ACTIVE) {
@@ -526,6 +645,7 @@ int fk_measures_apply(struct fk_store *st, const struct fk_trace_index *ix,
   fk_free(x.seen);
   fk_free(x.seen_id);
   fk_free(x.conf);
+  fk_free(x.close);
   fk_free(x.m);
   fk_free(x.c);
   return rc;

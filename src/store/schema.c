@@ -121,6 +121,7 @@ const char *const fk__sqlite_migrations[] = {
     "CREATE TABLE measures("
     "  id INTEGER PRIMARY KEY,"
     "  person INTEGER NOT NULL REFERENCES persons(id),"
+    "  linked INTEGER REFERENCES persons(id)," /* a secondary contact's close contact */
     "  category TEXT NOT NULL,"
     "  kind TEXT NOT NULL," /* the phase current when last applied */
     "  anchor_date TEXT NOT NULL,"

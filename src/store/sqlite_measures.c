@@ -17,15 +17,16 @@
 static const char *const sql[] = {
     "SELECT id, person, category, kind, julianday(anchor_date) - 2440587.5,"
     " julianday(placed_date) - 2440587.5, julianday(start_date) - 2440587.5,"
-    " julianday(end_date) - 2440587.5, status, rule, reason, created_at"
+    " julianday(end_date) - 2440587.5, status, rule, reason, created_at, linked"
     " FROM measures WHERE ?1 = 0 OR person = ?1 ORDER BY id",
     "SELECT phase, day, julianday(due_date) - 2440587.5, status, sample_id FROM measure_tests"
     " WHERE measure = ?1 ORDER BY rowid",
     "INSERT INTO measures(person, category, kind, anchor_date, placed_date, start_date, end_date,"
-    " status, rule, reason, created_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    " status, rule, reason, created_at, linked)"
+    " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?13)",
     "UPDATE measures SET person = ?1, category = ?2, kind = ?3, anchor_date = ?4,"
     " placed_date = ?5, start_date = ?6, end_date = ?7, status = ?8, rule = ?9, reason = ?10,"
-    " created_at = ?11 WHERE id = ?12",
+    " created_at = ?11, linked = ?13 WHERE id = ?12",
     "DELETE FROM measure_tests WHERE measure = ?1",
     "INSERT INTO measure_tests(measure, phase, day, due_date, status, sample_id)"
     " VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
@@ -100,6 +101,7 @@ int fk__sqlite_each_measure(sqlite3 *db, int64_t person,
     copy_text(m->rule, sizeof m->rule, sqlite3_column_text(q, 9));
     copy_text(m->reason, sizeof m->reason, sqlite3_column_text(q, 10));
     m->created = sqlite3_column_int64(q, 11);
+    m->linked = sqlite3_column_int64(q, 12);
     rc = load_tests(t, m);
     if (!rc) rc = fn(arg, m);
   }
@@ -135,6 +137,10 @@ static int put(sqlite3 *db, sqlite3_stmt **q, struct fk_measure_row *m)
   sqlite3_bind_text(w, 10, m->reason, -1, SQLITE_STATIC);
   sqlite3_bind_int64(w, 11, m->created);
   if (m->id) sqlite3_bind_int64(w, 12, m->id);
+  if (m->linked)
+    sqlite3_bind_int64(w, 13, m->linked);
+  else
+    sqlite3_bind_null(w, 13);
   if (sqlite3_step(w) != SQLITE_DONE) return FK_ESTORE;
   if (!m->id) m->id = sqlite3_last_insert_rowid(db);
   sqlite3_bind_int64(q[DEL_TESTS], 1, m->id);

@@ -300,6 +300,57 @@ static void a_household_member_is_exposed_until_the_close_contact_is_placed(void
   city_free(&c);
 }
 
+static void a_secondary_contact_is_released_on_the_close_contacts_first_two_negatives(void **state)
+{
+  struct city c;
+  (void)state;
+  the_city(&c, "mlinkneg", NULL);
+  apply(&c, NOW);
+  static const char *const one[] = {"P2 2022-07-11 negative"};
+  samples(&c, "", one, 1);
+  apply(&c, "2022-07-12 09:00");
+  expect_one(&c, "P3", "secondary_contact", "active", "2022-07-10", "2022-07-11", "2022-07-17",
+             "0:1:2022-07-11:missed 0:4:2022-07-14:due 0:7:2022-07-17:due");
+  static const char *const two[] = {"P2 2022-07-12 negative"};
+  samples(&c, "_2", two, 1);
+  struct fk_measures_stats s = apply(&c, "2022-07-12 20:00");
+  assert_int_equal(s.released, 1);
+  expect_one(&c, "P3", "secondary_contact", "released", "2022-07-10", "2022-07-11", "2022-07-17",
+             "0:1:2022-07-11:missed 0:4:2022-07-14:due 0:7:2022-07-17:due");
+  s = apply(&c, "2022-07-12 20:00");
+  assert_int_equal(s.written, 0);
+  city_free(&c);
+}
+
+static void a_secondary_contact_becomes_a_close_contact_when_theirs_is_positive(void **state)
+{
+  struct city c;
+  (void)state;
+  the_city(&c, "mlinkpos", NULL);
+  apply(&c, NOW);
+  static const char *const rows[] = {"P2 2022-07-11 negative", "P2 2022-07-12 positive"};
+  samples(&c, "", rows, 2);
+  struct fk_measures_stats s = apply(&c, "2022-07-13 09:00");
+  assert_int_equal(s.superseded, 1);
+  assert_int_equal(s.placed[FK_PERSON_CLOSE_CONTACT], 1);
+  int n;
+  struct fk_measure_row *m = measures(&c, "P3", &n);
+  assert_int_equal(n, 2);
+  assert_string_equal(fk_measure_statuses[m[0].status], "superseded");
+  assert_string_equal(fk_person_cats[m[1].category], "close_contact");
+  assert_string_equal(fk_measure_statuses[m[1].status], "active");
+  /* anchored on the last exposure to P2 (07-10), placed 07-13: tests of days 1-3 due 07-13 */
+  assert_int_equal(m[1].anchor, D("2022-07-10"));
+  assert_int_equal(m[1].placed, D("2022-07-13"));
+  assert_string_equal(tests_of(&m[1]), "0:1:2022-07-13:due 0:2:2022-07-13:due 0:3:2022-07-13:due "
+                                       "0:5:2022-07-15:due 0:7:2022-07-17:due 1:3:2022-07-20:due");
+  assert_non_null(strstr(m[1].reason, "P2, who tested positive on 2022-07-12"));
+  fk_free(m);
+  s = apply(&c, "2022-07-13 09:00");
+  assert_int_equal(s.written, 0);
+  city_free(&c);
+}
+
 static void a_positive_sample_marks_the_test_positive(void **state)
 {
   struct city c;
@@ -404,6 +455,8 @@ int main(void)
       cmocka_unit_test(a_sample_marks_a_test_done_and_none_marks_it_missed),
       cmocka_unit_test(a_measure_over_when_placed_waits_for_its_tests),
       cmocka_unit_test(a_household_member_is_exposed_until_the_close_contact_is_placed),
+      cmocka_unit_test(a_secondary_contact_is_released_on_the_close_contacts_first_two_negatives),
+      cmocka_unit_test(a_secondary_contact_becomes_a_close_contact_when_theirs_is_positive),
       cmocka_unit_test(a_positive_sample_marks_the_test_positive),
       cmocka_unit_test(a_later_exposure_moves_the_anchor),
       cmocka_unit_test(a_stricter_category_supersedes_a_weaker_measure),
