@@ -9,6 +9,7 @@
 #include "fangkong/gen.h"
 #include "fangkong/ident.h"
 #include "fangkong/ingest.h"
+#include "fangkong/measures.h"
 #include "fangkong/store.h"
 #include "fangkong/table.h"
 #include "fangkong/time.h"

@@ -20,7 +20,7 @@ struct fk_diag;
 struct fk_store;
 
 /* The schema version this program writes (PRAGMA user_version for SQLite). */
-#define FK_STORE_SCHEMA_VERSION 3
+#define FK_STORE_SCHEMA_VERSION 4
 
 /*
  * Opens (creating and migrating when needed) the store at `location`: a file path for SQLite.
@@ -135,6 +135,88 @@ int fk_store_each_case(struct fk_store *st, int (*fn)(void *arg, const struct fk
                        void *arg);
 int fk_store_each_ping(struct fk_store *st, int64_t after_id,
                        int (*fn)(void *arg, const struct fk_ping_row *row), void *arg);
+
+/* An arrival, as the measures engine reads it. */
+struct fk_arrival_row {
+  int64_t id;
+  int64_t person;
+  fk_time arrived;
+  int international; /* 1: from abroad */
+};
+
+/* A sample, as the measures engine reads it. */
+struct fk_sample_row {
+  int64_t id;
+  int64_t person;
+  fk_time sampled;
+  int result;            /* 1 positive, 0 negative, -1 pending */
+  const char *sample_id; /* borrowed for the callback */
+};
+
+/*
+ * Arrivals (id order, after after_id) and samples: of one person (person > 0) or of everyone
+ * (person 0), in id order. As the iterators above.
+ */
+int fk_store_each_arrival(struct fk_store *st, int64_t after_id,
+                          int (*fn)(void *arg, const struct fk_arrival_row *row), void *arg);
+int fk_store_each_sample(struct fk_store *st, int64_t person,
+                         int (*fn)(void *arg, const struct fk_sample_row *row), void *arg);
+
+/* ---- Measures placed on persons (the stored vocabulary; see fangkong/measures.h) ---- */
+
+enum fk_measure_status { FK_MSTATUS_ACTIVE = 0, FK_MSTATUS_RELEASED, FK_MSTATUS_SUPERSEDED };
+/* "active", "released", "superseded"; NULL-terminated. */
+extern const char *const fk_measure_statuses[];
+
+enum fk_test_status { FK_TEST_DUE = 0, FK_TEST_DONE, FK_TEST_MISSED, FK_TEST_POSITIVE };
+/* "due", "done", "missed", "positive"; NULL-terminated. */
+extern const char *const fk_test_statuses[];
+
+#define FK_MEASURE_TEXT 512
+
+struct fk_measure_test {
+  int phase; /* index of the phase in the plan; -1 for a test kept from an earlier anchor */
+  int day;   /* the test day within its phase */
+  fk_date due;
+  enum fk_test_status status;
+  char sample_id[32]; /* "" when no sample answers it (a longer id is cut) */
+};
+
+/* Tests kept per measure: a plan of the shipped rules has at most 6; beyond this the oldest
+ * tests kept from earlier anchors are dropped first. */
+#define FK_MEASURE_MAXTESTS 32
+
+struct fk_measure_row {
+  int64_t id;     /* 0 for a measure not yet stored */
+  int64_t person; /* internal person id */
+  int64_t linked; /* a secondary contact's close contact (internal id), or 0 */
+  int category;   /* enum fk_person_cat */
+  int kind;       /* enum fk_measure_kind: the phase current when last applied */
+  fk_date anchor, placed, start;
+  fk_date end; /* INT32_MIN (FK_DATE_NONE) when open-ended */
+  enum fk_measure_status status;
+  char rule[FK_MEASURE_TEXT]; /* the rule's source clause */
+  char reason[256];           /* why the person was placed */
+  fk_time created;
+  int ntests;
+  struct fk_measure_test tests[FK_MEASURE_MAXTESTS];
+};
+
+/*
+ * Calls fn for every stored measure of person (0: of everyone), in id order, tests in due order.
+ * The row is borrowed for the call. Returns 0, fn's first non-zero return, or FK_ESTORE.
+ */
+int fk_store_each_measure(struct fk_store *st, int64_t person,
+                          int (*fn)(void *arg, const struct fk_measure_row *m), void *arg);
+
+/*
+ * Stores m: inserts it when m->id is 0 (setting m->id), else updates the row and replaces its
+ * tests. Call inside a transaction to group writes. Returns 0 or FK_ESTORE (diag says why).
+ */
+int fk_store_put_measure(struct fk_store *st, struct fk_measure_row *m, struct fk_diag *diag);
+
+/* Sets *person to the internal id of person_id, or 0 when unknown. Returns 0 or FK_ESTORE. */
+int fk_store_person_id(struct fk_store *st, const char *person_id, int64_t *person);
 
 /* Sets *version to the schema version found in the store. Returns 0 or FK_ESTORE. */
 int fk_store_version(struct fk_store *st, int *version);

@@ -21,6 +21,9 @@ static const struct command commands[] = {
     {"companions", fk__cmd_companions,
      "spatiotemporal companions (时空伴随) of a case, from pings"},
     {"rules", fk__cmd_rules, "check a rule file, or show the rules in force (measures, areas)"},
+    {"measures", fk__cmd_measures, "place cases, contacts and arrivals under their measures"},
+    {"person", fk__cmd_person, "a person's code, measures, phases and tests"},
+    {"code", fk__cmd_code, "a person's health code (red, yellow, green) and why"},
 };
 
 static void usage(FILE *out)

@@ -116,6 +116,32 @@ const char *const fk__sqlite_migrations[] = {
     "  first_exposure INTEGER NOT NULL,"
     "  last_exposure INTEGER NOT NULL);"
     "CREATE INDEX case_links_run ON case_links(run);",
+
+    /* 4: measures placed on persons, and their tests (fangkong measures apply). */
+    "CREATE TABLE measures("
+    "  id INTEGER PRIMARY KEY,"
+    "  person INTEGER NOT NULL REFERENCES persons(id),"
+    "  linked INTEGER REFERENCES persons(id)," /* a secondary contact's close contact */
+    "  category TEXT NOT NULL,"
+    "  kind TEXT NOT NULL," /* the phase current when last applied */
+    "  anchor_date TEXT NOT NULL,"
+    "  placed_date TEXT NOT NULL,"
+    "  start_date TEXT NOT NULL,"
+    "  end_date TEXT," /* NULL: open-ended */
+    "  status TEXT NOT NULL CHECK(status IN ('active','released','superseded')),"
+    "  rule TEXT NOT NULL,"
+    "  reason TEXT NOT NULL,"
+    "  created_at INTEGER NOT NULL);"
+    "CREATE INDEX measures_person ON measures(person);"
+    "CREATE INDEX measures_active ON measures(status) WHERE status = 'active';"
+    "CREATE TABLE measure_tests("
+    "  measure INTEGER NOT NULL REFERENCES measures(id) ON DELETE CASCADE,"
+    "  phase INTEGER NOT NULL," /* -1: kept from an earlier anchor */
+    "  day INTEGER NOT NULL,"
+    "  due_date TEXT NOT NULL,"
+    "  status TEXT NOT NULL CHECK(status IN ('due','done','missed','positive')),"
+    "  sample_id TEXT);"
+    "CREATE INDEX measure_tests_measure ON measure_tests(measure);",
 };
 
 const int fk__sqlite_migration_count =

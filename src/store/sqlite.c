@@ -439,6 +439,31 @@ static int sqlite_save_trace(struct fk_store *st, const struct fk_trace_result *
   return fk__sqlite_save_trace(S(st)->db, r, now, rules, diag);
 }
 
+int fk__sqlite_each_measure(sqlite3 *db, int64_t person,
+                            int (*fn)(void *arg, const struct fk_measure_row *m), void *arg);
+int fk__sqlite_put_measure(sqlite3 *db, struct fk_measure_row *m, struct fk_diag *diag);
+int fk__sqlite_person_id(sqlite3 *db, const char *person_id, int64_t *person);
+
+static int sqlite_each_measure(struct fk_store *st, int64_t person,
+                               int (*fn)(void *arg, const struct fk_measure_row *m), void *arg)
+{
+  int rc = fk__sqlite_each_measure(S(st)->db, person, fn, arg);
+  if (rc == FK_ESTORE) fail(S(st), "reading measures");
+  return rc;
+}
+
+static int sqlite_put_measure(struct fk_store *st, struct fk_measure_row *m, struct fk_diag *diag)
+{
+  return fk__sqlite_put_measure(S(st)->db, m, diag);
+}
+
+static int sqlite_person_id(struct fk_store *st, const char *person_id, int64_t *person)
+{
+  int rc = fk__sqlite_person_id(S(st)->db, person_id, person);
+  if (rc) fail(S(st), "finding a person");
+  return rc;
+}
+
 static const struct fk__store_ops sqlite_ops = {
     .name = "sqlite",
     .close = sqlite_close,
@@ -454,6 +479,9 @@ static const struct fk__store_ops sqlite_ops = {
     .verify = sqlite_verify,
     .version = sqlite_version,
     .stats = sqlite_stats,
+    .each_measure = sqlite_each_measure,
+    .put_measure = sqlite_put_measure,
+    .person_id = sqlite_person_id,
 };
 
 static const char *const pragmas =

@@ -18,7 +18,18 @@ static const char *const each_sql[] = {
     [FK__VIEW_CASES] = "SELECT person, kind, julianday(onset_date) - 2440587.5, sampled_at,"
                        " isolated_at FROM cases WHERE person > ?1 ORDER BY person",
     [FK__VIEW_PINGS] = "SELECT id, person, at, lat, lon FROM pings WHERE id > ?1 ORDER BY id",
+    [FK__VIEW_ARRIVALS] = "SELECT id, person, arrived_at, international FROM arrivals"
+                          " WHERE id > ?1 ORDER BY id",
+    [FK__VIEW_SAMPLES] = "SELECT id, person, sampled_at, result, sample_id FROM samples"
+                         " WHERE id > ?1 ORDER BY id",
+    [FK__VIEW_SAMPLES_OF] = "SELECT id, person, sampled_at, result, sample_id FROM samples"
+                            " WHERE person = ?1 ORDER BY id",
 };
+
+static int result_code(const char *r)
+{
+  return !r ? -1 : !strcmp(r, "positive") ? 1 : !strcmp(r, "negative") ? 0 : -1;
+}
 
 static int kind_index(const char *kind)
 {
@@ -52,6 +63,19 @@ static int deliver(sqlite3_stmt *q, int view, int (*fn)(void *, const void *), v
     struct fk_ping_row r = {sqlite3_column_int64(q, 0), sqlite3_column_int64(q, 1),
                             sqlite3_column_int64(q, 2), sqlite3_column_double(q, 3),
                             sqlite3_column_double(q, 4)};
+    return fn(arg, &r);
+  }
+  case FK__VIEW_ARRIVALS: {
+    struct fk_arrival_row r = {sqlite3_column_int64(q, 0), sqlite3_column_int64(q, 1),
+                               sqlite3_column_int64(q, 2), sqlite3_column_int(q, 3)};
+    return fn(arg, &r);
+  }
+  case FK__VIEW_SAMPLES:
+  case FK__VIEW_SAMPLES_OF: {
+    struct fk_sample_row r = {sqlite3_column_int64(q, 0), sqlite3_column_int64(q, 1),
+                              sqlite3_column_int64(q, 2),
+                              result_code((const char *)sqlite3_column_text(q, 3)),
+                              (const char *)sqlite3_column_text(q, 4)};
     return fn(arg, &r);
   }
   default: {

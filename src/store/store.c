@@ -97,3 +97,31 @@ int fk_store_each_case(struct fk_store *st, int (*fn)(void *arg, const struct fk
 {
   return st->ops->each(st, FK__VIEW_CASES, 0, (int (*)(void *, const void *))fn, arg);
 }
+
+EACH(fk_store_each_arrival, FK__VIEW_ARRIVALS, struct fk_arrival_row)
+
+const char *const fk_measure_statuses[] = {"active", "released", "superseded", NULL};
+const char *const fk_test_statuses[] = {"due", "done", "missed", "positive", NULL};
+
+int fk_store_each_sample(struct fk_store *st, int64_t person,
+                         int (*fn)(void *arg, const struct fk_sample_row *row), void *arg)
+{
+  return st->ops->each(st, person ? FK__VIEW_SAMPLES_OF : FK__VIEW_SAMPLES, person,
+                       (int (*)(void *, const void *))fn, arg);
+}
+
+int fk_store_each_measure(struct fk_store *st, int64_t person,
+                          int (*fn)(void *arg, const struct fk_measure_row *m), void *arg)
+{
+  return st->ops->each_measure(st, person, fn, arg);
+}
+
+int fk_store_put_measure(struct fk_store *st, struct fk_measure_row *m, struct fk_diag *diag)
+{
+  return st->ops->put_measure(st, m, diag);
+}
+
+int fk_store_person_id(struct fk_store *st, const char *person_id, int64_t *person)
+{
+  return st->ops->person_id(st, person_id, person);
+}

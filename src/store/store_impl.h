@@ -28,6 +28,10 @@ struct fk__store_ops {
   int (*verify)(struct fk_store *st, struct fk_diag *diag);
   int (*version)(struct fk_store *st, int *version);
   int (*stats)(struct fk_store *st, struct fk_table **feeds, struct fk_table **districts);
+  int (*each_measure)(struct fk_store *st, int64_t person,
+                      int (*fn)(void *arg, const struct fk_measure_row *m), void *arg);
+  int (*put_measure)(struct fk_store *st, struct fk_measure_row *m, struct fk_diag *diag);
+  int (*person_id)(struct fk_store *st, const char *person_id, int64_t *person);
 };
 
 enum fk__view {
@@ -35,7 +39,10 @@ enum fk__view {
   FK__VIEW_PERSONS,
   FK__VIEW_PLACES,
   FK__VIEW_CASES,
-  FK__VIEW_PINGS
+  FK__VIEW_PINGS,
+  FK__VIEW_ARRIVALS,
+  FK__VIEW_SAMPLES,   /* after_id: every sample */
+  FK__VIEW_SAMPLES_OF /* after_id: the person */
 };
 
 /* Every backend's state begins with this header. */

@@ -1,0 +1,74 @@
+/*
+ * From cases to measures: every case traced as of `now`, its close contacts (and, when the rules
+ * keep them, secondary contacts) and every international arrival placed under the measure the
+ * rules give their category, with the tests it schedules; test statuses kept in step with the
+ * samples; finished measures released. And the person's health code from that state.
+ *
+ * Categories (docs/MEASURES.md): a case -> `case` (anchor: the day its positive sample was
+ * taken); a close contact of degree 1 -> `close_contact` (anchor: the day of their last exposure
+ * to the case); a degree-2 contact -> `secondary_contact` (anchor: their last exposure to the
+ * close contact); an international arrival -> `inbound_international` (anchor: arrival). General
+ * contacts get no measure. A person qualifying for several gets the stricter measure
+ * (fk_measure_stricter); a later anchor of the same category re-plans the active measure
+ * (fk_measure_replan); a stricter category supersedes a weaker active measure. A secondary
+ * contact is released on their close contact's first negative tests and becomes a close contact
+ * when that one is positive, as the rules' release section says. Applying twice with the same
+ * `now` changes nothing.
+ */
+#ifndef FANGKONG_MEASURES_H
+#define FANGKONG_MEASURES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fangkong/rules.h"
+#include "fangkong/store.h"
+#include "fangkong/time.h"
+
+struct fk_diag;
+struct fk_trace_index;
+
+struct fk_measures_stats {
+  long placed[FK_PERSON_NCATS]; /* measures placed by this run, by category */
+  long active[FK_PERSON_NCATS]; /* active measures after the run, by category */
+  long replanned;               /* active measures whose anchor moved */
+  long superseded;              /* active measures replaced by a stricter one */
+  long released;                /* measures released by this run */
+  long written;                 /* measures written (0 when nothing changed) */
+  long tests[4];                /* tests of active measures by enum fk_test_status */
+};
+
+/*
+ * Applies the rules to everything the store and the index (built over it under `rules`) hold,
+ * as of now: see the top of this file. Placement date is now's civil date (UTC+8). Test
+ * statuses: a test due on D is done when the person gave a sample on D (positive if it was),
+ * missed when D is before today and no sample was given, else due. A measure whose last phase
+ * ended before today with every test done (none missed, positive or still due) is released. One
+ * transaction.
+ *   stats  filled (may be NULL)
+ * Returns 0, FK_ENOMEM or FK_ESTORE (diag says why).
+ */
+int fk_measures_apply(struct fk_store *st, const struct fk_trace_index *ix,
+                      const struct fk_rules *rules, fk_time now, struct fk_measures_stats *stats,
+                      struct fk_diag *diag);
+
+/*
+ * Loads every measure of person (internal id) into *out (caller frees with fk_free), *n of them,
+ * in the order placed. When now is not FK_TIME_NONE the test statuses are worked out again from
+ * the samples as of now (nothing is written). Returns 0, FK_ENOMEM or FK_ESTORE.
+ */
+int fk_measures_of(struct fk_store *st, int64_t person, fk_time now, struct fk_measure_row **out,
+                   int *n, struct fk_diag *diag);
+
+/*
+ * The person's code from their measures (as fk_measures_of gives them) as of now's date: the
+ * states that hold are the category of every active measure not yet past its end, and
+ * `test_overdue` when an active measure has a test missed; the code is the reddest of the codes
+ * the rules give those states, else rules->codes.none. now FK_TIME_NONE: as the last apply left
+ * the state (every active measure counts, whatever its end). reason (size n) says which state
+ * decided it, or that none holds.
+ */
+enum fk_code fk_person_code(const struct fk_rules *rules, const struct fk_measure_row *m, int nm,
+                            fk_time now, char *reason, size_t n);
+
+#endif

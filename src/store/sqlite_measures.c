@@ -1,0 +1,190 @@
+/*
+ * Measures and their tests in the SQLite store (see fk_store_each_measure, fk_store_put_measure).
+ * Dates are TEXT 'YYYY-MM-DD'; the enums are stored by name.
+ */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "fangkong/alloc.h"
+#include "fangkong/error.h"
+#include "fangkong/rules.h"
+#include "fangkong/store.h"
+#include "fangkong/time.h"
+
+#define DATE_NONE INT32_MIN
+
+static const char *const sql[] = {
+    "SELECT id, person, category, kind, julianday(anchor_date) - 2440587.5,"
+    " julianday(placed_date) - 2440587.5, julianday(start_date) - 2440587.5,"
+    " julianday(end_date) - 2440587.5, status, rule, reason, created_at, linked"
+    " FROM measures WHERE ?1 = 0 OR person = ?1 ORDER BY id",
+    "SELECT phase, day, julianday(due_date) - 2440587.5, status, sample_id FROM measure_tests"
+    " WHERE measure = ?1 ORDER BY rowid",
+    "INSERT INTO measures(person, category, kind, anchor_date, placed_date, start_date, end_date,"
+    " status, rule, reason, created_at, linked)"
+    " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?13)",
+    "UPDATE measures SET person = ?1, category = ?2, kind = ?3, anchor_date = ?4,"
+    " placed_date = ?5, start_date = ?6, end_date = ?7, status = ?8, rule = ?9, reason = ?10,"
+    " created_at = ?11, linked = ?13 WHERE id = ?12",
+    "DELETE FROM measure_tests WHERE measure = ?1",
+    "INSERT INTO measure_tests(measure, phase, day, due_date, status, sample_id)"
+    " VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
+    "SELECT id FROM persons WHERE person_id = ?1",
+};
+enum { SEL, SEL_TESTS, INS, UPD, DEL_TESTS, INS_TEST, PERSON, NSTMT };
+
+static int name_index(const char *const *names, const char *s)
+{
+  for (int i = 0; s && names[i]; i++)
+    if (!strcmp(names[i], s)) return i;
+  return 0;
+}
+
+static void copy_text(char *dst, size_t size, const unsigned char *src)
+{
+  snprintf(dst, size, "%s", src ? (const char *)src : "");
+}
+
+static fk_date col_date(sqlite3_stmt *q, int i)
+{
+  return sqlite3_column_type(q, i) == SQLITE_NULL ? DATE_NONE : (fk_date)sqlite3_column_int64(q, i);
+}
+
+static int load_tests(sqlite3_stmt *q, struct fk_measure_row *m)
+{
+  int step;
+  sqlite3_reset(q);
+  sqlite3_bind_int64(q, 1, m->id);
+  m->ntests = 0;
+  while ((step = sqlite3_step(q)) == SQLITE_ROW && m->ntests < FK_MEASURE_MAXTESTS) {
+    struct fk_measure_test *t = &m->tests[m->ntests++];
+    t->phase = sqlite3_column_int(q, 0);
+    t->day = sqlite3_column_int(q, 1);
+    t->due = col_date(q, 2);
+    t->status =
+        (enum fk_test_status)name_index(fk_test_statuses, (const char *)sqlite3_column_text(q, 3));
+    copy_text(t->sample_id, sizeof t->sample_id, sqlite3_column_text(q, 4));
+  }
+  return step == SQLITE_DONE || step == SQLITE_ROW ? 0 : FK_ESTORE;
+}
+
+int fk__sqlite_each_measure(sqlite3 *db, int64_t person,
+                            int (*fn)(void *arg, const struct fk_measure_row *m), void *arg)
+{
+  sqlite3_stmt *q = NULL, *t = NULL;
+  struct fk_measure_row *m = NULL;
+  int rc = 0, step = SQLITE_DONE;
+  if (sqlite3_prepare_v2(db, sql[SEL], -1, &q, NULL) != SQLITE_OK ||
+      sqlite3_prepare_v2(db, sql[SEL_TESTS], -1, &t, NULL) != SQLITE_OK) {
+    rc = FK_ESTORE;
+    goto done;
+  }
+  m = fk_malloc(sizeof *m);
+  if (!m) {
+    rc = FK_ENOMEM;
+    goto done;
+  }
+  sqlite3_bind_int64(q, 1, person);
+  while (!rc && (step = sqlite3_step(q)) == SQLITE_ROW) {
+    memset(m, 0, sizeof *m);
+    m->id = sqlite3_column_int64(q, 0);
+    m->person = sqlite3_column_int64(q, 1);
+    m->category = name_index(fk_person_cats, (const char *)sqlite3_column_text(q, 2));
+    m->kind = name_index(fk_measure_kinds, (const char *)sqlite3_column_text(q, 3));
+    m->anchor = col_date(q, 4);
+    m->placed = col_date(q, 5);
+    m->start = col_date(q, 6);
+    m->end = col_date(q, 7);
+    m->status = (enum fk_measure_status)name_index(fk_measure_statuses,
+                                                   (const char *)sqlite3_column_text(q, 8));
+    copy_text(m->rule, sizeof m->rule, sqlite3_column_text(q, 9));
+    copy_text(m->reason, sizeof m->reason, sqlite3_column_text(q, 10));
+    m->created = sqlite3_column_int64(q, 11);
+    m->linked = sqlite3_column_int64(q, 12);
+    rc = load_tests(t, m);
+    if (!rc) rc = fn(arg, m);
+  }
+  if (!rc && step != SQLITE_DONE) rc = FK_ESTORE;
+done:
+  fk_free(m);
+  sqlite3_finalize(q);
+  sqlite3_finalize(t);
+  return rc;
+}
+
+static void bind_date(sqlite3_stmt *q, int i, fk_date d)
+{
+  char buf[FK_DATE_BUFSZ];
+  if (d == DATE_NONE)
+    sqlite3_bind_null(q, i);
+  else
+    sqlite3_bind_text(q, i, fk_date_format(d, buf), -1, SQLITE_TRANSIENT);
+}
+
+static int put(sqlite3 *db, sqlite3_stmt **q, struct fk_measure_row *m)
+{
+  sqlite3_stmt *w = q[m->id ? UPD : INS];
+  sqlite3_bind_int64(w, 1, m->person);
+  sqlite3_bind_text(w, 2, fk_person_cats[m->category], -1, SQLITE_STATIC);
+  sqlite3_bind_text(w, 3, fk_measure_kinds[m->kind], -1, SQLITE_STATIC);
+  bind_date(w, 4, m->anchor);
+  bind_date(w, 5, m->placed);
+  bind_date(w, 6, m->start);
+  bind_date(w, 7, m->end);
+  sqlite3_bind_text(w, 8, fk_measure_statuses[m->status], -1, SQLITE_STATIC);
+  sqlite3_bind_text(w, 9, m->rule, -1, SQLITE_STATIC);
+  sqlite3_bind_text(w, 10, m->reason, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(w, 11, m->created);
+  if (m->id) sqlite3_bind_int64(w, 12, m->id);
+  if (m->linked)
+    sqlite3_bind_int64(w, 13, m->linked);
+  else
+    sqlite3_bind_null(w, 13);
+  if (sqlite3_step(w) != SQLITE_DONE) return FK_ESTORE;
+  if (!m->id) m->id = sqlite3_last_insert_rowid(db);
+  sqlite3_bind_int64(q[DEL_TESTS], 1, m->id);
+  if (sqlite3_step(q[DEL_TESTS]) != SQLITE_DONE) return FK_ESTORE;
+  for (int i = 0; i < m->ntests; i++) {
+    const struct fk_measure_test *t = &m->tests[i];
+    sqlite3_stmt *x = q[INS_TEST];
+    sqlite3_reset(x);
+    sqlite3_bind_int64(x, 1, m->id);
+    sqlite3_bind_int(x, 2, t->phase);
+    sqlite3_bind_int(x, 3, t->day);
+    bind_date(x, 4, t->due);
+    sqlite3_bind_text(x, 5, fk_test_statuses[t->status], -1, SQLITE_STATIC);
+    if (t->sample_id[0])
+      sqlite3_bind_text(x, 6, t->sample_id, -1, SQLITE_STATIC);
+    else
+      sqlite3_bind_null(x, 6);
+    if (sqlite3_step(x) != SQLITE_DONE) return FK_ESTORE;
+  }
+  return 0;
+}
+
+int fk__sqlite_put_measure(sqlite3 *db, struct fk_measure_row *m, struct fk_diag *diag)
+{
+  sqlite3_stmt *q[NSTMT] = {0};
+  int rc = 0;
+  for (int i = INS; !rc && i <= INS_TEST; i++)
+    if (sqlite3_prepare_v2(db, sql[i], -1, &q[i], NULL) != SQLITE_OK) rc = FK_ESTORE;
+  if (!rc) rc = put(db, q, m);
+  if (rc) fk_diag_set(diag, FK_ESTORE, NULL, "storing a measure: %s", sqlite3_errmsg(db));
+  for (int i = 0; i < NSTMT; i++)
+    sqlite3_finalize(q[i]);
+  return rc;
+}
+
+int fk__sqlite_person_id(sqlite3 *db, const char *person_id, int64_t *person)
+{
+  sqlite3_stmt *q = NULL;
+  int step;
+  *person = 0;
+  if (sqlite3_prepare_v2(db, sql[PERSON], -1, &q, NULL) != SQLITE_OK) return FK_ESTORE;
+  sqlite3_bind_text(q, 1, person_id, -1, SQLITE_STATIC);
+  step = sqlite3_step(q);
+  if (step == SQLITE_ROW) *person = sqlite3_column_int64(q, 0);
+  sqlite3_finalize(q);
+  return step == SQLITE_ROW || step == SQLITE_DONE ? 0 : FK_ESTORE;
+}
