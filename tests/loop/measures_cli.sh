@@ -19,13 +19,6 @@ equals() { # equals DESCRIPTION GOT WANT
 # pj FILE EXPR: the Python expression EXPR over the JSON in FILE (as d), printed.
 pj() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); r=eval(sys.argv[2]); print(r if isinstance(r, str) else json.dumps(r, ensure_ascii=False, separators=(",", ":")))' "$1" "$2"; }
 
-idnum() {
-  local s17 w=(7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2) checks=10X98765432 sum=0 i
-  s17=$(printf '14010519900101%03d' "$1")
-  for i in $(seq 0 16); do sum=$((sum + ${s17:i:1} * w[i])); done
-  echo "$s17${checks:sum%11:1}"
-}
-
 printf 'grid_id,name,community,street,district,lat,lon\nG1,一网格,坞城社区,坞城街道,小店区,37.74,112.56\n' >grids.csv
 {
   echo "person_id,id_number,name,sex,birth_date,phone,household_id,grid_id,address"

@@ -6,20 +6,13 @@ B=${FK_BIN:?} T=${FK_TMP:?}
 rm -rf "$T" && mkdir -p "$T" && cd "$T"
 . "$(dirname "$0")/../lib.sh"
 
-# A GB 11643 ID number: 17 digits and their check character.
-idnum() {
-  local body=$1 w=(7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2) map=10X98765432 s=0 i
-  for i in $(seq 0 16); do s=$((s + ${body:i:1} * w[i])); done
-  echo "$body${map:s%11:1}"
-}
-
 mkdir city
 printf 'grid_id,name,community,street,district,lat,lon\nG1,一网格,坞城社区,坞城街道,小店区,37.74,112.56\n' >city/grids.csv
 {
   echo "person_id,id_number,name,sex,birth_date,phone,household_id,grid_id,address"
   n=0
   for p in P1 P2 P3 P4; do
-    n=$((n + 1)); echo "$p,$(idnum 140105199001010${n}1),某人,M,1990-01-01,,H$n,G1,"
+    n=$((n + 1)); echo "$p,$(idnum_of 140105199001010${n}1),某人,M,1990-01-01,,H$n,G1,"
   done
 } >city/persons.csv
 printf 'place_id,name,kind,grid_id,lat,lon,capacity\nPL1,华联超市,supermarket,G1,37.74,112.56,300\nPL2,面馆,restaurant,G1,37.74,112.56,40\n' >city/places.csv

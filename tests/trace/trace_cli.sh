@@ -17,14 +17,6 @@ equals() { # equals DESCRIPTION GOT WANT
   }
 }
 
-# A valid resident ID number (GB 11643) for a man born 1990-01-01 with serial $1 (odd).
-idnum() {
-  local s17 w=(7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2) checks=10X98765432 sum=0 i
-  s17=$(printf '14010519900101%03d' "$1")
-  for i in $(seq 0 16); do sum=$((sum + ${s17:i:1} * w[i])); done
-  echo "$s17${checks:sum%11:1}"
-}
-
 printf 'grid_id,name,community,street,district,lat,lon\nG1,一网格,坞城社区,坞城街道,小店区,37.74,112.56\n' >grids.csv
 {
   echo "person_id,id_number,name,sex,birth_date,phone,household_id,grid_id,address"
