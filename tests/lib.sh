@@ -30,6 +30,14 @@ lacks() {
   }
 }
 
+# equals DESCRIPTION GOT WANT: GOT must be exactly WANT.
+equals() {
+  [ "$2" = "$3" ] || {
+    echo "FAIL: $1: got '$2', want '$3'"
+    fails=$((fails + 1))
+  }
+}
+
 # finish: the closing line, and the exit status.
 finish() {
   if [ "$fails" -eq 0 ]; then

@@ -9,13 +9,6 @@ set -uo pipefail
 B=${FK_BIN:?} T=${FK_TMP:?} S=${FK_SRC:?}
 rm -rf "$T" && mkdir -p "$T" && cd "$T"
 . "$(dirname "$0")/../lib.sh"
-equals() { # equals DESCRIPTION GOT WANT
-  [ "$2" = "$3" ] || {
-    echo "FAIL: $1: got '$2', want '$3'"
-    fails=$((fails + 1))
-  }
-}
-
 # pj FILE EXPR: the Python expression EXPR over the JSON in FILE (as d), printed.
 pj() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); r=eval(sys.argv[2]); print(r if isinstance(r, str) else json.dumps(r, ensure_ascii=False, separators=(",", ":")))' "$1" "$2"; }
 

@@ -10,13 +10,6 @@ set -uo pipefail
 B=${FK_BIN:?} T=${FK_TMP:?}
 rm -rf "$T" && mkdir -p "$T" && cd "$T"
 . "$(dirname "$0")/../lib.sh"
-equals() { # equals DESCRIPTION GOT WANT
-  [ "$2" = "$3" ] || {
-    echo "FAIL: $1: got '$2', want '$3'"
-    fails=$((fails + 1))
-  }
-}
-
 printf 'grid_id,name,community,street,district,lat,lon\nG1,一网格,坞城社区,坞城街道,小店区,37.74,112.56\n' >grids.csv
 {
   echo "person_id,id_number,name,sex,birth_date,phone,household_id,grid_id,address"
