@@ -12,9 +12,11 @@
 #include "fangkong/error.h"
 #include "trace/index.h"
 
+/* 20 bytes, in index time: a trace may collect millions, so they stay compact until grouped. */
 struct hit {
   uint32_t person, via; /* via: 0 at degree 1 */
-  struct fk_exposure e;
+  uint32_t place;       /* 0: the household */
+  uint32_t start, end;
 };
 
 struct tracer {
@@ -91,11 +93,16 @@ void fk_trace_index_stats(const struct fk_trace_index *ix, struct fk_trace_index
 
 /* ---- exposures ---------------------------------------------------------------------------- */
 
-static int add_hit(struct tracer *t, uint32_t person, int64_t place, uint32_t a, uint32_t b,
-                   enum fk_category cat)
+static int add_hit(struct tracer *t, uint32_t person, uint32_t place, uint32_t a, uint32_t b)
 {
-  struct hit h = {person, t->via, {place, fk__trace_time(a), fk__trace_time(b), cat}};
+  struct hit h = {person, t->via, place, a, b};
   return fk__vec_push(&t->hits, &h);
+}
+
+/* The category of an exposure at place (0: the household, always close). */
+static enum fk_category category_at(const struct fk_trace_index *ix, uint32_t place)
+{
+  return place ? ix->rules->trace.kinds[ix->kind[place]].category : FK_CAT_CLOSE;
 }
 
 /* Others' stay s at place p against [x, y): a hit when the overlap exceeds the kind's minimum. */
@@ -105,7 +112,7 @@ static int meet(struct tracer *t, const struct fk__stay *s, uint32_t p, uint32_t
   if (s->person == t->self || s->end <= x || s->start >= y) return 0;
   uint32_t a = s->start > x ? s->start : x, b = s->end < y ? s->end : y;
   if ((fk_time)(b - a) <= k->min_overlap) return 0;
-  return add_hit(t, s->person, p, a, b, k->category);
+  return add_hit(t, s->person, p, a, b);
 }
 
 /* Everyone at place p during [x, y), from the sorted stays and the pending ones. */
@@ -169,7 +176,7 @@ static int household(struct tracer *t, uint32_t who, uint32_t wa, uint32_t wb)
   int rc = 0;
   if (!h || wa >= wb) return 0;
   for (uint32_t i = ix->hh_off[h]; !rc && i < ix->hh_off[h + 1]; i++)
-    if (ix->hh_members[i] != who) rc = add_hit(t, ix->hh_members[i], 0, wa, wb, FK_CAT_CLOSE);
+    if (ix->hh_members[i] != who) rc = add_hit(t, ix->hh_members[i], 0, wa, wb);
   return rc;
 }
 
@@ -180,8 +187,8 @@ static int by_who(const void *a, const void *b)
   const struct hit *x = a, *y = b;
   if (x->via != y->via) return x->via < y->via ? -1 : 1; /* degree 1 (via 0) first */
   if (x->person != y->person) return x->person < y->person ? -1 : 1;
-  if (x->e.start != y->e.start) return x->e.start < y->e.start ? -1 : 1;
-  return x->e.place < y->e.place ? -1 : x->e.place > y->e.place;
+  if (x->start != y->start) return x->start < y->start ? -1 : 1;
+  return x->place < y->place ? -1 : x->place > y->place;
 }
 
 static int by_person_then_via(const void *a, const void *b)
@@ -257,7 +264,7 @@ static int radix_sort(void *base, size_t n, size_t size, uint64_t *key, int kbit
 /* Does hit a come after hit b within one (via, person) group? */
 static int later(const struct hit *a, const struct hit *b)
 {
-  return a->e.start > b->e.start || (a->e.start == b->e.start && a->e.place > b->e.place);
+  return a->start > b->start || (a->start == b->start && a->place > b->place);
 }
 
 /* Sorts hits by by_who's order; returns 0 or FK_ENOMEM. */
@@ -345,21 +352,24 @@ static int group(const struct fk_trace_index *ix, struct fk_trace_result *r, str
                (degree == 2 && (fk_trace_is_case(ix, person) || is_degree1(r, n1, person)));
     if (!skip) {
       struct fk_exposure *e = exp + *nexp;
-      fk_time first = h[i].e.start, last = h[i].e.end;
+      uint32_t first = h[i].start, last = h[i].end;
       enum fk_category cat = FK_CAT_GENERAL;
       for (size_t k = i; k < j; k++) {
-        e[k - i] = h[k].e;
-        if (h[k].e.start < first) first = h[k].e.start;
-        if (h[k].e.end > last) last = h[k].e.end;
-        if (h[k].e.category == FK_CAT_CLOSE) cat = FK_CAT_CLOSE;
+        enum fk_category c = category_at(ix, h[k].place);
+        e[k - i] = (struct fk_exposure){h[k].place, fk__trace_time(h[k].start),
+                                        fk__trace_time(h[k].end), c};
+        if (h[k].start < first) first = h[k].start;
+        if (h[k].end > last) last = h[k].end;
+        if (c == FK_CAT_CLOSE) cat = FK_CAT_CLOSE;
       }
       *nexp += j - i;
       if (degree == 1 && fk_trace_is_case(ix, person)) {
-        r->links[r->nlinks++] =
-            (struct fk_case_link){r->index_person, person, first, last, j - i, e};
+        r->links[r->nlinks++] = (struct fk_case_link){
+            r->index_person, person, fk__trace_time(first), fk__trace_time(last), j - i, e};
       } else {
         r->contacts[r->ncontacts++] = (struct fk_contact){
-            r->index_person, person, degree, cat, h[i].via, first, last, j - i, e};
+            r->index_person,      person, degree, cat, h[i].via, fk__trace_time(first),
+            fk__trace_time(last), j - i,  e};
       }
     }
     i = j;
