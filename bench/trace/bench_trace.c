@@ -591,15 +591,7 @@ static void walk_person(const struct fk_trace_index *ix, uint32_t who, uint32_t 
     const struct fk_kind_rules *kr = &ix->rules->trace.kinds[ix->kind[p]];
     w->own++;
     if (x >= y || (close_only && kr->category != FK_CAT_CLOSE)) continue;
-    uint32_t lo = ix->place_off[p], hi = ix->place_off[p + 1];
-    uint32_t from = x > ix->maxdur[p] ? x - ix->maxdur[p] : 0;
-    while (lo < hi) {
-      uint32_t mid = lo + (hi - lo) / 2;
-      if (ix->stays[mid].start < from)
-        lo = mid + 1;
-      else
-        hi = mid;
-    }
+    uint32_t lo = fk__trace_first_overlap(ix, p, x);
     for (uint32_t i = lo; i < ix->place_off[p + 1] && ix->stays[i].start < y; i++) {
       const struct fk__stay *o = &ix->stays[i];
       w->scanned++;

@@ -33,7 +33,7 @@ struct fk_store;
 struct fk_companion_index;
 
 /* Pass as `now` when there is none: then only an isolated case can be traced. */
-#define FK_COMPANION_NO_NOW INT64_MIN
+#define FK_COMPANION_NO_NOW FK_TIME_NONE
 
 /* Cell ids as text: "800:3:-2" (side in meters, column, row); 48 bytes always suffice. */
 #define FK_COMPANION_CELLSZ 48

@@ -81,6 +81,17 @@ void fk_trace_each_case(const struct fk_trace_index *ix, void (*fn)(void *arg, i
 int fk_trace_window(const struct fk_trace_index *ix, int64_t person, fk_time now, fk_time *start,
                     fk_time *end);
 
+struct fk_case_row;
+
+/*
+ * The tracing window of case c under `window_days` (the rule set's trace.window_days): from
+ * 00:00 in the city of the day that many days before onset -- before the day of sampling for an
+ * asymptomatic case or one without onset -- until isolation, or `now` when not isolated (then
+ * *end is `now` as given, FK_TIME_NONE included). The one rule tracing and companions share.
+ */
+void fk_case_window(const struct fk_case_row *c, int window_days, fk_time now, fk_time *start,
+                    fk_time *end);
+
 /* One reason a person is a contact: a shared place and time, or the household (place 0). */
 struct fk_exposure {
   int64_t place; /* internal place id; 0 for the household */

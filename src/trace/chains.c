@@ -96,7 +96,7 @@ static int rank_cases(struct builder *b)
   b->rank = fk_malloc((b->n ? b->n : 1) * sizeof *b->rank);
   if (!b->keys || !b->rank) return FK_ENOMEM;
   for (size_t i = 0; i < b->n; i++) {
-    const struct fk__case *c = &FK__VEC_AT(&ix->cases, struct fk__case, i);
+    const struct fk_case_row *c = &FK__VEC_AT(&ix->cases, struct fk_case_row, i);
     const char *name = fk_trace_person_id(ix, c->person);
     b->keys[i] =
         (struct key){c->has_onset && !c->asymptomatic ? c->onset : fk_time_date(c->sampled),
@@ -112,7 +112,7 @@ static int rank_cases(struct builder *b)
 static int collect(struct builder *b, uint32_t r, fk_time now, struct fk_diag *diag)
 {
   const struct fk_trace_index *ix = b->ix;
-  int64_t person = FK__VEC_AT(&ix->cases, struct fk__case, b->keys[r].ci).person;
+  int64_t person = FK__VEC_AT(&ix->cases, struct fk_case_row, b->keys[r].ci).person;
   struct fk_trace_result res;
   int rc;
   if (!fk_trace_is_case(ix, person)) return 0; /* a case row whose person the index lacks */
@@ -228,7 +228,7 @@ static int lay_out(struct builder *b, struct fk_chains *out)
   }
   for (size_t r = 0; r < b->n; r++) {
     const struct key *k = &b->keys[r];
-    const struct fk__case *c = &FK__VEC_AT(&ix->cases, struct fk__case, k->ci);
+    const struct fk_case_row *c = &FK__VEC_AT(&ix->cases, struct fk_case_row, k->ci);
     struct fk_chain_cluster *cl = &out->clusters[cluster[r]];
     if (!cl->ncases) cl->root = c->person;
     st->cases[coff[cluster[r]] + cl->ncases++] = (struct fk_chain_case){
@@ -242,8 +242,8 @@ static int lay_out(struct builder *b, struct fk_chains *out)
       j++;
     struct fk_chain_cluster *cl = &out->clusters[cluster[w[i].a]];
     struct fk_chain_edge *e = &st->edges[eoff[cluster[w[i].a]] + cl->nedges++];
-    e->from = FK__VEC_AT(&ix->cases, struct fk__case, b->keys[w[i].a].ci).person;
-    e->to = FK__VEC_AT(&ix->cases, struct fk__case, b->keys[w[i].b].ci).person;
+    e->from = FK__VEC_AT(&ix->cases, struct fk_case_row, b->keys[w[i].a].ci).person;
+    e->to = FK__VEC_AT(&ix->cases, struct fk_case_row, b->keys[w[i].b].ci).person;
     settle_edge(b, w, i, j, e, &exp, &places);
     i = j;
   }

@@ -11,6 +11,7 @@
 
 #include "fangkong/alloc.h"
 #include "fangkong/error.h"
+#include "fangkong/trace.h"
 #include "trace/companion_index.h"
 
 /* A qualifying overlap before aggregation. */
@@ -115,23 +116,14 @@ static const struct fk_case_row *find_case(const struct fk_companion_index *ix, 
   return lo < ix->ncases && ix->cases[lo].person == person ? &ix->cases[lo] : NULL;
 }
 
-/*
- * The tracing window (as fk_trace_window): from 00:00 in the city of the day `window_days`
- * before onset (before the day of sampling for an asymptomatic case or one without onset)
- * until isolation, or until now when the case is not isolated (the same rule as tracing).
- */
+/* The tracing window (fk_case_window); a case not isolated needs `now`. */
 static int window(const struct fk_companion_index *ix, const struct fk_case_row *c, fk_time now,
                   fk_time *start, fk_time *end, struct fk_diag *diag)
 {
-  fk_date day = c->has_onset && !c->asymptomatic ? c->onset : fk_time_date(c->sampled);
-  *start = fk_date_start(day - ix->window_days);
-  if (c->has_isolated)
-    *end = c->isolated;
-  else if (now != FK_COMPANION_NO_NOW)
-    *end = now;
-  else
+  if (!c->has_isolated && now == FK_COMPANION_NO_NOW)
     return fk_diag_set(diag, FK_EINVAL, "now",
                        "the case is not isolated, so its window ends now: give the time now");
+  fk_case_window(c, ix->window_days, now, start, end);
   return 0;
 }
 

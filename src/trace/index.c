@@ -60,6 +60,20 @@ uint32_t fk__trace_place_of(const struct fk_trace_index *ix, uint32_t i)
   return lo;
 }
 
+uint32_t fk__trace_first_overlap(const struct fk_trace_index *ix, uint32_t p, uint32_t x)
+{
+  uint32_t lo = ix->place_off[p], hi = ix->place_off[p + 1];
+  uint32_t from = x > ix->maxdur[p] ? x - ix->maxdur[p] : 0;
+  while (lo < hi) {
+    uint32_t mid = lo + (hi - lo) / 2;
+    if (ix->stays[mid].start < from)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo;
+}
+
 /* Makes *arr hold at least n uint32 (new ones zeroed), growing geometrically. */
 static int grow32(uint32_t **arr, uint32_t *cap, uint32_t n)
 {
@@ -147,10 +161,7 @@ static int load_place(void *arg, const struct fk_place_row *row)
 static int load_case(void *arg, const struct fk_case_row *row)
 {
   struct loader *l = arg;
-  struct fk__case c = {(uint32_t)row->person, row->asymptomatic, row->has_onset,
-                       row->has_isolated,     row->onset,        row->sampled,
-                       row->isolated};
-  return fk__vec_push(&l->ix->cases, &c);
+  return fk__vec_push(&l->ix->cases, row);
 }
 
 static int load_checkin(void *arg, const struct fk_checkin_row *row)
@@ -185,8 +196,8 @@ static int index_people(struct fk_trace_index *ix)
   for (uint32_t p = 0; p < ix->nperson; p++)
     case_of[p] = -1;
   for (size_t i = 0; i < ix->cases.n; i++) {
-    uint32_t p = FK__VEC_AT(&ix->cases, struct fk__case, i).person;
-    if (p < ix->nperson) case_of[p] = (int32_t)i;
+    int64_t p = FK__VEC_AT(&ix->cases, struct fk_case_row, i).person;
+    if (p > 0 && p < ix->nperson) case_of[p] = (int32_t)i;
   }
   for (uint32_t p = 1; p < ix->nperson; p++)
     off[ix->household[p] + 1]++;
@@ -358,7 +369,7 @@ int fk_trace_index_build(struct fk_store *st, const struct fk_rules *rules,
   ix->rules = rules;
   ix->pending.size = sizeof(struct fk__pending);
   ix->names.size = ix->place_names.size = 1;
-  ix->cases.size = sizeof(struct fk__case);
+  ix->cases.size = sizeof(struct fk_case_row);
   ix->nperson = ix->nplace = 1; /* id 0 is never used */
   fk__strmap_init(&ix->by_name);
   fk__strmap_init(&ix->households);

@@ -18,6 +18,7 @@
 
 #include "base/strmap.h"
 #include "fangkong/rules.h"
+#include "fangkong/store.h"
 #include "fangkong/trace.h"
 
 /* 2000-01-01T00:00:00Z: stay times are 32-bit seconds after it (good until 2136). */
@@ -30,13 +31,6 @@ struct fk__stay {
 struct fk__pending {
   struct fk__stay stay;
   uint32_t place;
-};
-
-struct fk__case {
-  uint32_t person;
-  int asymptomatic, has_onset, has_isolated;
-  fk_date onset;
-  fk_time sampled, isolated;
 };
 
 /* A growable array of fixed-size items. */
@@ -78,7 +72,7 @@ struct fk_trace_index {
   struct fk__vec pending; /* struct fk__pending */
   long skipped;           /* check-ins outside the index's time range */
 
-  struct fk__vec cases; /* struct fk__case */
+  struct fk__vec cases; /* struct fk_case_row */
 
   int64_t last_checkin, last_person, last_place;
 };
@@ -90,6 +84,12 @@ void fk__vec_free(struct fk__vec *v);
 
 /* Returns the place of stay index i (the CSR group holding it); i < nstays. */
 uint32_t fk__trace_place_of(const struct fk_trace_index *ix, uint32_t i);
+
+/*
+ * Returns the first stay of place p (p < csr_places) that can end after x: the first one
+ * starting at or after x minus the longest stay at p. Stays before it all end by x.
+ */
+uint32_t fk__trace_first_overlap(const struct fk_trace_index *ix, uint32_t p, uint32_t x);
 
 /* Converts an instant to index time, clamped; and back. */
 uint32_t fk__trace_t32(fk_time t);

@@ -56,18 +56,24 @@ void fk_trace_each_case(const struct fk_trace_index *ix, void (*fn)(void *arg, i
                         void *arg)
 {
   for (size_t i = 0; i < ix->cases.n; i++)
-    fn(arg, FK__VEC_AT(&ix->cases, struct fk__case, i).person);
+    fn(arg, FK__VEC_AT(&ix->cases, struct fk_case_row, i).person);
 }
 
 int fk_trace_window(const struct fk_trace_index *ix, int64_t person, fk_time now, fk_time *start,
                     fk_time *end)
 {
   if (!fk_trace_is_case(ix, person)) return FK_ENOTFOUND;
-  const struct fk__case *c = &FK__VEC_AT(&ix->cases, struct fk__case, ix->case_of[person]);
-  fk_date day = c->has_onset && !c->asymptomatic ? c->onset : fk_time_date(c->sampled);
-  *start = fk_date_start(day - ix->rules->trace.window_days);
-  *end = c->has_isolated ? c->isolated : now;
+  const struct fk_case_row *c = &FK__VEC_AT(&ix->cases, struct fk_case_row, ix->case_of[person]);
+  fk_case_window(c, ix->rules->trace.window_days, now, start, end);
   return 0;
+}
+
+void fk_case_window(const struct fk_case_row *c, int window_days, fk_time now, fk_time *start,
+                    fk_time *end)
+{
+  fk_date day = c->has_onset && !c->asymptomatic ? c->onset : fk_time_date(c->sampled);
+  *start = fk_date_start(day - window_days);
+  *end = c->has_isolated ? c->isolated : now;
 }
 
 void fk_trace_index_stats(const struct fk_trace_index *ix, struct fk_trace_index_stats *out)
@@ -121,15 +127,7 @@ static int at_place(struct tracer *t, uint32_t p, uint32_t x, uint32_t y)
   const struct fk_trace_index *ix = t->ix;
   int rc = 0;
   if (p < ix->csr_places) {
-    uint32_t lo = ix->place_off[p], hi = ix->place_off[p + 1];
-    uint32_t from = x > ix->maxdur[p] ? x - ix->maxdur[p] : 0;
-    while (lo < hi) { /* first stay starting at or after `from` */
-      uint32_t mid = lo + (hi - lo) / 2;
-      if (ix->stays[mid].start < from)
-        lo = mid + 1;
-      else
-        hi = mid;
-    }
+    uint32_t lo = fk__trace_first_overlap(ix, p, x);
     for (uint32_t i = lo; !rc && i < ix->place_off[p + 1] && ix->stays[i].start < y; i++)
       rc = meet(t, &ix->stays[i], p, x, y);
   }
