@@ -52,6 +52,27 @@ int fk_measures_apply(struct fk_store *st, const struct fk_trace_index *ix,
                       const struct fk_rules *rules, fk_time now, struct fk_measures_stats *stats,
                       struct fk_diag *diag);
 
+/* What fk_measures_apply_opts does beyond fk_measures_apply. */
+struct fk_measures_opts {
+  const int64_t *cases; /* trace only these cases (internal ids; borrowed); NULL: every case */
+  size_t ncases;
+  /* Called for every measure written, inside the transaction, after it is stored (m->id set);
+     was_new is 1 for a measure placed by this run. A non-zero return aborts the run. */
+  int (*written)(void *arg, const struct fk_measure_row *m, int was_new);
+  void *arg;
+};
+
+/*
+ * fk_measures_apply, with opts (may be NULL: as fk_measures_apply). With opts->cases, the other
+ * cases are not traced again: their contacts' measures stand as stored (the tick traces a case
+ * again only when its window changed). ix may be NULL when opts->cases is empty (ncases 0).
+ * Returns as fk_measures_apply, or FK_EINVAL when a case must be traced and ix is NULL.
+ */
+int fk_measures_apply_opts(struct fk_store *st, const struct fk_trace_index *ix,
+                           const struct fk_rules *rules, fk_time now,
+                           const struct fk_measures_opts *opts, struct fk_measures_stats *stats,
+                           struct fk_diag *diag);
+
 /*
  * Loads every measure of person (internal id) into *out (caller frees with fk_free), *n of them,
  * in the order placed. When now is not FK_TIME_NONE the test statuses are worked out again from

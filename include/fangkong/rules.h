@@ -174,11 +174,60 @@ struct fk_code_rules {
   char source[FK_RULES_SOURCE];
 };
 
+/* ---- Tasks, escalation and the entrance check (the loop) ---- */
+
+/* What a task asks of its unit; names in fk_task_kinds. */
+enum fk_task_kind {
+  FK_TASK_NOTIFY = 0, /* tell the person of the measure (告知) */
+  FK_TASK_TRANSFER,   /* take the person to a site or hospital (转运) */
+  FK_TASK_SAMPLE,     /* take the day-k sample (采样) */
+  FK_TASK_RELEASE,    /* release the person and close the file (解除) */
+  FK_TASK_NKINDS
+};
+extern const char *const fk_task_kinds[];
+
+struct fk_task_rules {
+  int used;        /* 0: the rules make no task of this kind */
+  int due_minutes; /* notify, transfer, release: after the event; sample: after 00:00 of the
+                      due date */
+  int kinds[FK_MEASURE_NKINDS]; /* transfer: 1 for each first-phase kind it applies to */
+  int kind_minutes[FK_MEASURE_NKINDS]; /* transfer: its deadline per kind (0: due_minutes) */
+  char source[FK_RULES_SOURCE];
+};
+
+/* The levels of the hierarchy, from the grid up; names in fk_levels ("city" .. "grid"). */
+enum fk_level { FK_LEVEL_CITY = 0, FK_LEVEL_DISTRICT, FK_LEVEL_STREET, FK_LEVEL_COMMUNITY,
+                FK_LEVEL_GRID, FK_LEVEL_N };
+extern const char *const fk_levels[];
+
+/* An overdue task reaches `level` after_minutes past its due time (grid: 0). */
+struct fk_escalation_rules {
+  int after_minutes[FK_LEVEL_N]; /* by enum fk_level; -1: the task never reaches that level */
+  char source[FK_RULES_SOURCE];
+};
+
+/* The four elements at an entrance (测温、扫码、验证、戴口罩). */
+struct fk_entrance_rules {
+  double fever_celsius;          /* a temperature at or above is a fever */
+  int mask_required;             /* 1: no mask, no entry */
+  int deny_code[3];              /* by enum fk_code: 1 when the code denies entry */
+  int deny_area[3];              /* by enum fk_area_level: 1 when a place there denies entry */
+  int deny_confined;             /* 1: a measure whose phase confines the person denies entry */
+  char source[FK_RULES_SOURCE];
+};
+
+struct fk_loop_rules {
+  struct fk_task_rules tasks[FK_TASK_NKINDS];
+  struct fk_escalation_rules escalation;
+  struct fk_entrance_rules entrance;
+};
+
 /* Which of the optional sections the file has (fk_rules.sections). The shipped files have all;
  * a file without one gives no category a measure, no area a level, every person `none`'s code. */
 #define FK_RULES_HAS_MEASURES 1u
 #define FK_RULES_HAS_AREAS 2u
 #define FK_RULES_HAS_CODES 4u
+#define FK_RULES_HAS_LOOP 8u /* tasks, escalation and entrance */
 
 struct fk_rules {
   char name[64];
@@ -189,6 +238,7 @@ struct fk_rules {
   struct fk_measure_rules measures[FK_PERSON_NCATS]; /* indexed by enum fk_person_cat */
   struct fk_area_rules areas;
   struct fk_code_rules codes;
+  struct fk_loop_rules loop;
   unsigned sections; /* FK_RULES_HAS_* */
 };
 

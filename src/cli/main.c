@@ -24,6 +24,8 @@ static const struct command commands[] = {
     {"measures", fk__cmd_measures, "place cases, contacts and arrivals under their measures"},
     {"person", fk__cmd_person, "a person's code, measures, phases and tests"},
     {"code", fk__cmd_code, "a person's health code (red, yellow, green) and why"},
+    {"tick", fk__cmd_tick, "close the loop as of a time: trace, place, test, task, escalate"},
+    {"task", fk__cmd_task, "tasks of the units (list, ack, done, fail) and their escalations"},
 };
 
 static void usage(FILE *out)

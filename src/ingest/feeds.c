@@ -146,6 +146,15 @@ static const struct fk_column ping_cols[] = {
     LON("lon"),
 };
 
+/* Duty rosters (值班表): who answers for a unit in a shift, and so receives its escalations. */
+static const struct fk_column duty_cols[] = {
+    TEXT("unit", KEY, 160), /* a grid_id, a region code (/district/street/community) or city */
+    TYPED("from", FK_COL_TIME, KEY),
+    TYPED("to", FK_COL_TIME, REQ),
+    TEXT("officer", REQ, 64),
+    TYPED("phone", FK_COL_PHONE, 0),
+};
+
 /* Indexes of the columns the cross-field checks read, named for legibility. */
 enum { P_IDNUM = 1, P_SEX = 3, P_BIRTH = 4 };
 enum { C_IN = 2, C_OUT = 3 };
@@ -193,6 +202,13 @@ static int check_sample(const struct fk_value *row, struct fk_diag *diag)
   return check_order(&row[S_SAMPLED], &row[S_REPORTED], "reported_at", "sampled_at", diag);
 }
 
+static int check_duty(const struct fk_value *row, struct fk_diag *diag)
+{
+  if (row[1].present && row[2].present && row[2].i <= row[1].i)
+    return fk_diag_set(diag, FK_ERANGE, "to", "to is not after from");
+  return 0;
+}
+
 #define FEED(id, name, cols, check)                                                                \
   {                                                                                                \
     id, name, cols, (int)(sizeof cols / sizeof cols[0]), check                                     \
@@ -208,6 +224,7 @@ static const struct fk_feed feeds[FK_FEED_COUNT] = {
     FEED(FK_FEED_ARRIVALS, "arrivals", arrival_cols, NULL),
     FEED(FK_FEED_VACCINATIONS, "vaccinations", vaccination_cols, NULL),
     FEED(FK_FEED_PINGS, "pings", ping_cols, NULL),
+    FEED(FK_FEED_DUTY, "duty", duty_cols, check_duty),
 };
 
 const struct fk_feed *fk_feed_get(enum fk_feed_id id)

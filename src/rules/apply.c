@@ -10,6 +10,7 @@
 #include "fangkong/error.h"
 #include "fangkong/measure.h"
 #include "fangkong/measures.h"
+#include "fangkong/tasks.h"
 #include "fangkong/trace.h"
 
 #define REASON 160
@@ -50,6 +51,7 @@ struct ctx {
   int nclose;
   struct confined *conf; /* persons placed under a confining measure, by person */
   int nconf;
+  const struct fk_measures_opts *opts; /* never NULL */
   int rc;
 };
 
@@ -167,6 +169,15 @@ static int contacts_of(struct ctx *x, const struct fk_case_row *row)
   return rc;
 }
 
+/* 1 when the options ask for the case to be traced (every case when they name none). */
+static int to_trace(const struct ctx *x, int64_t person)
+{
+  if (!x->opts->cases) return 1;
+  for (size_t i = 0; i < x->opts->ncases; i++)
+    if (x->opts->cases[i] == person) return 1;
+  return 0;
+}
+
 static int each_case(void *arg, const struct fk_case_row *row)
 {
   struct ctx *x = arg;
@@ -175,7 +186,9 @@ static int each_case(void *arg, const struct fk_case_row *row)
   fk_date d = fk_time_date(row->sampled);
   snprintf(reason, sizeof reason, "case, sampled %s", fk_date_format(d, day));
   int rc = add_cand(x, row->person, 0, FK_PERSON_CASE, d, reason);
-  return rc ? rc : contacts_of(x, row);
+  if (rc || !to_trace(x, row->person)) return rc;
+  if (!x->ix) return fk_diag_set(x->diag, FK_EINVAL, NULL, "a case to trace and no index");
+  return contacts_of(x, row);
 }
 
 static int each_arrival(void *arg, const struct fk_arrival_row *row)
@@ -527,6 +540,17 @@ static int index_close(struct ctx *x)
   return 0;
 }
 
+/* The person_id of person into out: from the index when there is one, else the store. */
+static int person_name(struct ctx *x, int64_t person, char *out, size_t size)
+{
+  const char *id = x->ix ? fk_trace_person_id(x->ix, person) : NULL;
+  struct fk_person_info pi;
+  int rc = 0;
+  if (!id && !(rc = fk_store_person_info(x->st, person, &pi))) id = pi.person_id;
+  snprintf(out, size, "%s", id ? id : "?");
+  return rc == FK_ENOTFOUND ? 0 : rc;
+}
+
 /* A secondary contact's release or reclassification by their close contact's tests (the
  * rules' release.linked_contact_negative_tests and on_linked_positive). */
 static int follow_linked(struct ctx *x, int i)
@@ -541,9 +565,10 @@ static int follow_linked(struct ctx *x, int i)
       if (lm->tests[t].status != FK_TEST_POSITIVE) continue;
       struct cand c = {x->m[i].person, 0, rel->on_linked_positive, x->m[i].anchor, ""};
       char day[FK_DATE_BUFSZ];
-      const char *via = fk_trace_person_id(x->ix, lm->person);
-      snprintf(c.reason, sizeof c.reason, "close contact of %s, who tested positive on %s",
-               via ? via : "?", fk_date_format(lm->tests[t].due, day));
+      char via[72];
+      if ((rc = person_name(x, lm->person, via, sizeof via))) return rc;
+      snprintf(c.reason, sizeof c.reason, "close contact of %s, who tested positive on %s", via,
+               fk_date_format(lm->tests[t].due, day));
       x->m[i].status = FK_MSTATUS_SUPERSEDED;
       if (x->stats) x->stats->superseded++;
       int before = x->nm;
@@ -595,8 +620,10 @@ static int write_changes(struct ctx *x)
       changed = !at || x->seen[at - x->seen_id] != row_hash(m);
     }
     if (changed) {
+      int was_new = m->id == 0;
       if ((rc = fk_store_put_measure(x->st, m, x->diag))) return rc;
       if (x->stats) x->stats->written++;
+      if (x->opts->written && (rc = x->opts->written(x->opts->arg, m, was_new))) return rc;
     }
     if (x->stats && m->status == FK_MSTATUS_ACTIVE) {
       x->stats->active[m->category]++;
@@ -611,9 +638,19 @@ int fk_measures_apply(struct fk_store *st, const struct fk_trace_index *ix,
                       const struct fk_rules *rules, fk_time now, struct fk_measures_stats *stats,
                       struct fk_diag *diag)
 {
+  return fk_measures_apply_opts(st, ix, rules, now, NULL, stats, diag);
+}
+
+int fk_measures_apply_opts(struct fk_store *st, const struct fk_trace_index *ix,
+                           const struct fk_rules *rules, fk_time now,
+                           const struct fk_measures_opts *opts, struct fk_measures_stats *stats,
+                           struct fk_diag *diag)
+{
+  static const struct fk_measures_opts none;
   struct ctx x;
   int rc, began = 0;
   memset(&x, 0, sizeof x);
+  x.opts = opts ? opts : &none;
   x.st = st;
   x.ix = ix;
   x.rules = rules;

@@ -401,5 +401,10 @@ int fk_rules_count(const struct fk_rules *r)
   n += FK_PERSON_NCATS;
   for (int l = 0; l < FK_AREA_NLEVELS; l++)
     n += r->areas.levels[l].used;
+  if (r->sections & FK_RULES_HAS_LOOP) {
+    for (int k = 0; k < FK_TASK_NKINDS; k++)
+      n += r->loop.tasks[k].used;
+    n += 2; /* escalation, entrance */
+  }
   return n + FK_CODE_NSTATES;
 }

@@ -150,7 +150,8 @@ int fk_rules_parse(const char *textp, size_t n, const char *origin, struct fk_ru
                    struct fk_diag *diag)
 {
   static const char *const known[] = {"name",     "title", "issued", "trace", "companion",
-                                      "measures", "areas", "codes",  NULL};
+                                      "measures", "areas", "codes",  "tasks",
+                                      "escalation", "entrance", NULL};
   struct fk__rules_ctx c = {report, arg, diag, 0};
   json_error_t err;
   json_set_alloc_funcs(json_alloc, fk_free);
@@ -178,6 +179,12 @@ int fk_rules_parse(const char *textp, size_t n, const char *origin, struct fk_ru
     fk__rules_areas(&c, json_object_get(root, "areas"), &out->areas);
     fk__rules_measures(&c, json_object_get(root, "measures"), out);
     fk__rules_codes(&c, json_object_get(root, "codes"), &out->codes);
+    if (json_object_get(root, "tasks") || json_object_get(root, "escalation") ||
+        json_object_get(root, "entrance")) {
+      fk__rules_loop(&c, json_object_get(root, "tasks"), json_object_get(root, "escalation"),
+                     json_object_get(root, "entrance"), &out->loop);
+      out->sections |= FK_RULES_HAS_LOOP;
+    }
     static const char *const sections[] = {"measures", "areas", "codes"};
     for (int i = 0; i < 3; i++)
       if (json_object_get(root, sections[i])) out->sections |= 1u << i;

@@ -142,6 +142,58 @@ const char *const fk__sqlite_migrations[] = {
     "  status TEXT NOT NULL CHECK(status IN ('due','done','missed','positive')),"
     "  sample_id TEXT);"
     "CREATE INDEX measure_tests_measure ON measure_tests(measure);",
+    /* 5: the loop: tasks for the units responsible, their escalations, duty rosters, which
+       cases the tick has traced, and entrance checks (fangkong tick, task, check). */
+    "CREATE TABLE tasks("
+    "  id INTEGER PRIMARY KEY,"
+    "  kind TEXT NOT NULL," /* notify, transfer, sample, release */
+    "  person INTEGER REFERENCES persons(id),"
+    "  measure INTEGER REFERENCES measures(id),"
+    "  day TEXT NOT NULL DEFAULT ''," /* a sample task's due date; '' otherwise */
+    "  unit TEXT NOT NULL,"           /* who must do it: a grid_id, or a site */
+    "  region INTEGER NOT NULL REFERENCES regions(id)," /* the unit's grid, for escalation */
+    "  level INTEGER NOT NULL," /* 4 grid .. 1 district, 0 city: where it stands now */
+    "  created_at INTEGER NOT NULL,"
+    "  start_at INTEGER NOT NULL," /* from when it can be done (created -> due) */
+    "  due_at INTEGER NOT NULL,"
+    "  status TEXT NOT NULL CHECK(status IN"
+    "    ('created','due','acknowledged','done','failed','cancelled')),"
+    "  acked_at INTEGER, closed_at INTEGER,"
+    "  proof TEXT," /* what proves it done (a sample id, a room), or why it failed */
+    "  reason TEXT NOT NULL," /* what it serves */
+    "  UNIQUE(measure, kind, day));"
+    "CREATE INDEX tasks_open ON tasks(due_at) WHERE status IN ('created','due','acknowledged');"
+    "CREATE INDEX tasks_person ON tasks(person);"
+    "CREATE TABLE task_escalations("
+    "  task INTEGER NOT NULL REFERENCES tasks(id) ON DELETE CASCADE,"
+    "  level INTEGER NOT NULL,"
+    "  at INTEGER NOT NULL," /* when it reached the level: due_at + the rule's delay */
+    "  unit TEXT NOT NULL,"  /* the region code at that level, or 'city' */
+    "  officer TEXT, phone TEXT," /* on duty then (NULL: nobody on the roster) */
+    "  PRIMARY KEY(task, level)) WITHOUT ROWID;"
+    "CREATE TABLE duty("
+    "  unit TEXT NOT NULL," /* a grid_id, a region code (/district/street/community) or 'city' */
+    "  from_at INTEGER NOT NULL,"
+    "  to_at INTEGER NOT NULL,"
+    "  officer TEXT NOT NULL,"
+    "  phone TEXT,"
+    "  PRIMARY KEY(unit, from_at)) WITHOUT ROWID;"
+    "CREATE TABLE case_traces("
+    "  person INTEGER PRIMARY KEY REFERENCES persons(id),"
+    "  window_end INTEGER NOT NULL," /* the end of the window the case was last traced over */
+    "  traced_at INTEGER NOT NULL);"
+    "CREATE TABLE entrance_checks("
+    "  id INTEGER PRIMARY KEY,"
+    "  person INTEGER NOT NULL REFERENCES persons(id),"
+    "  place INTEGER NOT NULL REFERENCES places(id),"
+    "  at INTEGER NOT NULL,"
+    "  temperature REAL,"
+    "  mask INTEGER NOT NULL,"
+    "  decision TEXT NOT NULL CHECK(decision IN ('pass','deny')),"
+    "  code TEXT NOT NULL,"
+    "  reasons TEXT NOT NULL," /* ';'-separated reason keys */
+    "  fever INTEGER NOT NULL,"
+    "  UNIQUE(at, person, place));",
 };
 
 const int fk__sqlite_migration_count =

@@ -40,6 +40,7 @@ static const struct feed_map maps[FK_FEED_COUNT] = {
     [FK_FEED_ARRIVALS] = {"arrivals", {"person", "arrived_at", "origin", "port", "international"}},
     [FK_FEED_VACCINATIONS] = {"vaccinations", {"person", "dose", "vaccinated_at"}},
     [FK_FEED_PINGS] = {"pings", {"person", "at", "lat", "lon"}},
+    [FK_FEED_DUTY] = {"duty", {"unit", "from_at", "to_at", "officer", "phone"}},
 };
 
 /* Grid feed columns that name its place in the hierarchy, and the region levels. */
@@ -464,6 +465,16 @@ static int sqlite_person_id(struct fk_store *st, const char *person_id, int64_t 
   return rc;
 }
 
+sqlite3 *fk__sqlite_db(struct fk_store *st)
+{
+  return S(st)->db;
+}
+
+int fk__sqlite_fail(struct fk_store *st, const char *what)
+{
+  return fail(S(st), what);
+}
+
 static const struct fk__store_ops sqlite_ops = {
     .name = "sqlite",
     .close = sqlite_close,
@@ -482,6 +493,15 @@ static const struct fk__store_ops sqlite_ops = {
     .each_measure = sqlite_each_measure,
     .put_measure = sqlite_put_measure,
     .person_id = sqlite_person_id,
+    .each_task = fk__sqlite_each_task,
+    .put_task = fk__sqlite_put_task,
+    .put_escalation = fk__sqlite_put_escalation,
+    .each_escalation = fk__sqlite_each_escalation,
+    .duty_at = fk__sqlite_duty_at,
+    .region = fk__sqlite_region,
+    .person_info = fk__sqlite_person_info,
+    .case_traced = fk__sqlite_case_traced,
+    .put_case_traced = fk__sqlite_put_case_traced,
 };
 
 static const char *const pragmas =

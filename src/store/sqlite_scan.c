@@ -32,6 +32,7 @@ static const char *const scan_sql[FK_FEED_COUNT] = {
                          " FROM arrivals a JOIN persons p ON a.person = p.id ORDER BY a.id",
     [FK_FEED_VACCINATIONS] = "SELECT p.person_id, v.dose, v.vaccinated_at FROM vaccinations v"
                              " JOIN persons p ON v.person = p.id ORDER BY p.id, v.dose",
+    [FK_FEED_DUTY] = "SELECT unit, from_at, to_at, officer, phone FROM duty ORDER BY unit, from_at",
     [FK_FEED_PINGS] = "SELECT p.person_id, g.at, g.lat, g.lon FROM pings g"
                       " JOIN persons p ON g.person = p.id ORDER BY g.id",
 };

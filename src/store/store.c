@@ -125,3 +125,55 @@ int fk_store_person_id(struct fk_store *st, const char *person_id, int64_t *pers
 {
   return st->ops->person_id(st, person_id, person);
 }
+
+/* ---- The loop (fangkong/tasks.h) ---- */
+
+int fk_store_each_task(struct fk_store *st, const struct fk_task_filter *f,
+                       int (*fn)(void *arg, const struct fk_task_row *t), void *arg)
+{
+  return st->ops->each_task(st, f, fn, arg);
+}
+
+int fk_store_put_task(struct fk_store *st, struct fk_task_row *t, struct fk_diag *diag)
+{
+  return st->ops->put_task(st, t, diag);
+}
+
+int fk_store_put_escalation(struct fk_store *st, const struct fk_escalation_row *e,
+                            struct fk_diag *diag)
+{
+  return st->ops->put_escalation(st, e, diag);
+}
+
+int fk_store_each_escalation(struct fk_store *st, int64_t task,
+                             int (*fn)(void *arg, const struct fk_escalation_row *e), void *arg)
+{
+  return st->ops->each_escalation(st, task, fn, arg);
+}
+
+int fk_store_duty_at(struct fk_store *st, const char *unit, fk_time at, char *officer,
+                     size_t officer_size, char *phone, size_t phone_size)
+{
+  return st->ops->duty_at(st, unit, at, officer, officer_size, phone, phone_size);
+}
+
+int fk_store_region(struct fk_store *st, int64_t id, struct fk_region_row *out)
+{
+  return st->ops->region(st, id, out);
+}
+
+int fk_store_person_info(struct fk_store *st, int64_t person, struct fk_person_info *out)
+{
+  return st->ops->person_info(st, person, out);
+}
+
+int fk_store_case_traced(struct fk_store *st, int64_t person, fk_time *window_end)
+{
+  return st->ops->case_traced(st, person, window_end);
+}
+
+int fk_store_put_case_traced(struct fk_store *st, int64_t person, fk_time window_end,
+                             fk_time now)
+{
+  return st->ops->put_case_traced(st, person, window_end, now);
+}

@@ -1,0 +1,98 @@
+/*
+ * The tick (see fangkong/loop.h): trace what is new, apply the measures with their tasks, then
+ * advance and escalate the open tasks.
+ */
+#include <string.h>
+
+#include "fangkong/alloc.h"
+#include "fangkong/error.h"
+#include "fangkong/loop.h"
+#include "fangkong/trace.h"
+
+struct pending {
+  struct fk_store *st;
+  const struct fk_rules *rules;
+  fk_time now;
+  int64_t *person;
+  fk_time *end;
+  size_t n, cap;
+};
+
+/* Keeps a case known by now whose window end differs from the one it was last traced over. */
+static int pending_case(void *arg, const struct fk_case_row *row)
+{
+  struct pending *p = arg;
+  fk_time start, end, traced;
+  if (row->sampled > p->now) return 0;
+  fk_case_window(row, p->rules->trace.window_days, p->now, &start, &end);
+  int rc = fk_store_case_traced(p->st, row->person, &traced);
+  if (rc || traced == end) return rc;
+  if (p->n == p->cap) {
+    size_t cap = p->cap ? p->cap * 2 : 64;
+    int64_t *a = fk_realloc(p->person, cap * sizeof *a);
+    if (!a) return FK_ENOMEM;
+    p->person = a;
+    fk_time *b = fk_realloc(p->end, cap * sizeof *b);
+    if (!b) return FK_ENOMEM;
+    p->end = b;
+    p->cap = cap;
+  }
+  p->person[p->n] = row->person;
+  p->end[p->n++] = end;
+  return 0;
+}
+
+struct hook {
+  struct fk_store *st;
+  const struct fk_rules *rules;
+  fk_time now;
+  struct fk_tasks_stats *stats;
+  struct fk_diag *diag;
+};
+
+static int written(void *arg, const struct fk_measure_row *m, int was_new)
+{
+  struct hook *h = arg;
+  return fk_tasks_sync(h->st, h->rules, m, was_new, h->now, h->stats, h->diag);
+}
+
+/* Records the windows traced, then advances the open tasks: one transaction. */
+static int finish(struct fk_store *st, const struct fk_rules *rules, const struct pending *p,
+                  struct fk_tick_stats *stats, struct fk_diag *diag)
+{
+  int rc = fk_store_begin(st);
+  if (rc) return rc;
+  for (size_t i = 0; !rc && i < p->n; i++)
+    rc = fk_store_put_case_traced(st, p->person[i], p->end[i], p->now);
+  if (!rc) rc = fk_tasks_advance(st, rules, p->now, &stats->tasks, diag);
+  if (!rc) return fk_store_commit(st);
+  fk_store_rollback(st);
+  return rc;
+}
+
+int fk_tick(struct fk_store *st, struct fk_trace_index **ix, const struct fk_rules *rules,
+            fk_time now, struct fk_tick_stats *stats, struct fk_diag *diag)
+{
+  struct pending p = {st, rules, now, NULL, NULL, 0, 0};
+  struct fk_tick_stats none;
+  static int64_t no_case;
+  int rc;
+  if (!stats) stats = &none;
+  memset(stats, 0, sizeof *stats);
+  rc = fk_store_each_case(st, pending_case, &p);
+  if (!rc && p.n) rc = *ix ? fk_trace_index_refresh(*ix, st, NULL, diag)
+                           : fk_trace_index_build(st, rules, ix, diag);
+  if (!rc) {
+    struct hook h = {st, rules, now, &stats->tasks, diag};
+    struct fk_measures_opts o = {p.n ? p.person : &no_case, p.n, written, &h};
+    stats->traced = (long)p.n;
+    rc = fk_measures_apply_opts(st, p.n ? *ix : NULL, rules, now, &o, &stats->measures, diag);
+  }
+  if (!rc) rc = finish(st, rules, &p, stats, diag);
+  if (rc && diag && !diag->reason[0])
+    fk_diag_set(diag, rc, NULL, "tick: %s",
+                rc == FK_ESTORE ? fk_store_errmsg(st) : fk_strerror(rc));
+  fk_free(p.person);
+  fk_free(p.end);
+  return rc;
+}
