@@ -174,11 +174,23 @@ struct fk_code_rules {
   char source[FK_RULES_SOURCE];
 };
 
+/* ---- Centralized quarantine sites (第九版 §3): who gets which room ---- */
+
+struct fk_site_rules {
+  int households_together; /* 1: a household placed together shares a family room where the
+                              site allows households; 0: one person a room, always */
+  char households_source[FK_RULES_SOURCE];
+  int accessible_from_age; /* people this old or older get an accessible room first (0: nobody) */
+  char accessible_source[FK_RULES_SOURCE];
+  char source[FK_RULES_SOURCE]; /* the section: the nearest site, single rooms, 三区两通道 */
+};
+
 /* Which of the optional sections the file has (fk_rules.sections). The shipped files have all;
  * a file without one gives no category a measure, no area a level, every person `none`'s code. */
 #define FK_RULES_HAS_MEASURES 1u
 #define FK_RULES_HAS_AREAS 2u
 #define FK_RULES_HAS_CODES 4u
+#define FK_RULES_HAS_SITES 8u /* without it: one person a room, no accessible preference */
 
 struct fk_rules {
   char name[64];
@@ -189,6 +201,7 @@ struct fk_rules {
   struct fk_measure_rules measures[FK_PERSON_NCATS]; /* indexed by enum fk_person_cat */
   struct fk_area_rules areas;
   struct fk_code_rules codes;
+  struct fk_site_rules sites;
   unsigned sections; /* FK_RULES_HAS_* */
 };
 

@@ -24,6 +24,8 @@ static const struct command commands[] = {
     {"measures", fk__cmd_measures, "place cases, contacts and arrivals under their measures"},
     {"person", fk__cmd_person, "a person's code, measures, phases and tests"},
     {"code", fk__cmd_code, "a person's health code (red, yellow, green) and why"},
+    {"sites", fk__cmd_sites, "give rooms at quarantine sites (集中隔离点) to who needs one"},
+    {"site", fk__cmd_site, "quarantine sites: capacity, occupancy, waiting; per day"},
 };
 
 static void usage(FILE *out)

@@ -401,5 +401,6 @@ int fk_rules_count(const struct fk_rules *r)
   n += FK_PERSON_NCATS;
   for (int l = 0; l < FK_AREA_NLEVELS; l++)
     n += r->areas.levels[l].used;
+  n += (r->sections & FK_RULES_HAS_SITES) ? 3 : 0; /* the section, households, accessible */
   return n + FK_CODE_NSTATES;
 }

@@ -44,4 +44,8 @@ void fk__rules_areas(struct fk__rules_ctx *c, json_t *obj, struct fk_area_rules 
 void fk__rules_codes(struct fk__rules_ctx *c, json_t *obj, struct fk_code_rules *out);
 void fk__rules_check_measures(struct fk__rules_ctx *c, const struct fk_rules *r);
 
+/* Reads the optional `sites` section (sites.c); nothing when obj is NULL. */
+struct fk_site_rules;
+void fk__rules_sites(struct fk__rules_ctx *c, json_t *obj, struct fk_site_rules *out);
+
 #endif
