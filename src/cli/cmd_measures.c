@@ -238,10 +238,13 @@ static int json_site(const struct looked *l)
     fputs("null", stdout);
     return fk__fail("%s", fk_diag_format(&diag, msg, sizeof msg));
   }
+  /* As of --now, an end that came later is not known yet. */
+  if (s.to != FK_TIME_NONE && l->now != FK_TIME_NONE && s.to > l->now) {
+    s.to = FK_TIME_NONE;
+    s.end_reason[0] = '\0';
+  }
   fputs("{\"status\":", stdout);
-  json_str(s.waiting ? "waiting" : s.to == FK_TIME_NONE || (l->now != FK_TIME_NONE && s.to > l->now)
-                                        ? "in"
-                                        : "left");
+  json_str(s.waiting ? "waiting" : s.to == FK_TIME_NONE ? "in" : "left");
   fputs(",\"site_id\":", stdout);
   if (s.site_id[0])
     json_str(s.site_id);
