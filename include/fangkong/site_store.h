@@ -43,8 +43,8 @@ struct fk_need_row {
 struct fk_stay_row {
   int64_t id; /* 0 for a stay not yet stored */
   int64_t person, room;
-  int64_t measure; /* the measure that sent the person, or 0 */
-  fk_time from, to; /* to: FK_TIME_NONE while open */
+  int64_t measure;                 /* the measure that sent the person, or 0 */
+  fk_time from, to;                /* to: FK_TIME_NONE while open */
   const char *reason, *end_reason; /* end_reason NULL while open */
   /* Filled by the iterators, ignored by fk_store_put_stay: */
   const char *household_id;
@@ -56,7 +56,7 @@ struct fk_stay_row {
 struct fk_wait_row {
   int64_t id; /* 0 for a wait not yet stored */
   int64_t person, measure;
-  int64_t site; /* the nearest site, or 0 */
+  int64_t site;         /* the nearest site, or 0 */
   fk_time since, until; /* until: FK_TIME_NONE while waiting */
   const char *end_reason;
 };

@@ -105,7 +105,7 @@ struct fk_site_stay {
   int waiting; /* 1: waiting for a room (room_id empty, site_id the nearest, may be empty) */
   char site_id[72], room_id[72];
   char site_name[136];
-  int room_kind; /* enum fk_room_kind */
+  int room_kind;    /* enum fk_room_kind */
   fk_time from, to; /* to: FK_TIME_NONE while still there (or still waiting) */
   char reason[256], end_reason[256];
 };

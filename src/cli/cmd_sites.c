@@ -150,35 +150,44 @@ static void json_site(const struct fk_site_status *s, const struct fk_site_day *
 static int text_list(const struct fk_site_status *s, int n, long unsited,
                      const struct fk_site_day *d, int ndays, const char *title)
 {
-  static const char *const scols[] = {"site_id", "name",    "grid_id", "#capacity", "#beds",
-                                      "#occupied", "#persons", "#free",  "#waiting",  "#staff",
-                                      "households"};
-  static const char *const dcols[] = {"site_id",   "date",       "#persons", "#occupied",
-                                      "#free",     "#admitted",  "#discharged", "#waiting"};
+  static const char *const scols[] = {"site_id",  "name",      "grid_id",   "#capacity",
+                                      "#beds",    "#occupied", "#persons",  "#free",
+                                      "#waiting", "#staff",    "households"};
+  static const char *const dcols[] = {"site_id", "date",      "#persons",    "#occupied",
+                                      "#free",   "#admitted", "#discharged", "#waiting"};
   struct fk_table *t = d ? fk_table_new(8, dcols) : fk_table_new(11, scols);
   int rc = t ? 0 : FK_ENOMEM;
   for (int i = 0; !rc && i < n; i++) {
     char num[8][24];
     if (!d) {
-      int v[] = {s[i].nrooms, s[i].beds,    s[i].rooms_occupied, s[i].persons,
+      int v[] = {s[i].nrooms,     s[i].beds,    s[i].rooms_occupied, s[i].persons,
                  s[i].rooms_free, s[i].waiting, s[i].staff};
       for (int k = 0; k < 7; k++)
         snprintf(num[k], sizeof num[k], "%d", v[k]);
-      const char *row[] = {s[i].site_id, s[i].name, s[i].grid_id, num[0],
-                           num[1],       num[2],    num[3],       num[4],
-                           num[5],       num[6],    s[i].allows_households ? "yes" : "no"};
+      const char *row[] = {s[i].site_id,
+                           s[i].name,
+                           s[i].grid_id,
+                           num[0],
+                           num[1],
+                           num[2],
+                           num[3],
+                           num[4],
+                           num[5],
+                           num[6],
+                           s[i].allows_households ? "yes" : "no"};
       rc = fk_table_add(t, row);
       continue;
     }
     for (int k = 0; !rc && k < ndays; k++) {
       const struct fk_site_day *x = &d[i * ndays + k];
-      int v[] = {x->persons, x->rooms_occupied, x->rooms_free, x->admitted, x->discharged,
-                 x->waiting};
+      int v[] = {x->persons,  x->rooms_occupied, x->rooms_free,
+                 x->admitted, x->discharged,     x->waiting};
       char day[FK_DATE_BUFSZ];
       for (int j = 0; j < 6; j++)
         snprintf(num[j], sizeof num[j], "%d", v[j]);
-      const char *row[] = {s[i].site_id, fk_date_format(x->date, day), num[0], num[1],
-                           num[2],       num[3],                      num[4], num[5]};
+      const char *row[] = {
+          s[i].site_id, fk_date_format(x->date, day), num[0], num[1], num[2], num[3], num[4],
+          num[5]};
       rc = fk_table_add(t, row);
     }
   }
@@ -200,8 +209,8 @@ static int list_parse(int argc, char **argv, struct list_args *a)
 {
   const char *pos[1];
   int npos, rc;
-  struct fk__opt opts[] = {{"--db", &a->db, NULL},     {"--now", &a->now, NULL},
-                           {"--from", &a->from, NULL}, {"--to", &a->to, NULL},
+  struct fk__opt opts[] = {{"--db", &a->db, NULL},         {"--now", &a->now, NULL},
+                           {"--from", &a->from, NULL},     {"--to", &a->to, NULL},
                            {"--format", &a->format, NULL}, {0}};
   if ((rc = fk__parse_opts("site", argc, argv, opts, pos, 0, &npos))) return rc;
   if (strcmp(a->format, "json") && strcmp(a->format, "text"))
@@ -241,8 +250,8 @@ static int list(int argc, char **argv)
       json_site(&s[i], d ? &d[i * ndays] : NULL, ndays, i == 0);
     fputs("]\n", stdout);
   } else {
-    snprintf(title, sizeof title, "quarantine sites (集中隔离点) %s%s",
-             a.now ? "as of " : "now", a.now ? a.now : "");
+    snprintf(title, sizeof title, "quarantine sites (集中隔离点) %s%s", a.now ? "as of " : "now",
+             a.now ? a.now : "");
     if (text_list(s, n, unsited, d, ndays, title)) rc = fk__fail("%s", fk_strerror(FK_ENOMEM));
   }
 out:

@@ -26,7 +26,7 @@ struct person {
   int age;
   double lat, lon;
   char household[FK__HOUSEHOLD_MAX];
-  int room;            /* room index once housed, else -1 */
+  int room;                /* room index once housed, else -1 */
   struct fk_wait_row wait; /* the open wait (id 0: none) */
 };
 
@@ -317,8 +317,8 @@ static int admit(struct run *x, struct person *p, int room, const char *how, dou
     fk_date_format(p->end, day);
   snprintf(why, sizeof why, "%s under centralized_quarantine to %s: %s, %.1f km from home",
            fk_person_cats[p->category], day, how, km);
-  struct fk_stay_row s = {0, p->person, r->id, p->measure, x->now, FK_TIME_NONE, why, NULL,
-                          NULL, 0, 0, 0, 0};
+  struct fk_stay_row s = {0,    p->person, r->id, p->measure, x->now, FK_TIME_NONE, why, NULL,
+                          NULL, 0,         0,     0,          0};
   if ((rc = fk_store_put_stay(x->st, &s, x->diag))) return rc;
   if (p->wait.id) {
     p->wait.until = x->now;
@@ -338,8 +338,8 @@ static int wait(struct run *x, struct person *p)
 {
   if (p->wait.id) return 0; /* already waiting: nothing changes */
   int site = nearest_site(x, p->lat, p->lon);
-  struct fk_wait_row w = {0, p->person, p->measure, site >= 0 ? x->s.site[site].id : 0, x->now,
-                          FK_TIME_NONE, NULL};
+  struct fk_wait_row w = {0,      p->person,    p->measure, site >= 0 ? x->s.site[site].id : 0,
+                          x->now, FK_TIME_NONE, NULL};
   int rc = fk_store_put_wait(x->st, &w, x->diag);
   p->wait = w;
   if (!rc && x->stats) {
@@ -362,8 +362,8 @@ static int place_one(struct run *x, struct person *p)
   const struct fk__room *r = &x->s.room[room];
   snprintf(how, sizeof how, "nearest site with a free %s room", fk_room_kinds[r->kind]);
   if (old && r->kind == FK_ROOM_ACCESSIBLE)
-    snprintf(how, sizeof how, "nearest site with a free accessible room (aged %d, from %d)",
-             p->age, from);
+    snprintf(how, sizeof how, "nearest site with a free accessible room (aged %d, from %d)", p->age,
+             from);
   return admit(x, p, room, how, km);
 }
 

@@ -19,7 +19,7 @@ struct fk__site {
   int64_t id;
   double lat, lon;
   int allows_households;
-  int nfree[FK_ROOM_NKINDS]; /* free rooms of each kind */
+  int nfree[FK_ROOM_NKINDS];  /* free rooms of each kind */
   int *rooms[FK_ROOM_NKINDS]; /* room indexes of each kind, by beds then id */
   int nrooms[FK_ROOM_NKINDS];
   int cursor[FK_ROOM_NKINDS]; /* rooms before it (of a 1-bed need) are taken */

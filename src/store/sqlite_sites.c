@@ -18,8 +18,9 @@
 
 static const char *const stay_cols =
     "SELECT s.id, s.person, s.room, s.measure, s.from_at, s.to_at, s.reason, s.end_reason,"
-    " p.household_id, m.status, m.category, " DAYS("m.anchor_date") ", " DAYS("m.placed_date")
-    " FROM stays s JOIN persons p ON p.id = s.person LEFT JOIN measures m ON m.id = s.measure";
+    " p.household_id, m.status, m.category, " DAYS("m.anchor_date") ", " DAYS(
+        "m.placed_date") " FROM stays s JOIN persons p ON p.id = s.person LEFT JOIN measures m ON "
+                         "m.id = s.measure";
 static const char *const wait_cols =
     "SELECT s.id, s.person, s.measure, s.site, s.since, s.until, s.end_reason FROM site_waits s";
 
@@ -27,7 +28,8 @@ static const char *const wait_cols =
 static const char *const stay_where[] = {
     [FK_STAYS_OPEN] = " WHERE s.to_at IS NULL ORDER BY s.id",
     [FK_STAYS_OF] = " WHERE s.person = ?1 ORDER BY s.id",
-    [FK_STAYS_BETWEEN] = " WHERE s.from_at < ?3 AND (s.to_at IS NULL OR s.to_at > ?2) ORDER BY s.id",
+    [FK_STAYS_BETWEEN] =
+        " WHERE s.from_at < ?3 AND (s.to_at IS NULL OR s.to_at > ?2) ORDER BY s.id",
 };
 static const char *const wait_where[] = {
     [FK_STAYS_OPEN] = " WHERE s.until IS NULL ORDER BY s.id",
@@ -43,8 +45,11 @@ static const char *const fixed_sql[] = {
     [FK__SITES_ROOMS] = "SELECT id, site, room_id, kind, beds FROM rooms ORDER BY id",
     [FK__SITES_NEEDS] = "SELECT m.id, m.person, m.category, " DAYS("m.anchor_date") ", " DAYS(
         "m.placed_date") ", p.household_id, " DAYS("p.birth_date") ", g.lat, g.lon"
-                         " FROM measures m JOIN persons p ON p.id = m.person"
-                         " JOIN regions g ON g.id = p.grid WHERE m.status = 'active' ORDER BY m.id",
+                                                                   " FROM measures m JOIN persons "
+                                                                   "p ON p.id = m.person"
+                                                                   " JOIN regions g ON g.id = "
+                                                                   "p.grid WHERE m.status = "
+                                                                   "'active' ORDER BY m.id",
 };
 
 static int name_index(const char *const *names, const char *s)
@@ -123,9 +128,12 @@ static int deliver_stay(sqlite3_stmt *q, int (*fn)(void *, const void *), void *
 
 static int deliver_wait(sqlite3_stmt *q, int (*fn)(void *, const void *), void *arg)
 {
-  struct fk_wait_row r = {sqlite3_column_int64(q, 0), sqlite3_column_int64(q, 1),
-                          sqlite3_column_int64(q, 2), sqlite3_column_int64(q, 3),
-                          sqlite3_column_int64(q, 4), opt_time(q, 5),
+  struct fk_wait_row r = {sqlite3_column_int64(q, 0),
+                          sqlite3_column_int64(q, 1),
+                          sqlite3_column_int64(q, 2),
+                          sqlite3_column_int64(q, 3),
+                          sqlite3_column_int64(q, 4),
+                          opt_time(q, 5),
                           text(q, 6)};
   return fn(arg, &r);
 }
@@ -225,8 +233,9 @@ int fk__sqlite_sites_put(sqlite3 *db, int what, void *row, struct fk_diag *diag)
       " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
       "INSERT INTO site_waits(person, measure, site, since, until, end_reason)"
       " VALUES(?1, ?2, ?3, ?4, ?5, ?6)"};
-  static const char *const upd[] = {"UPDATE stays SET to_at = ?2, end_reason = ?3 WHERE id = ?1",
-                                     "UPDATE site_waits SET until = ?2, end_reason = ?3 WHERE id = ?1"};
+  static const char *const upd[] = {
+      "UPDATE stays SET to_at = ?2, end_reason = ?3 WHERE id = ?1",
+      "UPDATE site_waits SET until = ?2, end_reason = ?3 WHERE id = ?1"};
   int stay = what == FK__SITES_STAYS, rc;
   int64_t *id = stay ? &((struct fk_stay_row *)row)->id : &((struct fk_wait_row *)row)->id;
   sqlite3_stmt *q = NULL;

@@ -33,14 +33,19 @@ struct fk__store_ops {
   int (*put_measure)(struct fk_store *st, struct fk_measure_row *m, struct fk_diag *diag);
   int (*person_id)(struct fk_store *st, const char *person_id, int64_t *person);
   /* Quarantine sites (fangkong/site_store.h): what is enum fk__sites_what; fn gets its row. */
-  int (*sites_each)(struct fk_store *st, int what, int view, int64_t person, fk_time t0,
-                    fk_time t1, int (*fn)(void *arg, const void *row), void *arg);
+  int (*sites_each)(struct fk_store *st, int what, int view, int64_t person, fk_time t0, fk_time t1,
+                    int (*fn)(void *arg, const void *row), void *arg);
   int (*sites_put)(struct fk_store *st, int what, void *row, struct fk_diag *diag);
 };
 
 /* The rows of fk__store_ops.sites_each and sites_put. */
-enum fk__sites_what { FK__SITES_SITES, FK__SITES_ROOMS, FK__SITES_NEEDS, FK__SITES_STAYS,
-                      FK__SITES_WAITS };
+enum fk__sites_what {
+  FK__SITES_SITES,
+  FK__SITES_ROOMS,
+  FK__SITES_NEEDS,
+  FK__SITES_STAYS,
+  FK__SITES_WAITS
+};
 
 enum fk__view {
   FK__VIEW_CHECKINS,

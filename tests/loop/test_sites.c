@@ -54,8 +54,9 @@ static void resident(struct town *t, const char *id, const char *household, cons
 static void site(struct town *t, const char *id, const char *grid, int households)
 {
   double lat = !strcmp(grid, "N") ? 37.741 : 37.901;
-  sb_add(&t->sites, "%s,隔离点%s,%s,%.3f,112.561,清洁区,缓冲区,污染区,员工通道,隔离人员通道,10,%d\n",
-         id, id, grid, lat, households);
+  sb_add(&t->sites,
+         "%s,隔离点%s,%s,%.3f,112.561,清洁区,缓冲区,污染区,员工通道,隔离人员通道,10,%d\n", id, id,
+         grid, lat, households);
 }
 
 static void room(struct town *t, const char *site_id, const char *id, const char *kind, int beds)
@@ -537,14 +538,18 @@ static void nobody_shares_with_a_stranger_and_no_room_overflows(void **state)
     seed = seed * 6364136223846793005u + 1442695040888963407u;
     snprintf(id, sizeof id, "P%d", i);
     snprintf(hh, sizeof hh, "H%d", (int)((seed >> 33) % 50));
-    resident(&t, id, hh, (seed >> 20) & 1 ? "N" : "F", (seed >> 40) % 4 ? "1990-01-01" : "1945-05-05");
+    resident(&t, id, hh, (seed >> 20) & 1 ? "N" : "F",
+             (seed >> 40) % 4 ? "1990-01-01" : "1945-05-05");
   }
   site(&t, "SN", "N", 1);
   site(&t, "SF", "F", 0);
   for (int i = 0; i < 30; i++) {
     char id[8];
     snprintf(id, sizeof id, "r%d", i);
-    room(&t, i % 2 ? "SN" : "SF", id, i % 5 == 0 ? "family" : i % 7 == 0 ? "accessible" : "single",
+    room(&t, i % 2 ? "SN" : "SF", id,
+         i % 5 == 0   ? "family"
+         : i % 7 == 0 ? "accessible"
+                      : "single",
          i % 5 == 0 ? 2 + i % 3 : 1);
   }
   town_load(&t);
