@@ -496,6 +496,50 @@ static void occupancy_is_counted_at_the_end_of_each_day(void **state)
   town_free(&t);
 }
 
+/* Every allocation of a run failing in turn: the run says so and writes nothing. */
+static void running_out_of_memory_writes_nothing(void **state)
+{
+  (void)state;
+  struct town t;
+  struct sb before = {0};
+  town_init(&t, "oom");
+  resident(&t, "A1", "HA", "N", "1985-03-01");
+  resident(&t, "A2", "HA", "N", "2015-06-01");
+  resident(&t, "B1", "HB", "N", "1950-01-01");
+  resident(&t, "C1", "HC", "F", "1990-01-01");
+  site(&t, "SN", "N", 1);
+  room(&t, "SN", "nf", "family", 3);
+  room(&t, "SN", "na", "accessible", 1);
+  town_load(&t);
+  measure(&t, "A1", FK_PERSON_CLOSE_CONTACT, "2022-07-10", "2022-07-10");
+  measure(&t, "A2", FK_PERSON_CLOSE_CONTACT, "2022-07-10", "2022-07-10");
+  measure(&t, "B1", FK_PERSON_CLOSE_CONTACT, "2022-07-10", "2022-07-10");
+  measure(&t, "C1", FK_PERSON_CLOSE_CONTACT, "2022-07-10", "2022-07-10");
+  dump(&t, &before);
+  int failed = 0;
+  for (long n = 1; n < 200; n++) {
+    struct fk_sites_stats s;
+    struct fk_diag d;
+    struct sb after = {0};
+    fk_diag_clear(&d);
+    fk_alloc_fail_after(n);
+    int rc = fk_sites_allocate(t.c.st, &t.c.rules, T(NOW), &s, &d);
+    fk_alloc_fail_after(0);
+    if (rc == 0) break;
+    assert_int_equal(rc, FK_ENOMEM);
+    failed++;
+    dump(&t, &after);
+    assert_string_equal(before.s ? before.s : "", after.s ? after.s : "");
+    sb_free(&after);
+  }
+  assert_true(failed > 5);
+  assert_string_equal(where(&t, "A1"), "SN/nf");
+  assert_string_equal(where(&t, "B1"), "SN/na");
+  assert_string_equal(where(&t, "C1"), "wait:SN");
+  sb_free(&before);
+  town_free(&t);
+}
+
 /* ---- Invariants on a random city, checked by brute force -------------------------------- */
 
 struct check {
@@ -601,6 +645,7 @@ int main(void)
       cmocka_unit_test(stays_end_with_the_phase_or_on_release_or_supersession),
       cmocka_unit_test(the_same_now_twice_changes_nothing),
       cmocka_unit_test(occupancy_is_counted_at_the_end_of_each_day),
+      cmocka_unit_test(running_out_of_memory_writes_nothing),
       cmocka_unit_test(nobody_shares_with_a_stranger_and_no_room_overflows),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
