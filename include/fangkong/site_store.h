@@ -46,7 +46,7 @@ struct fk_stay_row {
   int64_t measure;                 /* the measure that sent the person, or 0 */
   fk_time from, to;                /* to: FK_TIME_NONE while open */
   const char *reason, *end_reason; /* end_reason NULL while open */
-  /* Filled by the iterators, ignored by fk_store_put_stay: */
+  /* Filled by the iterators, ignored by fk_store_put_stays: */
   const char *household_id;
   int measure_status; /* enum fk_measure_status, or -1 when the measure is gone */
   int measure_category;
@@ -82,10 +82,11 @@ int fk_store_each_wait(struct fk_store *st, enum fk_stay_view view, int64_t pers
                        fk_time t1, int (*fn)(void *arg, const struct fk_wait_row *row), void *arg);
 
 /*
- * Stores a stay or a wait: inserts it when row->id is 0 (setting row->id), else records its end
- * (to / until and end_reason). Call inside a transaction. Returns 0 or FK_ESTORE (diag says why).
+ * Stores n stays or waits (rows[0..n), borrowed): inserts each whose id is 0 (setting its id),
+ * else records its end (to / until and end_reason). One statement serves the batch. Call inside
+ * a transaction. Returns 0 or FK_ESTORE (diag says why).
  */
-int fk_store_put_stay(struct fk_store *st, struct fk_stay_row *row, struct fk_diag *diag);
-int fk_store_put_wait(struct fk_store *st, struct fk_wait_row *row, struct fk_diag *diag);
+int fk_store_put_stays(struct fk_store *st, struct fk_stay_row *rows, int n, struct fk_diag *diag);
+int fk_store_put_waits(struct fk_store *st, struct fk_wait_row *rows, int n, struct fk_diag *diag);
 
 #endif

@@ -42,6 +42,11 @@ struct run {
   int np, capp;
   int *order; /* those who need a room, housed or not, by household (see serve) */
   int norder;
+  struct fk_stay_row *ws; /* stays to write (begun or ended), with their reason text */
+  char (*wtext)[REASON];
+  int nws, capws, captext;
+  struct fk_wait_row *ww; /* waits to write */
+  int nww, capww;
 };
 
 static int grow(void **p, int *cap, int n, size_t size)
@@ -53,6 +58,38 @@ static int grow(void **p, int *cap, int n, size_t size)
   *p = q;
   *cap = ncap;
   return 0;
+}
+
+/* Queues a stay to write (new when r->id is 0, else its end) with its reason or end reason. */
+static int queue_stay(struct run *x, const struct fk_stay_row *r, const char *text)
+{
+  int cap = x->capws;
+  if (grow((void **)&x->ws, &cap, x->nws, sizeof *x->ws) ||
+      grow((void **)&x->wtext, &x->captext, x->nws, sizeof *x->wtext))
+    return FK_ENOMEM;
+  x->capws = cap;
+  x->ws[x->nws] = *r;
+  snprintf(x->wtext[x->nws++], REASON, "%s", text);
+  return 0;
+}
+
+static int queue_wait(struct run *x, const struct fk_wait_row *r)
+{
+  if (grow((void **)&x->ww, &x->capww, x->nww, sizeof *x->ww)) return FK_ENOMEM;
+  x->ww[x->nww++] = *r;
+  return 0;
+}
+
+/* Writes what the run queued; the text pointers are set now that the arrays no longer move. */
+static int flush(struct run *x)
+{
+  for (int i = 0; i < x->nws; i++) {
+    struct fk_stay_row *r = &x->ws[i];
+    r->reason = r->id ? NULL : x->wtext[i];
+    r->end_reason = r->id ? x->wtext[i] : NULL;
+  }
+  int rc = fk_store_put_stays(x->st, x->ws, x->nws, x->diag);
+  return rc ? rc : fk_store_put_waits(x->st, x->ww, x->nww, x->diag);
 }
 
 /* ---- Who needs a room ---------------------------------------------------------------- */
@@ -167,12 +204,8 @@ static int settle_stay(struct run *x, const struct fk_stay_row *r)
   char why[REASON];
   struct fk_stay_row end = *r;
   end.to = leaving(x, r, why, sizeof why);
-  end.end_reason = why;
-  int rc = fk_store_put_stay(x->st, &end, x->diag);
-  if (!rc && x->stats) {
-    x->stats->discharged++;
-    x->stats->written++;
-  }
+  int rc = queue_stay(x, &end, why);
+  if (!rc && x->stats) x->stats->discharged++;
   return rc;
 }
 
@@ -188,9 +221,7 @@ static int settle_wait(struct run *x, const struct fk_wait_row *r)
   struct fk_wait_row end = *r;
   end.until = x->now > r->since ? x->now : r->since;
   end.end_reason = p && p->need ? "has a room" : "no longer needs a room";
-  int rc = fk_store_put_wait(x->st, &end, x->diag);
-  if (!rc && x->stats) x->stats->written++;
-  return rc;
+  return queue_wait(x, &end);
 }
 
 /* The open stays and waits, copied out (the store is written only after reading them). */
@@ -317,35 +348,31 @@ static int admit(struct run *x, struct person *p, int room, const char *how, dou
     fk_date_format(p->end, day);
   snprintf(why, sizeof why, "%s under centralized_quarantine to %s: %s, %.1f km from home",
            fk_person_cats[p->category], day, how, km);
-  struct fk_stay_row s = {0,    p->person, r->id, p->measure, x->now, FK_TIME_NONE, why, NULL,
-                          NULL, 0,         0,     0,          0};
-  if ((rc = fk_store_put_stay(x->st, &s, x->diag))) return rc;
+  struct fk_stay_row s = {.person = p->person,
+                          .room = r->id,
+                          .measure = p->measure,
+                          .from = x->now,
+                          .to = FK_TIME_NONE};
+  if ((rc = queue_stay(x, &s, why))) return rc;
   if (p->wait.id) {
     p->wait.until = x->now;
     p->wait.end_reason = "placed";
-    if ((rc = fk_store_put_wait(x->st, &p->wait, x->diag))) return rc;
+    if ((rc = queue_wait(x, &p->wait))) return rc;
     p->wait.id = 0;
-    if (x->stats) x->stats->written++;
   }
-  if (x->stats) {
-    x->stats->admitted++;
-    x->stats->written++;
-  }
+  if (x->stats) x->stats->admitted++;
   return 0;
 }
 
-static int wait(struct run *x, struct person *p)
+static int wait_for_room(struct run *x, struct person *p)
 {
   if (p->wait.id) return 0; /* already waiting: nothing changes */
   int site = nearest_site(x, p->lat, p->lon);
   struct fk_wait_row w = {0,      p->person,    p->measure, site >= 0 ? x->s.site[site].id : 0,
                           x->now, FK_TIME_NONE, NULL};
-  int rc = fk_store_put_wait(x->st, &w, x->diag);
-  p->wait = w;
-  if (!rc && x->stats) {
-    x->stats->new_waits++;
-    x->stats->written++;
-  }
+  int rc = queue_wait(x, &w);
+  p->wait = w; /* id 0: opened by this run */
+  if (!rc && x->stats) x->stats->new_waits++;
   return rc;
 }
 
@@ -358,7 +385,7 @@ static int place_one(struct run *x, struct person *p)
   const int *order = old ? accessible_order : plain_order;
   room = nearest(x, p->lat, p->lon, 1, 0, old ? FK_ROOM_ACCESSIBLE : -1, order, &km);
   if (room < 0 && old) room = nearest(x, p->lat, p->lon, 1, 0, -1, order, &km);
-  if (room < 0) return wait(x, p);
+  if (room < 0) return wait_for_room(x, p);
   const struct fk__room *r = &x->s.room[room];
   snprintf(how, sizeof how, "nearest site with a free %s room", fk_room_kinds[r->kind]);
   if (old && r->kind == FK_ROOM_ACCESSIBLE)
@@ -504,6 +531,7 @@ static int run_all(struct run *x)
   for (int i = 0; !rc && i < x->np; i++)
     if (x->p[i].need) x->order[x->norder++] = i;
   if (!rc) rc = serve(x);
+  if (!rc) rc = flush(x);
   if (!rc) rc = fk_store_commit(x->st);
   if (rc) fk_store_rollback(x->st);
   return rc;
@@ -522,12 +550,14 @@ int fk_sites_allocate(struct fk_store *st, const struct fk_rules *rules, fk_time
   x.diag = diag;
   if (stats) memset(stats, 0, sizeof *stats);
   int rc = run_all(&x);
-  if (!rc && stats)
+  if (!rc && stats) {
+    stats->written = x.nws + x.nww;
     for (int i = 0; i < x.np; i++) {
       stats->need += x.p[i].need;
       stats->housed += x.p[i].need && x.p[i].room >= 0;
       stats->waiting += x.p[i].need && x.p[i].room < 0;
     }
+  }
   if (rc && stats) memset(stats, 0, sizeof *stats);
   if (rc && diag && !diag->reason[0])
     fk_diag_set(diag, rc, NULL, "allocating rooms: %s",
@@ -535,5 +565,8 @@ int fk_sites_allocate(struct fk_store *st, const struct fk_rules *rules, fk_time
   fk__sites_free(&x.s);
   fk_free(x.order);
   fk_free(x.p);
+  fk_free(x.ws);
+  fk_free(x.wtext);
+  fk_free(x.ww);
   return rc;
 }

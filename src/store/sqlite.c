@@ -472,7 +472,7 @@ static int sqlite_person_id(struct fk_store *st, const char *person_id, int64_t 
 
 int fk__sqlite_sites_each(sqlite3 *db, int what, int view, int64_t person, fk_time t0, fk_time t1,
                           int (*fn)(void *arg, const void *row), void *arg);
-int fk__sqlite_sites_put(sqlite3 *db, int what, void *row, struct fk_diag *diag);
+int fk__sqlite_sites_put(sqlite3 *db, int what, void *rows, int n, struct fk_diag *diag);
 
 static int sqlite_sites_each(struct fk_store *st, int what, int view, int64_t person, fk_time t0,
                              fk_time t1, int (*fn)(void *arg, const void *row), void *arg)
@@ -482,9 +482,9 @@ static int sqlite_sites_each(struct fk_store *st, int what, int view, int64_t pe
   return rc;
 }
 
-static int sqlite_sites_put(struct fk_store *st, int what, void *row, struct fk_diag *diag)
+static int sqlite_sites_put(struct fk_store *st, int what, void *rows, int n, struct fk_diag *diag)
 {
-  return fk__sqlite_sites_put(S(st)->db, what, row, diag);
+  return fk__sqlite_sites_put(S(st)->db, what, rows, n, diag);
 }
 
 static const struct fk__store_ops sqlite_ops = {

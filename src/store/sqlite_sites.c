@@ -226,7 +226,18 @@ static int put_wait(sqlite3_stmt *q, const struct fk_wait_row *r)
   return sqlite3_step(q) == SQLITE_DONE ? 0 : FK_ESTORE;
 }
 
-int fk__sqlite_sites_put(sqlite3 *db, int what, void *row, struct fk_diag *diag)
+/* Stores one stay or wait with the insert (ins) or end (upd) statement. */
+static int put_one(sqlite3 *db, int stay, void *row, sqlite3_stmt *ins, sqlite3_stmt *upd)
+{
+  int64_t *id = stay ? &((struct fk_stay_row *)row)->id : &((struct fk_wait_row *)row)->id;
+  sqlite3_stmt *q = *id ? upd : ins;
+  sqlite3_reset(q);
+  int rc = stay ? put_stay(q, row) : put_wait(q, row);
+  if (!rc && !*id) *id = sqlite3_last_insert_rowid(db);
+  return rc;
+}
+
+int fk__sqlite_sites_put(sqlite3 *db, int what, void *rows, int n, struct fk_diag *diag)
 {
   static const char *const ins[] = {
       "INSERT INTO stays(person, room, measure, from_at, to_at, reason, end_reason)"
@@ -236,17 +247,18 @@ int fk__sqlite_sites_put(sqlite3 *db, int what, void *row, struct fk_diag *diag)
   static const char *const upd[] = {
       "UPDATE stays SET to_at = ?2, end_reason = ?3 WHERE id = ?1",
       "UPDATE site_waits SET until = ?2, end_reason = ?3 WHERE id = ?1"};
-  int stay = what == FK__SITES_STAYS, rc;
-  int64_t *id = stay ? &((struct fk_stay_row *)row)->id : &((struct fk_wait_row *)row)->id;
-  sqlite3_stmt *q = NULL;
-  if (sqlite3_prepare_v2(db, (*id ? upd : ins)[!stay], -1, &q, NULL) != SQLITE_OK)
+  int stay = what == FK__SITES_STAYS, rc = 0;
+  size_t size = stay ? sizeof(struct fk_stay_row) : sizeof(struct fk_wait_row);
+  sqlite3_stmt *qi = NULL, *qu = NULL;
+  if (sqlite3_prepare_v2(db, ins[!stay], -1, &qi, NULL) != SQLITE_OK ||
+      sqlite3_prepare_v2(db, upd[!stay], -1, &qu, NULL) != SQLITE_OK)
     rc = FK_ESTORE;
-  else
-    rc = stay ? put_stay(q, row) : put_wait(q, row);
-  if (!rc && !*id) *id = sqlite3_last_insert_rowid(db);
+  for (int i = 0; !rc && i < n; i++)
+    rc = put_one(db, stay, (char *)rows + (size_t)i * size, qi, qu);
   if (rc)
     fk_diag_set(diag, FK_ESTORE, NULL, "storing a %s: %s", stay ? "stay" : "wait",
                 sqlite3_errmsg(db));
-  sqlite3_finalize(q);
+  sqlite3_finalize(qi);
+  sqlite3_finalize(qu);
   return rc;
 }

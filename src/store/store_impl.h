@@ -35,7 +35,7 @@ struct fk__store_ops {
   /* Quarantine sites (fangkong/site_store.h): what is enum fk__sites_what; fn gets its row. */
   int (*sites_each)(struct fk_store *st, int what, int view, int64_t person, fk_time t0, fk_time t1,
                     int (*fn)(void *arg, const void *row), void *arg);
-  int (*sites_put)(struct fk_store *st, int what, void *row, struct fk_diag *diag);
+  int (*sites_put)(struct fk_store *st, int what, void *rows, int n, struct fk_diag *diag);
 };
 
 /* The rows of fk__store_ops.sites_each and sites_put. */

@@ -36,14 +36,14 @@ int fk_store_each_wait(struct fk_store *st, enum fk_stay_view view, int64_t pers
   return st->ops->sites_each(st, FK__SITES_WAITS, (int)view, person, t0, t1, (fk__row_fn)fn, arg);
 }
 
-int fk_store_put_stay(struct fk_store *st, struct fk_stay_row *row, struct fk_diag *diag)
+int fk_store_put_stays(struct fk_store *st, struct fk_stay_row *rows, int n, struct fk_diag *diag)
 {
-  assert(st && row && row->person && row->room);
-  return st->ops->sites_put(st, FK__SITES_STAYS, row, diag);
+  assert(st && (rows || n == 0));
+  return n ? st->ops->sites_put(st, FK__SITES_STAYS, rows, n, diag) : 0;
 }
 
-int fk_store_put_wait(struct fk_store *st, struct fk_wait_row *row, struct fk_diag *diag)
+int fk_store_put_waits(struct fk_store *st, struct fk_wait_row *rows, int n, struct fk_diag *diag)
 {
-  assert(st && row && row->person);
-  return st->ops->sites_put(st, FK__SITES_WAITS, row, diag);
+  assert(st && (rows || n == 0));
+  return n ? st->ops->sites_put(st, FK__SITES_WAITS, rows, n, diag) : 0;
 }
