@@ -220,7 +220,9 @@ static int settle_wait(struct run *x, const struct fk_wait_row *r)
   }
   struct fk_wait_row end = *r;
   end.until = x->now > r->since ? x->now : r->since;
-  end.end_reason = p && p->need ? "has a room" : "no longer needs a room";
+  end.end_reason = !p || !p->need ? "no longer needs a room"
+                   : p->room >= 0 ? "has a room"
+                                  : "a second wait of the same person";
   return queue_wait(x, &end);
 }
 

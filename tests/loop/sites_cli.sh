@@ -132,6 +132,13 @@ equals "S2 per day" "$(pj out.txt '" ".join(str(x["persons"]) for x in d[1]["day
 expect 0 "site list as of 07-11" -- "$B" site list --db t.db --now 2022-07-11T12:00:00+08:00
 equals "as of 07-11" "$(pj out.txt '[[s["persons"], s["waiting"]] for s in d]')" '[[3,1],[2,0]]'
 
+printf '%s\n' '{"site_id":"S2","room_id":"204","kind":"family","beds":4}' \
+  '{"site_id":"S2","room_id":"205","kind":"family","beds":1}' >more.ndjson
+expect 3 "import rooms as NDJSON" -- "$B" import --db t.db rooms more.ndjson
+contains more.ndjson.rejects.csv "2,beds,a family room has at least 2 beds"
+expect 0 "site list, a room more" -- "$B" site list --db t.db
+equals "S2 rooms" "$(pj out.txt 'd[1]["rooms"]')" '{"single":1,"family":1,"accessible":1}'
+
 # The rule set's sites section is checked like the rest.
 sed 's/"from_age": 65/"from_age": 200/; s/"together": true/"together": "yes"/' "$S/rules/protocol-9.json" >bad.json
 expect 1 "rules check, bad sites" -- "$B" rules check bad.json
