@@ -20,9 +20,10 @@
 /* A person under an active measure: what the run knows of them. */
 struct person {
   int64_t person, measure;
-  int category, kind;  /* the measure's, and the kind of its phase current today (-1: over) */
-  int need;            /* 1: the current phase is centralized quarantine */
-  fk_date placed, end; /* placement; last day of the current phase (FK_DATE_NONE: open) */
+  int category, kind;     /* the measure's, and the kind of its phase current today (-1: over) */
+  int need;               /* 1: the current phase is centralized quarantine */
+  fk_date anchor, placed; /* the measure's */
+  fk_date end;            /* last day of the current phase (FK_DATE_NONE: open) */
   int age;
   double lat, lon;
   char household[FK__HOUSEHOLD_MAX];
@@ -63,11 +64,9 @@ static int grow(void **p, int *cap, int n, size_t size)
 /* Queues a stay to write (new when r->id is 0, else its end) with its reason or end reason. */
 static int queue_stay(struct run *x, const struct fk_stay_row *r, const char *text)
 {
-  int cap = x->capws;
-  if (grow((void **)&x->ws, &cap, x->nws, sizeof *x->ws) ||
+  if (grow((void **)&x->ws, &x->capws, x->nws, sizeof *x->ws) ||
       grow((void **)&x->wtext, &x->captext, x->nws, sizeof *x->wtext))
     return FK_ENOMEM;
-  x->capws = cap;
   x->ws[x->nws] = *r;
   snprintf(x->wtext[x->nws++], REASON, "%s", text);
   return 0;
@@ -110,6 +109,7 @@ static int keep_need(void *arg, const struct fk_need_row *r)
   p->category = r->category;
   p->kind = ph < 0 ? -1 : (int)plan.phases[ph].kind;
   p->need = p->kind == FK_MEASURE_CENTRALIZED_QUARANTINE;
+  p->anchor = r->anchor;
   p->placed = r->placed;
   p->end = ph < 0 ? FK_DATE_NONE : plan.phases[ph].end;
   p->age = fk__age_years(r->birth, x->today);
@@ -154,27 +154,44 @@ static struct person *find(struct run *x, int64_t person)
 
 /* ---- Who leaves ------------------------------------------------------------------------ */
 
-/* Why and when the open stay r ends, given that its person needs no room now. */
-static fk_time leaving(struct run *x, const struct fk_stay_row *r, char *why, size_t n)
+/*
+ * The last day of a centralized phase of the measure (category, anchor, placed) that ended
+ * before today and not before `from` (the day the stay began), or FK_DATE_NONE.
+ */
+static fk_date ended_phase(const struct run *x, int category, fk_date anchor, fk_date placed,
+                           fk_date from)
 {
   struct fk_plan plan;
+  fk_date last = FK_DATE_NONE;
+  if (category < 0 ||
+      fk_measure_plan(x->rules, (enum fk_person_cat)category, anchor, placed, &plan))
+    return FK_DATE_NONE;
+  for (int i = 0; i < plan.nphases; i++) {
+    const struct fk_plan_phase *ph = &plan.phases[i];
+    if (ph->kind == FK_MEASURE_CENTRALIZED_QUARANTINE && ph->end != FK_DATE_NONE &&
+        ph->end < x->today && ph->end >= from)
+      last = ph->end;
+  }
+  return last;
+}
+
+/*
+ * Why and when the open stay r ends, given that its person needs no room now: at 00:00 after
+ * the last day of the centralized phase that kept them (of their measure now, or of the one
+ * that sent them: a stricter measure may have taken over the stay), else at now.
+ */
+static fk_time leaving(struct run *x, const struct fk_stay_row *r, char *why, size_t n)
+{
   char day[FK_DATE_BUFSZ];
   const struct person *now_p = find(x, r->person);
-  fk_date from = fk_time_date(r->from);
-  if (r->measure_status >= 0 && r->measure_category >= 0 &&
-      !fk_measure_plan(x->rules, (enum fk_person_cat)r->measure_category, r->anchor, r->placed,
-                       &plan)) {
-    /* The centralized phase the stay served: the first such not over when it began. */
-    for (int i = 0; i < plan.nphases; i++) {
-      const struct fk_plan_phase *ph = &plan.phases[i];
-      if (ph->kind != FK_MEASURE_CENTRALIZED_QUARANTINE) continue;
-      if (ph->end != FK_DATE_NONE && ph->end < from) continue;
-      if (ph->end == FK_DATE_NONE || ph->end >= x->today) break;
-      snprintf(why, n, "centralized quarantine ended %s (its last day)",
-               fk_date_format(ph->end, day));
-      fk_time end = fk_date_start(ph->end + 1);
-      return end > r->from ? end : r->from;
-    }
+  fk_date from = fk_time_date(r->from), end = FK_DATE_NONE;
+  if (now_p) end = ended_phase(x, now_p->category, now_p->anchor, now_p->placed, from);
+  if (end == FK_DATE_NONE && r->measure_status >= 0)
+    end = ended_phase(x, r->measure_category, r->anchor, r->placed, from);
+  if (end != FK_DATE_NONE) {
+    snprintf(why, n, "centralized quarantine ended %s (its last day)", fk_date_format(end, day));
+    fk_time t = fk_date_start(end + 1);
+    return t > r->from ? t : r->from;
   }
   if (r->measure_status == FK_MSTATUS_RELEASED)
     snprintf(why, n, "measure released");
@@ -441,7 +458,9 @@ static int join_household(struct run *x, const int *members, int n)
     for (int k = 0; !rc && k < n && r->occupants < r->beds; k++) {
       struct person *p = &x->p[members[k]];
       if (p->room >= 0) continue;
-      rc = admit(x, p, q->room, "joins their household in its family room", 0.0);
+      const struct fk__site *si = &x->s.site[r->site];
+      rc = admit(x, p, q->room, "joins their household in its family room",
+                 fk__km(p->lat, p->lon, si->lat, si->lon));
       if (!rc && x->stats) x->stats->together++;
     }
   }

@@ -389,6 +389,35 @@ static void stays_end_with_the_phase_or_on_release_or_supersession(void **state)
   town_free(&t);
 }
 
+static void a_stricter_measure_that_quarantines_too_keeps_the_room(void **state)
+{
+  (void)state;
+  struct town t;
+  town_init(&t, "takeover");
+  resident(&t, "P1", "H1", "N", "1990-01-01");
+  site(&t, "SN", "N", 1);
+  room(&t, "SN", "n1", "single", 1);
+  room(&t, "SN", "n2", "single", 1);
+  town_load(&t);
+  /* From a high-risk area, left 07-08: centralized 07-09..07-15. */
+  int64_t m1 = measure(&t, "P1", FK_PERSON_HIGH_RISK_AREA, "2022-07-08", "2022-07-09");
+  allocate(&t, "2022-07-10 10:00");
+  assert_string_equal(where(&t, "P1"), "SN/n1");
+  /* 07-12: a close contact, last exposure 07-12: centralized 07-13..07-19 takes over. */
+  set_status(&t, m1, FK_MSTATUS_SUPERSEDED);
+  measure(&t, "P1", FK_PERSON_CLOSE_CONTACT, "2022-07-12", "2022-07-12");
+  assert_int_equal(allocate(&t, "2022-07-12 10:00").written, 0);
+  assert_int_equal(allocate(&t, "2022-07-17 10:00").written, 0);
+  assert_string_equal(where(&t, "P1"), "SN/n1");
+  struct fk_sites_stats s = allocate(&t, "2022-07-20 10:00");
+  assert_int_equal(s.discharged, 1);
+  struct fk_site_stay x;
+  assert_true(stay(&t, "P1", NULL, &x));
+  assert_int_equal(x.to, T("2022-07-20 00:00"));
+  assert_string_equal(x.end_reason, "centralized quarantine ended 2022-07-19 (its last day)");
+  town_free(&t);
+}
+
 /* Every stay and wait as text, for comparing the store before and after. */
 static int dump_stay(void *arg, const struct fk_stay_row *r)
 {
@@ -643,6 +672,7 @@ int main(void)
       cmocka_unit_test(the_old_get_an_accessible_room_first),
       cmocka_unit_test(nobody_free_means_waiting_until_a_room_frees),
       cmocka_unit_test(stays_end_with_the_phase_or_on_release_or_supersession),
+      cmocka_unit_test(a_stricter_measure_that_quarantines_too_keeps_the_room),
       cmocka_unit_test(the_same_now_twice_changes_nothing),
       cmocka_unit_test(occupancy_is_counted_at_the_end_of_each_day),
       cmocka_unit_test(running_out_of_memory_writes_nothing),
