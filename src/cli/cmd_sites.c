@@ -250,8 +250,12 @@ static int list(int argc, char **argv)
       json_site(&s[i], d ? &d[i * ndays] : NULL, ndays, i == 0);
     fputs("]\n", stdout);
   } else {
-    snprintf(title, sizeof title, "quarantine sites (集中隔离点) %s%s", a.now ? "as of " : "now",
-             a.now ? a.now : "");
+    if (a.from)
+      snprintf(title, sizeof title, "quarantine sites (集中隔离点) per day, %s..%s (at 24:00)",
+               a.from, a.to);
+    else
+      snprintf(title, sizeof title, "quarantine sites (集中隔离点) %s%s", a.now ? "as of " : "now",
+               a.now ? a.now : "");
     if (text_list(s, n, unsited, d, ndays, title)) rc = fk__fail("%s", fk_strerror(FK_ENOMEM));
   }
 out:
