@@ -35,10 +35,11 @@ fuzz: bootstrap
 demo: build
 	@scripts/demo $(BUILD)
 
-# Import, then tracing (bench/*/run; each caches its city under $(BUILD)).
+# Import, tracing, then quarantine-site allocation (bench/*/run; each caches its city under $(BUILD)).
 bench: build
 	@bench/import/run $(BUILD)
 	@bench/trace/run $(BUILD)
+	@bench/sites/run $(BUILD)
 
 install: build
 	@cmake --install $(BUILD)

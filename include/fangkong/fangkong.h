@@ -10,6 +10,8 @@
 #include "fangkong/ident.h"
 #include "fangkong/ingest.h"
 #include "fangkong/measures.h"
+#include "fangkong/site_store.h"
+#include "fangkong/sites.h"
 #include "fangkong/store.h"
 #include "fangkong/table.h"
 #include "fangkong/time.h"

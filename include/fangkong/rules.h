@@ -190,14 +190,20 @@ struct fk_task_rules {
   int used;        /* 0: the rules make no task of this kind */
   int due_minutes; /* notify, transfer, release: after the event; sample: after 00:00 of the
                       due date */
-  int kinds[FK_MEASURE_NKINDS]; /* transfer: 1 for each first-phase kind it applies to */
+  int kinds[FK_MEASURE_NKINDS];        /* transfer: 1 for each first-phase kind it applies to */
   int kind_minutes[FK_MEASURE_NKINDS]; /* transfer: its deadline per kind (0: due_minutes) */
   char source[FK_RULES_SOURCE];
 };
 
 /* The levels of the hierarchy, from the grid up; names in fk_levels ("city" .. "grid"). */
-enum fk_level { FK_LEVEL_CITY = 0, FK_LEVEL_DISTRICT, FK_LEVEL_STREET, FK_LEVEL_COMMUNITY,
-                FK_LEVEL_GRID, FK_LEVEL_N };
+enum fk_level {
+  FK_LEVEL_CITY = 0,
+  FK_LEVEL_DISTRICT,
+  FK_LEVEL_STREET,
+  FK_LEVEL_COMMUNITY,
+  FK_LEVEL_GRID,
+  FK_LEVEL_N
+};
 extern const char *const fk_levels[];
 
 /* An overdue task reaches `level` after_minutes past its due time (grid: 0). */
@@ -208,11 +214,11 @@ struct fk_escalation_rules {
 
 /* The four elements at an entrance (测温、扫码、验证、戴口罩). */
 struct fk_entrance_rules {
-  double fever_celsius;          /* a temperature at or above is a fever */
-  int mask_required;             /* 1: no mask, no entry */
-  int deny_code[3];              /* by enum fk_code: 1 when the code denies entry */
-  int deny_area[3];              /* by enum fk_area_level: 1 when a place there denies entry */
-  int deny_confined;             /* 1: a measure whose phase confines the person denies entry */
+  double fever_celsius; /* a temperature at or above is a fever */
+  int mask_required;    /* 1: no mask, no entry */
+  int deny_code[3];     /* by enum fk_code: 1 when the code denies entry */
+  int deny_area[3];     /* by enum fk_area_level: 1 when a place there denies entry */
+  int deny_confined;    /* 1: a measure whose phase confines the person denies entry */
   char source[FK_RULES_SOURCE];
 };
 
@@ -222,12 +228,24 @@ struct fk_loop_rules {
   struct fk_entrance_rules entrance;
 };
 
+/* ---- Centralized quarantine sites (第九版 §3): who gets which room ---- */
+
+struct fk_site_rules {
+  int households_together; /* 1: a household placed together shares a family room where the
+                              site allows households; 0: one person a room, always */
+  char households_source[FK_RULES_SOURCE];
+  int accessible_from_age; /* people this old or older get an accessible room first (0: nobody) */
+  char accessible_source[FK_RULES_SOURCE];
+  char source[FK_RULES_SOURCE]; /* the section: the nearest site, single rooms, 三区两通道 */
+};
+
 /* Which of the optional sections the file has (fk_rules.sections). The shipped files have all;
  * a file without one gives no category a measure, no area a level, every person `none`'s code. */
 #define FK_RULES_HAS_MEASURES 1u
 #define FK_RULES_HAS_AREAS 2u
 #define FK_RULES_HAS_CODES 4u
-#define FK_RULES_HAS_LOOP 8u /* tasks, escalation and entrance */
+#define FK_RULES_HAS_LOOP 16u /* tasks, escalation and entrance */
+#define FK_RULES_HAS_SITES 8u /* without it: one person a room, no accessible preference */
 
 struct fk_rules {
   char name[64];
@@ -239,6 +257,9 @@ struct fk_rules {
   struct fk_area_rules areas;
   struct fk_code_rules codes;
   struct fk_loop_rules loop;
+
+  struct fk_site_rules sites;
+
   unsigned sections; /* FK_RULES_HAS_* */
 };
 

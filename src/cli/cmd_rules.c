@@ -19,7 +19,8 @@ static const char help[] =
     "        measures.close_contact.phases[0].days). Exits 0 and prints\n"
     "        `FILE: ok (NAME, N rules)` when the file is valid, 1 when it is not.\n"
     "show    prints the rules in force: measures per person category (phases, days, test\n"
-    "        days, anchor, rank, release, source), risk-area downgrades and code colours.\n"
+    "        days, anchor, rank, release, source), risk-area downgrades, code colours and\n"
+    "        how quarantine-site rooms are given.\n"
     "\n"
     "  --rules FILE     a rule set (default: the built-in protocol-9)\n"
     "  --format FORMAT  table (default) or json\n"
@@ -58,8 +59,9 @@ static int check(const char *file)
   if (rc) return FK_EXIT_ERROR;
   static const char *const what[] = {"measures (no category is given a measure)",
                                      "areas (risk areas have no downgrade rules)",
-                                     "codes (every person's code is green)"};
-  for (int i = 0; i < 3; i++)
+                                     "codes (every person's code is green)",
+                                     "sites (one person a room, no accessible preference)"};
+  for (int i = 0; i < 4; i++)
     if (!(rules.sections & (1u << i))) printf("%s: note: no section %s\n", file, what[i]);
   printf("%s: ok (%s, %d rules)\n", file, rules.name, fk_rules_count(&rules));
   return FK_EXIT_OK;
@@ -171,6 +173,14 @@ static int show_table(const struct fk_rules *r)
     snprintf(title, sizeof title, "%s: codes", r->name);
     putchar('\n');
     if (!rc) fk_table_print(c, FK_FORMAT_TABLE, title, stdout);
+    if (r->sections & FK_RULES_HAS_SITES) {
+      char together[64], age[64];
+      snprintf(together, sizeof together, "households together: %s",
+               r->sites.households_together ? "yes" : "no");
+      snprintf(age, sizeof age, "accessible rooms from age %d", r->sites.accessible_from_age);
+      printf("\n%s: quarantine sites\n  %s\n  %s (%s)\n  %s (%s)\n", r->name, r->sites.source,
+             together, r->sites.households_source, age, r->sites.accessible_source);
+    }
   }
   fk_table_free(m);
   fk_table_free(a);
@@ -240,6 +250,13 @@ static json_t *show_json_value(const struct fk_rules *r)
   json_object_set_new(root, "measures", ms);
   json_object_set_new(root, "areas", as);
   json_object_set_new(root, "codes", cs);
+  if (r->sections & FK_RULES_HAS_SITES) {
+    json_t *si = json_object();
+    json_object_set_new(si, "households_together", json_boolean(r->sites.households_together));
+    json_object_set_new(si, "accessible_from_age", json_integer(r->sites.accessible_from_age));
+    json_object_set_new(si, "source", json_string(r->sites.source));
+    json_object_set_new(root, "sites", si);
+  }
   return root;
 }
 

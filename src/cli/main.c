@@ -26,6 +26,10 @@ static const struct command commands[] = {
     {"code", fk__cmd_code, "a person's health code (red, yellow, green) and why"},
     {"tick", fk__cmd_tick, "close the loop as of a time: trace, place, test, task, escalate"},
     {"task", fk__cmd_task, "tasks of the units (list, ack, done, fail) and their escalations"},
+
+    {"sites", fk__cmd_sites, "give rooms at quarantine sites (集中隔离点) to who needs one"},
+    {"site", fk__cmd_site, "quarantine sites: capacity, occupancy, waiting; per day"},
+
 };
 
 static void usage(FILE *out)

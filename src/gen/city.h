@@ -125,6 +125,8 @@ int fk__write_checkins(const struct fk__city *c, struct fk__csv *w, struct fk__c
  * community, over the generated days and four weeks after (grids.c). */
 int fk__write_duty(const struct fk__city *c, struct fk__csv *w);
 int fk__write_vaccinations(const struct fk__city *c, struct fk__csv *w);
+/* Writes quarantine sites and their rooms (sites.c), sized to the persons. */
+int fk__write_sites(const struct fk__city *c, struct fk__csv *sites, struct fk__csv *rooms);
 /* Writes cases, samples and arrivals together, since they share the outbreak. */
 int fk__write_outbreak(const struct fk__city *c, struct fk__csv *cases, struct fk__csv *samples,
                        struct fk__csv *arrivals);

@@ -406,5 +406,8 @@ int fk_rules_count(const struct fk_rules *r)
       n += r->loop.tasks[k].used;
     n += 2; /* escalation, entrance */
   }
+
+  n += (r->sections & FK_RULES_HAS_SITES) ? 3 : 0; /* the section, households, accessible */
+
   return n + FK_CODE_NSTATES;
 }

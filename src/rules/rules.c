@@ -149,8 +149,8 @@ int fk_rules_parse(const char *textp, size_t n, const char *origin, struct fk_ru
                    void (*report)(void *arg, const char *path, const char *reason), void *arg,
                    struct fk_diag *diag)
 {
-  static const char *const known[] = {"name",     "title", "issued", "trace", "companion",
-                                      "measures", "areas", "codes",  "tasks",
+  static const char *const known[] = {"name",       "title",    "issued", "trace", "companion",
+                                      "measures",   "areas",    "codes",  "sites", "tasks",
                                       "escalation", "entrance", NULL};
   struct fk__rules_ctx c = {report, arg, diag, 0};
   json_error_t err;
@@ -185,8 +185,9 @@ int fk_rules_parse(const char *textp, size_t n, const char *origin, struct fk_ru
                      json_object_get(root, "entrance"), &out->loop);
       out->sections |= FK_RULES_HAS_LOOP;
     }
-    static const char *const sections[] = {"measures", "areas", "codes"};
-    for (int i = 0; i < 3; i++)
+    fk__rules_sites(&c, json_object_get(root, "sites"), &out->sites);
+    static const char *const sections[] = {"measures", "areas", "codes", "sites"};
+    for (int i = 0; i < 4; i++)
       if (json_object_get(root, sections[i])) out->sections |= 1u << i;
     if (!c.errors) fk__rules_check_measures(&c, out);
   }

@@ -194,6 +194,52 @@ const char *const fk__sqlite_migrations[] = {
     "  reasons TEXT NOT NULL," /* ';'-separated reason keys */
     "  fever INTEGER NOT NULL,"
     "  UNIQUE(at, person, place));",
+
+
+    /* 6: centralized quarantine sites, their rooms, who stayed where, who waits for a room
+       (fangkong sites allocate). */
+    "CREATE TABLE sites("
+    "  id INTEGER PRIMARY KEY,"
+    "  site_id TEXT NOT NULL UNIQUE,"
+    "  name TEXT NOT NULL,"
+    "  grid INTEGER NOT NULL REFERENCES regions(id),"
+    "  lat REAL NOT NULL, lon REAL NOT NULL,"
+    "  clean_zone TEXT NOT NULL," /* 三区两通道: the three zones and two channels, described */
+    "  buffer_zone TEXT NOT NULL,"
+    "  contaminated_zone TEXT NOT NULL,"
+    "  staff_channel TEXT NOT NULL,"
+    "  resident_channel TEXT NOT NULL,"
+    "  staff INTEGER NOT NULL,"
+    "  allows_households INTEGER NOT NULL CHECK(allows_households IN (0,1)));"
+    "CREATE TABLE rooms("
+    "  id INTEGER PRIMARY KEY,"
+    "  site INTEGER NOT NULL REFERENCES sites(id),"
+    "  room_id TEXT NOT NULL,"
+    "  kind TEXT NOT NULL CHECK(kind IN ('single','family','accessible')),"
+    "  beds INTEGER NOT NULL CHECK(beds > 0),"
+    "  UNIQUE(site, room_id));"
+    "CREATE TABLE stays("
+    "  id INTEGER PRIMARY KEY,"
+    "  person INTEGER NOT NULL REFERENCES persons(id),"
+    "  room INTEGER NOT NULL REFERENCES rooms(id),"
+    "  measure INTEGER REFERENCES measures(id)," /* the measure that sent the person */
+    "  from_at INTEGER NOT NULL,"
+    "  to_at INTEGER," /* NULL: still there */
+    "  reason TEXT NOT NULL,"
+    "  end_reason TEXT);"
+    "CREATE INDEX stays_person ON stays(person);"
+    "CREATE INDEX stays_open ON stays(person) WHERE to_at IS NULL;"
+    "CREATE INDEX stays_to ON stays(to_at);"
+    "CREATE TABLE site_waits("
+    "  id INTEGER PRIMARY KEY,"
+    "  person INTEGER NOT NULL REFERENCES persons(id),"
+    "  measure INTEGER REFERENCES measures(id),"
+    "  site INTEGER REFERENCES sites(id)," /* the nearest site: where the demand is */
+    "  since INTEGER NOT NULL,"
+    "  until INTEGER," /* NULL: still waiting */
+    "  end_reason TEXT);"
+    "CREATE INDEX site_waits_open ON site_waits(person) WHERE until IS NULL;",
+
 };
 
 const int fk__sqlite_migration_count =

@@ -32,6 +32,11 @@ static const struct feed_map maps[FK_FEED_COUNT] = {
                          {"person_id", "id_number", "name", "sex", "birth_date", "phone",
                           "household_id", "grid", "address"}},
     [FK_FEED_PLACES] = {"places", {"place_id", "name", "kind", "grid", "lat", "lon", "capacity"}},
+    [FK_FEED_SITES] = {"sites",
+                       {"site_id", "name", "grid", "lat", "lon", "clean_zone", "buffer_zone",
+                        "contaminated_zone", "staff_channel", "resident_channel", "staff",
+                        "allows_households"}},
+    [FK_FEED_ROOMS] = {"rooms", {"site", "room_id", "kind", "beds"}},
     [FK_FEED_CHECKINS] = {"checkins", {"person", "place", "checkin_at", "checkout_at"}},
     [FK_FEED_CASES] = {"cases", {"person", "kind", "onset_date", "sampled_at", "isolated_at"}},
     [FK_FEED_SAMPLES] = {"samples",
@@ -127,6 +132,7 @@ static int load_keys(struct sqlite_store *s, enum fk_feed_id feed)
       [FK_FEED_GRIDS] = "SELECT code, id FROM regions",
       [FK_FEED_PERSONS] = "SELECT person_id, id FROM persons",
       [FK_FEED_PLACES] = "SELECT place_id, id FROM places",
+      [FK_FEED_SITES] = "SELECT site_id, id FROM sites",
   };
   sqlite3_stmt *q = NULL;
   int rc = 0;
@@ -318,7 +324,7 @@ static int sqlite_put(struct fk_store *st, const struct fk_feed *feed, const str
   if (step != SQLITE_DONE) return fail(s, "storing a row");
   if (sqlite3_changes(s->db) == 0) return compare_stored(s, feed, row, ids, parent, diag);
   /* Keep the key map of a referenced feed complete once it has been loaded. */
-  if (s->loaded[feed->id] && feed->id <= FK_FEED_PLACES)
+  if (s->loaded[feed->id] && (feed->id <= FK_FEED_PLACES || feed->id == FK_FEED_SITES))
     return fk__strmap_put(&s->keys[feed->id], row[0].s, row[0].n, sqlite3_last_insert_rowid(s->db));
   return 0;
 }
@@ -475,6 +481,23 @@ int fk__sqlite_fail(struct fk_store *st, const char *what)
   return fail(S(st), what);
 }
 
+int fk__sqlite_sites_each(sqlite3 *db, int what, int view, int64_t person, fk_time t0, fk_time t1,
+                          int (*fn)(void *arg, const void *row), void *arg);
+int fk__sqlite_sites_put(sqlite3 *db, int what, void *rows, int n, struct fk_diag *diag);
+
+static int sqlite_sites_each(struct fk_store *st, int what, int view, int64_t person, fk_time t0,
+                             fk_time t1, int (*fn)(void *arg, const void *row), void *arg)
+{
+  int rc = fk__sqlite_sites_each(S(st)->db, what, view, person, t0, t1, fn, arg);
+  if (rc == FK_ESTORE) fail(S(st), "reading sites");
+  return rc;
+}
+
+static int sqlite_sites_put(struct fk_store *st, int what, void *rows, int n, struct fk_diag *diag)
+{
+  return fk__sqlite_sites_put(S(st)->db, what, rows, n, diag);
+}
+
 static const struct fk__store_ops sqlite_ops = {
     .name = "sqlite",
     .close = sqlite_close,
@@ -502,6 +525,10 @@ static const struct fk__store_ops sqlite_ops = {
     .person_info = fk__sqlite_person_info,
     .case_traced = fk__sqlite_case_traced,
     .put_case_traced = fk__sqlite_put_case_traced,
+
+    .sites_each = sqlite_sites_each,
+    .sites_put = sqlite_sites_put,
+
 };
 
 static const char *const pragmas =

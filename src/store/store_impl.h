@@ -47,6 +47,21 @@ struct fk__store_ops {
   int (*person_info)(struct fk_store *st, int64_t person, struct fk_person_info *out);
   int (*case_traced)(struct fk_store *st, int64_t person, fk_time *window_end);
   int (*put_case_traced)(struct fk_store *st, int64_t person, fk_time window_end, fk_time now);
+
+  /* Quarantine sites (fangkong/site_store.h): what is enum fk__sites_what; fn gets its row. */
+  int (*sites_each)(struct fk_store *st, int what, int view, int64_t person, fk_time t0, fk_time t1,
+                    int (*fn)(void *arg, const void *row), void *arg);
+  int (*sites_put)(struct fk_store *st, int what, void *rows, int n, struct fk_diag *diag);
+};
+
+/* The rows of fk__store_ops.sites_each and sites_put. */
+enum fk__sites_what {
+  FK__SITES_SITES,
+  FK__SITES_ROOMS,
+  FK__SITES_NEEDS,
+  FK__SITES_STAYS,
+  FK__SITES_WAITS
+
 };
 
 enum fk__view {
