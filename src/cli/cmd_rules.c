@@ -61,6 +61,8 @@ static int check(const char *file)
                                      "codes (every person's code is green)"};
   for (int i = 0; i < 3; i++)
     if (!(rules.sections & (1u << i))) printf("%s: note: no section %s\n", file, what[i]);
+  if ((rules.sections & FK_RULES_HAS_AREAS) && !rules.areas.home.used)
+    printf("%s: note: no areas.designate (cases designate no risk area)\n", file);
   printf("%s: ok (%s, %d rules)\n", file, rules.name, fk_rules_count(&rules));
   return FK_EXIT_OK;
 }
@@ -150,6 +152,15 @@ static int show_table(const struct fk_rules *r)
     }
     if (!lv->nsteps) add(steps, sizeof steps, "with the county");
     const char *row[] = {fk_area_levels[l], steps, lv->source};
+    rc = fk_table_add(a, row);
+  }
+  for (int d = 0; !rc && d < 2; d++) {
+    const struct fk_area_designation *ds = d ? &r->areas.stayed : &r->areas.home;
+    char what[64];
+    if (!ds->used) continue;
+    snprintf(what, sizeof what, "%s %s", d ? "stayed" : "home", fk_area_levels[ds->level]);
+    const char *row[] = {what, d ? "a grid where a case stayed" : "a grid where a case lives",
+                         ds->source};
     rc = fk_table_add(a, row);
   }
   for (int s = 0; !rc && s < FK_CODE_NSTATES; s++) {

@@ -44,4 +44,7 @@ void fk__rules_areas(struct fk__rules_ctx *c, json_t *obj, struct fk_area_rules 
 void fk__rules_codes(struct fk__rules_ctx *c, json_t *obj, struct fk_code_rules *out);
 void fk__rules_check_measures(struct fk__rules_ctx *c, const struct fk_rules *r);
 
+/* Reads `areas.designate` (designate.c) into a, once a's levels are read; absent: no change. */
+void fk__rules_designate(struct fk__rules_ctx *c, json_t *obj, struct fk_area_rules *a);
+
 #endif
