@@ -24,6 +24,8 @@ static const struct command commands[] = {
     {"measures", fk__cmd_measures, "place cases, contacts and arrivals under their measures"},
     {"person", fk__cmd_person, "a person's code, measures, phases and tests"},
     {"code", fk__cmd_code, "a person's health code (red, yellow, green) and why"},
+    {"areas", fk__cmd_areas, "designate, count down and lift risk areas (风险区) from the cases"},
+    {"area", fk__cmd_area, "the risk areas in force: level, since, lift date, why"},
 };
 
 static void usage(FILE *out)

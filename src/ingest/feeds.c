@@ -130,6 +130,7 @@ static const struct fk_column arrival_cols[] = {
     TEXT("origin", REQ, 128),
     TEXT("port", 0, 128),
     TYPED("international", FK_COL_BOOL, REQ),
+    TYPED("left_at", FK_COL_TIME, 0), /* when the person left the origin (risk areas) */
 };
 
 static const struct fk_column vaccination_cols[] = {
@@ -151,6 +152,7 @@ enum { P_IDNUM = 1, P_SEX = 3, P_BIRTH = 4 };
 enum { C_IN = 2, C_OUT = 3 };
 enum { CASE_SAMPLED = 3, CASE_ISOLATED = 4 };
 enum { S_SAMPLED = 3, S_REPORTED = 6 };
+enum { A_ARRIVED = 1, A_LEFT = 5 };
 
 static int check_person(const struct fk_value *row, struct fk_diag *diag)
 {
@@ -193,6 +195,11 @@ static int check_sample(const struct fk_value *row, struct fk_diag *diag)
   return check_order(&row[S_SAMPLED], &row[S_REPORTED], "reported_at", "sampled_at", diag);
 }
 
+static int check_arrival(const struct fk_value *row, struct fk_diag *diag)
+{
+  return check_order(&row[A_LEFT], &row[A_ARRIVED], "arrived_at", "left_at", diag);
+}
+
 #define FEED(id, name, cols, check)                                                                \
   {                                                                                                \
     id, name, cols, (int)(sizeof cols / sizeof cols[0]), check                                     \
@@ -205,7 +212,7 @@ static const struct fk_feed feeds[FK_FEED_COUNT] = {
     FEED(FK_FEED_CHECKINS, "checkins", checkin_cols, check_checkin),
     FEED(FK_FEED_CASES, "cases", case_cols, check_case),
     FEED(FK_FEED_SAMPLES, "samples", sample_cols, check_sample),
-    FEED(FK_FEED_ARRIVALS, "arrivals", arrival_cols, NULL),
+    FEED(FK_FEED_ARRIVALS, "arrivals", arrival_cols, check_arrival),
     FEED(FK_FEED_VACCINATIONS, "vaccinations", vaccination_cols, NULL),
     FEED(FK_FEED_PINGS, "pings", ping_cols, NULL),
 };

@@ -142,6 +142,24 @@ const char *const fk__sqlite_migrations[] = {
     "  status TEXT NOT NULL CHECK(status IN ('due','done','missed','positive')),"
     "  sample_id TEXT);"
     "CREATE INDEX measure_tests_measure ON measure_tests(measure);",
+
+    /* 5: risk areas and their level history (fangkong areas update); when an arrival left
+       its origin. */
+    "ALTER TABLE arrivals ADD COLUMN left_at INTEGER;"
+    "CREATE TABLE areas("
+    "  id INTEGER PRIMARY KEY,"
+    "  area_id TEXT NOT NULL UNIQUE," /* a grid_id, or a district's name */
+    "  kind TEXT NOT NULL CHECK(kind IN ('grid','district')),"
+    "  district TEXT NOT NULL,"
+    "  lifts_on TEXT," /* projected; NULL: lifted */
+    "  updated_at INTEGER NOT NULL);"
+    "CREATE TABLE area_levels("
+    "  area INTEGER NOT NULL REFERENCES areas(id) ON DELETE CASCADE,"
+    "  level TEXT NOT NULL CHECK(level IN ('low','medium','high')),"
+    "  from_date TEXT NOT NULL,"
+    "  to_date TEXT," /* exclusive; NULL: in force */
+    "  reason TEXT NOT NULL);"
+    "CREATE INDEX area_levels_area ON area_levels(area);",
 };
 
 const int fk__sqlite_migration_count =

@@ -18,7 +18,8 @@ static const char *const each_sql[] = {
     [FK__VIEW_CASES] = "SELECT person, kind, julianday(onset_date) - 2440587.5, sampled_at,"
                        " isolated_at FROM cases WHERE person > ?1 ORDER BY person",
     [FK__VIEW_PINGS] = "SELECT id, person, at, lat, lon FROM pings WHERE id > ?1 ORDER BY id",
-    [FK__VIEW_ARRIVALS] = "SELECT id, person, arrived_at, international FROM arrivals"
+    [FK__VIEW_ARRIVALS] = "SELECT id, person, arrived_at, international, origin, left_at"
+                          " FROM arrivals"
                           " WHERE id > ?1 ORDER BY id",
     [FK__VIEW_SAMPLES] = "SELECT id, person, sampled_at, result, sample_id FROM samples"
                          " WHERE id > ?1 ORDER BY id",
@@ -66,8 +67,13 @@ static int deliver(sqlite3_stmt *q, int view, int (*fn)(void *, const void *), v
     return fn(arg, &r);
   }
   case FK__VIEW_ARRIVALS: {
-    struct fk_arrival_row r = {sqlite3_column_int64(q, 0), sqlite3_column_int64(q, 1),
-                               sqlite3_column_int64(q, 2), sqlite3_column_int(q, 3)};
+    struct fk_arrival_row r = {
+        sqlite3_column_int64(q, 0),
+        sqlite3_column_int64(q, 1),
+        sqlite3_column_int64(q, 2),
+        sqlite3_column_int(q, 3),
+        (const char *)sqlite3_column_text(q, 4),
+        sqlite3_column_type(q, 5) == SQLITE_NULL ? FK_TIME_NONE : sqlite3_column_int64(q, 5)};
     return fn(arg, &r);
   }
   case FK__VIEW_SAMPLES:

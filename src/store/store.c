@@ -125,3 +125,29 @@ int fk_store_person_id(struct fk_store *st, const char *person_id, int64_t *pers
 {
   return st->ops->person_id(st, person_id, person);
 }
+
+const char *const fk_area_kinds[] = {"grid", "district", NULL};
+
+int fk_store_each_area(struct fk_store *st, int (*fn)(void *arg, const struct fk_area_row *a),
+                       void *arg)
+{
+  return st->ops->each_area(st, fn, arg);
+}
+
+int fk_store_put_area(struct fk_store *st, struct fk_area_row *a, struct fk_diag *diag)
+{
+  return st->ops->put_area(st, a, diag);
+}
+
+int fk_store_locate(struct fk_store *st, enum fk_locate what, int64_t id, const char *text,
+                    struct fk_location *out)
+{
+  assert(out && (what != FK_LOCATE_TEXT || text));
+  return st->ops->locate(st, what, id, text, out);
+}
+
+int fk_store_each_grid_sample(struct fk_store *st, int64_t grid, fk_time from, fk_time to,
+                              int (*fn)(void *arg, const struct fk_sample_row *row), void *arg)
+{
+  return st->ops->each_grid_sample(st, grid, from, to, fn, arg);
+}

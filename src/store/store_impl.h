@@ -32,6 +32,13 @@ struct fk__store_ops {
                       int (*fn)(void *arg, const struct fk_measure_row *m), void *arg);
   int (*put_measure)(struct fk_store *st, struct fk_measure_row *m, struct fk_diag *diag);
   int (*person_id)(struct fk_store *st, const char *person_id, int64_t *person);
+  int (*each_area)(struct fk_store *st, int (*fn)(void *arg, const struct fk_area_row *a),
+                   void *arg);
+  int (*put_area)(struct fk_store *st, struct fk_area_row *a, struct fk_diag *diag);
+  int (*locate)(struct fk_store *st, enum fk_locate what, int64_t id, const char *text,
+                struct fk_location *out);
+  int (*each_grid_sample)(struct fk_store *st, int64_t grid, fk_time from, fk_time to,
+                          int (*fn)(void *arg, const struct fk_sample_row *row), void *arg);
 };
 
 enum fk__view {
