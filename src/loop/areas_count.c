@@ -51,7 +51,7 @@ static void say_why(struct count *c)
 {
   struct fk_area_span *s = &c->out->spans[c->out->nspans - 1];
   if (c->restart[0])
-    snprintf(s->reason, sizeof s->reason, "%s; %s", c->why, c->restart);
+    snprintf(s->reason, sizeof s->reason, "%.150s; %.100s", c->why, c->restart);
   else
     snprintf(s->reason, sizeof s->reason, "%s", c->why);
 }
