@@ -69,6 +69,9 @@ static void the_city(struct city *c, const char *rules, void (*more)(struct city
   resident(c, "P7", "H7", "G3");
   resident(c, "P8", "H8", "G3");
   resident(c, "P9", "H9", "G3");
+  resident(c, "P10", "H10", "G3");
+  resident(c, "P11", "H11", "G3");
+  resident(c, "P12", "H12", "G3");
   site(c, "R2", "restaurant", "G2");
   site(c, "B2", "bus", "G2");
   site(c, "O3", "office", "G3");
@@ -306,7 +309,10 @@ static void an_arrival_is_matched_to_the_area_as_it_was_when_they_left(void **st
                             "P7,2022-07-19T10:00:00+08:00,G1,,0,2022-07-17T09:00:00+08:00\n"
                             "P8,2022-07-19T10:00:00+08:00,G1,,0,\n"
                             "P9,2022-07-19T10:00:00+08:00,R2,,0,\n"
-                            "P6,2022-07-19T10:00:00+08:00,北京市,,0,\n";
+                            "P6,2022-07-19T10:00:00+08:00,北京市,,0,\n"
+                            "P10,2022-07-19T10:00:00+08:00,小店区,,0,\n"
+                            "P11,2022-07-19T10:00:00+08:00,G1,,0,2022-07-05T09:00:00+08:00\n"
+                            "P12,2022-07-19T10:00:00+08:00,G1,,0,2022-07-11T09:00:00+08:00\n";
   import_text(&c, "arrivals", "arrivals.csv", arr, sizeof arr - 1);
   fk_diag_clear(&d);
   if (fk_measures_apply(c.st, c.ix, &c.rules, T("2022-07-19 12:00"), &ms, &d))
@@ -315,6 +321,35 @@ static void an_arrival_is_matched_to_the_area_as_it_was_when_they_left(void **st
   expect_measure(&c, "P8", "medium_risk_area", "2022-07-19");
   expect_measure(&c, "P9", "low_risk_area", "2022-07-19");
   expect_measure(&c, "P6", NULL, NULL);
+  expect_measure(&c, "P10", "low_risk_area", "2022-07-19"); /* a county named alone: its low */
+  expect_measure(&c, "P11", NULL, NULL);                    /* left before G1 was an area */
+  expect_measure(&c, "P12", NULL, NULL); /* left on day 0: its 7 days ended 07-18 */
+  city_free(&c);
+}
+
+/* Every allocation of an update failing in turn: a clean error and nothing half-written; the
+   same update afterwards gives the whole answer. */
+static void allocation_failures_are_clean_errors(void **state)
+{
+  (void)state;
+  struct city c;
+  the_city(&c, NULL, second_case);
+  long ok_at = 0;
+  for (long n = 1; n < 120 && !ok_at; n++) {
+    struct fk_areas_stats s;
+    struct fk_diag d;
+    fk_diag_clear(&d);
+    fk_alloc_fail_after(n);
+    int rc = fk_areas_update(c.st, c.ix, &c.rules, T("2022-07-15 12:00"), &s, &d);
+    fk_alloc_fail_after(0);
+    assert_true(rc == 0 || rc == FK_ENOMEM);
+    if (rc) expect(&c, "G1", "none", "none");
+    if (!rc) ok_at = n;
+  }
+  assert_true(ok_at > 1); /* failed until every allocation it makes could be made */
+  update(&c, "2022-07-15 12:00");
+  expect(&c, "G1", "high:2022-07-10:-", "2022-07-25");
+  expect(&c, "小店区", "low:2022-07-10:-", "2022-07-25");
   city_free(&c);
 }
 
@@ -328,6 +363,7 @@ int main(void)
       cmocka_unit_test(protocol_10_has_high_areas_lifted_after_5_days_and_no_medium),
       cmocka_unit_test(updating_twice_with_the_same_now_writes_nothing),
       cmocka_unit_test(an_arrival_is_matched_to_the_area_as_it_was_when_they_left),
+      cmocka_unit_test(allocation_failures_are_clean_errors),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
