@@ -12,8 +12,7 @@
 #include "fangkong/rules.h"
 #include "fangkong/store.h"
 #include "fangkong/time.h"
-
-#define DATE_NONE INT32_MIN
+#include "store/sqlite_cols.h"
 
 /* A grid's district: grid -> community -> street -> district in `regions`. */
 #define GRID_DISTRICT                                                                              \
@@ -58,32 +57,6 @@ enum {
   NSTMT
 };
 
-static int name_index(const char *const *names, const char *s)
-{
-  for (int i = 0; s && names[i]; i++)
-    if (!strcmp(names[i], s)) return i;
-  return 0;
-}
-
-static void copy_text(char *dst, size_t size, const unsigned char *src)
-{
-  snprintf(dst, size, "%s", src ? (const char *)src : "");
-}
-
-static fk_date col_date(sqlite3_stmt *q, int i)
-{
-  return sqlite3_column_type(q, i) == SQLITE_NULL ? DATE_NONE : (fk_date)sqlite3_column_int64(q, i);
-}
-
-static void bind_date(sqlite3_stmt *q, int i, fk_date d)
-{
-  char buf[FK_DATE_BUFSZ];
-  if (d == DATE_NONE)
-    sqlite3_bind_null(q, i);
-  else
-    sqlite3_bind_text(q, i, fk_date_format(d, buf), -1, SQLITE_TRANSIENT);
-}
-
 static int load_spans(sqlite3_stmt *q, struct fk_area_row *a)
 {
   int step;
@@ -92,10 +65,10 @@ static int load_spans(sqlite3_stmt *q, struct fk_area_row *a)
   a->nspans = 0;
   while ((step = sqlite3_step(q)) == SQLITE_ROW && a->nspans < FK_AREA_MAXSPANS) {
     struct fk_area_span *s = &a->spans[a->nspans++];
-    s->level = name_index(fk_area_levels, (const char *)sqlite3_column_text(q, 0));
-    s->from = col_date(q, 1);
-    s->to = col_date(q, 2);
-    copy_text(s->reason, sizeof s->reason, sqlite3_column_text(q, 3));
+    s->level = fk__sqlite_name_index(fk_area_levels, (const char *)sqlite3_column_text(q, 0));
+    s->from = fk__sqlite_col_date(q, 1);
+    s->to = fk__sqlite_col_date(q, 2);
+    fk__sqlite_copy_text(s->reason, sizeof s->reason, sqlite3_column_text(q, 3));
   }
   return step == SQLITE_DONE || step == SQLITE_ROW ? 0 : FK_ESTORE;
 }
@@ -117,10 +90,10 @@ int fk__sqlite_each_area(sqlite3 *db, int (*fn)(void *arg, const struct fk_area_
   while (!rc && (step = sqlite3_step(q)) == SQLITE_ROW) {
     memset(a, 0, sizeof *a);
     a->id = sqlite3_column_int64(q, 0);
-    copy_text(a->area_id, sizeof a->area_id, sqlite3_column_text(q, 1));
-    a->kind = name_index(fk_area_kinds, (const char *)sqlite3_column_text(q, 2));
-    copy_text(a->district, sizeof a->district, sqlite3_column_text(q, 3));
-    a->lifts_on = col_date(q, 4);
+    fk__sqlite_copy_text(a->area_id, sizeof a->area_id, sqlite3_column_text(q, 1));
+    a->kind = fk__sqlite_name_index(fk_area_kinds, (const char *)sqlite3_column_text(q, 2));
+    fk__sqlite_copy_text(a->district, sizeof a->district, sqlite3_column_text(q, 3));
+    a->lifts_on = fk__sqlite_col_date(q, 4);
     a->updated = sqlite3_column_int64(q, 5);
     rc = load_spans(t, a);
     if (!rc) rc = fn(arg, a);
@@ -139,7 +112,7 @@ static int put(sqlite3 *db, sqlite3_stmt **q, struct fk_area_row *a)
   sqlite3_bind_text(w, 1, a->area_id, -1, SQLITE_STATIC);
   sqlite3_bind_text(w, 2, fk_area_kinds[a->kind], -1, SQLITE_STATIC);
   sqlite3_bind_text(w, 3, a->district, -1, SQLITE_STATIC);
-  bind_date(w, 4, a->lifts_on);
+  fk__sqlite_bind_date(w, 4, a->lifts_on);
   sqlite3_bind_int64(w, 5, a->updated);
   if (a->id) sqlite3_bind_int64(w, 6, a->id);
   if (sqlite3_step(w) != SQLITE_DONE) return FK_ESTORE;
@@ -152,8 +125,8 @@ static int put(sqlite3 *db, sqlite3_stmt **q, struct fk_area_row *a)
     sqlite3_reset(x);
     sqlite3_bind_int64(x, 1, a->id);
     sqlite3_bind_text(x, 2, fk_area_levels[s->level], -1, SQLITE_STATIC);
-    bind_date(x, 3, s->from);
-    bind_date(x, 4, s->to);
+    fk__sqlite_bind_date(x, 3, s->from);
+    fk__sqlite_bind_date(x, 4, s->to);
     sqlite3_bind_text(x, 5, s->reason, -1, SQLITE_STATIC);
     if (sqlite3_step(x) != SQLITE_DONE) return FK_ESTORE;
   }
@@ -186,8 +159,8 @@ static int locate_by(sqlite3 *db, int which, int64_t id, const char *text, struc
   step = sqlite3_step(q);
   if (step == SQLITE_ROW) {
     out->grid = sqlite3_column_int64(q, 0);
-    copy_text(out->grid_id, sizeof out->grid_id, sqlite3_column_text(q, 1));
-    copy_text(out->district, sizeof out->district, sqlite3_column_text(q, 2));
+    fk__sqlite_copy_text(out->grid_id, sizeof out->grid_id, sqlite3_column_text(q, 1));
+    fk__sqlite_copy_text(out->district, sizeof out->district, sqlite3_column_text(q, 2));
   }
   sqlite3_finalize(q);
   return step == SQLITE_ROW ? 0 : step == SQLITE_DONE ? FK_ENOTFOUND : FK_ESTORE;
@@ -206,11 +179,6 @@ int fk__sqlite_locate(sqlite3 *db, enum fk_locate what, int64_t id, const char *
   return rc;
 }
 
-static int result_code(const char *r)
-{
-  return !r ? -1 : !strcmp(r, "positive") ? 1 : !strcmp(r, "negative") ? 0 : -1;
-}
-
 int fk__sqlite_each_grid_sample(sqlite3 *db, int64_t grid, fk_time from, fk_time to,
                                 int (*fn)(void *arg, const struct fk_sample_row *row), void *arg)
 {
@@ -223,7 +191,7 @@ int fk__sqlite_each_grid_sample(sqlite3 *db, int64_t grid, fk_time from, fk_time
   while (!rc && (step = sqlite3_step(q)) == SQLITE_ROW) {
     struct fk_sample_row r = {sqlite3_column_int64(q, 0), sqlite3_column_int64(q, 1),
                               sqlite3_column_int64(q, 2),
-                              result_code((const char *)sqlite3_column_text(q, 3)),
+                              fk__sqlite_result_code((const char *)sqlite3_column_text(q, 3)),
                               (const char *)sqlite3_column_text(q, 4)};
     rc = fn(arg, &r);
   }

@@ -7,6 +7,7 @@
 
 #include "fangkong/error.h"
 #include "fangkong/feed.h"
+#include "store/sqlite_cols.h"
 #include "store/store_impl.h"
 
 static const char *const each_sql[] = {
@@ -26,11 +27,6 @@ static const char *const each_sql[] = {
     [FK__VIEW_SAMPLES_OF] = "SELECT id, person, sampled_at, result, sample_id FROM samples"
                             " WHERE person = ?1 ORDER BY id",
 };
-
-static int result_code(const char *r)
-{
-  return !r ? -1 : !strcmp(r, "positive") ? 1 : !strcmp(r, "negative") ? 0 : -1;
-}
 
 static int kind_index(const char *kind)
 {
@@ -80,7 +76,7 @@ static int deliver(sqlite3_stmt *q, int view, int (*fn)(void *, const void *), v
   case FK__VIEW_SAMPLES_OF: {
     struct fk_sample_row r = {sqlite3_column_int64(q, 0), sqlite3_column_int64(q, 1),
                               sqlite3_column_int64(q, 2),
-                              result_code((const char *)sqlite3_column_text(q, 3)),
+                              fk__sqlite_result_code((const char *)sqlite3_column_text(q, 3)),
                               (const char *)sqlite3_column_text(q, 4)};
     return fn(arg, &r);
   }
