@@ -7,6 +7,7 @@
 #include "cli/args.h"
 #include "cli/cli.h"
 #include "fangkong/error.h"
+#include "fangkong/feed.h"
 #include "fangkong/rules.h"
 #include "fangkong/table.h"
 
@@ -250,6 +251,28 @@ static json_t *show_json_value(const struct fk_rules *r)
   json_object_set_new(cs, "none", json_string(fk_codes[r->codes.none]));
   json_object_set_new(root, "measures", ms);
   json_object_set_new(root, "areas", as);
+  if (r->areas.home.used) {
+    json_t *dz = json_object();
+    for (int d = 0; d < 2; d++) {
+      const struct fk_area_designation *ds = d ? &r->areas.stayed : &r->areas.home;
+      json_t *o = json_object(), *kinds = json_array();
+      if (!ds->used) {
+        json_decref(o);
+        json_decref(kinds);
+        continue;
+      }
+      json_object_set_new(o, "level", json_string(fk_area_levels[ds->level]));
+      for (int k = 0; d && fk_place_kinds[k] && k < FK_RULES_MAXKINDS; k++)
+        if (ds->kinds[k]) json_array_append_new(kinds, json_string(fk_place_kinds[k]));
+      if (d)
+        json_object_set_new(o, "kinds", kinds);
+      else
+        json_decref(kinds);
+      json_object_set_new(o, "source", json_string(ds->source));
+      json_object_set_new(dz, d ? "stayed" : "home", o);
+    }
+    json_object_set_new(root, "designate", dz);
+  }
   json_object_set_new(root, "codes", cs);
   return root;
 }

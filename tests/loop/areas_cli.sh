@@ -98,4 +98,7 @@ expect 0 "protocol-10 update" -- "$B" areas update --db t10.db --rules "$R10" --
 expect 0 "protocol-10 list" -- "$B" area list --db t10.db --rules "$R10"
 equals "protocol-10" "$(pj out.txt '[[a["area_id"], a["level"], a["since"], a["lifts_on"]] for a in d]')" \
   '[["G1","high","2022-07-10","2022-07-16"],["小店区","low","2022-07-10","2022-07-16"]]'
+expect 0 "rules show protocol-10" -- "$B" rules show --rules "$R10" --format json
+equals "designate" "$(pj out.txt '[d["designate"]["home"]["level"], d["designate"]["stayed"]["kinds"]]')" \
+  '["high",["office","factory","construction_site","cold_store"]]'
 finish
