@@ -24,30 +24,6 @@ static fk_date D(const char *s)
   return d;
 }
 
-static void load_rules(struct fk_rules *r, const char *name)
-{
-  const char *src = getenv("FK_SRC");
-  char path[1024];
-  struct fk_diag d;
-  fk_diag_clear(&d);
-  snprintf(path, sizeof path, "%s/rules/%s.json", src ? src : ".", name);
-  if (fk_rules_load(path, r, NULL, NULL, &d)) fail_msg("%s: %s: %s", path, d.field, d.reason);
-}
-
-static void resident(struct city *c, const char *id, const char *household, const char *grid)
-{
-  char num[19];
-  snprintf(num, sizeof num, "14010519900101%03d", (c->npersons++ % 500) * 2 + 1);
-  num[17] = fk_idnum_check_char(num);
-  num[18] = '\0';
-  sb_add(&c->persons, "%s,%s,测试,M,1990-01-01,,%s,%s,\n", id, num, household, grid);
-}
-
-static void site(struct city *c, const char *id, const char *kind, const char *grid)
-{
-  sb_add(&c->places, "%s,场所,%s,%s,37.74,112.56,100\n", id, kind, grid);
-}
-
 /* The city above under the rule set `rules` (NULL: the built-in protocol-9); `more` adds rows
  * before the import. */
 static void the_city(struct city *c, const char *rules, void (*more)(struct city *))
@@ -59,22 +35,22 @@ static void the_city(struct city *c, const char *rules, void (*more)(struct city
   char path[600];
   struct fk_diag d;
   city_init(c, "areas");
-  if (rules) load_rules(&c->rules, rules);
-  resident(c, "P1", "H1", "G1");
-  resident(c, "P2", "H1", "G1");
-  resident(c, "P4", "H4", "G1");
-  resident(c, "P5", "H5", "G1");
-  resident(c, "P3", "H3", "G2");
-  resident(c, "P6", "H6", "G3");
-  resident(c, "P7", "H7", "G3");
-  resident(c, "P8", "H8", "G3");
-  resident(c, "P9", "H9", "G3");
-  resident(c, "P10", "H10", "G3");
-  resident(c, "P11", "H11", "G3");
-  resident(c, "P12", "H12", "G3");
-  site(c, "R2", "restaurant", "G2");
-  site(c, "B2", "bus", "G2");
-  site(c, "O3", "office", "G3");
+  if (rules) city_rules(&c->rules, rules);
+  person_in(c, "P1", "H1", "G1");
+  person_in(c, "P2", "H1", "G1");
+  person_in(c, "P4", "H4", "G1");
+  person_in(c, "P5", "H5", "G1");
+  person_in(c, "P3", "H3", "G2");
+  person_in(c, "P6", "H6", "G3");
+  person_in(c, "P7", "H7", "G3");
+  person_in(c, "P8", "H8", "G3");
+  person_in(c, "P9", "H9", "G3");
+  person_in(c, "P10", "H10", "G3");
+  person_in(c, "P11", "H11", "G3");
+  person_in(c, "P12", "H12", "G3");
+  place_in(c, "R2", "restaurant", "G2");
+  place_in(c, "B2", "bus", "G2");
+  place_in(c, "O3", "office", "G3");
   a_case(c, "P1", "asymptomatic", NULL, "2022-07-10 10:00", "2022-07-10 18:00");
   visit(c, "P1", "R2", "2022-07-09 12:00", "2022-07-09 13:00");
   visit(c, "P1", "B2", "2022-07-09 08:00", "2022-07-09 08:30");
@@ -86,24 +62,6 @@ static void the_city(struct city *c, const char *rules, void (*more)(struct city
   import_text(c, "grids", "grids.csv", grids, sizeof grids - 1);
   import_all(c, "");
   if (fk_trace_index_build(c->st, &c->rules, &c->ix, &d)) fail_msg("index: %s", d.reason);
-}
-
-/* Samples "P2 2022-07-17 negative", each taken at 10:00 that day. */
-static void samples(struct city *c, const char *const *rows, int n)
-{
-  static int serial;
-  struct sb b = {0};
-  char name[64];
-  sb_add(&b, "sample_id,pool_id,person_id,sampled_at,site_id,result,reported_at\n");
-  for (int i = 0; i < n; i++) {
-    char pid[16], day[16], result[16], t[32];
-    if (sscanf(rows[i], "%15s %15s %15s", pid, day, result) != 3) fail_msg("bad row");
-    snprintf(t, sizeof t, "%s 10:00", day);
-    sb_add(&b, "SA%d,,%s,%s,SITE1,%s,\n", ++serial, pid, iso(t), result);
-  }
-  snprintf(name, sizeof name, "samples%d.csv", serial);
-  import_text(c, "samples", name, b.s, b.n);
-  sb_free(&b);
 }
 
 static struct fk_areas_stats update(struct city *c, const char *now)
@@ -178,7 +136,7 @@ static void negative_screenings_on_day_7_take_high_to_medium_to_low_on_time(void
   the_city(&c, NULL, NULL);
   const char *const rows[] = {"P2 2022-07-17 negative", "P5 2022-07-17 negative",
                               "P3 2022-07-17 negative", "P6 2022-07-17 negative"};
-  samples(&c, rows, 4);
+  city_samples(&c, "_1", rows, 4);
   update(&c, "2022-07-22 09:00");
   expect(&c, "G1", "high:2022-07-10:2022-07-18 medium:2022-07-18:2022-07-21", "none");
   expect(&c, "G2", "medium:2022-07-10:2022-07-18", "none");
@@ -200,13 +158,13 @@ static void a_missing_or_pending_screening_holds_the_downgrade(void **state)
   /* 07-17: one negative, one pending in G1: not everyone negative; 07-18: nobody sampled. */
   const char *const rows[] = {"P2 2022-07-17 negative", "P5 2022-07-17 pending",
                               "P3 2022-07-17 negative"};
-  samples(&c, rows, 3);
+  city_samples(&c, "_2", rows, 3);
   update(&c, "2022-07-18 12:00");
   /* Held; if the screening of today passes, medium from 07-19 and low 3 days later. */
   expect(&c, "G1", "high:2022-07-10:-", "2022-07-22");
   expect(&c, "G2", "medium:2022-07-10:2022-07-18", "none");
   const char *const later[] = {"P4 2022-07-19 negative"};
-  samples(&c, later, 1);
+  city_samples(&c, "_3", later, 1);
   update(&c, "2022-07-21 12:00");
   expect(&c, "G1", "high:2022-07-10:2022-07-20 medium:2022-07-20:-", "2022-07-23");
   city_free(&c);
@@ -224,7 +182,7 @@ static void a_new_infection_inside_restarts_the_count(void **state)
   the_city(&c, NULL, second_case);
   const char *const rows[] = {"P2 2022-07-17 negative", "P3 2022-07-17 negative",
                               "P6 2022-07-17 negative", "P2 2022-07-21 negative"};
-  samples(&c, rows, 4);
+  city_samples(&c, "_4", rows, 4);
   /* P4 lives in G1, known 07-14: day 0 moves to 07-14, screening on 07-21, medium from 07-22,
      low from 07-25. G2 and G3 are untouched. */
   update(&c, "2022-07-26 00:00");
@@ -301,7 +259,7 @@ static void an_arrival_is_matched_to_the_area_as_it_was_when_they_left(void **st
   the_city(&c, NULL, NULL);
   const char *const rows[] = {"P2 2022-07-17 negative", "P3 2022-07-17 negative",
                               "P6 2022-07-17 negative"};
-  samples(&c, rows, 3);
+  city_samples(&c, "_5", rows, 3);
   update(&c, "2022-07-19 12:00");
   /* P7 left G1 on 07-17 (high then), P8 left it on 07-19 (medium by then), P9 came from the
      restaurant R2 on 07-19 (G2 lifted on 07-18, its county still low), P6 from 北京市. */
