@@ -41,9 +41,10 @@ struct fk_areas_stats {
 
 /*
  * Brings every area up to date as of now from the cases the store holds (sampled by now), their
- * stays in the index ix (built over st, borrowed) and the samples of the designated grids'
- * residents; writes the areas whose history changed, in one transaction. Running it twice with
- * the same now writes nothing. stats may be NULL.
+ * stays in the index ix (built over st under rules, borrowed; NULL: one is built for the call,
+ * which costs the whole city's check-ins) and the samples of the designated grids' residents;
+ * writes the areas whose history changed, in one transaction. Running it twice with the same
+ * now writes nothing. stats may be NULL.
  * Returns 0, FK_ENOMEM or FK_ESTORE (diag says why).
  */
 int fk_areas_update(struct fk_store *st, const struct fk_trace_index *ix,

@@ -387,10 +387,13 @@ int fk_areas_update(struct fk_store *st, const struct fk_trace_index *ix,
 {
   struct upd u = {.st = st, .ix = ix, .rules = rules, .now = now, .stats = stats};
   struct fk_areas stored = {0};
+  struct fk_trace_index *own = NULL;
   int rc = 0, began = 0;
   u.today = fk_time_date(now);
   if (stats) memset(stats, 0, sizeof *stats);
-  if (rules->areas.home.used) rc = fk_store_each_case(st, each_case, &u);
+  if (!ix && rules->areas.home.used && !(rc = fk_trace_index_build(st, rules, &own, diag)))
+    u.ix = own;
+  if (!rc && rules->areas.home.used) rc = fk_store_each_case(st, each_case, &u);
   if (!rc) rc = locate_places(&u);
   if (!rc) rc = count_grids(&u);
   if (!rc) rc = districts(&u);
@@ -411,6 +414,7 @@ int fk_areas_update(struct fk_store *st, const struct fk_trace_index *ix,
     fk_diag_set(diag, rc, NULL, "updating risk areas: %s",
                 rc == FK_ESTORE ? fk_store_errmsg(st) : fk_strerror(rc));
   fk_areas_free(&stored);
+  fk_trace_index_free(own);
   fk_free(u.ev);
   fk_free(u.g);
   fk_free(u.out);
