@@ -9,6 +9,7 @@
 #include "fangkong/alloc.h"
 #include "fangkong/areas.h"
 #include "fangkong/error.h"
+#include "fangkong/feed.h"
 #include "fangkong/measure.h"
 
 static int keep(void *arg, const struct fk_area_row *a)
@@ -103,6 +104,15 @@ int fk_area_level_at(struct fk_store *st, const char *area_id, fk_time t, int *l
   return 0;
 }
 
+/* 1 when s could be a grid_id or a place_id (the feeds' id type): only then is the store asked,
+ * so origins such as "北京市" cost no lookup. */
+static int could_be_id(const char *s)
+{
+  static const struct fk_column id = {.name = "origin", .type = FK_COL_ID};
+  struct fk_value v;
+  return fk_value_parse(&id, s, strlen(s), &v, NULL) == 0;
+}
+
 int fk_areas_match(const struct fk_areas *as, struct fk_store *st, const char *origin, fk_time t,
                    int *level, char *area_id)
 {
@@ -112,7 +122,7 @@ int fk_areas_match(const struct fk_areas *as, struct fk_store *st, const char *o
   area_id[0] = '\0';
   if (!as->n || !origin || !origin[0] || strlen(origin) >= FK_AREA_ID) return 0;
   const struct fk_area_row *a = fk_areas_find(as, origin);
-  if (!a) { /* a grid or place not designated itself: its grid, or its district */
+  if (!a && could_be_id(origin)) { /* a grid or place not designated: its grid, or district */
     int rc = fk_store_locate(st, FK_LOCATE_TEXT, 0, origin, &l);
     if (rc) return rc == FK_ENOTFOUND ? 0 : rc;
     a = l.grid_id[0] ? fk_areas_find(as, l.grid_id) : NULL;
