@@ -96,7 +96,7 @@ static int step_effect(struct count *c, const struct fk_area_step *s, fk_date to
     return 0;
   }
   fk_date d = c->zero + s->screening_day;
-  for (; d < today && d < nominal + 366; d++) { /* a missing screening holds the step */
+  for (; d < today; d++) { /* a missing screening holds the step */
     char res[96];
     if ((rc = screening(arg, d, &ok, res, sizeof res))) return rc;
     if (ok) {

@@ -50,6 +50,12 @@ for f in grids persons places checkins cases samples arrivals; do
   expect 0 "import $f" -- "$B" import --db t.db "$f" "$f.csv"
 done
 cp t.db t10.db
+cat >bad_arrivals.csv <<'EOF2'
+person_id,arrived_at,origin,port,international,left_at
+P3,2022-07-19T10:00:00+08:00,G1,,0,2022-07-20T10:00:00+08:00
+EOF2
+expect 3 "an arrival that left after it arrived" -- "$B" import --db t.db arrivals bad_arrivals.csv
+contains bad_arrivals.csv.rejects.csv "arrived_at is before left_at"
 
 expect 2 "update without --now" -- "$B" areas update --db t.db
 expect 2 "update, bad --now" -- "$B" areas update --db t.db --now tomorrow
