@@ -33,7 +33,12 @@ static const struct fk_area_step *next_step(const struct count *c)
 static void open_span(struct count *c, int lv, fk_date d)
 {
   struct fk_area_row *o = c->out;
-  if (o->nspans && o->spans[o->nspans - 1].to == FK_DATE_NONE) o->spans[o->nspans - 1].to = d;
+  if (o->nspans && o->spans[o->nspans - 1].to == FK_DATE_NONE) {
+    if (o->spans[o->nspans - 1].from == d)
+      o->nspans--; /* raised the day it was lowered: no span of no days */
+    else
+      o->spans[o->nspans - 1].to = d;
+  }
   if (o->nspans == FK_AREA_MAXSPANS) { /* the oldest go */
     memmove(o->spans, o->spans + 1, (FK_AREA_MAXSPANS - 1) * sizeof *o->spans);
     o->nspans--;
@@ -66,7 +71,8 @@ static void infection(struct count *c, const struct fk__area_event *e)
     c->step = 0;
     c->zero = e->date;
     open_span(c, e->level, e->date);
-  } else if (c->cur >= 0 && c->r->restart_on_new_infection) {
+  } else if (c->cur >= 0 && c->r->restart_on_new_infection &&
+             (e->date != c->zero || c->step || c->path != c->cur)) { /* else nothing moves */
     c->path = c->cur;
     c->step = 0;
     c->zero = e->date;

@@ -201,6 +201,29 @@ static void a_new_infection_inside_restarts_the_count(void **state)
   city_free(&c);
 }
 
+static void a_case_living_in_a_medium_grid(struct city *c)
+{
+  a_case(c, "P3", "asymptomatic", NULL, "2022-07-12 09:00", "2022-07-12 15:00");
+}
+
+static void a_case_living_in_a_medium_grid_raises_it_to_high(void **state)
+{
+  (void)state;
+  struct city c;
+  the_city(&c, NULL, a_case_living_in_a_medium_grid);
+  /* G2, medium since 07-10, is P3's home: high from 07-12 (day 0), medium from 07-20, lifted
+     07-23; 小店区 holds on until then. */
+  update(&c, "2022-07-13 12:00");
+  expect(&c, "G2", "medium:2022-07-10:2022-07-12 high:2022-07-12:-", "2022-07-23");
+  expect(&c, "小店区", "low:2022-07-10:-", "2022-07-23");
+  struct fk_areas as;
+  if (fk_areas_load(c.st, &as, NULL)) fail_msg("load");
+  assert_string_equal(fk_areas_find(&as, "G2")->spans[1].reason,
+                      "home of case P3 (sampled 2022-07-12)");
+  fk_areas_free(&as);
+  city_free(&c);
+}
+
 static void protocol_10_has_high_areas_lifted_after_5_days_and_no_medium(void **state)
 {
   (void)state;
@@ -322,6 +345,7 @@ int main(void)
       cmocka_unit_test(negative_screenings_on_day_7_take_high_to_medium_to_low_on_time),
       cmocka_unit_test(a_missing_or_pending_screening_holds_the_downgrade),
       cmocka_unit_test(a_new_infection_inside_restarts_the_count),
+      cmocka_unit_test(a_case_living_in_a_medium_grid_raises_it_to_high),
       cmocka_unit_test(protocol_10_has_high_areas_lifted_after_5_days_and_no_medium),
       cmocka_unit_test(updating_twice_with_the_same_now_writes_nothing),
       cmocka_unit_test(an_arrival_is_matched_to_the_area_as_it_was_when_they_left),
