@@ -3,6 +3,7 @@
 #define FANGKONG_H
 
 #include "fangkong/alloc.h"
+#include "fangkong/areas.h"
 #include "fangkong/companion.h"
 #include "fangkong/error.h"
 #include "fangkong/feed.h"

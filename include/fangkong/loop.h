@@ -7,7 +7,9 @@
 #ifndef FANGKONG_LOOP_H
 #define FANGKONG_LOOP_H
 
+#include "fangkong/areas.h"
 #include "fangkong/measures.h"
+#include "fangkong/sites.h"
 #include "fangkong/rules.h"
 #include "fangkong/store.h"
 #include "fangkong/tasks.h"
@@ -18,12 +20,18 @@ struct fk_trace_index;
 
 struct fk_tick_stats {
   long traced; /* cases traced by this tick */
+  struct fk_areas_stats areas;
   struct fk_measures_stats measures;
+  struct fk_sites_stats sites;
   struct fk_tasks_stats tasks;
 };
 
 /*
- * One tick as of now.
+ * One tick as of now, in this order: the cases to trace (known by now, window changed) are
+ * traced and their stays kept; risk areas are brought up to date (fk_areas_update_traced);
+ * measures are applied, each written measure's tasks made (fk_tasks_sync); rooms are given
+ * (fk_sites_allocate) and a transfer to a site is done once the person has a room; open tasks
+ * advance and escalate (fk_tasks_advance).
  *   st     the store (borrowed)
  *   ix     in/out (borrowed pointer to the caller's index pointer): when a case must be traced,
  *          *ix is refreshed from the store, or built when NULL; the caller frees *ix

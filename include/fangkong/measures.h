@@ -7,7 +7,9 @@
  * Categories (docs/MEASURES.md): a case -> `case` (anchor: the day its positive sample was
  * taken); a close contact of degree 1 -> `close_contact` (anchor: the day of their last exposure
  * to the case); a degree-2 contact -> `secondary_contact` (anchor: their last exposure to the
- * close contact); an international arrival -> `inbound_international` (anchor: arrival). General
+ * close contact); an international arrival -> `inbound_international` (anchor: arrival). A domestic
+ * arrival whose origin names a risk area -> `high_risk_area`, `medium_risk_area` or `low_risk_area`
+ * by the area's level when the person left it (anchor: leaving; see fangkong/areas.h). General
  * contacts get no measure. A person qualifying for several gets the stricter measure
  * (fk_measure_stricter); a later anchor of the same category re-plans the active measure
  * (fk_measure_replan); a stricter category supersedes a weaker active measure. A secondary

@@ -144,9 +144,21 @@ struct fk_area_level_rules {
   char source[FK_RULES_SOURCE];
 };
 
+/* How a case designates an area (areas.designate.home and .stayed): the grid it lives in, or
+ * the grid of a place where it stayed in its tracing window, gets `level`. The rest of the
+ * county is low while it holds a higher area (levels.low). */
+struct fk_area_designation {
+  int used;                               /* 0: designates nothing (no such key in the file) */
+  enum fk_area_level level;               /* above low */
+  unsigned char kinds[FK_RULES_MAXKINDS]; /* stayed: 1 for each place kind whose stays count */
+  char source[FK_RULES_SOURCE];
+};
+
 struct fk_area_rules {
   int restart_on_new_infection; /* 1: a new infection inside restarts the count */
   struct fk_area_level_rules levels[FK_AREA_NLEVELS];
+  struct fk_area_designation home, stayed; /* areas.designate; neither used: no area is drawn */
+  char designate_source[FK_RULES_SOURCE];
   char source[FK_RULES_SOURCE];
 };
 

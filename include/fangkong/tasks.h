@@ -39,20 +39,20 @@ extern const char *const fk_task_statuses[];
 #define FK_TASK_OPEN(s) ((s) <= FK_TSTATUS_ACKNOWLEDGED)
 
 struct fk_task_row {
-  int64_t id;                /* 0 for a task not yet stored */
-  int kind;                  /* enum fk_task_kind */
-  int64_t person;            /* internal person id, or 0 */
-  int64_t measure;           /* the measure it serves, or 0 */
-  fk_date day;               /* a sample task's due date, else FK_DATE_NONE */
-  char unit[72];             /* who must do it: a grid_id or a site id */
-  int64_t region;            /* the unit's grid (internal region id) */
-  int level;                 /* enum fk_level: where it stands now */
+  int64_t id;      /* 0 for a task not yet stored */
+  int kind;        /* enum fk_task_kind */
+  int64_t person;  /* internal person id, or 0 */
+  int64_t measure; /* the measure it serves, or 0 */
+  fk_date day;     /* a sample task's due date, else FK_DATE_NONE */
+  char unit[72];   /* who must do it: a grid_id or a site id */
+  int64_t region;  /* the unit's grid (internal region id) */
+  int level;       /* enum fk_level: where it stands now */
   fk_time created, start, due;
   enum fk_task_status status;
-  fk_time acked, closed;     /* FK_TIME_NONE when not yet */
-  char proof[128];           /* what proves it done, or why it failed or was cancelled */
-  char reason[256];          /* what it serves */
-  char person_id[72];        /* filled when read: the person's id, "" when none */
+  fk_time acked, closed; /* FK_TIME_NONE when not yet */
+  char proof[128];       /* what proves it done, or why it failed or was cancelled */
+  char reason[256];      /* what it serves */
+  char person_id[72];    /* filled when read: the person's id, "" when none */
 };
 
 /* Which tasks fk_store_each_task gives: every field 0 / NULL / -1 means "any". */
@@ -60,9 +60,9 @@ struct fk_task_filter {
   int64_t id;
   int64_t measure;
   int64_t person;
-  int open_only;      /* 1: created, due and acknowledged only */
-  int status;         /* enum fk_task_status, or -1 */
-  const char *unit;   /* the unit exactly, or a region code whose tasks (by grid) lie under it */
+  int open_only;    /* 1: created, due and acknowledged only */
+  int status;       /* enum fk_task_status, or -1 */
+  const char *unit; /* the unit exactly, or a region code whose tasks (by grid) lie under it */
 };
 
 /*
@@ -82,10 +82,10 @@ int fk_store_put_task(struct fk_store *st, struct fk_task_row *t, struct fk_diag
 /* One step of an overdue task up the hierarchy. */
 struct fk_escalation_row {
   int64_t task;
-  int level;         /* enum fk_level reached */
-  fk_time at;        /* when: the task's due time plus the rule's delay */
-  char unit[168];    /* the region code at that level, or "city" */
-  char officer[64];  /* on duty then; "" when the roster has nobody */
+  int level;        /* enum fk_level reached */
+  fk_time at;       /* when: the task's due time plus the rule's delay */
+  char unit[168];   /* the region code at that level, or "city" */
+  char officer[64]; /* on duty then; "" when the roster has nobody */
   char phone[24];
 };
 
@@ -123,7 +123,7 @@ struct fk_person_info {
   int64_t id;
   char person_id[72];
   char household_id[72];
-  int64_t grid;       /* internal region id of the home grid */
+  int64_t grid; /* internal region id of the home grid */
   char grid_id[72];
   fk_date birth;
 };
@@ -136,8 +136,19 @@ int fk_store_person_info(struct fk_store *st, int64_t person, struct fk_person_i
  * *window_end (FK_TIME_NONE: never traced); and recording a new one. Return 0 or FK_ESTORE.
  */
 int fk_store_case_traced(struct fk_store *st, int64_t person, fk_time *window_end);
-int fk_store_put_case_traced(struct fk_store *st, int64_t person, fk_time window_end,
-                             fk_time now);
+int fk_store_put_case_traced(struct fk_store *st, int64_t person, fk_time window_end, fk_time now);
+
+struct fk_stay;
+
+/*
+ * A traced case's stays (what risk areas read of it): replacing them (the stays over the window
+ * the case was traced over, s[0..n)), and reading those overlapping [from, to) with the place's
+ * id (borrowed for the call). Return 0, fn's first non-zero return, or FK_ESTORE.
+ */
+int fk_store_put_case_stays(struct fk_store *st, int64_t person, const struct fk_stay *s, size_t n);
+int fk_store_each_case_stay(struct fk_store *st, int64_t person, fk_time from, fk_time to,
+                            int (*fn)(void *arg, const struct fk_stay *s, const char *place_id),
+                            void *arg);
 
 /* ---- The engine ---- */
 
@@ -145,9 +156,9 @@ struct fk_tasks_stats {
   long created[FK_TASK_NKINDS]; /* tasks made by this run, by kind */
   long done_auto;               /* closed by the evidence (a sample, a room) */
   long cancelled;
-  long started;                 /* created -> due */
-  long escalations;             /* steps up the hierarchy recorded by this run */
-  long open, overdue;           /* after the run */
+  long started;       /* created -> due */
+  long escalations;   /* steps up the hierarchy recorded by this run */
+  long open, overdue; /* after the run */
 };
 
 /*
@@ -177,7 +188,7 @@ int fk_tasks_advance(struct fk_store *st, const struct fk_rules *rules, fk_time 
  * Returns 0, FK_ENOTFOUND (no such task), FK_EINVAL (closed already, or no proof) or FK_ESTORE.
  */
 int fk_task_ack(struct fk_store *st, int64_t task, fk_time now, struct fk_diag *diag);
-int fk_task_close(struct fk_store *st, int64_t task, enum fk_task_status status,
-                  const char *proof, fk_time now, struct fk_diag *diag);
+int fk_task_close(struct fk_store *st, int64_t task, enum fk_task_status status, const char *proof,
+                  fk_time now, struct fk_diag *diag);
 
 #endif

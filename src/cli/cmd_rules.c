@@ -7,6 +7,7 @@
 #include "cli/args.h"
 #include "cli/cli.h"
 #include "fangkong/error.h"
+#include "fangkong/feed.h"
 #include "fangkong/rules.h"
 #include "fangkong/table.h"
 
@@ -63,6 +64,8 @@ static int check(const char *file)
                                      "sites (one person a room, no accessible preference)"};
   for (int i = 0; i < 4; i++)
     if (!(rules.sections & (1u << i))) printf("%s: note: no section %s\n", file, what[i]);
+  if ((rules.sections & FK_RULES_HAS_AREAS) && !rules.areas.home.used)
+    printf("%s: note: no areas.designate (cases designate no risk area)\n", file);
   printf("%s: ok (%s, %d rules)\n", file, rules.name, fk_rules_count(&rules));
   return FK_EXIT_OK;
 }
@@ -152,6 +155,15 @@ static int show_table(const struct fk_rules *r)
     }
     if (!lv->nsteps) add(steps, sizeof steps, "with the county");
     const char *row[] = {fk_area_levels[l], steps, lv->source};
+    rc = fk_table_add(a, row);
+  }
+  for (int d = 0; !rc && d < 2; d++) {
+    const struct fk_area_designation *ds = d ? &r->areas.stayed : &r->areas.home;
+    char what[64];
+    if (!ds->used) continue;
+    snprintf(what, sizeof what, "%s %s", d ? "stayed" : "home", fk_area_levels[ds->level]);
+    const char *row[] = {what, d ? "a grid where a case stayed" : "a grid where a case lives",
+                         ds->source};
     rc = fk_table_add(a, row);
   }
   for (int s = 0; !rc && s < FK_CODE_NSTATES; s++) {
@@ -249,6 +261,28 @@ static json_t *show_json_value(const struct fk_rules *r)
   json_object_set_new(cs, "none", json_string(fk_codes[r->codes.none]));
   json_object_set_new(root, "measures", ms);
   json_object_set_new(root, "areas", as);
+  if (r->areas.home.used) {
+    json_t *dz = json_object();
+    for (int d = 0; d < 2; d++) {
+      const struct fk_area_designation *ds = d ? &r->areas.stayed : &r->areas.home;
+      json_t *o = json_object(), *kinds = json_array();
+      if (!ds->used) {
+        json_decref(o);
+        json_decref(kinds);
+        continue;
+      }
+      json_object_set_new(o, "level", json_string(fk_area_levels[ds->level]));
+      for (int k = 0; d && fk_place_kinds[k] && k < FK_RULES_MAXKINDS; k++)
+        if (ds->kinds[k]) json_array_append_new(kinds, json_string(fk_place_kinds[k]));
+      if (d)
+        json_object_set_new(o, "kinds", kinds);
+      else
+        json_decref(kinds);
+      json_object_set_new(o, "source", json_string(ds->source));
+      json_object_set_new(dz, d ? "stayed" : "home", o);
+    }
+    json_object_set_new(root, "designate", dz);
+  }
   json_object_set_new(root, "codes", cs);
   if (r->sections & FK_RULES_HAS_SITES) {
     json_t *si = json_object();

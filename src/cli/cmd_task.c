@@ -23,9 +23,11 @@ static const char help[] =
     "Tasks (任务) the loop made for the units responsible: notify (告知), transfer (转运),\n"
     "sample (采样) and release (解除). `list` gives every task, or those of a unit (a grid_id, or\n"
     "a region code such as /小店区/坞城街道 for everything under it) or status (created, due,\n"
-    "acknowledged, done, failed, cancelled). JSON: [{\"task_id\", \"kind\", \"person_id\", \"unit\",\n"
+    "acknowledged, done, failed, cancelled). JSON: [{\"task_id\", \"kind\", \"person_id\", "
+    "\"unit\",\n"
     "\"due_at\", \"status\", \"level\", \"reason\", \"escalations\"}], level being where the task\n"
-    "stands now (grid 网格, community 社区, street 街道, district 区, city 市). `ack` takes a task on;\n"
+    "stands now (grid 网格, community 社区, street 街道, district 区, city 市). `ack` takes a task "
+    "on;\n"
     "`done` closes it with what proves it; `fail` closes it with why it could not be done.\n"
     "\n"
     "Exit status: 0, 1 on error (unknown task, task closed already), 2 on wrong usage.\n";
@@ -75,8 +77,8 @@ static int list_one(void *arg, const struct fk_task_row *t)
   if (!l->json) {
     char id[24];
     snprintf(id, sizeof id, "%lld", (long long)t->id);
-    const char *row[] = {id,  fk_task_kinds[t->kind], t->person_id, t->unit, due,
-                         fk_task_statuses[t->status], fk_levels[t->level], t->reason};
+    const char *row[] = {id,  fk_task_kinds[t->kind],      t->person_id,        t->unit,
+                         due, fk_task_statuses[t->status], fk_levels[t->level], t->reason};
     return fk_table_add(l->tab, row);
   }
   int n = 0;
@@ -118,13 +120,14 @@ static int status_of(const char *s)
 static int task_list(struct fk_store *st, const char *unit, const char *status, int open,
                      const char *format)
 {
-  static const char *const cols[] = {"task_id", "kind",  "person_id", "unit",
-                                     "due_at",  "status", "level",    "reason"};
+  static const char *const cols[] = {"task_id", "kind",   "person_id", "unit",
+                                     "due_at",  "status", "level",     "reason"};
   struct fk_task_filter f = {0, 0, 0, open, status ? status_of(status) : -1, unit};
   struct listing l = {st, !strcmp(format, "json"), 0, NULL};
   int rc;
-  if (f.status == -2) return fk__usage("task", "--status is one of created, due, acknowledged, "
-                                               "done, failed, cancelled");
+  if (f.status == -2)
+    return fk__usage("task", "--status is one of created, due, acknowledged, "
+                             "done, failed, cancelled");
   if (!l.json && !(l.tab = fk_table_new(8, cols))) return fk__fail("out of memory");
   if (l.json) fputs("[", stdout);
   rc = fk_store_each_task(st, &f, list_one, &l);
@@ -136,8 +139,8 @@ static int task_list(struct fk_store *st, const char *unit, const char *status, 
 
 int fk__cmd_task(int argc, char **argv)
 {
-  const char *db = FK_DEFAULT_DB, *unit = NULL, *status = NULL, *format = "json",
-             *now_text = NULL, *proof = NULL, *pos[1] = {NULL};
+  const char *db = FK_DEFAULT_DB, *unit = NULL, *status = NULL, *format = "json", *now_text = NULL,
+             *proof = NULL, *pos[1] = {NULL};
   int open = 0, rc, npos;
   struct fk__opt opts[] = {{"--db", &db, NULL},         {"--unit", &unit, NULL},
                            {"--status", &status, NULL}, {"--open", NULL, &open},
@@ -169,11 +172,11 @@ int fk__cmd_task(int argc, char **argv)
   if ((rc = fk__ruled_open(&t, db, NULL))) goto out;
   if (list) {
     rc = task_list(t.st, unit, status, open, format);
-  } else if (!strcmp(sub, "ack") ? fk_task_ack(t.st, id, now, &diag)
-                                 : fk_task_close(t.st, id,
-                                                 !strcmp(sub, "done") ? FK_TSTATUS_DONE
-                                                                      : FK_TSTATUS_FAILED,
-                                                 proof, now, &diag)) {
+  } else if (!strcmp(sub, "ack")
+                 ? fk_task_ack(t.st, id, now, &diag)
+                 : fk_task_close(t.st, id,
+                                 !strcmp(sub, "done") ? FK_TSTATUS_DONE : FK_TSTATUS_FAILED, proof,
+                                 now, &diag)) {
     rc = fk__fail("%s", fk_diag_format(&diag, msg, sizeof msg));
   }
 out:

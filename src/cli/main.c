@@ -30,6 +30,8 @@ static const struct command commands[] = {
     {"sites", fk__cmd_sites, "give rooms at quarantine sites (集中隔离点) to who needs one"},
     {"site", fk__cmd_site, "quarantine sites: capacity, occupancy, waiting; per day"},
 
+    {"areas", fk__cmd_areas, "designate, count down and lift risk areas (风险区) from the cases"},
+    {"area", fk__cmd_area, "the risk areas in force: level, since, lift date, why"},
 };
 
 static void usage(FILE *out)

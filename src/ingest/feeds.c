@@ -156,6 +156,7 @@ static const struct fk_column arrival_cols[] = {
     TEXT("origin", REQ, 128),
     TEXT("port", 0, 128),
     TYPED("international", FK_COL_BOOL, REQ),
+    TYPED("left_at", FK_COL_TIME, 0), /* when the person left the origin (risk areas) */
 };
 
 static const struct fk_column vaccination_cols[] = {
@@ -186,6 +187,7 @@ enum { CASE_SAMPLED = 3, CASE_ISOLATED = 4 };
 enum { S_SAMPLED = 3, S_REPORTED = 6 };
 enum { R_KIND = 2, R_BEDS = 3 };
 enum { ROOM_SINGLE = 0, ROOM_FAMILY = 1 };
+enum { A_ARRIVED = 1, A_LEFT = 5 };
 
 static int check_person(const struct fk_value *row, struct fk_diag *diag)
 {
@@ -247,6 +249,11 @@ static int check_room(const struct fk_value *row, struct fk_diag *diag)
   return 0;
 }
 
+static int check_arrival(const struct fk_value *row, struct fk_diag *diag)
+{
+  return check_order(&row[A_LEFT], &row[A_ARRIVED], "arrived_at", "left_at", diag);
+}
+
 #define FEED(id, name, cols, check)                                                                \
   {                                                                                                \
     id, name, cols, (int)(sizeof cols / sizeof cols[0]), check                                     \
@@ -261,7 +268,7 @@ static const struct fk_feed feeds[FK_FEED_COUNT] = {
     FEED(FK_FEED_CHECKINS, "checkins", checkin_cols, check_checkin),
     FEED(FK_FEED_CASES, "cases", case_cols, check_case),
     FEED(FK_FEED_SAMPLES, "samples", sample_cols, check_sample),
-    FEED(FK_FEED_ARRIVALS, "arrivals", arrival_cols, NULL),
+    FEED(FK_FEED_ARRIVALS, "arrivals", arrival_cols, check_arrival),
     FEED(FK_FEED_VACCINATIONS, "vaccinations", vaccination_cols, NULL),
     FEED(FK_FEED_PINGS, "pings", ping_cols, NULL),
     FEED(FK_FEED_DUTY, "duty", duty_cols, check_duty),

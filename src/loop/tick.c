@@ -56,6 +56,65 @@ static int written(void *arg, const struct fk_measure_row *m, int was_new)
   return fk_tasks_sync(h->st, h->rules, m, was_new, h->now, h->stats, h->diag);
 }
 
+struct stays {
+  struct fk_stay *s;
+  size_t n, cap;
+};
+
+static int keep_stay(void *arg, const struct fk_stay *s)
+{
+  struct stays *v = arg;
+  if (v->n == v->cap) {
+    size_t cap = v->cap ? v->cap * 2 : 64;
+    struct fk_stay *p = fk_realloc(v->s, cap * sizeof *p);
+    if (!p) return FK_ENOMEM;
+    v->s = p;
+    v->cap = cap;
+  }
+  v->s[v->n++] = *s;
+  return 0;
+}
+
+/* Keeps the stays of every case to trace over its window, for risk areas: one transaction. */
+static int keep_case_stays(struct fk_store *st, const struct fk_trace_index *ix,
+                           const struct pending *p)
+{
+  struct stays v = {0};
+  int rc = fk_store_begin(st);
+  for (size_t i = 0; !rc && i < p->n; i++) {
+    fk_time start, end;
+    v.n = 0;
+    rc = fk_trace_window(ix, p->person[i], p->now, &start, &end);
+    if (rc == FK_ENOTFOUND) { /* not in the index: no stays */
+      rc = fk_store_put_case_stays(st, p->person[i], NULL, 0);
+      continue;
+    }
+    if (!rc) rc = fk_trace_each_stay(ix, p->person[i], start, end, keep_stay, &v);
+    if (!rc) rc = fk_store_put_case_stays(st, p->person[i], v.s, v.n);
+  }
+  fk_free(v.s);
+  if (!rc) return fk_store_commit(st);
+  fk_store_rollback(st);
+  return rc;
+}
+
+/* An open transfer to centralized quarantine is done once the person has a room. */
+static int transfer_done(void *arg, const struct fk_task_row *t)
+{
+  struct hook *h = arg;
+  struct fk_site_stay s;
+  if (t->kind != FK_TASK_TRANSFER) return 0;
+  int rc = fk_sites_stay_of(h->st, t->person, h->now, &s, h->diag);
+  if (rc == FK_ENOTFOUND || (!rc && (s.waiting || s.from < t->created))) return 0;
+  if (rc) return rc;
+  struct fk_task_row done = *t;
+  done.status = FK_TSTATUS_DONE;
+  done.closed = h->now;
+  snprintf(done.proof, sizeof done.proof, "room %.50s at %.50s", s.room_id, s.site_id);
+  h->stats->done_auto++;
+  return fk_store_put_task(h->st, &done, h->diag);
+}
+
 /* Records the windows traced, then advances the open tasks: one transaction. */
 static int finish(struct fk_store *st, const struct fk_rules *rules, const struct pending *p,
                   struct fk_tick_stats *stats, struct fk_diag *diag)
@@ -64,6 +123,9 @@ static int finish(struct fk_store *st, const struct fk_rules *rules, const struc
   if (rc) return rc;
   for (size_t i = 0; !rc && i < p->n; i++)
     rc = fk_store_put_case_traced(st, p->person[i], p->end[i], p->now);
+  struct hook h = {st, rules, p->now, &stats->tasks, diag};
+  if (!rc)
+    rc = fk_store_each_task(st, &(struct fk_task_filter){0, 0, 0, 1, -1, NULL}, transfer_done, &h);
   if (!rc) rc = fk_tasks_advance(st, rules, p->now, &stats->tasks, diag);
   if (!rc) return fk_store_commit(st);
   fk_store_rollback(st);
@@ -80,14 +142,19 @@ int fk_tick(struct fk_store *st, struct fk_trace_index **ix, const struct fk_rul
   if (!stats) stats = &none;
   memset(stats, 0, sizeof *stats);
   rc = fk_store_each_case(st, pending_case, &p);
-  if (!rc && p.n) rc = *ix ? fk_trace_index_refresh(*ix, st, NULL, diag)
-                           : fk_trace_index_build(st, rules, ix, diag);
+  if (!rc && p.n)
+    rc = *ix ? fk_trace_index_refresh(*ix, st, NULL, diag)
+             : fk_trace_index_build(st, rules, ix, diag);
+  if (!rc && p.n) rc = keep_case_stays(st, *ix, &p);
+  if (!rc && (rules->sections & FK_RULES_HAS_AREAS))
+    rc = fk_areas_update_traced(st, rules, now, &stats->areas, diag);
   if (!rc) {
     struct hook h = {st, rules, now, &stats->tasks, diag};
     struct fk_measures_opts o = {p.n ? p.person : &no_case, p.n, written, &h};
     stats->traced = (long)p.n;
     rc = fk_measures_apply_opts(st, p.n ? *ix : NULL, rules, now, &o, &stats->measures, diag);
   }
+  if (!rc) rc = fk_sites_allocate(st, rules, now, &stats->sites, diag);
   if (!rc) rc = finish(st, rules, &p, stats, diag);
   if (rc && diag && !diag->reason[0])
     fk_diag_set(diag, rc, NULL, "tick: %s",

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "fangkong/alloc.h"
+#include "fangkong/areas.h"
 #include "fangkong/error.h"
 #include "fangkong/measure.h"
 #include "fangkong/measures.h"
@@ -52,6 +53,7 @@ struct ctx {
   struct confined *conf; /* persons placed under a confining measure, by person */
   int nconf;
   const struct fk_measures_opts *opts; /* never NULL */
+  struct fk_areas areas;               /* risk areas with their history, for arrivals from them */
   int rc;
 };
 
@@ -191,11 +193,34 @@ static int each_case(void *arg, const struct fk_case_row *row)
   return contacts_of(x, row);
 }
 
+/* An arrival whose origin names a risk area: the category of the area's level when the person
+ * left it (left_at, else the arrival), from that day; none when that measure was over before
+ * the arrival (the person was not in the area in its last days). */
+static int area_arrival(struct ctx *x, const struct fk_arrival_row *row)
+{
+  static const int cats[] = {[FK_AREA_LOW] = FK_PERSON_LOW_RISK_AREA,
+                             [FK_AREA_MEDIUM] = FK_PERSON_MEDIUM_RISK_AREA,
+                             [FK_AREA_HIGH] = FK_PERSON_HIGH_RISK_AREA};
+  char area[FK_AREA_ID], reason[REASON], day[FK_DATE_BUFSZ];
+  struct fk_plan p;
+  fk_time left = row->left != FK_TIME_NONE ? row->left : row->arrived;
+  int level, rc = fk_areas_match(&x->areas, x->st, row->origin, left, &level, area);
+  if (rc || level < 0) return rc;
+  fk_date d = fk_time_date(left);
+  if (!fk_measure_plan(x->rules, (enum fk_person_cat)cats[level], d, d, &p) &&
+      p.end != FK_DATE_NONE && p.end < fk_time_date(row->arrived))
+    return 0;
+  snprintf(reason, sizeof reason, "left %.100s, a %s risk area then, on %s", area,
+           fk_area_levels[level], fk_date_format(d, day));
+  return add_cand(x, row->person, 0, cats[level], d, reason);
+}
+
 static int each_arrival(void *arg, const struct fk_arrival_row *row)
 {
   struct ctx *x = arg;
   char reason[REASON], day[FK_DATE_BUFSZ];
-  if (!row->international || row->arrived > x->now) return 0;
+  if (row->arrived > x->now) return 0;
+  if (!row->international) return area_arrival(x, row);
   fk_date d = fk_time_date(row->arrived);
   snprintf(reason, sizeof reason, "arrived from abroad %s", fk_date_format(d, day));
   return add_cand(x, row->person, 0, FK_PERSON_INBOUND_INTERNATIONAL, d, reason);
@@ -662,6 +687,7 @@ int fk_measures_apply_opts(struct fk_store *st, const struct fk_trace_index *ix,
   rc = fk_store_each_measure(st, 0, keep_stored, &x);
   if (!rc) rc = find_confined(&x);
   if (!rc) rc = fk_store_each_case(st, each_case, &x);
+  if (!rc) rc = fk_areas_load(st, &x.areas, diag);
   if (!rc) rc = fk_store_each_arrival(st, 0, each_arrival, &x);
   if (!rc) rc = merge(&x);
   if (!rc) {
@@ -679,6 +705,7 @@ int fk_measures_apply_opts(struct fk_store *st, const struct fk_trace_index *ix,
   if (rc && diag && !diag->reason[0])
     fk_diag_set(diag, rc, NULL, "applying measures: %s",
                 rc == FK_ESTORE ? fk_store_errmsg(st) : fk_strerror(rc));
+  fk_areas_free(&x.areas);
   fk_free(x.seen);
   fk_free(x.seen_id);
   fk_free(x.conf);

@@ -124,8 +124,8 @@ static void escalation(struct fk__rules_ctx *c, json_t *obj, struct fk_escalatio
 }
 
 /* Reads a list of names into flags (size n) by their index in names. */
-static void flags(struct fk__rules_ctx *c, json_t *obj, const char *key,
-                  const char *const *names, int *out, int n)
+static void flags(struct fk__rules_ctx *c, json_t *obj, const char *key, const char *const *names,
+                  int *out, int n)
 {
   char p[256];
   json_t *v = json_object_get(obj, key), *e;
@@ -148,8 +148,9 @@ static void flags(struct fk__rules_ctx *c, json_t *obj, const char *key,
 
 static void entrance(struct fk__rules_ctx *c, json_t *obj, struct fk_entrance_rules *out)
 {
-  static const char *const known[] = {"fever_celsius", "mask_required", "deny_codes",
-                                      "deny_area_levels", "deny_confined", "source", NULL};
+  static const char *const known[] = {
+      "fever_celsius", "mask_required", "deny_codes", "deny_area_levels",
+      "deny_confined", "source",        NULL};
   if (!json_is_object(obj)) {
     fk__rules_problem(c, "entrance", obj ? "must be an object" : "required object");
     return;

@@ -149,8 +149,8 @@ const char *const fk__sqlite_migrations[] = {
     "  kind TEXT NOT NULL," /* notify, transfer, sample, release */
     "  person INTEGER REFERENCES persons(id),"
     "  measure INTEGER REFERENCES measures(id),"
-    "  day TEXT NOT NULL DEFAULT ''," /* a sample task's due date; '' otherwise */
-    "  unit TEXT NOT NULL,"           /* who must do it: a grid_id, or a site */
+    "  day TEXT NOT NULL DEFAULT '',"                   /* a sample task's due date; '' otherwise */
+    "  unit TEXT NOT NULL,"                             /* who must do it: a grid_id, or a site */
     "  region INTEGER NOT NULL REFERENCES regions(id)," /* the unit's grid, for escalation */
     "  level INTEGER NOT NULL," /* 4 grid .. 1 district, 0 city: where it stands now */
     "  created_at INTEGER NOT NULL,"
@@ -159,7 +159,7 @@ const char *const fk__sqlite_migrations[] = {
     "  status TEXT NOT NULL CHECK(status IN"
     "    ('created','due','acknowledged','done','failed','cancelled')),"
     "  acked_at INTEGER, closed_at INTEGER,"
-    "  proof TEXT," /* what proves it done (a sample id, a room), or why it failed */
+    "  proof TEXT,"           /* what proves it done (a sample id, a room), or why it failed */
     "  reason TEXT NOT NULL," /* what it serves */
     "  UNIQUE(measure, kind, day));"
     "CREATE INDEX tasks_open ON tasks(due_at) WHERE status IN ('created','due','acknowledged');"
@@ -167,8 +167,8 @@ const char *const fk__sqlite_migrations[] = {
     "CREATE TABLE task_escalations("
     "  task INTEGER NOT NULL REFERENCES tasks(id) ON DELETE CASCADE,"
     "  level INTEGER NOT NULL,"
-    "  at INTEGER NOT NULL," /* when it reached the level: due_at + the rule's delay */
-    "  unit TEXT NOT NULL,"  /* the region code at that level, or 'city' */
+    "  at INTEGER NOT NULL,"      /* when it reached the level: due_at + the rule's delay */
+    "  unit TEXT NOT NULL,"       /* the region code at that level, or 'city' */
     "  officer TEXT, phone TEXT," /* on duty then (NULL: nobody on the roster) */
     "  PRIMARY KEY(task, level)) WITHOUT ROWID;"
     "CREATE TABLE duty("
@@ -182,6 +182,13 @@ const char *const fk__sqlite_migrations[] = {
     "  person INTEGER PRIMARY KEY REFERENCES persons(id),"
     "  window_end INTEGER NOT NULL," /* the end of the window the case was last traced over */
     "  traced_at INTEGER NOT NULL);"
+    /* A case's stays over that window, kept so that risk areas need no trace index. */
+    "CREATE TABLE case_stays("
+    "  person INTEGER NOT NULL REFERENCES persons(id),"
+    "  place INTEGER NOT NULL REFERENCES places(id),"
+    "  start_at INTEGER NOT NULL,"
+    "  end_at INTEGER NOT NULL,"
+    "  PRIMARY KEY(person, start_at, place)) WITHOUT ROWID;"
     "CREATE TABLE entrance_checks("
     "  id INTEGER PRIMARY KEY,"
     "  person INTEGER NOT NULL REFERENCES persons(id),"
@@ -194,7 +201,6 @@ const char *const fk__sqlite_migrations[] = {
     "  reasons TEXT NOT NULL," /* ';'-separated reason keys */
     "  fever INTEGER NOT NULL,"
     "  UNIQUE(at, person, place));",
-
 
     /* 6: centralized quarantine sites, their rooms, who stayed where, who waits for a room
        (fangkong sites allocate). */
@@ -240,6 +246,23 @@ const char *const fk__sqlite_migrations[] = {
     "  end_reason TEXT);"
     "CREATE INDEX site_waits_open ON site_waits(person) WHERE until IS NULL;",
 
+    /* 7: risk areas and their level history (fangkong areas update); when an arrival left
+       its origin. */
+    "ALTER TABLE arrivals ADD COLUMN left_at INTEGER;"
+    "CREATE TABLE areas("
+    "  id INTEGER PRIMARY KEY,"
+    "  area_id TEXT NOT NULL UNIQUE," /* a grid_id, or a district's name */
+    "  kind TEXT NOT NULL CHECK(kind IN ('grid','district')),"
+    "  district TEXT NOT NULL,"
+    "  lifts_on TEXT," /* projected; NULL: lifted */
+    "  updated_at INTEGER NOT NULL);"
+    "CREATE TABLE area_levels("
+    "  area INTEGER NOT NULL REFERENCES areas(id) ON DELETE CASCADE,"
+    "  level TEXT NOT NULL CHECK(level IN ('low','medium','high')),"
+    "  from_date TEXT NOT NULL,"
+    "  to_date TEXT," /* exclusive; NULL: in force */
+    "  reason TEXT NOT NULL);"
+    "CREATE INDEX area_levels_area ON area_levels(area);",
 };
 
 const int fk__sqlite_migration_count =

@@ -42,7 +42,8 @@ static const struct feed_map maps[FK_FEED_COUNT] = {
     [FK_FEED_SAMPLES] = {"samples",
                          {"sample_id", "pool_id", "person", "sampled_at", "site_id", "result",
                           "reported_at"}},
-    [FK_FEED_ARRIVALS] = {"arrivals", {"person", "arrived_at", "origin", "port", "international"}},
+    [FK_FEED_ARRIVALS] = {"arrivals",
+                          {"person", "arrived_at", "origin", "port", "international", "left_at"}},
     [FK_FEED_VACCINATIONS] = {"vaccinations", {"person", "dose", "vaccinated_at"}},
     [FK_FEED_PINGS] = {"pings", {"person", "at", "lat", "lon"}},
     [FK_FEED_DUTY] = {"duty", {"unit", "from_at", "to_at", "officer", "phone"}},
@@ -498,6 +499,42 @@ static int sqlite_sites_put(struct fk_store *st, int what, void *rows, int n, st
   return fk__sqlite_sites_put(S(st)->db, what, rows, n, diag);
 }
 
+int fk__sqlite_each_area(sqlite3 *db, int (*fn)(void *arg, const struct fk_area_row *a), void *arg);
+int fk__sqlite_put_area(sqlite3 *db, struct fk_area_row *a, struct fk_diag *diag);
+int fk__sqlite_locate(sqlite3 *db, enum fk_locate what, int64_t id, const char *text,
+                      struct fk_location *out);
+int fk__sqlite_each_grid_sample(sqlite3 *db, int64_t grid, fk_time from, fk_time to,
+                                int (*fn)(void *arg, const struct fk_sample_row *row), void *arg);
+
+static int sqlite_each_area(struct fk_store *st, int (*fn)(void *arg, const struct fk_area_row *a),
+                            void *arg)
+{
+  int rc = fk__sqlite_each_area(S(st)->db, fn, arg);
+  if (rc == FK_ESTORE) fail(S(st), "reading areas");
+  return rc;
+}
+
+static int sqlite_put_area(struct fk_store *st, struct fk_area_row *a, struct fk_diag *diag)
+{
+  return fk__sqlite_put_area(S(st)->db, a, diag);
+}
+
+static int sqlite_locate(struct fk_store *st, enum fk_locate what, int64_t id, const char *text,
+                         struct fk_location *out)
+{
+  int rc = fk__sqlite_locate(S(st)->db, what, id, text, out);
+  if (rc == FK_ESTORE) fail(S(st), "locating");
+  return rc;
+}
+
+static int sqlite_each_grid_sample(struct fk_store *st, int64_t grid, fk_time from, fk_time to,
+                                   int (*fn)(void *arg, const struct fk_sample_row *row), void *arg)
+{
+  int rc = fk__sqlite_each_grid_sample(S(st)->db, grid, from, to, fn, arg);
+  if (rc == FK_ESTORE) fail(S(st), "reading a grid's samples");
+  return rc;
+}
+
 static const struct fk__store_ops sqlite_ops = {
     .name = "sqlite",
     .close = sqlite_close,
@@ -525,10 +562,16 @@ static const struct fk__store_ops sqlite_ops = {
     .person_info = fk__sqlite_person_info,
     .case_traced = fk__sqlite_case_traced,
     .put_case_traced = fk__sqlite_put_case_traced,
+    .put_case_stays = fk__sqlite_put_case_stays,
+    .each_case_stay = fk__sqlite_each_case_stay,
 
     .sites_each = sqlite_sites_each,
     .sites_put = sqlite_sites_put,
 
+    .each_area = sqlite_each_area,
+    .put_area = sqlite_put_area,
+    .locate = sqlite_locate,
+    .each_grid_sample = sqlite_each_grid_sample,
 };
 
 static const char *const pragmas =

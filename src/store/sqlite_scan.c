@@ -34,7 +34,8 @@ static const char *const scan_sql[FK_FEED_COUNT] = {
     [FK_FEED_SAMPLES] = "SELECT s.sample_id, s.pool_id, p.person_id, s.sampled_at, s.site_id,"
                         " s.result, s.reported_at FROM samples s JOIN persons p"
                         " ON s.person = p.id ORDER BY s.id",
-    [FK_FEED_ARRIVALS] = "SELECT p.person_id, a.arrived_at, a.origin, a.port, a.international"
+    [FK_FEED_ARRIVALS] = "SELECT p.person_id, a.arrived_at, a.origin, a.port, a.international,"
+                         " a.left_at"
                          " FROM arrivals a JOIN persons p ON a.person = p.id ORDER BY a.id",
     [FK_FEED_VACCINATIONS] = "SELECT p.person_id, v.dose, v.vaccinated_at FROM vaccinations v"
                              " JOIN persons p ON v.person = p.id ORDER BY p.id, v.dose",

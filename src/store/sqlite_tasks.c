@@ -8,12 +8,14 @@
 #include <string.h>
 
 #include "fangkong/error.h"
+#include "fangkong/feed.h"
 #include "fangkong/tasks.h"
+#include "fangkong/trace.h"
 #include "store/store_impl.h"
 
 #define TASK_COLS                                                                                  \
-  "t.id, t.kind, t.person, t.measure, julianday(NULLIF(t.day, '')) - 2440587.5, t.unit,"         \
-  " t.region, t.level, t.created_at, t.start_at, t.due_at, t.status, t.acked_at, t.closed_at,"   \
+  "t.id, t.kind, t.person, t.measure, julianday(NULLIF(t.day, '')) - 2440587.5, t.unit,"           \
+  " t.region, t.level, t.created_at, t.start_at, t.due_at, t.status, t.acked_at, t.closed_at,"     \
   " t.proof, t.reason, p.person_id"
 
 static const char *const sql[] = {
@@ -37,8 +39,27 @@ static const char *const sql[] = {
     "SELECT window_end FROM case_traces WHERE person = ?1",
     "INSERT INTO case_traces(person, window_end, traced_at) VALUES(?1, ?2, ?3)"
     " ON CONFLICT(person) DO UPDATE SET window_end = ?2, traced_at = ?3",
+    "DELETE FROM case_stays WHERE person = ?1",
+    "INSERT OR IGNORE INTO case_stays(person, place, start_at, end_at) VALUES(?1, ?2, ?3, ?4)",
+    "SELECT s.place, p.kind, s.start_at, s.end_at, p.place_id FROM case_stays s"
+    " JOIN places p ON p.id = s.place WHERE s.person = ?1 AND s.start_at < ?3 AND s.end_at > ?2",
 };
-enum { SEL, INS, UPD, ESC_INS, ESC_SEL, DUTY, REGION, PERSON, TRACED, TRACED_PUT, NSTMT };
+enum {
+  SEL,
+  INS,
+  UPD,
+  ESC_INS,
+  ESC_SEL,
+  DUTY,
+  REGION,
+  PERSON,
+  TRACED,
+  TRACED_PUT,
+  STAYS_DEL,
+  STAYS_INS,
+  STAYS_SEL,
+  NSTMT
+};
 
 static int prepare(sqlite3 *db, int which, sqlite3_stmt **q)
 {
@@ -70,8 +91,8 @@ static void read_task(sqlite3_stmt *q, struct fk_task_row *t)
   t->kind = name_index(fk_task_kinds, sqlite3_column_text(q, 1));
   t->person = sqlite3_column_int64(q, 2);
   t->measure = sqlite3_column_int64(q, 3);
-  t->day = sqlite3_column_type(q, 4) == SQLITE_NULL ? FK_DATE_NONE
-                                                    : (fk_date)sqlite3_column_int64(q, 4);
+  t->day =
+      sqlite3_column_type(q, 4) == SQLITE_NULL ? FK_DATE_NONE : (fk_date)sqlite3_column_int64(q, 4);
   text(t->unit, sizeof t->unit, q, 5);
   t->region = sqlite3_column_int64(q, 6);
   t->level = sqlite3_column_int(q, 7);
@@ -216,8 +237,8 @@ int fk__sqlite_each_escalation(struct fk_store *st, int64_t task,
   return rc;
 }
 
-int fk__sqlite_duty_at(struct fk_store *st, const char *unit, fk_time at, char *officer, size_t osize,
-                       char *phone, size_t psize)
+int fk__sqlite_duty_at(struct fk_store *st, const char *unit, fk_time at, char *officer,
+                       size_t osize, char *phone, size_t psize)
 {
   sqlite3 *db = fk__sqlite_db(st);
   sqlite3_stmt *q = NULL;
@@ -303,6 +324,58 @@ int fk__sqlite_put_case_traced(struct fk_store *st, int64_t person, fk_time wind
     sqlite3_bind_int64(q, 3, now);
     if (sqlite3_step(q) != SQLITE_DONE) rc = FK_ESTORE;
   }
+  sqlite3_finalize(q);
+  return rc;
+}
+
+int fk__sqlite_put_case_stays(struct fk_store *st, int64_t person, const struct fk_stay *s,
+                              size_t n)
+{
+  sqlite3 *db = fk__sqlite_db(st);
+  sqlite3_stmt *del = NULL, *ins = NULL;
+  int rc = prepare(db, STAYS_DEL, &del);
+  if (!rc) rc = prepare(db, STAYS_INS, &ins);
+  if (!rc) {
+    sqlite3_bind_int64(del, 1, person);
+    if (sqlite3_step(del) != SQLITE_DONE) rc = FK_ESTORE;
+  }
+  for (size_t i = 0; !rc && i < n; i++) {
+    sqlite3_reset(ins);
+    sqlite3_bind_int64(ins, 1, person);
+    sqlite3_bind_int64(ins, 2, s[i].place);
+    sqlite3_bind_int64(ins, 3, s[i].start);
+    sqlite3_bind_int64(ins, 4, s[i].end);
+    if (sqlite3_step(ins) != SQLITE_DONE) rc = FK_ESTORE;
+  }
+  sqlite3_finalize(del);
+  sqlite3_finalize(ins);
+  return rc ? fk__sqlite_fail(st, "storing a case's stays") : 0;
+}
+
+static int kind_index(const unsigned char *s)
+{
+  for (int k = 0; s && fk_place_kinds[k]; k++)
+    if (!strcmp(fk_place_kinds[k], (const char *)s)) return k;
+  return 0;
+}
+
+int fk__sqlite_each_case_stay(struct fk_store *st, int64_t person, fk_time from, fk_time to,
+                              int (*fn)(void *arg, const struct fk_stay *s, const char *place_id),
+                              void *arg)
+{
+  sqlite3 *db = fk__sqlite_db(st);
+  sqlite3_stmt *q = NULL;
+  int rc = prepare(db, STAYS_SEL, &q), step = SQLITE_DONE;
+  if (rc) return rc;
+  sqlite3_bind_int64(q, 1, person);
+  sqlite3_bind_int64(q, 2, from);
+  sqlite3_bind_int64(q, 3, to);
+  while (!rc && (step = sqlite3_step(q)) == SQLITE_ROW) {
+    struct fk_stay s = {sqlite3_column_int64(q, 0), kind_index(sqlite3_column_text(q, 1)),
+                        sqlite3_column_int64(q, 2), sqlite3_column_int64(q, 3)};
+    rc = fn(arg, &s, (const char *)sqlite3_column_text(q, 4));
+  }
+  if (!rc && step != SQLITE_DONE && step != SQLITE_ROW) rc = FK_ESTORE;
   sqlite3_finalize(q);
   return rc;
 }

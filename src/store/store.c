@@ -172,8 +172,45 @@ int fk_store_case_traced(struct fk_store *st, int64_t person, fk_time *window_en
   return st->ops->case_traced(st, person, window_end);
 }
 
-int fk_store_put_case_traced(struct fk_store *st, int64_t person, fk_time window_end,
-                             fk_time now)
+int fk_store_put_case_traced(struct fk_store *st, int64_t person, fk_time window_end, fk_time now)
 {
   return st->ops->put_case_traced(st, person, window_end, now);
+}
+
+const char *const fk_area_kinds[] = {"grid", "district", NULL};
+
+int fk_store_each_area(struct fk_store *st, int (*fn)(void *arg, const struct fk_area_row *a),
+                       void *arg)
+{
+  return st->ops->each_area(st, fn, arg);
+}
+
+int fk_store_put_area(struct fk_store *st, struct fk_area_row *a, struct fk_diag *diag)
+{
+  return st->ops->put_area(st, a, diag);
+}
+
+int fk_store_locate(struct fk_store *st, enum fk_locate what, int64_t id, const char *text,
+                    struct fk_location *out)
+{
+  assert(out && (what != FK_LOCATE_TEXT || text));
+  return st->ops->locate(st, what, id, text, out);
+}
+
+int fk_store_each_grid_sample(struct fk_store *st, int64_t grid, fk_time from, fk_time to,
+                              int (*fn)(void *arg, const struct fk_sample_row *row), void *arg)
+{
+  return st->ops->each_grid_sample(st, grid, from, to, fn, arg);
+}
+
+int fk_store_put_case_stays(struct fk_store *st, int64_t person, const struct fk_stay *s, size_t n)
+{
+  return st->ops->put_case_stays(st, person, s, n);
+}
+
+int fk_store_each_case_stay(struct fk_store *st, int64_t person, fk_time from, fk_time to,
+                            int (*fn)(void *arg, const struct fk_stay *s, const char *place_id),
+                            void *arg)
+{
+  return st->ops->each_case_stay(st, person, from, to, fn, arg);
 }

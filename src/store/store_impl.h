@@ -47,7 +47,19 @@ struct fk__store_ops {
   int (*person_info)(struct fk_store *st, int64_t person, struct fk_person_info *out);
   int (*case_traced)(struct fk_store *st, int64_t person, fk_time *window_end);
   int (*put_case_traced)(struct fk_store *st, int64_t person, fk_time window_end, fk_time now);
+  int (*put_case_stays)(struct fk_store *st, int64_t person, const struct fk_stay *s, size_t n);
+  int (*each_case_stay)(struct fk_store *st, int64_t person, fk_time from, fk_time to,
+                        int (*fn)(void *arg, const struct fk_stay *s, const char *place_id),
+                        void *arg);
 
+  /* Risk areas (fangkong/areas.h). */
+  int (*each_area)(struct fk_store *st, int (*fn)(void *arg, const struct fk_area_row *a),
+                   void *arg);
+  int (*put_area)(struct fk_store *st, struct fk_area_row *a, struct fk_diag *diag);
+  int (*locate)(struct fk_store *st, enum fk_locate what, int64_t id, const char *text,
+                struct fk_location *out);
+  int (*each_grid_sample)(struct fk_store *st, int64_t grid, fk_time from, fk_time to,
+                          int (*fn)(void *arg, const struct fk_sample_row *row), void *arg);
   /* Quarantine sites (fangkong/site_store.h): what is enum fk__sites_what; fn gets its row. */
   int (*sites_each)(struct fk_store *st, int what, int view, int64_t person, fk_time t0, fk_time t1,
                     int (*fn)(void *arg, const void *row), void *arg);
@@ -61,7 +73,6 @@ enum fk__sites_what {
   FK__SITES_NEEDS,
   FK__SITES_STAYS,
   FK__SITES_WAITS
-
 };
 
 enum fk__view {
@@ -101,6 +112,11 @@ int fk__sqlite_person_info(struct fk_store *st, int64_t person, struct fk_person
 int fk__sqlite_case_traced(struct fk_store *st, int64_t person, fk_time *window_end);
 int fk__sqlite_put_case_traced(struct fk_store *st, int64_t person, fk_time window_end,
                                fk_time now);
+int fk__sqlite_put_case_stays(struct fk_store *st, int64_t person, const struct fk_stay *s,
+                              size_t n);
+int fk__sqlite_each_case_stay(struct fk_store *st, int64_t person, fk_time from, fk_time to,
+                              int (*fn)(void *arg, const struct fk_stay *s, const char *place_id),
+                              void *arg);
 
 /* The SQLite backend: opens `path` into *out (see fk_store_open for the contract). */
 int fk__sqlite_open(const char *path, struct fk_store **out, struct fk_diag *diag);
