@@ -572,6 +572,10 @@ static const struct fk__store_ops sqlite_ops = {
     .put_area = sqlite_put_area,
     .locate = sqlite_locate,
     .each_grid_sample = sqlite_each_grid_sample,
+
+    .put_entrance = fk__sqlite_put_entrance,
+    .each_entrance = fk__sqlite_each_entrance,
+    .place_id = fk__sqlite_place_id,
 };
 
 static const char *const pragmas =

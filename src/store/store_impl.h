@@ -7,6 +7,7 @@
 #define FK_STORE_IMPL_H
 
 #include "fangkong/store.h"
+#include "fangkong/entrance.h"
 #include "fangkong/tasks.h"
 
 struct fk__store_ops {
@@ -64,6 +65,11 @@ struct fk__store_ops {
   int (*sites_each)(struct fk_store *st, int what, int view, int64_t person, fk_time t0, fk_time t1,
                     int (*fn)(void *arg, const void *row), void *arg);
   int (*sites_put)(struct fk_store *st, int what, void *rows, int n, struct fk_diag *diag);
+  /* Entrance checks (fangkong/entrance.h): as the public functions of the same names. */
+  int (*put_entrance)(struct fk_store *st, const struct fk_entrance_row *r, int *stored);
+  int (*each_entrance)(struct fk_store *st, fk_time from, fk_time to,
+                       int (*fn)(void *arg, const struct fk_entrance_row *r), void *arg);
+  int (*place_id)(struct fk_store *st, const char *place_id, int64_t *place);
 };
 
 /* The rows of fk__store_ops.sites_each and sites_put. */
@@ -117,6 +123,12 @@ int fk__sqlite_put_case_stays(struct fk_store *st, int64_t person, const struct 
 int fk__sqlite_each_case_stay(struct fk_store *st, int64_t person, fk_time from, fk_time to,
                               int (*fn)(void *arg, const struct fk_stay *s, const char *place_id),
                               void *arg);
+
+/* Entrance checks in the SQLite backend (sqlite_entrance.c), as the ops above. */
+int fk__sqlite_put_entrance(struct fk_store *st, const struct fk_entrance_row *r, int *stored);
+int fk__sqlite_each_entrance(struct fk_store *st, fk_time from, fk_time to,
+                             int (*fn)(void *arg, const struct fk_entrance_row *r), void *arg);
+int fk__sqlite_place_id(struct fk_store *st, const char *place_id, int64_t *place);
 
 /* The SQLite backend: opens `path` into *out (see fk_store_open for the contract). */
 int fk__sqlite_open(const char *path, struct fk_store **out, struct fk_diag *diag);
