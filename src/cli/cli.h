@@ -34,6 +34,8 @@ int fk__cmd_sites(int argc, char **argv);
 int fk__cmd_site(int argc, char **argv);
 int fk__cmd_areas(int argc, char **argv);
 int fk__cmd_area(int argc, char **argv);
+int fk__cmd_check(int argc, char **argv);
+int fk__cmd_briefing(int argc, char **argv);
 
 /* Returns 1 when argv[i] is "-h" or "--help" for any i, else 0. */
 int fk__wants_help(int argc, char **argv);

@@ -32,6 +32,10 @@ static const struct command commands[] = {
 
     {"areas", fk__cmd_areas, "designate, count down and lift risk areas (风险区) from the cases"},
     {"area", fk__cmd_area, "the risk areas in force: level, since, lift date, why"},
+
+    {"check", fk__cmd_check,
+     "the entrance check (测温、扫码、验证、戴口罩): pass or deny, and why"},
+    {"briefing", fk__cmd_briefing, "the daily briefing for the leadership meeting (每日简报)"},
 };
 
 static void usage(FILE *out)
