@@ -40,6 +40,7 @@ bench: build
 	@bench/import/run $(BUILD)
 	@bench/trace/run $(BUILD)
 	@bench/sites/run $(BUILD)
+	@bench/briefing/run $(BUILD)
 
 install: build
 	@cmake --install $(BUILD)
