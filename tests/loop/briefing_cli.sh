@@ -11,6 +11,11 @@ rm -rf "$T" && mkdir -p "$T" && cd "$T"
 REF="$(dirname "$0")/briefing_ref.py"
 pj() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); r=eval(sys.argv[2]); print(r if isinstance(r, str) else json.dumps(r, ensure_ascii=False, separators=(",", ":"), sort_keys=True))' "$1" "$2"; }
 
+for r in protocol-9 protocol-10; do
+  expect 0 "rules show $r" -- "$B" rules show --rules "$S/rules/$r.json" --format json
+  equals "$r briefing deadline" "$(pj out.txt 'd["briefing"]["placed_within_hours"]')" 24
+done
+
 expect 0 "gen" -- "$B" gen --scale 0.001 --days 6 --seed 5 --outbreak 2 --out city
 expect 0 "import" -- "$B" import --db t.db city
 expect 2 "no --now" -- "$B" briefing --db t.db
