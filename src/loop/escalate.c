@@ -98,8 +98,8 @@ int fk_tasks_advance(struct fk_store *st, const struct fk_rules *rules, fk_time 
   struct open_tasks o = {0};
   struct fk_tasks_stats none;
   struct chains *cs = fk_calloc(1, sizeof *cs);
-  int rc = cs ? fk_store_each_task(st, &(struct fk_task_filter){0, 0, 0, 1, -1, NULL}, collect, &o)
-              : FK_ENOMEM;
+  struct fk_task_filter f = {0, 0, 0, 1, -1, NULL, now};
+  int rc = cs ? fk_store_each_task(st, &f, collect, &o) : FK_ENOMEM;
   if (!stats) stats = &none;
   for (size_t i = 0; !rc && i < o.n; i++) {
     struct fk_task_row *t = &o.t[i];
@@ -114,7 +114,7 @@ int fk_tasks_advance(struct fk_store *st, const struct fk_rules *rules, fk_time 
       rc = escalate(st, cs, &rules->loop.escalation, t, now, &steps, diag);
       stats->escalations += steps;
     }
-    stats->open++;
+    stats->looked++;
     if (!rc && (t->level != level || (int)t->status != status)) rc = fk_store_put_task(st, t, diag);
   }
   fk_free(o.t);
@@ -128,7 +128,7 @@ int fk_tasks_advance(struct fk_store *st, const struct fk_rules *rules, fk_time 
 static int load(struct fk_store *st, int64_t id, struct fk_task_row *t, struct fk_diag *diag)
 {
   struct open_tasks o = {0};
-  int rc = fk_store_each_task(st, &(struct fk_task_filter){id, 0, 0, 0, -1, NULL}, collect, &o);
+  int rc = fk_store_each_task(st, &(struct fk_task_filter){id, 0, 0, 0, -1, NULL, 0}, collect, &o);
   if (!rc && o.n != 1) rc = fk_diag_set(diag, FK_ENOTFOUND, NULL, "no task %lld", (long long)id);
   if (!rc) *t = o.t[0];
   fk_free(o.t);

@@ -189,7 +189,7 @@ int fk_tasks_sync(struct fk_store *st, const struct fk_rules *rules, const struc
   have->n = 0;
   rc = fk_store_person_info(st, m->person, &who);
   if (!rc)
-    rc = fk_store_each_task(st, &(struct fk_task_filter){0, m->id, 0, 0, -1, NULL}, keep, have);
+    rc = fk_store_each_task(st, &(struct fk_task_filter){0, m->id, 0, 0, -1, NULL, 0}, keep, have);
   struct sync s = {st, rules, m, &who, now, stats, diag};
   if (rc) goto out;
   if (m->status == FK_MSTATUS_SUPERSEDED) {

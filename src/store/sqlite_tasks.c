@@ -114,8 +114,12 @@ static void read_task(sqlite3_stmt *q, struct fk_task_row *t)
 /* The filter's conditions, each only when asked, so that SQLite uses the index it needs. */
 static void task_where(const struct fk_task_filter *f, char *sel, size_t size)
 {
-  snprintf(sel, size, "%s%s%s%s%s%s%s ORDER BY t.id", sql[SEL], f->id ? " AND t.id = ?1" : "",
-           f->measure ? " AND t.measure = ?2" : "", f->person ? " AND t.person = ?3" : "",
+  snprintf(sel, size, "%s%s%s%s%s%s%s%s ORDER BY t.id", sql[SEL],
+           f->act_at ? " AND t.status IN ('created', 'due', 'acknowledged') AND"
+                       " ((t.status = 'created' AND t.start_at <= ?7) OR t.due_at < ?7)"
+                     : "",
+           f->id ? " AND t.id = ?1" : "", f->measure ? " AND t.measure = ?2" : "",
+           f->person ? " AND t.person = ?3" : "",
            f->open_only ? " AND t.status IN ('created', 'due', 'acknowledged')" : "",
            f->status >= 0 && f->status < FK_TSTATUS_N ? " AND t.status = ?5" : "",
            f->unit ? " AND (t.unit = ?6 OR t.region IN (WITH RECURSIVE under(id) AS ("
@@ -128,7 +132,7 @@ static void task_where(const struct fk_task_filter *f, char *sel, size_t size)
 int fk__sqlite_each_task(struct fk_store *st, const struct fk_task_filter *f,
                          int (*fn)(void *arg, const struct fk_task_row *t), void *arg)
 {
-  static const struct fk_task_filter all = {0, 0, 0, 0, -1, NULL};
+  static const struct fk_task_filter all = {0, 0, 0, 0, -1, NULL, 0};
   sqlite3_stmt *q = NULL;
   int own_q = 0;
   struct fk_task_row t;
@@ -145,6 +149,7 @@ int fk__sqlite_each_task(struct fk_store *st, const struct fk_task_filter *f,
   if (f->status >= 0 && f->status < FK_TSTATUS_N)
     sqlite3_bind_text(q, 5, fk_task_statuses[f->status], -1, SQLITE_STATIC);
   if (f->unit) sqlite3_bind_text(q, 6, f->unit, -1, SQLITE_STATIC);
+  if (f->act_at) sqlite3_bind_int64(q, 7, f->act_at);
   while (!rc && (step = sqlite3_step(q)) == SQLITE_ROW) {
     read_task(q, &t);
     rc = fn(arg, &t);

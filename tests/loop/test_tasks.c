@@ -75,7 +75,7 @@ static struct found tasks_of(struct city *c, const char *pid)
   struct found f = {.n = 0};
   int64_t person = 0;
   if (pid && (fk_store_person_id(c->st, pid, &person) || !person)) fail_msg("no %s", pid);
-  struct fk_task_filter q = {0, 0, person, 0, -1, NULL};
+  struct fk_task_filter q = {0, 0, person, 0, -1, NULL, 0};
   if (fk_store_each_task(c->st, &q, keep, &f)) fail_msg("tasks");
   return f;
 }
