@@ -1,0 +1,55 @@
+/*
+ * The quasi-Poisson GLM behind Farrington: log mu = beta[level] + beta_t * t, fitted by
+ * iteratively reweighted least squares exactly as R's glm.fit does it (start mu = y + 0.1,
+ * mu floored at DBL_EPSILON, convergence when the deviance changes by less than 1e-8 relative,
+ * at most 25 iterations). The design is one indicator per seasonal level plus an optional trend,
+ * so each least-squares step is a within-level regression solved in O(n) instead of a QR of an
+ * n x p matrix; fitted values, dispersion, hat values and standard errors are R's (the
+ * parametrisation differs from R's intercept and contrasts, the fit does not).
+ */
+#ifndef FK_DETECT_GLM_H
+#define FK_DETECT_GLM_H
+
+#include <stddef.h>
+
+#define FK__GLM_MAXLEVELS 64
+
+/* The data of one fit: n rows, borrowed. */
+struct fk__glm_data {
+  size_t n;
+  const double *y;     /* counts */
+  const double *t;     /* time (wtime) */
+  const int *level;    /* 0 .. nlevels-1 */
+  int nlevels;         /* at most FK__GLM_MAXLEVELS */
+  const double *prior; /* prior weights, or NULL for 1 */
+};
+
+/* A fit; eta, mu and w point into caller-owned arrays of n doubles. */
+struct fk__glm_fit {
+  int trend, converged;
+  double beta[FK__GLM_MAXLEVELS], beta_t;
+  double *eta, *mu, *w; /* w: the working weights of the last least-squares step (R's weights) */
+  /* sums of the last step, for the covariance: weight and weighted mean time per level, and
+     the within-level weighted sum of squares of time */
+  double d[FK__GLM_MAXLEVELS], tbar[FK__GLM_MAXLEVELS], s;
+  double df; /* residual degrees of freedom */
+};
+
+/* Fits data with (trend 1) or without a time trend into *fit (whose eta, mu, w the caller
+   set). Returns 0, or -1 when the fit breaks down (a level without weight, a non-finite
+   deviance); fit->converged says whether IRLS converged. */
+int fk__glm_fit(const struct fk__glm_data *data, int trend, struct fk__glm_fit *fit);
+
+/* sum(w r^2) / df with r the working residuals (y - mu) / mu and w = R's weights, which are the
+   working weights (proper = 1) or the prior weights (proper = 0, see farrington.c). */
+double fk__glm_dispersion(const struct fk__glm_data *data, const struct fk__glm_fit *fit,
+                          int proper);
+
+/* x0' (X'WX)^-1 x0 for a point of level `level` at time t: the unscaled variance of its linear
+   predictor. */
+double fk__glm_var0(const struct fk__glm_fit *fit, int level, double t);
+
+/* The hat value of row i. */
+double fk__glm_hat(const struct fk__glm_data *data, const struct fk__glm_fit *fit, size_t i);
+
+#endif
