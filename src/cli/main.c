@@ -24,6 +24,8 @@ static const struct command commands[] = {
     {"measures", fk__cmd_measures, "place cases, contacts and arrivals under their measures"},
     {"person", fk__cmd_person, "a person's code, measures, phases and tests"},
     {"code", fk__cmd_code, "a person's health code (red, yellow, green) and why"},
+    {"detect", fk__cmd_detect,
+     "aberration detection (异常探测) over counts: EARS, CUSUM, Farrington"},
 };
 
 static void usage(FILE *out)

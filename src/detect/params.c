@@ -1,7 +1,7 @@
 /*
  * Method names, their defaults (R's, see docs/DETECT.md) and parameters set by R's names. The
  * defaults are the published settings of each algorithm, not local rules: a CDC tunes them per
- * disease with --param, and the values in force are printed with the results.
+ * disease with --param (docs/DETECT.md lists every parameter and default).
  */
 #include <assert.h>
 #include <math.h>

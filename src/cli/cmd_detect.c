@@ -1,0 +1,245 @@
+/* fangkong detect: aberration detection (异常探测) over series of counts, one row per point. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "fangkong/alloc.h"
+#include "fangkong/detect.h"
+#include "fangkong/error.h"
+#include "fangkong/table.h"
+
+#define MAX_PARAMS 32
+
+static const char help[] =
+    "usage: fangkong detect --method NAME [--param key=value ...] [--range FROM:TO]\n"
+    "                       (--input FILE | --db PATH) [--format csv|json]\n"
+    "\n"
+    "Runs an aberration-detection method (异常探测) over every series of a counts file and\n"
+    "prints one row per evaluated point: date, region_id, channel, observed, expected,\n"
+    "upperbound, alarm (0|1), score. Empty (json: null) means not available, e.g. too\n"
+    "little history. Methods follow R's surveillance package (docs/DETECT.md):\n"
+    "\n"
+    "  threshold            fixed threshold (固定阈值): threshold=1, window=1\n"
+    "  cidars-mpm           CIDARS moving percentile (移动百分位数): percentile=0.5, b=3, w=2,\n"
+    "                       period=7 (days; 1 for weekly series)\n"
+    "  ears-c1, ears-c2     EARS: baseline=7, alpha=0.001, minSigma=0\n"
+    "  ears-c3              EARS C3: alpha=0.025; C3=published (default) or C3=surveillance\n"
+    "  cusum                algo.cusum: k=1.04, h=2.26, m=NULL (mean before the range),\n"
+    "                       trans=standard (rossi, anscombe, anscombe2nd, pearsonNegBin, none)\n"
+    "  farrington           farringtonFlexible, Farrington (1996): b=5, w=3, reweight=TRUE,\n"
+    "                       weightsThreshold=1, alpha=0.05, trend=TRUE, pThresholdTrend=0.05,\n"
+    "                       limit54=5,4, powertrans=2/3, noPeriods=1, pastWeeksNotIncluded=3,\n"
+    "                       thresholdMethod=delta\n"
+    "  farrington-noufaily  the same with Noufaily (2013) settings: weightsThreshold=2.58,\n"
+    "                       pThresholdTrend=1, noPeriods=10, pastWeeksNotIncluded=26,\n"
+    "                       thresholdMethod=nbPlugin (or muan)\n"
+    "\n"
+    "  --method NAME      one of the above\n"
+    "  --param KEY=VALUE  a parameter by R's name (repeat the option for more)\n"
+    "  --range FROM:TO    first and last dates evaluated (YYYY-MM-DD:YYYY-MM-DD); default all\n"
+    "  --input FILE       counts.csv (date, region_id, channel, count; region_id and channel\n"
+    "                     may be absent for a single series); weekly when every date is a\n"
+    "                     multiple of 7 days apart, else daily; a missing date counts 0\n"
+    "  --db PATH          the store (not yet: the store keeps no signal counts)\n"
+    "  --format FORMAT    csv (default) or json\n"
+    "\n"
+    "Exit status: 0 done, 1 error, 2 usage, 3 done but some input rows were rejected\n"
+    "(each is reported on stderr as FILE:LINE: field: reason).\n";
+
+struct opts {
+  const char *method, *range, *input, *db, *format;
+  const char *params[MAX_PARAMS];
+  int nparams;
+};
+
+static int parse_args(int argc, char **argv, struct opts *o)
+{
+  static const char *const names[] = {"--method", "--range", "--input", "--db", "--format"};
+  memset(o, 0, sizeof *o);
+  const char **slots[] = {&o->method, &o->range, &o->input, &o->db, &o->format};
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i], *eq = strchr(a, '='), *value = NULL;
+    size_t n = eq && !strncmp(a, "--", 2) ? (size_t)(eq - a) : strlen(a);
+    if (eq && !strncmp(a, "--", 2))
+      value = eq + 1;
+    else if (i + 1 < argc)
+      value = argv[i + 1];
+    int hit = -1;
+    for (int k = 0; k < 5; k++)
+      if (strlen(names[k]) == n && !strncmp(a, names[k], n)) hit = k;
+    int is_param = n == 7 && !strncmp(a, "--param", 7);
+    if (hit < 0 && !is_param) return fk__usage("detect", "unexpected argument '%s'", a);
+    if (!value) return fk__usage("detect", "%.*s needs a value", (int)n, a);
+    if (!eq || strncmp(a, "--", 2)) i++;
+    if (is_param) {
+      if (o->nparams >= MAX_PARAMS) return fk__usage("detect", "more than %d --param", MAX_PARAMS);
+      o->params[o->nparams++] = value;
+    } else {
+      *slots[hit] = value;
+    }
+  }
+  if (!o->method) return fk__usage("detect", "--method is required");
+  if (!o->input == !o->db) return fk__usage("detect", "give one of --input FILE or --db PATH");
+  if (o->format && strcmp(o->format, "csv") && strcmp(o->format, "json"))
+    return fk__usage("detect", "--format must be csv or json");
+  return 0;
+}
+
+static int apply_params(const struct opts *o, enum fk_detect_method m, struct fk_detect_params *p)
+{
+  for (int i = 0; i < o->nparams; i++) {
+    char key[64];
+    const char *eq = strchr(o->params[i], '=');
+    if (!eq || eq == o->params[i] || (size_t)(eq - o->params[i]) >= sizeof key)
+      return fk__usage("detect", "--param wants KEY=VALUE, not '%s'", o->params[i]);
+    memcpy(key, o->params[i], (size_t)(eq - o->params[i]));
+    key[eq - o->params[i]] = '\0';
+    struct fk_diag d;
+    fk_diag_clear(&d);
+    if (fk_detect_param_set(m, p, key, eq + 1, &d))
+      return fk__usage("detect", "--param %s: %s", key, d.reason);
+  }
+  return 0;
+}
+
+/* The points from..to of counts within --range; returns 0, 1 (empty) or FK_EXIT_USAGE. */
+static int points_of(const char *range, const struct fk_counts *c, size_t *from, size_t *to)
+{
+  *from = 0, *to = c->n - 1;
+  if (!range) return 0;
+  const char *colon = strchr(range, ':');
+  fk_date a, b;
+  if (!colon || fk_date_parse(range, (size_t)(colon - range), &a, NULL) ||
+      fk_date_parse(colon + 1, strlen(colon + 1), &b, NULL) || b < a)
+    return fk__usage("detect", "--range wants FROM:TO, two dates YYYY-MM-DD in order, not '%s'",
+                     range);
+  long lo = (long)a - c->start, hi = (long)b - c->start, step = c->step;
+  lo = lo <= 0 ? 0 : (lo + step - 1) / step;
+  if (hi < 0) return 1;
+  hi /= step;
+  if (hi > (long)c->n - 1) hi = (long)c->n - 1;
+  if (lo > hi) return 1;
+  *from = (size_t)lo, *to = (size_t)hi;
+  return 0;
+}
+
+static void csv_number(FILE *f, double v)
+{
+  if (isnan(v)) return;
+  if (isinf(v))
+    fputs(v > 0 ? "Inf" : "-Inf", f);
+  else
+    fprintf(f, "%.15g", v);
+}
+
+static void json_number(FILE *f, double v)
+{
+  if (isfinite(v))
+    fprintf(f, "%.15g", v);
+  else
+    fputs("null", f);
+}
+
+static void print_row(FILE *f, int json, fk_date date, const struct fk_counts_series *s, double y,
+                      const struct fk_detect_point *o, int first)
+{
+  char d[FK_DATE_BUFSZ];
+  fk_date_format(date, d);
+  if (!json) {
+    fprintf(f, "%s,", d);
+    fk_csv_field(f, s->region_id, strlen(s->region_id));
+    fputc(',', f);
+    fk_csv_field(f, s->channel, strlen(s->channel));
+    fprintf(f, ",%.15g,", y);
+    csv_number(f, o->expected), fputc(',', f);
+    csv_number(f, o->upperbound);
+    fprintf(f, ",%d,", o->alarm);
+    csv_number(f, o->score), fputc('\n', f);
+    return;
+  }
+  fprintf(f, "%s{\"date\":\"%s\",\"region_id\":", first ? "" : ",\n", d);
+  fk_json_string(f, s->region_id, strlen(s->region_id));
+  fputs(",\"channel\":", f);
+  fk_json_string(f, s->channel, strlen(s->channel));
+  fprintf(f, ",\"observed\":%.15g,\"expected\":", y);
+  json_number(f, o->expected);
+  fputs(",\"upperbound\":", f);
+  json_number(f, o->upperbound);
+  fprintf(f, ",\"alarm\":%d,\"score\":", o->alarm);
+  json_number(f, o->score);
+  fputc('}', f);
+}
+
+static void on_reject(void *arg, const struct fk_diag *why)
+{
+  char buf[1024];
+  (void)arg;
+  fprintf(stderr, "%s\n", fk_diag_format(why, buf, sizeof buf));
+}
+
+/* Runs the method over every series and prints; returns an exit status. */
+static int run(const struct fk_counts *c, enum fk_detect_method m, const struct fk_detect_params *p,
+               size_t from, size_t to, int json)
+{
+  struct fk_detect_point *out = fk_calloc(to - from + 1, sizeof *out);
+  if (!out) return fk__fail("%s", fk_strerror(FK_ENOMEM));
+  int status = FK_EXIT_OK, first = 1;
+  for (size_t i = 0; i < c->nseries && status == FK_EXIT_OK; i++) {
+    const struct fk_counts_series *s = &c->series[i];
+    struct fk_series series = {s->observed, c->n, c->start, c->step};
+    struct fk_diag d;
+    fk_diag_clear(&d);
+    int rc = fk_detect_run(m, &series, p, from, to, out, &d);
+    if (rc == FK_EINVAL)
+      status = fk__usage("detect", "%s: %s", d.field, d.reason);
+    else if (rc)
+      status = fk__fail("%s", fk_strerror(rc));
+    if (!rc && i == 0) /* the header once the parameters proved good */
+      fputs(json ? "[\n" : "date,region_id,channel,observed,expected,upperbound,alarm,score\n",
+            stdout);
+    for (size_t t = from; t <= to && !rc; t++, first = 0)
+      print_row(stdout, json, c->start + (fk_date)(t * (size_t)c->step), s, s->observed[t],
+                &out[t - from], first);
+  }
+  if (json && status == FK_EXIT_OK) fputs(first ? "]\n" : "\n]\n", stdout);
+  fk_free(out);
+  return status;
+}
+
+int fk__cmd_detect(int argc, char **argv)
+{
+  if (fk__wants_help(argc, argv)) return fputs(help, stdout), FK_EXIT_OK;
+  struct opts o;
+  int rc = parse_args(argc, argv, &o);
+  if (rc) return rc;
+  int m = fk_detect_method_find(o.method);
+  if (m < 0) return fk__usage("detect", "unknown method '%s'", o.method);
+  if (o.db)
+    return fk__fail("--db %s: the store keeps no signal counts yet (issue 5, item 1); give the "
+                    "counts with --input counts.csv",
+                    o.db);
+  struct fk_counts *c = NULL;
+  struct fk_diag d;
+  long rejected = 0;
+  fk_diag_clear(&d);
+  rc = fk_counts_read(o.input, &c, on_reject, NULL, &rejected, &d);
+  if (rc) {
+    char buf[1024];
+    return fk__fail("%s", rc == FK_ENOMEM ? fk_strerror(rc) : fk_diag_format(&d, buf, sizeof buf));
+  }
+  struct fk_detect_params p;
+  size_t from, to;
+  fk_detect_defaults((enum fk_detect_method)m, c->step, &p);
+  if (!(rc = apply_params(&o, (enum fk_detect_method)m, &p))) {
+    rc = points_of(o.range, c, &from, &to);
+    if (rc == 1)
+      rc = fk__fail("--range %s holds none of the input's dates", o.range);
+    else if (!rc)
+      rc = run(c, (enum fk_detect_method)m, &p, from, to, o.format && !strcmp(o.format, "json"));
+  }
+  fk_counts_free(c);
+  if (!rc && rejected) rc = FK_EXIT_REJECTS;
+  return rc;
+}
