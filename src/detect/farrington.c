@@ -28,7 +28,10 @@
 /* Working memory for one series, allocated once. */
 struct work {
   int *block; /* level (1..noPeriods) of each point, or 0 */
-  double *y, *t, *omega, *eta, *mu, *w;
+  /* per point of the series: y log y, log(y + 0.1), y^(2/3) */
+  double *s_ylogy, *s_ly01, *s_y23;
+  /* per row of a fit */
+  double *y, *t, *ylogy, *ly01, *y23, *omega, *eta, *mu, *w, *pw;
   int *level; /* compact level of each data row */
   double *a;  /* Anscombe residuals */
 };
@@ -37,18 +40,30 @@ static void work_free(struct work *wk)
 {
   fk_free(wk->block), fk_free(wk->y), fk_free(wk->t), fk_free(wk->omega);
   fk_free(wk->eta), fk_free(wk->mu), fk_free(wk->w), fk_free(wk->level), fk_free(wk->a);
+  fk_free(wk->s_ylogy), fk_free(wk->s_ly01), fk_free(wk->s_y23);
+  fk_free(wk->ylogy), fk_free(wk->ly01), fk_free(wk->y23), fk_free(wk->pw);
 }
 
-static int work_alloc(struct work *wk, size_t n)
+static int work_alloc(const struct fk_series *s, struct work *wk)
 {
+  size_t n = s->n;
   memset(wk, 0, sizeof *wk);
   wk->block = fk_calloc(n, sizeof *wk->block);
   wk->level = fk_calloc(n, sizeof *wk->level);
-  double **d[] = {&wk->y, &wk->t, &wk->omega, &wk->eta, &wk->mu, &wk->w, &wk->a};
+  double **d[] = {&wk->y,  &wk->t,       &wk->omega,  &wk->eta,  &wk->mu,
+                  &wk->w,  &wk->a,       &wk->ylogy,  &wk->ly01, &wk->y23,
+                  &wk->pw, &wk->s_ylogy, &wk->s_ly01, &wk->s_y23};
   int ok = wk->block && wk->level;
   for (size_t i = 0; i < sizeof d / sizeof d[0]; i++)
     ok &= (*d[i] = fk_calloc(n, sizeof **d[i])) != NULL;
-  return ok ? 0 : FK_ENOMEM;
+  if (!ok) return FK_ENOMEM;
+  for (size_t i = 0; i < n; i++) {
+    double y = s->observed[i];
+    wk->s_ylogy[i] = y > 0 ? y * log(y) : 0;
+    wk->s_ly01[i] = log(y + 0.1);
+    wk->s_y23[i] = pow(y, 2.0 / 3);
+  }
+  return 0;
 }
 
 /* One evaluation's data: the rows, the level of the current point and its time. */
@@ -116,6 +131,9 @@ static int gather(const struct fk_series *s, const struct fk_detect_params *p, s
     if (!wk->block[i]) continue;
     if (origin < 0) origin = i;
     wk->y[n] = s->observed[i], wk->t[n] = (double)(i - origin);
+    wk->ylogy[n] = wk->s_ylogy[i];
+    wk->ly01[n] = wk->s_ly01[i];
+    wk->y23[n] = wk->s_y23[i];
     wk->level[n] = code[wk->block[i]];
     if (wk->y[n] > md->ymax) md->ymax = wk->y[n];
     n++;
@@ -123,7 +141,7 @@ static int gather(const struct fk_series *s, const struct fk_detect_params *p, s
   for (long i = first; i <= (long)k; i++)
     wk->block[i] = 0;
   if (n == 0 || code[p->noPeriods] < 0) return -1;
-  md->d = (struct fk__glm_data){n, wk->y, wk->t, wk->level, nlevels, NULL};
+  md->d = (struct fk__glm_data){n, wk->y, wk->t, wk->level, nlevels, NULL, wk->ylogy, wk->ly01};
   md->now_level = code[p->noPeriods];
   md->t0 = (double)((long)k - origin);
   return 0;
@@ -143,7 +161,7 @@ static void anscombe_weights(struct model_data *md, struct model *m, double thre
   double sum = 0;
   for (size_t i = 0; i < d->n; i++) {
     double mu = m->fit.mu[i], h = fk__glm_hat(d, &m->fit, i);
-    double a = 1.5 * (pow(d->y[i], 2.0 / 3) * pow(mu, -1.0 / 6) - sqrt(mu));
+    double a = 1.5 * (wk->y23[i] * pow(mu, -1.0 / 6) - sqrt(mu));
     wk->a[i] = a / sqrt(m->phi * (1 - h));
     sum += wk->a[i] > threshold ? 1 / (wk->a[i] * wk->a[i]) : 1;
   }
@@ -157,7 +175,7 @@ static int fit_model(struct model_data *md, const struct fk_detect_params *p, in
                      struct work *wk, struct model *m)
 {
   md->d.prior = NULL;
-  m->fit.eta = wk->eta, m->fit.mu = wk->mu, m->fit.w = wk->w;
+  m->fit.eta = wk->eta, m->fit.mu = wk->mu, m->fit.w = wk->w, m->fit.pw = wk->pw;
   if (fk__glm_fit(&md->d, trend, &m->fit)) return -1;
   if (!m->fit.converged && trend && fk__glm_fit(&md->d, 0, &m->fit)) return -1;
   if (!m->fit.converged) return -1;
@@ -274,7 +292,7 @@ int fk_detect_farrington(const struct fk_series *s, const struct fk_detect_param
                        "limit54 points >= 1, 0 < alpha < 1",
                        FK__GLM_MAXLEVELS);
   struct work wk;
-  int rc = work_alloc(&wk, s->n);
+  int rc = work_alloc(s, &wk);
   if (rc) goto out;
   for (size_t k = from; k <= to; k++)
     evaluate(s, p, k, &wk, &out[k - from]);
