@@ -175,7 +175,7 @@ static int fit_model(struct model_data *md, const struct fk_detect_params *p, in
                      struct work *wk, struct model *m)
 {
   md->d.prior = NULL;
-  m->fit.eta = wk->eta, m->fit.mu = wk->mu, m->fit.w = wk->w, m->fit.pw = wk->pw;
+  m->fit.w2 = wk->eta, m->fit.mu = wk->mu, m->fit.w = wk->w, m->fit.pw = wk->pw;
   if (fk__glm_fit(&md->d, trend, &m->fit)) return -1;
   if (!m->fit.converged && trend && fk__glm_fit(&md->d, 0, &m->fit)) return -1;
   if (!m->fit.converged) return -1;
@@ -203,7 +203,7 @@ static int fit_point(struct model_data *md, const struct fk_detect_params *p, st
   *kept = 0;
   if (fit_model(md, p, p->trend, wk, m)) return -1;
   if (!m->fit.trend) return 0;
-  double eta0 = m->fit.beta[md->now_level] + m->fit.beta_t * md->t0;
+  double eta0 = fk__glm_eta(&m->fit, md->now_level, md->t0);
   double tval = m->fit.beta_t / sqrt(m->disp / m->fit.s);
   double pv = 2 * fk__pt_lower(-fabs(tval), m->fit.df);
   *kept = p->b >= 3 && pv < p->pThresholdTrend && linkinv(eta0) <= md->ymax;
@@ -263,7 +263,7 @@ static void evaluate(const struct fk_series *s, const struct fk_detect_params *p
   int kept;
   fk__point_na(o);
   if (gather(s, p, k, wk, &md) || fit_point(&md, p, wk, &m, &kept)) return;
-  double eta0 = m.fit.beta[md.now_level] + (m.fit.trend ? m.fit.beta_t * md.t0 : 0);
+  double eta0 = fk__glm_eta(&m.fit, md.now_level, md.t0);
   double se_eta = sqrt(fk__glm_var0(&m.fit, md.now_level, md.t0) * m.disp), y = s->observed[k];
   struct bounds b;
   if (p->thresholdMethod == FK_THRESHOLD_DELTA)

@@ -13,92 +13,108 @@ static double prior_of(const struct fk__glm_data *data, size_t i)
   return data->prior ? data->prior[i] : 1.0;
 }
 
-/* One row's share of the Poisson deviance (R's poisson()$dev.resids), log(mu) given. */
-static double dev_resid(const struct fk__glm_data *data, size_t i, double mu, double logmu)
-{
-  double y = data->y[i], r = y > 0 ? data->ylogy[i] - y * logmu - (y - mu) : mu;
-  return 2 * prior_of(data, i) * r;
-}
+/* The weighted sums of one least-squares step: per level sum w, sum w t, sum w z; overall sum
+   w t^2 and sum w t z (t centred). */
+struct sums {
+  double d[FK__GLM_MAXLEVELS], tw[FK__GLM_MAXLEVELS], zw[FK__GLM_MAXLEVELS], tt, tz;
+};
 
-/* One IRLS step: the working weights w = prior mu and responses z = eta + (y - mu) / mu from
-   the current fit (z replaces eta), then the weighted least-squares regression of z on the
-   levels (and t), leaving the coefficients and the sums in fit. Returns 0 or -1. */
-static int wls(const struct fk__glm_data *data, struct fk__glm_fit *fit)
+/* Solves the least-squares step from its sums into fit's coefficients and covariance sums.
+   Returns 0 or -1 (a level without weight, no spread in time). */
+static int solve(const struct fk__glm_data *data, const struct sums *sm, struct fk__glm_fit *fit)
 {
-  double *z = fit->eta;
-  double zs[FK__GLM_MAXLEVELS] = {0}, ts[FK__GLM_MAXLEVELS] = {0};
-  int L = data->nlevels;
-  for (int l = 0; l < L; l++)
-    fit->d[l] = 0;
-  for (size_t i = 0; i < data->n; i++) {
-    int l = data->level[i];
-    double mu = fit->mu[i], w = prior_of(data, i) * mu;
-    z[i] = fit->eta[i] + (data->y[i] - mu) / mu, fit->w[i] = w;
-    fit->d[l] += w, ts[l] += w * data->t[i], zs[l] += w * z[i];
+  double zbar[FK__GLM_MAXLEVELS], q = sm->tz;
+  fit->s = sm->tt;
+  for (int l = 0; l < data->nlevels; l++) {
+    if (!(sm->d[l] > 0)) return -1;
+    fit->d[l] = sm->d[l];
+    fit->tbar[l] = sm->tw[l] / sm->d[l], zbar[l] = sm->zw[l] / sm->d[l];
+    fit->s -= sm->tw[l] * fit->tbar[l], q -= sm->tw[l] * zbar[l];
   }
-  for (int l = 0; l < L; l++) {
-    if (!(fit->d[l] > 0)) return -1;
-    fit->tbar[l] = ts[l] / fit->d[l], zs[l] /= fit->d[l];
-  }
-  fit->beta_t = 0, fit->s = 0;
+  fit->beta_t = 0;
   if (fit->trend) {
-    double q = 0;
-    for (size_t i = 0; i < data->n; i++) {
-      int l = data->level[i];
-      double dt = data->t[i] - fit->tbar[l];
-      fit->s += fit->w[i] * dt * dt, q += fit->w[i] * dt * (z[i] - zs[l]);
-    }
     if (!(fit->s > 0)) return -1;
     fit->beta_t = q / fit->s;
   }
-  for (int l = 0; l < L; l++)
-    fit->beta[l] = zs[l] - fit->beta_t * fit->tbar[l];
+  for (int l = 0; l < data->nlevels; l++)
+    fit->beta[l] = zbar[l] - fit->beta_t * fit->tbar[l];
   return 0;
 }
 
-/* exp(beta_t)^t for t = 0..tmax into pw: a true exp every 16 steps, products between. */
-static void power_table(double beta_t, size_t tmax, double *pw)
+/* exp(beta_t (t - c)) for t = 0..tmax into pw: a true exp every 16 steps times a power of
+   exp(beta_t) below 16, so no product depends on the one before. */
+static void power_table(double beta_t, double c, size_t tmax, double *pw)
 {
-  double r = exp(beta_t);
-  for (size_t t = 0; t <= tmax; t++)
-    pw[t] = t % 16 ? pw[t - 1] * r : exp(beta_t * (double)t);
+  double p[16];
+  p[0] = 1, p[1] = exp(beta_t);
+  for (int j = 2; j < 16; j++)
+    p[j] = p[j - 1] * p[1];
+  for (size_t a = 0; a <= tmax; a += 16) {
+    double e = exp(beta_t * ((double)a - c));
+    size_t end = a + 16 <= tmax + 1 ? 16 : tmax + 1 - a;
+    for (size_t j = 0; j < end; j++)
+      pw[a + j] = e * p[j];
+  }
 }
 
-/* Sets eta and mu from the coefficients; returns the deviance. */
-static double predict(const struct fk__glm_data *data, struct fk__glm_fit *fit)
+/*
+ * Sets mu from the coefficients (init: R's start, mu = y + 0.1), the next step's weights (into
+ * fit->w2) and sums; returns the deviance (R's poisson()$dev.resids summed). Rows come in runs
+ * of one level, so the level's sums are kept in registers until the level changes.
+ */
+static double step(const struct fk__glm_data *data, struct fk__glm_fit *fit, int init,
+                   struct sums *sm)
 {
-  double el[FK__GLM_MAXLEVELS], dev = 0;
+  double el[FK__GLM_MAXLEVELS], dev = 0, tt = 0, tz = 0, d = 0, tw = 0, zw = 0;
+  double *restrict w2 = fit->w2, *restrict mu = fit->mu;
   size_t tmax = (size_t)data->t[data->n - 1];
-  for (int l = 0; l < data->nlevels; l++)
-    el[l] = exp(fit->beta[l]);
-  if (fit->trend) power_table(fit->beta_t, tmax, fit->pw);
+  if (!init) {
+    for (int l = 0; l < data->nlevels; l++)
+      el[l] = exp(fit->beta[l]);
+    if (fit->trend) power_table(fit->beta_t, fit->c, tmax, fit->pw);
+  }
+  *sm = (struct sums){{0}, {0}, {0}, 0, 0};
+  int cur = data->level[0];
   for (size_t i = 0; i < data->n; i++) {
     int l = data->level[i];
-    double eta = fit->beta[l] + fit->beta_t * data->t[i];
-    double m = fit->trend ? el[l] * fit->pw[(size_t)data->t[i]] : el[l];
-    if (!(m >= DBL_EPSILON && m <= DBL_MAX)) m = exp(eta);
-    double logmu = eta;
-    if (!(m >= DBL_EPSILON)) m = DBL_EPSILON, logmu = log(DBL_EPSILON);
-    fit->eta[i] = eta, fit->mu[i] = m;
-    dev += dev_resid(data, i, m, logmu);
+    if (l != cur) {
+      sm->d[cur] += d, sm->tw[cur] += tw, sm->zw[cur] += zw;
+      d = tw = zw = 0, cur = l;
+    }
+    double tc = data->t[i] - fit->c, y = data->y[i], eta, logmu, m;
+    if (init) {
+      m = y + 0.1, eta = logmu = data->ly01[i];
+    } else {
+      eta = logmu = fit->beta[l] + fit->beta_t * tc;
+      m = fit->trend ? el[l] * fit->pw[(size_t)data->t[i]] : el[l];
+      if (!(m >= DBL_EPSILON && m <= DBL_MAX)) m = exp(eta);
+      if (!(m >= DBL_EPSILON)) m = DBL_EPSILON, logmu = log(DBL_EPSILON);
+    }
+    double prior = prior_of(data, i), wi = prior * m, z = eta + (y - m) / m;
+    double r = y > 0 ? data->ylogy[i] - y * logmu - (y - m) : m;
+    mu[i] = m, w2[i] = wi;
+    d += wi, tw += wi * tc, zw += wi * z, tt += wi * tc * tc, tz += wi * tc * z;
+    dev += 2 * prior * r;
   }
+  sm->d[cur] += d, sm->tw[cur] += tw, sm->zw[cur] += zw;
+  sm->tt = tt, sm->tz = tz;
   return dev;
 }
 
 int fk__glm_fit(const struct fk__glm_data *data, int trend, struct fk__glm_fit *fit)
 {
-  assert(data && fit && fit->eta && fit->mu && fit->w);
+  assert(data && fit && fit->mu && fit->w && fit->w2 && fit->pw && data->n > 0);
   assert(data->nlevels >= 1 && data->nlevels <= FK__GLM_MAXLEVELS);
+  struct sums sm;
   fit->trend = trend, fit->converged = 0;
   fit->df = (double)data->n - data->nlevels - trend;
-  double devold = 0;
-  for (size_t i = 0; i < data->n; i++) {
-    fit->eta[i] = data->ly01[i], fit->mu[i] = data->y[i] + 0.1;
-    devold += dev_resid(data, i, fit->mu[i], fit->eta[i]);
-  }
+  fit->c = floor(data->t[data->n - 1] / 2);
+  double devold = step(data, fit, 1, &sm);
   for (int iter = 0; iter < GLM_MAXIT; iter++) {
-    if (wls(data, fit)) return -1;
-    double dev = predict(data, fit);
+    double *w = fit->w2;
+    fit->w2 = fit->w, fit->w = w; /* the weights of this step */
+    if (solve(data, &sm, fit)) return -1;
+    double dev = step(data, fit, 0, &sm);
     if (!isfinite(dev)) return -1;
     if (fabs(dev - devold) / (fabs(dev) + 0.1) < GLM_EPSILON) {
       fit->converged = 1;
@@ -121,11 +137,16 @@ double fk__glm_dispersion(const struct fk__glm_data *data, const struct fk__glm_
   return sum / fit->df;
 }
 
+double fk__glm_eta(const struct fk__glm_fit *fit, int level, double t)
+{
+  return fit->beta[level] + fit->beta_t * (t - fit->c);
+}
+
 double fk__glm_var0(const struct fk__glm_fit *fit, int level, double t)
 {
   double v = 1 / fit->d[level];
   if (fit->trend) {
-    double dt = t - fit->tbar[level];
+    double dt = t - fit->c - fit->tbar[level];
     v += dt * dt / fit->s;
   }
   return v;
