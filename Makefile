@@ -35,10 +35,11 @@ fuzz: bootstrap
 demo: build
 	@scripts/demo $(BUILD)
 
-# Import, then tracing (bench/*/run; each caches its city under $(BUILD)).
+# Import, then tracing (bench/*/run; each caches its city under $(BUILD)), then detection.
 bench: build
 	@bench/import/run $(BUILD)
 	@bench/trace/run $(BUILD)
+	@bench/detect/run $(BUILD)
 
 install: build
 	@cmake --install $(BUILD)
