@@ -31,6 +31,7 @@
 #include "fangkong/time.h"
 
 struct fk_diag;
+struct fk_counts;
 
 /* A series: observed[i] is the count on start + i * step days (step 1 daily, 7 weekly). */
 struct fk_series {
@@ -150,6 +151,42 @@ int fk_detect_cusum(const struct fk_series *s, const struct fk_detect_params *p,
                     size_t to, struct fk_detect_point *out, struct fk_diag *diag);
 int fk_detect_farrington(const struct fk_series *s, const struct fk_detect_params *p, size_t from,
                          size_t to, struct fk_detect_point *out, struct fk_diag *diag);
+
+/*
+ * Evaluation (issue 5, item 6): how a method would do on a CDC's own data. Outbreaks are
+ * injected into the series (taken as outbreak-free baselines), one per series and replicate,
+ * starting at a random point of from..to: Poisson(k x sd) extra cases, sd the series' sample sd
+ * before `from` (at least 1), each case on a uniformly drawn point of the `duration` points.
+ */
+struct fk_eval_setup {
+  double k;       /* outbreak size in baseline sds (default 5) */
+  int duration;   /* points an outbreak lasts (default 7 daily, 2 weekly) */
+  int replicates; /* outbreaks per series (default 10) */
+  unsigned long long seed;
+};
+
+struct fk_eval_result {
+  long outbreaks;      /* injected */
+  long detected;       /* with an alarm on one of their points */
+  double sensitivity;  /* detected / outbreaks */
+  long false_alarms;   /* alarms on the series without outbreaks, points from..to */
+  double series_weeks; /* series x evaluated points, in weeks */
+  double false_alarms_per_100_weeks;
+  double median_days; /* from an outbreak's start to its first alarm, over those detected; NaN
+                         when none was */
+};
+
+/* Fills *e with the defaults for a series of the given step (1 or 7). */
+void fk_eval_defaults(int step, struct fk_eval_setup *e);
+
+/*
+ * Evaluates method with parameters p on every series of c over points from..to (0-based,
+ * inclusive; from >= 1, and the outbreak must fit: to - from + 1 >= e->duration). Borrows
+ * everything. Returns 0, FK_EINVAL (diag says why), FK_ENOMEM. Deterministic for a seed.
+ */
+int fk_evaluate(const struct fk_counts *c, enum fk_detect_method method,
+                const struct fk_detect_params *p, size_t from, size_t to,
+                const struct fk_eval_setup *e, struct fk_eval_result *out, struct fk_diag *diag);
 
 /*
  * Counts files. A file holds one or many series: rows (date, region_id, channel, count), the

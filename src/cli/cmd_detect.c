@@ -4,7 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/args.h"
 #include "cli/cli.h"
+#include "cli/counts_in.h"
 #include "fangkong/alloc.h"
 #include "fangkong/detect.h"
 #include "fangkong/error.h"
@@ -56,30 +58,13 @@ struct opts {
 
 static int parse_args(int argc, char **argv, struct opts *o)
 {
-  static const char *const names[] = {"--method", "--range", "--input", "--db", "--format"};
   memset(o, 0, sizeof *o);
-  const char **slots[] = {&o->method, &o->range, &o->input, &o->db, &o->format};
-  for (int i = 1; i < argc; i++) {
-    const char *a = argv[i], *eq = strchr(a, '='), *value = NULL;
-    size_t n = eq && !strncmp(a, "--", 2) ? (size_t)(eq - a) : strlen(a);
-    if (eq && !strncmp(a, "--", 2))
-      value = eq + 1;
-    else if (i + 1 < argc)
-      value = argv[i + 1];
-    int hit = -1;
-    for (int k = 0; k < 5; k++)
-      if (strlen(names[k]) == n && !strncmp(a, names[k], n)) hit = k;
-    int is_param = n == 7 && !strncmp(a, "--param", 7);
-    if (hit < 0 && !is_param) return fk__usage("detect", "unexpected argument '%s'", a);
-    if (!value) return fk__usage("detect", "%.*s needs a value", (int)n, a);
-    if (!eq || strncmp(a, "--", 2)) i++;
-    if (is_param) {
-      if (o->nparams >= MAX_PARAMS) return fk__usage("detect", "more than %d --param", MAX_PARAMS);
-      o->params[o->nparams++] = value;
-    } else {
-      *slots[hit] = value;
-    }
-  }
+  const struct fk__opt opts[] = {{"--method", &o->method, NULL}, {"--range", &o->range, NULL},
+                                 {"--input", &o->input, NULL},   {"--db", &o->db, NULL},
+                                 {"--format", &o->format, NULL}, {NULL, NULL, NULL}};
+  int rc = fk__parse_opts_repeat("detect", argc, argv, opts, "--param", o->params, MAX_PARAMS,
+                                 &o->nparams);
+  if (rc) return rc;
   if (!o->method) return fk__usage("detect", "--method is required");
   if (!o->input == !o->db) return fk__usage("detect", "give one of --input FILE or --db PATH");
   if (o->format && strcmp(o->format, "csv") && strcmp(o->format, "json"))
@@ -101,27 +86,6 @@ static int apply_params(const struct opts *o, enum fk_detect_method m, struct fk
     if (fk_detect_param_set(m, p, key, eq + 1, &d))
       return fk__usage("detect", "--param %s: %s", key, d.reason);
   }
-  return 0;
-}
-
-/* The points from..to of counts within --range; returns 0, 1 (empty) or FK_EXIT_USAGE. */
-static int points_of(const char *range, const struct fk_counts *c, size_t *from, size_t *to)
-{
-  *from = 0, *to = c->n - 1;
-  if (!range) return 0;
-  const char *colon = strchr(range, ':');
-  fk_date a, b;
-  if (!colon || fk_date_parse(range, (size_t)(colon - range), &a, NULL) ||
-      fk_date_parse(colon + 1, strlen(colon + 1), &b, NULL) || b < a)
-    return fk__usage("detect", "--range wants FROM:TO, two dates YYYY-MM-DD in order, not '%s'",
-                     range);
-  long lo = (long)a - c->start, hi = (long)b - c->start, step = c->step;
-  lo = lo <= 0 ? 0 : (lo + step - 1) / step;
-  if (hi < 0) return 1;
-  hi /= step;
-  if (hi > (long)c->n - 1) hi = (long)c->n - 1;
-  if (lo > hi) return 1;
-  *from = (size_t)lo, *to = (size_t)hi;
   return 0;
 }
 
@@ -172,13 +136,6 @@ static void print_row(FILE *f, int json, fk_date date, const struct fk_counts_se
   fputc('}', f);
 }
 
-static void on_reject(void *arg, const struct fk_diag *why)
-{
-  char buf[1024];
-  (void)arg;
-  fprintf(stderr, "%s\n", fk_diag_format(why, buf, sizeof buf));
-}
-
 /* Runs the method over every series and prints; returns an exit status. */
 static int run(const struct fk_counts *c, enum fk_detect_method m, const struct fk_detect_params *p,
                size_t from, size_t to, int json)
@@ -221,24 +178,14 @@ int fk__cmd_detect(int argc, char **argv)
                     "counts with --input counts.csv",
                     o.db);
   struct fk_counts *c = NULL;
-  struct fk_diag d;
   long rejected = 0;
-  fk_diag_clear(&d);
-  rc = fk_counts_read(o.input, &c, on_reject, NULL, &rejected, &d);
-  if (rc) {
-    char buf[1024];
-    return fk__fail("%s", rc == FK_ENOMEM ? fk_strerror(rc) : fk_diag_format(&d, buf, sizeof buf));
-  }
+  if ((rc = fk__counts_load(o.input, &c, &rejected))) return rc;
   struct fk_detect_params p;
   size_t from, to;
   fk_detect_defaults((enum fk_detect_method)m, c->step, &p);
-  if (!(rc = apply_params(&o, (enum fk_detect_method)m, &p))) {
-    rc = points_of(o.range, c, &from, &to);
-    if (rc == 1)
-      rc = fk__fail("--range %s holds none of the input's dates", o.range);
-    else if (!rc)
-      rc = run(c, (enum fk_detect_method)m, &p, from, to, o.format && !strcmp(o.format, "json"));
-  }
+  if (!(rc = apply_params(&o, (enum fk_detect_method)m, &p)) &&
+      !(rc = fk__range_points("detect", o.range, c, &from, &to)))
+    rc = run(c, (enum fk_detect_method)m, &p, from, to, o.format && !strcmp(o.format, "json"));
   fk_counts_free(c);
   if (!rc && rejected) rc = FK_EXIT_REJECTS;
   return rc;

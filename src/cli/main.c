@@ -26,6 +26,7 @@ static const struct command commands[] = {
     {"code", fk__cmd_code, "a person's health code (red, yellow, green) and why"},
     {"detect", fk__cmd_detect,
      "aberration detection (异常探测) over counts: EARS, CUSUM, Farrington"},
+    {"evaluate", fk__cmd_evaluate, "each detection method on simulated outbreaks in your counts"},
 };
 
 static void usage(FILE *out)

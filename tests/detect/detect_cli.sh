@@ -47,4 +47,17 @@ expect 3 "a bad row is named, the rest kept" -- "$B" detect --method threshold -
 contains err.txt "c.csv:3: count:"
 contains out.txt "2022-07-01,小店区,fever_clinic,3,,1,1,3"
 contains out.txt '2022-07-02,"Grid 1, east",fever_clinic,1,,1,1,1'
+
+# evaluate: the national series as a baseline, every method, a fixed seed
+expect 0 "evaluate" -- "$B" evaluate --input nat.csv --range 2011-01-01:2013-12-31 --replicates 5 \
+  --format csv --param farrington.b=3 --methods ears-c1,farrington,cusum
+contains out.txt "method,outbreaks,detected,sensitivity,false_alarms_per_100_series_weeks,median_days_to_detection"
+equals "three methods" "$(tail -n +2 out.txt | cut -d, -f1 | tr '\n' ' ')" "ears-c1 farrington cusum "
+equals "5 outbreaks each" "$(tail -n +2 out.txt | cut -d, -f2 | sort -u)" "5"
+cp out.txt first.txt
+expect 0 "evaluate again" -- "$B" evaluate --input nat.csv --range 2011-01-01:2013-12-31 --replicates 5 \
+  --format csv --param farrington.b=3 --methods ears-c1,farrington,cusum
+equals "same seed, same numbers" "$(cat out.txt)" "$(cat first.txt)"
+expect 2 "evaluate an unknown method" -- "$B" evaluate --input nat.csv --methods ears-c4
+expect 2 "evaluate a parameter without its method" -- "$B" evaluate --input nat.csv --param b=3
 finish
