@@ -31,7 +31,7 @@ struct work {
   /* per point of the series: y log y, log(y + 0.1), y^(2/3) */
   double *s_ylogy, *s_ly01, *s_y23;
   /* per row of a fit */
-  double *y, *t, *ylogy, *ly01, *y23, *omega, *eta, *mu, *w, *pw;
+  double *y, *t, *ylogy, *ly01, *y23, *omega, *eta, *mu, *w, *pw, *ones;
   int *level; /* compact level of each data row */
   double *a;  /* Anscombe residuals */
 };
@@ -41,7 +41,7 @@ static void work_free(struct work *wk)
   fk_free(wk->block), fk_free(wk->y), fk_free(wk->t), fk_free(wk->omega);
   fk_free(wk->eta), fk_free(wk->mu), fk_free(wk->w), fk_free(wk->level), fk_free(wk->a);
   fk_free(wk->s_ylogy), fk_free(wk->s_ly01), fk_free(wk->s_y23);
-  fk_free(wk->ylogy), fk_free(wk->ly01), fk_free(wk->y23), fk_free(wk->pw);
+  fk_free(wk->ylogy), fk_free(wk->ly01), fk_free(wk->y23), fk_free(wk->pw), fk_free(wk->ones);
 }
 
 static int work_alloc(const struct fk_series *s, struct work *wk)
@@ -50,9 +50,9 @@ static int work_alloc(const struct fk_series *s, struct work *wk)
   memset(wk, 0, sizeof *wk);
   wk->block = fk_calloc(n, sizeof *wk->block);
   wk->level = fk_calloc(n, sizeof *wk->level);
-  double **d[] = {&wk->y,  &wk->t,       &wk->omega,  &wk->eta,  &wk->mu,
-                  &wk->w,  &wk->a,       &wk->ylogy,  &wk->ly01, &wk->y23,
-                  &wk->pw, &wk->s_ylogy, &wk->s_ly01, &wk->s_y23};
+  double **d[] = {&wk->y,  &wk->t,       &wk->omega,  &wk->eta,   &wk->mu,
+                  &wk->w,  &wk->a,       &wk->ylogy,  &wk->ly01,  &wk->y23,
+                  &wk->pw, &wk->s_ylogy, &wk->s_ly01, &wk->s_y23, &wk->ones};
   int ok = wk->block && wk->level;
   for (size_t i = 0; i < sizeof d / sizeof d[0]; i++)
     ok &= (*d[i] = fk_calloc(n, sizeof **d[i])) != NULL;
@@ -62,6 +62,7 @@ static int work_alloc(const struct fk_series *s, struct work *wk)
     wk->s_ylogy[i] = y > 0 ? y * log(y) : 0;
     wk->s_ly01[i] = log(y + 0.1);
     wk->s_y23[i] = pow(y, 2.0 / 3);
+    wk->ones[i] = 1;
   }
   return 0;
 }
@@ -161,7 +162,10 @@ static void anscombe_weights(struct model_data *md, struct model *m, double thre
   double sum = 0;
   for (size_t i = 0; i < d->n; i++) {
     double mu = m->fit.mu[i], h = fk__glm_hat(d, &m->fit, i);
-    double a = 1.5 * (wk->y23[i] * pow(mu, -1.0 / 6) - sqrt(mu));
+    /* mu^(-1/6) from the linear predictor: an exp instead of a pow, unless mu was floored */
+    double eta = fk__glm_eta(&m->fit, d->level[i], d->t[i]);
+    double m6 = mu > DBL_EPSILON ? exp(-eta / 6) : pow(mu, -1.0 / 6);
+    double a = 1.5 * (wk->y23[i] * m6 - sqrt(mu));
     wk->a[i] = a / sqrt(m->phi * (1 - h));
     sum += wk->a[i] > threshold ? 1 / (wk->a[i] * wk->a[i]) : 1;
   }
@@ -174,7 +178,7 @@ static void anscombe_weights(struct model_data *md, struct model *m, double thre
 static int fit_model(struct model_data *md, const struct fk_detect_params *p, int trend,
                      struct work *wk, struct model *m)
 {
-  md->d.prior = NULL;
+  md->d.prior = wk->ones;
   m->fit.w2 = wk->eta, m->fit.mu = wk->mu, m->fit.w = wk->w, m->fit.pw = wk->pw;
   if (fk__glm_fit(&md->d, trend, &m->fit)) return -1;
   if (!m->fit.converged && trend && fk__glm_fit(&md->d, 0, &m->fit)) return -1;

@@ -10,7 +10,7 @@
 
 static double prior_of(const struct fk__glm_data *data, size_t i)
 {
-  return data->prior ? data->prior[i] : 1.0;
+  return data->prior[i];
 }
 
 /* The weighted sums of one least-squares step: per level sum w, sum w t, sum w z; overall sum
@@ -66,35 +66,43 @@ static double step(const struct fk__glm_data *data, struct fk__glm_fit *fit, int
                    struct sums *sm)
 {
   double el[FK__GLM_MAXLEVELS], dev = 0, tt = 0, tz = 0, d = 0, tw = 0, zw = 0;
-  double *restrict w2 = fit->w2, *restrict mu = fit->mu;
-  size_t tmax = (size_t)data->t[data->n - 1];
+  double *restrict w2 = fit->w2, *restrict mu = fit->mu, *restrict pw = fit->pw;
+  const double *restrict prior = data->prior, *restrict ts = data->t, *restrict ys = data->y;
+  const int *restrict lv = data->level;
+  size_t tmax = (size_t)ts[data->n - 1];
   if (!init) {
     for (int l = 0; l < data->nlevels; l++)
       el[l] = exp(fit->beta[l]);
-    if (fit->trend) power_table(fit->beta_t, fit->c, tmax, fit->pw);
+    if (fit->trend)
+      power_table(fit->beta_t, fit->c, tmax, pw);
+    else
+      for (size_t t = 0; t <= tmax; t++)
+        pw[t] = 1;
   }
   *sm = (struct sums){{0}, {0}, {0}, 0, 0};
-  int cur = data->level[0];
+  int cur = lv[0];
   for (size_t i = 0; i < data->n; i++) {
-    int l = data->level[i];
+    int l = lv[i];
     if (l != cur) {
       sm->d[cur] += d, sm->tw[cur] += tw, sm->zw[cur] += zw;
       d = tw = zw = 0, cur = l;
     }
-    double tc = data->t[i] - fit->c, y = data->y[i], eta, logmu, m;
+    double tc = ts[i] - fit->c, y = ys[i], eta, logmu, m;
     if (init) {
       m = y + 0.1, eta = logmu = data->ly01[i];
     } else {
       eta = logmu = fit->beta[l] + fit->beta_t * tc;
-      m = fit->trend ? el[l] * fit->pw[(size_t)data->t[i]] : el[l];
-      if (!(m >= DBL_EPSILON && m <= DBL_MAX)) m = exp(eta);
-      if (!(m >= DBL_EPSILON)) m = DBL_EPSILON, logmu = log(DBL_EPSILON);
+      m = el[l] * pw[(int)ts[i]];
+      if (!(m >= DBL_EPSILON && m <= DBL_MAX)) {
+        m = exp(eta);
+        if (!(m >= DBL_EPSILON)) m = DBL_EPSILON, logmu = log(DBL_EPSILON);
+      }
     }
-    double prior = prior_of(data, i), wi = prior * m, z = eta + (y - m) / m;
+    double wi = prior[i] * m, z = eta + (y - m) / m;
     double r = y > 0 ? data->ylogy[i] - y * logmu - (y - m) : m;
     mu[i] = m, w2[i] = wi;
     d += wi, tw += wi * tc, zw += wi * z, tt += wi * tc * tc, tz += wi * tc * z;
-    dev += 2 * prior * r;
+    dev += 2 * prior[i] * r;
   }
   sm->d[cur] += d, sm->tw[cur] += tw, sm->zw[cur] += zw;
   sm->tt = tt, sm->tz = tz;
