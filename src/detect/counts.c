@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "base/strmap.h"
 #include "fangkong/alloc.h"
@@ -257,8 +258,10 @@ int fk_counts_read(const char *path, struct fk_counts **out, fk_counts_reject_fn
   char *buf = NULL;
   long size = -1;
   int rc = 0;
-  if (!f || fseek(f, 0, SEEK_END) || (size = ftell(f)) < 0 || fseek(f, 0, SEEK_SET)) {
-    rc = fk_diag_set(diag, FK_EIO, NULL, "cannot read %s", path);
+  struct stat sb;
+  if (!f || fstat(fileno(f), &sb) || !S_ISREG(sb.st_mode) || fseek(f, 0, SEEK_END) ||
+      (size = ftell(f)) < 0 || fseek(f, 0, SEEK_SET)) {
+    rc = fk_diag_set(diag, FK_EIO, NULL, "cannot read %s (not a readable regular file)", path);
     goto out;
   }
   if (!(buf = fk_malloc((size_t)size + 1))) {

@@ -68,10 +68,7 @@ int fk_detect_cusum(const struct fk_series *s, const struct fk_detect_params *p,
     if (from == 0)
       return fk_diag_set(diag, FK_EINVAL, "m",
                          "no points before the range to take the reference mean from; give m");
-    long double sum = 0;
-    for (size_t i = 0; i < from; i++)
-      sum += s->observed[i];
-    m = (double)(sum / (long double)from);
+    m = fk__mean(s->observed, from);
   }
   if (!(m > 0) && p->trans != FK_CUSUM_NONE)
     return fk_diag_set(diag, FK_EINVAL, "m",

@@ -19,7 +19,10 @@ double fk__ppois_upper(double q, double lambda);
 /* Marks out as not evaluated: every number NaN, alarm and trend 0. */
 void fk__point_na(struct fk_detect_point *out);
 
-/* Mean and sample sd (n - 1) of the n values at x, as R's mean and sd. */
+/* The mean of the n >= 1 values at x, as R's mean(). */
+double fk__mean(const double *x, size_t n);
+
+/* Mean and sample sd (n - 1) of the n >= 2 values at x, as R's mean and sd. */
 void fk__mean_sd(const double *x, size_t n, double *mean, double *sd);
 
 /*

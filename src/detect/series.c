@@ -12,18 +12,29 @@ void fk__point_na(struct fk_detect_point *out)
   out->alarm = out->trend = out->evaluated = 0;
 }
 
-/* Two passes in long double, as R's mean() and var(), so sums agree with R's to the last bit
+/* Two passes in long double, as R's mean() (and var()), so sums agree with R's to the last bit
    nearly always. */
-void fk__mean_sd(const double *x, size_t n, double *mean, double *sd)
+static long double mean_ld(const double *x, size_t n)
 {
-  assert(x && n >= 2 && mean && sd);
-  long double s = 0, t = 0, ss = 0;
+  long double s = 0, t = 0;
   for (size_t i = 0; i < n; i++)
     s += x[i];
   s /= (long double)n;
   for (size_t i = 0; i < n; i++)
     t += x[i] - s;
-  s += t / (long double)n;
+  return s + t / (long double)n;
+}
+
+double fk__mean(const double *x, size_t n)
+{
+  assert(x && n >= 1);
+  return (double)mean_ld(x, n);
+}
+
+void fk__mean_sd(const double *x, size_t n, double *mean, double *sd)
+{
+  assert(x && n >= 2 && mean && sd);
+  long double s = mean_ld(x, n), ss = 0;
   for (size_t i = 0; i < n; i++)
     ss += (x[i] - s) * (x[i] - s);
   *mean = (double)s;
