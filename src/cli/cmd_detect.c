@@ -1,8 +1,10 @@
 /* fangkong detect: aberration detection (异常探测) over series of counts, one row per point. */
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/args.h"
 #include "cli/cli.h"
@@ -46,12 +48,13 @@ static const char help[] =
     "                     multiple of 7 days apart, else daily; a missing date counts 0\n"
     "  --db PATH          the store (not yet: the store keeps no signal counts)\n"
     "  --format FORMAT    csv (default) or json\n"
+    "  --threads N        series evaluated at once (default: the processors online)\n"
     "\n"
     "Exit status: 0 done, 1 error, 2 usage, 3 done but some input rows were rejected\n"
     "(each is reported on stderr as FILE:LINE: field: reason).\n";
 
 struct opts {
-  const char *method, *range, *input, *db, *format;
+  const char *method, *range, *input, *db, *format, *threads;
   const char *params[MAX_PARAMS];
   int nparams;
 };
@@ -59,9 +62,13 @@ struct opts {
 static int parse_args(int argc, char **argv, struct opts *o)
 {
   memset(o, 0, sizeof *o);
-  const struct fk__opt opts[] = {{"--method", &o->method, NULL}, {"--range", &o->range, NULL},
-                                 {"--input", &o->input, NULL},   {"--db", &o->db, NULL},
-                                 {"--format", &o->format, NULL}, {NULL, NULL, NULL}};
+  const struct fk__opt opts[] = {{"--method", &o->method, NULL},
+                                 {"--range", &o->range, NULL},
+                                 {"--input", &o->input, NULL},
+                                 {"--db", &o->db, NULL},
+                                 {"--format", &o->format, NULL},
+                                 {"--threads", &o->threads, NULL},
+                                 {NULL, NULL, NULL}};
   int rc = fk__parse_opts_repeat("detect", argc, argv, opts, "--param", o->params, MAX_PARAMS,
                                  &o->nparams);
   if (rc) return rc;
@@ -136,33 +143,107 @@ static void print_row(FILE *f, int json, fk_date date, const struct fk_counts_se
   fputc('}', f);
 }
 
-/* Runs the method over every series and prints; returns an exit status. */
-static int run(const struct fk_counts *c, enum fk_detect_method m, const struct fk_detect_params *p,
-               size_t from, size_t to, int json)
+/*
+ * Series are evaluated in batches of BATCH, the series of a batch shared out between threads,
+ * and printed in order; memory stays at BATCH series of results whatever the file holds.
+ */
+#define BATCH 64
+#define MAX_THREADS 64
+
+struct batch {
+  const struct fk_counts *c;
+  enum fk_detect_method m;
+  const struct fk_detect_params *p;
+  size_t from, len;            /* the evaluated points */
+  size_t first, count;         /* the series of this batch */
+  struct fk_detect_point *out; /* BATCH * len */
+  int rc[BATCH];
+  struct fk_diag diag[BATCH];
+  size_t next; /* the next series of the batch to take */
+  pthread_mutex_t lock;
+};
+
+static void *batch_worker(void *arg)
 {
-  struct fk_detect_point *out = fk_calloc(to - from + 1, sizeof *out);
-  if (!out) return fk__fail("%s", fk_strerror(FK_ENOMEM));
-  int status = FK_EXIT_OK, first = 1;
-  for (size_t i = 0; i < c->nseries && status == FK_EXIT_OK; i++) {
-    const struct fk_counts_series *s = &c->series[i];
-    struct fk_series series = {s->observed, c->n, c->start, c->step};
-    struct fk_diag d;
-    fk_diag_clear(&d);
-    int rc = fk_detect_run(m, &series, p, from, to, out, &d);
-    if (rc == FK_EINVAL)
-      status = fk__usage("detect", "%s: %s", d.field, d.reason);
-    else if (rc)
-      status = fk__fail("%s", fk_strerror(rc));
-    if (!rc && i == 0) /* the header once the parameters proved good */
+  struct batch *b = arg;
+  for (;;) {
+    pthread_mutex_lock(&b->lock);
+    size_t i = b->next++;
+    pthread_mutex_unlock(&b->lock);
+    if (i >= b->count) return NULL;
+    const struct fk_counts_series *s = &b->c->series[b->first + i];
+    struct fk_series series = {s->observed, b->c->n, b->c->start, b->c->step};
+    fk_diag_clear(&b->diag[i]);
+    b->rc[i] = fk_detect_run(b->m, &series, b->p, b->from, b->from + b->len - 1,
+                             b->out + i * b->len, &b->diag[i]);
+  }
+}
+
+/* Evaluates the batch on `threads` threads (the calling one included). */
+static void run_batch(struct batch *b, int threads)
+{
+  pthread_t tid[MAX_THREADS];
+  int started = 0;
+  b->next = 0;
+  for (int k = 1; k < threads && k < MAX_THREADS; k++)
+    if (!pthread_create(&tid[started], NULL, batch_worker, b)) started++;
+  batch_worker(b);
+  for (int k = 0; k < started; k++)
+    pthread_join(tid[k], NULL);
+}
+
+/* Prints the rows of batch b, the header before the first; returns an exit status. */
+static int print_batch(const struct batch *b, int json, int *first)
+{
+  for (size_t i = 0; i < b->count; i++) {
+    const struct fk_counts_series *s = &b->c->series[b->first + i];
+    if (b->rc[i] == FK_EINVAL)
+      return fk__usage("detect", "%s: %s", b->diag[i].field, b->diag[i].reason);
+    if (b->rc[i]) return fk__fail("%s", fk_strerror(b->rc[i]));
+    if (*first) /* the header once the parameters proved good */
       fputs(json ? "[\n" : "date,region_id,channel,observed,expected,upperbound,alarm,score\n",
             stdout);
-    for (size_t t = from; t <= to && !rc; t++, first = 0)
-      print_row(stdout, json, c->start + (fk_date)(t * (size_t)c->step), s, s->observed[t],
-                &out[t - from], first);
+    for (size_t t = 0; t < b->len; t++, *first = 0)
+      print_row(stdout, json, b->c->start + (fk_date)((b->from + t) * (size_t)b->c->step), s,
+                s->observed[b->from + t], &b->out[i * b->len + t], *first);
   }
-  if (json && status == FK_EXIT_OK) fputs(first ? "]\n" : "\n]\n", stdout);
-  fk_free(out);
+  return FK_EXIT_OK;
+}
+
+/* Runs the method over every series and prints; returns an exit status. */
+static int run(const struct fk_counts *c, enum fk_detect_method m, const struct fk_detect_params *p,
+               size_t from, size_t to, int json, int threads)
+{
+  int status = FK_EXIT_OK, first = 1;
+  struct batch *b = fk_calloc(1, sizeof *b);
+  if (b) b->out = fk_calloc(BATCH * (to - from + 1), sizeof *b->out);
+  if (!b || !b->out) {
+    status = fk__fail("%s", fk_strerror(FK_ENOMEM));
+    goto out;
+  }
+  b->c = c, b->m = m, b->p = p, b->from = from, b->len = to - from + 1;
+  pthread_mutex_init(&b->lock, NULL);
+  for (b->first = 0; b->first < c->nseries && !status; b->first += BATCH) {
+    b->count = c->nseries - b->first < BATCH ? c->nseries - b->first : BATCH;
+    run_batch(b, threads);
+    status = print_batch(b, json, &first);
+  }
+  pthread_mutex_destroy(&b->lock);
+  if (json && !status) fputs(first ? "[\n]\n" : "\n]\n", stdout);
+out:
+  if (b) fk_free(b->out);
+  fk_free(b);
   return status;
+}
+
+/* --threads, or the processors online. */
+static int threads_of(const char *s, int *out)
+{
+  long v = sysconf(_SC_NPROCESSORS_ONLN);
+  if (s && fk__parse_long(s, 1, MAX_THREADS, &v))
+    return fk__usage("detect", "--threads wants a whole number in [1, %d]", MAX_THREADS);
+  *out = v < 1 ? 1 : v > MAX_THREADS ? MAX_THREADS : (int)v;
+  return 0;
 }
 
 int fk__cmd_detect(int argc, char **argv)
@@ -183,9 +264,12 @@ int fk__cmd_detect(int argc, char **argv)
   struct fk_detect_params p;
   size_t from, to;
   fk_detect_defaults((enum fk_detect_method)m, c->step, &p);
+  int threads = 1;
   if (!(rc = apply_params(&o, (enum fk_detect_method)m, &p)) &&
-      !(rc = fk__range_points("detect", o.range, c, &from, &to)))
-    rc = run(c, (enum fk_detect_method)m, &p, from, to, o.format && !strcmp(o.format, "json"));
+      !(rc = fk__range_points("detect", o.range, c, &from, &to)) &&
+      !(rc = threads_of(o.threads, &threads)))
+    rc = run(c, (enum fk_detect_method)m, &p, from, to, o.format && !strcmp(o.format, "json"),
+             threads);
   fk_counts_free(c);
   if (!rc && rejected) rc = FK_EXIT_REJECTS;
   return rc;

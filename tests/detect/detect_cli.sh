@@ -48,6 +48,15 @@ contains err.txt "c.csv:3: count:"
 contains out.txt "2022-07-01,小店区,fever_clinic,3,,1,1,3"
 contains out.txt '2022-07-02,"Grid 1, east",fever_clinic,1,,1,1,1'
 
+# many series on two threads print exactly what one thread prints, in order
+for r in a b c d e f g h; do awk -F, -v r=$r 'NR > 1 {print $1","r",fever,"($2 * (length(r) + index("abcdefgh", r)) % 13)}' nat.csv; done |
+  sort -R --random-source=nat.csv | { echo "date,region_id,channel,count"; cat; } >many.csv
+expect 0 "one thread" -- "$B" detect --method farrington --input many.csv --range 2012-01-01:2013-12-31 --threads 1
+mv out.txt one.txt
+expect 0 "two threads" -- "$B" detect --method farrington --input many.csv --range 2012-01-01:2013-12-31 --threads 2
+equals "same rows" "$(md5sum <out.txt)" "$(md5sum <one.txt)"
+equals "series in order" "$(tail -n +2 out.txt | cut -d, -f2 | uniq | tr -d '\n')" "abcdefgh"
+
 # evaluate: the national series as a baseline, every method, a fixed seed
 expect 0 "evaluate" -- "$B" evaluate --input nat.csv --range 2011-01-01:2013-12-31 --replicates 5 \
   --format csv --param farrington.b=3 --methods ears-c1,farrington,cusum
