@@ -88,6 +88,17 @@ static void too_short_history_is_not_evaluated(void **state)
   run(FK_DETECT_FARRINGTON, 110, 7, "b", "1", 0, 109);
   assert_int_equal(out[109].evaluated, 1);
   assert_int_equal(out[30].evaluated, 0);
+  /* one reference week and no trend: one row for one parameter, no dispersion to estimate */
+  struct fk_series s = {y, 110, D("2020-01-06"), 7};
+  struct fk_detect_params p;
+  fk_detect_defaults(FK_DETECT_FARRINGTON, 7, &p);
+  p.b = 1, p.w = 0, p.trend = 0, p.pastWeeksNotIncluded = 0;
+  assert_int_equal(fk_detect_run(FK_DETECT_FARRINGTON, &s, &p, 109, 109, out, NULL), 0);
+  assert_int_equal(out[0].evaluated, 0);
+  p.w = 1; /* three rows */
+  assert_int_equal(fk_detect_run(FK_DETECT_FARRINGTON, &s, &p, 109, 109, out, NULL), 0);
+  assert_int_equal(out[0].evaluated, 1);
+  assert_true(out[0].phi == 1 && out[0].alarm == 0);
 }
 
 static void all_zeros_never_alarm(void **state)

@@ -19,7 +19,8 @@ static struct fk_counts counts = {0, 1, DAYS, 2, series};
 static void fill(void)
 {
   for (int s = 0; s < 2; s++)
-    for (int i = 0; i < DAYS; i++) y[s][i] = 5;
+    for (int i = 0; i < DAYS; i++)
+      y[s][i] = 5;
 }
 
 static void false_alarms_are_counted_per_100_series_weeks(void **state)
