@@ -31,3 +31,19 @@ r <- farringtonFlexible(sd, control = modifyList(base, list(range = rng, b = 3, 
 write.csv(data.frame(date = format(dd), count = yd), "daily_counts.csv", row.names = FALSE)
 write.csv(data.frame(date = format(dd[rng]), ub = upperbound(r)[, 1], alarm = as.integer(alarms(r)[, 1])),
           "v_daily.csv", row.names = FALSE, na = "")
+## EARS and CUSUM on a sparse daily series (negative binomial, mean 1.5, many zeros)
+set.seed(11); N <- 300
+y <- rnbinom(N, mu = 1.5, size = 1); y[200:203] <- y[200:203] + 6
+dd <- seq(as.Date("2021-01-01"), by = "1 day", length.out = N)
+s <- sts(observed = matrix(y, ncol = 1), epoch = as.numeric(dd), epochAsDate = TRUE, freq = 365)
+write.csv(data.frame(date = format(dd), count = y), "sparse_counts.csv", row.names = FALSE)
+for (m in c("C1", "C2", "C3")) {
+  r <- earsC(s, control = list(method = m, range = 13:N))
+  write.csv(data.frame(date = format(dd[13:N]), ub = upperbound(r)[, 1], alarm = as.integer(alarms(r)[, 1])),
+            paste0("v_ears_", tolower(m), ".csv"), row.names = FALSE, na = "")
+}
+for (tr in c("standard", "rossi")) {
+  cu <- algo.cusum(sts2disProg(s), control = list(range = 100:N, k = 0.5, h = 4, trans = tr))
+  write.csv(data.frame(date = format(dd[100:N]), ub = cu$upperbound, alarm = as.integer(cu$alarm)),
+            paste0("v_cusum_", tr, ".csv"), row.names = FALSE, na = "")
+}
