@@ -74,7 +74,8 @@ static void make_series(double *y, size_t n, size_t eval_from, uint64_t seed, si
   }
   if (uniform(&r) < 0.3) { /* an outbreak in the evaluated years */
     size_t at = eval_from + fk__rng_below(&r, (uint32_t)(n - eval_from - 4));
-    for (size_t k = 0; k < 4; k++) y[at + k] += poisson(&r, base * 3);
+    for (size_t k = 0; k < 4; k++)
+      y[at + k] += poisson(&r, base * 3);
   }
 }
 
@@ -95,7 +96,8 @@ static void *worker(void *arg)
       fprintf(stderr, "bench_detect: %s\n", d.reason);
       exit(1);
     }
-    for (size_t t = 0; t < len; t++) alarms += out[t].alarm, evaluated += out[t].evaluated;
+    for (size_t t = 0; t < len; t++)
+      alarms += out[t].alarm, evaluated += out[t].evaluated;
   }
   pthread_mutex_lock(&j->lock);
   j->alarms += alarms, j->evaluated += evaluated;
@@ -134,12 +136,18 @@ int main(int argc, char **argv)
   int threads = 2, years = 3;
   const char *method = "farrington-noufaily", *csv = NULL;
   for (int i = 1; i + 1 < argc; i += 2) {
-    if (!strcmp(argv[i], "--series")) nseries = (size_t)atol(argv[i + 1]);
-    else if (!strcmp(argv[i], "--threads")) threads = atoi(argv[i + 1]);
-    else if (!strcmp(argv[i], "--years")) years = atoi(argv[i + 1]);
-    else if (!strcmp(argv[i], "--method")) method = argv[i + 1];
-    else if (!strcmp(argv[i], "--csv")) csv = argv[i + 1];
-    else if (!strcmp(argv[i], "--csv-series")) csv_series = (size_t)atol(argv[i + 1]);
+    if (!strcmp(argv[i], "--series"))
+      nseries = (size_t)atol(argv[i + 1]);
+    else if (!strcmp(argv[i], "--threads"))
+      threads = atoi(argv[i + 1]);
+    else if (!strcmp(argv[i], "--years"))
+      years = atoi(argv[i + 1]);
+    else if (!strcmp(argv[i], "--method"))
+      method = argv[i + 1];
+    else if (!strcmp(argv[i], "--csv"))
+      csv = argv[i + 1];
+    else if (!strcmp(argv[i], "--csv-series"))
+      csv_series = (size_t)atol(argv[i + 1]);
     else {
       fprintf(stderr, "usage: bench_detect [--series N] [--threads T] [--years Y] [--method M] "
                       "[--csv FILE --csv-series K]\n");
@@ -147,7 +155,8 @@ int main(int argc, char **argv)
     }
   }
   int m = fk_detect_method_find(method);
-  if (m < 0 || threads < 1 || years < 1 || nseries < 1) return fprintf(stderr, "bad arguments\n"), 2;
+  if (m < 0 || threads < 1 || years < 1 || nseries < 1)
+    return fprintf(stderr, "bad arguments\n"), 2;
   struct fk_detect_params p;
   fk_detect_defaults((enum fk_detect_method)m, 7, &p);
   if (m == FK_DETECT_CUSUM) p.m = 3;
@@ -168,8 +177,10 @@ int main(int argc, char **argv)
     j.next = 0, j.alarms = j.evaluated = 0;
     pthread_t tid[64];
     double w0 = now_s(CLOCK_MONOTONIC), c0 = now_s(CLOCK_PROCESS_CPUTIME_ID);
-    for (int k = 0; k < t && k < 64; k++) pthread_create(&tid[k], NULL, worker, &j);
-    for (int k = 0; k < t && k < 64; k++) pthread_join(tid[k], NULL);
+    for (int k = 0; k < t && k < 64; k++)
+      pthread_create(&tid[k], NULL, worker, &j);
+    for (int k = 0; k < t && k < 64; k++)
+      pthread_join(tid[k], NULL);
     double wall = now_s(CLOCK_MONOTONIC) - w0, cpu = now_s(CLOCK_PROCESS_CPUTIME_ID) - c0;
     double weeks = (double)nseries * (double)eval;
     printf("threads %d: %.2f s wall, %.2f s CPU; %.2f us wall and %.2f us CPU per evaluated week; "
@@ -177,7 +188,8 @@ int main(int argc, char **argv)
            t, wall, cpu, 1e6 * wall / weeks, 1e6 * cpu / weeks, j.evaluated, j.alarms);
     pthread_mutex_destroy(&j.lock);
   }
-  for (size_t i = 0; i < nseries; i++) free(j.series[i]);
+  for (size_t i = 0; i < nseries; i++)
+    free(j.series[i]);
   free(j.series);
   return 0;
 }
