@@ -111,38 +111,46 @@ static long mark_blocks(const struct fk_series *s, const struct fk_detect_params
   return first < 0 ? 0 : first;
 }
 
-/* Gathers the rows of the fit for point k into wk and md; returns 0 or -1 (no usable data). */
+/* Gathers the rows of the fit for point k into wk and md, grouped by level (each level one run
+   of rows, in time order: the fit's loop then changes level only nlevels times); returns 0 or
+   -1 (no usable data). */
 static int gather(const struct fk_series *s, const struct fk_detect_params *p, size_t k,
                   struct work *wk, struct model_data *md)
 {
   long first = mark_blocks(s, p, k, wk->block);
   if (first < 0) return -1;
   int code[FK__GLM_MAXLEVELS + 1];
+  size_t at[FK__GLM_MAXLEVELS + 1] = {0}, n = 0;
+  long last = (long)k - p->pastWeeksNotIncluded - 1, origin = -1;
   for (int v = 0; v <= p->noPeriods; v++)
     code[v] = -1;
-  long last = (long)k - p->pastWeeksNotIncluded - 1, origin = -1;
-  size_t n = 0;
   for (long i = first; i <= last; i++)
-    if (wk->block[i]) code[wk->block[i]] = 0;
+    if (wk->block[i]) {
+      at[wk->block[i]]++, n++;
+      if (origin < 0) origin = i;
+    }
   int nlevels = 0; /* levels numbered in R's factor order (ascending), first one the reference */
-  for (int v = 1; v <= p->noPeriods; v++)
-    if (code[v] == 0) code[v] = nlevels++;
+  for (int v = 1, sum = 0; v <= p->noPeriods; v++)
+    if (at[v]) {
+      code[v] = nlevels++;
+      size_t c = at[v];
+      at[v] = (size_t)sum, sum += (int)c; /* where level v's rows start */
+    }
   md->ymax = 0;
   for (long i = first; i <= last; i++) {
-    if (!wk->block[i]) continue;
-    if (origin < 0) origin = i;
-    wk->y[n] = s->observed[i], wk->t[n] = (double)(i - origin);
-    wk->ylogy[n] = wk->s_ylogy[i];
-    wk->ly01[n] = wk->s_ly01[i];
-    wk->y23[n] = wk->s_y23[i];
-    wk->level[n] = code[wk->block[i]];
-    if (wk->y[n] > md->ymax) md->ymax = wk->y[n];
-    n++;
+    int v = wk->block[i];
+    if (!v) continue;
+    size_t r = at[v]++;
+    wk->y[r] = s->observed[i], wk->t[r] = (double)(i - origin);
+    wk->ylogy[r] = wk->s_ylogy[i], wk->ly01[r] = wk->s_ly01[i], wk->y23[r] = wk->s_y23[i];
+    wk->level[r] = code[v];
+    if (wk->y[r] > md->ymax) md->ymax = wk->y[r];
   }
   for (long i = first; i <= (long)k; i++)
     wk->block[i] = 0;
   if (n == 0 || code[p->noPeriods] < 0) return -1;
-  md->d = (struct fk__glm_data){n, wk->y, wk->t, wk->level, nlevels, NULL, wk->ylogy, wk->ly01};
+  md->d = (struct fk__glm_data){
+      n, wk->y, wk->t, wk->level, nlevels, (double)(last - origin), NULL, wk->ylogy, wk->ly01};
   md->now_level = code[p->noPeriods];
   md->t0 = (double)((long)k - origin);
   return 0;

@@ -69,7 +69,7 @@ static double step(const struct fk__glm_data *data, struct fk__glm_fit *fit, int
   double *restrict w2 = fit->w2, *restrict mu = fit->mu, *restrict pw = fit->pw;
   const double *restrict prior = data->prior, *restrict ts = data->t, *restrict ys = data->y;
   const int *restrict lv = data->level;
-  size_t tmax = (size_t)ts[data->n - 1];
+  size_t tmax = (size_t)data->tmax;
   if (!init) {
     for (int l = 0; l < data->nlevels; l++)
       el[l] = exp(fit->beta[l]);
@@ -99,7 +99,7 @@ static double step(const struct fk__glm_data *data, struct fk__glm_fit *fit, int
       }
     }
     double wi = prior[i] * m, z = eta + (y - m) / m;
-    double r = y > 0 ? data->ylogy[i] - y * logmu - (y - m) : m;
+    double r = data->ylogy[i] - y * logmu - (y - m); /* m itself when y = 0 */
     mu[i] = m, w2[i] = wi;
     d += wi, tw += wi * tc, zw += wi * z, tt += wi * tc * tc, tz += wi * tc * z;
     dev += 2 * prior[i] * r;
@@ -116,7 +116,7 @@ int fk__glm_fit(const struct fk__glm_data *data, int trend, struct fk__glm_fit *
   struct sums sm;
   fit->trend = trend, fit->converged = 0;
   fit->df = (double)data->n - data->nlevels - trend;
-  fit->c = floor(data->t[data->n - 1] / 2);
+  fit->c = floor(data->tmax / 2);
   double devold = step(data, fit, 1, &sm);
   for (int iter = 0; iter < GLM_MAXIT; iter++) {
     double *w = fit->w2;

@@ -28,6 +28,7 @@ struct fk__glm_data {
   const double *t;     /* time (wtime) */
   const int *level;    /* 0 .. nlevels-1 */
   int nlevels;         /* at most FK__GLM_MAXLEVELS */
+  double tmax;         /* the largest t (a whole number) */
   const double *prior; /* prior weights */
   const double *ylogy; /* y log y (0 for y = 0) */
   const double *ly01;  /* log(y + 0.1), R's starting linear predictor */
