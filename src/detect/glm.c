@@ -98,10 +98,11 @@ static double step(const struct fk__glm_data *data, struct fk__glm_fit *fit, int
         if (!(m >= DBL_EPSILON)) m = DBL_EPSILON, logmu = log(DBL_EPSILON);
       }
     }
-    double wi = prior[i] * m, z = eta + (y - m) / m;
+    /* w z with w = prior m and z = eta + (y - m) / m, without the division */
+    double wi = prior[i] * m, wz = prior[i] * (m * eta + (y - m));
     double r = data->ylogy[i] - y * logmu - (y - m); /* m itself when y = 0 */
     mu[i] = m, w2[i] = wi;
-    d += wi, tw += wi * tc, zw += wi * z, tt += wi * tc * tc, tz += wi * tc * z;
+    d += wi, tw += wi * tc, zw += wz, tt += wi * tc * tc, tz += wz * tc;
     dev += 2 * prior[i] * r;
   }
   sm->d[cur] += d, sm->tw[cur] += tw, sm->zw[cur] += zw;
