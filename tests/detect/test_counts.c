@@ -83,6 +83,22 @@ static void weekly_dates_make_a_weekly_series(void **state)
   fk_counts_free(c);
 }
 
+static void ndjson_counts_read_alike(void **state)
+{
+  (void)state;
+  static const char nd[] = "{\"date\": \"2022-07-01\", \"channel\": \"fever\", \"count\": 3}\n"
+                           "{\"date\": \"2022-07-03\", \"channel\": \"fever\", \"count\": 1.5}\n";
+  struct fk_counts *c;
+  long rejected;
+  assert_int_equal(fk_counts_parse(nd, sizeof nd - 1, "c.ndjson", &c, NULL, NULL, &rejected, NULL),
+                   0);
+  assert_int_equal(rejected, 1);
+  assert_int_equal(c->n, 1);
+  assert_string_equal(c->series[0].channel, "fever");
+  assert_true(c->series[0].observed[0] == 3);
+  fk_counts_free(c);
+}
+
 static void header_without_count_is_refused(void **state)
 {
   (void)state;
@@ -121,6 +137,7 @@ int main(void)
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(series_share_one_axis_with_zeros),
       cmocka_unit_test(weekly_dates_make_a_weekly_series),
+      cmocka_unit_test(ndjson_counts_read_alike),
       cmocka_unit_test(header_without_count_is_refused),
       cmocka_unit_test(every_allocation_failure_is_clean),
   };
