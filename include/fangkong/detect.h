@@ -216,7 +216,7 @@ typedef void (*fk_counts_reject_fn)(void *arg, const struct fk_diag *why);
  * caller frees with fk_counts_free. Bad rows (a bad date or count, a duplicate date for a series)
  * are reported to on_reject (may be NULL) and skipped; *nrejected counts them. Returns 0;
  * FK_EPARSE when the header lacks date or count or no row is valid (diag says why); FK_ERANGE
- * when the dates span more than 100 years; FK_ENOMEM.
+ * when the dates span more than 100 years or series x dates exceed 2^27; FK_ENOMEM.
  */
 int fk_counts_parse(const char *buf, size_t size, const char *name, struct fk_counts **out,
                     fk_counts_reject_fn on_reject, void *arg, long *nrejected,

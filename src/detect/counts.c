@@ -19,8 +19,9 @@
 #include "fangkong/feed.h"
 #include "ingest/reader.h"
 
-#define MAX_DAYS 36525    /* a hundred years */
-#define MAX_SERIES 100000 /* region x channel pairs in one file */
+#define MAX_DAYS 36525       /* a hundred years */
+#define MAX_SERIES 100000    /* region x channel pairs in one file */
+#define MAX_CELLS (1u << 27) /* series x dates held in memory: 1 GiB of counts */
 
 enum { COL_DATE, COL_REGION, COL_CHANNEL, COL_COUNT };
 
@@ -145,6 +146,10 @@ static int layout(struct parse *ps, struct fk_counts *out, struct fk_diag *diag)
     g = gcd(ps->rows[i].date - lo, g);
   out->start = lo, out->step = g > 0 && g % 7 == 0 ? 7 : 1;
   out->n = (size_t)(hi - lo) / (size_t)out->step + 1;
+  if (out->n * ps->nseries > MAX_CELLS)
+    return fk_diag_set(diag, FK_ERANGE, "date",
+                       "%zu series over %zu dates is more than %u counts; split the file",
+                       ps->nseries, out->n, MAX_CELLS);
   for (size_t s = 0; s < ps->nseries; s++) {
     if (!(ps->series[s].observed = fk_malloc(out->n * sizeof(double)))) return FK_ENOMEM;
     for (size_t i = 0; i < out->n; i++)

@@ -5,6 +5,7 @@
  */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "fangkong/alloc.h"
@@ -116,6 +117,24 @@ static void header_without_count_is_refused(void **state)
   assert_non_null(strstr(d.reason, "no valid row"));
 }
 
+/* 4,000 series over 100 years would be 146 M counts in memory: refused before allocating. */
+static void too_many_counts_are_refused(void **state)
+{
+  (void)state;
+  size_t cap = 64 * 4000 + 64, at = 0;
+  char *buf = malloc(cap);
+  at += (size_t)snprintf(buf + at, cap - at, "date,region_id,count\n1925-01-02,r0,1\n");
+  for (int i = 0; i < 4000; i++)
+    at += (size_t)snprintf(buf + at, cap - at, "2024-12-30,r%d,1\n", i);
+  struct fk_counts *c;
+  struct fk_diag d;
+  fk_diag_clear(&d);
+  assert_int_equal(fk_counts_parse(buf, at, "big.csv", &c, NULL, NULL, NULL, &d), FK_ERANGE);
+  assert_null(c);
+  assert_non_null(strstr(d.reason, "split the file"));
+  free(buf);
+}
+
 static void every_allocation_failure_is_clean(void **state)
 {
   (void)state;
@@ -139,6 +158,7 @@ int main(void)
       cmocka_unit_test(weekly_dates_make_a_weekly_series),
       cmocka_unit_test(ndjson_counts_read_alike),
       cmocka_unit_test(header_without_count_is_refused),
+      cmocka_unit_test(too_many_counts_are_refused),
       cmocka_unit_test(every_allocation_failure_is_clean),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
