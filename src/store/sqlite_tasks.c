@@ -116,7 +116,7 @@ static void task_where(const struct fk_task_filter *f, char *sel, size_t size)
 {
   snprintf(sel, size, "%s%s%s%s%s%s%s%s ORDER BY t.id", sql[SEL],
            f->act_at ? " AND t.status IN ('created', 'due', 'acknowledged') AND"
-                       " ((t.status = 'created' AND t.start_at <= ?7) OR t.due_at < ?7)"
+                       " ((t.status = 'created' AND t.start_at <= ?7) OR (t.due_at < ?7 AND t.level > 0))"
                      : "",
            f->id ? " AND t.id = ?1" : "", f->measure ? " AND t.measure = ?2" : "",
            f->person ? " AND t.person = ?3" : "",
