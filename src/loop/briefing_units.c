@@ -102,7 +102,7 @@ static int by_name(const void *a, const void *b)
 static int tasks(struct fk_store *st, struct fk_briefing *b)
 {
   struct overdue o = {st, b, NULL, 0, 0, 0};
-  struct fk_task_filter f = {0, 0, 0, 1, -1, NULL};
+  struct fk_task_filter f = {.open_only = 1, .status = -1};
   int rc = fk_store_each_task(st, &f, open_task, &o);
   fk_free(o.g);
   if (!rc && b->ndistricts)
