@@ -565,6 +565,59 @@ static int index_close(struct ctx *x)
   return 0;
 }
 
+/* ---- A case's discharge (出院) ---- */
+
+/* The samples of one person taken in [from, to], by time. */
+struct taken {
+  struct fk_sample_row s[64];
+  int n;
+  fk_time from, to;
+};
+
+static int keep_taken(void *arg, const struct fk_sample_row *s)
+{
+  struct taken *k = arg;
+  if (s->sampled >= k->from && s->sampled <= k->to && k->n < 64) k->s[k->n++] = *s;
+  return 0;
+}
+
+static int by_time(const void *a, const void *b)
+{
+  const struct fk_sample_row *p = a, *q = b;
+  return p->sampled < q->sampled ? -1 : p->sampled > q->sampled;
+}
+
+/* 1 when the case measure m meets the discharge criteria by now: the rules' negative_tests
+ * consecutive negative samples since placement, each at least min_gap_hours after the one
+ * before (诊疗方案 出院标准: two, 24 h apart; a negative result stands for Ct >= 35, since the
+ * samples feed carries results, not Ct values). A positive sample starts the count again. */
+static int discharged(struct ctx *x, const struct fk_measure_row *m, int *rc)
+{
+  const struct fk_release_rules *rel = &x->rules->measures[m->category].release;
+  struct taken *k = fk_malloc(sizeof *k);
+  int run = 0, met = 0;
+  fk_time last = 0;
+  if (!k) return *rc = FK_ENOMEM, 0;
+  k->n = 0;
+  k->from = fk_date_start(m->placed);
+  k->to = x->now;
+  *rc = fk_store_each_sample(x->st, m->person, keep_taken, k);
+  if (k->n) qsort(k->s, (size_t)k->n, sizeof k->s[0], by_time);
+  for (int i = 0; !*rc && i < k->n && !met; i++) {
+    if (k->s[i].result < 0) continue; /* pending: no answer yet */
+    if (k->s[i].result > 0) {
+      run = 0;
+      continue;
+    }
+    if (run && k->s[i].sampled - last < 3600 * (fk_time)rel->min_gap_hours) continue;
+    run++;
+    last = k->s[i].sampled;
+    met = run >= rel->negative_tests;
+  }
+  fk_free(k);
+  return met;
+}
+
 /* The person_id of person into out: from the index when there is one, else the store. */
 static int person_name(struct ctx *x, int64_t person, char *out, size_t size)
 {
@@ -632,7 +685,12 @@ static int write_changes(struct ctx *x)
     int bad = 0;
     for (int t = 0; t < m->ntests; t++)
       bad |= m->tests[t].status != FK_TEST_DONE;
-    if (m->end != FK_DATE_NONE && m->end < x->today && !bad) {
+    const struct fk_release_rules *rel = &x->rules->measures[m->category].release;
+    int out = m->end != FK_DATE_NONE && m->end < x->today && !bad;
+    if (!out && m->end == FK_DATE_NONE && rel->discharge_criteria && rel->negative_tests > 0)
+      out = discharged(x, m, &rc);
+    if (rc) return rc;
+    if (out) {
       m->status = FK_MSTATUS_RELEASED;
       if (x->stats) x->stats->released++;
     }

@@ -272,6 +272,37 @@ static void units_acknowledge_and_close_tasks_with_proof(void **state)
   city_free(&c);
 }
 
+/* The case's own measure: the hospital until two negative samples at least 24 h apart
+ * (protocol-9's discharge criteria); a positive between them starts the count again. P1 is
+ * sampled 07-12 10:00 negative, 07-13 09:00 negative (only 23 h later: does not count),
+ * 07-13 11:00 positive, 07-14 10:00 negative, 07-15 10:00 negative: discharged on 07-15. */
+static void a_case_is_discharged_on_two_negative_samples_a_day_apart(void **state)
+{
+  (void)state;
+  struct city c;
+  static const char *const taken[] = {"P1 2022-07-12 negative"};
+  the_town(&c, "tasks_discharge");
+  tick(&c, "2022-07-11 09:00");
+  city_samples(&c, "_1", taken, 1);
+  static const char more[] = "sample_id,pool_id,person_id,sampled_at,site_id,result,reported_at\n"
+                             "X2,,P1,2022-07-13T09:00:00+08:00,H,negative,\n"
+                             "X3,,P1,2022-07-13T11:00:00+08:00,H,positive,\n"
+                             "X4,,P1,2022-07-14T10:00:00+08:00,H,negative,\n";
+  import_text(&c, "samples", "samples_2.csv", more, sizeof more - 1);
+  struct fk_tick_stats s = tick(&c, "2022-07-14 12:00");
+  assert_int_equal(s.measures.released, 0);
+  struct found p1 = tasks_of(&c, "P1");
+  assert_int_equal(count(&p1, FK_TASK_RELEASE), 0);
+  static const char last[] = "sample_id,pool_id,person_id,sampled_at,site_id,result,reported_at\n"
+                             "X5,,P1,2022-07-15T10:00:00+08:00,H,negative,\n";
+  import_text(&c, "samples", "samples_3.csv", last, sizeof last - 1);
+  s = tick(&c, "2022-07-15 12:00");
+  assert_int_equal(s.measures.released, 1);
+  struct fk_task_row r = task(&c, "P1", FK_TASK_RELEASE, NULL);
+  assert_int_equal(r.due, T("2022-07-16 12:00"));
+  city_free(&c);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -280,6 +311,7 @@ int main(void)
       cmocka_unit_test(an_overdue_task_climbs_to_the_officer_on_duty),
       cmocka_unit_test(a_sample_closes_its_task_and_a_missed_one_escalates),
       cmocka_unit_test(units_acknowledge_and_close_tasks_with_proof),
+      cmocka_unit_test(a_case_is_discharged_on_two_negative_samples_a_day_apart),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
