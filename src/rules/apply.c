@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "fangkong/alloc.h"
+#include "fangkong/companion.h"
 #include "fangkong/areas.h"
 #include "fangkong/error.h"
 #include "fangkong/measure.h"
@@ -171,6 +172,30 @@ static int contacts_of(struct ctx *x, const struct fk_case_row *row)
   return rc;
 }
 
+static int person_name(struct ctx *x, int64_t person, char *out, size_t size);
+
+/* The case's spatiotemporal companions, when the options give their index and the rules a
+ * measure: each placed from today, the day they were found (the rules' anchor, identified). */
+static int companions_of(struct ctx *x, const struct fk_case_row *row)
+{
+  struct fk_companion_result r;
+  char reason[REASON], day[FK_DATE_BUFSZ], cell[FK_COMPANION_CELLSZ], cid[72];
+  if (!x->opts->companions || !x->rules->measures[FK_PERSON_COMPANION].applies) return 0;
+  int rc = fk_companions_case(x->opts->companions, row->person, x->now, &r, x->diag);
+  if (rc) return rc == FK_ENOTFOUND ? 0 : rc;
+  rc = person_name(x, row->person, cid, sizeof cid);
+  for (size_t i = 0; !rc && i < r.ncompanions; i++) {
+    const struct fk_companion *c = &r.companions[i];
+    if (i && c->person == r.companions[i - 1].person) continue; /* one reason is enough */
+    snprintf(reason, sizeof reason, "spatiotemporal companion of %s in cell %s on %s", cid,
+             fk_companion_cell_format(x->opts->companions, c->cell, cell),
+             fk_date_format(fk_time_date(c->first), day));
+    rc = add_cand(x, c->person, 0, FK_PERSON_COMPANION, x->today, reason);
+  }
+  fk_companion_result_free(&r);
+  return rc;
+}
+
 /* 1 when the options ask for the case to be traced (every case when they name none). */
 static int to_trace(const struct ctx *x, int64_t person)
 {
@@ -190,7 +215,8 @@ static int each_case(void *arg, const struct fk_case_row *row)
   int rc = add_cand(x, row->person, 0, FK_PERSON_CASE, d, reason);
   if (rc || !to_trace(x, row->person)) return rc;
   if (!x->ix) return fk_diag_set(x->diag, FK_EINVAL, NULL, "a case to trace and no index");
-  return contacts_of(x, row);
+  rc = contacts_of(x, row);
+  return rc ? rc : companions_of(x, row);
 }
 
 /* An arrival whose origin names a risk area: the category of the area's level when the person

@@ -303,6 +303,38 @@ static void a_case_is_discharged_on_two_negative_samples_a_day_apart(void **stat
   city_free(&c);
 }
 
+/* A spatiotemporal companion (时空伴随者): P5 met nobody at a place, but their phone shared
+ * P1's 800 m cell on 07-10 12:00-13:30 while P5 spent 07-09 00:00 - 07-11 00:00 there (48 h,
+ * over the rule's 30). The tick tracing P1 places P5 under the companion measure (protocol-9:
+ * three days two tests, anchored on the day found: day 0 07-11, tests on days 1 and 3 = 07-12
+ * and 07-14) with its notify task. */
+static void a_companion_found_by_the_tick_is_placed_and_told(void **state)
+{
+  (void)state;
+  struct city c;
+  struct sb pings = {0};
+  char at[FK_TIME_BUFSZ];
+  the_town(&c, "tasks_companion");
+  city_next_batch(&c);
+  person(&c, "P5", "H5");
+  city_more(&c, "_5");
+  sb_add(&pings, "person_id,at,lat,lon\n");
+  for (fk_time t = T("2022-07-09 00:00"); t < T("2022-07-11 00:00"); t += 600)
+    sb_add(&pings, "P5,%s,37.7405,112.5605\n", fk_time_format(t, at));
+  for (fk_time t = T("2022-07-10 12:00"); t <= T("2022-07-10 13:30"); t += 600)
+    sb_add(&pings, "P1,%s,37.7406,112.5604\n", fk_time_format(t, at));
+  import_text(&c, "pings", "pings.csv", pings.s, pings.n);
+  sb_free(&pings);
+  tick(&c, "2022-07-11 09:00");
+  struct found p5 = tasks_of(&c, "P5");
+  assert_int_equal(count(&p5, FK_TASK_NOTIFY), 1);
+  assert_non_null(strstr(task(&c, "P5", FK_TASK_NOTIFY, NULL).reason, "companion of P1"));
+  task(&c, "P5", FK_TASK_SAMPLE, "2022-07-12");
+  task(&c, "P5", FK_TASK_SAMPLE, "2022-07-14");
+  assert_int_equal(count(&p5, FK_TASK_SAMPLE), 2);
+  city_free(&c);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -312,6 +344,7 @@ int main(void)
       cmocka_unit_test(a_sample_closes_its_task_and_a_missed_one_escalates),
       cmocka_unit_test(units_acknowledge_and_close_tasks_with_proof),
       cmocka_unit_test(a_case_is_discharged_on_two_negative_samples_a_day_apart),
+      cmocka_unit_test(a_companion_found_by_the_tick_is_placed_and_told),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
