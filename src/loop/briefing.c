@@ -66,12 +66,14 @@ struct walk {
 };
 
 /*
- * The case a close contact's measure serves: the person_id its reason names after "close
- * contact of " (as the measures engine writes it, docs/MEASURES.md), or NULL.
+ * The case a close contact's measure serves: the measure's link (the measures engine links a
+ * close contact to its case), else for measures stored before the link the person_id its
+ * reason names after "close contact of " (docs/MEASURES.md); or NULL.
  */
 static const struct fk_case_row *served_case(struct walk *w, const struct fk_measure_row *m)
 {
   static const char lead[] = "close contact of ";
+  if (m->linked) return case_of(w->cases, m->linked); /* the engine links a contact to its case */
   const char *s = strstr(m->reason, lead);
   char id[72];
   int64_t person = 0;

@@ -160,7 +160,7 @@ static int contacts_of(struct ctx *x, const struct fk_case_row *row)
     if (k->degree == 1) {
       snprintf(reason, sizeof reason, "close contact of %s at %s %s", cid ? cid : "?",
                place_name(x->ix, e ? e->place : 0), day);
-      rc = add_cand(x, k->person, 0, FK_PERSON_CLOSE_CONTACT, d, reason);
+      rc = add_cand(x, k->person, row->person, FK_PERSON_CLOSE_CONTACT, d, reason);
     } else {
       const char *via = fk_trace_person_id(x->ix, k->via);
       snprintf(reason, sizeof reason, "secondary contact via %s (close contact of %s) at %s %s",
