@@ -27,6 +27,7 @@ int fk__cmd_rules(int argc, char **argv);
 int fk__cmd_measures(int argc, char **argv);
 int fk__cmd_person(int argc, char **argv);
 int fk__cmd_code(int argc, char **argv);
+int fk__cmd_scan(int argc, char **argv);
 
 /* Returns 1 when argv[i] is "-h" or "--help" for any i, else 0. */
 int fk__wants_help(int argc, char **argv);

@@ -24,6 +24,7 @@ static const struct command commands[] = {
     {"measures", fk__cmd_measures, "place cases, contacts and arrivals under their measures"},
     {"person", fk__cmd_person, "a person's code, measures, phases and tests"},
     {"code", fk__cmd_code, "a person's health code (red, yellow, green) and why"},
+    {"scan", fk__cmd_scan, "space-time permutation scan (时空重排扫描): clusters of recent cases"},
 };
 
 static void usage(FILE *out)

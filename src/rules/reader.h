@@ -44,4 +44,7 @@ void fk__rules_areas(struct fk__rules_ctx *c, json_t *obj, struct fk_area_rules 
 void fk__rules_codes(struct fk__rules_ctx *c, json_t *obj, struct fk_code_rules *out);
 void fk__rules_check_measures(struct fk__rules_ctx *c, const struct fk_rules *r);
 
+/* Reads the optional `scan` section (scan.c); absent leaves out->source empty. */
+void fk__rules_scan(struct fk__rules_ctx *c, json_t *obj, struct fk_scan_rules *out);
+
 #endif

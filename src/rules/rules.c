@@ -150,7 +150,7 @@ int fk_rules_parse(const char *textp, size_t n, const char *origin, struct fk_ru
                    struct fk_diag *diag)
 {
   static const char *const known[] = {"name",     "title", "issued", "trace", "companion",
-                                      "measures", "areas", "codes",  NULL};
+                                      "measures", "areas", "codes",  "scan",  NULL};
   struct fk__rules_ctx c = {report, arg, diag, 0};
   json_error_t err;
   json_set_alloc_funcs(json_alloc, fk_free);
@@ -178,6 +178,7 @@ int fk_rules_parse(const char *textp, size_t n, const char *origin, struct fk_ru
     fk__rules_areas(&c, json_object_get(root, "areas"), &out->areas);
     fk__rules_measures(&c, json_object_get(root, "measures"), out);
     fk__rules_codes(&c, json_object_get(root, "codes"), &out->codes);
+    fk__rules_scan(&c, json_object_get(root, "scan"), &out->scan);
     static const char *const sections[] = {"measures", "areas", "codes"};
     for (int i = 0; i < 3; i++)
       if (json_object_get(root, sections[i])) out->sections |= 1u << i;

@@ -1,0 +1,113 @@
+/*
+ * Internals of the space-time permutation scan (see fangkong/scan.h), shared by its files:
+ * scan_input.c (locations and cases), scan_geo.c (distances and circles), scan.c (the study's
+ * margins, the observed clusters), scan_mc.c (the Monte Carlo replicates) and the readers.
+ */
+#ifndef FK_DETECT_SCAN_IMPL_H
+#define FK_DETECT_SCAN_IMPL_H
+
+#include <math.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/strmap.h"
+#include "fangkong/scan.h"
+
+/* Cases added at one location on one day (not merged: the study period picks them later). */
+struct fk__scan_cell {
+  uint32_t loc;
+  fk_date day;
+  int64_t n;
+};
+
+struct fk_scan_input {
+  struct fk__strmap index; /* id -> location index */
+  char **ids;
+  double *lat, *lon;
+  size_t nloc, loccap;
+  struct fk__scan_cell *cells;
+  size_t ncells, cellcap;
+  int64_t total; /* cases over all days */
+};
+
+/*
+ * The study, once the margins are known: what the observed scan and every replicate share,
+ * read-only. Locations without cases in the period are left out of the circles' hot lists
+ * (they change neither count) but kept when a cluster's members are listed.
+ */
+struct fk__scan_study {
+  const struct fk_scan_input *in;
+  size_t nloc;
+  int ndays, k; /* days in the period; cylinder lengths 1..k */
+  fk_date start, end;
+  int64_t C;                   /* cases in the period */
+  int64_t *cz;                 /* cases per location over the period */
+  int64_t s[FK_SCAN_MAX_DAYS]; /* s[a]: cases on the last a+1 days */
+  int64_t recent;              /* s[k-1]: the cases a replicate re-deals */
+  int32_t *obs;                /* observed: cases at location z aged <= a, at obs[z*k + a] */
+  uint32_t *cases;             /* C entries: the location of every case, grouped by location */
+  /* Circles: centre i's neighbours with cases, nearest first, within the size limit. */
+  size_t *nb_off; /* nloc + 1 offsets into nb */
+  uint32_t *nb;
+  /* The LLR by table lookups (when C is small enough to tabulate, else NULL: direct logs). */
+  double *xlogx;   /* x ln x for x in 0..C */
+  double *logi;    /* ln x for x in 0..maxcz (ln 0 unused) */
+  double *logrest; /* ln(C^2 - cz s[a]) at [a*(maxcz+1) + cz] */
+  double logs[FK_SCAN_MAX_DAYS];
+  int64_t maxcz; /* the most cases a circle may hold */
+};
+
+/* The best cylinder found about one centre. */
+struct fk__scan_best {
+  double stat;  /* comparable LLR (fk__scan_stat); 0 when none beats its expectation */
+  uint32_t pos; /* neighbours in the hot list, 1-based (0: none) */
+  int a;        /* days - 1 */
+  int64_t c, cz;
+};
+
+/* The LLR of c cases in a cylinder holding cz cases of the period over its last a+1 days, as
+ * compared between the observed data and the replicates (0 unless c exceeds the expected);
+ * defined at the end of this file, inline, for the hot loop. */
+static inline double fk__scan_stat(const struct fk__scan_study *s, int64_t c, int64_t cz, int a);
+
+/*
+ * Scans every circle with counts obs (laid out as study->obs). With best != NULL, writes the
+ * best cylinder of each centre there; returns the greatest statistic.
+ */
+double fk__scan_circles(const struct fk__scan_study *s, const int32_t *obs,
+                        struct fk__scan_best *best);
+
+/* Orders all locations about centre i: nearest first, ties by index, into order[nloc]; the
+ * distances in km into dist (may be NULL). xyz holds unit vectors, 3 a location. Returns 0 or
+ * FK_ENOMEM. */
+int fk__scan_order(const double *xyz, size_t nloc, size_t i, uint32_t *order, double *dist);
+
+/* Unit vectors of the locations of in (3 doubles each) into xyz. */
+void fk__scan_xyz(const struct fk_scan_input *in, double *xyz);
+
+/* Builds the circles' hot lists of the study (nb_off, nb). Returns 0 or FK_ENOMEM. */
+int fk__scan_circles_build(struct fk__scan_study *s, const double *xyz);
+
+/*
+ * Runs the Monte Carlo: writes the maximum statistic of replicate r into
+ * null[r] for r in 0..replicates-1, on `threads` threads. Returns 0, FK_ENOMEM or FK_EIO (a
+ * thread could not start); diag says why.
+ */
+int fk__scan_replicates(const struct fk__scan_study *s, int replicates, uint64_t seed, int threads,
+                        double *null, struct fk_diag *diag);
+
+static inline double fk__scan_stat(const struct fk__scan_study *s, int64_t c, int64_t cz, int a)
+{
+  int64_t C = s->C;
+  /* c > mu = cz s[a] / C, in integers (each product below 2^63 as C <= FK_SCAN_MAX_CASES): no
+   * rounding decides whether a cylinder counts. */
+  if (c * C <= cz * s->s[a]) return 0;
+  if (s->xlogx) {
+    return s->xlogx[c] + s->xlogx[C - c] - (double)c * (s->logi[cz] + s->logs[a]) -
+           (double)(C - c) * s->logrest[(size_t)a * (size_t)(s->maxcz + 1) + (size_t)cz] +
+           s->xlogx[C];
+  }
+  return fk_scan_llr(c, (double)cz * (double)s->s[a] / (double)C, C);
+}
+
+#endif

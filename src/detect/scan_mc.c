@@ -1,0 +1,188 @@
+/*
+ * Monte Carlo replicates of the space-time permutation scan. A replicate permutes the case
+ * dates against the case locations; both margins stay fixed, so every expected count stays as
+ * observed and only the cases of the last k days matter. Dealing those dates to a uniformly
+ * random subset of the cases -- a partial Fisher-Yates shuffle of the case list, undone
+ * afterwards -- is the same in law as permuting all dates, at the cost of the recent cases
+ * only.
+ *
+ * Replicate r draws from xoshiro256** seeded by splitmix64 from (seed, r), and every worker
+ * starts each replicate from the case list in its original order, so replicate r gives the
+ * same maximum whichever thread runs it and however many there are.
+ */
+#include <assert.h>
+#include <pthread.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "detect/scan_impl.h"
+#include "fangkong/alloc.h"
+#include "fangkong/error.h"
+
+struct rng {
+  uint64_t s[4];
+};
+
+static uint64_t splitmix64(uint64_t *x)
+{
+  uint64_t z = (*x += 0x9e3779b97f4a7c15u);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+  return z ^ (z >> 31);
+}
+
+static void rng_seed(struct rng *g, uint64_t seed, uint64_t stream)
+{
+  uint64_t x = seed ^ splitmix64(&stream);
+  for (int i = 0; i < 4; i++)
+    g->s[i] = splitmix64(&x);
+}
+
+static uint64_t rotl(uint64_t x, int k)
+{
+  return (x << k) | (x >> (64 - k));
+}
+
+static uint64_t next(struct rng *g)
+{
+  uint64_t *s = g->s, r = rotl(s[1] * 5, 7) * 9, t = s[1] << 17;
+  s[2] ^= s[0];
+  s[3] ^= s[1];
+  s[1] ^= s[2];
+  s[0] ^= s[3];
+  s[2] ^= t;
+  s[3] = rotl(s[3], 45);
+  return r;
+}
+
+/* A uniform integer in [0, n), n < 2^32, without modulo bias (Lemire 2019). */
+static uint32_t below(struct rng *g, uint32_t n)
+{
+  uint64_t m = (next(g) >> 32) * (uint64_t)n;
+  if ((uint32_t)m < n) {
+    uint32_t t = (uint32_t)(-n) % n;
+    while ((uint32_t)m < t)
+      m = (next(g) >> 32) * (uint64_t)n;
+  }
+  return (uint32_t)(m >> 32);
+}
+
+struct worker {
+  const struct fk__scan_study *s;
+  int first, step, replicates;
+  uint64_t seed;
+  double *null;
+  uint32_t *cases; /* a private copy of the case list */
+  uint32_t *swaps; /* where each of the first `recent` positions drew from */
+  int32_t *obs;
+  pthread_t thread;
+  int started;
+};
+
+/* The replicate's counts: position i of the dealt list gets the i-th most recent date. */
+static void count(struct worker *w)
+{
+  const struct fk__scan_study *s = w->s;
+  const size_t k = (size_t)s->k;
+  int64_t i = 0;
+  memset(w->obs, 0, s->nloc * k * sizeof *w->obs);
+  for (size_t a = 0; a < k; a++)
+    for (; i < s->s[a]; i++)
+      w->obs[w->cases[i] * k + a]++;
+  for (size_t z = 0; z < s->nloc; z++)
+    for (size_t a = 1; a < k; a++)
+      w->obs[z * k + a] += w->obs[z * k + a - 1];
+}
+
+static void replicate(struct worker *w, int r)
+{
+  const struct fk__scan_study *s = w->s;
+  const uint32_t C = (uint32_t)s->C;
+  struct rng g;
+  rng_seed(&g, w->seed, (uint64_t)r);
+  for (uint32_t i = 0; i < (uint32_t)s->recent; i++) {
+    uint32_t j = i + below(&g, C - i), t = w->cases[i];
+    w->cases[i] = w->cases[j];
+    w->cases[j] = t;
+    w->swaps[i] = j;
+  }
+  count(w);
+  w->null[r] = fk__scan_circles(s, w->obs, NULL);
+  for (uint32_t i = (uint32_t)s->recent; i-- > 0;) {
+    uint32_t j = w->swaps[i], t = w->cases[i];
+    w->cases[i] = w->cases[j];
+    w->cases[j] = t;
+  }
+}
+
+static void *work(void *arg)
+{
+  struct worker *w = arg;
+  for (int r = w->first; r < w->replicates; r += w->step)
+    replicate(w, r);
+  return NULL;
+}
+
+/* Allocates a worker's private arrays (before any thread starts: the allocator is not
+ * thread-safe). Returns 0 or FK_ENOMEM. */
+static int worker_init(struct worker *w, const struct fk__scan_study *s)
+{
+  size_t C = (size_t)s->C;
+  w->cases = fk_malloc((C ? C : 1) * sizeof *w->cases);
+  w->swaps = fk_malloc((s->recent ? (size_t)s->recent : 1) * sizeof *w->swaps);
+  w->obs = fk_malloc((s->nloc * (size_t)s->k + 1) * sizeof *w->obs);
+  if (!w->cases || !w->swaps || !w->obs) return FK_ENOMEM;
+  if (C) memcpy(w->cases, s->cases, C * sizeof *w->cases);
+  return 0;
+}
+
+static void worker_free(struct worker *w)
+{
+  fk_free(w->cases);
+  fk_free(w->swaps);
+  fk_free(w->obs);
+}
+
+/* The number of workers: `threads`, or one per online processor, never more than replicates. */
+static int nworkers(int threads, int replicates)
+{
+  long n = threads > 0 ? threads : sysconf(_SC_NPROCESSORS_ONLN);
+  if (n < 1) n = 1;
+  if (n > FK_SCAN_MAX_THREADS) n = FK_SCAN_MAX_THREADS;
+  return (int)(n < replicates ? n : replicates);
+}
+
+int fk__scan_replicates(const struct fk__scan_study *s, int replicates, uint64_t seed, int threads,
+                        double *null, struct fk_diag *diag)
+{
+  int n = nworkers(threads, replicates), rc = 0;
+  struct worker *w;
+  assert(s && (null || !replicates));
+  if (replicates <= 0) return 0;
+  if (!(w = fk_calloc((size_t)n, sizeof *w)))
+    return fk_diag_set(diag, FK_ENOMEM, NULL, "out of memory for the replicates");
+  for (int t = 0; t < n && !rc; t++) {
+    w[t] = (struct worker){
+        .s = s, .first = t, .step = n, .replicates = replicates, .seed = seed, .null = null};
+    rc = worker_init(&w[t], s);
+  }
+  if (rc) {
+    fk_diag_set(diag, rc, NULL, "out of memory for the replicates");
+    goto out;
+  }
+  for (int t = 1; t < n; t++) {
+    if (pthread_create(&w[t].thread, NULL, work, &w[t])) {
+      rc = fk_diag_set(diag, FK_EIO, NULL, "cannot start thread %d of %d", t + 1, n);
+      break;
+    }
+    w[t].started = 1;
+  }
+  if (!rc) work(&w[0]);
+  for (int t = 1; t < n; t++)
+    if (w[t].started) pthread_join(w[t].thread, NULL);
+out:
+  for (int t = 0; t < n; t++)
+    worker_free(&w[t]);
+  fk_free(w);
+  return rc;
+}
