@@ -139,14 +139,17 @@ static int study_init(struct fk__scan_study *s, const struct fk_scan_input *in, 
 }
 
 struct candidate {
-  double stat;
+  double stat, radius;
   size_t centre;
 };
 
+/* Best first; of equal cylinders (a centre without cases and its neighbour with them, say) the
+ * smaller circle first, then the first centre. */
 static int by_stat(const void *a, const void *b)
 {
   const struct candidate *x = a, *y = b;
   if (x->stat != y->stat) return x->stat > y->stat ? -1 : 1;
+  if (x->radius != y->radius) return x->radius < y->radius ? -1 : 1;
   return x->centre < y->centre ? -1 : x->centre > y->centre;
 }
 
@@ -226,8 +229,13 @@ static int clusters(const struct fk__scan_study *s, const struct fk__scan_best *
     goto out;
   }
   fk__scan_xyz(s->in, xyz);
-  for (size_t i = 0; i < s->nloc; i++)
-    if (best[i].stat > 0) cand[n++] = (struct candidate){best[i].stat, i};
+  for (size_t i = 0; i < s->nloc; i++) {
+    if (!(best[i].stat > 0)) continue;
+    const struct fk_scan_input *in = s->in;
+    size_t last = s->nb[s->nb_off[i] + best[i].pos - 1];
+    double r = fk_scan_distance_km(in->lat[i], in->lon[i], in->lat[last], in->lon[last]);
+    cand[n++] = (struct candidate){best[i].stat, r, i};
+  }
   qsort(cand, n, sizeof *cand, by_stat);
   if (n && !(out->clusters = fk_calloc(n, sizeof *out->clusters))) {
     rc = FK_ENOMEM;
