@@ -44,7 +44,7 @@ static int check_params(const struct fk_scan_params *p, fk_date start, fk_date e
   return 0;
 }
 
-static void study_free(struct fk__scan_study *s)
+void fk__scan_study_free(struct fk__scan_study *s)
 {
   fk_free(s->cz);
   fk_free(s->obs);
@@ -115,9 +115,8 @@ static int tables(struct fk__scan_study *s)
   return 0;
 }
 
-/* Prepares everything the observed scan and the replicates share. */
-static int study_init(struct fk__scan_study *s, const struct fk_scan_input *in, fk_date start,
-                      fk_date end, const struct fk_scan_params *p, int64_t *outside)
+int fk__scan_study_init(struct fk__scan_study *s, const struct fk_scan_input *in, fk_date start,
+                        fk_date end, const struct fk_scan_params *p, int64_t *outside)
 {
   double *xyz = NULL;
   int rc;
@@ -276,7 +275,7 @@ int fk_scan_run(const struct fk_scan_input *in, fk_date start, fk_date end,
   out->start = start;
   out->end = end;
   out->replicates = p->replicates;
-  if ((rc = study_init(&s, in, start, end, p, &out->outside))) goto out;
+  if ((rc = fk__scan_study_init(&s, in, start, end, p, &out->outside))) goto out;
   out->cases = s.C;
   out->max_days = s.k;
   if (!(best = fk_calloc(s.nloc + 1, sizeof *best)) ||
@@ -286,15 +285,16 @@ int fk_scan_run(const struct fk_scan_input *in, fk_date start, fk_date end,
     goto out;
   }
   if (s.C == 0) goto out; /* nothing to scan: no cluster */
-  fk__scan_circles(&s, s.obs, best);
-  rc = fk__scan_replicates(&s, p->replicates, p->seed, p->threads, out->null_llr, diag);
+  fk__scan_circles(&s, s.obs, NULL, best);
+  rc = fk__scan_replicates(&s, p->replicates, FK__SCAN_PILOT, p->seed, p->threads, out->null_llr,
+                           diag);
   if (rc) goto out;
   memcpy(sorted, out->null_llr, (size_t)p->replicates * sizeof *sorted);
   qsort(sorted, (size_t)p->replicates, sizeof *sorted, by_value);
   rc = clusters(&s, best, sorted, p->replicates, out);
 out:
   if (rc == FK_ENOMEM) fk_diag_set(diag, rc, NULL, "out of memory scanning");
-  study_free(&s);
+  fk__scan_study_free(&s);
   fk_free(best);
   fk_free(sorted);
   return rc;

@@ -72,9 +72,12 @@ static inline double fk__scan_stat(const struct fk__scan_study *s, int64_t c, in
 
 /*
  * Scans every circle with counts obs (laid out as study->obs). With best != NULL, writes the
- * best cylinder of each centre there; returns the greatest statistic.
+ * best cylinder of each centre there; returns the greatest statistic. With floor != NULL, a
+ * cylinder of a+1 days holding cz cases of the period is skipped when its count is below
+ * floor[a * (maxcz + 1) + cz] (see scan_mc.c); the result is then exact only when above the
+ * threshold the floors were made for.
  */
-double fk__scan_circles(const struct fk__scan_study *s, const int32_t *obs,
+double fk__scan_circles(const struct fk__scan_study *s, const int32_t *obs, const int32_t *floor,
                         struct fk__scan_best *best);
 
 /* Orders all locations about centre i: nearest first, ties by index, into order[nloc]; the
@@ -88,13 +91,24 @@ void fk__scan_xyz(const struct fk_scan_input *in, double *xyz);
 /* Builds the circles' hot lists of the study (nb_off, nb). Returns 0 or FK_ENOMEM. */
 int fk__scan_circles_build(struct fk__scan_study *s, const double *xyz);
 
+/* Replicates run in full before the others are pruned (see scan_mc.c). */
+#define FK__SCAN_PILOT 16
+
 /*
- * Runs the Monte Carlo: writes the maximum statistic of replicate r into
- * null[r] for r in 0..replicates-1, on `threads` threads. Returns 0, FK_ENOMEM or FK_EIO (a
- * thread could not start); diag says why.
+ * Runs the Monte Carlo: writes the maximum statistic of replicate r into null[r] for r in
+ * 0..replicates-1, on `threads` threads; the first `pilot` in full, the others pruned (the
+ * maxima are the same either way). Returns 0, FK_ENOMEM or FK_EIO (a thread could not start);
+ * diag says why.
  */
-int fk__scan_replicates(const struct fk__scan_study *s, int replicates, uint64_t seed, int threads,
-                        double *null, struct fk_diag *diag);
+int fk__scan_replicates(const struct fk__scan_study *s, int replicates, int pilot, uint64_t seed,
+                        int threads, double *null, struct fk_diag *diag);
+
+/* Prepares the study of in over start..end with p (see fk_scan_run): margins, tables, circles.
+ * Returns 0 or FK_ENOMEM; *outside gets the cases outside the period. Free with
+ * fk__scan_study_free, also after a failure. */
+int fk__scan_study_init(struct fk__scan_study *s, const struct fk_scan_input *in, fk_date start,
+                        fk_date end, const struct fk_scan_params *p, int64_t *outside);
+void fk__scan_study_free(struct fk__scan_study *s);
 
 static inline double fk__scan_stat(const struct fk__scan_study *s, int64_t c, int64_t cz, int a)
 {

@@ -9,6 +9,14 @@
  * Replicate r draws from xoshiro256** seeded by splitmix64 from (seed, r), and every worker
  * starts each replicate from the case list in its original order, so replicate r gives the
  * same maximum whichever thread runs it and however many there are.
+ *
+ * Pruning: a replicate only needs its maximum. The first `pilot` replicates run in full; the
+ * smallest of their maxima, t, is a level most replicates pass. For each cylinder length and
+ * number of period cases in the circle, the floor is the least count whose LLR passes t - EPS;
+ * a cylinder below its floor is skipped with one integer comparison instead of a log. A
+ * replicate whose pruned maximum passes t has found its true maximum (the cylinder holding it
+ * was not skipped, and was scored as the full scan scores it); one that does not is rescanned
+ * in full. So every maximum is exactly the full scan's, bit for bit, on any thread.
  */
 #include <assert.h>
 #include <pthread.h>
@@ -67,13 +75,18 @@ static uint32_t below(struct rng *g, uint32_t n)
   return (uint32_t)(m >> 32);
 }
 
+#define EPS 1e-6 /* the floors' margin below the level, far above rounding in the LLR */
+#define NEVER INT32_MAX
+
 struct worker {
   const struct fk__scan_study *s;
   int first, step, replicates;
   uint64_t seed;
   double *null;
-  uint32_t *cases; /* a private copy of the case list */
-  uint32_t *swaps; /* where each of the first `recent` positions drew from */
+  const int32_t *floor; /* NULL: no pruning */
+  double level;         /* the floors' threshold */
+  uint32_t *cases;      /* a private copy of the case list */
+  uint32_t *swaps;      /* where each of the first `recent` positions drew from */
   int32_t *obs;
   pthread_t thread;
   int started;
@@ -107,7 +120,8 @@ static void replicate(struct worker *w, int r)
     w->swaps[i] = j;
   }
   count(w);
-  w->null[r] = fk__scan_circles(s, w->obs, NULL);
+  double top = w->floor ? fk__scan_circles(s, w->obs, w->floor, NULL) : 0;
+  w->null[r] = top > w->level ? top : fk__scan_circles(s, w->obs, NULL, NULL);
   for (uint32_t i = (uint32_t)s->recent; i-- > 0;) {
     uint32_t j = w->swaps[i], t = w->cases[i];
     w->cases[i] = w->cases[j];
@@ -143,6 +157,31 @@ static void worker_free(struct worker *w)
   fk_free(w->obs);
 }
 
+/*
+ * The floors for level t: floor[a * (maxcz + 1) + cz] is the least count c with
+ * LLR(c, cz s[a] / C) > t - EPS, or NEVER. The expected count grows with cz, so the floor does
+ * too, and one walk per length finds them all. NULL when there are no LLR tables (a study too
+ * large to tabulate is not pruned either) or memory runs out (pruning is only a saving).
+ */
+static int32_t *floors(const struct fk__scan_study *s, double t)
+{
+  const size_t w = (size_t)s->maxcz + 1;
+  if (!s->xlogx) return NULL;
+  int32_t *f = fk_malloc((size_t)s->k * w * sizeof *f);
+  if (!f) return NULL;
+  for (int a = 0; a < s->k; a++) {
+    int64_t c = 1;
+    for (size_t cz = 0; cz < w; cz++) {
+      double mu = (double)cz * (double)s->s[a] / (double)s->C;
+      int64_t most = (int64_t)cz < s->s[a] ? (int64_t)cz : s->s[a];
+      while (c <= most && !(fk_scan_llr(c, mu, s->C) > t - EPS))
+        c++;
+      f[(size_t)a * w + cz] = c <= most ? (int32_t)c : NEVER;
+    }
+  }
+  return f;
+}
+
 /* The number of workers: `threads`, or one per online processor, never more than replicates. */
 static int nworkers(int threads, int replicates)
 {
@@ -152,24 +191,39 @@ static int nworkers(int threads, int replicates)
   return (int)(n < replicates ? n : replicates);
 }
 
-int fk__scan_replicates(const struct fk__scan_study *s, int replicates, uint64_t seed, int threads,
-                        double *null, struct fk_diag *diag)
+int fk__scan_replicates(const struct fk__scan_study *s, int replicates, int pilot, uint64_t seed,
+                        int threads, double *null, struct fk_diag *diag)
 {
-  int n = nworkers(threads, replicates), rc = 0;
+  if (pilot > replicates) pilot = replicates;
+  int n = nworkers(threads, replicates - pilot > 0 ? replicates - pilot : 1), rc = 0;
   struct worker *w;
+  int32_t *floor = NULL;
   assert(s && (null || !replicates));
   if (replicates <= 0) return 0;
   if (!(w = fk_calloc((size_t)n, sizeof *w)))
     return fk_diag_set(diag, FK_ENOMEM, NULL, "out of memory for the replicates");
   for (int t = 0; t < n && !rc; t++) {
-    w[t] = (struct worker){
-        .s = s, .first = t, .step = n, .replicates = replicates, .seed = seed, .null = null};
+    w[t] = (struct worker){.s = s,
+                           .first = pilot + t,
+                           .step = n,
+                           .replicates = replicates,
+                           .seed = seed,
+                           .null = null,
+                           .level = 0};
     rc = worker_init(&w[t], s);
   }
   if (rc) {
     fk_diag_set(diag, rc, NULL, "out of memory for the replicates");
     goto out;
   }
+  double level = 0;
+  for (int r = 0; r < pilot; r++) {
+    replicate(&w[0], r);
+    if (!r || null[r] < level) level = null[r];
+  }
+  if (level > 0 && (floor = floors(s, level)))
+    for (int t = 0; t < n; t++)
+      w[t].floor = floor, w[t].level = level;
   for (int t = 1; t < n; t++) {
     if (pthread_create(&w[t].thread, NULL, work, &w[t])) {
       rc = fk_diag_set(diag, FK_EIO, NULL, "cannot start thread %d of %d", t + 1, n);
@@ -184,5 +238,6 @@ out:
   for (int t = 0; t < n; t++)
     worker_free(&w[t]);
   fk_free(w);
+  fk_free(floor);
   return rc;
 }

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "detect/scan_impl.h"
 #include "fangkong/alloc.h"
 #include "fangkong/error.h"
 #include "fangkong/scan.h"
@@ -168,6 +169,29 @@ static void the_same_seed_gives_the_same_replicates_on_any_number_of_threads(voi
   fk_scan_input_free(in);
 }
 
+/* Pruned replicates skip cylinders that cannot reach a level; their maxima must be the full
+ * scan's, bit for bit, including the replicates that fall below the level and are rescanned. */
+static void pruned_replicates_have_the_full_scans_maxima(void **state)
+{
+  (void)state;
+  struct fk_scan_input *in = reference();
+  struct fk_scan_params p = params(200, 11, 2);
+  struct fk__scan_study s;
+  int64_t outside;
+  double full[200], pruned[200];
+  assert_int_equal(fk__scan_study_init(&s, in, D("2023-12-02"), D("2023-12-31"), &p, &outside), 0);
+  assert_int_equal(fk__scan_replicates(&s, 200, 200, 11, 2, full, NULL), 0);
+  assert_int_equal(fk__scan_replicates(&s, 200, 4, 11, 2, pruned, NULL), 0);
+  assert_memory_equal(full, pruned, sizeof full);
+  int below = 0; /* the level is the least of the first 4: some later ones fall below it */
+  double level = fmin(fmin(full[0], full[1]), fmin(full[2], full[3]));
+  for (int r = 4; r < 200; r++)
+    below += full[r] <= level;
+  assert_true(below > 0);
+  fk__scan_study_free(&s);
+  fk_scan_input_free(in);
+}
+
 static void p_values_are_ranks_among_the_replicates_and_stable_across_seeds(void **state)
 {
   (void)state;
@@ -281,10 +305,9 @@ static struct fk_scan_input *small_input(const struct small *s)
     assert_int_equal(fk_scan_add_location(in, id, strlen(id), s->lat[i], s->lon[i], NULL), 0);
   }
   for (int i = 0; i < s->ncells; i++)
-    assert_int_equal(
-        fk_scan_add_cases(in, (size_t)s->cells[i].loc, D("2024-03-01") + s->cells[i].day,
-                          s->cells[i].n),
-        0);
+    assert_int_equal(fk_scan_add_cases(in, (size_t)s->cells[i].loc,
+                                       D("2024-03-01") + s->cells[i].day, s->cells[i].n),
+                     0);
   return in;
 }
 
@@ -295,9 +318,13 @@ static void a_hand_computed_cylinder_is_the_most_likely(void **state)
    * B: 1 on day 0, 1 on day 1; C: 2 on day 0, 1 on day 1; D: 2 on day 0, 1 on day 1. C = 12.
    * {A} over the last day: c = 3, mu = C_A S_1 / C = 4 * 3 / 12 = 1, so
    * LLR = 3 ln 3 + 9 ln(9 / 11). Wider circles or longer windows only add expected cases. */
-  struct small s = {4, 3, 8, {37.80, 37.80, 37.90, 38.00}, {112.50, 112.51, 112.60, 112.70},
-                    {{0, 0, 1}, {0, 2, 3}, {1, 0, 1}, {1, 1, 1}, {2, 0, 2}, {2, 1, 1}, {3, 0, 2},
-                     {3, 1, 1}}};
+  struct small s = {
+      4,
+      3,
+      8,
+      {37.80, 37.80, 37.90, 38.00},
+      {112.50, 112.51, 112.60, 112.70},
+      {{0, 0, 1}, {0, 2, 3}, {1, 0, 1}, {1, 1, 1}, {2, 0, 2}, {2, 1, 1}, {3, 0, 2}, {3, 1, 1}}};
   struct fk_scan_input *in = small_input(&s);
   struct fk_scan_params p = params(99, 5, 1);
   struct fk_scan_result r;
@@ -402,9 +429,13 @@ static void an_empty_study_has_no_cluster_and_bad_settings_are_refused(void **st
 static void a_failed_allocation_anywhere_fails_cleanly(void **state)
 {
   (void)state;
-  struct small s = {4, 3, 8, {37.80, 37.80, 37.90, 38.00}, {112.50, 112.51, 112.60, 112.70},
-                    {{0, 0, 1}, {0, 2, 3}, {1, 0, 1}, {1, 1, 1}, {2, 0, 2}, {2, 1, 1}, {3, 0, 1},
-                     {3, 1, 1}}};
+  struct small s = {
+      4,
+      3,
+      8,
+      {37.80, 37.80, 37.90, 38.00},
+      {112.50, 112.51, 112.60, 112.70},
+      {{0, 0, 1}, {0, 2, 3}, {1, 0, 1}, {1, 1, 1}, {2, 0, 2}, {2, 1, 1}, {3, 0, 1}, {3, 1, 1}}};
   struct fk_scan_input *in = small_input(&s);
   struct fk_scan_params p = params(20, 5, 2);
   int failed = 0;
@@ -429,6 +460,7 @@ int main(void)
       cmocka_unit_test(reproduces_satscan_on_the_reference),
       cmocka_unit_test(secondary_clusters_share_no_location_and_fall_in_llr),
       cmocka_unit_test(the_same_seed_gives_the_same_replicates_on_any_number_of_threads),
+      cmocka_unit_test(pruned_replicates_have_the_full_scans_maxima),
       cmocka_unit_test(p_values_are_ranks_among_the_replicates_and_stable_across_seeds),
       cmocka_unit_test(a_hand_computed_cylinder_is_the_most_likely),
       cmocka_unit_test(every_cluster_is_its_centres_best_cylinder_as_brute_force_finds),

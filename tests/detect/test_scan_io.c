@@ -56,11 +56,11 @@ static int64_t cases_in(struct fk_scan_input *in, const char *first, const char 
 static const char geo[] = "A 37.80 112.50\n"
                           "B\t37.81\t112.51\r\n"
                           "\n"
-                          "C 37.9x 112.6\n"    /* 4: lat */
-                          "D 91 112.6\n"       /* 5: lat */
-                          "A 37.00 112.00\n"   /* 6: defined twice */
-                          "E 37.8 112.5 7\n"   /* 7: Cartesian or extra field */
-                          "F 37.82\n"          /* 8: too few */
+                          "C 37.9x 112.6\n"  /* 4: lat */
+                          "D 91 112.6\n"     /* 5: lat */
+                          "A 37.00 112.00\n" /* 6: defined twice */
+                          "E 37.8 112.5 7\n" /* 7: Cartesian or extra field */
+                          "F 37.82\n"        /* 8: too few */
                           "   G   37.83   112.53   \n";
 
 static void bad_coordinates_rows_are_named_and_the_rest_kept(void **state)
@@ -94,13 +94,13 @@ static void bad_case_rows_are_named_and_the_rest_kept(void **state)
   (void)state;
   static const char cas[] = "A 2 2024/03/01\n"
                             "B\t1\t2024/03/02\n"
-                            "Z 1 2024/03/02\n"     /* 3: unknown location */
-                            "A -1 2024/03/02\n"    /* 4: negative */
-                            "A 1.5 2024/03/02\n"   /* 5: not whole */
-                            "A 1 2024/02/30\n"     /* 6: no such day */
-                            "A 1 03/02/2024\n"     /* 7: layout */
-                            "A 1 2024/03/02 m\n"   /* 8: a covariate */
-                            "A two 2024/03/02\n"   /* 9: not a number */
+                            "Z 1 2024/03/02\n"   /* 3: unknown location */
+                            "A -1 2024/03/02\n"  /* 4: negative */
+                            "A 1.5 2024/03/02\n" /* 5: not whole */
+                            "A 1 2024/02/30\n"   /* 6: no such day */
+                            "A 1 03/02/2024\n"   /* 7: layout */
+                            "A 1 2024/03/02 m\n" /* 8: a covariate */
+                            "A two 2024/03/02\n" /* 9: not a number */
                             "G 3 2024-03-03\r\n";
   struct fk_scan_input *in;
   struct rejects rj = {0};
@@ -143,9 +143,9 @@ static void counts_csv_reads_one_channel_with_regions_or_grids(void **state)
   struct fk_diag d;
   long bad = 0;
   assert_int_equal(fk_scan_input_new(&in), 0);
-  assert_int_equal(fk_scan_read_regions(in, regions, strlen(regions), "regions.csv", on_reject,
-                                        &rj, &bad, &d),
-                   0);
+  assert_int_equal(
+      fk_scan_read_regions(in, regions, strlen(regions), "regions.csv", on_reject, &rj, &bad, &d),
+      0);
   assert_int_equal(fk_scan_nlocations(in), 2);
   assert_int_equal(rj.line[0], 4);
   assert_string_equal(rj.field[0], "lat");
@@ -161,9 +161,9 @@ static void counts_csv_reads_one_channel_with_regions_or_grids(void **state)
   assert_string_equal(rj.field[3], "date");
   assert_int_equal(cases_in(in, "2024-03-01", "2024-03-02"), 5);
   /* without --channel a file of two channels is refused, naming one */
-  assert_int_equal(fk_scan_read_counts(in, counts, strlen(counts), "counts.csv", NULL, NULL, NULL,
-                                       NULL, &d),
-                   FK_EINVAL);
+  assert_int_equal(
+      fk_scan_read_counts(in, counts, strlen(counts), "counts.csv", NULL, NULL, NULL, NULL, &d),
+      FK_EINVAL);
   assert_string_equal(d.field, "channel");
   assert_string_equal(d.file, "counts.csv");
   fk_scan_input_free(in);
@@ -185,9 +185,8 @@ static void a_missing_file_is_an_io_error_naming_it(void **state)
   struct fk_scan_input *in;
   struct fk_diag d;
   assert_int_equal(fk_scan_input_new(&in), 0);
-  assert_int_equal(fk_scan_read_file(in, FK_SCAN_GEO, "/nonexistent/x.geo", NULL, NULL, NULL,
-                                     NULL, &d),
-                   FK_EIO);
+  assert_int_equal(
+      fk_scan_read_file(in, FK_SCAN_GEO, "/nonexistent/x.geo", NULL, NULL, NULL, NULL, &d), FK_EIO);
   assert_string_equal(d.file, "/nonexistent/x.geo");
   fk_scan_input_free(in);
 }
@@ -204,12 +203,12 @@ static void the_store_gives_grids_and_cases_at_home_on_onset_or_sampling_day(voi
   assert_int_equal(fk_store_open(db, &st, &d), 0);
   const struct fk_feed *grids = fk_feed_get(FK_FEED_GRIDS), *persons = fk_feed_get(FK_FEED_PERSONS),
                        *cases = fk_feed_get(FK_FEED_CASES);
-  struct fk_value g[FK_FEED_MAXCOLS] = {{0}}, p[FK_FEED_MAXCOLS] = {{0}}, c[FK_FEED_MAXCOLS] = {{0}};
+  struct fk_value g[FK_FEED_MAXCOLS] = {{0}}, p[FK_FEED_MAXCOLS] = {{0}},
+                  c[FK_FEED_MAXCOLS] = {{0}};
   const char *gcells[] = {"G1", "n", "c", "s", "d", "37.80", "112.50"};
   assert_int_equal(grids->ncols, 7);
   for (int i = 0; i < 7; i++)
-    assert_int_equal(
-        fk_value_parse(&grids->cols[i], gcells[i], strlen(gcells[i]), &g[i], &d), 0);
+    assert_int_equal(fk_value_parse(&grids->cols[i], gcells[i], strlen(gcells[i]), &g[i], &d), 0);
   assert_int_equal(fk_store_put(st, grids, g, &d), 0);
   static const char *const people[2][9] = {
       {"P1", "11010519491231002X", "甲", "F", "1949-12-31", "", "H1", "G1", ""},
