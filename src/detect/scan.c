@@ -13,8 +13,7 @@
 #include "fangkong/alloc.h"
 #include "fangkong/error.h"
 
-/* Above this many cases the LLR is computed with logs instead of tables (memory). */
-#define TABLE_MAX_CASES (1 << 22)
+int64_t fk__scan_table_max = 1 << 22;
 
 double fk_scan_llr(int64_t observed, double expected, int64_t total)
 {
@@ -54,6 +53,7 @@ void fk__scan_study_free(struct fk__scan_study *s)
   fk_free(s->xlogx);
   fk_free(s->logi);
   fk_free(s->logrest);
+  fk_free(s->floor0);
 }
 
 /* Cases per location, per day and per (location, age) inside the period; the case list. */
@@ -96,7 +96,8 @@ static int tables(struct fk__scan_study *s)
 {
   const size_t w = (size_t)s->maxcz + 1;
   const double C = (double)s->C;
-  if (s->C > TABLE_MAX_CASES || (size_t)s->k * w > TABLE_MAX_CASES) return 0;
+  if (!s->C || s->C > fk__scan_table_max || (int64_t)((size_t)s->k * w) > fk__scan_table_max)
+    return 0;
   s->xlogx = fk_malloc(((size_t)s->C + 1) * sizeof *s->xlogx);
   s->logi = fk_malloc(w * sizeof *s->logi);
   s->logrest = fk_malloc((size_t)s->k * w * sizeof *s->logrest);
@@ -112,6 +113,10 @@ static int tables(struct fk__scan_study *s)
     for (size_t x = 0; x < w; x++)
       s->logrest[(size_t)a * w + x] = log(C * C - (double)x * (double)s->s[a]);
   }
+  if (!(s->floor0 = fk_malloc((size_t)s->k * w * sizeof *s->floor0))) return FK_ENOMEM;
+  for (size_t x = 0; x < w; x++)
+    for (int a = 0; a < s->k; a++) /* the least c with c C > x s[a] */
+      s->floor0[x * (size_t)s->k + (size_t)a] = (int32_t)((int64_t)x * s->s[a] / s->C + 1);
   return 0;
 }
 

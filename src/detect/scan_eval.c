@@ -11,31 +11,70 @@
 
 #include "detect/scan_impl.h"
 
+/* One centre without floors (studies too large to tabulate): every count that grows. */
+static struct fk__scan_best plain(const struct fk__scan_study *s, const int32_t *obs, size_t i,
+                                  int64_t *c)
+{
+  const int k = s->k;
+  struct fk__scan_best b = {0};
+  int64_t cz = 0;
+  memset(c, 0, (size_t)k * sizeof *c);
+  for (size_t j = s->nb_off[i]; j < s->nb_off[i + 1]; j++) {
+    const int32_t *o = obs + (size_t)s->nb[j] * (size_t)k;
+    cz += s->cz[s->nb[j]];
+    if (!o[k - 1]) continue; /* no recent case here: counts are cumulative in a */
+    for (int a = 0; a < k; a++) {
+      if (!o[a]) continue;
+      c[a] += o[a];
+      double v = fk__scan_stat(s, c[a], cz, a);
+      if (v > b.stat) b = (struct fk__scan_best){v, (uint32_t)(j - s->nb_off[i] + 1), a, c[a], cz};
+    }
+  }
+  return b;
+}
+
+/*
+ * One centre with floors: the counts of all lengths grow together and are compared with their
+ * floors without a branch; only a count that grew and reached its floor is scored. The common
+ * step is a few vector additions and comparisons.
+ */
+static struct fk__scan_best floored(const struct fk__scan_study *s, const int32_t *obs,
+                                    const int32_t *floor, size_t i, int32_t *c)
+{
+  const size_t k = (size_t)s->k;
+  struct fk__scan_best b = {0};
+  int64_t cz = 0;
+  memset(c, 0, k * sizeof *c);
+  for (size_t j = s->nb_off[i]; j < s->nb_off[i + 1]; j++) {
+    const int32_t *o = obs + (size_t)s->nb[j] * k;
+    cz += s->cz[s->nb[j]];
+    const int32_t *f = floor + (size_t)cz * k;
+    int hit = 0;
+    for (size_t a = 0; a < k; a++) {
+      c[a] += o[a];
+      hit |= (c[a] >= f[a]) & (o[a] != 0);
+    }
+    if (!hit) continue;
+    for (size_t a = 0; a < k; a++) {
+      if (c[a] < f[a] || !o[a]) continue;
+      double v = fk__scan_stat(s, c[a], cz, (int)a);
+      if (v > b.stat)
+        b = (struct fk__scan_best){v, (uint32_t)(j - s->nb_off[i] + 1), (int)a, c[a], cz};
+    }
+  }
+  return b;
+}
+
 double fk__scan_circles(const struct fk__scan_study *s, const int32_t *obs, const int32_t *floor,
                         struct fk__scan_best *best)
 {
-  const size_t w = (size_t)s->maxcz + 1;
-  const int k = s->k;
-  int64_t c[FK_SCAN_MAX_DAYS];
+  int64_t c64[FK_SCAN_MAX_DAYS];
+  int32_t c32[FK_SCAN_MAX_DAYS];
   double top = 0;
-  assert(s && obs && k >= 1 && k <= FK_SCAN_MAX_DAYS);
+  assert(s && obs && s->k >= 1 && s->k <= FK_SCAN_MAX_DAYS);
+  if (!floor) floor = s->floor0;
   for (size_t i = 0; i < s->nloc; i++) {
-    struct fk__scan_best b = {0};
-    int64_t cz = 0;
-    memset(c, 0, (size_t)k * sizeof *c);
-    for (size_t j = s->nb_off[i]; j < s->nb_off[i + 1]; j++) {
-      const int32_t *o = obs + (size_t)s->nb[j] * (size_t)k;
-      cz += s->cz[s->nb[j]];
-      if (!o[k - 1]) continue; /* no recent case here: counts are cumulative in a */
-      for (int a = 0; a < k; a++) {
-        if (!o[a]) continue;
-        c[a] += o[a];
-        if (floor && c[a] < floor[(size_t)a * w + (size_t)cz]) continue;
-        double v = fk__scan_stat(s, c[a], cz, a);
-        if (v > b.stat)
-          b = (struct fk__scan_best){v, (uint32_t)(j - s->nb_off[i] + 1), a, c[a], cz};
-      }
-    }
+    struct fk__scan_best b = floor ? floored(s, obs, floor, i, c32) : plain(s, obs, i, c64);
     if (best) best[i] = b;
     if (b.stat > top) top = b.stat;
   }

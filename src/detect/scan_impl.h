@@ -55,7 +55,14 @@ struct fk__scan_study {
   double *logrest; /* ln(C^2 - cz s[a]) at [a*(maxcz+1) + cz] */
   double logs[FK_SCAN_MAX_DAYS];
   int64_t maxcz; /* the most cases a circle may hold */
+  /* With the tables: floor0[cz * k + a], the least count above the expected of a cylinder of
+   * a+1 days holding cz cases of the period (cz s[a] / C), so no cylinder below scores. */
+  int32_t *floor0;
 };
+
+/* Above this many cases (or table entries) the LLR is computed with logs instead of tables, to
+ * bound memory; a test lowers it to cover that path. Read when a study is prepared. */
+extern int64_t fk__scan_table_max;
 
 /* The best cylinder found about one centre. */
 struct fk__scan_best {
@@ -72,10 +79,10 @@ static inline double fk__scan_stat(const struct fk__scan_study *s, int64_t c, in
 
 /*
  * Scans every circle with counts obs (laid out as study->obs). With best != NULL, writes the
- * best cylinder of each centre there; returns the greatest statistic. With floor != NULL, a
- * cylinder of a+1 days holding cz cases of the period is skipped when its count is below
- * floor[a * (maxcz + 1) + cz] (see scan_mc.c); the result is then exact only when above the
- * threshold the floors were made for.
+ * best cylinder of each centre there; returns the greatest statistic. A cylinder of a+1 days
+ * holding cz cases of the period is skipped when its count is below floor[cz * k + a] (see
+ * scan_mc.c; floor NULL: study->floor0, when there are tables); with floors above floor0 the
+ * result is exact only when above the threshold they were made for.
  */
 double fk__scan_circles(const struct fk__scan_study *s, const int32_t *obs, const int32_t *floor,
                         struct fk__scan_best *best);

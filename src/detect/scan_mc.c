@@ -158,25 +158,25 @@ static void worker_free(struct worker *w)
 }
 
 /*
- * The floors for level t: floor[a * (maxcz + 1) + cz] is the least count c with
+ * The floors for level t: floor[cz * k + a] is the least count c with
  * LLR(c, cz s[a] / C) > t - EPS, or NEVER. The expected count grows with cz, so the floor does
  * too, and one walk per length finds them all. NULL when there are no LLR tables (a study too
  * large to tabulate is not pruned either) or memory runs out (pruning is only a saving).
  */
 static int32_t *floors(const struct fk__scan_study *s, double t)
 {
-  const size_t w = (size_t)s->maxcz + 1;
-  if (!s->xlogx) return NULL;
-  int32_t *f = fk_malloc((size_t)s->k * w * sizeof *f);
+  const size_t w = (size_t)s->maxcz + 1, k = (size_t)s->k;
+  if (!s->floor0 || !(t > EPS)) return NULL;
+  int32_t *f = fk_malloc(k * w * sizeof *f);
   if (!f) return NULL;
-  for (int a = 0; a < s->k; a++) {
+  for (size_t a = 0; a < k; a++) {
     int64_t c = 1;
     for (size_t cz = 0; cz < w; cz++) {
       double mu = (double)cz * (double)s->s[a] / (double)s->C;
       int64_t most = (int64_t)cz < s->s[a] ? (int64_t)cz : s->s[a];
       while (c <= most && !(fk_scan_llr(c, mu, s->C) > t - EPS))
         c++;
-      f[(size_t)a * w + cz] = c <= most ? (int32_t)c : NEVER;
+      f[cz * k + a] = c <= most ? (int32_t)c : NEVER;
     }
   }
   return f;

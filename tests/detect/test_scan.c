@@ -135,6 +135,19 @@ static void secondary_clusters_share_no_location_and_fall_in_llr(void **state)
       seen[c->locs[j]] = 1;
     }
   }
+  /* the same clusters when the LLR is computed with logs instead of tables */
+  struct fk_scan_result q;
+  fk__scan_table_max = 0;
+  int rc = fk_scan_run(in, D("2023-12-02"), D("2023-12-31"), &p, &q, &d);
+  fk__scan_table_max = 1 << 22;
+  assert_int_equal(rc, 0);
+  assert_int_equal(q.nclusters, r.nclusters);
+  for (size_t i = 0; i < r.nclusters; i++) {
+    assert_int_equal(q.clusters[i].centre, r.clusters[i].centre);
+    assert_int_equal(q.clusters[i].nlocs, r.clusters[i].nlocs);
+    assert_true(fabs(q.clusters[i].llr - r.clusters[i].llr) < 1e-9);
+  }
+  fk_scan_result_free(&q);
   fk_scan_result_free(&r);
   fk_scan_input_free(in);
 }
@@ -374,8 +387,10 @@ static void every_cluster_is_its_centres_best_cylinder_as_brute_force_finds(void
     struct fk_scan_params p = {k, share, 0, 1, 1};
     struct fk_scan_result r;
     struct fk_diag d;
-    assert_int_equal(fk_scan_run(in, D("2024-03-01"), D("2024-03-01") + s.ndays - 1, &p, &r, &d),
-                     0);
+    fk__scan_table_max = round % 2 ? 1 << 22 : 0; /* with LLR tables, and with logs */
+    int rc = fk_scan_run(in, D("2024-03-01"), D("2024-03-01") + s.ndays - 1, &p, &r, &d);
+    fk__scan_table_max = 1 << 22;
+    assert_int_equal(rc, 0);
     if (top.centre < 0) {
       assert_int_equal(r.nclusters, 0);
     } else {
