@@ -38,7 +38,7 @@ struct fk_store;
 
 /* Limits that bound memory and time for hostile input; beyond them the input is refused. */
 #define FK_SCAN_MAX_DAYS 366        /* days of a study period */
-#define FK_SCAN_MAX_LOCATIONS 65536 /* locations */
+#define FK_SCAN_MAX_LOCATIONS 20000 /* locations: circles take up to n^2/2 entries */
 #define FK_SCAN_MAX_CASES 100000000 /* cases in the study period */
 #define FK_SCAN_MAX_REPLICATES 1000000
 #define FK_SCAN_MAX_THREADS 256

@@ -313,7 +313,7 @@ static struct fk_scan_input *small_input(const struct small *s)
   struct fk_scan_input *in;
   assert_int_equal(fk_scan_input_new(&in), 0);
   for (int i = 0; i < s->nloc; i++) {
-    char id[8];
+    char id[16];
     snprintf(id, sizeof id, "Z%02d", i);
     assert_int_equal(fk_scan_add_location(in, id, strlen(id), s->lat[i], s->lon[i], NULL), 0);
   }
