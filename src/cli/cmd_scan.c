@@ -82,8 +82,9 @@ static int parse_day(const char *s, fk_date *out)
   return fk_date_parse(buf, n, out, NULL) ? -1 : 0;
 }
 
-/* The settings: the rule set's, then the options over them. Returns 0 or an exit status. */
-static int settings(const struct opts *o, struct fk_scan_params *p)
+/* The settings: the rule set's (its name into name), then the options over them. Returns 0 or
+ * an exit status. */
+static int settings(const struct opts *o, struct fk_scan_params *p, char *name, size_t size)
 {
   struct fk_rules rules;
   struct fk_diag diag;
@@ -96,6 +97,7 @@ static int settings(const struct opts *o, struct fk_scan_params *p)
     return fk__fail("rule set %s has no `scan` section (see rules/protocol-9.json)", rules.name);
   *p = (struct fk_scan_params){rules.scan.max_days, rules.scan.max_share, rules.scan.replicates,
                                (uint64_t)rules.scan.seed, 0};
+  snprintf(name, size, "%s", rules.name);
   if (o->max_days) {
     if (fk__parse_long(o->max_days, 1, FK_SCAN_MAX_DAYS, &v))
       return fk__usage("scan", "--max-days is a whole number of days, 1 to %d", FK_SCAN_MAX_DAYS);
@@ -217,7 +219,7 @@ static void print_csv(FILE *f, const struct fk_scan_input *in, const struct fk_s
 }
 
 static void print_json(FILE *f, const struct fk_scan_input *in, const struct fk_scan_params *p,
-                       const struct fk_scan_result *r)
+                       const char *rules, const struct fk_scan_result *r)
 {
   char a[FK_DATE_BUFSZ], b[FK_DATE_BUFSZ];
   day_text(r->start, a);
@@ -225,10 +227,12 @@ static void print_json(FILE *f, const struct fk_scan_input *in, const struct fk_
   fprintf(f,
           "{\"study\": {\"start\": \"%s\", \"end\": \"%s\", \"locations\": %zu, \"cases\": %lld, "
           "\"cases_outside\": %lld, \"max_days\": %d, \"max_share\": %g, \"replicates\": %d, "
-          "\"seed\": %llu, \"model\": \"space-time permutation, high rates, prospective\"},\n"
-          " \"clusters\": [",
+          "\"seed\": %llu, \"model\": \"space-time permutation, high rates, prospective\", "
+          "\"rules\": ",
           a, b, fk_scan_nlocations(in), (long long)r->cases, (long long)r->outside, r->max_days,
           p->max_share, r->replicates, (unsigned long long)p->seed);
+  fk_json_string(f, rules, strlen(rules));
+  fputs("},\n \"clusters\": [", f);
   for (size_t i = 0; i < r->nclusters; i++) {
     const struct fk_scan_cluster *c = &r->clusters[i];
     const char *centre = fk_scan_location_id(in, c->centre);
@@ -308,7 +312,7 @@ int fk__cmd_scan(int argc, char **argv)
   struct fk_diag diag;
   enum fk_format format = FK_FORMAT_CSV;
   const char *pos[1];
-  char msg[1024];
+  char msg[1024], rules[64];
   fk_date start = 0, end = 0;
   long rejected = 0;
   int npos, rc;
@@ -333,7 +337,7 @@ int fk__cmd_scan(int argc, char **argv)
   if ((rc = check_input(&o))) return rc;
   if (o.format && fk_format_parse(o.format, &format))
     return fk__usage("scan", "--format is csv, json or table");
-  if ((rc = settings(&o, &p))) return rc;
+  if ((rc = settings(&o, &p, rules, sizeof rules))) return rc;
   if (fk_scan_input_new(&in)) return fk__fail("out of memory");
   if ((rc = load(&o, in, &rj, &rejected)) || (rc = period(&o, in, &start, &end))) goto out;
   fk_diag_clear(&diag);
@@ -342,7 +346,7 @@ int fk__cmd_scan(int argc, char **argv)
     goto out;
   }
   if (format == FK_FORMAT_JSON)
-    print_json(stdout, in, &p, &r);
+    print_json(stdout, in, &p, rules, &r);
   else if (format == FK_FORMAT_TABLE)
     print_table(stdout, in, &r);
   else

@@ -51,6 +51,7 @@ d = json.load(open("out.txt"))
 assert d["study"]["cases"] == 2390 and d["study"]["locations"] == 300, d["study"]
 assert d["study"]["max_days"] == 3 and d["study"]["replicates"] == 19, d["study"]
 assert d["study"]["start"] == "2023-12-02" and d["study"]["end"] == "2023-12-31"
+assert d["study"]["rules"] == "protocol-9", d["study"]
 c = d["clusters"][0]
 assert c["kind"] == "most likely" and c["regions"][0] == "L0001" and len(c["regions"]) == 8, c
 assert all(k["end"] == "2023-12-31" for k in d["clusters"])

@@ -290,7 +290,7 @@ static void brute_force(const struct small *s, int k, double share, struct bf_be
     for (int m = 1; m <= s->nloc; m++) {
       held += cz[order[m - 1]];
       if ((double)held > share * (double)C) break;
-      for (int w = 1; w <= k; w++) {
+      for (int w = 1; w <= k && w <= s->ndays; w++) {
         long c = 0;
         double mu = 0;
         for (int x = 0; x < m; x++)
