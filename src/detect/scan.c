@@ -116,7 +116,7 @@ static int tables(struct fk__scan_study *s)
   if (!(s->floor0 = fk_malloc((size_t)s->k * w * sizeof *s->floor0))) return FK_ENOMEM;
   for (size_t x = 0; x < w; x++)
     for (int a = 0; a < s->k; a++) /* the least c with c C > x s[a] */
-      s->floor0[x * (size_t)s->k + (size_t)a] = (int32_t)((int64_t)x * s->s[a] / s->C + 1);
+      s->floor0[x * (size_t)s->k + (size_t)a] = fk__scan_floor_of((int64_t)x * s->s[a] / s->C + 1);
   return 0;
 }
 

@@ -39,7 +39,7 @@ static struct fk__scan_best plain(const struct fk__scan_study *s, const int32_t 
  * step is a few vector additions and comparisons.
  */
 static struct fk__scan_best floored(const struct fk__scan_study *s, const int32_t *obs,
-                                    const int32_t *floor, size_t i, int32_t *c)
+                                    const fk__scan_floor *fl, size_t i, int32_t *c)
 {
   const size_t k = (size_t)s->k;
   struct fk__scan_best b = {0};
@@ -48,7 +48,7 @@ static struct fk__scan_best floored(const struct fk__scan_study *s, const int32_
   for (size_t j = s->nb_off[i]; j < s->nb_off[i + 1]; j++) {
     const int32_t *o = obs + (size_t)s->nb[j] * k;
     cz += s->cz[s->nb[j]];
-    const int32_t *f = floor + (size_t)cz * k;
+    const fk__scan_floor *f = fl + (size_t)cz * k;
     int hit = 0;
     for (size_t a = 0; a < k; a++) {
       c[a] += o[a];
@@ -65,16 +65,16 @@ static struct fk__scan_best floored(const struct fk__scan_study *s, const int32_
   return b;
 }
 
-double fk__scan_circles(const struct fk__scan_study *s, const int32_t *obs, const int32_t *floor,
-                        struct fk__scan_best *best)
+double fk__scan_circles(const struct fk__scan_study *s, const int32_t *obs,
+                        const fk__scan_floor *fl, struct fk__scan_best *best)
 {
   int64_t c64[FK_SCAN_MAX_DAYS];
   int32_t c32[FK_SCAN_MAX_DAYS];
   double top = 0;
   assert(s && obs && s->k >= 1 && s->k <= FK_SCAN_MAX_DAYS);
-  if (!floor) floor = s->floor0;
+  if (!fl) fl = s->floor0;
   for (size_t i = 0; i < s->nloc; i++) {
-    struct fk__scan_best b = floor ? floored(s, obs, floor, i, c32) : plain(s, obs, i, c64);
+    struct fk__scan_best b = fl ? floored(s, obs, fl, i, c32) : plain(s, obs, i, c64);
     if (best) best[i] = b;
     if (b.stat > top) top = b.stat;
   }

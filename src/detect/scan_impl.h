@@ -13,6 +13,20 @@
 #include "base/strmap.h"
 #include "fangkong/scan.h"
 
+/*
+ * A floor: a count a cylinder must reach to be scored. One byte, so a table of floors for every
+ * circle size stays in cache; a floor above FK__SCAN_FLOOR_MAX is stored as that, which only
+ * scores a few more cylinders than needed (a floor is safe whenever it is not above the true
+ * one).
+ */
+typedef uint8_t fk__scan_floor;
+#define FK__SCAN_FLOOR_MAX 255
+
+static inline fk__scan_floor fk__scan_floor_of(int64_t c)
+{
+  return c < FK__SCAN_FLOOR_MAX ? (fk__scan_floor)c : FK__SCAN_FLOOR_MAX;
+}
+
 /* Cases added at one location on one day (not merged: the study period picks them later). */
 struct fk__scan_cell {
   uint32_t loc;
@@ -57,7 +71,7 @@ struct fk__scan_study {
   int64_t maxcz; /* the most cases a circle may hold */
   /* With the tables: floor0[cz * k + a], the least count above the expected of a cylinder of
    * a+1 days holding cz cases of the period (cz s[a] / C), so no cylinder below scores. */
-  int32_t *floor0;
+  fk__scan_floor *floor0;
 };
 
 /* Above this many cases (or table entries) the LLR is computed with logs instead of tables, to
@@ -84,8 +98,8 @@ static inline double fk__scan_stat(const struct fk__scan_study *s, int64_t c, in
  * scan_mc.c; floor NULL: study->floor0, when there are tables); with floors above floor0 the
  * result is exact only when above the threshold they were made for.
  */
-double fk__scan_circles(const struct fk__scan_study *s, const int32_t *obs, const int32_t *floor,
-                        struct fk__scan_best *best);
+double fk__scan_circles(const struct fk__scan_study *s, const int32_t *obs,
+                        const fk__scan_floor *floor, struct fk__scan_best *best);
 
 /* Orders all locations about centre i: nearest first, ties by index, into order[nloc]; the
  * distances in km into dist (may be NULL). xyz holds unit vectors, 3 a location. Returns 0 or

@@ -76,17 +76,16 @@ static uint32_t below(struct rng *g, uint32_t n)
 }
 
 #define EPS 1e-6 /* the floors' margin below the level, far above rounding in the LLR */
-#define NEVER INT32_MAX
 
 struct worker {
   const struct fk__scan_study *s;
   int first, step, replicates;
   uint64_t seed;
   double *null;
-  const int32_t *floor; /* NULL: no pruning */
-  double level;         /* the floors' threshold */
-  uint32_t *cases;      /* a private copy of the case list */
-  uint32_t *swaps;      /* where each of the first `recent` positions drew from */
+  const fk__scan_floor *fl; /* NULL: no pruning */
+  double level;             /* the floors' threshold */
+  uint32_t *cases;          /* a private copy of the case list */
+  uint32_t *swaps;          /* where each of the first `recent` positions drew from */
   int32_t *obs;
   pthread_t thread;
   int started;
@@ -120,7 +119,7 @@ static void replicate(struct worker *w, int r)
     w->swaps[i] = j;
   }
   count(w);
-  double top = w->floor ? fk__scan_circles(s, w->obs, w->floor, NULL) : 0;
+  double top = w->fl ? fk__scan_circles(s, w->obs, w->fl, NULL) : 0;
   w->null[r] = top > w->level ? top : fk__scan_circles(s, w->obs, NULL, NULL);
   for (uint32_t i = (uint32_t)s->recent; i-- > 0;) {
     uint32_t j = w->swaps[i], t = w->cases[i];
@@ -159,15 +158,16 @@ static void worker_free(struct worker *w)
 
 /*
  * The floors for level t: floor[cz * k + a] is the least count c with
- * LLR(c, cz s[a] / C) > t - EPS, or NEVER. The expected count grows with cz, so the floor does
- * too, and one walk per length finds them all. NULL when there are no LLR tables (a study too
- * large to tabulate is not pruned either) or memory runs out (pruning is only a saving).
+ * LLR(c, cz s[a] / C) > t - EPS (past the most the cylinder can hold: never reached). The expected
+ * count grows with cz, so the floor does too, and one walk per length finds them all. NULL when
+ * there are no LLR tables (a study too large to tabulate is not pruned either) or memory runs out
+ * (pruning is only a saving).
  */
-static int32_t *floors(const struct fk__scan_study *s, double t)
+static fk__scan_floor *floors(const struct fk__scan_study *s, double t)
 {
   const size_t w = (size_t)s->maxcz + 1, k = (size_t)s->k;
   if (!s->floor0 || !(t > EPS)) return NULL;
-  int32_t *f = fk_malloc(k * w * sizeof *f);
+  fk__scan_floor *f = fk_malloc(k * w * sizeof *f);
   if (!f) return NULL;
   for (size_t a = 0; a < k; a++) {
     int64_t c = 1;
@@ -176,7 +176,7 @@ static int32_t *floors(const struct fk__scan_study *s, double t)
       int64_t most = (int64_t)cz < s->s[a] ? (int64_t)cz : s->s[a];
       while (c <= most && !(fk_scan_llr(c, mu, s->C) > t - EPS))
         c++;
-      f[cz * k + a] = c <= most ? (int32_t)c : NEVER;
+      f[cz * k + a] = fk__scan_floor_of(c); /* past `most`: never reached, or saturated */
     }
   }
   return f;
@@ -197,7 +197,7 @@ int fk__scan_replicates(const struct fk__scan_study *s, int replicates, int pilo
   if (pilot > replicates) pilot = replicates;
   int n = nworkers(threads, replicates - pilot > 0 ? replicates - pilot : 1), rc = 0;
   struct worker *w;
-  int32_t *floor = NULL;
+  fk__scan_floor *fl = NULL;
   assert(s && (null || !replicates));
   if (replicates <= 0) return 0;
   if (!(w = fk_calloc((size_t)n, sizeof *w)))
@@ -221,9 +221,9 @@ int fk__scan_replicates(const struct fk__scan_study *s, int replicates, int pilo
     replicate(&w[0], r);
     if (!r || null[r] < level) level = null[r];
   }
-  if (level > 0 && (floor = floors(s, level)))
+  if (level > 0 && (fl = floors(s, level)))
     for (int t = 0; t < n; t++)
-      w[t].floor = floor, w[t].level = level;
+      w[t].fl = fl, w[t].level = level;
   for (int t = 1; t < n; t++) {
     if (pthread_create(&w[t].thread, NULL, work, &w[t])) {
       rc = fk_diag_set(diag, FK_EIO, NULL, "cannot start thread %d of %d", t + 1, n);
@@ -238,6 +238,6 @@ out:
   for (int t = 0; t < n; t++)
     worker_free(&w[t]);
   fk_free(w);
-  fk_free(floor);
+  fk_free(fl);
   return rc;
 }
