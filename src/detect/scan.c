@@ -60,11 +60,11 @@ void fk__scan_study_free(struct fk__scan_study *s)
 static int margins(struct fk__scan_study *s, int64_t *outside)
 {
   const struct fk_scan_input *in = s->in;
-  const size_t k = (size_t)s->k;
+  const size_t k = (size_t)s->k, kp = (size_t)s->kp;
   int64_t perday[FK_SCAN_MAX_DAYS] = {0};
   *outside = 0;
   s->cz = fk_calloc(s->nloc + 1, sizeof *s->cz);
-  s->obs = fk_calloc(s->nloc * k + 1, sizeof *s->obs);
+  s->obs = fk_calloc(s->nloc * kp + 1, sizeof *s->obs);
   if (!s->cz || !s->obs) return FK_ENOMEM;
   for (size_t i = 0; i < in->ncells; i++) {
     const struct fk__scan_cell *c = &in->cells[i];
@@ -76,12 +76,12 @@ static int margins(struct fk__scan_study *s, int64_t *outside)
     s->cz[c->loc] += c->n;
     perday[age] += c->n;
     s->C += c->n;
-    if ((size_t)age < k) s->obs[c->loc * k + (size_t)age] += (int32_t)c->n;
+    if ((size_t)age < k) s->obs[c->loc * kp + (size_t)age] += (int32_t)c->n;
   }
   for (size_t a = 0; a < k; a++) {
     s->s[a] = perday[a] + (a ? s->s[a - 1] : 0);
     for (size_t z = 0; a && z < s->nloc; z++)
-      s->obs[z * k + a] += s->obs[z * k + a - 1];
+      s->obs[z * kp + a] += s->obs[z * kp + a - 1];
   }
   s->recent = s->s[k - 1];
   if (!(s->cases = fk_malloc(((size_t)s->C + 1) * sizeof *s->cases))) return FK_ENOMEM;
@@ -113,10 +113,11 @@ static int tables(struct fk__scan_study *s)
     for (size_t x = 0; x < w; x++)
       s->logrest[(size_t)a * w + x] = log(C * C - (double)x * (double)s->s[a]);
   }
-  if (!(s->floor0 = fk_malloc((size_t)s->k * w * sizeof *s->floor0))) return FK_ENOMEM;
+  if (!(s->floor0 = fk_malloc((size_t)s->kp * w * sizeof *s->floor0))) return FK_ENOMEM;
+  memset(s->floor0, FK__SCAN_FLOOR_MAX, (size_t)s->kp * w * sizeof *s->floor0);
   for (size_t x = 0; x < w; x++)
     for (int a = 0; a < s->k; a++) /* the least c with c C > x s[a] */
-      s->floor0[x * (size_t)s->k + (size_t)a] = fk__scan_floor_of((int64_t)x * s->s[a] / s->C + 1);
+      s->floor0[x * (size_t)s->kp + (size_t)a] = fk__scan_floor_of((int64_t)x * s->s[a] / s->C + 1);
   return 0;
 }
 
@@ -132,6 +133,7 @@ int fk__scan_study_init(struct fk__scan_study *s, const struct fk_scan_input *in
   s->end = end;
   s->ndays = (int)(end - start + 1);
   s->k = p->max_days < s->ndays ? p->max_days : s->ndays;
+  s->kp = (s->k + 7) / 8 * 8;
   if ((rc = margins(s, outside))) return rc;
   s->maxcz = (int64_t)floor(p->max_share * (double)s->C);
   if ((rc = tables(s))) return rc;

@@ -20,7 +20,7 @@ static struct fk__scan_best plain(const struct fk__scan_study *s, const int32_t 
   int64_t cz = 0;
   memset(c, 0, (size_t)k * sizeof *c);
   for (size_t j = s->nb_off[i]; j < s->nb_off[i + 1]; j++) {
-    const int32_t *o = obs + (size_t)s->nb[j] * (size_t)k;
+    const int32_t *o = obs + (size_t)s->nb[j] * (size_t)s->kp;
     cz += s->cz[s->nb[j]];
     if (!o[k - 1]) continue; /* no recent case here: counts are cumulative in a */
     for (int a = 0; a < k; a++) {
@@ -33,29 +33,35 @@ static struct fk__scan_best plain(const struct fk__scan_study *s, const int32_t 
   return b;
 }
 
+/* Adds a location's counts o to c; returns whether a count grew to its floor f. The width is a
+ * constant in the common case, so the compiler unrolls and vectorizes it. */
+static inline int grow(int32_t *c, const int32_t *o, const fk__scan_floor *f, size_t kp)
+{
+  int hit = 0;
+  for (size_t a = 0; a < kp; a++) {
+    c[a] += o[a];
+    hit |= (c[a] >= f[a]) & (o[a] != 0);
+  }
+  return hit;
+}
+
 /*
  * One centre with floors: the counts of all lengths grow together and are compared with their
- * floors without a branch; only a count that grew and reached its floor is scored. The common
- * step is a few vector additions and comparisons.
+ * floors without a branch; only a count that grew and reached its floor is scored.
  */
 static struct fk__scan_best floored(const struct fk__scan_study *s, const int32_t *obs,
                                     const fk__scan_floor *fl, size_t i, int32_t *c)
 {
-  const size_t k = (size_t)s->k;
+  const size_t kp = (size_t)s->kp;
   struct fk__scan_best b = {0};
   int64_t cz = 0;
-  memset(c, 0, k * sizeof *c);
+  memset(c, 0, kp * sizeof *c);
   for (size_t j = s->nb_off[i]; j < s->nb_off[i + 1]; j++) {
-    const int32_t *o = obs + (size_t)s->nb[j] * k;
+    const int32_t *o = obs + (size_t)s->nb[j] * kp;
     cz += s->cz[s->nb[j]];
-    const fk__scan_floor *f = fl + (size_t)cz * k;
-    int hit = 0;
-    for (size_t a = 0; a < k; a++) {
-      c[a] += o[a];
-      hit |= (c[a] >= f[a]) & (o[a] != 0);
-    }
-    if (!hit) continue;
-    for (size_t a = 0; a < k; a++) {
+    const fk__scan_floor *f = fl + (size_t)cz * kp;
+    if (!(kp == 8 ? grow(c, o, f, 8) : grow(c, o, f, kp))) continue;
+    for (size_t a = 0; a < (size_t)s->k; a++) {
       if (c[a] < f[a] || !o[a]) continue;
       double v = fk__scan_stat(s, c[a], cz, (int)a);
       if (v > b.stat)

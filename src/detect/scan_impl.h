@@ -53,12 +53,14 @@ struct fk__scan_study {
   const struct fk_scan_input *in;
   size_t nloc;
   int ndays, k; /* days in the period; cylinder lengths 1..k */
+  int kp;       /* rows of obs and of floors: k rounded up to 8, padded with 0 and
+                   FK__SCAN_FLOOR_MAX, so the common k <= 8 is one fixed-width step */
   fk_date start, end;
   int64_t C;                   /* cases in the period */
   int64_t *cz;                 /* cases per location over the period */
   int64_t s[FK_SCAN_MAX_DAYS]; /* s[a]: cases on the last a+1 days */
   int64_t recent;              /* s[k-1]: the cases a replicate re-deals */
-  int32_t *obs;                /* observed: cases at location z aged <= a, at obs[z*k + a] */
+  int32_t *obs;                /* observed: cases at location z aged <= a, at obs[z*kp + a] */
   uint32_t *cases;             /* C entries: the location of every case, grouped by location */
   /* Circles: centre i's neighbours with cases, nearest first, within the size limit. */
   size_t *nb_off; /* nloc + 1 offsets into nb */
@@ -69,7 +71,7 @@ struct fk__scan_study {
   double *logrest; /* ln(C^2 - cz s[a]) at [a*(maxcz+1) + cz] */
   double logs[FK_SCAN_MAX_DAYS];
   int64_t maxcz; /* the most cases a circle may hold */
-  /* With the tables: floor0[cz * k + a], the least count above the expected of a cylinder of
+  /* With the tables: floor0[cz * kp + a], the least count above the expected of a cylinder of
    * a+1 days holding cz cases of the period (cz s[a] / C), so no cylinder below scores. */
   fk__scan_floor *floor0;
 };
@@ -94,7 +96,7 @@ static inline double fk__scan_stat(const struct fk__scan_study *s, int64_t c, in
 /*
  * Scans every circle with counts obs (laid out as study->obs). With best != NULL, writes the
  * best cylinder of each centre there; returns the greatest statistic. A cylinder of a+1 days
- * holding cz cases of the period is skipped when its count is below floor[cz * k + a] (see
+ * holding cz cases of the period is skipped when its count is below floor[cz * kp + a] (see
  * scan_mc.c; floor NULL: study->floor0, when there are tables); with floors above floor0 the
  * result is exact only when above the threshold they were made for.
  */

@@ -95,15 +95,15 @@ struct worker {
 static void count(struct worker *w)
 {
   const struct fk__scan_study *s = w->s;
-  const size_t k = (size_t)s->k;
+  const size_t k = (size_t)s->k, kp = (size_t)s->kp;
   int64_t i = 0;
-  memset(w->obs, 0, s->nloc * k * sizeof *w->obs);
+  memset(w->obs, 0, s->nloc * kp * sizeof *w->obs);
   for (size_t a = 0; a < k; a++)
     for (; i < s->s[a]; i++)
-      w->obs[w->cases[i] * k + a]++;
+      w->obs[w->cases[i] * kp + a]++;
   for (size_t z = 0; z < s->nloc; z++)
     for (size_t a = 1; a < k; a++)
-      w->obs[z * k + a] += w->obs[z * k + a - 1];
+      w->obs[z * kp + a] += w->obs[z * kp + a - 1];
 }
 
 static void replicate(struct worker *w, int r)
@@ -143,7 +143,7 @@ static int worker_init(struct worker *w, const struct fk__scan_study *s)
   size_t C = (size_t)s->C;
   w->cases = fk_malloc((C ? C : 1) * sizeof *w->cases);
   w->swaps = fk_malloc((s->recent ? (size_t)s->recent : 1) * sizeof *w->swaps);
-  w->obs = fk_malloc((s->nloc * (size_t)s->k + 1) * sizeof *w->obs);
+  w->obs = fk_malloc((s->nloc * (size_t)s->kp + 1) * sizeof *w->obs);
   if (!w->cases || !w->swaps || !w->obs) return FK_ENOMEM;
   if (C) memcpy(w->cases, s->cases, C * sizeof *w->cases);
   return 0;
@@ -157,7 +157,7 @@ static void worker_free(struct worker *w)
 }
 
 /*
- * The floors for level t: floor[cz * k + a] is the least count c with
+ * The floors for level t: floor[cz * kp + a] is the least count c with
  * LLR(c, cz s[a] / C) > t - EPS (past the most the cylinder can hold: never reached). The expected
  * count grows with cz, so the floor does too, and one walk per length finds them all. NULL when
  * there are no LLR tables (a study too large to tabulate is not pruned either) or memory runs out
@@ -165,10 +165,11 @@ static void worker_free(struct worker *w)
  */
 static fk__scan_floor *floors(const struct fk__scan_study *s, double t)
 {
-  const size_t w = (size_t)s->maxcz + 1, k = (size_t)s->k;
+  const size_t w = (size_t)s->maxcz + 1, k = (size_t)s->k, kp = (size_t)s->kp;
   if (!s->floor0 || !(t > EPS)) return NULL;
-  fk__scan_floor *f = fk_malloc(k * w * sizeof *f);
+  fk__scan_floor *f = fk_malloc(kp * w * sizeof *f);
   if (!f) return NULL;
+  memset(f, FK__SCAN_FLOOR_MAX, kp * w * sizeof *f);
   for (size_t a = 0; a < k; a++) {
     int64_t c = 1;
     for (size_t cz = 0; cz < w; cz++) {
@@ -176,7 +177,7 @@ static fk__scan_floor *floors(const struct fk__scan_study *s, double t)
       int64_t most = (int64_t)cz < s->s[a] ? (int64_t)cz : s->s[a];
       while (c <= most && !(fk_scan_llr(c, mu, s->C) > t - EPS))
         c++;
-      f[cz * k + a] = fk__scan_floor_of(c); /* past `most`: never reached, or saturated */
+      f[cz * kp + a] = fk__scan_floor_of(c); /* past `most`: never reached, or saturated */
     }
   }
   return f;
