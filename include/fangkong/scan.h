@@ -165,6 +165,10 @@ int fk_scan_read_counts(struct fk_scan_input *in, const char *text, size_t n, co
                         const char *channel, fk_scan_reject_fn *reject, void *arg, long *rejected,
                         struct fk_diag *diag);
 
+/* Parses the n bytes at s as a day written YYYY/MM/DD (SaTScan) or YYYY-MM-DD into *out.
+ * Returns 0 or FK_EPARSE. */
+int fk_scan_date_parse(const char *s, size_t n, fk_date *out);
+
 /* The layouts the readers above take. */
 enum fk_scan_layout { FK_SCAN_GEO, FK_SCAN_CAS, FK_SCAN_REGIONS, FK_SCAN_COUNTS };
 

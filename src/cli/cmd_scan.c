@@ -63,6 +63,7 @@ struct rejects {
   long shown;
 };
 
+/* Prints a rejected row (the first SHOWN_REJECTS of them) on stderr. */
 static void on_reject(void *arg, const struct fk_diag *why)
 {
   struct rejects *r = arg;
@@ -71,15 +72,10 @@ static void on_reject(void *arg, const struct fk_diag *why)
     fprintf(stderr, "fangkong scan: rejected: %s\n", fk_diag_format(why, msg, sizeof msg));
 }
 
-/* A date as YYYY-MM-DD or YYYY/MM/DD. */
+/* A date as YYYY-MM-DD or YYYY/MM/DD; returns 0 or -1. */
 static int parse_day(const char *s, fk_date *out)
 {
-  char buf[16];
-  size_t n = strlen(s);
-  if (n != 10) return -1;
-  memcpy(buf, s, n + 1);
-  if (buf[4] == '/' && buf[7] == '/') buf[4] = buf[7] = '-';
-  return fk_date_parse(buf, n, out, NULL) ? -1 : 0;
+  return fk_scan_date_parse(s, strlen(s), out) ? -1 : 0;
 }
 
 /* The settings: the rule set's (its name into name), then the options over them. Returns 0 or
@@ -158,6 +154,7 @@ out:
   return rc ? fk__fail("%s", fk_diag_format(&diag, msg, sizeof msg)) : 0;
 }
 
+/* A day as YYYY-MM-DD into buf (FK_DATE_BUFSZ bytes). */
 static void day_text(fk_date d, char *buf)
 {
   fk_date_format(d, buf);
@@ -200,6 +197,7 @@ static void csv_regions(FILE *f, const struct fk_scan_input *in, const struct fk
   fk_free(buf);
 }
 
+/* The clusters as CSV, one row each (the columns of the help). */
 static void print_csv(FILE *f, const struct fk_scan_input *in, const struct fk_scan_result *r)
 {
   char a[FK_DATE_BUFSZ], b[FK_DATE_BUFSZ];
@@ -218,6 +216,7 @@ static void print_csv(FILE *f, const struct fk_scan_input *in, const struct fk_s
   }
 }
 
+/* The study, its settings and rule set, and the clusters, as one JSON object. */
 static void print_json(FILE *f, const struct fk_scan_input *in, const struct fk_scan_params *p,
                        const char *rules, const struct fk_scan_result *r)
 {
@@ -251,6 +250,7 @@ static void print_json(FILE *f, const struct fk_scan_input *in, const struct fk_
   fputs("]}\n", f);
 }
 
+/* The clusters for a person to read, in English with the Chinese terms. */
 static void print_table(FILE *f, const struct fk_scan_input *in, const struct fk_scan_result *r)
 {
   char a[FK_DATE_BUFSZ], b[FK_DATE_BUFSZ];

@@ -24,6 +24,7 @@ double fk_scan_llr(int64_t observed, double expected, int64_t total)
   return llr;
 }
 
+/* Checks the parameters and the period; returns 0 or FK_EINVAL / FK_ERANGE with diag set. */
 static int check_params(const struct fk_scan_params *p, fk_date start, fk_date end,
                         struct fk_diag *diag)
 {
@@ -43,6 +44,7 @@ static int check_params(const struct fk_scan_params *p, fk_date start, fk_date e
   return 0;
 }
 
+/* Frees what the study owns (a zeroed or half-built study is fine). */
 void fk__scan_study_free(struct fk__scan_study *s)
 {
   fk_free(s->cz);
@@ -121,6 +123,7 @@ static int tables(struct fk__scan_study *s)
   return 0;
 }
 
+/* See scan_impl.h. Returns 0 or FK_ENOMEM. */
 int fk__scan_study_init(struct fk__scan_study *s, const struct fk_scan_input *in, fk_date start,
                         fk_date end, const struct fk_scan_params *p, int64_t *outside)
 {
@@ -159,6 +162,7 @@ static int by_stat(const void *a, const void *b)
   return x->centre < y->centre ? -1 : x->centre > y->centre;
 }
 
+/* qsort order of doubles, ascending. */
 static int by_value(const void *a, const void *b)
 {
   double x = *(const double *)a, y = *(const double *)b;

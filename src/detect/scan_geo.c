@@ -11,6 +11,7 @@
 #include "fangkong/alloc.h"
 #include "fangkong/error.h"
 
+/* The unit vector of a point given in degrees. */
 static void unit(double lat, double lon, double *v)
 {
   const double rad = 3.14159265358979323846 / 180.0;
@@ -19,6 +20,7 @@ static void unit(double lat, double lon, double *v)
   v[2] = sin(lat * rad);
 }
 
+/* The chord in km between two unit vectors on the sphere of FK_SCAN_EARTH_KM. */
 static double chord(const double *a, const double *b)
 {
   double dx = a[0] - b[0], dy = a[1] - b[1], dz = a[2] - b[2];
@@ -45,6 +47,7 @@ struct near {
   uint32_t i;
 };
 
+/* qsort order: nearest first, then the lower location index. */
 static int by_distance(const void *a, const void *b)
 {
   const struct near *x = a, *y = b;
@@ -88,6 +91,7 @@ static int push(uint32_t **nb, size_t *n, size_t *cap, uint32_t v)
   return 0;
 }
 
+/* See scan_impl.h. Returns 0 or FK_ENOMEM. */
 int fk__scan_circles_build(struct fk__scan_study *s, const double *xyz)
 {
   size_t n = 0, cap = 0;

@@ -61,6 +61,7 @@ static void split(const char *s, size_t n, struct line *l)
   }
 }
 
+/* A location id: at most ID_MAX bytes of UTF-8. Returns 0, FK_ETOOLONG or FK_EUTF8. */
 static int check_id(const char *s, size_t n, struct fk_diag *why)
 {
   if (n > ID_MAX)
@@ -82,6 +83,7 @@ static int number(const char *s, size_t n, const char *field, double *out, struc
   return 0;
 }
 
+/* A coordinates record into in. Returns 0 or the FK_E* code of what is wrong, why set. */
 static int geo_record(struct fk_scan_input *in, const struct line *l, struct fk_diag *why)
 {
   double lat, lon;
@@ -98,18 +100,17 @@ static int geo_record(struct fk_scan_input *in, const struct line *l, struct fk_
   return fk_scan_add_location(in, l->f[0], l->n[0], lat, lon, why);
 }
 
-/* YYYY/MM/DD as SaTScan writes dates, or YYYY-MM-DD. */
-static int cas_date(const char *s, size_t n, fk_date *out, struct fk_diag *why)
+int fk_scan_date_parse(const char *s, size_t n, fk_date *out)
 {
   char buf[16];
-  if (n != 10) return fk_diag_set(why, FK_EPARSE, "date", "must be YYYY/MM/DD");
+  assert(s && out);
+  if (n != 10) return FK_EPARSE;
   memcpy(buf, s, n);
   if (buf[4] == '/' && buf[7] == '/') buf[4] = buf[7] = '-';
-  if (fk_date_parse(buf, n, out, why))
-    return fk_diag_set(why, FK_EPARSE, "date", "must be a real day, YYYY/MM/DD");
-  return 0;
+  return fk_date_parse(buf, n, out, NULL) ? FK_EPARSE : 0;
 }
 
+/* A case record into in. Returns 0 or the FK_E* code of what is wrong, why set. */
 static int cas_record(struct fk_scan_input *in, const struct line *l, struct fk_diag *why)
 {
   double n;
@@ -131,7 +132,8 @@ static int cas_record(struct fk_scan_input *in, const struct line *l, struct fk_
   if (n < 0 || n != floor(n) || n > FK_SCAN_MAX_CASES)
     return fk_diag_set(why, FK_ERANGE, "cases", "must be a whole number, 0 to %d",
                        FK_SCAN_MAX_CASES);
-  if ((rc = cas_date(l->f[2], l->n[2], &day, why))) return rc;
+  if (fk_scan_date_parse(l->f[2], l->n[2], &day))
+    return fk_diag_set(why, FK_EPARSE, "date", "must be a real day, YYYY/MM/DD");
   if ((rc = fk_scan_add_cases(in, (size_t)loc, day, (int64_t)n)) == FK_ERANGE)
     return fk_diag_set(why, rc, "cases", "more than %d cases in all", FK_SCAN_MAX_CASES);
   return rc ? fk_diag_set(why, rc, NULL, "out of memory") : 0;
@@ -212,6 +214,7 @@ static const struct fk_feed counts_feed = {FK_FEED_NONE, "counts", count_cols, 4
 typedef int row_fn(struct fk_scan_input *in, const struct fk_value *row, void *ctx,
                    struct fk_diag *why);
 
+/* Parses every column of a CSV record. Returns 0 or the first field's FK_E* code. */
 static int parse_row(const struct fk_feed *feed, const struct fk__record *rec, struct fk_value *row,
                      struct fk_diag *why)
 {
@@ -244,6 +247,7 @@ static int each_row(struct fk__reader *r, struct fk_scan_input *in, const struct
   return 0;
 }
 
+/* A regions row into in. Returns 0 or FK_EDUP / FK_ERANGE / FK_ENOMEM, why set. */
 static int region_row(struct fk_scan_input *in, const struct fk_value *row, void *ctx,
                       struct fk_diag *why)
 {
@@ -292,6 +296,7 @@ struct counts_ctx {
   char first[72];
 };
 
+/* A counts row of the wanted channel into in. Returns 0 or FK_ENOREF / FK_ERANGE / FK_ENOMEM. */
 static int count_row(struct fk_scan_input *in, const struct fk_value *row, void *arg,
                      struct fk_diag *why)
 {

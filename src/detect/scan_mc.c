@@ -31,6 +31,7 @@ struct rng {
   uint64_t s[4];
 };
 
+/* splitmix64 (Steele, Lea, Flood 2014): the next output of the sequence at *x. */
 static uint64_t splitmix64(uint64_t *x)
 {
   uint64_t z = (*x += 0x9e3779b97f4a7c15u);
@@ -39,6 +40,7 @@ static uint64_t splitmix64(uint64_t *x)
   return z ^ (z >> 31);
 }
 
+/* Seeds g for replicate `stream` of `seed`: independent streams for any two replicates. */
 static void rng_seed(struct rng *g, uint64_t seed, uint64_t stream)
 {
   uint64_t x = seed ^ splitmix64(&stream);
@@ -46,11 +48,13 @@ static void rng_seed(struct rng *g, uint64_t seed, uint64_t stream)
     g->s[i] = splitmix64(&x);
 }
 
+/* Rotates x left by k bits (0 < k < 64). */
 static uint64_t rotl(uint64_t x, int k)
 {
   return (x << k) | (x >> (64 - k));
 }
 
+/* xoshiro256** (Blackman, Vigna 2018): the next 64 random bits. */
 static uint64_t next(struct rng *g)
 {
   uint64_t *s = g->s, r = rotl(s[1] * 5, 7) * 9, t = s[1] << 17;
@@ -106,6 +110,7 @@ static void count(struct worker *w)
       w->obs[z * kp + a] += w->obs[z * kp + a - 1];
 }
 
+/* Replicate r: deals the recent dates, counts, scans, and restores the case list. */
 static void replicate(struct worker *w, int r)
 {
   const struct fk__scan_study *s = w->s;
@@ -128,6 +133,7 @@ static void replicate(struct worker *w, int r)
   }
 }
 
+/* A worker thread: its share of the replicates (every step-th from first). Returns NULL. */
 static void *work(void *arg)
 {
   struct worker *w = arg;
@@ -149,6 +155,7 @@ static int worker_init(struct worker *w, const struct fk__scan_study *s)
   return 0;
 }
 
+/* Frees a worker's arrays (NULL members are fine). */
 static void worker_free(struct worker *w)
 {
   fk_free(w->cases);

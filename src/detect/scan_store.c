@@ -19,6 +19,7 @@ struct grids {
   struct fk_diag *diag;
 };
 
+/* A stored grid as a location. Returns 0, or FK_ENOMEM / FK_ERANGE (stops the scan). */
 static int grid_row(void *arg, const char *const *cells)
 {
   struct grids *g = arg;
@@ -47,6 +48,7 @@ struct cases {
   struct fk_diag *diag;
 };
 
+/* Remembers a stored case's day by person. Returns 0 or FK_ENOMEM. */
 static int case_row(void *arg, const char *const *cells)
 {
   struct cases *c = arg;
@@ -64,6 +66,7 @@ static int case_row(void *arg, const char *const *cells)
   return 0;
 }
 
+/* Counts the case of a person, if any, at the person's grid. Returns 0 or FK_ENOMEM. */
 static int person_row(void *arg, const char *const *cells)
 {
   struct cases *c = arg;
