@@ -91,7 +91,7 @@ int fk_scan_days(const struct fk_scan_input *in, fk_date *first, fk_date *last);
 struct fk_scan_cluster {
   size_t centre;    /* index of the centre location */
   double radius_km; /* distance from the centre to the farthest location inside */
-  size_t nlocs;     /* locations inside, nearest first (the centre is first) */
+  size_t nlocs;     /* locations inside, nearest the centre first */
   size_t *locs;     /* location indexes, owned by the result */
   fk_date start, end;
   int64_t observed; /* cases inside the cylinder */
