@@ -17,7 +17,7 @@ static const char help[] =
     "usage: fangkong scan (--cas FILE --geo FILE | --input FILE (--regions FILE | --db PATH)\n"
     "                     | --db PATH) [--channel NAME] [--start DATE] [--end DATE]\n"
     "                     [--max-days N] [--max-share X] [--replicates N] [--seed N]\n"
-    "                     [--threads N] [--rules FILE] [--format csv|json|table]\n"
+    "                     [--threads N] [--rules FILE] [--max-p P] [--format csv|json|table]\n"
     "\n"
     "Space-time permutation scan (时空重排扫描, Kulldorff 2005, as SaTScan computes it): finds\n"
     "groups of nearby places (circles about each location) whose cases over the last 1..N days\n"
@@ -45,6 +45,8 @@ static const char help[] =
     "                         p-values whatever the number of threads\n"
     "  --threads N            worker threads (default: every core)\n"
     "  --rules FILE           rule set (default: the built-in protocol-9)\n"
+    "  --max-p P              print only clusters with p_value <= P (default: every cluster;\n"
+    "                         they keep their numbers)\n"
     "  --format csv|json|table  csv (default): cluster, regions (';'-separated, nearest the\n"
     "                         centre first), start, end, observed, expected, llr, p_value,\n"
     "                         centre, radius_km; json adds the study and its settings\n"
@@ -56,7 +58,7 @@ static const char help[] =
 
 struct opts {
   const char *cas, *geo, *input, *regions, *db, *channel, *start, *end, *max_days, *max_share,
-      *replicates, *seed, *threads, *rules, *format;
+      *replicates, *seed, *threads, *rules, *format, *max_p;
 };
 
 struct rejects {
@@ -76,6 +78,17 @@ static void on_reject(void *arg, const struct fk_diag *why)
 static int parse_day(const char *s, fk_date *out)
 {
   return fk_scan_date_parse(s, strlen(s), out) ? -1 : 0;
+}
+
+/* A number above 0 and at most 1 into *out; returns 0 or -1. */
+static int parse_share(const char *s, double *out)
+{
+  char *end;
+  errno = 0;
+  double v = strtod(s, &end);
+  if (!*s || *end || errno || !(v > 0 && v <= 1)) return -1;
+  *out = v;
+  return 0;
 }
 
 /* The settings: the rule set's (its name into name), then the options over them. Returns 0 or
@@ -109,13 +122,8 @@ static int settings(const struct opts *o, struct fk_scan_params *p, char *name, 
       return fk__usage("scan", "--threads is 1 to %d", FK_SCAN_MAX_THREADS);
     p->threads = (int)v;
   }
-  if (o->max_share) {
-    char *end;
-    errno = 0;
-    p->max_share = strtod(o->max_share, &end);
-    if (!*o->max_share || *end || errno || !(p->max_share > 0 && p->max_share <= 1))
-      return fk__usage("scan", "--max-share is a share above 0 and at most 1 (0.5 is half)");
-  }
+  if (o->max_share && parse_share(o->max_share, &p->max_share))
+    return fk__usage("scan", "--max-share is a share above 0 and at most 1 (0.5 is half)");
   if (o->seed) {
     char *end;
     errno = 0;
@@ -197,13 +205,15 @@ static void csv_regions(FILE *f, const struct fk_scan_input *in, const struct fk
   fk_free(buf);
 }
 
-/* The clusters as CSV, one row each (the columns of the help). */
-static void print_csv(FILE *f, const struct fk_scan_input *in, const struct fk_scan_result *r)
+/* The clusters as CSV, one row each (the columns of the help); those with p above maxp left out. */
+static void print_csv(FILE *f, const struct fk_scan_input *in, const struct fk_scan_result *r,
+                      double maxp)
 {
   char a[FK_DATE_BUFSZ], b[FK_DATE_BUFSZ];
   fputs("cluster,regions,start,end,observed,expected,llr,p_value,centre,radius_km\n", f);
   for (size_t i = 0; i < r->nclusters; i++) {
     const struct fk_scan_cluster *c = &r->clusters[i];
+    if (c->p_value > maxp) continue;
     const char *centre = fk_scan_location_id(in, c->centre);
     day_text(c->start, a);
     day_text(c->end, b);
@@ -216,9 +226,9 @@ static void print_csv(FILE *f, const struct fk_scan_input *in, const struct fk_s
   }
 }
 
-/* The study, its settings and rule set, and the clusters, as one JSON object. */
+/* The study, its settings and rule set, and the clusters (p at most maxp), as one JSON object. */
 static void print_json(FILE *f, const struct fk_scan_input *in, const struct fk_scan_params *p,
-                       const char *rules, const struct fk_scan_result *r)
+                       const char *rules, const struct fk_scan_result *r, double maxp)
 {
   char a[FK_DATE_BUFSZ], b[FK_DATE_BUFSZ];
   day_text(r->start, a);
@@ -232,13 +242,14 @@ static void print_json(FILE *f, const struct fk_scan_input *in, const struct fk_
           p->max_share, r->replicates, (unsigned long long)p->seed);
   fk_json_string(f, rules, strlen(rules));
   fputs("},\n \"clusters\": [", f);
-  for (size_t i = 0; i < r->nclusters; i++) {
+  for (size_t i = 0, shown = 0; i < r->nclusters; i++) {
     const struct fk_scan_cluster *c = &r->clusters[i];
+    if (c->p_value > maxp) continue;
     const char *centre = fk_scan_location_id(in, c->centre);
     day_text(c->start, a);
     day_text(c->end, b);
-    fprintf(f, "%s\n  {\"cluster\": %zu, \"kind\": \"%s\", \"regions\": [", i ? "," : "", i + 1,
-            i ? "secondary" : "most likely");
+    fprintf(f, "%s\n  {\"cluster\": %zu, \"kind\": \"%s\", \"regions\": [", shown++ ? "," : "",
+            i + 1, i ? "secondary" : "most likely");
     join_regions(in, c, f, 1);
     fprintf(f,
             "], \"start\": \"%s\", \"end\": \"%s\", \"observed\": %lld, \"expected\": %.6f, "
@@ -250,16 +261,20 @@ static void print_json(FILE *f, const struct fk_scan_input *in, const struct fk_
   fputs("]}\n", f);
 }
 
-/* The clusters for a person to read, in English with the Chinese terms. */
-static void print_table(FILE *f, const struct fk_scan_input *in, const struct fk_scan_result *r)
+/* The clusters (p at most maxp) for a person to read, in English with the Chinese terms. */
+static void print_table(FILE *f, const struct fk_scan_input *in, const struct fk_scan_result *r,
+                        double maxp)
 {
   char a[FK_DATE_BUFSZ], b[FK_DATE_BUFSZ];
   day_text(r->start, a);
   day_text(r->end, b);
   fprintf(f, "时空重排扫描 space-time permutation scan, %s..%s: %lld cases, %d replicates\n", a, b,
           (long long)r->cases, r->replicates);
+  size_t shown = 0;
   for (size_t i = 0; i < r->nclusters; i++) {
     const struct fk_scan_cluster *c = &r->clusters[i];
+    if (c->p_value > maxp) continue;
+    shown++;
     day_text(c->start, a);
     day_text(c->end, b);
     fprintf(f, "\n%zu. %s cluster (%s), %s..%s, centre %s, radius %.2f km\n", i + 1,
@@ -270,7 +285,10 @@ static void print_table(FILE *f, const struct fk_scan_input *in, const struct fk
     join_regions(in, c, f, 0);
     fputc('\n', f);
   }
-  if (!r->nclusters) fputs("no cylinder has more cases than expected\n", f);
+  if (!r->nclusters)
+    fputs("no cylinder has more cases than expected\n", f);
+  else if (!shown)
+    fprintf(f, "no cluster with p <= %g (of %zu)\n", maxp, r->nclusters);
 }
 
 /* Checks which input the options name. Returns 0 or FK_EXIT_USAGE. */
@@ -313,6 +331,7 @@ int fk__cmd_scan(int argc, char **argv)
   enum fk_format format = FK_FORMAT_CSV;
   const char *pos[1];
   char msg[1024], rules[64];
+  double maxp = 1;
   fk_date start = 0, end = 0;
   long rejected = 0;
   int npos, rc;
@@ -331,6 +350,7 @@ int fk__cmd_scan(int argc, char **argv)
                            {"--threads", &o.threads, NULL},
                            {"--rules", &o.rules, NULL},
                            {"--format", &o.format, NULL},
+                           {"--max-p", &o.max_p, NULL},
                            {0}};
   if (fk__wants_help(argc, argv)) return fputs(help, stdout), FK_EXIT_OK;
   if ((rc = fk__parse_opts("scan", argc, argv, opts, pos, 0, &npos))) return rc;
@@ -338,6 +358,8 @@ int fk__cmd_scan(int argc, char **argv)
   if (o.format && fk_format_parse(o.format, &format))
     return fk__usage("scan", "--format is csv, json or table");
   if ((rc = settings(&o, &p, rules, sizeof rules))) return rc;
+  if (o.max_p && parse_share(o.max_p, &maxp))
+    return fk__usage("scan", "--max-p is a p-value above 0 and at most 1");
   if (fk_scan_input_new(&in)) return fk__fail("out of memory");
   if ((rc = load(&o, in, &rj, &rejected)) || (rc = period(&o, in, &start, &end))) goto out;
   fk_diag_clear(&diag);
@@ -346,11 +368,11 @@ int fk__cmd_scan(int argc, char **argv)
     goto out;
   }
   if (format == FK_FORMAT_JSON)
-    print_json(stdout, in, &p, rules, &r);
+    print_json(stdout, in, &p, rules, &r, maxp);
   else if (format == FK_FORMAT_TABLE)
-    print_table(stdout, in, &r);
+    print_table(stdout, in, &r, maxp);
   else
-    print_csv(stdout, in, &r);
+    print_csv(stdout, in, &r, maxp);
   if (fflush(stdout) || ferror(stdout)) rc = fk__fail("writing the clusters failed");
   if (!rc && rejected) {
     fprintf(stderr, "fangkong scan: %ld input row%s rejected%s\n", rejected,

@@ -39,6 +39,10 @@ assert s and s[0]["start"] == "2023-12-29" and s[0]["observed"] == "4", rows[:3]
 assert abs(float(s[0]["llr"]) - 3.874663) < 1e-6, s
 EOF
 cp out.txt seed3.txt
+expect 0 "only significant clusters" -- "$B" scan --cas "$R/city_last30.cas" --geo "$R/city.geo" \
+  --replicates 99 --seed 3 --max-p 0.05
+equals "--max-p 0.05 keeps the most likely alone" "$(cat out.txt)" "$(head -2 seed3.txt)"
+expect 2 "--max-p 0" -- "$B" scan --cas "$R/city_last30.cas" --geo "$R/city.geo" --max-p 0
 expect 0 "the same seed on one thread" -- "$B" scan --cas "$R/city_last30.cas" \
   --geo "$R/city.geo" --replicates 99 --seed 3 --threads 1
 equals "the same seed, another thread count" "$(cat out.txt)" "$(cat seed3.txt)"
