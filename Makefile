@@ -35,10 +35,11 @@ fuzz: bootstrap
 demo: build
 	@scripts/demo $(BUILD)
 
-# Import, then tracing (bench/*/run; each caches its city under $(BUILD)).
+# Import, then tracing, then the scan (bench/*/run; each caches its input under $(BUILD)).
 bench: build
 	@bench/import/run $(BUILD)
 	@bench/trace/run $(BUILD)
+	@bench/scan/run $(BUILD)
 
 install: build
 	@cmake --install $(BUILD)
