@@ -191,14 +191,11 @@ static double p_value(const double *sorted, int n, double stat)
  */
 static int members(const struct fk__scan_study *s, const double *xyz, size_t i,
                    const struct fk__scan_best *b, unsigned char *taken, uint32_t *order,
-                   double *dist, struct fk_scan_cluster *cl)
+                   double *dist, void *scratch, struct fk_scan_cluster *cl)
 {
   uint32_t last = s->nb[s->nb_off[i] + b->pos - 1];
-  size_t n = 0;
-  if (fk__scan_order(xyz, s->nloc, i, order, dist)) return FK_ENOMEM;
-  while (order[n] != last)
-    n++;
-  n++;
+  size_t n = fk__scan_prefix(xyz, s->nloc, i, last, order, dist, scratch);
+  assert(n >= 1 && order[n - 1] == last);
   for (size_t j = 0; j < n; j++)
     if (taken[order[j]]) return 0;
   if (!(cl->locs = fk_malloc(n * sizeof *cl->locs))) return FK_ENOMEM;
@@ -232,9 +229,10 @@ static int clusters(const struct fk__scan_study *s, const struct fk__scan_best *
   unsigned char *taken = fk_calloc(s->nloc + 1, 1);
   uint32_t *order = fk_malloc((s->nloc + 1) * sizeof *order);
   double *dist = fk_malloc((s->nloc + 1) * sizeof *dist), *xyz = fk_malloc((s->nloc * 3 + 1) * 8);
+  void *scratch = fk_malloc((s->nloc + 1) * FK__SCAN_SCRATCH);
   size_t n = 0;
   int rc = 0;
-  if (!cand || !taken || !order || !dist || !xyz) {
+  if (!cand || !taken || !order || !dist || !xyz || !scratch) {
     rc = FK_ENOMEM;
     goto out;
   }
@@ -254,7 +252,7 @@ static int clusters(const struct fk__scan_study *s, const struct fk__scan_best *
   for (size_t c = 0; c < n; c++) {
     struct fk_scan_cluster *cl = &out->clusters[out->nclusters];
     const struct fk__scan_best *b = &best[cand[c].centre];
-    int kept = members(s, xyz, cand[c].centre, b, taken, order, dist, cl);
+    int kept = members(s, xyz, cand[c].centre, b, taken, order, dist, scratch, cl);
     if (kept < 0) {
       rc = kept;
       goto out;
@@ -269,6 +267,7 @@ out:
   fk_free(order);
   fk_free(dist);
   fk_free(xyz);
+  fk_free(scratch);
   return rc;
 }
 

@@ -6,6 +6,7 @@
 #include <assert.h>
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "detect/scan_impl.h"
 #include "fangkong/alloc.h"
@@ -46,35 +47,70 @@ struct near {
   double d;
   uint32_t i;
 };
+_Static_assert(2 * sizeof(struct near) <= FK__SCAN_SCRATCH, "scratch too small for a neighbour");
 
-/* qsort order: nearest first, then the lower location index. */
-static int by_distance(const void *a, const void *b)
+/* The bits of a distance (never negative), which order as the distances do. */
+static uint64_t key(double d)
 {
-  const struct near *x = a, *y = b;
-  if (x->d != y->d) return x->d < y->d ? -1 : 1;
-  return x->i < y->i ? -1 : x->i > y->i;
+  uint64_t k;
+  memcpy(&k, &d, sizeof k);
+  return k;
 }
 
-/* Sorts the locations about centre i into near[nloc]. */
-static void sort_about(const double *xyz, size_t nloc, size_t i, struct near *near)
+/*
+ * Sorts a[n] nearest first by a stable radix sort on the distance's bits (tmp has room for n):
+ * entries come in location order, so ties stay in it, as SaTScan's stable sort keeps them.
+ * Bytes that no two distances differ in are skipped. A few times faster than qsort over the
+ * n^2 distances of a large study.
+ */
+static void sort_near(struct near *a, struct near *tmp, size_t n)
+{
+  struct near *from = a, *to = tmp;
+  for (int shift = 0; shift < 64; shift += 8) {
+    size_t count[256] = {0}, at = 0;
+    for (size_t j = 0; j < n; j++)
+      count[(key(from[j].d) >> shift) & 255]++;
+    if (n && count[(key(from[0].d) >> shift) & 255] == n) continue;
+    for (int b = 0; b < 256; b++) {
+      size_t c = count[b];
+      count[b] = at;
+      at += c;
+    }
+    for (size_t j = 0; j < n; j++)
+      to[count[(key(from[j].d) >> shift) & 255]++] = from[j];
+    struct near *t = from;
+    from = to;
+    to = t;
+  }
+  if (from != a) memcpy(a, from, n * sizeof *a);
+}
+
+/* Sorts the locations about centre i into near[nloc] (tmp: room for nloc more). */
+static void sort_about(const double *xyz, size_t nloc, size_t i, struct near *near,
+                       struct near *tmp)
 {
   for (size_t j = 0; j < nloc; j++)
     near[j] = (struct near){chord(xyz + 3 * i, xyz + 3 * j), (uint32_t)j};
-  qsort(near, nloc, sizeof *near, by_distance);
+  sort_near(near, tmp, nloc);
 }
 
-int fk__scan_order(const double *xyz, size_t nloc, size_t i, uint32_t *order, double *dist)
+size_t fk__scan_prefix(const double *xyz, size_t nloc, size_t i, size_t last, uint32_t *order,
+                       double *dist, void *scratch)
 {
-  struct near *near = fk_malloc(nloc * sizeof *near);
-  assert(xyz && order && i < nloc);
-  if (!near) return FK_ENOMEM;
-  sort_about(xyz, nloc, i, near);
-  for (size_t j = 0; j < nloc; j++) {
-    order[j] = near[j].i;
-    if (dist) dist[j] = near[j].d;
+  struct near *near = scratch;
+  const double reach = chord(xyz + 3 * i, xyz + 3 * last);
+  size_t n = 0;
+  assert(xyz && order && dist && near && i < nloc && last < nloc);
+  for (size_t j = 0; j < nloc; j++) { /* nearer than `last`, or as near and before it */
+    double d = chord(xyz + 3 * i, xyz + 3 * j);
+    if (d < reach || (d == reach && j <= last)) near[n++] = (struct near){d, (uint32_t)j};
   }
-  fk_free(near);
-  return 0;
+  sort_near(near, near + nloc, n);
+  for (size_t j = 0; j < n; j++) {
+    order[j] = near[j].i;
+    dist[j] = near[j].d;
+  }
+  return n;
 }
 
 /* Appends v to the growing list *nb (n used, *cap allocated). Returns 0 or FK_ENOMEM. */
@@ -96,7 +132,7 @@ int fk__scan_circles_build(struct fk__scan_study *s, const double *xyz)
 {
   size_t n = 0, cap = 0;
   int rc = 0;
-  struct near *near = fk_malloc((s->nloc ? s->nloc : 1) * sizeof *near);
+  struct near *near = fk_malloc((s->nloc ? 2 * s->nloc : 1) * sizeof *near);
   s->nb_off = fk_malloc((s->nloc + 1) * sizeof *s->nb_off);
   if (!near || !s->nb_off) {
     rc = FK_ENOMEM;
@@ -105,7 +141,7 @@ int fk__scan_circles_build(struct fk__scan_study *s, const double *xyz)
   for (size_t i = 0; i < s->nloc; i++) {
     int64_t held = 0;
     s->nb_off[i] = n;
-    sort_about(xyz, s->nloc, i, near);
+    sort_about(xyz, s->nloc, i, near, near + s->nloc);
     /* As SaTScan: the circle grows until the next location would pass the limit. */
     for (size_t j = 0; j < s->nloc; j++) {
       uint32_t z = near[j].i;

@@ -103,10 +103,13 @@ static inline double fk__scan_stat(const struct fk__scan_study *s, int64_t c, in
 double fk__scan_circles(const struct fk__scan_study *s, const int32_t *obs,
                         const fk__scan_floor *floor, struct fk__scan_best *best);
 
-/* Orders all locations about centre i: nearest first, ties by index, into order[nloc]; the
- * distances in km into dist (may be NULL). xyz holds unit vectors, 3 a location. Returns 0 or
- * FK_ENOMEM. */
-int fk__scan_order(const double *xyz, size_t nloc, size_t i, uint32_t *order, double *dist);
+/* The circle about centre i through location `last`: the locations nearer than it, or as near
+ * and before it, nearest first (ties by index) into order, their distances in km into dist;
+ * returns how many (last is the final one). xyz holds unit vectors, 3 a location; order, dist
+ * and scratch have room for nloc (scratch: FK__SCAN_SCRATCH bytes a location). */
+#define FK__SCAN_SCRATCH 32
+size_t fk__scan_prefix(const double *xyz, size_t nloc, size_t i, size_t last, uint32_t *order,
+                       double *dist, void *scratch);
 
 /* Unit vectors of the locations of in (3 doubles each) into xyz. */
 void fk__scan_xyz(const struct fk_scan_input *in, double *xyz);

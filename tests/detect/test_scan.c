@@ -356,7 +356,8 @@ static void a_hand_computed_cylinder_is_the_most_likely(void **state)
   fk_scan_input_free(in);
 }
 
-/* Random small studies: uniform coordinates, a few cases a cell, some locations with none. */
+/* Random small studies: uniform coordinates (some shared), a few cases a cell, some locations
+ * with none. */
 static void random_small(struct small *s, unsigned *seed)
 {
   s->nloc = 3 + (int)(rand_r(seed) % 12);
@@ -365,6 +366,8 @@ static void random_small(struct small *s, unsigned *seed)
   for (int i = 0; i < s->nloc; i++) {
     s->lat[i] = 37.7 + (rand_r(seed) % 10000) / 50000.0;
     s->lon[i] = 112.4 + (rand_r(seed) % 10000) / 50000.0;
+    if (i && rand_r(seed) % 5 == 0) /* a place shared with the one before: ties in distance */
+      s->lat[i] = s->lat[i - 1], s->lon[i] = s->lon[i - 1];
   }
   for (int i = 0; i < s->nloc; i++)
     for (int day = 0; day < s->ndays && s->ncells < 256; day++)
