@@ -14,13 +14,13 @@
 #include "fangkong/scan.h"
 
 /*
- * A floor: a count a cylinder must reach to be scored. One byte, so a table of floors for every
+ * A floor: a count a cylinder must reach to be scored. Two bytes, so a table of floors for every
  * circle size stays in cache; a floor above FK__SCAN_FLOOR_MAX is stored as that, which only
  * scores a few more cylinders than needed (a floor is safe whenever it is not above the true
- * one).
+ * one). All bits set is the maximum, so memset(0xff) fills a table with it.
  */
-typedef uint8_t fk__scan_floor;
-#define FK__SCAN_FLOOR_MAX 255
+typedef uint16_t fk__scan_floor;
+#define FK__SCAN_FLOOR_MAX 65535
 
 static inline fk__scan_floor fk__scan_floor_of(int64_t c)
 {
