@@ -14,6 +14,7 @@
 #include "fangkong/error.h"
 
 int64_t fk__scan_table_max = 1 << 22;
+double fk__scan_level_share = 0.5;
 
 double fk_scan_llr(int64_t observed, double expected, int64_t total)
 {

@@ -117,8 +117,12 @@ void fk__scan_xyz(const struct fk_scan_input *in, double *xyz);
 /* Builds the circles' hot lists of the study (nb_off, nb). Returns 0 or FK_ENOMEM. */
 int fk__scan_circles_build(struct fk__scan_study *s, const double *xyz);
 
-/* Replicates run in full before the others are pruned (see scan_mc.c). */
-#define FK__SCAN_PILOT 16
+/* Replicates run in full before the others are pruned, and the share of the least of their
+ * maxima that the others' floors are made for (see scan_mc.c). A replicate whose maximum is
+ * below the level is scanned twice, so the level is set low; the floors stay high enough to
+ * skip almost every cylinder. A test raises the share to 1 to rescan more. */
+#define FK__SCAN_PILOT 4
+extern double fk__scan_level_share;
 
 /*
  * Runs the Monte Carlo: writes the maximum statistic of replicate r into null[r] for r in

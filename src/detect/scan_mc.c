@@ -10,10 +10,10 @@
  * starts each replicate from the case list in its original order, so replicate r gives the
  * same maximum whichever thread runs it and however many there are.
  *
- * Pruning: a replicate only needs its maximum. The first `pilot` replicates run in full; the
- * smallest of their maxima, t, is a level most replicates pass. For each cylinder length and
- * number of period cases in the circle, the floor is the least count whose LLR passes t - EPS;
- * a cylinder below its floor is skipped with one integer comparison instead of a log. A
+ * Pruning: a replicate only needs its maximum. The first `pilot` replicates run in full; half
+ * the smallest of their maxima, t, is a level nearly every replicate passes. For each cylinder
+ * length and number of period cases in the circle, the floor is the least count whose LLR passes t
+ * - EPS; a cylinder below its floor is skipped with one integer comparison instead of a log. A
  * replicate whose pruned maximum passes t has found its true maximum (the cylinder holding it
  * was not skipped, and was scored as the full scan scores it); one that does not is rescanned
  * in full. So every maximum is exactly the full scan's, bit for bit, on any thread.
@@ -229,6 +229,7 @@ int fk__scan_replicates(const struct fk__scan_study *s, int replicates, int pilo
     replicate(&w[0], r);
     if (!r || null[r] < level) level = null[r];
   }
+  level *= fk__scan_level_share;
   if (level > 0 && (fl = floors(s, level)))
     for (int t = 0; t < n; t++)
       w[t].fl = fl, w[t].level = level;

@@ -196,7 +196,14 @@ static void pruned_replicates_have_the_full_scans_maxima(void **state)
   assert_int_equal(fk__scan_replicates(&s, 200, 200, 11, 2, full, NULL), 0);
   assert_int_equal(fk__scan_replicates(&s, 200, 4, 11, 2, pruned, NULL), 0);
   assert_memory_equal(full, pruned, sizeof full);
-  int below = 0; /* the level is the least of the first 4: some later ones fall below it */
+  /* with the level at the least of the first 4 maxima, some later ones fall below and are
+   * scanned again */
+  fk__scan_level_share = 1;
+  int rc = fk__scan_replicates(&s, 200, 4, 11, 2, pruned, NULL);
+  fk__scan_level_share = 0.5;
+  assert_int_equal(rc, 0);
+  assert_memory_equal(full, pruned, sizeof full);
+  int below = 0;
   double level = fmin(fmin(full[0], full[1]), fmin(full[2], full[3]));
   for (int r = 4; r < 200; r++)
     below += full[r] <= level;
