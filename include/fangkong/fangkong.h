@@ -10,6 +10,7 @@
 #include "fangkong/ident.h"
 #include "fangkong/ingest.h"
 #include "fangkong/measures.h"
+#include "fangkong/scan.h"
 #include "fangkong/store.h"
 #include "fangkong/table.h"
 #include "fangkong/time.h"
