@@ -35,10 +35,15 @@ fuzz: bootstrap
 demo: build
 	@scripts/demo $(BUILD)
 
-# Import, then tracing, then the scan (bench/*/run; each caches its input under $(BUILD)).
+# Import, tracing, quarantine sites, risk areas, the tick, detection, then the scan
+# (bench/*/run; each caches its input under $(BUILD)).
 bench: build
 	@bench/import/run $(BUILD)
 	@bench/trace/run $(BUILD)
+	@bench/sites/run $(BUILD)
+	@bench/areas/run $(BUILD)
+	@bench/tick/run $(BUILD)
+	@bench/detect/run $(BUILD)
 	@bench/scan/run $(BUILD)
 
 install: build

@@ -3,6 +3,7 @@
 #define FANGKONG_H
 
 #include "fangkong/alloc.h"
+#include "fangkong/areas.h"
 #include "fangkong/companion.h"
 #include "fangkong/error.h"
 #include "fangkong/feed.h"
@@ -11,6 +12,8 @@
 #include "fangkong/ingest.h"
 #include "fangkong/measures.h"
 #include "fangkong/scan.h"
+#include "fangkong/site_store.h"
+#include "fangkong/sites.h"
 #include "fangkong/store.h"
 #include "fangkong/table.h"
 #include "fangkong/time.h"

@@ -17,12 +17,15 @@ enum fk_feed_id {
   FK_FEED_GRIDS,
   FK_FEED_PERSONS,
   FK_FEED_PLACES,
+  FK_FEED_SITES, /* centralized quarantine sites (集中隔离点) */
+  FK_FEED_ROOMS, /* their rooms */
   FK_FEED_CHECKINS,
   FK_FEED_CASES,
   FK_FEED_SAMPLES,
   FK_FEED_ARRIVALS,
   FK_FEED_VACCINATIONS,
   FK_FEED_PINGS,
+  FK_FEED_DUTY,
   FK_FEED_COUNT,
   FK_FEED_NONE = -1
 };
@@ -88,6 +91,9 @@ int fk_feed_column(const struct fk_feed *feed, const char *name);
 
 /* The place kinds (场所 kinds), NULL-terminated; the order is stable. */
 extern const char *const fk_place_kinds[];
+
+/* The kinds of quarantine room ("single", "family", "accessible"), NULL-terminated. */
+extern const char *const fk_room_kinds[];
 
 /*
  * Parses the n bytes at s as a value of column col into *out (s must stay alive while out is

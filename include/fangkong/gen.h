@@ -47,11 +47,12 @@ void fk_gen_opts_init(struct fk_gen_opts *opts);
 int fk_gen_opts_check(const struct fk_gen_opts *opts, struct fk_diag *diag);
 
 /*
- * Writes grids.csv, persons.csv, places.csv, checkins.csv, cases.csv, samples.csv,
- * arrivals.csv, vaccinations.csv and pings.csv into outdir (created if missing; existing files of
- * those names are replaced). opts and outdir are borrowed for the call; stats (may be NULL)
- * receives the rows and bytes of each file. Returns 0, or FK_ERANGE (bad options), FK_ENOMEM or
- * FK_EIO, with the file and reason in diag (may be NULL). On failure, files may be partly written.
+ * Writes grids.csv, persons.csv, places.csv, sites.csv, rooms.csv, checkins.csv, cases.csv,
+ * samples.csv, arrivals.csv, vaccinations.csv and pings.csv into outdir (created if missing;
+ * existing files of those names are replaced). opts and outdir are borrowed for the call; stats
+ * (may be NULL) receives the rows and bytes of each file. Returns 0, or FK_ERANGE (bad options),
+ * FK_ENOMEM or FK_EIO, with the file and reason in diag (may be NULL). On failure, files may be
+ * partly written.
  */
 int fk_gen_city(const struct fk_gen_opts *opts, const char *outdir, struct fk_gen_stats *stats,
                 struct fk_diag *diag);

@@ -7,7 +7,9 @@
  * Categories (docs/MEASURES.md): a case -> `case` (anchor: the day its positive sample was
  * taken); a close contact of degree 1 -> `close_contact` (anchor: the day of their last exposure
  * to the case); a degree-2 contact -> `secondary_contact` (anchor: their last exposure to the
- * close contact); an international arrival -> `inbound_international` (anchor: arrival). General
+ * close contact); an international arrival -> `inbound_international` (anchor: arrival). A domestic
+ * arrival whose origin names a risk area -> `high_risk_area`, `medium_risk_area` or `low_risk_area`
+ * by the area's level when the person left it (anchor: leaving; see fangkong/areas.h). General
  * contacts get no measure. A person qualifying for several gets the stricter measure
  * (fk_measure_stricter); a later anchor of the same category re-plans the active measure
  * (fk_measure_replan); a stricter category supersedes a weaker active measure. A secondary
@@ -51,6 +53,27 @@ struct fk_measures_stats {
 int fk_measures_apply(struct fk_store *st, const struct fk_trace_index *ix,
                       const struct fk_rules *rules, fk_time now, struct fk_measures_stats *stats,
                       struct fk_diag *diag);
+
+/* What fk_measures_apply_opts does beyond fk_measures_apply. */
+struct fk_measures_opts {
+  const int64_t *cases; /* trace only these cases (internal ids; borrowed); NULL: every case */
+  size_t ncases;
+  /* Called for every measure written, inside the transaction, after it is stored (m->id set);
+     was_new is 1 for a measure placed by this run. A non-zero return aborts the run. */
+  int (*written)(void *arg, const struct fk_measure_row *m, int was_new);
+  void *arg;
+};
+
+/*
+ * fk_measures_apply, with opts (may be NULL: as fk_measures_apply). With opts->cases, the other
+ * cases are not traced again: their contacts' measures stand as stored (the tick traces a case
+ * again only when its window changed). ix may be NULL when opts->cases is empty (ncases 0).
+ * Returns as fk_measures_apply, or FK_EINVAL when a case must be traced and ix is NULL.
+ */
+int fk_measures_apply_opts(struct fk_store *st, const struct fk_trace_index *ix,
+                           const struct fk_rules *rules, fk_time now,
+                           const struct fk_measures_opts *opts, struct fk_measures_stats *stats,
+                           struct fk_diag *diag);
 
 /*
  * Loads every measure of person (internal id) into *out (caller frees with fk_free), *n of them,

@@ -144,9 +144,21 @@ struct fk_area_level_rules {
   char source[FK_RULES_SOURCE];
 };
 
+/* How a case designates an area (areas.designate.home and .stayed): the grid it lives in, or
+ * the grid of a place where it stayed in its tracing window, gets `level`. The rest of the
+ * county is low while it holds a higher area (levels.low). */
+struct fk_area_designation {
+  int used;                               /* 0: designates nothing (no such key in the file) */
+  enum fk_area_level level;               /* above low */
+  unsigned char kinds[FK_RULES_MAXKINDS]; /* stayed: 1 for each place kind whose stays count */
+  char source[FK_RULES_SOURCE];
+};
+
 struct fk_area_rules {
   int restart_on_new_infection; /* 1: a new infection inside restarts the count */
   struct fk_area_level_rules levels[FK_AREA_NLEVELS];
+  struct fk_area_designation home, stayed; /* areas.designate; neither used: no area is drawn */
+  char designate_source[FK_RULES_SOURCE];
   char source[FK_RULES_SOURCE];
 };
 
@@ -174,6 +186,71 @@ struct fk_code_rules {
   char source[FK_RULES_SOURCE];
 };
 
+/* ---- Tasks, escalation and the entrance check (the loop) ---- */
+
+/* What a task asks of its unit; names in fk_task_kinds. */
+enum fk_task_kind {
+  FK_TASK_NOTIFY = 0, /* tell the person of the measure (告知) */
+  FK_TASK_TRANSFER,   /* take the person to a site or hospital (转运) */
+  FK_TASK_SAMPLE,     /* take the day-k sample (采样) */
+  FK_TASK_RELEASE,    /* release the person and close the file (解除) */
+  FK_TASK_NKINDS
+};
+extern const char *const fk_task_kinds[];
+
+struct fk_task_rules {
+  int used;        /* 0: the rules make no task of this kind */
+  int due_minutes; /* notify, transfer, release: after the event; sample: after 00:00 of the
+                      due date */
+  int kinds[FK_MEASURE_NKINDS];        /* transfer: 1 for each first-phase kind it applies to */
+  int kind_minutes[FK_MEASURE_NKINDS]; /* transfer: its deadline per kind (0: due_minutes) */
+  char source[FK_RULES_SOURCE];
+};
+
+/* The levels of the hierarchy, from the grid up; names in fk_levels ("city" .. "grid"). */
+enum fk_level {
+  FK_LEVEL_CITY = 0,
+  FK_LEVEL_DISTRICT,
+  FK_LEVEL_STREET,
+  FK_LEVEL_COMMUNITY,
+  FK_LEVEL_GRID,
+  FK_LEVEL_N
+};
+extern const char *const fk_levels[];
+
+/* An overdue task reaches `level` after_minutes past its due time (grid: 0). */
+struct fk_escalation_rules {
+  int after_minutes[FK_LEVEL_N]; /* by enum fk_level; -1: the task never reaches that level */
+  char source[FK_RULES_SOURCE];
+};
+
+/* The four elements at an entrance (测温、扫码、验证、戴口罩). */
+struct fk_entrance_rules {
+  double fever_celsius; /* a temperature at or above is a fever */
+  int mask_required;    /* 1: no mask, no entry */
+  int deny_code[3];     /* by enum fk_code: 1 when the code denies entry */
+  int deny_area[3];     /* by enum fk_area_level: 1 when a place there denies entry */
+  int deny_confined;    /* 1: a measure whose phase confines the person denies entry */
+  char source[FK_RULES_SOURCE];
+};
+
+struct fk_loop_rules {
+  struct fk_task_rules tasks[FK_TASK_NKINDS];
+  struct fk_escalation_rules escalation;
+  struct fk_entrance_rules entrance;
+};
+
+/* ---- Centralized quarantine sites (第九版 §3): who gets which room ---- */
+
+struct fk_site_rules {
+  int households_together; /* 1: a household placed together shares a family room where the
+                              site allows households; 0: one person a room, always */
+  char households_source[FK_RULES_SOURCE];
+  int accessible_from_age; /* people this old or older get an accessible room first (0: nobody) */
+  char accessible_source[FK_RULES_SOURCE];
+  char source[FK_RULES_SOURCE]; /* the section: the nearest site, single rooms, 三区两通道 */
+};
+
 /* ---- The space-time permutation scan (fangkong scan; see fangkong/scan.h) ---- */
 
 struct fk_scan_rules {
@@ -189,6 +266,8 @@ struct fk_scan_rules {
 #define FK_RULES_HAS_MEASURES 1u
 #define FK_RULES_HAS_AREAS 2u
 #define FK_RULES_HAS_CODES 4u
+#define FK_RULES_HAS_LOOP 16u /* tasks, escalation and entrance */
+#define FK_RULES_HAS_SITES 8u /* without it: one person a room, no accessible preference */
 
 struct fk_rules {
   char name[64];
@@ -199,6 +278,10 @@ struct fk_rules {
   struct fk_measure_rules measures[FK_PERSON_NCATS]; /* indexed by enum fk_person_cat */
   struct fk_area_rules areas;
   struct fk_code_rules codes;
+  struct fk_loop_rules loop;
+
+  struct fk_site_rules sites;
+
   struct fk_scan_rules scan;
   unsigned sections; /* FK_RULES_HAS_* */
 };

@@ -20,7 +20,7 @@ struct fk_diag;
 struct fk_store;
 
 /* The schema version this program writes (PRAGMA user_version for SQLite). */
-#define FK_STORE_SCHEMA_VERSION 4
+#define FK_STORE_SCHEMA_VERSION 7
 
 /*
  * Opens (creating and migrating when needed) the store at `location`: a file path for SQLite.
@@ -141,7 +141,9 @@ struct fk_arrival_row {
   int64_t id;
   int64_t person;
   fk_time arrived;
-  int international; /* 1: from abroad */
+  int international;  /* 1: from abroad */
+  const char *origin; /* as written in the feed, borrowed for the callback */
+  fk_time left;       /* left_at: when the person left the origin; FK_TIME_NONE if not given */
 };
 
 /* A sample, as the measures engine reads it. */
@@ -214,6 +216,63 @@ int fk_store_each_measure(struct fk_store *st, int64_t person,
  * tests. Call inside a transaction to group writes. Returns 0 or FK_ESTORE (diag says why).
  */
 int fk_store_put_measure(struct fk_store *st, struct fk_measure_row *m, struct fk_diag *diag);
+
+/* ---- Risk areas and their level history (see fangkong/areas.h) ---- */
+
+enum fk_area_kind { FK_AREA_GRID = 0, FK_AREA_DISTRICT };
+/* "grid", "district"; NULL-terminated. */
+extern const char *const fk_area_kinds[];
+
+#define FK_AREA_ID 132      /* a grid_id or a district's name, with its NUL */
+#define FK_AREA_MAXSPANS 32 /* level changes kept per area; the oldest go first */
+
+/* One stretch of time at one level: the dates [from, to), to FK_DATE_NONE while in force. */
+struct fk_area_span {
+  int level; /* enum fk_area_level */
+  fk_date from, to;
+  char reason[256];
+};
+
+struct fk_area_row {
+  int64_t id; /* 0 for an area not yet stored */
+  int kind;   /* enum fk_area_kind */
+  char area_id[FK_AREA_ID];
+  char district[FK_AREA_ID]; /* the district's name (the area_id of a district) */
+  fk_date lifts_on;          /* projected lift if nothing new happens; FK_DATE_NONE: lifted */
+  fk_time updated;           /* the `now` of the update that last changed it */
+  int nspans;
+  struct fk_area_span spans[FK_AREA_MAXSPANS]; /* by date */
+};
+
+/* Calls fn for every stored area, in id order. As fk_store_each_measure. */
+int fk_store_each_area(struct fk_store *st, int (*fn)(void *arg, const struct fk_area_row *a),
+                       void *arg);
+
+/* Stores a (inserting when a->id is 0, setting it; else replacing the row and its spans). Call
+ * inside a transaction to group writes. Returns 0 or FK_ESTORE (diag says why). */
+int fk_store_put_area(struct fk_store *st, struct fk_area_row *a, struct fk_diag *diag);
+
+/* Where something is: its grid (0 and "" for a district) and its district. */
+struct fk_location {
+  int64_t grid;
+  char grid_id[FK_AREA_ID];
+  char district[FK_AREA_ID];
+};
+
+enum fk_locate { FK_LOCATE_PERSON = 0, FK_LOCATE_PLACE, FK_LOCATE_TEXT };
+
+/*
+ * Locates a person's home grid (FK_LOCATE_PERSON, internal id), a place's grid
+ * (FK_LOCATE_PLACE, internal id) or a name (FK_LOCATE_TEXT: text is a grid_id, a place_id or a
+ * district's name, tried in that order). Returns 0, FK_ENOTFOUND or FK_ESTORE.
+ */
+int fk_store_locate(struct fk_store *st, enum fk_locate what, int64_t id, const char *text,
+                    struct fk_location *out);
+
+/* Calls fn for every sample taken in [from, to) by a person living in grid (internal region
+ * id), in no particular order. As the iterators above. */
+int fk_store_each_grid_sample(struct fk_store *st, int64_t grid, fk_time from, fk_time to,
+                              int (*fn)(void *arg, const struct fk_sample_row *row), void *arg);
 
 /* Sets *person to the internal id of person_id, or 0 when unknown. Returns 0 or FK_ESTORE. */
 int fk_store_person_id(struct fk_store *st, const char *person_id, int64_t *person);

@@ -81,6 +81,21 @@ void fk_trace_each_case(const struct fk_trace_index *ix, void (*fn)(void *arg, i
 int fk_trace_window(const struct fk_trace_index *ix, int64_t person, fk_time now, fk_time *start,
                     fk_time *end);
 
+/* One stay of a person at a place, as the index holds it (end = start + dwell when the exit
+ * was not scanned). */
+struct fk_stay {
+  int64_t place; /* internal place id */
+  int kind;      /* the place's kind, index in fk_place_kinds */
+  fk_time start, end;
+};
+
+/*
+ * Calls fn for each stay of person that overlaps [from, to), in no particular order; stops at
+ * the first non-zero return of fn and returns it, else 0. What risk areas read of a case.
+ */
+int fk_trace_each_stay(const struct fk_trace_index *ix, int64_t person, fk_time from, fk_time to,
+                       int (*fn)(void *arg, const struct fk_stay *s), void *arg);
+
 struct fk_case_row;
 
 /*

@@ -27,6 +27,14 @@ int fk__cmd_rules(int argc, char **argv);
 int fk__cmd_measures(int argc, char **argv);
 int fk__cmd_person(int argc, char **argv);
 int fk__cmd_code(int argc, char **argv);
+int fk__cmd_tick(int argc, char **argv);
+int fk__cmd_task(int argc, char **argv);
+int fk__cmd_sites(int argc, char **argv);
+int fk__cmd_site(int argc, char **argv);
+int fk__cmd_areas(int argc, char **argv);
+int fk__cmd_area(int argc, char **argv);
+int fk__cmd_detect(int argc, char **argv);
+int fk__cmd_evaluate(int argc, char **argv);
 int fk__cmd_scan(int argc, char **argv);
 
 /* Returns 1 when argv[i] is "-h" or "--help" for any i, else 0. */

@@ -13,6 +13,7 @@
 #include "fangkong/error.h"
 #include "fangkong/measure.h"
 #include "fangkong/measures.h"
+#include "fangkong/sites.h"
 #include "fangkong/store.h"
 #include "fangkong/table.h"
 #include "fangkong/trace.h"
@@ -39,8 +40,9 @@ static const char person_help[] =
     "The person's code and measures, one entry per phase (category, kind, anchor, start and\n"
     "end dates, status, the rule's source, tests with their day, due date and status). With\n"
     "--now the test statuses and the code are worked out from the samples as of T (nothing is\n"
-    "written); without it they are as the last `measures apply` left them. Prints no name, ID\n"
-    "number or phone.\n"
+    "written); without it they are as the last `measures apply` left them. `site` is the stay\n"
+    "at a quarantine site in force then (status in, left or waiting; null for none). Prints no\n"
+    "name, ID number or phone.\n"
     "\n"
     "Exit status: 0, 1 on error (unknown person), 2 on wrong usage.\n";
 
@@ -102,6 +104,7 @@ struct looked {
   int nm;
   fk_time now; /* FK_TIME_NONE when not given */
   const char *person_id;
+  int64_t person;
 };
 
 static int look(struct looked *l, const char *cmd, int argc, char **argv, const char **format)
@@ -135,6 +138,7 @@ static int look(struct looked *l, const char *cmd, int argc, char **argv, const 
     return fk__fail("%s", fk_diag_format(&diag, msg, sizeof msg));
   if (fk_store_person_id(l->st, pos[0], &person)) return fk__fail("%s", fk_store_errmsg(l->st));
   if (!person) return fk__fail("unknown person '%s'", pos[0]);
+  l->person = person;
   if (fk_measures_of(l->st, person, l->now, &l->m, &l->nm, &diag))
     return fk__fail("%s", fk_diag_format(&diag, msg, sizeof msg));
   return FK_EXIT_OK;
@@ -208,6 +212,64 @@ static void text_measure(const struct fk_measure_row *m, const struct fk_plan *p
            fk_date_format(m->tests[i].due, c), fk_test_statuses[m->tests[i].status]);
 }
 
+static void json_time(fk_time t)
+{
+  char buf[FK_TIME_BUFSZ];
+  if (t == FK_TIME_NONE)
+    fputs("null", stdout);
+  else
+    json_str(fk_time_format(t, buf));
+}
+
+/* The "site" key: the person's stay at a quarantine site (or wait for one), or null. */
+static int json_site(const struct looked *l)
+{
+  struct fk_site_stay s;
+  struct fk_diag diag;
+  char msg[1024];
+  fk_diag_clear(&diag);
+  int rc = fk_sites_stay_of(l->st, l->person, l->now, &s, &diag);
+  fputs(",\"site\":", stdout);
+  if (rc == FK_ENOTFOUND) {
+    fputs("null", stdout);
+    return 0;
+  }
+  if (rc) {
+    fputs("null", stdout);
+    return fk__fail("%s", fk_diag_format(&diag, msg, sizeof msg));
+  }
+  /* As of --now, an end that came later is not known yet. */
+  if (s.to != FK_TIME_NONE && l->now != FK_TIME_NONE && s.to > l->now) {
+    s.to = FK_TIME_NONE;
+    s.end_reason[0] = '\0';
+  }
+  fputs("{\"status\":", stdout);
+  json_str(s.waiting ? "waiting" : s.to == FK_TIME_NONE ? "in" : "left");
+  fputs(",\"site_id\":", stdout);
+  if (s.site_id[0])
+    json_str(s.site_id);
+  else
+    fputs("null", stdout);
+  fputs(",\"room_id\":", stdout);
+  if (s.room_id[0])
+    json_str(s.room_id);
+  else
+    fputs("null", stdout);
+  fputs(",\"from\":", stdout);
+  json_time(s.from);
+  fputs(",\"to\":", stdout);
+  json_time(s.to);
+  fputs(",\"reason\":", stdout);
+  json_str(s.reason);
+  fputs(",\"end_reason\":", stdout);
+  if (s.end_reason[0])
+    json_str(s.end_reason);
+  else
+    fputs("null", stdout);
+  fputs("}", stdout);
+  return 0;
+}
+
 static int person_show(int argc, char **argv)
 {
   struct looked l;
@@ -238,7 +300,9 @@ static int person_show(int argc, char **argv)
         for (int k = 0; k < p.nphases; k++, first = 0)
           json_phase(m, &p, k, first);
       }
-      fputs("]}\n", stdout);
+      fputs("]", stdout);
+      rc = json_site(&l);
+      fputs("}\n", stdout);
     } else {
       printf("person %s: %s (%s)\n", id, fk_codes[code], reason);
       for (int i = 0; i < l.nm; i++) {

@@ -7,6 +7,7 @@
 #include "cli/args.h"
 #include "cli/cli.h"
 #include "fangkong/error.h"
+#include "fangkong/feed.h"
 #include "fangkong/rules.h"
 #include "fangkong/table.h"
 
@@ -19,7 +20,8 @@ static const char help[] =
     "        measures.close_contact.phases[0].days). Exits 0 and prints\n"
     "        `FILE: ok (NAME, N rules)` when the file is valid, 1 when it is not.\n"
     "show    prints the rules in force: measures per person category (phases, days, test\n"
-    "        days, anchor, rank, release, source), risk-area downgrades and code colours.\n"
+    "        days, anchor, rank, release, source), risk-area downgrades, code colours and\n"
+    "        how quarantine-site rooms are given.\n"
     "\n"
     "  --rules FILE     a rule set (default: the built-in protocol-9)\n"
     "  --format FORMAT  table (default) or json\n"
@@ -58,9 +60,12 @@ static int check(const char *file)
   if (rc) return FK_EXIT_ERROR;
   static const char *const what[] = {"measures (no category is given a measure)",
                                      "areas (risk areas have no downgrade rules)",
-                                     "codes (every person's code is green)"};
-  for (int i = 0; i < 3; i++)
+                                     "codes (every person's code is green)",
+                                     "sites (one person a room, no accessible preference)"};
+  for (int i = 0; i < 4; i++)
     if (!(rules.sections & (1u << i))) printf("%s: note: no section %s\n", file, what[i]);
+  if ((rules.sections & FK_RULES_HAS_AREAS) && !rules.areas.home.used)
+    printf("%s: note: no areas.designate (cases designate no risk area)\n", file);
   printf("%s: ok (%s, %d rules)\n", file, rules.name, fk_rules_count(&rules));
   return FK_EXIT_OK;
 }
@@ -152,6 +157,15 @@ static int show_table(const struct fk_rules *r)
     const char *row[] = {fk_area_levels[l], steps, lv->source};
     rc = fk_table_add(a, row);
   }
+  for (int d = 0; !rc && d < 2; d++) {
+    const struct fk_area_designation *ds = d ? &r->areas.stayed : &r->areas.home;
+    char what[64];
+    if (!ds->used) continue;
+    snprintf(what, sizeof what, "%s %s", d ? "stayed" : "home", fk_area_levels[ds->level]);
+    const char *row[] = {what, d ? "a grid where a case stayed" : "a grid where a case lives",
+                         ds->source};
+    rc = fk_table_add(a, row);
+  }
   for (int s = 0; !rc && s < FK_CODE_NSTATES; s++) {
     const char *row[] = {s < FK_PERSON_NCATS ? fk_person_cats[s] : "test_overdue",
                          fk_codes[r->codes.states[s].code], r->codes.states[s].source};
@@ -171,6 +185,14 @@ static int show_table(const struct fk_rules *r)
     snprintf(title, sizeof title, "%s: codes", r->name);
     putchar('\n');
     if (!rc) fk_table_print(c, FK_FORMAT_TABLE, title, stdout);
+    if (r->sections & FK_RULES_HAS_SITES) {
+      char together[64], age[64];
+      snprintf(together, sizeof together, "households together: %s",
+               r->sites.households_together ? "yes" : "no");
+      snprintf(age, sizeof age, "accessible rooms from age %d", r->sites.accessible_from_age);
+      printf("\n%s: quarantine sites\n  %s\n  %s (%s)\n  %s (%s)\n", r->name, r->sites.source,
+             together, r->sites.households_source, age, r->sites.accessible_source);
+    }
   }
   fk_table_free(m);
   fk_table_free(a);
@@ -239,7 +261,36 @@ static json_t *show_json_value(const struct fk_rules *r)
   json_object_set_new(cs, "none", json_string(fk_codes[r->codes.none]));
   json_object_set_new(root, "measures", ms);
   json_object_set_new(root, "areas", as);
+  if (r->areas.home.used) {
+    json_t *dz = json_object();
+    for (int d = 0; d < 2; d++) {
+      const struct fk_area_designation *ds = d ? &r->areas.stayed : &r->areas.home;
+      json_t *o = json_object(), *kinds = json_array();
+      if (!ds->used) {
+        json_decref(o);
+        json_decref(kinds);
+        continue;
+      }
+      json_object_set_new(o, "level", json_string(fk_area_levels[ds->level]));
+      for (int k = 0; d && fk_place_kinds[k] && k < FK_RULES_MAXKINDS; k++)
+        if (ds->kinds[k]) json_array_append_new(kinds, json_string(fk_place_kinds[k]));
+      if (d)
+        json_object_set_new(o, "kinds", kinds);
+      else
+        json_decref(kinds);
+      json_object_set_new(o, "source", json_string(ds->source));
+      json_object_set_new(dz, d ? "stayed" : "home", o);
+    }
+    json_object_set_new(root, "designate", dz);
+  }
   json_object_set_new(root, "codes", cs);
+  if (r->sections & FK_RULES_HAS_SITES) {
+    json_t *si = json_object();
+    json_object_set_new(si, "households_together", json_boolean(r->sites.households_together));
+    json_object_set_new(si, "accessible_from_age", json_integer(r->sites.accessible_from_age));
+    json_object_set_new(si, "source", json_string(r->sites.source));
+    json_object_set_new(root, "sites", si);
+  }
   return root;
 }
 

@@ -9,7 +9,7 @@
 #include "fangkong/store.h"
 #include "fangkong/trace.h"
 
-int fk__traced_open(struct fk__traced *t, const char *db, const char *rules_path)
+int fk__ruled_open(struct fk__traced *t, const char *db, const char *rules_path)
 {
   struct fk_diag diag;
   char msg[1024];
@@ -19,9 +19,20 @@ int fk__traced_open(struct fk__traced *t, const char *db, const char *rules_path
                  : fk_rules_default(&t->rules))
     return fk__fail("%s", fk_diag_format(&diag, msg, sizeof msg));
   if (access(db, F_OK)) return fk__fail("no store at %s", db);
-  if (fk_store_open(db, &t->st, &diag) || fk_trace_index_build(t->st, &t->rules, &t->ix, &diag))
+  if (fk_store_open(db, &t->st, &diag))
     return fk__fail("%s", fk_diag_format(&diag, msg, sizeof msg));
   return FK_EXIT_OK;
+}
+
+int fk__traced_open(struct fk__traced *t, const char *db, const char *rules_path)
+{
+  struct fk_diag diag;
+  char msg[1024];
+  int rc = fk__ruled_open(t, db, rules_path);
+  fk_diag_clear(&diag);
+  if (!rc && fk_trace_index_build(t->st, &t->rules, &t->ix, &diag))
+    return fk__fail("%s", fk_diag_format(&diag, msg, sizeof msg));
+  return rc;
 }
 
 void fk__traced_close(struct fk__traced *t)

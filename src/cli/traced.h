@@ -25,6 +25,9 @@ struct fk__traced {
 int fk__traced_open(struct fk__traced *t, const char *db, const char *rules_path);
 void fk__traced_close(struct fk__traced *t);
 
+/* As fk__traced_open without building the index (t->ix stays NULL). */
+int fk__ruled_open(struct fk__traced *t, const char *db, const char *rules_path);
+
 /* Returns the person_id of the first case not yet isolated (its window ends at --now), or NULL. */
 const char *fk__traced_unisolated(const struct fk__traced *t);
 

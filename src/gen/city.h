@@ -121,7 +121,12 @@ int fk__write_places(const struct fk__city *c, struct fk__csv *w);
 int fk__write_persons(const struct fk__city *c, struct fk__csv *w);
 /* Writes check-ins, and pings into `pings` when not NULL (from the same day plans). */
 int fk__write_checkins(const struct fk__city *c, struct fk__csv *w, struct fk__csv *pings);
+/* Duty rosters (duty.csv): three shifts a day for the city, each district, street and
+ * community, over the generated days and four weeks after (grids.c). */
+int fk__write_duty(const struct fk__city *c, struct fk__csv *w);
 int fk__write_vaccinations(const struct fk__city *c, struct fk__csv *w);
+/* Writes quarantine sites and their rooms (sites.c), sized to the persons. */
+int fk__write_sites(const struct fk__city *c, struct fk__csv *sites, struct fk__csv *rooms);
 /* Writes cases, samples and arrivals together, since they share the outbreak. */
 int fk__write_outbreak(const struct fk__city *c, struct fk__csv *cases, struct fk__csv *samples,
                        struct fk__csv *arrivals);

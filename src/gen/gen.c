@@ -89,8 +89,10 @@ int fk_gen_city(const struct fk_gen_opts *opts, const char *outdir, struct fk_ge
   if ((rc = fk__write_grids(&c, &w[FK_FEED_GRIDS])) ||
       (rc = fk__write_places(&c, &w[FK_FEED_PLACES])) ||
       (rc = fk__write_persons(&c, &w[FK_FEED_PERSONS])) ||
+      (rc = fk__write_sites(&c, &w[FK_FEED_SITES], &w[FK_FEED_ROOMS])) ||
       (rc = fk__write_outbreak(&c, &w[FK_FEED_CASES], &w[FK_FEED_SAMPLES], &w[FK_FEED_ARRIVALS])) ||
       (rc = fk__write_vaccinations(&c, &w[FK_FEED_VACCINATIONS])) ||
+      (rc = fk__write_duty(&c, &w[FK_FEED_DUTY])) ||
       (rc = fk__write_checkins(&c, &w[FK_FEED_CHECKINS], opts->pings ? &w[FK_FEED_PINGS] : NULL))) {
     fk_diag_set(diag, rc, NULL, "cannot write the city: %s", fk_strerror(rc));
     goto out;

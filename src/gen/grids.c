@@ -3,6 +3,7 @@
  * each), grouped into communities and those into the district's real streets and towns.
  */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "fangkong/alloc.h"
@@ -132,4 +133,77 @@ size_t fk__grid_locality(const struct fk__city *c, uint32_t g, char *out, size_t
   return a + b +
          fk__name_community(grid->community / nstreet + (unsigned)(d * 97 + grid->street * 31),
                             rural_street(street), out + a + b, size - a - b);
+}
+
+/* ---- Duty rosters ---- */
+
+#define DUTY_EXTRA_DAYS 28 /* the roster runs past the generated days, for replays */
+#define DUTY_SHIFTS 3      /* 00-08, 08-16, 16-24 */
+
+/* Writes the shifts of one unit (its code in code[0..n)) for every day, officers rotating. */
+static void duty_unit(const struct fk__city *c, struct fk__csv *w, const char *code, size_t n,
+                      uint64_t who)
+{
+  const struct fk_gen_opts *o = c->opts;
+  char names[DUTY_SHIFTS][32], at[FK_TIME_BUFSZ];
+  uint64_t phones[DUTY_SHIFTS];
+  size_t nn[DUTY_SHIFTS];
+  for (int k = 0; k < DUTY_SHIFTS; k++) { /* a unit has one officer per shift of the day */
+    struct fk__rng r = fk__rng_make(o->seed, FK__RNG_DUTY, who, (uint64_t)k);
+    nn[k] = fk__name_person(&r, (int)fk__rng_below(&r, 2), names[k], sizeof names[k]);
+    phones[k] = 13900000000ULL + fk__rng_below(&r, 100000000);
+  }
+  for (int day = 0; day < o->days + DUTY_EXTRA_DAYS; day++) {
+    for (int k = 0; k < DUTY_SHIFTS; k++) {
+      int hours = 24 / DUTY_SHIFTS;
+      int who_k = (k + day) % DUTY_SHIFTS;
+      fk__csv_row(w);
+      fk__csv_mem(w, code, n);
+      fk__csv_c(w, ',');
+      fk__csv_str(w, fk_time_format(fk_date_at(o->start + day, k * hours, 0, 0), at));
+      fk__csv_c(w, ',');
+      fk__csv_str(w, fk_time_format(fk_date_at(o->start + day, 0, 0, 0) +
+                                        (fk_time)(k + 1) * hours * 3600,
+                                    at));
+      fk__csv_c(w, ',');
+      fk__csv_mem(w, names[who_k], nn[who_k]);
+      fk__csv_c(w, ',');
+      fk__csv_u64(w, phones[who_k]);
+      fk__csv_end(w);
+    }
+  }
+}
+
+int fk__write_duty(const struct fk__city *c, struct fk__csv *w)
+{
+  char code[512], comm[96];
+  uint64_t who = 0;
+  duty_unit(c, w, "city", 4, who++);
+  for (int d = 0; d < FK__NDISTRICTS && !w->err; d++) {
+    const struct fk__district *dist = &fk__districts[d];
+    uint32_t n = c->grid_first[d + 1] - c->grid_first[d];
+    uint32_t ncomm = communities_of(d, n);
+    uint32_t nstreet = ncomm < (uint32_t)dist->nstreets ? ncomm : (uint32_t)dist->nstreets;
+    int len = snprintf(code, sizeof code, "/%s", dist->name);
+    duty_unit(c, w, code, (size_t)len, who++);
+    uint8_t *seen = fk_calloc((size_t)nstreet + ncomm, 1);
+    if (!seen) return FK_ENOMEM;
+    for (uint32_t i = 0; i < n; i++) { /* every street, then community, once, as grids name them */
+      const struct fk__grid *g = &c->grids[c->grid_first[d] + i];
+      const char *street = dist->streets[g->street];
+      if (!seen[g->street]) {
+        seen[g->street] = 1;
+        len = snprintf(code, sizeof code, "/%s/%s", dist->name, street);
+        duty_unit(c, w, code, (size_t)len, who++);
+      }
+      if (seen[nstreet + g->community]) continue;
+      seen[nstreet + g->community] = 1;
+      fk__name_community(g->community / nstreet + (unsigned)(d * 97 + g->street * 31),
+                         rural_street(street), comm, sizeof comm);
+      len = snprintf(code, sizeof code, "/%s/%s/%s", dist->name, street, comm);
+      duty_unit(c, w, code, (size_t)len, who++);
+    }
+    fk_free(seen);
+  }
+  return w->err;
 }

@@ -296,7 +296,7 @@ int fk__write_outbreak(const struct fk__city *c, struct fk__csv *cases, struct f
     fk__csv_str(arrivals, origins[arr[i].origin].name);
     fk__csv_c(arrivals, ',');
     if (arr[i].port >= 0) fk__csv_str(arrivals, ports[arr[i].port]);
-    fk__csv_str(arrivals, origins[arr[i].origin].international ? ",1" : ",0");
+    fk__csv_str(arrivals, origins[arr[i].origin].international ? ",1," : ",0,"); /* no left_at */
     fk__csv_end(arrivals);
   }
   rc = cases->err ? cases->err : samples->err ? samples->err : arrivals->err;

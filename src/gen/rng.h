@@ -27,7 +27,11 @@ enum fk__rng_topic {
   FK__RNG_SAMPLES,
   FK__RNG_ARRIVALS,
   FK__RNG_VACCINES,
-  FK__RNG_PINGS
+  FK__RNG_PINGS,
+  FK__RNG_DUTY,
+
+  FK__RNG_SITES
+
 };
 
 static inline uint64_t fk__mix64(uint64_t z)

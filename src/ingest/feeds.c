@@ -37,6 +37,8 @@ const char *const fk_place_kinds[] = {"supermarket",
                                       "residential",
                                       NULL};
 
+const char *const fk_room_kinds[] = {"single", "family", "accessible", NULL};
+
 static const char *const sexes[] = {"M", "F", NULL};
 static const char *const case_kinds[] = {"confirmed", "asymptomatic", NULL};
 static const char *const results[] = {"negative", "positive", "pending", NULL};
@@ -101,6 +103,30 @@ static const struct fk_column place_cols[] = {
     {"capacity", FK_COL_INT, REQ, NONE, 0, 10000000, 0, 0, NULL},
 };
 
+/* A centralized quarantine site (集中隔离点) with its three zones and two channels (三区两通道),
+ * each described in words: a site lacking one cannot be used, so all five are required. */
+static const struct fk_column site_cols[] = {
+    ID("site_id", KEY, NONE),
+    TEXT("name", REQ, 128),
+    ID("grid_id", REQ, FK_FEED_GRIDS),
+    LAT("lat"),
+    LON("lon"),
+    TEXT("clean_zone", REQ, 256),
+    TEXT("buffer_zone", REQ, 256),
+    TEXT("contaminated_zone", REQ, 256),
+    TEXT("staff_channel", REQ, 256),
+    TEXT("resident_channel", REQ, 256),
+    {"staff", FK_COL_INT, REQ, NONE, 0, 100000, 0, 0, NULL},
+    TYPED("allows_households", FK_COL_BOOL, REQ),
+};
+
+static const struct fk_column room_cols[] = {
+    ID("site_id", KEY, FK_FEED_SITES),
+    ID("room_id", KEY, NONE),
+    ENUM("kind", REQ, fk_room_kinds),
+    {"beds", FK_COL_INT, REQ, NONE, 1, 20, 0, 0, NULL},
+};
+
 static const struct fk_column checkin_cols[] = {
     ID("person_id", KEY, FK_FEED_PERSONS),
     ID("place_id", KEY, FK_FEED_PLACES),
@@ -130,6 +156,7 @@ static const struct fk_column arrival_cols[] = {
     TEXT("origin", REQ, 128),
     TEXT("port", 0, 128),
     TYPED("international", FK_COL_BOOL, REQ),
+    TYPED("left_at", FK_COL_TIME, 0), /* when the person left the origin (risk areas) */
 };
 
 static const struct fk_column vaccination_cols[] = {
@@ -146,11 +173,21 @@ static const struct fk_column ping_cols[] = {
     LON("lon"),
 };
 
+/* Duty rosters (值班表): who answers for a unit in a shift, and so receives its escalations. */
+static const struct fk_column duty_cols[] = {
+    TEXT("unit", KEY, 160), /* a grid_id, a region code (/district/street/community) or city */
+    TYPED("from", FK_COL_TIME, KEY), TYPED("to", FK_COL_TIME, REQ),
+    TEXT("officer", REQ, 64),        TYPED("phone", FK_COL_PHONE, 0),
+};
+
 /* Indexes of the columns the cross-field checks read, named for legibility. */
 enum { P_IDNUM = 1, P_SEX = 3, P_BIRTH = 4 };
 enum { C_IN = 2, C_OUT = 3 };
 enum { CASE_SAMPLED = 3, CASE_ISOLATED = 4 };
 enum { S_SAMPLED = 3, S_REPORTED = 6 };
+enum { R_KIND = 2, R_BEDS = 3 };
+enum { ROOM_SINGLE = 0, ROOM_FAMILY = 1 };
+enum { A_ARRIVED = 1, A_LEFT = 5 };
 
 static int check_person(const struct fk_value *row, struct fk_diag *diag)
 {
@@ -193,6 +230,30 @@ static int check_sample(const struct fk_value *row, struct fk_diag *diag)
   return check_order(&row[S_SAMPLED], &row[S_REPORTED], "reported_at", "sampled_at", diag);
 }
 
+static int check_duty(const struct fk_value *row, struct fk_diag *diag)
+{
+  if (row[1].present && row[2].present && row[2].i <= row[1].i)
+    return fk_diag_set(diag, FK_ERANGE, "to", "to is not after from");
+  return 0;
+}
+
+/* A single room (单人单间) has one bed; a family room has room for a household. */
+static int check_room(const struct fk_value *row, struct fk_diag *diag)
+{
+  if (row[R_KIND].i == ROOM_SINGLE && row[R_BEDS].i != 1)
+    return fk_diag_set(diag, FK_ERANGE, "beds", "a single room has 1 bed, not %lld",
+                       (long long)row[R_BEDS].i);
+  if (row[R_KIND].i == ROOM_FAMILY && row[R_BEDS].i < 2)
+    return fk_diag_set(diag, FK_ERANGE, "beds", "a family room has at least 2 beds");
+
+  return 0;
+}
+
+static int check_arrival(const struct fk_value *row, struct fk_diag *diag)
+{
+  return check_order(&row[A_LEFT], &row[A_ARRIVED], "arrived_at", "left_at", diag);
+}
+
 #define FEED(id, name, cols, check)                                                                \
   {                                                                                                \
     id, name, cols, (int)(sizeof cols / sizeof cols[0]), check                                     \
@@ -202,12 +263,15 @@ static const struct fk_feed feeds[FK_FEED_COUNT] = {
     FEED(FK_FEED_GRIDS, "grids", grid_cols, NULL),
     FEED(FK_FEED_PERSONS, "persons", person_cols, check_person),
     FEED(FK_FEED_PLACES, "places", place_cols, NULL),
+    FEED(FK_FEED_SITES, "sites", site_cols, NULL),
+    FEED(FK_FEED_ROOMS, "rooms", room_cols, check_room),
     FEED(FK_FEED_CHECKINS, "checkins", checkin_cols, check_checkin),
     FEED(FK_FEED_CASES, "cases", case_cols, check_case),
     FEED(FK_FEED_SAMPLES, "samples", sample_cols, check_sample),
-    FEED(FK_FEED_ARRIVALS, "arrivals", arrival_cols, NULL),
+    FEED(FK_FEED_ARRIVALS, "arrivals", arrival_cols, check_arrival),
     FEED(FK_FEED_VACCINATIONS, "vaccinations", vaccination_cols, NULL),
     FEED(FK_FEED_PINGS, "pings", ping_cols, NULL),
+    FEED(FK_FEED_DUTY, "duty", duty_cols, check_duty),
 };
 
 const struct fk_feed *fk_feed_get(enum fk_feed_id id)

@@ -7,9 +7,11 @@
 #include <string.h>
 
 #include "fangkong/alloc.h"
+#include "fangkong/areas.h"
 #include "fangkong/error.h"
 #include "fangkong/measure.h"
 #include "fangkong/measures.h"
+#include "fangkong/tasks.h"
 #include "fangkong/trace.h"
 
 #define REASON 160
@@ -50,6 +52,8 @@ struct ctx {
   int nclose;
   struct confined *conf; /* persons placed under a confining measure, by person */
   int nconf;
+  const struct fk_measures_opts *opts; /* never NULL */
+  struct fk_areas areas;               /* risk areas with their history, for arrivals from them */
   int rc;
 };
 
@@ -167,6 +171,15 @@ static int contacts_of(struct ctx *x, const struct fk_case_row *row)
   return rc;
 }
 
+/* 1 when the options ask for the case to be traced (every case when they name none). */
+static int to_trace(const struct ctx *x, int64_t person)
+{
+  if (!x->opts->cases) return 1;
+  for (size_t i = 0; i < x->opts->ncases; i++)
+    if (x->opts->cases[i] == person) return 1;
+  return 0;
+}
+
 static int each_case(void *arg, const struct fk_case_row *row)
 {
   struct ctx *x = arg;
@@ -175,14 +188,39 @@ static int each_case(void *arg, const struct fk_case_row *row)
   fk_date d = fk_time_date(row->sampled);
   snprintf(reason, sizeof reason, "case, sampled %s", fk_date_format(d, day));
   int rc = add_cand(x, row->person, 0, FK_PERSON_CASE, d, reason);
-  return rc ? rc : contacts_of(x, row);
+  if (rc || !to_trace(x, row->person)) return rc;
+  if (!x->ix) return fk_diag_set(x->diag, FK_EINVAL, NULL, "a case to trace and no index");
+  return contacts_of(x, row);
+}
+
+/* An arrival whose origin names a risk area: the category of the area's level when the person
+ * left it (left_at, else the arrival), from that day; none when that measure was over before
+ * the arrival (the person was not in the area in its last days). */
+static int area_arrival(struct ctx *x, const struct fk_arrival_row *row)
+{
+  static const int cats[] = {[FK_AREA_LOW] = FK_PERSON_LOW_RISK_AREA,
+                             [FK_AREA_MEDIUM] = FK_PERSON_MEDIUM_RISK_AREA,
+                             [FK_AREA_HIGH] = FK_PERSON_HIGH_RISK_AREA};
+  char area[FK_AREA_ID], reason[REASON], day[FK_DATE_BUFSZ];
+  struct fk_plan p;
+  fk_time left = row->left != FK_TIME_NONE ? row->left : row->arrived;
+  int level, rc = fk_areas_match(&x->areas, x->st, row->origin, left, &level, area);
+  if (rc || level < 0) return rc;
+  fk_date d = fk_time_date(left);
+  if (!fk_measure_plan(x->rules, (enum fk_person_cat)cats[level], d, d, &p) &&
+      p.end != FK_DATE_NONE && p.end < fk_time_date(row->arrived))
+    return 0;
+  snprintf(reason, sizeof reason, "left %.100s, a %s risk area then, on %s", area,
+           fk_area_levels[level], fk_date_format(d, day));
+  return add_cand(x, row->person, 0, cats[level], d, reason);
 }
 
 static int each_arrival(void *arg, const struct fk_arrival_row *row)
 {
   struct ctx *x = arg;
   char reason[REASON], day[FK_DATE_BUFSZ];
-  if (!row->international || row->arrived > x->now) return 0;
+  if (row->arrived > x->now) return 0;
+  if (!row->international) return area_arrival(x, row);
   fk_date d = fk_time_date(row->arrived);
   snprintf(reason, sizeof reason, "arrived from abroad %s", fk_date_format(d, day));
   return add_cand(x, row->person, 0, FK_PERSON_INBOUND_INTERNATIONAL, d, reason);
@@ -527,6 +565,17 @@ static int index_close(struct ctx *x)
   return 0;
 }
 
+/* The person_id of person into out: from the index when there is one, else the store. */
+static int person_name(struct ctx *x, int64_t person, char *out, size_t size)
+{
+  const char *id = x->ix ? fk_trace_person_id(x->ix, person) : NULL;
+  struct fk_person_info pi;
+  int rc = 0;
+  if (!id && !(rc = fk_store_person_info(x->st, person, &pi))) id = pi.person_id;
+  snprintf(out, size, "%s", id ? id : "?");
+  return rc == FK_ENOTFOUND ? 0 : rc;
+}
+
 /* A secondary contact's release or reclassification by their close contact's tests (the
  * rules' release.linked_contact_negative_tests and on_linked_positive). */
 static int follow_linked(struct ctx *x, int i)
@@ -541,9 +590,10 @@ static int follow_linked(struct ctx *x, int i)
       if (lm->tests[t].status != FK_TEST_POSITIVE) continue;
       struct cand c = {x->m[i].person, 0, rel->on_linked_positive, x->m[i].anchor, ""};
       char day[FK_DATE_BUFSZ];
-      const char *via = fk_trace_person_id(x->ix, lm->person);
-      snprintf(c.reason, sizeof c.reason, "close contact of %s, who tested positive on %s",
-               via ? via : "?", fk_date_format(lm->tests[t].due, day));
+      char via[72];
+      if ((rc = person_name(x, lm->person, via, sizeof via))) return rc;
+      snprintf(c.reason, sizeof c.reason, "close contact of %s, who tested positive on %s", via,
+               fk_date_format(lm->tests[t].due, day));
       x->m[i].status = FK_MSTATUS_SUPERSEDED;
       if (x->stats) x->stats->superseded++;
       int before = x->nm;
@@ -595,8 +645,10 @@ static int write_changes(struct ctx *x)
       changed = !at || x->seen[at - x->seen_id] != row_hash(m);
     }
     if (changed) {
+      int was_new = m->id == 0;
       if ((rc = fk_store_put_measure(x->st, m, x->diag))) return rc;
       if (x->stats) x->stats->written++;
+      if (x->opts->written && (rc = x->opts->written(x->opts->arg, m, was_new))) return rc;
     }
     if (x->stats && m->status == FK_MSTATUS_ACTIVE) {
       x->stats->active[m->category]++;
@@ -611,9 +663,19 @@ int fk_measures_apply(struct fk_store *st, const struct fk_trace_index *ix,
                       const struct fk_rules *rules, fk_time now, struct fk_measures_stats *stats,
                       struct fk_diag *diag)
 {
+  return fk_measures_apply_opts(st, ix, rules, now, NULL, stats, diag);
+}
+
+int fk_measures_apply_opts(struct fk_store *st, const struct fk_trace_index *ix,
+                           const struct fk_rules *rules, fk_time now,
+                           const struct fk_measures_opts *opts, struct fk_measures_stats *stats,
+                           struct fk_diag *diag)
+{
+  static const struct fk_measures_opts none;
   struct ctx x;
   int rc, began = 0;
   memset(&x, 0, sizeof x);
+  x.opts = opts ? opts : &none;
   x.st = st;
   x.ix = ix;
   x.rules = rules;
@@ -625,6 +687,7 @@ int fk_measures_apply(struct fk_store *st, const struct fk_trace_index *ix,
   rc = fk_store_each_measure(st, 0, keep_stored, &x);
   if (!rc) rc = find_confined(&x);
   if (!rc) rc = fk_store_each_case(st, each_case, &x);
+  if (!rc) rc = fk_areas_load(st, &x.areas, diag);
   if (!rc) rc = fk_store_each_arrival(st, 0, each_arrival, &x);
   if (!rc) rc = merge(&x);
   if (!rc) {
@@ -642,6 +705,7 @@ int fk_measures_apply(struct fk_store *st, const struct fk_trace_index *ix,
   if (rc && diag && !diag->reason[0])
     fk_diag_set(diag, rc, NULL, "applying measures: %s",
                 rc == FK_ESTORE ? fk_store_errmsg(st) : fk_strerror(rc));
+  fk_areas_free(&x.areas);
   fk_free(x.seen);
   fk_free(x.seen_id);
   fk_free(x.conf);

@@ -299,7 +299,8 @@ static void level(struct fk__rules_ctx *c, json_t *obj, const char *path, int lv
 
 void fk__rules_areas(struct fk__rules_ctx *c, json_t *obj, struct fk_area_rules *out)
 {
-  static const char *const known[] = {"source", "restart_on_new_infection", "levels", NULL};
+  static const char *const known[] = {"source", "restart_on_new_infection", "levels", "designate",
+                                      NULL};
   if (!obj) return;
   if (!json_is_object(obj)) {
     fk__rules_problem(c, "areas", "must be an object");
@@ -325,6 +326,7 @@ void fk__rules_areas(struct fk__rules_ctx *c, json_t *obj, struct fk_area_rules 
     else if (i != FK_AREA_MEDIUM)
       fk__rules_problem(c, p, "required (only medium may be left out)");
   }
+  fk__rules_designate(c, json_object_get(obj, "designate"), out);
 }
 
 void fk__rules_codes(struct fk__rules_ctx *c, json_t *obj, struct fk_code_rules *out)
@@ -402,5 +404,14 @@ int fk_rules_count(const struct fk_rules *r)
   n += FK_PERSON_NCATS;
   for (int l = 0; l < FK_AREA_NLEVELS; l++)
     n += r->areas.levels[l].used;
+  if (r->sections & FK_RULES_HAS_LOOP) {
+    for (int k = 0; k < FK_TASK_NKINDS; k++)
+      n += r->loop.tasks[k].used;
+    n += 2; /* escalation, entrance */
+  }
+
+  n += (r->sections & FK_RULES_HAS_SITES) ? 3 : 0; /* the section, households, accessible */
+
+  n += r->areas.home.used + r->areas.stayed.used;
   return n + FK_CODE_NSTATES;
 }

@@ -98,3 +98,21 @@ void fk__rules_boolean(struct fk__rules_ctx *c, json_t *obj, const char *path, c
   }
   *out = json_is_true(v);
 }
+
+void fk__rules_int(struct fk__rules_ctx *c, json_t *obj, const char *path, const char *key, int lo,
+                   int hi, int required, int *out)
+{
+  char p[256];
+  json_t *v = member(c, obj, path, key, required, p);
+  if (!v) return;
+  if (!json_is_integer(v)) {
+    fk__rules_problem(c, p, "must be a whole number");
+    return;
+  }
+  json_int_t i = json_integer_value(v);
+  if (i < lo || i > hi) {
+    fk__rules_problem(c, p, "%lld is outside %d..%d", (long long)i, lo, hi);
+    return;
+  }
+  *out = (int)i;
+}

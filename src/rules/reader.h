@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 struct fk_diag;
+struct fk_loop_rules;
 
 struct fk__rules_ctx {
   void (*report)(void *arg, const char *path, const char *reason);
@@ -33,6 +34,10 @@ void fk__rules_number(struct fk__rules_ctx *c, json_t *obj, const char *path, co
 void fk__rules_text(struct fk__rules_ctx *c, json_t *obj, const char *path, const char *key,
                     int required, char *out, size_t size);
 
+/* Reads a whole number in [lo, hi] at obj.key into *out; absent keeps *out unless required. */
+void fk__rules_int(struct fk__rules_ctx *c, json_t *obj, const char *path, const char *key, int lo,
+                   int hi, int required, int *out);
+
 /* Reads true or false at obj.key into *out (1 or 0); absent keeps *out. */
 void fk__rules_boolean(struct fk__rules_ctx *c, json_t *obj, const char *path, const char *key,
                        int *out);
@@ -44,6 +49,16 @@ void fk__rules_areas(struct fk__rules_ctx *c, json_t *obj, struct fk_area_rules 
 void fk__rules_codes(struct fk__rules_ctx *c, json_t *obj, struct fk_code_rules *out);
 void fk__rules_check_measures(struct fk__rules_ctx *c, const struct fk_rules *r);
 
+/* Reads the `tasks`, `escalation` and `entrance` sections (loop.c); each reports "required
+ * object" when obj is NULL. */
+void fk__rules_loop(struct fk__rules_ctx *c, json_t *tasks, json_t *escalation, json_t *entrance,
+                    struct fk_loop_rules *out);
+
+/* Reads the optional `sites` section (sites.c); nothing when obj is NULL. */
+struct fk_site_rules;
+void fk__rules_sites(struct fk__rules_ctx *c, json_t *obj, struct fk_site_rules *out);
+/* Reads `areas.designate` (designate.c) into a, once a's levels are read; absent: no change. */
+void fk__rules_designate(struct fk__rules_ctx *c, json_t *obj, struct fk_area_rules *a);
 /* Reads the optional `scan` section (scan.c); absent leaves out->source empty. */
 void fk__rules_scan(struct fk__rules_ctx *c, json_t *obj, struct fk_scan_rules *out);
 

@@ -149,8 +149,9 @@ int fk_rules_parse(const char *textp, size_t n, const char *origin, struct fk_ru
                    void (*report)(void *arg, const char *path, const char *reason), void *arg,
                    struct fk_diag *diag)
 {
-  static const char *const known[] = {"name",     "title", "issued", "trace", "companion",
-                                      "measures", "areas", "codes",  "scan",  NULL};
+  static const char *const known[] = {"name",       "title",    "issued", "trace", "companion",
+                                      "measures",   "areas",    "codes",  "sites", "tasks",
+                                      "escalation", "entrance", "scan",  NULL};
   struct fk__rules_ctx c = {report, arg, diag, 0};
   json_error_t err;
   json_set_alloc_funcs(json_alloc, fk_free);
@@ -178,9 +179,16 @@ int fk_rules_parse(const char *textp, size_t n, const char *origin, struct fk_ru
     fk__rules_areas(&c, json_object_get(root, "areas"), &out->areas);
     fk__rules_measures(&c, json_object_get(root, "measures"), out);
     fk__rules_codes(&c, json_object_get(root, "codes"), &out->codes);
+    if (json_object_get(root, "tasks") || json_object_get(root, "escalation") ||
+        json_object_get(root, "entrance")) {
+      fk__rules_loop(&c, json_object_get(root, "tasks"), json_object_get(root, "escalation"),
+                     json_object_get(root, "entrance"), &out->loop);
+      out->sections |= FK_RULES_HAS_LOOP;
+    }
+    fk__rules_sites(&c, json_object_get(root, "sites"), &out->sites);
     fk__rules_scan(&c, json_object_get(root, "scan"), &out->scan);
-    static const char *const sections[] = {"measures", "areas", "codes"};
-    for (int i = 0; i < 3; i++)
+    static const char *const sections[] = {"measures", "areas", "codes", "sites"};
+    for (int i = 0; i < 4; i++)
       if (json_object_get(root, sections[i])) out->sections |= 1u << i;
     if (!c.errors) fk__rules_check_measures(&c, out);
   }

@@ -142,6 +142,127 @@ const char *const fk__sqlite_migrations[] = {
     "  status TEXT NOT NULL CHECK(status IN ('due','done','missed','positive')),"
     "  sample_id TEXT);"
     "CREATE INDEX measure_tests_measure ON measure_tests(measure);",
+    /* 5: the loop: tasks for the units responsible, their escalations, duty rosters, which
+       cases the tick has traced, and entrance checks (fangkong tick, task, check). */
+    "CREATE TABLE tasks("
+    "  id INTEGER PRIMARY KEY,"
+    "  kind TEXT NOT NULL," /* notify, transfer, sample, release */
+    "  person INTEGER REFERENCES persons(id),"
+    "  measure INTEGER REFERENCES measures(id),"
+    "  day TEXT NOT NULL DEFAULT '',"                   /* a sample task's due date; '' otherwise */
+    "  unit TEXT NOT NULL,"                             /* who must do it: a grid_id, or a site */
+    "  region INTEGER NOT NULL REFERENCES regions(id)," /* the unit's grid, for escalation */
+    "  level INTEGER NOT NULL," /* 4 grid .. 1 district, 0 city: where it stands now */
+    "  created_at INTEGER NOT NULL,"
+    "  start_at INTEGER NOT NULL," /* from when it can be done (created -> due) */
+    "  due_at INTEGER NOT NULL,"
+    "  status TEXT NOT NULL CHECK(status IN"
+    "    ('created','due','acknowledged','done','failed','cancelled')),"
+    "  acked_at INTEGER, closed_at INTEGER,"
+    "  proof TEXT,"           /* what proves it done (a sample id, a room), or why it failed */
+    "  reason TEXT NOT NULL," /* what it serves */
+    "  UNIQUE(measure, kind, day));"
+    "CREATE INDEX tasks_open ON tasks(due_at) WHERE status IN ('created','due','acknowledged');"
+    "CREATE INDEX tasks_person ON tasks(person);"
+    "CREATE TABLE task_escalations("
+    "  task INTEGER NOT NULL REFERENCES tasks(id) ON DELETE CASCADE,"
+    "  level INTEGER NOT NULL,"
+    "  at INTEGER NOT NULL,"      /* when it reached the level: due_at + the rule's delay */
+    "  unit TEXT NOT NULL,"       /* the region code at that level, or 'city' */
+    "  officer TEXT, phone TEXT," /* on duty then (NULL: nobody on the roster) */
+    "  PRIMARY KEY(task, level)) WITHOUT ROWID;"
+    "CREATE TABLE duty("
+    "  unit TEXT NOT NULL," /* a grid_id, a region code (/district/street/community) or 'city' */
+    "  from_at INTEGER NOT NULL,"
+    "  to_at INTEGER NOT NULL,"
+    "  officer TEXT NOT NULL,"
+    "  phone TEXT,"
+    "  PRIMARY KEY(unit, from_at)) WITHOUT ROWID;"
+    "CREATE TABLE case_traces("
+    "  person INTEGER PRIMARY KEY REFERENCES persons(id),"
+    "  window_end INTEGER NOT NULL," /* the end of the window the case was last traced over */
+    "  traced_at INTEGER NOT NULL);"
+    /* A case's stays over that window, kept so that risk areas need no trace index. */
+    "CREATE TABLE case_stays("
+    "  person INTEGER NOT NULL REFERENCES persons(id),"
+    "  place INTEGER NOT NULL REFERENCES places(id),"
+    "  start_at INTEGER NOT NULL,"
+    "  end_at INTEGER NOT NULL,"
+    "  PRIMARY KEY(person, start_at, place)) WITHOUT ROWID;"
+    "CREATE TABLE entrance_checks("
+    "  id INTEGER PRIMARY KEY,"
+    "  person INTEGER NOT NULL REFERENCES persons(id),"
+    "  place INTEGER NOT NULL REFERENCES places(id),"
+    "  at INTEGER NOT NULL,"
+    "  temperature REAL,"
+    "  mask INTEGER NOT NULL,"
+    "  decision TEXT NOT NULL CHECK(decision IN ('pass','deny')),"
+    "  code TEXT NOT NULL,"
+    "  reasons TEXT NOT NULL," /* ';'-separated reason keys */
+    "  fever INTEGER NOT NULL,"
+    "  UNIQUE(at, person, place));",
+
+    /* 6: centralized quarantine sites, their rooms, who stayed where, who waits for a room
+       (fangkong sites allocate). */
+    "CREATE TABLE sites("
+    "  id INTEGER PRIMARY KEY,"
+    "  site_id TEXT NOT NULL UNIQUE,"
+    "  name TEXT NOT NULL,"
+    "  grid INTEGER NOT NULL REFERENCES regions(id),"
+    "  lat REAL NOT NULL, lon REAL NOT NULL,"
+    "  clean_zone TEXT NOT NULL," /* 三区两通道: the three zones and two channels, described */
+    "  buffer_zone TEXT NOT NULL,"
+    "  contaminated_zone TEXT NOT NULL,"
+    "  staff_channel TEXT NOT NULL,"
+    "  resident_channel TEXT NOT NULL,"
+    "  staff INTEGER NOT NULL,"
+    "  allows_households INTEGER NOT NULL CHECK(allows_households IN (0,1)));"
+    "CREATE TABLE rooms("
+    "  id INTEGER PRIMARY KEY,"
+    "  site INTEGER NOT NULL REFERENCES sites(id),"
+    "  room_id TEXT NOT NULL,"
+    "  kind TEXT NOT NULL CHECK(kind IN ('single','family','accessible')),"
+    "  beds INTEGER NOT NULL CHECK(beds > 0),"
+    "  UNIQUE(site, room_id));"
+    "CREATE TABLE stays("
+    "  id INTEGER PRIMARY KEY,"
+    "  person INTEGER NOT NULL REFERENCES persons(id),"
+    "  room INTEGER NOT NULL REFERENCES rooms(id),"
+    "  measure INTEGER REFERENCES measures(id)," /* the measure that sent the person */
+    "  from_at INTEGER NOT NULL,"
+    "  to_at INTEGER," /* NULL: still there */
+    "  reason TEXT NOT NULL,"
+    "  end_reason TEXT);"
+    "CREATE INDEX stays_person ON stays(person);"
+    "CREATE INDEX stays_open ON stays(person) WHERE to_at IS NULL;"
+    "CREATE INDEX stays_to ON stays(to_at);"
+    "CREATE TABLE site_waits("
+    "  id INTEGER PRIMARY KEY,"
+    "  person INTEGER NOT NULL REFERENCES persons(id),"
+    "  measure INTEGER REFERENCES measures(id),"
+    "  site INTEGER REFERENCES sites(id)," /* the nearest site: where the demand is */
+    "  since INTEGER NOT NULL,"
+    "  until INTEGER," /* NULL: still waiting */
+    "  end_reason TEXT);"
+    "CREATE INDEX site_waits_open ON site_waits(person) WHERE until IS NULL;",
+
+    /* 7: risk areas and their level history (fangkong areas update); when an arrival left
+       its origin. */
+    "ALTER TABLE arrivals ADD COLUMN left_at INTEGER;"
+    "CREATE TABLE areas("
+    "  id INTEGER PRIMARY KEY,"
+    "  area_id TEXT NOT NULL UNIQUE," /* a grid_id, or a district's name */
+    "  kind TEXT NOT NULL CHECK(kind IN ('grid','district')),"
+    "  district TEXT NOT NULL,"
+    "  lifts_on TEXT," /* projected; NULL: lifted */
+    "  updated_at INTEGER NOT NULL);"
+    "CREATE TABLE area_levels("
+    "  area INTEGER NOT NULL REFERENCES areas(id) ON DELETE CASCADE,"
+    "  level TEXT NOT NULL CHECK(level IN ('low','medium','high')),"
+    "  from_date TEXT NOT NULL,"
+    "  to_date TEXT," /* exclusive; NULL: in force */
+    "  reason TEXT NOT NULL);"
+    "CREATE INDEX area_levels_area ON area_levels(area);",
 };
 
 const int fk__sqlite_migration_count =

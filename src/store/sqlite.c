@@ -32,14 +32,21 @@ static const struct feed_map maps[FK_FEED_COUNT] = {
                          {"person_id", "id_number", "name", "sex", "birth_date", "phone",
                           "household_id", "grid", "address"}},
     [FK_FEED_PLACES] = {"places", {"place_id", "name", "kind", "grid", "lat", "lon", "capacity"}},
+    [FK_FEED_SITES] = {"sites",
+                       {"site_id", "name", "grid", "lat", "lon", "clean_zone", "buffer_zone",
+                        "contaminated_zone", "staff_channel", "resident_channel", "staff",
+                        "allows_households"}},
+    [FK_FEED_ROOMS] = {"rooms", {"site", "room_id", "kind", "beds"}},
     [FK_FEED_CHECKINS] = {"checkins", {"person", "place", "checkin_at", "checkout_at"}},
     [FK_FEED_CASES] = {"cases", {"person", "kind", "onset_date", "sampled_at", "isolated_at"}},
     [FK_FEED_SAMPLES] = {"samples",
                          {"sample_id", "pool_id", "person", "sampled_at", "site_id", "result",
                           "reported_at"}},
-    [FK_FEED_ARRIVALS] = {"arrivals", {"person", "arrived_at", "origin", "port", "international"}},
+    [FK_FEED_ARRIVALS] = {"arrivals",
+                          {"person", "arrived_at", "origin", "port", "international", "left_at"}},
     [FK_FEED_VACCINATIONS] = {"vaccinations", {"person", "dose", "vaccinated_at"}},
     [FK_FEED_PINGS] = {"pings", {"person", "at", "lat", "lon"}},
+    [FK_FEED_DUTY] = {"duty", {"unit", "from_at", "to_at", "officer", "phone"}},
 };
 
 /* Grid feed columns that name its place in the hierarchy, and the region levels. */
@@ -54,6 +61,11 @@ struct sqlite_store {
   sqlite3_stmt *region_insert, *region_id;
   struct fk__strmap keys[FK_FEED_COUNT]; /* natural key -> row id, for referenced feeds */
   int loaded[FK_FEED_COUNT];
+  struct cached {
+    char *sql;
+    sqlite3_stmt *q;
+  } cache[FK__SQLITE_CACHE]; /* statements the engines run again and again (fk__sqlite_cached) */
+  int ncache;
   char err[512];
 };
 
@@ -126,6 +138,7 @@ static int load_keys(struct sqlite_store *s, enum fk_feed_id feed)
       [FK_FEED_GRIDS] = "SELECT code, id FROM regions",
       [FK_FEED_PERSONS] = "SELECT person_id, id FROM persons",
       [FK_FEED_PLACES] = "SELECT place_id, id FROM places",
+      [FK_FEED_SITES] = "SELECT site_id, id FROM sites",
   };
   sqlite3_stmt *q = NULL;
   int rc = 0;
@@ -317,7 +330,7 @@ static int sqlite_put(struct fk_store *st, const struct fk_feed *feed, const str
   if (step != SQLITE_DONE) return fail(s, "storing a row");
   if (sqlite3_changes(s->db) == 0) return compare_stored(s, feed, row, ids, parent, diag);
   /* Keep the key map of a referenced feed complete once it has been loaded. */
-  if (s->loaded[feed->id] && feed->id <= FK_FEED_PLACES)
+  if (s->loaded[feed->id] && (feed->id <= FK_FEED_PLACES || feed->id == FK_FEED_SITES))
     return fk__strmap_put(&s->keys[feed->id], row[0].s, row[0].n, sqlite3_last_insert_rowid(s->db));
   return 0;
 }
@@ -395,6 +408,10 @@ static void sqlite_close(struct fk_store *st)
   }
   sqlite3_finalize(s->region_insert);
   sqlite3_finalize(s->region_id);
+  for (int i = 0; i < s->ncache; i++) {
+    sqlite3_finalize(s->cache[i].q);
+    fk_free(s->cache[i].sql);
+  }
   forget_keys(s);
   sqlite3_close(s->db);
   fk_free(s);
@@ -441,7 +458,7 @@ static int sqlite_save_trace(struct fk_store *st, const struct fk_trace_result *
 
 int fk__sqlite_each_measure(sqlite3 *db, int64_t person,
                             int (*fn)(void *arg, const struct fk_measure_row *m), void *arg);
-int fk__sqlite_put_measure(sqlite3 *db, struct fk_measure_row *m, struct fk_diag *diag);
+int fk__sqlite_put_measure(struct fk_store *st, struct fk_measure_row *m, struct fk_diag *diag);
 int fk__sqlite_person_id(sqlite3 *db, const char *person_id, int64_t *person);
 
 static int sqlite_each_measure(struct fk_store *st, int64_t person,
@@ -454,13 +471,112 @@ static int sqlite_each_measure(struct fk_store *st, int64_t person,
 
 static int sqlite_put_measure(struct fk_store *st, struct fk_measure_row *m, struct fk_diag *diag)
 {
-  return fk__sqlite_put_measure(S(st)->db, m, diag);
+  return fk__sqlite_put_measure(st, m, diag);
 }
 
 static int sqlite_person_id(struct fk_store *st, const char *person_id, int64_t *person)
 {
   int rc = fk__sqlite_person_id(S(st)->db, person_id, person);
   if (rc) fail(S(st), "finding a person");
+  return rc;
+}
+
+int fk__sqlite_cached(struct fk_store *st, const char *sql, sqlite3_stmt **out)
+{
+  struct sqlite_store *s = S(st);
+  int i = 0;
+  while (i < s->ncache && strcmp(s->cache[i].sql, sql))
+    i++;
+  if (i < s->ncache && sqlite3_stmt_busy(s->cache[i].q)) /* in use further up: a fresh one */
+    return sqlite3_prepare_v2(s->db, sql, -1, out, NULL) == SQLITE_OK ? 1 : fail(s, sql);
+  if (i < s->ncache) {
+    sqlite3_reset(s->cache[i].q);
+    sqlite3_clear_bindings(s->cache[i].q);
+    *out = s->cache[i].q;
+    return 0;
+  }
+  if (s->ncache == FK__SQLITE_CACHE) /* full: prepared for this use only */
+    return sqlite3_prepare_v2(s->db, sql, -1, out, NULL) == SQLITE_OK ? 1 : fail(s, sql);
+  size_t n = strlen(sql) + 1;
+  char *copy = fk_malloc(n);
+  if (!copy) return FK_ENOMEM;
+  memcpy(copy, sql, n);
+  if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, out, NULL) != SQLITE_OK) {
+    fk_free(copy);
+    return fail(s, sql);
+  }
+  s->cache[s->ncache++] = (struct cached){copy, *out};
+  return 0;
+}
+
+void fk__sqlite_done(sqlite3_stmt *q, int rc)
+{
+  if (rc == 1)
+    sqlite3_finalize(q);
+  else if (q)
+    sqlite3_reset(q);
+}
+
+sqlite3 *fk__sqlite_db(struct fk_store *st)
+{
+  return S(st)->db;
+}
+
+int fk__sqlite_fail(struct fk_store *st, const char *what)
+{
+  return fail(S(st), what);
+}
+
+int fk__sqlite_sites_each(sqlite3 *db, int what, int view, int64_t person, fk_time t0, fk_time t1,
+                          int (*fn)(void *arg, const void *row), void *arg);
+int fk__sqlite_sites_put(sqlite3 *db, int what, void *rows, int n, struct fk_diag *diag);
+
+static int sqlite_sites_each(struct fk_store *st, int what, int view, int64_t person, fk_time t0,
+                             fk_time t1, int (*fn)(void *arg, const void *row), void *arg)
+{
+  int rc = fk__sqlite_sites_each(S(st)->db, what, view, person, t0, t1, fn, arg);
+  if (rc == FK_ESTORE) fail(S(st), "reading sites");
+  return rc;
+}
+
+static int sqlite_sites_put(struct fk_store *st, int what, void *rows, int n, struct fk_diag *diag)
+{
+  return fk__sqlite_sites_put(S(st)->db, what, rows, n, diag);
+}
+
+int fk__sqlite_each_area(sqlite3 *db, int (*fn)(void *arg, const struct fk_area_row *a), void *arg);
+int fk__sqlite_put_area(sqlite3 *db, struct fk_area_row *a, struct fk_diag *diag);
+int fk__sqlite_locate(sqlite3 *db, enum fk_locate what, int64_t id, const char *text,
+                      struct fk_location *out);
+int fk__sqlite_each_grid_sample(sqlite3 *db, int64_t grid, fk_time from, fk_time to,
+                                int (*fn)(void *arg, const struct fk_sample_row *row), void *arg);
+
+static int sqlite_each_area(struct fk_store *st, int (*fn)(void *arg, const struct fk_area_row *a),
+                            void *arg)
+{
+  int rc = fk__sqlite_each_area(S(st)->db, fn, arg);
+  if (rc == FK_ESTORE) fail(S(st), "reading areas");
+  return rc;
+}
+
+static int sqlite_put_area(struct fk_store *st, struct fk_area_row *a, struct fk_diag *diag)
+{
+  return fk__sqlite_put_area(S(st)->db, a, diag);
+}
+
+static int sqlite_locate(struct fk_store *st, enum fk_locate what, int64_t id, const char *text,
+                         struct fk_location *out)
+{
+  int rc = fk__sqlite_locate(S(st)->db, what, id, text, out);
+  if (rc == FK_ESTORE) fail(S(st), "locating");
+  return rc;
+}
+
+static int sqlite_each_grid_sample(struct fk_store *st, int64_t grid, fk_time from, fk_time to,
+                                   int (*fn)(void *arg, const struct fk_sample_row *row), void *arg)
+{
+  int rc = fk__sqlite_each_grid_sample(S(st)->db, grid, from, to, fn, arg);
+  if (rc == FK_ESTORE) fail(S(st), "reading a grid's samples");
   return rc;
 }
 
@@ -482,6 +598,25 @@ static const struct fk__store_ops sqlite_ops = {
     .each_measure = sqlite_each_measure,
     .put_measure = sqlite_put_measure,
     .person_id = sqlite_person_id,
+    .each_task = fk__sqlite_each_task,
+    .put_task = fk__sqlite_put_task,
+    .put_escalation = fk__sqlite_put_escalation,
+    .each_escalation = fk__sqlite_each_escalation,
+    .duty_at = fk__sqlite_duty_at,
+    .region = fk__sqlite_region,
+    .person_info = fk__sqlite_person_info,
+    .case_traced = fk__sqlite_case_traced,
+    .put_case_traced = fk__sqlite_put_case_traced,
+    .put_case_stays = fk__sqlite_put_case_stays,
+    .each_case_stay = fk__sqlite_each_case_stay,
+
+    .sites_each = sqlite_sites_each,
+    .sites_put = sqlite_sites_put,
+
+    .each_area = sqlite_each_area,
+    .put_area = sqlite_put_area,
+    .locate = sqlite_locate,
+    .each_grid_sample = sqlite_each_grid_sample,
 };
 
 static const char *const pragmas =

@@ -7,6 +7,7 @@
 
 #include "fangkong/error.h"
 #include "fangkong/feed.h"
+#include "store/sqlite_cols.h"
 #include "store/store_impl.h"
 
 static const char *const each_sql[] = {
@@ -18,18 +19,14 @@ static const char *const each_sql[] = {
     [FK__VIEW_CASES] = "SELECT person, kind, julianday(onset_date) - 2440587.5, sampled_at,"
                        " isolated_at FROM cases WHERE person > ?1 ORDER BY person",
     [FK__VIEW_PINGS] = "SELECT id, person, at, lat, lon FROM pings WHERE id > ?1 ORDER BY id",
-    [FK__VIEW_ARRIVALS] = "SELECT id, person, arrived_at, international FROM arrivals"
+    [FK__VIEW_ARRIVALS] = "SELECT id, person, arrived_at, international, origin, left_at"
+                          " FROM arrivals"
                           " WHERE id > ?1 ORDER BY id",
     [FK__VIEW_SAMPLES] = "SELECT id, person, sampled_at, result, sample_id FROM samples"
                          " WHERE id > ?1 ORDER BY id",
     [FK__VIEW_SAMPLES_OF] = "SELECT id, person, sampled_at, result, sample_id FROM samples"
                             " WHERE person = ?1 ORDER BY id",
 };
-
-static int result_code(const char *r)
-{
-  return !r ? -1 : !strcmp(r, "positive") ? 1 : !strcmp(r, "negative") ? 0 : -1;
-}
 
 static int kind_index(const char *kind)
 {
@@ -66,15 +63,20 @@ static int deliver(sqlite3_stmt *q, int view, int (*fn)(void *, const void *), v
     return fn(arg, &r);
   }
   case FK__VIEW_ARRIVALS: {
-    struct fk_arrival_row r = {sqlite3_column_int64(q, 0), sqlite3_column_int64(q, 1),
-                               sqlite3_column_int64(q, 2), sqlite3_column_int(q, 3)};
+    struct fk_arrival_row r = {
+        sqlite3_column_int64(q, 0),
+        sqlite3_column_int64(q, 1),
+        sqlite3_column_int64(q, 2),
+        sqlite3_column_int(q, 3),
+        (const char *)sqlite3_column_text(q, 4),
+        sqlite3_column_type(q, 5) == SQLITE_NULL ? FK_TIME_NONE : sqlite3_column_int64(q, 5)};
     return fn(arg, &r);
   }
   case FK__VIEW_SAMPLES:
   case FK__VIEW_SAMPLES_OF: {
     struct fk_sample_row r = {sqlite3_column_int64(q, 0), sqlite3_column_int64(q, 1),
                               sqlite3_column_int64(q, 2),
-                              result_code((const char *)sqlite3_column_text(q, 3)),
+                              fk__sqlite_result_code((const char *)sqlite3_column_text(q, 3)),
                               (const char *)sqlite3_column_text(q, 4)};
     return fn(arg, &r);
   }

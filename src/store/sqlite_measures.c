@@ -11,8 +11,8 @@
 #include "fangkong/rules.h"
 #include "fangkong/store.h"
 #include "fangkong/time.h"
-
-#define DATE_NONE INT32_MIN
+#include "store/store_impl.h"
+#include "store/sqlite_cols.h"
 
 static const char *const sql[] = {
     "SELECT id, person, category, kind, julianday(anchor_date) - 2440587.5,"
@@ -34,23 +34,6 @@ static const char *const sql[] = {
 };
 enum { SEL, SEL_TESTS, INS, UPD, DEL_TESTS, INS_TEST, PERSON, NSTMT };
 
-static int name_index(const char *const *names, const char *s)
-{
-  for (int i = 0; s && names[i]; i++)
-    if (!strcmp(names[i], s)) return i;
-  return 0;
-}
-
-static void copy_text(char *dst, size_t size, const unsigned char *src)
-{
-  snprintf(dst, size, "%s", src ? (const char *)src : "");
-}
-
-static fk_date col_date(sqlite3_stmt *q, int i)
-{
-  return sqlite3_column_type(q, i) == SQLITE_NULL ? DATE_NONE : (fk_date)sqlite3_column_int64(q, i);
-}
-
 static int load_tests(sqlite3_stmt *q, struct fk_measure_row *m)
 {
   int step;
@@ -61,10 +44,10 @@ static int load_tests(sqlite3_stmt *q, struct fk_measure_row *m)
     struct fk_measure_test *t = &m->tests[m->ntests++];
     t->phase = sqlite3_column_int(q, 0);
     t->day = sqlite3_column_int(q, 1);
-    t->due = col_date(q, 2);
-    t->status =
-        (enum fk_test_status)name_index(fk_test_statuses, (const char *)sqlite3_column_text(q, 3));
-    copy_text(t->sample_id, sizeof t->sample_id, sqlite3_column_text(q, 4));
+    t->due = fk__sqlite_col_date(q, 2);
+    t->status = (enum fk_test_status)fk__sqlite_name_index(fk_test_statuses,
+                                                           (const char *)sqlite3_column_text(q, 3));
+    fk__sqlite_copy_text(t->sample_id, sizeof t->sample_id, sqlite3_column_text(q, 4));
   }
   return step == SQLITE_DONE || step == SQLITE_ROW ? 0 : FK_ESTORE;
 }
@@ -90,16 +73,16 @@ int fk__sqlite_each_measure(sqlite3 *db, int64_t person,
     memset(m, 0, sizeof *m);
     m->id = sqlite3_column_int64(q, 0);
     m->person = sqlite3_column_int64(q, 1);
-    m->category = name_index(fk_person_cats, (const char *)sqlite3_column_text(q, 2));
-    m->kind = name_index(fk_measure_kinds, (const char *)sqlite3_column_text(q, 3));
-    m->anchor = col_date(q, 4);
-    m->placed = col_date(q, 5);
-    m->start = col_date(q, 6);
-    m->end = col_date(q, 7);
-    m->status = (enum fk_measure_status)name_index(fk_measure_statuses,
-                                                   (const char *)sqlite3_column_text(q, 8));
-    copy_text(m->rule, sizeof m->rule, sqlite3_column_text(q, 9));
-    copy_text(m->reason, sizeof m->reason, sqlite3_column_text(q, 10));
+    m->category = fk__sqlite_name_index(fk_person_cats, (const char *)sqlite3_column_text(q, 2));
+    m->kind = fk__sqlite_name_index(fk_measure_kinds, (const char *)sqlite3_column_text(q, 3));
+    m->anchor = fk__sqlite_col_date(q, 4);
+    m->placed = fk__sqlite_col_date(q, 5);
+    m->start = fk__sqlite_col_date(q, 6);
+    m->end = fk__sqlite_col_date(q, 7);
+    m->status = (enum fk_measure_status)fk__sqlite_name_index(
+        fk_measure_statuses, (const char *)sqlite3_column_text(q, 8));
+    fk__sqlite_copy_text(m->rule, sizeof m->rule, sqlite3_column_text(q, 9));
+    fk__sqlite_copy_text(m->reason, sizeof m->reason, sqlite3_column_text(q, 10));
     m->created = sqlite3_column_int64(q, 11);
     m->linked = sqlite3_column_int64(q, 12);
     rc = load_tests(t, m);
@@ -113,25 +96,16 @@ done:
   return rc;
 }
 
-static void bind_date(sqlite3_stmt *q, int i, fk_date d)
-{
-  char buf[FK_DATE_BUFSZ];
-  if (d == DATE_NONE)
-    sqlite3_bind_null(q, i);
-  else
-    sqlite3_bind_text(q, i, fk_date_format(d, buf), -1, SQLITE_TRANSIENT);
-}
-
 static int put(sqlite3 *db, sqlite3_stmt **q, struct fk_measure_row *m)
 {
   sqlite3_stmt *w = q[m->id ? UPD : INS];
   sqlite3_bind_int64(w, 1, m->person);
   sqlite3_bind_text(w, 2, fk_person_cats[m->category], -1, SQLITE_STATIC);
   sqlite3_bind_text(w, 3, fk_measure_kinds[m->kind], -1, SQLITE_STATIC);
-  bind_date(w, 4, m->anchor);
-  bind_date(w, 5, m->placed);
-  bind_date(w, 6, m->start);
-  bind_date(w, 7, m->end);
+  fk__sqlite_bind_date(w, 4, m->anchor);
+  fk__sqlite_bind_date(w, 5, m->placed);
+  fk__sqlite_bind_date(w, 6, m->start);
+  fk__sqlite_bind_date(w, 7, m->end);
   sqlite3_bind_text(w, 8, fk_measure_statuses[m->status], -1, SQLITE_STATIC);
   sqlite3_bind_text(w, 9, m->rule, -1, SQLITE_STATIC);
   sqlite3_bind_text(w, 10, m->reason, -1, SQLITE_STATIC);
@@ -152,7 +126,7 @@ static int put(sqlite3 *db, sqlite3_stmt **q, struct fk_measure_row *m)
     sqlite3_bind_int64(x, 1, m->id);
     sqlite3_bind_int(x, 2, t->phase);
     sqlite3_bind_int(x, 3, t->day);
-    bind_date(x, 4, t->due);
+    fk__sqlite_bind_date(x, 4, t->due);
     sqlite3_bind_text(x, 5, fk_test_statuses[t->status], -1, SQLITE_STATIC);
     if (t->sample_id[0])
       sqlite3_bind_text(x, 6, t->sample_id, -1, SQLITE_STATIC);
@@ -163,16 +137,20 @@ static int put(sqlite3 *db, sqlite3_stmt **q, struct fk_measure_row *m)
   return 0;
 }
 
-int fk__sqlite_put_measure(sqlite3 *db, struct fk_measure_row *m, struct fk_diag *diag)
+int fk__sqlite_put_measure(struct fk_store *st, struct fk_measure_row *m, struct fk_diag *diag)
 {
+  sqlite3 *db = fk__sqlite_db(st);
   sqlite3_stmt *q[NSTMT] = {0};
-  int rc = 0;
-  for (int i = INS; !rc && i <= INS_TEST; i++)
-    if (sqlite3_prepare_v2(db, sql[i], -1, &q[i], NULL) != SQLITE_OK) rc = FK_ESTORE;
+  int own[NSTMT] = {0}, rc = 0;
+  for (int i = INS; !rc && i <= INS_TEST; i++) {
+    rc = fk__sqlite_cached(st, sql[i], &q[i]);
+    own[i] = rc == 1;
+    rc = rc == 1 ? 0 : rc;
+  }
   if (!rc) rc = put(db, q, m);
   if (rc) fk_diag_set(diag, FK_ESTORE, NULL, "storing a measure: %s", sqlite3_errmsg(db));
   for (int i = 0; i < NSTMT; i++)
-    sqlite3_finalize(q[i]);
+    fk__sqlite_done(q[i], own[i]);
   return rc;
 }
 

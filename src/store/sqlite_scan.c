@@ -20,6 +20,12 @@ static const char *const scan_sql[FK_FEED_COUNT] = {
                         " JOIN regions g ON p.grid = g.id ORDER BY p.id",
     [FK_FEED_PLACES] = "SELECT p.place_id, p.name, p.kind, g.code, p.lat, p.lon, p.capacity"
                        " FROM places p JOIN regions g ON p.grid = g.id ORDER BY p.id",
+    [FK_FEED_SITES] = "SELECT s.site_id, s.name, g.code, s.lat, s.lon, s.clean_zone, s.buffer_zone,"
+                      " s.contaminated_zone, s.staff_channel, s.resident_channel, s.staff,"
+                      " s.allows_households FROM sites s JOIN regions g ON s.grid = g.id"
+                      " ORDER BY s.id",
+    [FK_FEED_ROOMS] = "SELECT s.site_id, r.room_id, r.kind, r.beds FROM rooms r"
+                      " JOIN sites s ON r.site = s.id ORDER BY r.id",
     [FK_FEED_CHECKINS] = "SELECT p.person_id, pl.place_id, c.checkin_at, c.checkout_at"
                          " FROM checkins c JOIN persons p ON c.person = p.id"
                          " JOIN places pl ON c.place = pl.id ORDER BY c.id",
@@ -28,10 +34,12 @@ static const char *const scan_sql[FK_FEED_COUNT] = {
     [FK_FEED_SAMPLES] = "SELECT s.sample_id, s.pool_id, p.person_id, s.sampled_at, s.site_id,"
                         " s.result, s.reported_at FROM samples s JOIN persons p"
                         " ON s.person = p.id ORDER BY s.id",
-    [FK_FEED_ARRIVALS] = "SELECT p.person_id, a.arrived_at, a.origin, a.port, a.international"
+    [FK_FEED_ARRIVALS] = "SELECT p.person_id, a.arrived_at, a.origin, a.port, a.international,"
+                         " a.left_at"
                          " FROM arrivals a JOIN persons p ON a.person = p.id ORDER BY a.id",
     [FK_FEED_VACCINATIONS] = "SELECT p.person_id, v.dose, v.vaccinated_at FROM vaccinations v"
                              " JOIN persons p ON v.person = p.id ORDER BY p.id, v.dose",
+    [FK_FEED_DUTY] = "SELECT unit, from_at, to_at, officer, phone FROM duty ORDER BY unit, from_at",
     [FK_FEED_PINGS] = "SELECT p.person_id, g.at, g.lat, g.lon FROM pings g"
                       " JOIN persons p ON g.person = p.id ORDER BY g.id",
 };

@@ -21,6 +21,8 @@ static const struct {
     {"grids", "SELECT count(*), NULL, NULL FROM regions WHERE level=4", 0},
     {"persons", "SELECT count(*), NULL, NULL FROM persons", 0},
     {"places", "SELECT count(*), NULL, NULL FROM places", 0},
+    {"sites", "SELECT count(*), NULL, NULL FROM sites", 0},
+    {"rooms", "SELECT count(*), NULL, NULL FROM rooms", 0},
     {"checkins", "SELECT count(*), min(checkin_at), max(checkin_at) FROM checkins", 0},
     {"cases", "SELECT count(*), min(sampled_at), max(sampled_at) FROM cases", 0},
     {"samples", "SELECT count(*), min(sampled_at), max(sampled_at) FROM samples", 0},

@@ -125,3 +125,92 @@ int fk_store_person_id(struct fk_store *st, const char *person_id, int64_t *pers
 {
   return st->ops->person_id(st, person_id, person);
 }
+
+/* ---- The loop (fangkong/tasks.h) ---- */
+
+int fk_store_each_task(struct fk_store *st, const struct fk_task_filter *f,
+                       int (*fn)(void *arg, const struct fk_task_row *t), void *arg)
+{
+  return st->ops->each_task(st, f, fn, arg);
+}
+
+int fk_store_put_task(struct fk_store *st, struct fk_task_row *t, struct fk_diag *diag)
+{
+  return st->ops->put_task(st, t, diag);
+}
+
+int fk_store_put_escalation(struct fk_store *st, const struct fk_escalation_row *e,
+                            struct fk_diag *diag)
+{
+  return st->ops->put_escalation(st, e, diag);
+}
+
+int fk_store_each_escalation(struct fk_store *st, int64_t task,
+                             int (*fn)(void *arg, const struct fk_escalation_row *e), void *arg)
+{
+  return st->ops->each_escalation(st, task, fn, arg);
+}
+
+int fk_store_duty_at(struct fk_store *st, const char *unit, fk_time at, char *officer,
+                     size_t officer_size, char *phone, size_t phone_size)
+{
+  return st->ops->duty_at(st, unit, at, officer, officer_size, phone, phone_size);
+}
+
+int fk_store_region(struct fk_store *st, int64_t id, struct fk_region_row *out)
+{
+  return st->ops->region(st, id, out);
+}
+
+int fk_store_person_info(struct fk_store *st, int64_t person, struct fk_person_info *out)
+{
+  return st->ops->person_info(st, person, out);
+}
+
+int fk_store_case_traced(struct fk_store *st, int64_t person, fk_time *window_end)
+{
+  return st->ops->case_traced(st, person, window_end);
+}
+
+int fk_store_put_case_traced(struct fk_store *st, int64_t person, fk_time window_end, fk_time now)
+{
+  return st->ops->put_case_traced(st, person, window_end, now);
+}
+
+const char *const fk_area_kinds[] = {"grid", "district", NULL};
+
+int fk_store_each_area(struct fk_store *st, int (*fn)(void *arg, const struct fk_area_row *a),
+                       void *arg)
+{
+  return st->ops->each_area(st, fn, arg);
+}
+
+int fk_store_put_area(struct fk_store *st, struct fk_area_row *a, struct fk_diag *diag)
+{
+  return st->ops->put_area(st, a, diag);
+}
+
+int fk_store_locate(struct fk_store *st, enum fk_locate what, int64_t id, const char *text,
+                    struct fk_location *out)
+{
+  assert(out && (what != FK_LOCATE_TEXT || text));
+  return st->ops->locate(st, what, id, text, out);
+}
+
+int fk_store_each_grid_sample(struct fk_store *st, int64_t grid, fk_time from, fk_time to,
+                              int (*fn)(void *arg, const struct fk_sample_row *row), void *arg)
+{
+  return st->ops->each_grid_sample(st, grid, from, to, fn, arg);
+}
+
+int fk_store_put_case_stays(struct fk_store *st, int64_t person, const struct fk_stay *s, size_t n)
+{
+  return st->ops->put_case_stays(st, person, s, n);
+}
+
+int fk_store_each_case_stay(struct fk_store *st, int64_t person, fk_time from, fk_time to,
+                            int (*fn)(void *arg, const struct fk_stay *s, const char *place_id),
+                            void *arg)
+{
+  return st->ops->each_case_stay(st, person, from, to, fn, arg);
+}

@@ -7,6 +7,7 @@
 #define FK_STORE_IMPL_H
 
 #include "fangkong/store.h"
+#include "fangkong/tasks.h"
 
 struct fk__store_ops {
   const char *name;
@@ -32,6 +33,46 @@ struct fk__store_ops {
                       int (*fn)(void *arg, const struct fk_measure_row *m), void *arg);
   int (*put_measure)(struct fk_store *st, struct fk_measure_row *m, struct fk_diag *diag);
   int (*person_id)(struct fk_store *st, const char *person_id, int64_t *person);
+  /* The loop (fangkong/tasks.h): as the public functions of the same names. */
+  int (*each_task)(struct fk_store *st, const struct fk_task_filter *f,
+                   int (*fn)(void *arg, const struct fk_task_row *t), void *arg);
+  int (*put_task)(struct fk_store *st, struct fk_task_row *t, struct fk_diag *diag);
+  int (*put_escalation)(struct fk_store *st, const struct fk_escalation_row *e,
+                        struct fk_diag *diag);
+  int (*each_escalation)(struct fk_store *st, int64_t task,
+                         int (*fn)(void *arg, const struct fk_escalation_row *e), void *arg);
+  int (*duty_at)(struct fk_store *st, const char *unit, fk_time at, char *officer, size_t osize,
+                 char *phone, size_t psize);
+  int (*region)(struct fk_store *st, int64_t id, struct fk_region_row *out);
+  int (*person_info)(struct fk_store *st, int64_t person, struct fk_person_info *out);
+  int (*case_traced)(struct fk_store *st, int64_t person, fk_time *window_end);
+  int (*put_case_traced)(struct fk_store *st, int64_t person, fk_time window_end, fk_time now);
+  int (*put_case_stays)(struct fk_store *st, int64_t person, const struct fk_stay *s, size_t n);
+  int (*each_case_stay)(struct fk_store *st, int64_t person, fk_time from, fk_time to,
+                        int (*fn)(void *arg, const struct fk_stay *s, const char *place_id),
+                        void *arg);
+
+  /* Risk areas (fangkong/areas.h). */
+  int (*each_area)(struct fk_store *st, int (*fn)(void *arg, const struct fk_area_row *a),
+                   void *arg);
+  int (*put_area)(struct fk_store *st, struct fk_area_row *a, struct fk_diag *diag);
+  int (*locate)(struct fk_store *st, enum fk_locate what, int64_t id, const char *text,
+                struct fk_location *out);
+  int (*each_grid_sample)(struct fk_store *st, int64_t grid, fk_time from, fk_time to,
+                          int (*fn)(void *arg, const struct fk_sample_row *row), void *arg);
+  /* Quarantine sites (fangkong/site_store.h): what is enum fk__sites_what; fn gets its row. */
+  int (*sites_each)(struct fk_store *st, int what, int view, int64_t person, fk_time t0, fk_time t1,
+                    int (*fn)(void *arg, const void *row), void *arg);
+  int (*sites_put)(struct fk_store *st, int what, void *rows, int n, struct fk_diag *diag);
+};
+
+/* The rows of fk__store_ops.sites_each and sites_put. */
+enum fk__sites_what {
+  FK__SITES_SITES,
+  FK__SITES_ROOMS,
+  FK__SITES_NEEDS,
+  FK__SITES_STAYS,
+  FK__SITES_WAITS
 };
 
 enum fk__view {
@@ -49,6 +90,46 @@ enum fk__view {
 struct fk_store {
   const struct fk__store_ops *ops;
 };
+
+/* The SQLite backend's connection, for its files (sqlite_*.c) that implement ops. */
+struct sqlite3;
+struct sqlite3_stmt;
+
+/* Statements kept prepared per connection: the engines run the same few many times. */
+#define FK__SQLITE_CACHE 64
+
+/*
+ * The statement for sql, prepared once per connection and reset with its bindings cleared.
+ * Returns 0 (give it back with fk__sqlite_done(q, 0)), 1 when the cache is full or the cached
+ * one is still in use further up the stack and q was prepared for this use only
+ * (fk__sqlite_done(q, 1) finalizes it), FK_ENOMEM or FK_ESTORE.
+ */
+int fk__sqlite_cached(struct fk_store *st, const char *sql, struct sqlite3_stmt **out);
+void fk__sqlite_done(struct sqlite3_stmt *q, int rc);
+struct sqlite3 *fk__sqlite_db(struct fk_store *st);
+/* Records the backend's message for fk_store_errmsg; returns FK_ESTORE. */
+int fk__sqlite_fail(struct fk_store *st, const char *what);
+
+/* The loop's ops in the SQLite backend (sqlite_tasks.c), as the ops above. */
+int fk__sqlite_each_task(struct fk_store *st, const struct fk_task_filter *f,
+                         int (*fn)(void *arg, const struct fk_task_row *t), void *arg);
+int fk__sqlite_put_task(struct fk_store *st, struct fk_task_row *t, struct fk_diag *diag);
+int fk__sqlite_put_escalation(struct fk_store *st, const struct fk_escalation_row *e,
+                              struct fk_diag *diag);
+int fk__sqlite_each_escalation(struct fk_store *st, int64_t task,
+                               int (*fn)(void *arg, const struct fk_escalation_row *e), void *arg);
+int fk__sqlite_duty_at(struct fk_store *st, const char *unit, fk_time at, char *officer,
+                       size_t osize, char *phone, size_t psize);
+int fk__sqlite_region(struct fk_store *st, int64_t id, struct fk_region_row *out);
+int fk__sqlite_person_info(struct fk_store *st, int64_t person, struct fk_person_info *out);
+int fk__sqlite_case_traced(struct fk_store *st, int64_t person, fk_time *window_end);
+int fk__sqlite_put_case_traced(struct fk_store *st, int64_t person, fk_time window_end,
+                               fk_time now);
+int fk__sqlite_put_case_stays(struct fk_store *st, int64_t person, const struct fk_stay *s,
+                              size_t n);
+int fk__sqlite_each_case_stay(struct fk_store *st, int64_t person, fk_time from, fk_time to,
+                              int (*fn)(void *arg, const struct fk_stay *s, const char *place_id),
+                              void *arg);
 
 /* The SQLite backend: opens `path` into *out (see fk_store_open for the contract). */
 int fk__sqlite_open(const char *path, struct fk_store **out, struct fk_diag *diag);

@@ -19,7 +19,7 @@ done
 
 "$FK_BIN" gen --scale 0.001 --days 2 --seed 3 --outbreak 2 --out "$FK_TMP/city/sub" 2>"$FK_TMP/err" \
   || fail "gen failed: $(cat "$FK_TMP/err")"
-for f in grids persons places checkins cases samples arrivals vaccinations pings; do
+for f in grids persons places sites rooms checkins cases samples arrivals vaccinations pings; do
   [ -s "$FK_TMP/city/sub/$f.csv" ] || fail "$f.csv missing"
   grep -q "$f.csv: [0-9]* rows" "$FK_TMP/err" || fail "no summary for $f"
 done

@@ -267,6 +267,33 @@ static void every_feed_has_rows_and_stats_count_them(void **state)
   }
 }
 
+/* 20 rooms per 10,000 residents (at least 4 a site), a site in every district, rooms of every
+ * site numbered uniquely, mostly single. */
+static void quarantine_rooms_are_sized_to_the_city(void **state)
+{
+  (void)state;
+  const struct table *s = &tables[FK_FEED_SITES], *r = &tables[FK_FEED_ROOMS];
+  double want = (double)tables[FK_FEED_PERSONS].nrows * 20 / 10000;
+  assert_true(s->nrows >= 10);
+  assert_true((double)r->nrows >= want - 10 && (double)r->nrows <= want + 4 * 10 + 10);
+  int grid = fk_feed_column(fk_feed_get(FK_FEED_SITES), "grid_id");
+  for (int d = 0; d < 10; d++) {
+    char code[16];
+    int found = 0;
+    snprintf(code, sizeof code, "G%s", fk__districts[d].code);
+    for (size_t i = 0; i < s->nrows; i++)
+      found |= !strncmp(s->rows[i][grid], code, strlen(code));
+    assert_true(found);
+  }
+  size_t single = 0;
+  for (size_t i = 0; i < r->nrows; i++) {
+    single += !strcmp(r->rows[i][2], "single");
+    for (size_t k = 0; k < i; k++) /* (site, room) unique */
+      assert_false(!strcmp(r->rows[i][0], r->rows[k][0]) && !strcmp(r->rows[i][1], r->rows[k][1]));
+  }
+  assert_true(single * 10 >= r->nrows * 7);
+}
+
 static void the_ten_districts_appear_by_their_real_names(void **state)
 {
   (void)state;
@@ -588,6 +615,7 @@ int main(void)
       cmocka_unit_test(headers_are_the_feed_columns),
       cmocka_unit_test(every_field_of_every_row_passes_the_importer_checks),
       cmocka_unit_test(every_feed_has_rows_and_stats_count_them),
+      cmocka_unit_test(quarantine_rooms_are_sized_to_the_city),
       cmocka_unit_test(the_ten_districts_appear_by_their_real_names),
       cmocka_unit_test(persons_number_about_5_4_million_times_scale),
       cmocka_unit_test(about_three_checkins_a_person_a_day),

@@ -59,7 +59,7 @@ contains err.txt "written 0"
 
 expect 0 "person show P2" -- "$B" person show P2 --db t.db --format json
 cp out.txt p2.json
-equals "top-level keys" "$(pj p2.json 'list(d)')" '["person_id","code","code_reason","measures"]'
+equals "top-level keys" "$(pj p2.json 'list(d)')" '["person_id","code","code_reason","measures","site"]'
 equals "measure keys" "$(pj p2.json 'sorted({tuple(m) for m in d["measures"]})')" \
   '[["category","kind","anchor_date","start_date","end_date","status","rule","tests"]]'
 equals "test keys" "$(pj p2.json 'sorted({tuple(t) for m in d["measures"] for t in m["tests"]})')" '[["day","due_date","status"]]'

@@ -19,20 +19,10 @@ static fk_date D(const char *s)
   return d;
 }
 
-static void load_rules(struct fk_rules *r, const char *name)
-{
-  const char *src = getenv("FK_SRC");
-  char path[1024];
-  struct fk_diag d;
-  fk_diag_clear(&d);
-  snprintf(path, sizeof path, "%s/rules/%s.json", src ? src : ".", name);
-  if (fk_rules_load(path, r, NULL, NULL, &d)) fail_msg("%s: %s: %s", path, d.field, d.reason);
-}
-
 static void the_city(struct city *c, const char *tag, const char *rules)
 {
   city_init(c, tag);
-  if (rules) load_rules(&c->rules, rules);
+  if (rules) city_rules(&c->rules, rules);
   person(c, "P1", "H1");
   person(c, "P2", "H2");
   person(c, "P3", "H3");
@@ -45,25 +35,6 @@ static void the_city(struct city *c, const char *tag, const char *rules)
   visit(c, "P2", "O1", "2022-07-10 14:00", "2022-07-10 17:00");
   visit(c, "P3", "O1", "2022-07-10 14:00", "2022-07-10 17:00");
   city_load(c);
-}
-
-/* Samples: "P2 2022-07-11 negative" lines, imported as samples<suffix>.csv. */
-static void samples(struct city *c, const char *suffix, const char *const *rows, int n)
-{
-  static int serial;
-  struct sb b = {0};
-  char name[64];
-  sb_add(&b, "sample_id,pool_id,person_id,sampled_at,site_id,result,reported_at\n");
-  for (int i = 0; i < n; i++) {
-    char pid[16], day[16], result[16];
-    if (sscanf(rows[i], "%15s %15s %15s", pid, day, result) != 3) fail_msg("bad row");
-    char t[32];
-    snprintf(t, sizeof t, "%s 10:00", day);
-    sb_add(&b, "S%d,,%s,%s,SITE1,%s,\n", ++serial, pid, iso(t), result);
-  }
-  snprintf(name, sizeof name, "samples%s.csv", suffix);
-  import_text(c, "samples", name, b.s, b.n);
-  sb_free(&b);
 }
 
 static struct fk_measures_stats apply(struct city *c, const char *now)
@@ -213,7 +184,7 @@ static void a_sample_marks_a_test_done_and_none_marks_it_missed(void **state)
   the_city(&c, "mmissed", NULL);
   apply(&c, NOW);
   static const char *const rows[] = {"P2 2022-07-11 negative", "P3 2022-07-11 negative"};
-  samples(&c, "", rows, 2);
+  city_samples(&c, "", rows, 2);
   apply(&c, "2022-07-13 09:00");
   expect_one(&c, "P2", "close_contact", "active", "2022-07-10", "2022-07-11", "2022-07-20",
              "0:1:2022-07-11:done 0:2:2022-07-12:missed 0:3:2022-07-13:due "
@@ -226,7 +197,7 @@ static void a_sample_marks_a_test_done_and_none_marks_it_missed(void **state)
   static const char *const more[] = {"P2 2022-07-13 negative", "P2 2022-07-15 negative",
                                      "P2 2022-07-17 negative", "P2 2022-07-20 negative",
                                      "P3 2022-07-14 negative", "P3 2022-07-17 negative"};
-  samples(&c, "_2", more, 6);
+  city_samples(&c, "_2", more, 6);
   struct fk_measures_stats s = apply(&c, "2022-07-21 09:00");
   assert_int_equal(s.released, 1); /* P3: every test taken */
   expect_one(&c, "P3", "secondary_contact", "released", "2022-07-10", "2022-07-11", "2022-07-17",
@@ -263,7 +234,7 @@ static void a_measure_over_when_placed_waits_for_its_tests(void **state)
   assert_int_equal(code_of(&c, "P3", "2022-07-26 09:00", why, sizeof why),
                    c.rules.codes.states[FK_CODE_STATE_TEST_OVERDUE].code);
   static const char *const rows[] = {"P3 2022-07-25 negative"};
-  samples(&c, "", rows, 1);
+  city_samples(&c, "", rows, 1);
   s = apply(&c, "2022-07-26 09:00");
   assert_int_equal(s.released, 1); /* P3 only: P2 gave no sample, P1 is in hospital */
   m = measures(&c, "P3", &n);
@@ -307,12 +278,12 @@ static void a_secondary_contact_is_released_on_the_close_contacts_first_two_nega
   the_city(&c, "mlinkneg", NULL);
   apply(&c, NOW);
   static const char *const one[] = {"P2 2022-07-11 negative"};
-  samples(&c, "", one, 1);
+  city_samples(&c, "", one, 1);
   apply(&c, "2022-07-12 09:00");
   expect_one(&c, "P3", "secondary_contact", "active", "2022-07-10", "2022-07-11", "2022-07-17",
              "0:1:2022-07-11:missed 0:4:2022-07-14:due 0:7:2022-07-17:due");
   static const char *const two[] = {"P2 2022-07-12 negative"};
-  samples(&c, "_2", two, 1);
+  city_samples(&c, "_2", two, 1);
   struct fk_measures_stats s = apply(&c, "2022-07-12 20:00");
   assert_int_equal(s.released, 1);
   expect_one(&c, "P3", "secondary_contact", "released", "2022-07-10", "2022-07-11", "2022-07-17",
@@ -329,7 +300,7 @@ static void a_secondary_contact_becomes_a_close_contact_when_theirs_is_positive(
   the_city(&c, "mlinkpos", NULL);
   apply(&c, NOW);
   static const char *const rows[] = {"P2 2022-07-11 negative", "P2 2022-07-12 positive"};
-  samples(&c, "", rows, 2);
+  city_samples(&c, "", rows, 2);
   struct fk_measures_stats s = apply(&c, "2022-07-13 09:00");
   assert_int_equal(s.superseded, 1);
   assert_int_equal(s.placed[FK_PERSON_CLOSE_CONTACT], 1);
@@ -357,7 +328,7 @@ static void a_positive_sample_marks_the_test_positive(void **state)
   (void)state;
   the_city(&c, "mpos", NULL);
   static const char *const rows[] = {"P3 2022-07-11 positive"};
-  samples(&c, "", rows, 1);
+  city_samples(&c, "", rows, 1);
   apply(&c, NOW);
   expect_one(&c, "P3", "secondary_contact", "active", "2022-07-10", "2022-07-11", "2022-07-17",
              "0:1:2022-07-11:positive 0:4:2022-07-14:due 0:7:2022-07-17:due");
@@ -372,7 +343,7 @@ static void a_later_exposure_moves_the_anchor(void **state)
   (void)state;
   the_city(&c, "manchor", NULL);
   static const char *const rows[] = {"P2 2022-07-11 negative"};
-  samples(&c, "", rows, 1);
+  city_samples(&c, "", rows, 1);
   apply(&c, NOW);
   /* P5, a case sampled 07-13, ate with P2 on 07-12. */
   city_next_batch(&c);

@@ -128,7 +128,11 @@ static void the_shipped_files_carry_the_measures_areas_and_codes_of_their_editio
   (void)state;
   struct fk_rules r;
   load(&r, "protocol-9");
-  assert_int_equal(r.sections, FK_RULES_HAS_MEASURES | FK_RULES_HAS_AREAS | FK_RULES_HAS_CODES);
+  assert_int_equal(r.sections, FK_RULES_HAS_MEASURES | FK_RULES_HAS_AREAS | FK_RULES_HAS_CODES |
+                                   FK_RULES_HAS_LOOP | FK_RULES_HAS_SITES);
+  assert_int_equal(r.sites.households_together, 1);
+  assert_int_equal(r.sites.accessible_from_age, 65);
+
   assert_string_equal(r.issued, "2022-06-28");
   const struct fk_measure_rules *m = r.measures;
   expect_measure(&m[FK_PERSON_CLOSE_CONTACT], FK_ANCHOR_LAST_EXPOSURE, 2,

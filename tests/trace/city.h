@@ -106,19 +106,31 @@ static inline void city_init(struct city *c, const char *tag)
   if (fk_rules_default(&c->rules)) fail_msg("no default rules");
 }
 
-/* Adds a man born 1990-01-01 (a valid ID number, odd 17th digit) to a household. */
-static inline void person(struct city *c, const char *id, const char *household)
+/* Adds a man born 1990-01-01 (a valid ID number, odd 17th digit) to a household in a grid. */
+static inline void person_in(struct city *c, const char *id, const char *household,
+                             const char *grid)
 {
   char num[19];
   snprintf(num, sizeof num, "14010519900101%03d", (c->npersons++ % 500) * 2 + 1);
   num[17] = fk_idnum_check_char(num);
   num[18] = '\0';
-  sb_add(&c->persons, "%s,%s,测试,M,1990-01-01,,%s,G1,\n", id, num, household);
+  sb_add(&c->persons, "%s,%s,测试,M,1990-01-01,,%s,%s,\n", id, num, household, grid);
+}
+
+/* The same in grid G1. */
+static inline void person(struct city *c, const char *id, const char *household)
+{
+  person_in(c, id, household, "G1");
+}
+
+static inline void place_in(struct city *c, const char *id, const char *kind, const char *grid)
+{
+  sb_add(&c->places, "%s,场所,%s,%s,37.74,112.56,100\n", id, kind, grid);
 }
 
 static inline void place(struct city *c, const char *id, const char *kind)
 {
-  sb_add(&c->places, "%s,场所,%s,G1,37.74,112.56,100\n", id, kind);
+  place_in(c, id, kind, "G1");
 }
 
 /* A check-in; out NULL when the exit was not scanned. */
@@ -168,6 +180,36 @@ static inline void import_all(struct city *c, const char *suffix)
   import_text(c, "checkins", name, c->checkins.s, c->checkins.n);
   snprintf(name, sizeof name, "cases%s.csv", suffix);
   import_text(c, "cases", name, c->cases.s, c->cases.n);
+}
+
+/* Loads $FK_SRC/rules/<name>.json into r. */
+static inline void city_rules(struct fk_rules *r, const char *name)
+{
+  const char *src = getenv("FK_SRC");
+  char path[1024];
+  struct fk_diag d;
+  fk_diag_clear(&d);
+  snprintf(path, sizeof path, "%s/rules/%s.json", src ? src : ".", name);
+  if (fk_rules_load(path, r, NULL, NULL, &d)) fail_msg("%s: %s: %s", path, d.field, d.reason);
+}
+
+/* Samples given as "P2 2022-07-11 negative" (taken at 10:00 that day), imported as
+   samples<suffix>.csv. */
+static inline void city_samples(struct city *c, const char *suffix, const char *const *rows, int n)
+{
+  static int serial;
+  struct sb b = {0};
+  char name[64];
+  sb_add(&b, "sample_id,pool_id,person_id,sampled_at,site_id,result,reported_at\n");
+  for (int i = 0; i < n; i++) {
+    char pid[16], day[16], result[16], t[32];
+    if (sscanf(rows[i], "%15s %15s %15s", pid, day, result) != 3) fail_msg("bad row");
+    snprintf(t, sizeof t, "%s 10:00", day);
+    sb_add(&b, "S%d,,%s,%s,SITE1,%s,\n", ++serial, pid, iso(t), result);
+  }
+  snprintf(name, sizeof name, "samples%s.csv", suffix);
+  import_text(c, "samples", name, b.s, b.n);
+  sb_free(&b);
 }
 
 /* Opens a store, imports everything added so far and builds the index under c->rules. */

@@ -1,0 +1,394 @@
+/*
+ * The loop's tables in the SQLite store: tasks, their escalations, the duty roster, the regions
+ * and persons as the loop reads them, and which cases the tick has traced (fangkong/tasks.h).
+ * Dates are TEXT 'YYYY-MM-DD', times INTEGER seconds, enums stored by name.
+ */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "fangkong/error.h"
+#include "fangkong/feed.h"
+#include "fangkong/tasks.h"
+#include "fangkong/trace.h"
+#include "store/store_impl.h"
+
+#define TASK_COLS                                                                                  \
+  "t.id, t.kind, t.person, t.measure, julianday(NULLIF(t.day, '')) - 2440587.5, t.unit,"           \
+  " t.region, t.level, t.created_at, t.start_at, t.due_at, t.status, t.acked_at, t.closed_at,"     \
+  " t.proof, t.reason, p.person_id"
+
+static const char *const sql[] = {
+    "SELECT " TASK_COLS " FROM tasks t LEFT JOIN persons p ON p.id = t.person WHERE 1",
+    "INSERT INTO tasks(kind, person, measure, day, unit, region, level, created_at, start_at,"
+    " due_at, status, acked_at, closed_at, proof, reason)"
+    " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+    "UPDATE tasks SET kind = ?1, person = ?2, measure = ?3, day = ?4, unit = ?5, region = ?6,"
+    " level = ?7, created_at = ?8, start_at = ?9, due_at = ?10, status = ?11, acked_at = ?12,"
+    " closed_at = ?13, proof = ?14, reason = ?15 WHERE id = ?16",
+    "INSERT OR IGNORE INTO task_escalations(task, level, at, unit, officer, phone)"
+    " VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
+    "SELECT task, level, at, unit, officer, phone FROM task_escalations"
+    " WHERE ?1 = 0 OR task = ?1 ORDER BY task, at",
+    "SELECT officer, phone FROM duty WHERE unit = ?1 AND from_at <= ?2 AND to_at > ?2"
+    " ORDER BY from_at DESC LIMIT 1",
+    "SELECT id, level, parent, code, name, lat, lon FROM regions WHERE id = ?1",
+    "SELECT p.id, p.person_id, p.household_id, p.grid, g.code,"
+    " julianday(p.birth_date) - 2440587.5 FROM persons p JOIN regions g ON g.id = p.grid"
+    " WHERE p.id = ?1",
+    "SELECT window_end FROM case_traces WHERE person = ?1",
+    "INSERT INTO case_traces(person, window_end, traced_at) VALUES(?1, ?2, ?3)"
+    " ON CONFLICT(person) DO UPDATE SET window_end = ?2, traced_at = ?3",
+    "DELETE FROM case_stays WHERE person = ?1",
+    "INSERT OR IGNORE INTO case_stays(person, place, start_at, end_at) VALUES(?1, ?2, ?3, ?4)",
+    "SELECT s.place, p.kind, s.start_at, s.end_at, p.place_id FROM case_stays s"
+    " JOIN places p ON p.id = s.place WHERE s.person = ?1 AND s.start_at < ?3 AND s.end_at > ?2",
+};
+enum {
+  SEL,
+  INS,
+  UPD,
+  ESC_INS,
+  ESC_SEL,
+  DUTY,
+  REGION,
+  PERSON,
+  TRACED,
+  TRACED_PUT,
+  STAYS_DEL,
+  STAYS_INS,
+  STAYS_SEL,
+  NSTMT
+};
+
+/* The cached statement `which` into *q; *own gets what fk__sqlite_done needs. Returns 0 or
+ * an error. */
+static int prepare(struct fk_store *st, int which, sqlite3_stmt **q, int *own)
+{
+  int rc = fk__sqlite_cached(st, sql[which], q);
+  *own = rc == 1;
+  return rc == 1 ? 0 : rc;
+}
+
+static void text(char *dst, size_t size, sqlite3_stmt *q, int i)
+{
+  const unsigned char *s = sqlite3_column_text(q, i);
+  snprintf(dst, size, "%s", s ? (const char *)s : "");
+}
+
+static fk_time col_time(sqlite3_stmt *q, int i)
+{
+  return sqlite3_column_type(q, i) == SQLITE_NULL ? FK_TIME_NONE : sqlite3_column_int64(q, i);
+}
+
+static int name_index(const char *const *names, const unsigned char *s)
+{
+  for (int i = 0; s && names[i]; i++)
+    if (!strcmp(names[i], (const char *)s)) return i;
+  return 0;
+}
+
+static void read_task(sqlite3_stmt *q, struct fk_task_row *t)
+{
+  memset(t, 0, sizeof *t);
+  t->id = sqlite3_column_int64(q, 0);
+  t->kind = name_index(fk_task_kinds, sqlite3_column_text(q, 1));
+  t->person = sqlite3_column_int64(q, 2);
+  t->measure = sqlite3_column_int64(q, 3);
+  t->day =
+      sqlite3_column_type(q, 4) == SQLITE_NULL ? FK_DATE_NONE : (fk_date)sqlite3_column_int64(q, 4);
+  text(t->unit, sizeof t->unit, q, 5);
+  t->region = sqlite3_column_int64(q, 6);
+  t->level = sqlite3_column_int(q, 7);
+  t->created = sqlite3_column_int64(q, 8);
+  t->start = sqlite3_column_int64(q, 9);
+  t->due = sqlite3_column_int64(q, 10);
+  t->status = (enum fk_task_status)name_index(fk_task_statuses, sqlite3_column_text(q, 11));
+  t->acked = col_time(q, 12);
+  t->closed = col_time(q, 13);
+  text(t->proof, sizeof t->proof, q, 14);
+  text(t->reason, sizeof t->reason, q, 15);
+  text(t->person_id, sizeof t->person_id, q, 16);
+}
+
+/* The filter's conditions, each only when asked, so that SQLite uses the index it needs. */
+static void task_where(const struct fk_task_filter *f, char *sel, size_t size)
+{
+  snprintf(sel, size, "%s%s%s%s%s%s%s%s ORDER BY t.id", sql[SEL],
+           f->act_at ? " AND t.status IN ('created', 'due', 'acknowledged') AND"
+                       " ((t.status = 'created' AND t.start_at <= ?7) OR (t.due_at < ?7 AND t.level > 0))"
+                     : "",
+           f->id ? " AND t.id = ?1" : "", f->measure ? " AND t.measure = ?2" : "",
+           f->person ? " AND t.person = ?3" : "",
+           f->open_only ? " AND t.status IN ('created', 'due', 'acknowledged')" : "",
+           f->status >= 0 && f->status < FK_TSTATUS_N ? " AND t.status = ?5" : "",
+           f->unit ? " AND (t.unit = ?6 OR t.region IN (WITH RECURSIVE under(id) AS ("
+                     " SELECT id FROM regions WHERE code = ?6 UNION ALL"
+                     " SELECT r.id FROM regions r JOIN under u ON r.parent = u.id)"
+                     " SELECT id FROM under))"
+                   : "");
+}
+
+int fk__sqlite_each_task(struct fk_store *st, const struct fk_task_filter *f,
+                         int (*fn)(void *arg, const struct fk_task_row *t), void *arg)
+{
+  static const struct fk_task_filter all = {0, 0, 0, 0, -1, NULL, 0};
+  sqlite3_stmt *q = NULL;
+  int own_q = 0;
+  struct fk_task_row t;
+  char sel[2048];
+  int rc = 0, step = SQLITE_DONE;
+  task_where(f ? f : &all, sel, sizeof sel);
+  f = f ? f : &all;
+  if ((rc = fk__sqlite_cached(st, sel, &q)) < 0) return rc;
+  own_q = rc == 1;
+  rc = 0;
+  if (f->id) sqlite3_bind_int64(q, 1, f->id);
+  if (f->measure) sqlite3_bind_int64(q, 2, f->measure);
+  if (f->person) sqlite3_bind_int64(q, 3, f->person);
+  if (f->status >= 0 && f->status < FK_TSTATUS_N)
+    sqlite3_bind_text(q, 5, fk_task_statuses[f->status], -1, SQLITE_STATIC);
+  if (f->unit) sqlite3_bind_text(q, 6, f->unit, -1, SQLITE_STATIC);
+  if (f->act_at) sqlite3_bind_int64(q, 7, f->act_at);
+  while (!rc && (step = sqlite3_step(q)) == SQLITE_ROW) {
+    read_task(q, &t);
+    rc = fn(arg, &t);
+  }
+  if (!rc && step != SQLITE_DONE && step != SQLITE_ROW) rc = FK_ESTORE;
+  fk__sqlite_done(q, own_q);
+  return rc;
+}
+
+static void bind_time(sqlite3_stmt *q, int i, fk_time t)
+{
+  if (t == FK_TIME_NONE)
+    sqlite3_bind_null(q, i);
+  else
+    sqlite3_bind_int64(q, i, t);
+}
+
+int fk__sqlite_put_task(struct fk_store *st, struct fk_task_row *t, struct fk_diag *diag)
+{
+  sqlite3 *db = fk__sqlite_db(st);
+  sqlite3_stmt *q = NULL;
+  int own_q = 0;
+  char day[FK_DATE_BUFSZ] = "";
+  int rc = prepare(st, t->id ? UPD : INS, &q, &own_q);
+  if (!rc) {
+    if (t->day != FK_DATE_NONE) fk_date_format(t->day, day);
+    sqlite3_bind_text(q, 1, fk_task_kinds[t->kind], -1, SQLITE_STATIC);
+    if (t->person) sqlite3_bind_int64(q, 2, t->person);
+    if (t->measure) sqlite3_bind_int64(q, 3, t->measure);
+    sqlite3_bind_text(q, 4, day, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 5, t->unit, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(q, 6, t->region);
+    sqlite3_bind_int(q, 7, t->level);
+    sqlite3_bind_int64(q, 8, t->created);
+    sqlite3_bind_int64(q, 9, t->start);
+    sqlite3_bind_int64(q, 10, t->due);
+    sqlite3_bind_text(q, 11, fk_task_statuses[t->status], -1, SQLITE_STATIC);
+    bind_time(q, 12, t->acked);
+    bind_time(q, 13, t->closed);
+    if (t->proof[0]) sqlite3_bind_text(q, 14, t->proof, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 15, t->reason, -1, SQLITE_STATIC);
+    if (t->id) sqlite3_bind_int64(q, 16, t->id);
+    int step = sqlite3_step(q);
+    if (step == SQLITE_CONSTRAINT)
+      rc = fk_diag_set(diag, FK_ECONFLICT, NULL, "a %s task of this measure and day exists",
+                       fk_task_kinds[t->kind]);
+    else if (step != SQLITE_DONE)
+      rc = fk_diag_set(diag, FK_ESTORE, NULL, "storing a task: %s", sqlite3_errmsg(db));
+    else if (!t->id)
+      t->id = sqlite3_last_insert_rowid(db);
+  }
+  fk__sqlite_done(q, own_q);
+  return rc;
+}
+
+int fk__sqlite_put_escalation(struct fk_store *st, const struct fk_escalation_row *e,
+                              struct fk_diag *diag)
+{
+  sqlite3 *db = fk__sqlite_db(st);
+  sqlite3_stmt *q = NULL;
+  int own_q = 0;
+  int rc = prepare(st, ESC_INS, &q, &own_q);
+  if (!rc) {
+    sqlite3_bind_int64(q, 1, e->task);
+    sqlite3_bind_int(q, 2, e->level);
+    sqlite3_bind_int64(q, 3, e->at);
+    sqlite3_bind_text(q, 4, e->unit, -1, SQLITE_STATIC);
+    if (e->officer[0]) sqlite3_bind_text(q, 5, e->officer, -1, SQLITE_STATIC);
+    if (e->phone[0]) sqlite3_bind_text(q, 6, e->phone, -1, SQLITE_STATIC);
+    if (sqlite3_step(q) != SQLITE_DONE)
+      rc = fk_diag_set(diag, FK_ESTORE, NULL, "storing an escalation: %s", sqlite3_errmsg(db));
+  }
+  fk__sqlite_done(q, own_q);
+  return rc;
+}
+
+int fk__sqlite_each_escalation(struct fk_store *st, int64_t task,
+                               int (*fn)(void *arg, const struct fk_escalation_row *e), void *arg)
+{
+  sqlite3_stmt *q = NULL;
+  int own_q = 0;
+  struct fk_escalation_row e;
+  int rc = prepare(st, ESC_SEL, &q, &own_q), step = SQLITE_DONE;
+  if (rc) return rc;
+  sqlite3_bind_int64(q, 1, task);
+  while (!rc && (step = sqlite3_step(q)) == SQLITE_ROW) {
+    memset(&e, 0, sizeof e);
+    e.task = sqlite3_column_int64(q, 0);
+    e.level = sqlite3_column_int(q, 1);
+    e.at = sqlite3_column_int64(q, 2);
+    text(e.unit, sizeof e.unit, q, 3);
+    text(e.officer, sizeof e.officer, q, 4);
+    text(e.phone, sizeof e.phone, q, 5);
+    rc = fn(arg, &e);
+  }
+  if (!rc && step != SQLITE_DONE && step != SQLITE_ROW) rc = FK_ESTORE;
+  fk__sqlite_done(q, own_q);
+  return rc;
+}
+
+int fk__sqlite_duty_at(struct fk_store *st, const char *unit, fk_time at, char *officer,
+                       size_t osize, char *phone, size_t psize)
+{
+  sqlite3_stmt *q = NULL;
+  int own_q = 0;
+  int rc = prepare(st, DUTY, &q, &own_q), step;
+  officer[0] = phone[0] = 0;
+  if (rc) return rc;
+  sqlite3_bind_text(q, 1, unit, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(q, 2, at);
+  step = sqlite3_step(q);
+  if (step == SQLITE_ROW) {
+    text(officer, osize, q, 0);
+    text(phone, psize, q, 1);
+  }
+  fk__sqlite_done(q, own_q);
+  return step == SQLITE_ROW || step == SQLITE_DONE ? 0 : FK_ESTORE;
+}
+
+/* Runs the one-row query `which` with id bound; step gets SQLITE_ROW, SQLITE_DONE or an error. */
+static int one_row(struct fk_store *st, int which, int64_t id, sqlite3_stmt **q, int *own)
+{
+  int rc = prepare(st, which, q, own);
+  if (rc) return rc;
+  sqlite3_bind_int64(*q, 1, id);
+  int step = sqlite3_step(*q);
+  return step == SQLITE_ROW ? 0 : step == SQLITE_DONE ? FK_ENOTFOUND : FK_ESTORE;
+}
+
+int fk__sqlite_region(struct fk_store *st, int64_t id, struct fk_region_row *out)
+{
+  sqlite3_stmt *q = NULL;
+  int own_q = 0;
+  int rc = one_row(st, REGION, id, &q, &own_q);
+  if (!rc) {
+    memset(out, 0, sizeof *out);
+    out->id = sqlite3_column_int64(q, 0);
+    out->level = sqlite3_column_int(q, 1);
+    out->parent = sqlite3_column_int64(q, 2);
+    text(out->code, sizeof out->code, q, 3);
+    text(out->name, sizeof out->name, q, 4);
+    out->lat = sqlite3_column_double(q, 5);
+    out->lon = sqlite3_column_double(q, 6);
+  }
+  fk__sqlite_done(q, own_q);
+  return rc;
+}
+
+int fk__sqlite_person_info(struct fk_store *st, int64_t person, struct fk_person_info *out)
+{
+  sqlite3_stmt *q = NULL;
+  int own_q = 0;
+  int rc = one_row(st, PERSON, person, &q, &own_q);
+  if (!rc) {
+    memset(out, 0, sizeof *out);
+    out->id = sqlite3_column_int64(q, 0);
+    text(out->person_id, sizeof out->person_id, q, 1);
+    text(out->household_id, sizeof out->household_id, q, 2);
+    out->grid = sqlite3_column_int64(q, 3);
+    text(out->grid_id, sizeof out->grid_id, q, 4);
+    out->birth = (fk_date)sqlite3_column_int64(q, 5);
+  }
+  fk__sqlite_done(q, own_q);
+  return rc;
+}
+
+int fk__sqlite_case_traced(struct fk_store *st, int64_t person, fk_time *window_end)
+{
+  sqlite3_stmt *q = NULL;
+  int own_q = 0;
+  int rc = one_row(st, TRACED, person, &q, &own_q);
+  *window_end = rc ? FK_TIME_NONE : sqlite3_column_int64(q, 0);
+  fk__sqlite_done(q, own_q);
+  return rc == FK_ENOTFOUND ? 0 : rc;
+}
+
+int fk__sqlite_put_case_traced(struct fk_store *st, int64_t person, fk_time window_end, fk_time now)
+{
+  sqlite3_stmt *q = NULL;
+  int own_q = 0;
+  int rc = prepare(st, TRACED_PUT, &q, &own_q);
+  if (!rc) {
+    sqlite3_bind_int64(q, 1, person);
+    sqlite3_bind_int64(q, 2, window_end);
+    sqlite3_bind_int64(q, 3, now);
+    if (sqlite3_step(q) != SQLITE_DONE) rc = FK_ESTORE;
+  }
+  fk__sqlite_done(q, own_q);
+  return rc;
+}
+
+int fk__sqlite_put_case_stays(struct fk_store *st, int64_t person, const struct fk_stay *s,
+                              size_t n)
+{
+  sqlite3_stmt *del = NULL, *ins = NULL;
+  int own_del = 0, own_ins = 0;
+  int rc = prepare(st, STAYS_DEL, &del, &own_del);
+  if (!rc) rc = prepare(st, STAYS_INS, &ins, &own_ins);
+  if (!rc) {
+    sqlite3_bind_int64(del, 1, person);
+    if (sqlite3_step(del) != SQLITE_DONE) rc = FK_ESTORE;
+  }
+  for (size_t i = 0; !rc && i < n; i++) {
+    sqlite3_reset(ins);
+    sqlite3_bind_int64(ins, 1, person);
+    sqlite3_bind_int64(ins, 2, s[i].place);
+    sqlite3_bind_int64(ins, 3, s[i].start);
+    sqlite3_bind_int64(ins, 4, s[i].end);
+    if (sqlite3_step(ins) != SQLITE_DONE) rc = FK_ESTORE;
+  }
+  fk__sqlite_done(del, own_del);
+  fk__sqlite_done(ins, own_ins);
+  return rc ? fk__sqlite_fail(st, "storing a case's stays") : 0;
+}
+
+static int kind_index(const unsigned char *s)
+{
+  for (int k = 0; s && fk_place_kinds[k]; k++)
+    if (!strcmp(fk_place_kinds[k], (const char *)s)) return k;
+  return 0;
+}
+
+int fk__sqlite_each_case_stay(struct fk_store *st, int64_t person, fk_time from, fk_time to,
+                              int (*fn)(void *arg, const struct fk_stay *s, const char *place_id),
+                              void *arg)
+{
+  sqlite3_stmt *q = NULL;
+  int own_q = 0;
+  int rc = prepare(st, STAYS_SEL, &q, &own_q), step = SQLITE_DONE;
+  if (rc) return rc;
+  sqlite3_bind_int64(q, 1, person);
+  sqlite3_bind_int64(q, 2, from);
+  sqlite3_bind_int64(q, 3, to);
+  while (!rc && (step = sqlite3_step(q)) == SQLITE_ROW) {
+    struct fk_stay s = {sqlite3_column_int64(q, 0), kind_index(sqlite3_column_text(q, 1)),
+                        sqlite3_column_int64(q, 2), sqlite3_column_int64(q, 3)};
+    rc = fn(arg, &s, (const char *)sqlite3_column_text(q, 4));
+  }
+  if (!rc && step != SQLITE_DONE && step != SQLITE_ROW) rc = FK_ESTORE;
+  fk__sqlite_done(q, own_q);
+  return rc;
+}
