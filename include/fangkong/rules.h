@@ -254,10 +254,10 @@ struct fk_site_rules {
 /* ---- The space-time permutation scan (fangkong scan; see fangkong/scan.h) ---- */
 
 struct fk_scan_rules {
-  int max_days;     /* cylinders last 1..max_days days ending on the study's end */
-  double max_share; /* a circle holds at most this share of all cases */
-  int replicates;   /* Monte Carlo replicates */
-  double seed;      /* the replicates' seed, a whole number below 2^53 */
+  int max_days;                 /* cylinders last 1..max_days days ending on the study's end */
+  double max_share;             /* a circle holds at most this share of all cases */
+  int replicates;               /* Monte Carlo replicates */
+  double seed;                  /* the replicates' seed, a whole number below 2^53 */
   char source[FK_RULES_SOURCE]; /* "" when the rule set has no `scan` section */
 };
 

@@ -151,7 +151,7 @@ int fk_rules_parse(const char *textp, size_t n, const char *origin, struct fk_ru
 {
   static const char *const known[] = {"name",       "title",    "issued", "trace", "companion",
                                       "measures",   "areas",    "codes",  "sites", "tasks",
-                                      "escalation", "entrance", "scan",  NULL};
+                                      "escalation", "entrance", "scan",   NULL};
   struct fk__rules_ctx c = {report, arg, diag, 0};
   json_error_t err;
   json_set_alloc_funcs(json_alloc, fk_free);
