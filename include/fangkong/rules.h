@@ -258,6 +258,16 @@ struct fk_briefing_rules {
   char source[FK_RULES_SOURCE];
 };
 
+/* ---- The space-time permutation scan (fangkong scan; see fangkong/scan.h) ---- */
+
+struct fk_scan_rules {
+  int max_days;                 /* cylinders last 1..max_days days ending on the study's end */
+  double max_share;             /* a circle holds at most this share of all cases */
+  int replicates;               /* Monte Carlo replicates */
+  double seed;                  /* the replicates' seed, a whole number below 2^53 */
+  char source[FK_RULES_SOURCE]; /* "" when the rule set has no `scan` section */
+};
+
 /* Which of the optional sections the file has (fk_rules.sections). The shipped files have all;
  * a file without one gives no category a measure, no area a level, every person `none`'s code. */
 #define FK_RULES_HAS_MEASURES 1u
@@ -281,6 +291,7 @@ struct fk_rules {
   struct fk_site_rules sites;
   struct fk_briefing_rules briefing;
 
+  struct fk_scan_rules scan;
   unsigned sections; /* FK_RULES_HAS_* */
 };
 

@@ -151,7 +151,7 @@ int fk_rules_parse(const char *textp, size_t n, const char *origin, struct fk_ru
 {
   static const char *const known[] = {"name",       "title",    "issued",   "trace", "companion",
                                       "measures",   "areas",    "codes",    "sites", "tasks",
-                                      "escalation", "entrance", "briefing", NULL};
+                                      "escalation", "entrance", "briefing", "scan",  NULL};
   struct fk__rules_ctx c = {report, arg, diag, 0};
   json_error_t err;
   json_set_alloc_funcs(json_alloc, fk_free);
@@ -190,6 +190,7 @@ int fk_rules_parse(const char *textp, size_t n, const char *origin, struct fk_ru
       fk__rules_briefing(&c, json_object_get(root, "briefing"), &out->briefing);
       out->sections |= FK_RULES_HAS_BRIEFING;
     }
+    fk__rules_scan(&c, json_object_get(root, "scan"), &out->scan);
     static const char *const sections[] = {"measures", "areas", "codes", "sites"};
     for (int i = 0; i < 4; i++)
       if (json_object_get(root, sections[i])) out->sections |= 1u << i;
