@@ -114,9 +114,7 @@ static int keep_case_stays(struct fk_store *st, const struct fk_trace_index *ix,
     if (!rc) rc = fk_store_put_case_stays(st, p->person[i], v.s, v.n);
   }
   fk_free(v.s);
-  if (!rc) return fk_store_commit(st);
-  fk_store_rollback(st);
-  return rc;
+  return fk_store_end(st, rc);
 }
 
 /* Open transfer tasks, and the persons in a room now (sorted), to close the first by the second. */
@@ -199,9 +197,7 @@ static int finish(struct fk_store *st, const struct fk_rules *rules, const struc
   struct hook h = {st, rules, p->now, &stats->tasks, diag};
   if (!rc) rc = close_transfers(&h);
   if (!rc) rc = fk_tasks_advance(st, rules, p->now, &stats->tasks, diag);
-  if (!rc) return fk_store_commit(st);
-  fk_store_rollback(st);
-  return rc;
+  return fk_store_end(st, rc);
 }
 
 int fk_tick(struct fk_store *st, struct fk_trace_index **ix, const struct fk_rules *rules,
@@ -232,9 +228,7 @@ int fk_tick(struct fk_store *st, struct fk_trace_index **ix, const struct fk_rul
   if (!rc) rc = fk_sites_allocate(st, rules, now, &stats->sites, diag);
 out:
   if (!rc) rc = finish(st, rules, &p, stats, diag);
-  if (rc && diag && !diag->reason[0])
-    fk_diag_set(diag, rc, NULL, "tick: %s",
-                rc == FK_ESTORE ? fk_store_errmsg(st) : fk_strerror(rc));
+  fk_store_fail(st, rc, diag, "tick");
   fk_companion_index_free(cx);
   fk_free(p.person);
   fk_free(p.end);

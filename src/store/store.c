@@ -233,3 +233,18 @@ int fk_store_place_id(struct fk_store *st, const char *place_id, int64_t *place)
   assert(st && place_id && place);
   return st->ops->place_id(st, place_id, place);
 }
+
+int fk_store_end(struct fk_store *st, int rc)
+{
+  if (!rc) return fk_store_commit(st);
+  fk_store_rollback(st);
+  return rc;
+}
+
+int fk_store_fail(struct fk_store *st, int rc, struct fk_diag *diag, const char *what)
+{
+  if (rc && diag && !diag->reason[0])
+    fk_diag_set(diag, rc, NULL, "%s: %s", what,
+                rc == FK_ESTORE ? fk_store_errmsg(st) : fk_strerror(rc));
+  return rc;
+}
