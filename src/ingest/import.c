@@ -19,8 +19,8 @@
 
 #define DEFAULT_BATCH 50000
 
-/* Maps the file read-only; an empty file maps to an empty buffer. Returns 0 or FK_EIO. */
-static int map_file(const char *path, const char **buf, size_t *size, struct fk_diag *diag)
+/* Maps the file read-only (see reader.h). */
+int fk__map_file(const char *path, const char **buf, size_t *size, struct fk_diag *diag)
 {
   struct stat sb;
   int fd = open(path, O_RDONLY);
@@ -44,9 +44,9 @@ static int map_file(const char *path, const char **buf, size_t *size, struct fk_
   return 0;
 }
 
-/* Parses every column of the record and runs the feed's cross-field check. */
-static int validate(const struct fk_feed *feed, const struct fk__record *rec, struct fk_value *row,
-                    struct fk_diag *diag)
+/* The one validator (see reader.h): every column, then the feed's cross-field check. */
+int fk__feed_validate(const struct fk_feed *feed, const struct fk__record *rec,
+                      struct fk_value *row, struct fk_diag *diag)
 {
   for (int c = 0; c < feed->ncols; c++) {
     int rc = fk_value_parse(&feed->cols[c], rec->text[c], rec->len[c], &row[c], diag);
@@ -69,7 +69,7 @@ static int one_record(struct run *run, int got, const struct fk__record *rec, st
   struct fk_value row[FK_FEED_MAXCOLS];
   int rc = got;
   run->stats->read++;
-  if (rc == 1 && !(rc = validate(run->feed, rec, row, why)))
+  if (rc == 1 && !(rc = fk__feed_validate(run->feed, rec, row, why)))
     rc = fk_store_put(run->st, run->feed, row, why);
   if (rc == 0) {
     run->stats->stored++;
@@ -129,7 +129,7 @@ int fk_import_file(struct fk_store *st, const struct fk_feed *feed, const char *
   struct run run = {st, feed, {{0}, NULL}, stats, DEFAULT_BATCH, 0};
   const char *buf;
   size_t size;
-  int rc = map_file(path, &buf, &size, diag);
+  int rc = fk__map_file(path, &buf, &size, diag);
   if (rc) return rc;
   if (opts && opts->batch_rows > 0) run.batch = opts->batch_rows;
   if ((rc = fk__rejects_init(&run.rejects, path))) {

@@ -36,22 +36,20 @@ static size_t number_text(json_t *v, char *out, size_t size)
   return strlen(out);
 }
 
-/* Lays out the object's fields as the feed's columns; numbers go to scratch space. */
-static int fields(struct fk__reader *r, json_t *obj, struct fk__record *rec, struct fk_diag *diag)
+int fk__ndjson_layout(const struct fk_feed *feed, void *object, struct fk__record *rec, char *num,
+                      struct fk_diag *diag)
 {
-  char *num;
-  const int ncols = r->feed->ncols;
-  if (fk__scratch(r, (size_t)ncols * 32, &num)) return FK_ENOMEM;
-  for (int c = 0; c < ncols; c++) {
-    const char *name = r->feed->cols[c].name;
+  json_t *obj = object;
+  for (int c = 0; c < feed->ncols; c++) {
+    const char *name = feed->cols[c].name;
     json_t *v = json_object_get(obj, name);
     if (!v || json_is_null(v)) continue;
     if (json_is_string(v)) {
       rec->text[c] = json_string_value(v);
       rec->len[c] = json_string_length(v);
     } else if (json_is_number(v)) {
-      rec->text[c] = num + c * 32;
-      rec->len[c] = number_text(v, num + c * 32, 32);
+      rec->text[c] = num + c * FK__NUMBER_MAX;
+      rec->len[c] = number_text(v, num + c * FK__NUMBER_MAX, FK__NUMBER_MAX);
     } else if (json_is_boolean(v)) {
       rec->text[c] = json_is_true(v) ? "1" : "0";
       rec->len[c] = 1;
@@ -60,6 +58,14 @@ static int fields(struct fk__reader *r, json_t *obj, struct fk__record *rec, str
     }
   }
   return 1;
+}
+
+/* Lays out the object's fields as the feed's columns; numbers go to scratch space. */
+static int fields(struct fk__reader *r, json_t *obj, struct fk__record *rec, struct fk_diag *diag)
+{
+  char *num;
+  if (fk__scratch(r, (size_t)r->feed->ncols * FK__NUMBER_MAX, &num)) return FK_ENOMEM;
+  return fk__ndjson_layout(r->feed, obj, rec, num, diag);
 }
 
 int fk__ndjson_next(struct fk__reader *r, struct fk__record *rec, struct fk_diag *diag)

@@ -60,6 +60,31 @@ int fk__reader_init(struct fk__reader *r, const struct fk_feed *feed, const char
  */
 int fk__reader_next(struct fk__reader *r, struct fk__record *rec, struct fk_diag *diag);
 
+/*
+ * Lays out a parsed JSON object (a json_t *, borrowed) as feed's columns in rec->text/len:
+ * strings point into the object, numbers are written as text into num (at least
+ * feed->ncols * FK__NUMBER_MAX bytes, borrowed), booleans become "1"/"0"; keys that name no
+ * column are ignored. rec's fields must be "" beforehand. Returns 1, or FK_EPARSE for a field
+ * holding an object or an array (diag names it). What an NDJSON line and a scenario event share.
+ */
+#define FK__NUMBER_MAX 32
+int fk__ndjson_layout(const struct fk_feed *feed, void *object, struct fk__record *rec, char *num,
+                      struct fk_diag *diag);
+
+/*
+ * Parses every column of rec as feed's (fk_value_parse) into row[0..feed->ncols) and runs the
+ * feed's cross-field check: the one validator of import and scenarios. Returns 0 or the first
+ * field's FK_E* code with diag naming the field and why.
+ */
+int fk__feed_validate(const struct fk_feed *feed, const struct fk__record *rec,
+                      struct fk_value *row, struct fk_diag *diag);
+
+/*
+ * Maps the file at path read-only into *buf, *size bytes (an empty file: "" and 0; unmap a
+ * non-empty one with munmap). Returns 0 or FK_EIO with diag saying why.
+ */
+int fk__map_file(const char *path, const char **buf, size_t *size, struct fk_diag *diag);
+
 /* Frees what the reader allocated (not buf). */
 void fk__reader_free(struct fk__reader *r);
 
