@@ -115,7 +115,7 @@ static int transfer_done(void *arg, const struct fk_task_row *t)
   return fk_store_put_task(h->st, &done, h->diag);
 }
 
-/* Records the windows traced, then advances the open tasks: one transaction. */
+/* Records the windows traced, advances the open tasks and records the tick: one transaction. */
 static int finish(struct fk_store *st, const struct fk_rules *rules, const struct pending *p,
                   struct fk_tick_stats *stats, struct fk_diag *diag)
 {
@@ -127,6 +127,7 @@ static int finish(struct fk_store *st, const struct fk_rules *rules, const struc
   if (!rc)
     rc = fk_store_each_task(st, &(struct fk_task_filter){0, 0, 0, 1, -1, NULL}, transfer_done, &h);
   if (!rc) rc = fk_tasks_advance(st, rules, p->now, &stats->tasks, diag);
+  if (!rc) rc = fk_store_put_tick(st, p->now, rules->name);
   if (!rc) return fk_store_commit(st);
   fk_store_rollback(st);
   return rc;
