@@ -12,6 +12,7 @@
 #include "fangkong/ingest.h"
 #include "fangkong/measures.h"
 #include "fangkong/site_store.h"
+#include "fangkong/scenario.h"
 #include "fangkong/sites.h"
 #include "fangkong/store.h"
 #include "fangkong/table.h"

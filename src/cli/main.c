@@ -32,6 +32,8 @@ static const struct command commands[] = {
 
     {"areas", fk__cmd_areas, "designate, count down and lift risk areas (风险区) from the cases"},
     {"area", fk__cmd_area, "the risk areas in force: level, since, lift date, why"},
+
+    {"scenario", fk__cmd_scenario, "replay an outbreak's timed events, ticking the loop daily"},
 };
 
 static void usage(FILE *out)
