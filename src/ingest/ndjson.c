@@ -12,9 +12,14 @@
 #include "ingest/reader.h"
 #include "ingest/reader_impl.h"
 
+/* Set when an allocation for jansson failed: jansson reports some of those as syntax errors. */
+static _Thread_local int json_starved;
+
 static void *json_alloc(size_t n)
 {
-  return fk_malloc(n);
+  void *p = fk_malloc(n);
+  if (!p) json_starved = 1;
+  return p;
 }
 
 void fk__ndjson_free(struct fk__reader *r)
@@ -68,11 +73,25 @@ static int fields(struct fk__reader *r, json_t *obj, struct fk__record *rec, str
   return fk__ndjson_layout(r->feed, obj, rec, num, diag);
 }
 
-int fk__ndjson_next(struct fk__reader *r, struct fk__record *rec, struct fk_diag *diag)
+int fk__ndjson_load(const char *s, size_t n, void **out, struct fk_diag *diag)
 {
   json_error_t err;
-  const char *b = r->buf;
   json_set_alloc_funcs(json_alloc, fk_free);
+  json_starved = 0;
+  json_t *obj = json_loadb(s, n, JSON_REJECT_DUPLICATES, &err);
+  *out = obj;
+  if (!obj && json_starved) return fk_diag_set(diag, FK_ENOMEM, NULL, "out of memory reading JSON");
+  if (!obj)
+    return fk_diag_set(diag, FK_EPARSE, NULL, "invalid JSON at column %d: %s", err.column,
+                       err.text);
+  if (!json_is_object(obj))
+    return fk_diag_set(diag, FK_EPARSE, NULL, "a line must hold one JSON object");
+  return 0;
+}
+
+int fk__ndjson_next(struct fk__reader *r, struct fk__record *rec, struct fk_diag *diag)
+{
+  const char *b = r->buf;
   fk__ndjson_free(r);
   for (;;) { /* skip blank lines */
     if (r->pos >= r->size) return 0;
@@ -91,12 +110,9 @@ int fk__ndjson_next(struct fk__reader *r, struct fk__record *rec, struct fk_diag
   if (rec->rawlen > FK__RECORD_MAX)
     return fk_diag_set(diag, FK_ETOOLONG, NULL, "line is %zu bytes, longer than the limit %u",
                        rec->rawlen, FK__RECORD_MAX);
-  json_t *obj = json_loadb(rec->raw, rec->rawlen, JSON_REJECT_DUPLICATES, &err);
+  json_t *obj;
+  int rc = fk__ndjson_load(rec->raw, rec->rawlen, (void **)&obj, diag);
   r->json = obj;
-  if (!obj)
-    return fk_diag_set(diag, FK_EPARSE, NULL, "invalid JSON at column %d: %s", err.column,
-                       err.text);
-  if (!json_is_object(obj))
-    return fk_diag_set(diag, FK_EPARSE, NULL, "a line must hold one JSON object");
+  if (rc) return rc;
   return fields(r, obj, rec, diag);
 }

@@ -68,6 +68,14 @@ int fk__reader_next(struct fk__reader *r, struct fk__record *rec, struct fk_diag
  * holding an object or an array (diag names it). What an NDJSON line and a scenario event share.
  */
 #define FK__NUMBER_MAX 32
+
+/*
+ * Parses the n bytes at s as one JSON object into *out (a json_t *, owned by the caller, who
+ * frees it with json_decref even on failure; NULL when nothing was parsed), through the
+ * project's allocator. Returns 0, FK_EPARSE (not JSON, or not an object: diag says where) or
+ * FK_ENOMEM.
+ */
+int fk__ndjson_load(const char *s, size_t n, void **out, struct fk_diag *diag);
 int fk__ndjson_layout(const struct fk_feed *feed, void *object, struct fk__record *rec, char *num,
                       struct fk_diag *diag);
 
