@@ -47,11 +47,6 @@ static const struct {
                   {"task_fail", FK_SCENARIO_TASK_FAIL},
                   {"tick", FK_SCENARIO_TICK}};
 
-static void *json_alloc(size_t n)
-{
-  return fk_malloc(n);
-}
-
 /* The feed a type names: its name ("checkins") or that name without its final s ("checkin"). */
 static const struct fk_feed *feed_of(const char *s, size_t n)
 {
@@ -96,23 +91,17 @@ static int task_fields(struct fk_scenario_event *ev, json_t *obj, struct fk_diag
 
 int fk_scenario_parse(const char *s, size_t n, struct fk_scenario_event *ev, struct fk_diag *diag)
 {
-  json_error_t err;
   struct fk_value h[2];
   memset(ev, 0, sizeof *ev);
   ev->day = FK_DATE_NONE;
   if (n > FK__RECORD_MAX)
     return fk_diag_set(diag, FK_ETOOLONG, NULL, "line is %zu bytes, longer than the limit %u", n,
                        FK__RECORD_MAX);
-  json_set_alloc_funcs(json_alloc, fk_free);
-  json_t *obj = json_loadb(s, n, JSON_REJECT_DUPLICATES, &err);
+  json_t *obj;
+  int rc = fk__ndjson_load(s, n, (void **)&obj, diag);
   ev->json = obj;
-  if (!obj)
-    return fk_diag_set(diag,
-                       json_error_code(&err) == json_error_out_of_memory ? FK_ENOMEM : FK_EPARSE,
-                       NULL, "invalid JSON at column %d: %s", err.column, err.text);
-  if (!json_is_object(obj))
-    return fk_diag_set(diag, FK_EPARSE, NULL, "a line must hold one JSON object");
-  int rc = fields(&head, obj, h, ev->num, diag);
+  if (rc) return rc;
+  rc = fields(&head, obj, h, ev->num, diag);
   if (rc) return rc;
   ev->at = h[0].i;
   for (size_t i = 0; i < sizeof task_types / sizeof task_types[0]; i++) {
