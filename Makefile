@@ -35,11 +35,15 @@ fuzz: bootstrap
 demo: build
 	@scripts/demo $(BUILD)
 
-# Import, tracing, then quarantine-site allocation (bench/*/run; each caches its city under $(BUILD)).
+# Import, tracing, quarantine sites, risk areas, the tick, then detection (bench/*/run; each
+# caches its city under $(BUILD)).
 bench: build
 	@bench/import/run $(BUILD)
 	@bench/trace/run $(BUILD)
 	@bench/sites/run $(BUILD)
+	@bench/areas/run $(BUILD)
+	@bench/tick/run $(BUILD)
+	@bench/detect/run $(BUILD)
 
 install: build
 	@cmake --install $(BUILD)

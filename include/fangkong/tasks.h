@@ -63,6 +63,8 @@ struct fk_task_filter {
   int open_only;    /* 1: created, due and acknowledged only */
   int status;       /* enum fk_task_status, or -1 */
   const char *unit; /* the unit exactly, or a region code whose tasks (by grid) lie under it */
+  fk_time act_at;   /* not 0: only open tasks with something to happen by then (a created
+                       task whose start has come, or one past due) */
 };
 
 /*
@@ -156,9 +158,9 @@ struct fk_tasks_stats {
   long created[FK_TASK_NKINDS]; /* tasks made by this run, by kind */
   long done_auto;               /* closed by the evidence (a sample, a room) */
   long cancelled;
-  long started;       /* created -> due */
-  long escalations;   /* steps up the hierarchy recorded by this run */
-  long open, overdue; /* after the run */
+  long started;         /* created -> due */
+  long escalations;     /* steps up the hierarchy recorded by this run */
+  long looked, overdue; /* open tasks with something to happen by now; of them, past due */
 };
 
 /*

@@ -53,3 +53,30 @@ int fk__parse_long(const char *s, long min, long max, long *out)
   *out = v;
   return 0;
 }
+
+int fk__parse_opts_repeat(const char *cmd, int argc, char **argv, const struct fk__opt *opts,
+                          const char *repeat, const char **rep, int maxrep, int *nrep)
+{
+  int n = 1, npos;
+  char **rest = argv; /* argv with the repeated option taken out; argv[0] stays */
+  *nrep = 0;
+  for (int i = 1; i < argc; i++) {
+    int m = matches(argv[i], repeat);
+    if (!m) {
+      const struct fk__opt *o = opts;
+      while (o->name && matches(argv[i], o->name) != 1)
+        o++;
+      rest[n++] = argv[i];
+      if (o->name && o->value && i + 1 < argc) rest[n++] = argv[++i]; /* its value */
+      continue;
+    }
+    if (*nrep >= maxrep) return fk__usage(cmd, "more than %d %s", maxrep, repeat);
+    if (m == 2)
+      rep[(*nrep)++] = strchr(argv[i], '=') + 1;
+    else if (i + 1 < argc)
+      rep[(*nrep)++] = argv[++i];
+    else
+      return fk__usage(cmd, "%s needs a value", repeat);
+  }
+  return fk__parse_opts(cmd, n, rest, opts, NULL, 0, &npos);
+}

@@ -16,6 +16,14 @@ struct fk__opt {
 int fk__parse_opts(const char *cmd, int argc, char **argv, const struct fk__opt *opts,
                    const char **pos, int maxpos, int *npos);
 
+/*
+ * As fk__parse_opts with no positional arguments, and one option that may be repeated
+ * (`repeat`, e.g. "--param"): its values go to rep[0..*nrep) (at most maxrep). Returns 0 or
+ * FK_EXIT_USAGE after printing what was wrong.
+ */
+int fk__parse_opts_repeat(const char *cmd, int argc, char **argv, const struct fk__opt *opts,
+                          const char *repeat, const char **rep, int maxrep, int *nrep);
+
 /* Parses a whole decimal number in [min, max] into *out; returns 0 or -1. */
 int fk__parse_long(const char *s, long min, long max, long *out);
 

@@ -29,11 +29,12 @@ int fk__cmd_person(int argc, char **argv);
 int fk__cmd_code(int argc, char **argv);
 int fk__cmd_tick(int argc, char **argv);
 int fk__cmd_task(int argc, char **argv);
-
 int fk__cmd_sites(int argc, char **argv);
 int fk__cmd_site(int argc, char **argv);
 int fk__cmd_areas(int argc, char **argv);
 int fk__cmd_area(int argc, char **argv);
+int fk__cmd_detect(int argc, char **argv);
+int fk__cmd_evaluate(int argc, char **argv);
 int fk__cmd_scenario(int argc, char **argv);
 
 struct fk_tick_stats;

@@ -122,7 +122,7 @@ static int task_list(struct fk_store *st, const char *unit, const char *status, 
 {
   static const char *const cols[] = {"task_id", "kind",   "person_id", "unit",
                                      "due_at",  "status", "level",     "reason"};
-  struct fk_task_filter f = {0, 0, 0, open, status ? status_of(status) : -1, unit};
+  struct fk_task_filter f = {0, 0, 0, open, status ? status_of(status) : -1, unit, 0};
   struct listing l = {st, !strcmp(format, "json"), 0, NULL};
   int rc;
   if (f.status == -2)

@@ -26,13 +26,13 @@ static const struct command commands[] = {
     {"code", fk__cmd_code, "a person's health code (red, yellow, green) and why"},
     {"tick", fk__cmd_tick, "close the loop as of a time: trace, place, test, task, escalate"},
     {"task", fk__cmd_task, "tasks of the units (list, ack, done, fail) and their escalations"},
-
     {"sites", fk__cmd_sites, "give rooms at quarantine sites (集中隔离点) to who needs one"},
     {"site", fk__cmd_site, "quarantine sites: capacity, occupancy, waiting; per day"},
-
     {"areas", fk__cmd_areas, "designate, count down and lift risk areas (风险区) from the cases"},
     {"area", fk__cmd_area, "the risk areas in force: level, since, lift date, why"},
-
+    {"detect", fk__cmd_detect,
+     "aberration detection (异常探测) over counts: EARS, CUSUM, Farrington"},
+    {"evaluate", fk__cmd_evaluate, "each detection method on simulated outbreaks in your counts"},
     {"scenario", fk__cmd_scenario, "replay an outbreak's timed events, ticking the loop daily"},
 };
 

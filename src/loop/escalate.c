@@ -29,29 +29,47 @@ static int collect(void *arg, const struct fk_task_row *t)
   return 0;
 }
 
-/* The code of the region above grid `region` at level (enum fk_level), or "city", into out. */
-static int unit_at(struct fk_store *st, int64_t region, int level, char *out, size_t size)
+/* The codes of the regions above one grid, by level ("city" at FK_LEVEL_CITY). */
+struct chain {
+  int64_t grid;
+  char code[FK_LEVEL_N][168];
+};
+
+#define CHAINS 64 /* grids remembered: a run escalates the tasks of few grids at a time */
+
+struct chains {
+  struct chain c[CHAINS];
+  int n, next;
+};
+
+/* The chain of grid `region`, looked up in the store once per run (most recently kept). */
+static int chain_of(struct fk_store *st, struct chains *cs, int64_t region,
+                    const struct chain **out)
 {
   struct fk_region_row r;
   int rc = 0;
-  if (level == FK_LEVEL_CITY) {
-    snprintf(out, size, "city");
-    return 0;
-  }
-  for (int64_t id = region; id && !(rc = fk_store_region(st, id, &r)); id = r.parent) {
-    if (r.level == level) {
-      snprintf(out, size, "%s", r.code);
-      return 0;
-    }
-  }
-  snprintf(out, size, "?");
-  return rc == FK_ENOTFOUND ? 0 : rc;
+  for (int i = 0; i < cs->n; i++)
+    if (cs->c[i].grid == region) return *out = &cs->c[i], 0;
+  struct chain *c = &cs->c[cs->next];
+  cs->next = (cs->next + 1) % CHAINS;
+  if (cs->n < CHAINS) cs->n++;
+  c->grid = region;
+  for (int l = 0; l < FK_LEVEL_N; l++)
+    snprintf(c->code[l], sizeof c->code[l], "%s", l == FK_LEVEL_CITY ? "city" : "?");
+  for (int64_t id = region; id && !(rc = fk_store_region(st, id, &r)); id = r.parent)
+    if (r.level > FK_LEVEL_CITY && r.level < FK_LEVEL_N)
+      snprintf(c->code[r.level], sizeof c->code[r.level], "%s", r.code);
+  *out = c;
+  if (rc == FK_ENOTFOUND) rc = 0;
+  if (rc) c->grid = -1; /* not kept */
+  return rc;
 }
 
 /* Raises t to every level whose delay past its due time has passed by now; *steps counts them. */
-static int escalate(struct fk_store *st, const struct fk_escalation_rules *er,
+static int escalate(struct fk_store *st, struct chains *cs, const struct fk_escalation_rules *er,
                     struct fk_task_row *t, fk_time now, long *steps, struct fk_diag *diag)
 {
+  const struct chain *c = NULL;
   int rc = 0;
   for (int l = t->level - 1; !rc && l >= FK_LEVEL_CITY; l--) {
     if (er->after_minutes[l] < 0) continue; /* the rules skip this level */
@@ -62,7 +80,8 @@ static int escalate(struct fk_store *st, const struct fk_escalation_rules *er,
     e.task = t->id;
     e.level = l;
     e.at = at;
-    if ((rc = unit_at(st, t->region, l, e.unit, sizeof e.unit))) break;
+    if (!c && (rc = chain_of(st, cs, t->region, &c))) break;
+    snprintf(e.unit, sizeof e.unit, "%s", c->code[l]);
     if ((rc = fk_store_duty_at(st, e.unit, at, e.officer, sizeof e.officer, e.phone,
                                sizeof e.phone)))
       break;
@@ -78,7 +97,9 @@ int fk_tasks_advance(struct fk_store *st, const struct fk_rules *rules, fk_time 
 {
   struct open_tasks o = {0};
   struct fk_tasks_stats none;
-  int rc = fk_store_each_task(st, &(struct fk_task_filter){0, 0, 0, 1, -1, NULL}, collect, &o);
+  struct chains *cs = fk_calloc(1, sizeof *cs);
+  struct fk_task_filter f = {0, 0, 0, 1, -1, NULL, now};
+  int rc = cs ? fk_store_each_task(st, &f, collect, &o) : FK_ENOMEM;
   if (!stats) stats = &none;
   for (size_t i = 0; !rc && i < o.n; i++) {
     struct fk_task_row *t = &o.t[i];
@@ -90,14 +111,14 @@ int fk_tasks_advance(struct fk_store *st, const struct fk_rules *rules, fk_time 
     }
     if (now > t->due) {
       stats->overdue++;
-      rc = escalate(st, &rules->loop.escalation, t, now, &steps, diag);
+      rc = escalate(st, cs, &rules->loop.escalation, t, now, &steps, diag);
       stats->escalations += steps;
     }
-    stats->open++;
-    if (!rc && (t->level != level || (int)t->status != status))
-      rc = fk_store_put_task(st, t, diag);
+    stats->looked++;
+    if (!rc && (t->level != level || (int)t->status != status)) rc = fk_store_put_task(st, t, diag);
   }
   fk_free(o.t);
+  fk_free(cs);
   if (rc && rc != FK_ESTORE && diag && !diag->reason[0])
     fk_diag_set(diag, rc, NULL, "advancing tasks: %s", fk_strerror(rc));
   return rc;
@@ -107,7 +128,7 @@ int fk_tasks_advance(struct fk_store *st, const struct fk_rules *rules, fk_time 
 static int load(struct fk_store *st, int64_t id, struct fk_task_row *t, struct fk_diag *diag)
 {
   struct open_tasks o = {0};
-  int rc = fk_store_each_task(st, &(struct fk_task_filter){id, 0, 0, 0, -1, NULL}, collect, &o);
+  int rc = fk_store_each_task(st, &(struct fk_task_filter){id, 0, 0, 0, -1, NULL, 0}, collect, &o);
   if (!rc && o.n != 1) rc = fk_diag_set(diag, FK_ENOTFOUND, NULL, "no task %lld", (long long)id);
   if (!rc) *t = o.t[0];
   fk_free(o.t);
@@ -128,8 +149,8 @@ int fk_task_ack(struct fk_store *st, int64_t task, fk_time now, struct fk_diag *
   return fk_store_put_task(st, &t, diag);
 }
 
-int fk_task_close(struct fk_store *st, int64_t task, enum fk_task_status status,
-                  const char *proof, fk_time now, struct fk_diag *diag)
+int fk_task_close(struct fk_store *st, int64_t task, enum fk_task_status status, const char *proof,
+                  fk_time now, struct fk_diag *diag)
 {
   struct fk_task_row t;
   int rc;

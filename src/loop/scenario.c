@@ -136,8 +136,8 @@ static int task_event(struct run *r, const struct fk_scenario_event *ev, struct 
   int rc = fk_store_person_id(r->st, ev->person_id, &person);
   if (rc) return rc;
   if (!person) return fk_diag_set(why, FK_ENOREF, "person_id", "no person %s", ev->person_id);
-  rc =
-      fk_store_each_task(r->st, &(struct fk_task_filter){0, 0, person, 0, -1, NULL}, pick_task, &p);
+  rc = fk_store_each_task(r->st, &(struct fk_task_filter){.person = person, .status = -1},
+                          pick_task, &p);
   if (rc) return rc;
   task_name(ev, name, sizeof name);
   if (!p.found) return fk_diag_set(why, FK_ENOTFOUND, "kind", "there is no %s", name);

@@ -9,8 +9,8 @@
 #include "fangkong/error.h"
 #include "fangkong/tasks.h"
 
-const char *const fk_task_statuses[] = {"created", "due",       "acknowledged", "done",
-                                        "failed",  "cancelled", NULL};
+const char *const fk_task_statuses[] = {"created",   "due", "acknowledged", "done", "failed",
+                                        "cancelled", NULL};
 
 #define MAXTASKS 64 /* tasks of one measure: notify, transfer, release and the test days */
 
@@ -141,11 +141,11 @@ static int sample_tasks(struct sync *s, struct mine *have)
       snprintf(why, sizeof why, "day-%d sample of %s (%s), due %s", t->day,
                fk_person_cats[s->m->category], fk_measure_kinds[s->m->kind],
                fk_date_format(t->due, day));
-      rc = make_closed(s, FK_TASK_SAMPLE, t->due, start, start + 60 * (fk_time)tr->due_minutes,
-                       why, taken ? proof : NULL);
+      rc = make_closed(s, FK_TASK_SAMPLE, t->due, start, start + 60 * (fk_time)tr->due_minutes, why,
+                       taken ? proof : NULL);
       if (!rc && have->n < MAXTASKS) /* later tests due the same day find it */
-        have->t[have->n++] = (struct fk_task_row){.kind = FK_TASK_SAMPLE, .day = t->due,
-                                                  .status = FK_TSTATUS_DONE};
+        have->t[have->n++] =
+            (struct fk_task_row){.kind = FK_TASK_SAMPLE, .day = t->due, .status = FK_TSTATUS_DONE};
     } else if (taken && FK_TASK_OPEN(k->status)) {
       if (s->stats) s->stats->done_auto++;
       rc = close_task(s->st, k, FK_TSTATUS_DONE, proof, s->now, s->diag);
@@ -189,7 +189,7 @@ int fk_tasks_sync(struct fk_store *st, const struct fk_rules *rules, const struc
   have->n = 0;
   rc = fk_store_person_info(st, m->person, &who);
   if (!rc)
-    rc = fk_store_each_task(st, &(struct fk_task_filter){0, m->id, 0, 0, -1, NULL}, keep, have);
+    rc = fk_store_each_task(st, &(struct fk_task_filter){0, m->id, 0, 0, -1, NULL, 0}, keep, have);
   struct sync s = {st, rules, m, &who, now, stats, diag};
   if (rc) goto out;
   if (m->status == FK_MSTATUS_SUPERSEDED) {

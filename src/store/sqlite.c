@@ -61,6 +61,11 @@ struct sqlite_store {
   sqlite3_stmt *region_insert, *region_id;
   struct fk__strmap keys[FK_FEED_COUNT]; /* natural key -> row id, for referenced feeds */
   int loaded[FK_FEED_COUNT];
+  struct cached {
+    char *sql;
+    sqlite3_stmt *q;
+  } cache[FK__SQLITE_CACHE]; /* statements the engines run again and again (fk__sqlite_cached) */
+  int ncache;
   char err[512];
 };
 
@@ -403,6 +408,10 @@ static void sqlite_close(struct fk_store *st)
   }
   sqlite3_finalize(s->region_insert);
   sqlite3_finalize(s->region_id);
+  for (int i = 0; i < s->ncache; i++) {
+    sqlite3_finalize(s->cache[i].q);
+    fk_free(s->cache[i].sql);
+  }
   forget_keys(s);
   sqlite3_close(s->db);
   fk_free(s);
@@ -449,7 +458,7 @@ static int sqlite_save_trace(struct fk_store *st, const struct fk_trace_result *
 
 int fk__sqlite_each_measure(sqlite3 *db, int64_t person,
                             int (*fn)(void *arg, const struct fk_measure_row *m), void *arg);
-int fk__sqlite_put_measure(sqlite3 *db, struct fk_measure_row *m, struct fk_diag *diag);
+int fk__sqlite_put_measure(struct fk_store *st, struct fk_measure_row *m, struct fk_diag *diag);
 int fk__sqlite_person_id(sqlite3 *db, const char *person_id, int64_t *person);
 
 static int sqlite_each_measure(struct fk_store *st, int64_t person,
@@ -462,7 +471,7 @@ static int sqlite_each_measure(struct fk_store *st, int64_t person,
 
 static int sqlite_put_measure(struct fk_store *st, struct fk_measure_row *m, struct fk_diag *diag)
 {
-  return fk__sqlite_put_measure(S(st)->db, m, diag);
+  return fk__sqlite_put_measure(st, m, diag);
 }
 
 static int sqlite_person_id(struct fk_store *st, const char *person_id, int64_t *person)
@@ -470,6 +479,42 @@ static int sqlite_person_id(struct fk_store *st, const char *person_id, int64_t 
   int rc = fk__sqlite_person_id(S(st)->db, person_id, person);
   if (rc) fail(S(st), "finding a person");
   return rc;
+}
+
+int fk__sqlite_cached(struct fk_store *st, const char *sql, sqlite3_stmt **out)
+{
+  struct sqlite_store *s = S(st);
+  int i = 0;
+  while (i < s->ncache && strcmp(s->cache[i].sql, sql))
+    i++;
+  if (i < s->ncache && sqlite3_stmt_busy(s->cache[i].q)) /* in use further up: a fresh one */
+    return sqlite3_prepare_v2(s->db, sql, -1, out, NULL) == SQLITE_OK ? 1 : fail(s, sql);
+  if (i < s->ncache) {
+    sqlite3_reset(s->cache[i].q);
+    sqlite3_clear_bindings(s->cache[i].q);
+    *out = s->cache[i].q;
+    return 0;
+  }
+  if (s->ncache == FK__SQLITE_CACHE) /* full: prepared for this use only */
+    return sqlite3_prepare_v2(s->db, sql, -1, out, NULL) == SQLITE_OK ? 1 : fail(s, sql);
+  size_t n = strlen(sql) + 1;
+  char *copy = fk_malloc(n);
+  if (!copy) return FK_ENOMEM;
+  memcpy(copy, sql, n);
+  if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, out, NULL) != SQLITE_OK) {
+    fk_free(copy);
+    return fail(s, sql);
+  }
+  s->cache[s->ncache++] = (struct cached){copy, *out};
+  return 0;
+}
+
+void fk__sqlite_done(sqlite3_stmt *q, int rc)
+{
+  if (rc == 1)
+    sqlite3_finalize(q);
+  else if (q)
+    sqlite3_reset(q);
 }
 
 sqlite3 *fk__sqlite_db(struct fk_store *st)

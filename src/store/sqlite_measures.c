@@ -11,6 +11,7 @@
 #include "fangkong/rules.h"
 #include "fangkong/store.h"
 #include "fangkong/time.h"
+#include "store/store_impl.h"
 #include "store/sqlite_cols.h"
 
 static const char *const sql[] = {
@@ -136,16 +137,20 @@ static int put(sqlite3 *db, sqlite3_stmt **q, struct fk_measure_row *m)
   return 0;
 }
 
-int fk__sqlite_put_measure(sqlite3 *db, struct fk_measure_row *m, struct fk_diag *diag)
+int fk__sqlite_put_measure(struct fk_store *st, struct fk_measure_row *m, struct fk_diag *diag)
 {
+  sqlite3 *db = fk__sqlite_db(st);
   sqlite3_stmt *q[NSTMT] = {0};
-  int rc = 0;
-  for (int i = INS; !rc && i <= INS_TEST; i++)
-    if (sqlite3_prepare_v2(db, sql[i], -1, &q[i], NULL) != SQLITE_OK) rc = FK_ESTORE;
+  int own[NSTMT] = {0}, rc = 0;
+  for (int i = INS; !rc && i <= INS_TEST; i++) {
+    rc = fk__sqlite_cached(st, sql[i], &q[i]);
+    own[i] = rc == 1;
+    rc = rc == 1 ? 0 : rc;
+  }
   if (!rc) rc = put(db, q, m);
   if (rc) fk_diag_set(diag, FK_ESTORE, NULL, "storing a measure: %s", sqlite3_errmsg(db));
   for (int i = 0; i < NSTMT; i++)
-    sqlite3_finalize(q[i]);
+    fk__sqlite_done(q[i], own[i]);
   return rc;
 }
 

@@ -65,9 +65,13 @@ enum {
   NSTMT
 };
 
-static int prepare(sqlite3 *db, int which, sqlite3_stmt **q)
+/* The cached statement `which` into *q; *own gets what fk__sqlite_done needs. Returns 0 or
+ * an error. */
+static int prepare(struct fk_store *st, int which, sqlite3_stmt **q, int *own)
 {
-  return sqlite3_prepare_v2(db, sql[which], -1, q, NULL) == SQLITE_OK ? 0 : FK_ESTORE;
+  int rc = fk__sqlite_cached(st, sql[which], q);
+  *own = rc == 1;
+  return rc == 1 ? 0 : rc;
 }
 
 static void text(char *dst, size_t size, sqlite3_stmt *q, int i)
@@ -114,8 +118,12 @@ static void read_task(sqlite3_stmt *q, struct fk_task_row *t)
 /* The filter's conditions, each only when asked, so that SQLite uses the index it needs. */
 static void task_where(const struct fk_task_filter *f, char *sel, size_t size)
 {
-  snprintf(sel, size, "%s%s%s%s%s%s%s ORDER BY t.id", sql[SEL], f->id ? " AND t.id = ?1" : "",
-           f->measure ? " AND t.measure = ?2" : "", f->person ? " AND t.person = ?3" : "",
+  snprintf(sel, size, "%s%s%s%s%s%s%s%s ORDER BY t.id", sql[SEL],
+           f->act_at ? " AND t.status IN ('created', 'due', 'acknowledged') AND"
+                       " ((t.status = 'created' AND t.start_at <= ?7) OR (t.due_at < ?7 AND t.level > 0))"
+                     : "",
+           f->id ? " AND t.id = ?1" : "", f->measure ? " AND t.measure = ?2" : "",
+           f->person ? " AND t.person = ?3" : "",
            f->open_only ? " AND t.status IN ('created', 'due', 'acknowledged')" : "",
            f->status >= 0 && f->status < FK_TSTATUS_N ? " AND t.status = ?5" : "",
            f->unit ? " AND (t.unit = ?6 OR t.region IN (WITH RECURSIVE under(id) AS ("
@@ -128,27 +136,30 @@ static void task_where(const struct fk_task_filter *f, char *sel, size_t size)
 int fk__sqlite_each_task(struct fk_store *st, const struct fk_task_filter *f,
                          int (*fn)(void *arg, const struct fk_task_row *t), void *arg)
 {
-  sqlite3 *db = fk__sqlite_db(st);
-  static const struct fk_task_filter all = {0, 0, 0, 0, -1, NULL};
+  static const struct fk_task_filter all = {0, 0, 0, 0, -1, NULL, 0};
   sqlite3_stmt *q = NULL;
+  int own_q = 0;
   struct fk_task_row t;
   char sel[2048];
   int rc = 0, step = SQLITE_DONE;
   task_where(f ? f : &all, sel, sizeof sel);
   f = f ? f : &all;
-  if (sqlite3_prepare_v2(db, sel, -1, &q, NULL) != SQLITE_OK) return FK_ESTORE;
+  if ((rc = fk__sqlite_cached(st, sel, &q)) < 0) return rc;
+  own_q = rc == 1;
+  rc = 0;
   if (f->id) sqlite3_bind_int64(q, 1, f->id);
   if (f->measure) sqlite3_bind_int64(q, 2, f->measure);
   if (f->person) sqlite3_bind_int64(q, 3, f->person);
   if (f->status >= 0 && f->status < FK_TSTATUS_N)
     sqlite3_bind_text(q, 5, fk_task_statuses[f->status], -1, SQLITE_STATIC);
   if (f->unit) sqlite3_bind_text(q, 6, f->unit, -1, SQLITE_STATIC);
+  if (f->act_at) sqlite3_bind_int64(q, 7, f->act_at);
   while (!rc && (step = sqlite3_step(q)) == SQLITE_ROW) {
     read_task(q, &t);
     rc = fn(arg, &t);
   }
   if (!rc && step != SQLITE_DONE && step != SQLITE_ROW) rc = FK_ESTORE;
-  sqlite3_finalize(q);
+  fk__sqlite_done(q, own_q);
   return rc;
 }
 
@@ -164,8 +175,9 @@ int fk__sqlite_put_task(struct fk_store *st, struct fk_task_row *t, struct fk_di
 {
   sqlite3 *db = fk__sqlite_db(st);
   sqlite3_stmt *q = NULL;
+  int own_q = 0;
   char day[FK_DATE_BUFSZ] = "";
-  int rc = prepare(db, t->id ? UPD : INS, &q);
+  int rc = prepare(st, t->id ? UPD : INS, &q, &own_q);
   if (!rc) {
     if (t->day != FK_DATE_NONE) fk_date_format(t->day, day);
     sqlite3_bind_text(q, 1, fk_task_kinds[t->kind], -1, SQLITE_STATIC);
@@ -193,7 +205,7 @@ int fk__sqlite_put_task(struct fk_store *st, struct fk_task_row *t, struct fk_di
     else if (!t->id)
       t->id = sqlite3_last_insert_rowid(db);
   }
-  sqlite3_finalize(q);
+  fk__sqlite_done(q, own_q);
   return rc;
 }
 
@@ -202,7 +214,8 @@ int fk__sqlite_put_escalation(struct fk_store *st, const struct fk_escalation_ro
 {
   sqlite3 *db = fk__sqlite_db(st);
   sqlite3_stmt *q = NULL;
-  int rc = prepare(db, ESC_INS, &q);
+  int own_q = 0;
+  int rc = prepare(st, ESC_INS, &q, &own_q);
   if (!rc) {
     sqlite3_bind_int64(q, 1, e->task);
     sqlite3_bind_int(q, 2, e->level);
@@ -213,17 +226,17 @@ int fk__sqlite_put_escalation(struct fk_store *st, const struct fk_escalation_ro
     if (sqlite3_step(q) != SQLITE_DONE)
       rc = fk_diag_set(diag, FK_ESTORE, NULL, "storing an escalation: %s", sqlite3_errmsg(db));
   }
-  sqlite3_finalize(q);
+  fk__sqlite_done(q, own_q);
   return rc;
 }
 
 int fk__sqlite_each_escalation(struct fk_store *st, int64_t task,
                                int (*fn)(void *arg, const struct fk_escalation_row *e), void *arg)
 {
-  sqlite3 *db = fk__sqlite_db(st);
   sqlite3_stmt *q = NULL;
+  int own_q = 0;
   struct fk_escalation_row e;
-  int rc = prepare(db, ESC_SEL, &q), step = SQLITE_DONE;
+  int rc = prepare(st, ESC_SEL, &q, &own_q), step = SQLITE_DONE;
   if (rc) return rc;
   sqlite3_bind_int64(q, 1, task);
   while (!rc && (step = sqlite3_step(q)) == SQLITE_ROW) {
@@ -237,16 +250,16 @@ int fk__sqlite_each_escalation(struct fk_store *st, int64_t task,
     rc = fn(arg, &e);
   }
   if (!rc && step != SQLITE_DONE && step != SQLITE_ROW) rc = FK_ESTORE;
-  sqlite3_finalize(q);
+  fk__sqlite_done(q, own_q);
   return rc;
 }
 
 int fk__sqlite_duty_at(struct fk_store *st, const char *unit, fk_time at, char *officer,
                        size_t osize, char *phone, size_t psize)
 {
-  sqlite3 *db = fk__sqlite_db(st);
   sqlite3_stmt *q = NULL;
-  int rc = prepare(db, DUTY, &q), step;
+  int own_q = 0;
+  int rc = prepare(st, DUTY, &q, &own_q), step;
   officer[0] = phone[0] = 0;
   if (rc) return rc;
   sqlite3_bind_text(q, 1, unit, -1, SQLITE_STATIC);
@@ -256,14 +269,14 @@ int fk__sqlite_duty_at(struct fk_store *st, const char *unit, fk_time at, char *
     text(officer, osize, q, 0);
     text(phone, psize, q, 1);
   }
-  sqlite3_finalize(q);
+  fk__sqlite_done(q, own_q);
   return step == SQLITE_ROW || step == SQLITE_DONE ? 0 : FK_ESTORE;
 }
 
 /* Runs the one-row query `which` with id bound; step gets SQLITE_ROW, SQLITE_DONE or an error. */
-static int one_row(sqlite3 *db, int which, int64_t id, sqlite3_stmt **q)
+static int one_row(struct fk_store *st, int which, int64_t id, sqlite3_stmt **q, int *own)
 {
-  int rc = prepare(db, which, q);
+  int rc = prepare(st, which, q, own);
   if (rc) return rc;
   sqlite3_bind_int64(*q, 1, id);
   int step = sqlite3_step(*q);
@@ -272,9 +285,9 @@ static int one_row(sqlite3 *db, int which, int64_t id, sqlite3_stmt **q)
 
 int fk__sqlite_region(struct fk_store *st, int64_t id, struct fk_region_row *out)
 {
-  sqlite3 *db = fk__sqlite_db(st);
   sqlite3_stmt *q = NULL;
-  int rc = one_row(db, REGION, id, &q);
+  int own_q = 0;
+  int rc = one_row(st, REGION, id, &q, &own_q);
   if (!rc) {
     memset(out, 0, sizeof *out);
     out->id = sqlite3_column_int64(q, 0);
@@ -285,15 +298,15 @@ int fk__sqlite_region(struct fk_store *st, int64_t id, struct fk_region_row *out
     out->lat = sqlite3_column_double(q, 5);
     out->lon = sqlite3_column_double(q, 6);
   }
-  sqlite3_finalize(q);
+  fk__sqlite_done(q, own_q);
   return rc;
 }
 
 int fk__sqlite_person_info(struct fk_store *st, int64_t person, struct fk_person_info *out)
 {
-  sqlite3 *db = fk__sqlite_db(st);
   sqlite3_stmt *q = NULL;
-  int rc = one_row(db, PERSON, person, &q);
+  int own_q = 0;
+  int rc = one_row(st, PERSON, person, &q, &own_q);
   if (!rc) {
     memset(out, 0, sizeof *out);
     out->id = sqlite3_column_int64(q, 0);
@@ -303,42 +316,42 @@ int fk__sqlite_person_info(struct fk_store *st, int64_t person, struct fk_person
     text(out->grid_id, sizeof out->grid_id, q, 4);
     out->birth = (fk_date)sqlite3_column_int64(q, 5);
   }
-  sqlite3_finalize(q);
+  fk__sqlite_done(q, own_q);
   return rc;
 }
 
 int fk__sqlite_case_traced(struct fk_store *st, int64_t person, fk_time *window_end)
 {
-  sqlite3 *db = fk__sqlite_db(st);
   sqlite3_stmt *q = NULL;
-  int rc = one_row(db, TRACED, person, &q);
+  int own_q = 0;
+  int rc = one_row(st, TRACED, person, &q, &own_q);
   *window_end = rc ? FK_TIME_NONE : sqlite3_column_int64(q, 0);
-  sqlite3_finalize(q);
+  fk__sqlite_done(q, own_q);
   return rc == FK_ENOTFOUND ? 0 : rc;
 }
 
 int fk__sqlite_put_case_traced(struct fk_store *st, int64_t person, fk_time window_end, fk_time now)
 {
-  sqlite3 *db = fk__sqlite_db(st);
   sqlite3_stmt *q = NULL;
-  int rc = prepare(db, TRACED_PUT, &q);
+  int own_q = 0;
+  int rc = prepare(st, TRACED_PUT, &q, &own_q);
   if (!rc) {
     sqlite3_bind_int64(q, 1, person);
     sqlite3_bind_int64(q, 2, window_end);
     sqlite3_bind_int64(q, 3, now);
     if (sqlite3_step(q) != SQLITE_DONE) rc = FK_ESTORE;
   }
-  sqlite3_finalize(q);
+  fk__sqlite_done(q, own_q);
   return rc;
 }
 
 int fk__sqlite_put_case_stays(struct fk_store *st, int64_t person, const struct fk_stay *s,
                               size_t n)
 {
-  sqlite3 *db = fk__sqlite_db(st);
   sqlite3_stmt *del = NULL, *ins = NULL;
-  int rc = prepare(db, STAYS_DEL, &del);
-  if (!rc) rc = prepare(db, STAYS_INS, &ins);
+  int own_del = 0, own_ins = 0;
+  int rc = prepare(st, STAYS_DEL, &del, &own_del);
+  if (!rc) rc = prepare(st, STAYS_INS, &ins, &own_ins);
   if (!rc) {
     sqlite3_bind_int64(del, 1, person);
     if (sqlite3_step(del) != SQLITE_DONE) rc = FK_ESTORE;
@@ -351,8 +364,8 @@ int fk__sqlite_put_case_stays(struct fk_store *st, int64_t person, const struct 
     sqlite3_bind_int64(ins, 4, s[i].end);
     if (sqlite3_step(ins) != SQLITE_DONE) rc = FK_ESTORE;
   }
-  sqlite3_finalize(del);
-  sqlite3_finalize(ins);
+  fk__sqlite_done(del, own_del);
+  fk__sqlite_done(ins, own_ins);
   return rc ? fk__sqlite_fail(st, "storing a case's stays") : 0;
 }
 
@@ -367,9 +380,9 @@ int fk__sqlite_each_case_stay(struct fk_store *st, int64_t person, fk_time from,
                               int (*fn)(void *arg, const struct fk_stay *s, const char *place_id),
                               void *arg)
 {
-  sqlite3 *db = fk__sqlite_db(st);
   sqlite3_stmt *q = NULL;
-  int rc = prepare(db, STAYS_SEL, &q), step = SQLITE_DONE;
+  int own_q = 0;
+  int rc = prepare(st, STAYS_SEL, &q, &own_q), step = SQLITE_DONE;
   if (rc) return rc;
   sqlite3_bind_int64(q, 1, person);
   sqlite3_bind_int64(q, 2, from);
@@ -380,35 +393,36 @@ int fk__sqlite_each_case_stay(struct fk_store *st, int64_t person, fk_time from,
     rc = fn(arg, &s, (const char *)sqlite3_column_text(q, 4));
   }
   if (!rc && step != SQLITE_DONE && step != SQLITE_ROW) rc = FK_ESTORE;
-  sqlite3_finalize(q);
+  fk__sqlite_done(q, own_q);
   return rc;
 }
 
 int fk__sqlite_put_tick(struct fk_store *st, fk_time at, const char *rules)
 {
   sqlite3_stmt *q = NULL;
-  int rc = prepare(fk__sqlite_db(st), TICK_PUT, &q);
+  int own_q = 0;
+  int rc = prepare(st, TICK_PUT, &q, &own_q);
   if (!rc) {
     sqlite3_bind_int64(q, 1, at);
     sqlite3_bind_text(q, 2, rules, -1, SQLITE_STATIC);
     if (sqlite3_step(q) != SQLITE_DONE) rc = FK_ESTORE;
   }
-  sqlite3_finalize(q);
+  fk__sqlite_done(q, own_q);
   return rc;
 }
 
 int fk__sqlite_last_tick(struct fk_store *st, fk_time *at)
 {
   sqlite3_stmt *q = NULL;
-  int rc = prepare(fk__sqlite_db(st), TICK_LAST, &q);
+  int own_q = 0;
+  int rc = prepare(st, TICK_LAST, &q, &own_q);
   *at = FK_TIME_NONE;
   if (!rc) {
-    int step = sqlite3_step(q);
-    if (step == SQLITE_ROW)
+    if (sqlite3_step(q) == SQLITE_ROW)
       *at = col_time(q, 0);
     else
       rc = FK_ESTORE;
   }
-  sqlite3_finalize(q);
+  fk__sqlite_done(q, own_q);
   return rc;
 }

@@ -95,6 +95,19 @@ struct fk_store {
 
 /* The SQLite backend's connection, for its files (sqlite_*.c) that implement ops. */
 struct sqlite3;
+struct sqlite3_stmt;
+
+/* Statements kept prepared per connection: the engines run the same few many times. */
+#define FK__SQLITE_CACHE 64
+
+/*
+ * The statement for sql, prepared once per connection and reset with its bindings cleared.
+ * Returns 0 (give it back with fk__sqlite_done(q, 0)), 1 when the cache is full or the cached
+ * one is still in use further up the stack and q was prepared for this use only
+ * (fk__sqlite_done(q, 1) finalizes it), FK_ENOMEM or FK_ESTORE.
+ */
+int fk__sqlite_cached(struct fk_store *st, const char *sql, struct sqlite3_stmt **out);
+void fk__sqlite_done(struct sqlite3_stmt *q, int rc);
 struct sqlite3 *fk__sqlite_db(struct fk_store *st);
 /* Records the backend's message for fk_store_errmsg; returns FK_ESTORE. */
 int fk__sqlite_fail(struct fk_store *st, const char *what);

@@ -1,0 +1,316 @@
+/*
+ * Farrington (1996) and Farrington-Noufaily (2013), as surveillance's farringtonFlexible
+ * (1.20.3). For each evaluated point: the reference points b years back (same date; for weekly
+ * series the nearest same weekday), windows of +-w points around them, optionally noPeriods - 1
+ * seasonal levels filling the gaps; the last pastWeeksNotIncluded points and the current one
+ * left out; a quasi-Poisson GLM with a trend, refitted after down-weighting past outbreaks by
+ * their Anscombe residuals; the trend dropped unless significant, not extrapolating beyond the
+ * data and b >= 3; then the upper bound by the delta method on the 2/3-power scale (Farrington)
+ * or from a negative binomial quantile (Noufaily: nbPlugin, or muan which uses the upper
+ * quantile of the mean). No alarm unless limit54 cases were seen in the last weeks.
+ *
+ * Two of R's quirks are reproduced because its outputs are the reference: the standard error of
+ * the prediction and the trend's p-value use a dispersion computed from the Anscombe weights in
+ * place of the working weights (farringtonFlexible stores the weights over the model's
+ * `weights`), and the Noufaily score is computed against the linear predictor, not the mean.
+ * docs/DETECT.md lists them.
+ */
+#include <assert.h>
+#include <float.h>
+#include <math.h>
+#include <string.h>
+
+#include "detect/detect_impl.h"
+#include "detect/glm.h"
+#include "fangkong/alloc.h"
+#include "fangkong/error.h"
+
+/* Working memory for one series, allocated once. */
+struct work {
+  int *block; /* level (1..noPeriods) of each point, or 0 */
+  /* per point of the series: y log y, log(y + 0.1), y^(2/3) */
+  double *s_ylogy, *s_ly01, *s_y23;
+  /* per row of a fit */
+  double *y, *t, *ylogy, *ly01, *y23, *omega, *eta, *mu, *w, *pw, *ones;
+  int *level; /* compact level of each data row */
+  double *a;  /* Anscombe residuals */
+};
+
+static void work_free(struct work *wk)
+{
+  fk_free(wk->block), fk_free(wk->y), fk_free(wk->t), fk_free(wk->omega);
+  fk_free(wk->eta), fk_free(wk->mu), fk_free(wk->w), fk_free(wk->level), fk_free(wk->a);
+  fk_free(wk->s_ylogy), fk_free(wk->s_ly01), fk_free(wk->s_y23);
+  fk_free(wk->ylogy), fk_free(wk->ly01), fk_free(wk->y23), fk_free(wk->pw), fk_free(wk->ones);
+}
+
+static int work_alloc(const struct fk_series *s, struct work *wk)
+{
+  size_t n = s->n;
+  memset(wk, 0, sizeof *wk);
+  wk->block = fk_calloc(n, sizeof *wk->block);
+  wk->level = fk_calloc(n, sizeof *wk->level);
+  double **d[] = {&wk->y,  &wk->t,       &wk->omega,  &wk->eta,   &wk->mu,
+                  &wk->w,  &wk->a,       &wk->ylogy,  &wk->ly01,  &wk->y23,
+                  &wk->pw, &wk->s_ylogy, &wk->s_ly01, &wk->s_y23, &wk->ones};
+  int ok = wk->block && wk->level;
+  for (size_t i = 0; i < sizeof d / sizeof d[0]; i++)
+    ok &= (*d[i] = fk_calloc(n, sizeof **d[i])) != NULL;
+  if (!ok) return FK_ENOMEM;
+  for (size_t i = 0; i < n; i++) {
+    double y = s->observed[i];
+    wk->s_ylogy[i] = y > 0 ? y * log(y) : 0;
+    wk->s_ly01[i] = log(y + 0.1);
+    wk->s_y23[i] = pow(y, 2.0 / 3);
+    wk->ones[i] = 1;
+  }
+  return 0;
+}
+
+/* One evaluation's data: the rows, the level of the current point and its time. */
+struct model_data {
+  struct fk__glm_data d;
+  int now_level; /* compact level of the current window */
+  double t0;     /* wtime of the current point */
+  double ymax;   /* largest count in the fit */
+};
+
+static void fill(int *block, long from, long to, int v)
+{
+  for (long i = from < 0 ? 0 : from; i <= to; i++)
+    block[i] = v;
+}
+
+/*
+ * Marks the windows and the seasonal blocks of point k in wk->block (as R's blocks()); returns
+ * the first marked point, or -1 when a reference point lies before the series or the periods
+ * cannot hold noPeriods - 1 blocks.
+ */
+static long mark_blocks(const struct fk_series *s, const struct fk_detect_params *p, size_t k,
+                        int *block)
+{
+  long prev = (long)k, first = (long)k - p->w, np = p->noPeriods;
+  fill(block, first, (long)k, (int)np);
+  for (int y = 1; y <= p->b; y++) {
+    long ref = fk__year_back(s, k, y);
+    if (ref < 0 || ref >= prev) return -1;
+    fill(block, ref - p->w, ref + p->w, (int)np);
+    if (np != 1) {
+      long period = prev - 2 * p->w - 1 - ref, start = ref + p->w + 1;
+      if (period < np - 1) return -1;
+      long len = period / (np - 1), rest = period % (np - 1);
+      for (long j = 1; j < np; j++) {
+        long l = len + (j <= rest);
+        fill(block, start, start + l - 1, (int)j);
+        start += l;
+      }
+    }
+    first = ref - p->w;
+    prev = ref;
+  }
+  return first < 0 ? 0 : first;
+}
+
+/* Gathers the rows of the fit for point k into wk and md, grouped by level (each level one run
+   of rows, in time order: the fit's loop then changes level only nlevels times); returns 0 or
+   -1 (no usable data). */
+static int gather(const struct fk_series *s, const struct fk_detect_params *p, size_t k,
+                  struct work *wk, struct model_data *md)
+{
+  long first = mark_blocks(s, p, k, wk->block);
+  if (first < 0) return -1;
+  int code[FK__GLM_MAXLEVELS + 1];
+  size_t at[FK__GLM_MAXLEVELS + 1] = {0}, n = 0;
+  long last = (long)k - p->pastWeeksNotIncluded - 1, origin = -1;
+  for (int v = 0; v <= p->noPeriods; v++)
+    code[v] = -1;
+  for (long i = first; i <= last; i++)
+    if (wk->block[i]) {
+      at[wk->block[i]]++, n++;
+      if (origin < 0) origin = i;
+    }
+  int nlevels = 0; /* levels numbered in R's factor order (ascending), first one the reference */
+  for (int v = 1, sum = 0; v <= p->noPeriods; v++)
+    if (at[v]) {
+      code[v] = nlevels++;
+      size_t c = at[v];
+      at[v] = (size_t)sum, sum += (int)c; /* where level v's rows start */
+    }
+  md->ymax = 0;
+  for (long i = first; i <= last; i++) {
+    int v = wk->block[i];
+    if (!v) continue;
+    size_t r = at[v]++;
+    wk->y[r] = s->observed[i], wk->t[r] = (double)(i - origin);
+    wk->ylogy[r] = wk->s_ylogy[i], wk->ly01[r] = wk->s_ly01[i], wk->y23[r] = wk->s_y23[i];
+    wk->level[r] = code[v];
+    if (wk->y[r] > md->ymax) md->ymax = wk->y[r];
+  }
+  for (long i = first; i <= (long)k; i++)
+    wk->block[i] = 0;
+  if (n == 0 || code[p->noPeriods] < 0) return -1;
+  md->d = (struct fk__glm_data){
+      n, wk->y, wk->t, wk->level, nlevels, (double)(last - origin), NULL, wk->ylogy, wk->ly01};
+  md->now_level = code[p->noPeriods];
+  md->t0 = (double)((long)k - origin);
+  return 0;
+}
+
+/* The fitted model of farringtonFlexible's fitFun, with the two dispersions it uses. */
+struct model {
+  struct fk__glm_fit fit;
+  double phi;  /* max(dispersion, 1), the overdispersion of the thresholds */
+  double disp; /* the dispersion summary() then sees (see the file's comment) */
+};
+
+static void anscombe_weights(struct model_data *md, struct model *m, double threshold,
+                             struct work *wk)
+{
+  const struct fk__glm_data *d = &md->d;
+  double sum = 0;
+  for (size_t i = 0; i < d->n; i++) {
+    double mu = m->fit.mu[i], h = fk__glm_hat(d, &m->fit, i);
+    /* mu^(-1/6) from the linear predictor: an exp instead of a pow, unless mu was floored */
+    double eta = fk__glm_eta(&m->fit, d->level[i], d->t[i]);
+    double m6 = mu > DBL_EPSILON ? exp(-eta / 6) : pow(mu, -1.0 / 6);
+    double a = 1.5 * (wk->y23[i] * m6 - sqrt(mu));
+    wk->a[i] = a / sqrt(m->phi * (1 - h));
+    sum += wk->a[i] > threshold ? 1 / (wk->a[i] * wk->a[i]) : 1;
+  }
+  double gamma = (double)d->n / sum;
+  for (size_t i = 0; i < d->n; i++)
+    wk->omega[i] = wk->a[i] > threshold ? gamma / (wk->a[i] * wk->a[i]) : gamma;
+}
+
+/* farringtonFlexible's fitFun: returns 0, or -1 when no model converges (R returns NULL). */
+static int fit_model(struct model_data *md, const struct fk_detect_params *p, int trend,
+                     struct work *wk, struct model *m)
+{
+  md->d.prior = wk->ones;
+  m->fit.w2 = wk->eta, m->fit.mu = wk->mu, m->fit.w = wk->w, m->fit.pw = wk->pw;
+  if (fk__glm_fit(&md->d, trend, &m->fit)) return -1;
+  if (!m->fit.converged && trend && fk__glm_fit(&md->d, 0, &m->fit)) return -1;
+  if (!m->fit.converged) return -1;
+  m->disp = fk__glm_dispersion(&md->d, &m->fit, 1);
+  if (isnan(m->disp)) return -1; /* no residual degrees of freedom: R stops with an error */
+  m->phi = fmax(m->disp, 1);
+  if (!p->reweight) return 0;
+  anscombe_weights(md, m, p->weightsThreshold, wk);
+  md->d.prior = wk->omega;
+  if (fk__glm_fit(&md->d, m->fit.trend, &m->fit)) return -1;
+  m->phi = fmax(fk__glm_dispersion(&md->d, &m->fit, 1), 1);
+  m->disp = fk__glm_dispersion(&md->d, &m->fit, 0);
+  if (isnan(m->disp)) return -1;
+  return 0;
+}
+
+static double linkinv(double eta)
+{
+  double m = exp(eta);
+  return m > DBL_EPSILON ? m : DBL_EPSILON;
+}
+
+/* algo.farrington.glm: fits, keeps or drops the trend; returns 0 or -1 (no model). */
+static int fit_point(struct model_data *md, const struct fk_detect_params *p, struct work *wk,
+                     struct model *m, int *kept)
+{
+  *kept = 0;
+  if (fit_model(md, p, p->trend, wk, m)) return -1;
+  if (!m->fit.trend) return 0;
+  double eta0 = fk__glm_eta(&m->fit, md->now_level, md->t0);
+  double tval = m->fit.beta_t / sqrt(m->disp / m->fit.s);
+  double pv = 2 * fk__pt_lower(-fabs(tval), m->fit.df);
+  *kept = p->b >= 3 && pv < p->pThresholdTrend && linkinv(eta0) <= md->ymax;
+  if (*kept) return 0;
+  return fit_model(md, p, 0, wk, m);
+}
+
+struct bounds {
+  double upper, prob, score, expected;
+};
+
+static double power_of(enum fk_powertrans pt)
+{
+  return pt == FK_POWER_NONE ? 1 : pt == FK_POWER_HALF ? 0.5 : 2.0 / 3;
+}
+
+/* algo.farrington.threshold.farrington: the delta method on a power scale. */
+static void delta_bounds(double eta0, double se_eta, double phi, const struct fk_detect_params *p,
+                         double y, struct bounds *b)
+{
+  double mu0 = linkinv(eta0), se_mu = se_eta * mu0, e = power_of(p->powertrans);
+  double tau = phi + se_mu * se_mu / mu0;
+  double se = e == 1 ? sqrt(mu0 * tau) : e == 0.5 ? sqrt(tau / 4) : sqrt(4.0 / 9 * cbrt(mu0) * tau);
+  b->upper = pow(pow(mu0, e) + fk__qnorm(1 - p->alpha, 0, 1) * se, 1 / e);
+  b->prob = fk__pnorm_upper(pow(y, e), pow(mu0, e), se);
+  b->score = isnan(b->upper) ? NAN : (y - mu0) / (b->upper - mu0);
+  b->expected = mu0;
+}
+
+/* algo.farrington.threshold.noufaily: negative binomial quantiles. */
+static void noufaily_bounds(double eta0, double se_eta, double phi,
+                            const struct fk_detect_params *p, double y, struct bounds *b)
+{
+  double mu = p->thresholdMethod == FK_THRESHOLD_NBPLUGIN
+                  ? exp(eta0)
+                  : exp(fk__qnorm(1 - p->alpha, eta0, se_eta));
+  b->expected = exp(eta0);
+  if (isinf(mu)) {
+    b->upper = b->prob = b->score = NAN;
+    return;
+  }
+  if (phi > 1) {
+    b->upper = fk__qnbinom(1 - p->alpha, mu / (phi - 1), 1 / phi);
+    b->prob = fk__pnbinom_upper(y - 1, mu / (phi - 1), 1 / phi);
+  } else {
+    b->upper = fk__qpois(1 - p->alpha, mu);
+    b->prob = fk__ppois_upper(y - 1, mu);
+  }
+  b->score = isnan(b->upper) ? NAN : (y - eta0) / (b->upper - eta0);
+}
+
+static void evaluate(const struct fk_series *s, const struct fk_detect_params *p, size_t k,
+                     struct work *wk, struct fk_detect_point *o)
+{
+  struct model_data md;
+  struct model m;
+  int kept;
+  fk__point_na(o);
+  if (gather(s, p, k, wk, &md) || fit_point(&md, p, wk, &m, &kept)) return;
+  double eta0 = fk__glm_eta(&m.fit, md.now_level, md.t0);
+  double se_eta = sqrt(fk__glm_var0(&m.fit, md.now_level, md.t0) * m.disp), y = s->observed[k];
+  struct bounds b;
+  if (p->thresholdMethod == FK_THRESHOLD_DELTA)
+    delta_bounds(eta0, se_eta, m.phi, p, y, &b);
+  else
+    noufaily_bounds(eta0, se_eta, m.phi, p, y, &b);
+  double recent = 0;
+  for (long i = (long)k - p->limit54[1] + 1; i <= (long)k; i++)
+    if (i >= 0) recent += s->observed[i];
+  int enough = recent >= p->limit54[0];
+  o->evaluated = 1;
+  o->phi = m.phi, o->pvalue = b.prob, o->score = b.score, o->trend = kept;
+  o->upperbound = enough ? b.upper : NAN;
+  o->expected = enough && !isnan(b.upper) ? b.expected : NAN;
+  o->alarm = enough && !isnan(b.score) && b.score > 1 && y != 0;
+}
+
+int fk_detect_farrington(const struct fk_series *s, const struct fk_detect_params *p, size_t from,
+                         size_t to, struct fk_detect_point *out, struct fk_diag *diag)
+{
+  assert(s && p && out && from <= to && to < s->n);
+  if (p->b < 1 || p->w < 0 || p->noPeriods < 1 || p->noPeriods > FK__GLM_MAXLEVELS ||
+      p->pastWeeksNotIncluded < 0 || p->limit54[1] < 1 || !(p->alpha > 0 && p->alpha < 1))
+    return fk_diag_set(diag, FK_EINVAL, "b",
+                       "need b >= 1, w >= 0, 1 <= noPeriods <= %d, pastWeeksNotIncluded >= 0, "
+                       "limit54 points >= 1, 0 < alpha < 1",
+                       FK__GLM_MAXLEVELS);
+  struct work wk;
+  int rc = work_alloc(s, &wk);
+  if (rc) goto out;
+  for (size_t k = from; k <= to; k++)
+    evaluate(s, p, k, &wk, &out[k - from]);
+out:
+  work_free(&wk);
+  return rc;
+}

@@ -1,0 +1,72 @@
+/*
+ * The quasi-Poisson GLM behind Farrington: log mu = beta[level] + beta_t * t, fitted by
+ * iteratively reweighted least squares exactly as R's glm.fit does it (start mu = y + 0.1,
+ * mu floored at DBL_EPSILON, convergence when the deviance changes by less than 1e-8 relative,
+ * at most 25 iterations). The design is one indicator per seasonal level plus an optional trend,
+ * so each least-squares step is a within-level regression solved in O(n) instead of a QR of an
+ * n x p matrix; fitted values, dispersion, hat values and standard errors are R's (the
+ * parametrisation differs from R's intercept and contrasts, the fit does not).
+ *
+ * Speed: times are whole numbers, so exp(beta_l + beta_t t) is computed as exp(beta_l) times a
+ * table of exp(beta_t)^t (anchored by a true exp every 16 steps), and the deviance takes
+ * y log y and log(y + 0.1) precomputed per row: one exp per level instead of one per row and
+ * iteration. Each iteration is one pass over the rows: the new fitted values, the deviance and
+ * the sums of the next least-squares step together (time centred, so the uncentred sums lose
+ * no precision that matters). Fitted values differ from R's by a few units in the last place.
+ */
+#ifndef FK_DETECT_GLM_H
+#define FK_DETECT_GLM_H
+
+#include <stddef.h>
+
+#define FK__GLM_MAXLEVELS 64
+
+/* The data of one fit: n rows, borrowed. */
+struct fk__glm_data {
+  size_t n;
+  const double *y;     /* counts */
+  const double *t;     /* time (wtime) */
+  const int *level;    /* 0 .. nlevels-1 */
+  int nlevels;         /* at most FK__GLM_MAXLEVELS */
+  double tmax;         /* the largest t (a whole number) */
+  const double *prior; /* prior weights */
+  const double *ylogy; /* y log y (0 for y = 0) */
+  const double *ly01;  /* log(y + 0.1), R's starting linear predictor */
+};
+
+/* A fit; mu, w, w2 and pw point into caller-owned arrays of n doubles (pw: largest t + 1). */
+struct fk__glm_fit {
+  int trend, converged;
+  double beta[FK__GLM_MAXLEVELS], beta_t; /* in time centred at c */
+  double c;
+  double *mu;     /* fitted values */
+  double *w, *w2; /* the working weights of the last least-squares step (R's weights), and room
+                     for the next step's; the fit may swap the two pointers */
+  double *pw;     /* room for exp(beta_t)^t, t = 0 .. the largest time */
+  /* sums of the last step, for the covariance: weight and weighted mean (centred) time per
+     level, and the within-level weighted sum of squares of time */
+  double d[FK__GLM_MAXLEVELS], tbar[FK__GLM_MAXLEVELS], s;
+  double df; /* residual degrees of freedom */
+};
+
+/* Fits data with (trend 1) or without a time trend into *fit (whose mu, w, w2, pw the caller
+   set). Returns 0, or -1 when the fit breaks down (a level without weight, a non-finite
+   deviance); fit->converged says whether IRLS converged. */
+int fk__glm_fit(const struct fk__glm_data *data, int trend, struct fk__glm_fit *fit);
+
+/* sum(w r^2) / df with r the working residuals (y - mu) / mu and w = R's weights, which are the
+   working weights (proper = 1) or the prior weights (proper = 0, see farrington.c). */
+double fk__glm_dispersion(const struct fk__glm_data *data, const struct fk__glm_fit *fit,
+                          int proper);
+
+/* The linear predictor at level `level` and time t. */
+double fk__glm_eta(const struct fk__glm_fit *fit, int level, double t);
+
+/* x0' (X'WX)^-1 x0 for a point of level `level` at time t: the unscaled variance of its linear
+   predictor. */
+double fk__glm_var0(const struct fk__glm_fit *fit, int level, double t);
+
+/* The hat value of row i. */
+double fk__glm_hat(const struct fk__glm_data *data, const struct fk__glm_fit *fit, size_t i);
+
+#endif
