@@ -119,9 +119,10 @@ static void read_task(sqlite3_stmt *q, struct fk_task_row *t)
 static void task_where(const struct fk_task_filter *f, char *sel, size_t size)
 {
   snprintf(sel, size, "%s%s%s%s%s%s%s%s ORDER BY t.id", sql[SEL],
-           f->act_at ? " AND t.status IN ('created', 'due', 'acknowledged') AND"
-                       " ((t.status = 'created' AND t.start_at <= ?7) OR (t.due_at < ?7 AND t.level > 0))"
-                     : "",
+           f->act_at
+               ? " AND t.status IN ('created', 'due', 'acknowledged') AND"
+                 " ((t.status = 'created' AND t.start_at <= ?7) OR (t.due_at < ?7 AND t.level > 0))"
+               : "",
            f->id ? " AND t.id = ?1" : "", f->measure ? " AND t.measure = ?2" : "",
            f->person ? " AND t.person = ?3" : "",
            f->open_only ? " AND t.status IN ('created', 'due', 'acknowledged')" : "",
@@ -366,7 +367,7 @@ int fk__sqlite_put_case_stays(struct fk_store *st, int64_t person, const struct 
   }
   fk__sqlite_done(del, own_del);
   fk__sqlite_done(ins, own_ins);
-  return rc ? fk__sqlite_fail(st, "storing a case's stays") : 0;
+  return rc == FK_ESTORE ? fk__sqlite_fail(st, "storing a case's stays") : rc; /* or FK_ENOMEM */
 }
 
 static int kind_index(const unsigned char *s)
