@@ -186,7 +186,7 @@ static int close_transfers(struct hook *h)
   return rc;
 }
 
-/* Records the windows traced, then advances the open tasks: one transaction. */
+/* Records the windows traced, advances the open tasks and records the tick: one transaction. */
 static int finish(struct fk_store *st, const struct fk_rules *rules, const struct pending *p,
                   struct fk_tick_stats *stats, struct fk_diag *diag)
 {
@@ -197,6 +197,7 @@ static int finish(struct fk_store *st, const struct fk_rules *rules, const struc
   struct hook h = {st, rules, p->now, &stats->tasks, diag};
   if (!rc) rc = close_transfers(&h);
   if (!rc) rc = fk_tasks_advance(st, rules, p->now, &stats->tasks, diag);
+  if (!rc) rc = fk_store_put_tick(st, p->now, rules->name);
   return fk_store_end(st, rc);
 }
 

@@ -263,6 +263,11 @@ const char *const fk__sqlite_migrations[] = {
     "  to_date TEXT," /* exclusive; NULL: in force */
     "  reason TEXT NOT NULL);"
     "CREATE INDEX area_levels_area ON area_levels(area);",
+
+    /* 8: the loop's turns (fk_tick), so a replay knows which days it has ticked already. */
+    "CREATE TABLE ticks("
+    "  at INTEGER PRIMARY KEY," /* the tick's now */
+    "  rules TEXT NOT NULL);",  /* the rule set's name */
 };
 
 const int fk__sqlite_migration_count =

@@ -177,6 +177,16 @@ int fk_store_put_case_traced(struct fk_store *st, int64_t person, fk_time window
   return st->ops->put_case_traced(st, person, window_end, now);
 }
 
+int fk_store_put_tick(struct fk_store *st, fk_time at, const char *rules)
+{
+  return st->ops->put_tick(st, at, rules);
+}
+
+int fk_store_last_tick(struct fk_store *st, fk_time *at)
+{
+  return st->ops->last_tick(st, at);
+}
+
 const char *const fk_area_kinds[] = {"grid", "district", NULL};
 
 int fk_store_each_area(struct fk_store *st, int (*fn)(void *arg, const struct fk_area_row *a),
