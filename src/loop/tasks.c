@@ -138,8 +138,10 @@ static int sample_tasks(struct sync *s, struct mine *have)
              t->status == FK_TEST_POSITIVE ? "positive" : "taken");
     if (!k) {
       fk_time start = fk_date_start(t->due);
+      const struct fk_measure_rules *mr = &s->rules->measures[s->m->category];
+      int kind = t->phase < mr->nphases ? (int)mr->phases[t->phase].kind : s->m->kind;
       snprintf(why, sizeof why, "day-%d sample of %s (%s), due %s", t->day,
-               fk_person_cats[s->m->category], fk_measure_kinds[s->m->kind],
+               fk_person_cats[s->m->category], fk_measure_kinds[kind],
                fk_date_format(t->due, day));
       rc = make_closed(s, FK_TASK_SAMPLE, t->due, start, start + 60 * (fk_time)tr->due_minutes, why,
                        taken ? proof : NULL);
