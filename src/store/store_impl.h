@@ -7,6 +7,7 @@
 #define FK_STORE_IMPL_H
 
 #include "fangkong/store.h"
+#include "fangkong/signals.h"
 #include "fangkong/tasks.h"
 
 struct fk__store_ops {
@@ -64,7 +65,19 @@ struct fk__store_ops {
   int (*sites_each)(struct fk_store *st, int what, int view, int64_t person, fk_time t0, fk_time t1,
                     int (*fn)(void *arg, const void *row), void *arg);
   int (*sites_put)(struct fk_store *st, int what, void *rows, int n, struct fk_diag *diag);
+  /* Signals and alerts (fangkong/signals.h, fangkong/alerts.h): what is enum fk__alerts_what;
+     alerts_each's filter and fn's row, and alerts_put's row, are that what's structs. */
+  int (*each_signal)(struct fk_store *st, const struct fk_signal_query *q,
+                     int (*fn)(void *arg, fk_date day, int64_t region, const char *code, double n),
+                     void *arg);
+  int (*alerts_each)(struct fk_store *st, int what, const void *filter,
+                     int (*fn)(void *arg, const void *row), void *arg);
+  int (*alerts_put)(struct fk_store *st, int what, void *row, int *added, struct fk_diag *diag);
 };
+
+/* The rows of fk__store_ops.alerts_each and alerts_put: struct fk_alert_row (filter: struct
+   fk_alert_filter), struct fk_alarm_row and struct fk_escalation_row (filter: int64_t alert). */
+enum fk__alerts_what { FK__ALERTS_ALERTS, FK__ALERTS_ALARMS, FK__ALERTS_ESCALATIONS };
 
 /* The rows of fk__store_ops.sites_each and sites_put. */
 enum fk__sites_what {
@@ -130,6 +143,16 @@ int fk__sqlite_put_case_stays(struct fk_store *st, int64_t person, const struct 
 int fk__sqlite_each_case_stay(struct fk_store *st, int64_t person, fk_time from, fk_time to,
                               int (*fn)(void *arg, const struct fk_stay *s, const char *place_id),
                               void *arg);
+
+/* Signals and alerts in the SQLite backend (sqlite_signals.c, sqlite_alerts.c), as the ops. */
+int fk__sqlite_each_signal(struct fk_store *st, const struct fk_signal_query *q,
+                           int (*fn)(void *arg, fk_date day, int64_t region, const char *code,
+                                     double n),
+                           void *arg);
+int fk__sqlite_alerts_each(struct fk_store *st, int what, const void *filter,
+                           int (*fn)(void *arg, const void *row), void *arg);
+int fk__sqlite_alerts_put(struct fk_store *st, int what, void *row, int *added,
+                          struct fk_diag *diag);
 
 /* The SQLite backend: opens `path` into *out (see fk_store_open for the contract). */
 int fk__sqlite_open(const char *path, struct fk_store **out, struct fk_diag *diag);
