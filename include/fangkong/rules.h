@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 
+#include "fangkong/detect.h"
 #include "fangkong/time.h"
 
 struct fk_diag;
@@ -251,13 +252,43 @@ struct fk_site_rules {
   char source[FK_RULES_SOURCE]; /* the section: the nearest site, single rooms, 三区两通道 */
 };
 
+/* ---- Alerts (预警): which methods watch which signal channels, and the response deadline ---- */
+
+#define FK_ALERT_MAX_SOURCES 16
+#define FK_ALERT_MAX_METHODS 4
+
+struct fk_alert_method {
+  int method;                     /* enum fk_detect_method */
+  struct fk_detect_params params; /* its defaults for daily series, then the rule's params */
+};
+
+/* One channel watched: at which levels, by which methods. */
+struct fk_alert_source {
+  char channel[72];       /* as fangkong/signals.h names channels */
+  int levels[FK_LEVEL_N]; /* 1 for each level scanned */
+  struct fk_alert_method methods[FK_ALERT_MAX_METHODS];
+  int nmethods;
+};
+
+struct fk_alert_rules {
+  int verify_hours; /* an alert is to be verified within (CIDARS: 24) */
+  int scan_days;    /* days before now evaluated by a scan */
+  int history_days; /* days of counts before them, for the baselines */
+  int join_days;    /* a verified (watch, outbreak) alert takes alarms this many days after its
+                       last one; an unverified alert takes every alarm */
+  struct fk_alert_source sources[FK_ALERT_MAX_SOURCES];
+  int nsources;
+  char source[FK_RULES_SOURCE];
+};
+
 /* Which of the optional sections the file has (fk_rules.sections). The shipped files have all;
  * a file without one gives no category a measure, no area a level, every person `none`'s code. */
 #define FK_RULES_HAS_MEASURES 1u
 #define FK_RULES_HAS_AREAS 2u
 #define FK_RULES_HAS_CODES 4u
-#define FK_RULES_HAS_LOOP 16u /* tasks, escalation and entrance */
-#define FK_RULES_HAS_SITES 8u /* without it: one person a room, no accessible preference */
+#define FK_RULES_HAS_LOOP 16u   /* tasks, escalation and entrance */
+#define FK_RULES_HAS_SITES 8u   /* without it: one person a room, no accessible preference */
+#define FK_RULES_HAS_ALERTS 32u /* without it: no alert scan */
 
 struct fk_rules {
   char name[64];
@@ -271,6 +302,7 @@ struct fk_rules {
   struct fk_loop_rules loop;
 
   struct fk_site_rules sites;
+  struct fk_alert_rules alerts;
 
   unsigned sections; /* FK_RULES_HAS_* */
 };

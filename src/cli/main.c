@@ -33,6 +33,8 @@ static const struct command commands[] = {
     {"detect", fk__cmd_detect,
      "aberration detection (异常探测) over counts: EARS, CUSUM, Farrington"},
     {"evaluate", fk__cmd_evaluate, "each detection method on simulated outbreaks in your counts"},
+    {"alert", fk__cmd_alert,
+     "alerts (预警信号) from the signal channels: scan, list, verify, report"},
 };
 
 static void usage(FILE *out)

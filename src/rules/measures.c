@@ -409,7 +409,8 @@ int fk_rules_count(const struct fk_rules *r)
     n += 2; /* escalation, entrance */
   }
 
-  n += (r->sections & FK_RULES_HAS_SITES) ? 3 : 0; /* the section, households, accessible */
+  n += (r->sections & FK_RULES_HAS_SITES) ? 3 : 0;  /* the section, households, accessible */
+  n += (r->sections & FK_RULES_HAS_ALERTS) ? 1 : 0; /* the alerts section, one source */
 
   n += r->areas.home.used + r->areas.stayed.used;
   return n + FK_CODE_NSTATES;

@@ -151,7 +151,7 @@ int fk_rules_parse(const char *textp, size_t n, const char *origin, struct fk_ru
 {
   static const char *const known[] = {"name",       "title",    "issued", "trace", "companion",
                                       "measures",   "areas",    "codes",  "sites", "tasks",
-                                      "escalation", "entrance", NULL};
+                                      "escalation", "entrance", "alerts", NULL};
   struct fk__rules_ctx c = {report, arg, diag, 0};
   json_error_t err;
   json_set_alloc_funcs(json_alloc, fk_free);
@@ -186,6 +186,10 @@ int fk_rules_parse(const char *textp, size_t n, const char *origin, struct fk_ru
       out->sections |= FK_RULES_HAS_LOOP;
     }
     fk__rules_sites(&c, json_object_get(root, "sites"), &out->sites);
+    if (json_object_get(root, "alerts")) {
+      fk__rules_alerts(&c, json_object_get(root, "alerts"), &out->alerts);
+      out->sections |= FK_RULES_HAS_ALERTS;
+    }
     static const char *const sections[] = {"measures", "areas", "codes", "sites"};
     for (int i = 0; i < 4; i++)
       if (json_object_get(root, sections[i])) out->sections |= 1u << i;
