@@ -48,6 +48,8 @@ void fk__tick_summary(FILE *f, const struct fk_tick_stats *s)
           t->created[FK_TASK_RELEASE], t->done_auto, t->cancelled, t->started);
   fprintf(f, "tasks with something due %ld, overdue %ld, escalation steps %ld\n", t->looked,
           t->overdue, t->escalations);
+  if (s->alerts.escalations)
+    fprintf(f, "unverified alerts (预警信号): escalation steps %ld\n", s->alerts.escalations);
 }
 
 int fk__cmd_tick(int argc, char **argv)

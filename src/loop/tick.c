@@ -210,6 +210,7 @@ int fk_tick(struct fk_store *st, struct fk_trace_index **ix, const struct fk_rul
   }
   if (!rc) rc = fk_sites_allocate(st, rules, now, &stats->sites, diag);
   if (!rc) rc = finish(st, rules, &p, stats, diag);
+  if (!rc) rc = fk_alerts_advance(st, rules, now, &stats->alerts, diag);
   if (rc && diag && !diag->reason[0])
     fk_diag_set(diag, rc, NULL, "tick: %s",
                 rc == FK_ESTORE ? fk_store_errmsg(st) : fk_strerror(rc));

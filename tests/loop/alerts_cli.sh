@@ -79,11 +79,15 @@ expect 0 "verify" -- "$B" alert verify "$id" --as outbreak --note "cluster at �
 expect 0 "list outbreak" -- "$B" alert list --db t.db --status outbreak --format json
 equals "hours" "$(pj out.txt '[d[0]["hours_to_verify"], d[0]["status"], len(d)]')" '[3,"outbreak",1]'
 # The other three, due 07-12 09:00, escalate: the two street alerts to their district after
-# 720 min (21:00) and on to the city after 1440 min, the district one to the city: 5 steps.
+# 720 min (21:00) and on to the city after 1440 min, the district one to the city: 5 steps,
+# 2 of them by the tick at 21:00.
 expect 0 "scan at 20:59" -- "$B" alert scan --db t.db --now 2022-07-12T20:59:00+08:00
 contains out.txt "0 escalations"
+# The tick escalates unverified alerts too (it does not scan).
+expect 0 "tick at 21:00" -- "$B" tick --db t.db --now 2022-07-12T21:00:00+08:00
+contains err.txt "unverified alerts (预警信号): escalation steps 2"
 expect 0 "scan next morning" -- "$B" alert scan --db t.db --now 2022-07-13T09:00:00+08:00
-contains out.txt "5 escalations"
+contains out.txt "3 escalations"
 expect 0 "list open" -- "$B" alert list --db t.db --status open --format json
 equals "standing" "$(pj out.txt '[a["level"] for a in d]')" '["city","city","city"]'
 equals "street alert's steps" "$(pj out.txt '[(e["level"], e["unit"], e["officer"]) for e in d[0]["escalations"]]')" \
