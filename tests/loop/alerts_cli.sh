@@ -54,15 +54,28 @@ expect 2 "detect --db bad level" -- "$B" detect --db t.db --channel fever_clinic
 expect 2 "detect --db bad drug class" -- "$B" detect --db t.db --channel pharmacy_aspirin --method ears-c2
 expect 1 "detect --db nothing counted" -- "$B" detect --db t.db --channel school_absence --method ears-c2
 
+# Entrance fevers (entrance_checks, written by fangkong check) and positive samples count too:
+# one person positive twice on a day (a pool and its retest) counts once.
+sqlite3 t.db "INSERT INTO entrance_checks(person, place, at, temperature, mask, decision, code, reasons, fever)
+  VALUES(1, 2, strftime('%s', '2022-07-03T10:00:00+08:00'), 38.2, 1, 'deny', 'green', 'fever', 1),
+        (1, 2, strftime('%s', '2022-07-03T11:00:00+08:00'), 36.5, 1, 'pass', 'green', '', 0)"
+printf 'sample_id,pool_id,person_id,sampled_at,site_id,result,reported_at\nS1,PO1,P1,2022-07-04T08:00:00+08:00,ST1,positive,\nS2,,P1,2022-07-04T15:00:00+08:00,ST1,positive,\n' >samples.csv
+expect 0 "import samples" -- "$B" import --db t.db samples samples.csv
+expect 0 "detect entrance fevers" -- "$B" detect --db t.db --channel entrance_fever --level grid --method threshold
+equals "entrance fevers" "$(cat out.txt)" "date,region_id,channel,observed,expected,upperbound,alarm,score
+2022-07-03,G1,entrance_fever,1,,1,1,1"
+expect 0 "detect positives" -- "$B" detect --db t.db --channel positive --level community --method threshold
+contains out.txt "2022-07-04,/小店区/坞城街道/坞城社区,positive,1,,1,1,1"
+
 expect 2 "scan without --now" -- "$B" alert scan --db t.db
 expect 0 "scan" -- "$B" alert scan --db t.db --now 2022-07-11T09:00:00+08:00
-contains out.txt "4 alerts raised"
+contains out.txt "5 alerts raised" # and the positive sample's, by the threshold, at district level
 expect 0 "scan again" -- "$B" alert scan --db t.db --now 2022-07-11T09:00:00+08:00
 contains out.txt "0 alerts raised, 0 alarms joined"
 expect 0 "list" -- "$B" alert list --db t.db --format json
 cp out.txt alerts.json
 equals "alerts" "$(pj alerts.json '[(a["channel"], a["region"]) for a in d]')" \
-  '[["fever_clinic","/小店区"],["fever_clinic","/小店区/坞城街道"],["pharmacy_fever","/小店区"],["pharmacy_fever","/小店区/坞城街道"]]'
+  '[["fever_clinic","/小店区"],["fever_clinic","/小店区/坞城街道"],["pharmacy_fever","/小店区"],["pharmacy_fever","/小店区/坞城街道"],["positive","/小店区"]]'
 equals "why" "$(pj alerts.json '[d[0][k] for k in ("method","first_date","observed","expected","upperbound")]')" \
   '["ears-c1","2022-07-10",10,2,5.090232306]'
 equals "two methods, one alert" "$(pj alerts.json 'sorted(x["method"] for x in d[0]["alarms"])')" '["ears-c1","ears-c2"]'
@@ -78,8 +91,8 @@ expect 1 "verify unknown" -- "$B" alert verify 999 --as watch --db t.db --now 20
 expect 0 "verify" -- "$B" alert verify "$id" --as outbreak --note "cluster at 坞城" --db t.db --now 2022-07-11T12:00:00+08:00
 expect 0 "list outbreak" -- "$B" alert list --db t.db --status outbreak --format json
 equals "hours" "$(pj out.txt '[d[0]["hours_to_verify"], d[0]["status"], len(d)]')" '[3,"outbreak",1]'
-# The other three, due 07-12 09:00, escalate: the two street alerts to their district after
-# 720 min (21:00) and on to the city after 1440 min, the district one to the city: 5 steps,
+# The other four, due 07-12 09:00, escalate: the two street alerts to their district after
+# 720 min (21:00) and on to the city after 1440 min, the two district ones to the city: 6 steps,
 # 2 of them by the tick at 21:00.
 expect 0 "scan at 20:59" -- "$B" alert scan --db t.db --now 2022-07-12T20:59:00+08:00
 contains out.txt "0 escalations"
@@ -87,15 +100,16 @@ contains out.txt "0 escalations"
 expect 0 "tick at 21:00" -- "$B" tick --db t.db --now 2022-07-12T21:00:00+08:00
 contains err.txt "unverified alerts (预警信号): escalation steps 2"
 expect 0 "scan next morning" -- "$B" alert scan --db t.db --now 2022-07-13T09:00:00+08:00
-contains out.txt "3 escalations"
+contains out.txt "4 escalations"
 expect 0 "list open" -- "$B" alert list --db t.db --status open --format json
-equals "standing" "$(pj out.txt '[a["level"] for a in d]')" '["city","city","city"]'
+equals "standing" "$(pj out.txt '[a["level"] for a in d]')" '["city","city","city","city"]'
 equals "street alert's steps" "$(pj out.txt '[(e["level"], e["unit"], e["officer"]) for e in d[0]["escalations"]]')" \
   '[["district","/小店区","王*"],["city","city",null]]'
 expect 0 "report" -- "$B" alert report --db t.db --from 2022-07-11 --to 2022-07-11 --format csv
 contains out.txt "fever_clinic,2,1,1,0.5000,3.00,1"
 contains out.txt "pharmacy_fever,2,0,0,0.0000,,0"
-contains out.txt "all,4,1,1,0.2500,3.00,1"
+contains out.txt "positive,1,0,0,0.0000,,0"
+contains out.txt "all,5,1,1,0.2000,3.00,1"
 expect 0 "list text" -- "$B" alert list --db t.db
 contains out.txt "预警信号"
 

@@ -381,6 +381,32 @@ static void verification_timing_and_the_report(void **state)
   city_done(&c);
 }
 
+/* Every allocation of a scan failing in turn: an error or success, never a half-written alert
+   (the alerts are one transaction, escalation another, as the tick's steps), and the next scan
+   completes what a failed one left. */
+static void allocation_failures_leave_no_half_alert(void **state)
+{
+  (void)state;
+  struct city c;
+  town_with_ili(&c, "alerts_alloc");
+  int rc = -1;
+  for (long n = 1; rc && n < 10000; n++) {
+    struct fk_diag d;
+    fk_diag_clear(&d);
+    fk_alloc_fail_after(n);
+    rc = fk_alerts_scan(c.st, &c.rules, T("2022-07-12 09:00"), NULL, &d);
+    fk_alloc_fail_after(0);
+    assert_true(rc == 0 || rc == FK_ENOMEM);
+    struct alerts v = all_alerts(&c);
+    assert_true(v.n == (rc ? v.n : 1) && v.n <= 1);
+    if (v.n) assert_int_equal(v.a[0].alarms, 3);
+  }
+  assert_int_equal(rc, 0);
+  assert_int_equal(scan(&c, "2022-07-12 09:00").raised, 0);
+  assert_int_equal(all_alerts(&c).n, 1);
+  city_done(&c);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -388,6 +414,7 @@ int main(void)
       cmocka_unit_test(consecutive_alarms_and_two_methods_make_one_alert),
       cmocka_unit_test(unverified_alert_escalates_verified_one_does_not),
       cmocka_unit_test(verification_timing_and_the_report),
+      cmocka_unit_test(allocation_failures_leave_no_half_alert),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
