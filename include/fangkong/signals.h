@@ -8,7 +8,10 @@
  *                       antibiotic, cold; pharmacy_sales), at the buyer's home grid
  *   school_absence      the sick absences of a school's class (school_absences), at the school
  *   entrance_fever      an entrance check that found a fever (entrance_checks), at the place
- *   positive            a person with a positive sample that day (samples), at the home grid
+ *   positive            a person with a positive single-tube sample that day (samples), at
+ *                       the home grid
+ *   positive_pool       a positive pooled sample (10-in-1 混采), once per pool, at the grid of
+ *                       its first member
  *   any other name      the counts reported for that channel (counts.csv), at their region
  * A count at a grid rolls up to its community, street, district and the city; a count reported
  * for a region above the asked level cannot be split down and is left out.
@@ -31,6 +34,7 @@ enum fk_signal_source {
   FK_SIGNAL_SCHOOL,
   FK_SIGNAL_ENTRANCE,
   FK_SIGNAL_POSITIVE,
+  FK_SIGNAL_POOL,
   FK_SIGNAL_COUNTS,
   FK_SIGNAL_NSOURCES
 };

@@ -94,11 +94,13 @@ struct listing {
   struct fk_table *tab;
 };
 
-/* "7 fever_clinic at 坞城街道 (street): 12 against a baseline of 3.1, threshold 8.4 (ears-c2)" */
+/* "pharmacy_fever 57 on /小店区/北营街道, threshold 44.62 (baseline 12.14), ears-c2" */
 static void why(const struct fk_alert_row *a, char *out, size_t size)
 {
-  snprintf(out, size, "%s %.0f on %s above threshold %.2f (baseline %.2f) by %s", a->channel,
-           a->observed, a->region_code, a->upperbound, a->expected,
+  char base[48] = "no baseline";
+  if (isfinite(a->expected)) snprintf(base, sizeof base, "baseline %.2f", a->expected);
+  snprintf(out, size, "%s %.0f on %s, threshold %.2f (%s), %s", a->channel, a->observed,
+           a->region_code, a->upperbound, base,
            fk_detect_method_name((enum fk_detect_method)a->method));
 }
 

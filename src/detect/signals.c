@@ -19,8 +19,8 @@
 
 int fk_signal_channel(const char *channel, enum fk_signal_source *source, const char **arg)
 {
-  static const char *const fixed[] = {"fever_clinic", "", "school_absence", "entrance_fever",
-                                      "positive"};
+  static const char *const fixed[] = {"fever_clinic",   "",         "school_absence",
+                                      "entrance_fever", "positive", "positive_pool"};
   size_t n = channel ? strlen(channel) : 0;
   *arg = NULL;
   if (n < 1 || n > 64 ||
@@ -166,7 +166,11 @@ int fk_signal_counts(struct fk_store *st, const char *channel, int level, fk_dat
   q.level = level == FK_LEVEL_CITY ? FK_LEVEL_DISTRICT : level;
   q.from = from != FK_DATE_NONE ? from : to != FK_DATE_NONE ? to - CITY_DAYS : 0;
   q.to = to != FK_DATE_NONE ? to : q.from + CITY_DAYS;
-  if ((rc = fk_store_each_signal(st, &q, gather, &g))) goto out;
+  if ((rc = fk_store_each_signal(st, &q, gather, &g))) {
+    if (rc == FK_ESTORE)
+      fk_diag_set(diag, rc, NULL, "counting %s: %s", channel, fk_store_errmsg(st));
+    goto out;
+  }
   if (!g.n) {
     rc = fk_diag_set(diag, FK_ENOTFOUND, "channel", "no %s counted at level %s", channel,
                      fk_levels[level]);

@@ -41,19 +41,34 @@ static int keep(struct alarms *v, const struct found *f)
   return 0;
 }
 
+/* The first point with a count in any series of c (c->n when none): the channel's counts begin
+ * there, and the days before are unknown, not zero. */
+static size_t first_count(const struct fk_counts *c)
+{
+  size_t first = c->n;
+  for (size_t i = 0; i < c->nseries; i++)
+    for (size_t t = 0; t < first; t++)
+      if (c->series[i].observed[t] > 0) first = t;
+  return first;
+}
+
 /* Runs every method of src over the series of c from point `from` on; keeps the alarms. */
 static int detect(const struct fk_alert_source *src, int level, const struct fk_counts *c,
                   const int64_t *ids, size_t from, struct alarms *v, struct fk_diag *diag)
 {
+  size_t f0 = first_count(c);
+  if (from < f0) from = f0;
+  if (from >= c->n) return 0;
   size_t len = c->n - from;
   struct fk_detect_point *pt = fk_calloc(len, sizeof *pt);
   int rc = pt ? 0 : FK_ENOMEM;
   for (size_t i = 0; !rc && i < c->nseries; i++)
     for (int m = 0; !rc && m < src->nmethods; m++) {
       const struct fk_alert_method *am = &src->methods[m];
-      struct fk_series s = {c->series[i].observed, c->n, c->start, c->step};
-      if ((rc = fk_detect_run((enum fk_detect_method)am->method, &s, &am->params, from, c->n - 1,
-                              pt, diag)))
+      struct fk_series s = {c->series[i].observed + f0, c->n - f0,
+                            c->start + (fk_date)(f0 * (size_t)c->step), c->step};
+      if ((rc = fk_detect_run((enum fk_detect_method)am->method, &s, &am->params, from - f0,
+                              s.n - 1, pt, diag)))
         break;
       for (size_t t = 0; !rc && t < len; t++) {
         if (!pt[t].alarm) continue;
@@ -61,8 +76,9 @@ static int detect(const struct fk_alert_source *src, int level, const struct fk_
                           ids[i],
                           level,
                           "",
-                          {0, c->start + (fk_date)(from + t), am->method, s.observed[from + t],
-                           pt[t].expected, pt[t].upperbound, pt[t].score}};
+                          {0, c->start + (fk_date)(from + t), am->method,
+                           c->series[i].observed[from + t], pt[t].expected, pt[t].upperbound,
+                           pt[t].score}};
         snprintf(f.code, sizeof f.code, "%s", c->series[i].region_id);
         rc = keep(v, &f);
       }

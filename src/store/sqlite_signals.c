@@ -36,7 +36,12 @@ static const char *const source_sql[FK_SIGNAL_NSOURCES] = {
     [FK_SIGNAL_POSITIVE] = "SELECT day, grid, 1 AS n FROM (SELECT DISTINCT " DAY(
         "s.sampled_at") " AS day, s.person, p.grid AS grid FROM samples s"
                         " JOIN persons p ON p.id = s.person WHERE s.result = 'positive'"
-                        " AND s.sampled_at >= ?2 AND s.sampled_at < ?3)",
+                        " AND s.pool_id IS NULL AND s.sampled_at >= ?2 AND s.sampled_at < ?3)",
+    [FK_SIGNAL_POOL] = "SELECT x.day AS day, p.grid AS grid, 1 AS n FROM (SELECT " DAY(
+        "min(s.sampled_at)") " AS day, min(s.person) AS person FROM samples s"
+                             " WHERE s.result = 'positive' AND s.pool_id IS NOT NULL"
+                             " AND s.sampled_at >= ?2 AND s.sampled_at < ?3 GROUP BY s.pool_id) x"
+                             " JOIN persons p ON p.id = x.person",
     [FK_SIGNAL_COUNTS] =
         "SELECT " DATE("c.date") " AS day, c.region AS grid, c.count AS n"
                                  " FROM signal_counts c WHERE c.channel = ?6 AND c.date >= ?4"

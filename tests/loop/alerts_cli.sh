@@ -55,7 +55,7 @@ expect 2 "detect --db bad drug class" -- "$B" detect --db t.db --channel pharmac
 expect 1 "detect --db nothing counted" -- "$B" detect --db t.db --channel school_absence --method ears-c2
 
 # Entrance fevers (entrance_checks, written by fangkong check) and positive samples count too:
-# one person positive twice on a day (a pool and its retest) counts once.
+# P1's positive pool counts in positive_pool, the single-tube retest in positive.
 sqlite3 t.db "INSERT INTO entrance_checks(person, place, at, temperature, mask, decision, code, reasons, fever)
   VALUES(1, 2, strftime('%s', '2022-07-03T10:00:00+08:00'), 38.2, 1, 'deny', 'green', 'fever', 1),
         (1, 2, strftime('%s', '2022-07-03T11:00:00+08:00'), 36.5, 1, 'pass', 'green', '', 0)"
@@ -66,6 +66,8 @@ equals "entrance fevers" "$(cat out.txt)" "date,region_id,channel,observed,expec
 2022-07-03,G1,entrance_fever,1,,1,1,1"
 expect 0 "detect positives" -- "$B" detect --db t.db --channel positive --level community --method threshold
 contains out.txt "2022-07-04,/小店区/坞城街道/坞城社区,positive,1,,1,1,1"
+expect 0 "detect positive pools" -- "$B" detect --db t.db --channel positive_pool --level grid --method threshold
+contains out.txt "2022-07-04,G1,positive_pool,1,,1,1,1"
 
 expect 2 "scan without --now" -- "$B" alert scan --db t.db
 expect 0 "scan" -- "$B" alert scan --db t.db --now 2022-07-11T09:00:00+08:00
