@@ -35,7 +35,7 @@ fuzz: bootstrap
 demo: build
 	@scripts/demo $(BUILD)
 
-# Import, tracing, quarantine sites, risk areas, the tick, then detection (bench/*/run; each
+# Import, tracing, quarantine sites, risk areas, the tick, detection, the briefing (bench/*/run; each
 # caches its city under $(BUILD)).
 bench: build
 	@bench/import/run $(BUILD)
@@ -44,6 +44,7 @@ bench: build
 	@bench/areas/run $(BUILD)
 	@bench/tick/run $(BUILD)
 	@bench/detect/run $(BUILD)
+	@bench/briefing/run $(BUILD)
 
 install: build
 	@cmake --install $(BUILD)

@@ -23,6 +23,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (r.trace.window_days < 0 || r.companion.cell_meters <= 0) abort();
     for (int k = 0; k < FK_RULES_MAXKINDS; k++)
       if (r.trace.kinds[k].dwell <= 0 || r.trace.kinds[k].min_overlap < 0) abort();
+    if ((r.sections & FK_RULES_HAS_BRIEFING) &&
+        (r.briefing.placed_within_hours < 1 || r.briefing.placed_within_hours > 1000))
+      abort();
+    if ((r.sections & FK_RULES_HAS_LOOP) &&
+        !(r.loop.entrance.fever_celsius >= 35 && r.loop.entrance.fever_celsius <= 42))
+      abort();
     /* Whatever measures it accepts must plan within bounds, tests inside their phases. */
     for (int c = 0; c < FK_PERSON_NCATS; c++) {
       static struct fk_plan p, q;

@@ -4,7 +4,9 @@
 
 #include "fangkong/alloc.h"
 #include "fangkong/areas.h"
+#include "fangkong/briefing.h"
 #include "fangkong/companion.h"
+#include "fangkong/entrance.h"
 #include "fangkong/error.h"
 #include "fangkong/feed.h"
 #include "fangkong/gen.h"

@@ -27,6 +27,7 @@
 #include "fangkong/store.h"
 #include "fangkong/time.h"
 
+struct fk_companion_index;
 struct fk_diag;
 struct fk_trace_index;
 
@@ -62,6 +63,9 @@ struct fk_measures_opts {
      was_new is 1 for a measure placed by this run. A non-zero return aborts the run. */
   int (*written)(void *arg, const struct fk_measure_row *m, int was_new);
   void *arg;
+  /* Spatiotemporal companions (时空伴随者) of the cases traced, placed under the rules'
+     `companion` measure anchored on the day found (NULL: none are looked for). Borrowed. */
+  const struct fk_companion_index *companions;
 };
 
 /*

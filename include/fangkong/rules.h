@@ -252,6 +252,13 @@ struct fk_site_rules {
   char source[FK_RULES_SOURCE]; /* the section: the nearest site, single rooms, 三区两通道 */
 };
 
+/* The daily briefing (fangkong/briefing.h): the deadline a close contact's placement is measured
+ * against (第九版: close contacts traced and placed within 24 h of the case being known). */
+struct fk_briefing_rules {
+  int placed_within_hours;
+  char source[FK_RULES_SOURCE];
+};
+
 /* ---- Alerts (预警): which methods watch which signal channels, and the response deadline ---- */
 
 #define FK_ALERT_MAX_SOURCES 16
@@ -286,9 +293,10 @@ struct fk_alert_rules {
 #define FK_RULES_HAS_MEASURES 1u
 #define FK_RULES_HAS_AREAS 2u
 #define FK_RULES_HAS_CODES 4u
-#define FK_RULES_HAS_LOOP 16u   /* tasks, escalation and entrance */
-#define FK_RULES_HAS_SITES 8u   /* without it: one person a room, no accessible preference */
-#define FK_RULES_HAS_ALERTS 32u /* without it: no alert scan */
+#define FK_RULES_HAS_LOOP 16u     /* tasks, escalation and entrance */
+#define FK_RULES_HAS_SITES 8u     /* without it: one person a room, no accessible preference */
+#define FK_RULES_HAS_BRIEFING 32u /* without it: the briefing gives no placement share */
+#define FK_RULES_HAS_ALERTS 64u   /* without it: no alert scan */
 
 struct fk_rules {
   char name[64];
@@ -302,6 +310,7 @@ struct fk_rules {
   struct fk_loop_rules loop;
 
   struct fk_site_rules sites;
+  struct fk_briefing_rules briefing;
   struct fk_alert_rules alerts;
 
   unsigned sections; /* FK_RULES_HAS_* */

@@ -191,7 +191,8 @@ struct fk_measure_test {
 struct fk_measure_row {
   int64_t id;     /* 0 for a measure not yet stored */
   int64_t person; /* internal person id */
-  int64_t linked; /* a secondary contact's close contact (internal id), or 0 */
+  int64_t linked; /* a close contact's case, a secondary contact's close contact (internal
+                     id), or 0 */
   int category;   /* enum fk_person_cat */
   int kind;       /* enum fk_measure_kind: the phase current when last applied */
   fk_date anchor, placed, start;

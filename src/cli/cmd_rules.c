@@ -193,6 +193,9 @@ static int show_table(const struct fk_rules *r)
       printf("\n%s: quarantine sites\n  %s\n  %s (%s)\n  %s (%s)\n", r->name, r->sites.source,
              together, r->sites.households_source, age, r->sites.accessible_source);
     }
+    if (r->sections & FK_RULES_HAS_BRIEFING)
+      printf("\n%s: daily briefing\n  close contacts placed within %d h of their case (%s)\n",
+             r->name, r->briefing.placed_within_hours, r->briefing.source);
   }
   fk_table_free(m);
   fk_table_free(a);
@@ -290,6 +293,12 @@ static json_t *show_json_value(const struct fk_rules *r)
     json_object_set_new(si, "accessible_from_age", json_integer(r->sites.accessible_from_age));
     json_object_set_new(si, "source", json_string(r->sites.source));
     json_object_set_new(root, "sites", si);
+  }
+  if (r->sections & FK_RULES_HAS_BRIEFING) {
+    json_t *br = json_object();
+    json_object_set_new(br, "placed_within_hours", json_integer(r->briefing.placed_within_hours));
+    json_object_set_new(br, "source", json_string(r->briefing.source));
+    json_object_set_new(root, "briefing", br);
   }
   return root;
 }

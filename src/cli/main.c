@@ -33,6 +33,9 @@ static const struct command commands[] = {
     {"detect", fk__cmd_detect,
      "aberration detection (异常探测) over counts: EARS, CUSUM, Farrington"},
     {"evaluate", fk__cmd_evaluate, "each detection method on simulated outbreaks in your counts"},
+    {"check", fk__cmd_check,
+     "the entrance check (测温、扫码、验证、戴口罩): pass or deny, and why"},
+    {"briefing", fk__cmd_briefing, "the daily briefing for the leadership meeting (每日简报)"},
     {"alert", fk__cmd_alert,
      "alerts (预警信号) from the signal channels: scan, list, verify, report"},
 };

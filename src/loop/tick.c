@@ -8,6 +8,7 @@
 
 #include "fangkong/alloc.h"
 #include "fangkong/error.h"
+#include "fangkong/companion.h"
 #include "fangkong/loop.h"
 #include "fangkong/site_store.h"
 #include "fangkong/trace.h"
@@ -42,6 +43,23 @@ static int pending_case(void *arg, const struct fk_case_row *row)
   }
   p->person[p->n] = row->person;
   p->end[p->n++] = end;
+  return 0;
+}
+
+/* The companion index over the store's pings when the rules place companions and there are
+ * pings (*out stays NULL otherwise). Built only on a tick with cases to trace. */
+static int companion_index(struct fk_store *st, const struct fk_rules *rules,
+                           struct fk_companion_index **out, struct fk_diag *diag)
+{
+  struct fk_companion_index_stats s;
+  if (!rules->measures[FK_PERSON_COMPANION].applies) return 0;
+  int rc = fk_companion_index_build(st, rules, out, diag);
+  if (rc) return rc;
+  fk_companion_index_stats(*out, &s);
+  if (!s.pings) {
+    fk_companion_index_free(*out);
+    *out = NULL;
+  }
   return 0;
 }
 
@@ -191,6 +209,7 @@ int fk_tick(struct fk_store *st, struct fk_trace_index **ix, const struct fk_rul
 {
   struct pending p = {st, rules, now, NULL, NULL, 0, 0};
   struct fk_tick_stats none;
+  struct fk_companion_index *cx = NULL;
   static int64_t no_case;
   int rc;
   if (!stats) stats = &none;
@@ -204,16 +223,20 @@ int fk_tick(struct fk_store *st, struct fk_trace_index **ix, const struct fk_rul
     rc = fk_areas_update_traced(st, rules, now, &stats->areas, diag);
   if (!rc) {
     struct hook h = {st, rules, now, &stats->tasks, diag};
-    struct fk_measures_opts o = {p.n ? p.person : &no_case, p.n, written, &h};
+    struct fk_measures_opts o = {p.n ? p.person : &no_case, p.n, written, &h, NULL};
+    if (p.n && (rc = companion_index(st, rules, &cx, diag))) goto out;
+    o.companions = cx;
     stats->traced = (long)p.n;
     rc = fk_measures_apply_opts(st, p.n ? *ix : NULL, rules, now, &o, &stats->measures, diag);
   }
   if (!rc) rc = fk_sites_allocate(st, rules, now, &stats->sites, diag);
+out:
   if (!rc) rc = finish(st, rules, &p, stats, diag);
   if (!rc) rc = fk_alerts_advance(st, rules, now, &stats->alerts, diag);
   if (rc && diag && !diag->reason[0])
     fk_diag_set(diag, rc, NULL, "tick: %s",
                 rc == FK_ESTORE ? fk_store_errmsg(st) : fk_strerror(rc));
+  fk_companion_index_free(cx);
   fk_free(p.person);
   fk_free(p.end);
   return rc;

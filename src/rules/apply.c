@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "fangkong/alloc.h"
+#include "fangkong/companion.h"
 #include "fangkong/areas.h"
 #include "fangkong/error.h"
 #include "fangkong/measure.h"
@@ -159,7 +160,7 @@ static int contacts_of(struct ctx *x, const struct fk_case_row *row)
     if (k->degree == 1) {
       snprintf(reason, sizeof reason, "close contact of %s at %s %s", cid ? cid : "?",
                place_name(x->ix, e ? e->place : 0), day);
-      rc = add_cand(x, k->person, 0, FK_PERSON_CLOSE_CONTACT, d, reason);
+      rc = add_cand(x, k->person, row->person, FK_PERSON_CLOSE_CONTACT, d, reason);
     } else {
       const char *via = fk_trace_person_id(x->ix, k->via);
       snprintf(reason, sizeof reason, "secondary contact via %s (close contact of %s) at %s %s",
@@ -168,6 +169,30 @@ static int contacts_of(struct ctx *x, const struct fk_case_row *row)
     }
   }
   fk_trace_result_free(&r);
+  return rc;
+}
+
+static int person_name(struct ctx *x, int64_t person, char *out, size_t size);
+
+/* The case's spatiotemporal companions, when the options give their index and the rules a
+ * measure: each placed from today, the day they were found (the rules' anchor, identified). */
+static int companions_of(struct ctx *x, const struct fk_case_row *row)
+{
+  struct fk_companion_result r;
+  char reason[REASON], day[FK_DATE_BUFSZ], cell[FK_COMPANION_CELLSZ], cid[72];
+  if (!x->opts->companions || !x->rules->measures[FK_PERSON_COMPANION].applies) return 0;
+  int rc = fk_companions_case(x->opts->companions, row->person, x->now, &r, x->diag);
+  if (rc) return rc == FK_ENOTFOUND ? 0 : rc;
+  rc = person_name(x, row->person, cid, sizeof cid);
+  for (size_t i = 0; !rc && i < r.ncompanions; i++) {
+    const struct fk_companion *c = &r.companions[i];
+    if (i && c->person == r.companions[i - 1].person) continue; /* one reason is enough */
+    snprintf(reason, sizeof reason, "spatiotemporal companion of %s in cell %s on %s", cid,
+             fk_companion_cell_format(x->opts->companions, c->cell, cell),
+             fk_date_format(fk_time_date(c->first), day));
+    rc = add_cand(x, c->person, 0, FK_PERSON_COMPANION, x->today, reason);
+  }
+  fk_companion_result_free(&r);
   return rc;
 }
 
@@ -190,7 +215,8 @@ static int each_case(void *arg, const struct fk_case_row *row)
   int rc = add_cand(x, row->person, 0, FK_PERSON_CASE, d, reason);
   if (rc || !to_trace(x, row->person)) return rc;
   if (!x->ix) return fk_diag_set(x->diag, FK_EINVAL, NULL, "a case to trace and no index");
-  return contacts_of(x, row);
+  rc = contacts_of(x, row);
+  return rc ? rc : companions_of(x, row);
 }
 
 /* An arrival whose origin names a risk area: the category of the area's level when the person
@@ -565,6 +591,59 @@ static int index_close(struct ctx *x)
   return 0;
 }
 
+/* ---- A case's discharge (出院) ---- */
+
+/* The samples of one person taken in [from, to], by time. */
+struct taken {
+  struct fk_sample_row s[64];
+  int n;
+  fk_time from, to;
+};
+
+static int keep_taken(void *arg, const struct fk_sample_row *s)
+{
+  struct taken *k = arg;
+  if (s->sampled >= k->from && s->sampled <= k->to && k->n < 64) k->s[k->n++] = *s;
+  return 0;
+}
+
+static int by_time(const void *a, const void *b)
+{
+  const struct fk_sample_row *p = a, *q = b;
+  return p->sampled < q->sampled ? -1 : p->sampled > q->sampled;
+}
+
+/* 1 when the case measure m meets the discharge criteria by now: the rules' negative_tests
+ * consecutive negative samples since placement, each at least min_gap_hours after the one
+ * before (诊疗方案 出院标准: two, 24 h apart; a negative result stands for Ct >= 35, since the
+ * samples feed carries results, not Ct values). A positive sample starts the count again. */
+static int discharged(struct ctx *x, const struct fk_measure_row *m, int *rc)
+{
+  const struct fk_release_rules *rel = &x->rules->measures[m->category].release;
+  struct taken *k = fk_malloc(sizeof *k);
+  int run = 0, met = 0;
+  fk_time last = 0;
+  if (!k) return *rc = FK_ENOMEM, 0;
+  k->n = 0;
+  k->from = fk_date_start(m->placed);
+  k->to = x->now;
+  *rc = fk_store_each_sample(x->st, m->person, keep_taken, k);
+  if (k->n) qsort(k->s, (size_t)k->n, sizeof k->s[0], by_time);
+  for (int i = 0; !*rc && i < k->n && !met; i++) {
+    if (k->s[i].result < 0) continue; /* pending: no answer yet */
+    if (k->s[i].result > 0) {
+      run = 0;
+      continue;
+    }
+    if (run && k->s[i].sampled - last < 3600 * (fk_time)rel->min_gap_hours) continue;
+    run++;
+    last = k->s[i].sampled;
+    met = run >= rel->negative_tests;
+  }
+  fk_free(k);
+  return met;
+}
+
 /* The person_id of person into out: from the index when there is one, else the store. */
 static int person_name(struct ctx *x, int64_t person, char *out, size_t size)
 {
@@ -632,7 +711,12 @@ static int write_changes(struct ctx *x)
     int bad = 0;
     for (int t = 0; t < m->ntests; t++)
       bad |= m->tests[t].status != FK_TEST_DONE;
-    if (m->end != FK_DATE_NONE && m->end < x->today && !bad) {
+    const struct fk_release_rules *rel = &x->rules->measures[m->category].release;
+    int out = m->end != FK_DATE_NONE && m->end < x->today && !bad;
+    if (!out && m->end == FK_DATE_NONE && rel->discharge_criteria && rel->negative_tests > 0)
+      out = discharged(x, m, &rc);
+    if (rc) return rc;
+    if (out) {
       m->status = FK_MSTATUS_RELEASED;
       if (x->stats) x->stats->released++;
     }

@@ -171,3 +171,15 @@ void fk__rules_loop(struct fk__rules_ctx *c, json_t *t, json_t *e, json_t *en,
   escalation(c, e, &out->escalation);
   entrance(c, en, &out->entrance);
 }
+
+void fk__rules_briefing(struct fk__rules_ctx *c, json_t *obj, struct fk_briefing_rules *out)
+{
+  static const char *const known[] = {"placed_within_hours", "source", NULL};
+  if (!json_is_object(obj)) {
+    fk__rules_problem(c, "briefing", "must be an object");
+    return;
+  }
+  fk__rules_unknown(c, obj, "briefing", known);
+  fk__rules_int(c, obj, "briefing", "placed_within_hours", 1, 1000, 1, &out->placed_within_hours);
+  fk__rules_text(c, obj, "briefing", "source", 1, out->source, sizeof out->source);
+}

@@ -168,13 +168,14 @@ static void release(struct fk__rules_ctx *c, json_t *obj, const char *path,
   fk__rules_unknown(c, obj, path, known);
   fk__rules_text(c, obj, path, "source", 1, r->source, sizeof r->source);
   fk__rules_boolean(c, obj, path, "all_tests_negative", &r->all_tests_negative);
+  fk__rules_boolean(c, obj, path, "discharge_criteria", &r->discharge_criteria);
   integer(c, obj, path, "negative_tests", 0, 16, 0, &r->negative_tests);
-  integer(c, obj, path, "within_days", 0, 366, r->negative_tests > 0, &r->within_days);
+  integer(c, obj, path, "within_days", 0, 366, r->negative_tests > 0 && !r->discharge_criteria,
+          &r->within_days);
   integer(c, obj, path, "min_gap_hours", 0, 24 * 366, 0, &r->min_gap_hours);
   integer(c, obj, path, "linked_contact_negative_tests", 0, 16, 0, &r->linked_negative_tests);
   int cat = choice(c, obj, path, "on_linked_positive", fk_person_cats, 0);
   if (cat >= 0) r->on_linked_positive = cat;
-  fk__rules_boolean(c, obj, path, "discharge_criteria", &r->discharge_criteria);
   if (!r->all_tests_negative && !r->negative_tests && !r->discharge_criteria)
     fk__rules_problem(c, path,
                       "says no condition (all_tests_negative, negative_tests or "
@@ -409,7 +410,8 @@ int fk_rules_count(const struct fk_rules *r)
     n += 2; /* escalation, entrance */
   }
 
-  n += (r->sections & FK_RULES_HAS_SITES) ? 3 : 0;  /* the section, households, accessible */
+  n += (r->sections & FK_RULES_HAS_SITES) ? 3 : 0; /* the section, households, accessible */
+  n += (r->sections & FK_RULES_HAS_BRIEFING) ? 1 : 0;
   n += (r->sections & FK_RULES_HAS_ALERTS) ? 1 : 0; /* the alerts section, one source */
 
   n += r->areas.home.used + r->areas.stayed.used;

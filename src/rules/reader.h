@@ -54,6 +54,10 @@ void fk__rules_check_measures(struct fk__rules_ctx *c, const struct fk_rules *r)
 void fk__rules_loop(struct fk__rules_ctx *c, json_t *tasks, json_t *escalation, json_t *entrance,
                     struct fk_loop_rules *out);
 
+/* Reads the optional `briefing` section (loop.c). */
+struct fk_briefing_rules;
+void fk__rules_briefing(struct fk__rules_ctx *c, json_t *obj, struct fk_briefing_rules *out);
+
 /* Reads the optional `sites` section (sites.c); nothing when obj is NULL. */
 struct fk_site_rules;
 /* Reads the `alerts` section (alerts.c): the channels watched, their levels and methods. */

@@ -149,9 +149,9 @@ int fk_rules_parse(const char *textp, size_t n, const char *origin, struct fk_ru
                    void (*report)(void *arg, const char *path, const char *reason), void *arg,
                    struct fk_diag *diag)
 {
-  static const char *const known[] = {"name",       "title",    "issued", "trace", "companion",
-                                      "measures",   "areas",    "codes",  "sites", "tasks",
-                                      "escalation", "entrance", "alerts", NULL};
+  static const char *const known[] = {"name",       "title",    "issued",   "trace",  "companion",
+                                      "measures",   "areas",    "codes",    "sites",  "tasks",
+                                      "escalation", "entrance", "briefing", "alerts", NULL};
   struct fk__rules_ctx c = {report, arg, diag, 0};
   json_error_t err;
   json_set_alloc_funcs(json_alloc, fk_free);
@@ -186,6 +186,10 @@ int fk_rules_parse(const char *textp, size_t n, const char *origin, struct fk_ru
       out->sections |= FK_RULES_HAS_LOOP;
     }
     fk__rules_sites(&c, json_object_get(root, "sites"), &out->sites);
+    if (json_object_get(root, "briefing")) {
+      fk__rules_briefing(&c, json_object_get(root, "briefing"), &out->briefing);
+      out->sections |= FK_RULES_HAS_BRIEFING;
+    }
     if (json_object_get(root, "alerts")) {
       fk__rules_alerts(&c, json_object_get(root, "alerts"), &out->alerts);
       out->sections |= FK_RULES_HAS_ALERTS;

@@ -623,6 +623,9 @@ static const struct fk__store_ops sqlite_ops = {
     .locate = sqlite_locate,
     .each_grid_sample = sqlite_each_grid_sample,
 
+    .put_entrance = fk__sqlite_put_entrance,
+    .each_entrance = fk__sqlite_each_entrance,
+    .place_id = fk__sqlite_place_id,
     .each_signal = fk__sqlite_each_signal,
     .alerts_each = fk__sqlite_alerts_each,
     .alerts_put = fk__sqlite_alerts_put,

@@ -214,3 +214,22 @@ int fk_store_each_case_stay(struct fk_store *st, int64_t person, fk_time from, f
 {
   return st->ops->each_case_stay(st, person, from, to, fn, arg);
 }
+
+int fk_store_put_entrance(struct fk_store *st, const struct fk_entrance_row *r, int *stored)
+{
+  assert(st && r);
+  return st->ops->put_entrance(st, r, stored);
+}
+
+int fk_store_each_entrance(struct fk_store *st, fk_time from, fk_time to,
+                           int (*fn)(void *arg, const struct fk_entrance_row *r), void *arg)
+{
+  assert(st && fn);
+  return st->ops->each_entrance(st, from, to, fn, arg);
+}
+
+int fk_store_place_id(struct fk_store *st, const char *place_id, int64_t *place)
+{
+  assert(st && place_id && place);
+  return st->ops->place_id(st, place_id, place);
+}

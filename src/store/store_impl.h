@@ -7,6 +7,7 @@
 #define FK_STORE_IMPL_H
 
 #include "fangkong/store.h"
+#include "fangkong/entrance.h"
 #include "fangkong/signals.h"
 #include "fangkong/tasks.h"
 
@@ -65,6 +66,11 @@ struct fk__store_ops {
   int (*sites_each)(struct fk_store *st, int what, int view, int64_t person, fk_time t0, fk_time t1,
                     int (*fn)(void *arg, const void *row), void *arg);
   int (*sites_put)(struct fk_store *st, int what, void *rows, int n, struct fk_diag *diag);
+  /* Entrance checks (fangkong/entrance.h): as the public functions of the same names. */
+  int (*put_entrance)(struct fk_store *st, const struct fk_entrance_row *r, int *stored);
+  int (*each_entrance)(struct fk_store *st, fk_time from, fk_time to,
+                       int (*fn)(void *arg, const struct fk_entrance_row *r), void *arg);
+  int (*place_id)(struct fk_store *st, const char *place_id, int64_t *place);
   /* Signals and alerts (fangkong/signals.h, fangkong/alerts.h): what is enum fk__alerts_what;
      alerts_each's filter and fn's row, and alerts_put's row, are that what's structs. */
   int (*each_signal)(struct fk_store *st, const struct fk_signal_query *q,
@@ -144,6 +150,11 @@ int fk__sqlite_each_case_stay(struct fk_store *st, int64_t person, fk_time from,
                               int (*fn)(void *arg, const struct fk_stay *s, const char *place_id),
                               void *arg);
 
+/* Entrance checks in the SQLite backend (sqlite_entrance.c), as the ops above. */
+int fk__sqlite_put_entrance(struct fk_store *st, const struct fk_entrance_row *r, int *stored);
+int fk__sqlite_each_entrance(struct fk_store *st, fk_time from, fk_time to,
+                             int (*fn)(void *arg, const struct fk_entrance_row *r), void *arg);
+int fk__sqlite_place_id(struct fk_store *st, const char *place_id, int64_t *place);
 /* Signals and alerts in the SQLite backend (sqlite_signals.c, sqlite_alerts.c), as the ops. */
 int fk__sqlite_each_signal(struct fk_store *st, const struct fk_signal_query *q,
                            int (*fn)(void *arg, fk_date day, int64_t region, const char *code,

@@ -272,6 +272,69 @@ static void units_acknowledge_and_close_tasks_with_proof(void **state)
   city_free(&c);
 }
 
+/* The case's own measure: the hospital until two negative samples at least 24 h apart
+ * (protocol-9's discharge criteria); a positive between them starts the count again. P1 is
+ * sampled 07-12 10:00 negative, 07-13 09:00 negative (only 23 h later: does not count),
+ * 07-13 11:00 positive, 07-14 10:00 negative, 07-15 10:00 negative: discharged on 07-15. */
+static void a_case_is_discharged_on_two_negative_samples_a_day_apart(void **state)
+{
+  (void)state;
+  struct city c;
+  static const char *const taken[] = {"P1 2022-07-12 negative"};
+  the_town(&c, "tasks_discharge");
+  tick(&c, "2022-07-11 09:00");
+  city_samples(&c, "_1", taken, 1);
+  static const char more[] = "sample_id,pool_id,person_id,sampled_at,site_id,result,reported_at\n"
+                             "X2,,P1,2022-07-13T09:00:00+08:00,H,negative,\n"
+                             "X3,,P1,2022-07-13T11:00:00+08:00,H,positive,\n"
+                             "X4,,P1,2022-07-14T10:00:00+08:00,H,negative,\n";
+  import_text(&c, "samples", "samples_2.csv", more, sizeof more - 1);
+  struct fk_tick_stats s = tick(&c, "2022-07-14 12:00");
+  assert_int_equal(s.measures.released, 0);
+  struct found p1 = tasks_of(&c, "P1");
+  assert_int_equal(count(&p1, FK_TASK_RELEASE), 0);
+  static const char last[] = "sample_id,pool_id,person_id,sampled_at,site_id,result,reported_at\n"
+                             "X5,,P1,2022-07-15T10:00:00+08:00,H,negative,\n";
+  import_text(&c, "samples", "samples_3.csv", last, sizeof last - 1);
+  s = tick(&c, "2022-07-15 12:00");
+  assert_int_equal(s.measures.released, 1);
+  struct fk_task_row r = task(&c, "P1", FK_TASK_RELEASE, NULL);
+  assert_int_equal(r.due, T("2022-07-16 12:00"));
+  city_free(&c);
+}
+
+/* A spatiotemporal companion (时空伴随者): P5 met nobody at a place, but their phone shared
+ * P1's 800 m cell on 07-10 12:00-13:30 while P5 spent 07-09 00:00 - 07-11 00:00 there (48 h,
+ * over the rule's 30). The tick tracing P1 places P5 under the companion measure (protocol-9:
+ * three days two tests, anchored on the day found: day 0 07-11, tests on days 1 and 3 = 07-12
+ * and 07-14) with its notify task. */
+static void a_companion_found_by_the_tick_is_placed_and_told(void **state)
+{
+  (void)state;
+  struct city c;
+  struct sb pings = {0};
+  char at[FK_TIME_BUFSZ];
+  the_town(&c, "tasks_companion");
+  city_next_batch(&c);
+  person(&c, "P5", "H5");
+  city_more(&c, "_5");
+  sb_add(&pings, "person_id,at,lat,lon\n");
+  for (fk_time t = T("2022-07-09 00:00"); t < T("2022-07-11 00:00"); t += 600)
+    sb_add(&pings, "P5,%s,37.7405,112.5605\n", fk_time_format(t, at));
+  for (fk_time t = T("2022-07-10 12:00"); t <= T("2022-07-10 13:30"); t += 600)
+    sb_add(&pings, "P1,%s,37.7406,112.5604\n", fk_time_format(t, at));
+  import_text(&c, "pings", "pings.csv", pings.s, pings.n);
+  sb_free(&pings);
+  tick(&c, "2022-07-11 09:00");
+  struct found p5 = tasks_of(&c, "P5");
+  assert_int_equal(count(&p5, FK_TASK_NOTIFY), 1);
+  assert_non_null(strstr(task(&c, "P5", FK_TASK_NOTIFY, NULL).reason, "companion of P1"));
+  task(&c, "P5", FK_TASK_SAMPLE, "2022-07-12");
+  task(&c, "P5", FK_TASK_SAMPLE, "2022-07-14");
+  assert_int_equal(count(&p5, FK_TASK_SAMPLE), 2);
+  city_free(&c);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -280,6 +343,8 @@ int main(void)
       cmocka_unit_test(an_overdue_task_climbs_to_the_officer_on_duty),
       cmocka_unit_test(a_sample_closes_its_task_and_a_missed_one_escalates),
       cmocka_unit_test(units_acknowledge_and_close_tasks_with_proof),
+      cmocka_unit_test(a_case_is_discharged_on_two_negative_samples_a_day_apart),
+      cmocka_unit_test(a_companion_found_by_the_tick_is_placed_and_told),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -129,13 +129,15 @@ static void the_shipped_files_carry_the_measures_areas_and_codes_of_their_editio
   struct fk_rules r;
   load(&r, "protocol-9");
   assert_int_equal(r.sections, FK_RULES_HAS_MEASURES | FK_RULES_HAS_AREAS | FK_RULES_HAS_CODES |
-                                   FK_RULES_HAS_LOOP | FK_RULES_HAS_SITES | FK_RULES_HAS_ALERTS);
+                                   FK_RULES_HAS_LOOP | FK_RULES_HAS_SITES | FK_RULES_HAS_BRIEFING |
+                                   FK_RULES_HAS_ALERTS);
   assert_int_equal(r.alerts.verify_hours, 24); /* CIDARS: verified within 24 h */
   assert_int_equal(r.alerts.nsources, 5);
   assert_string_equal(r.alerts.sources[0].channel, "fever_clinic");
   assert_int_equal(r.alerts.sources[0].methods[1].method, FK_DETECT_EARS_C2);
   assert_true(r.alerts.sources[0].methods[0].params.minSigma == 1);
   assert_int_equal(r.sites.households_together, 1);
+  assert_int_equal(r.briefing.placed_within_hours, 24);
   assert_int_equal(r.sites.accessible_from_age, 65);
 
   assert_string_equal(r.issued, "2022-06-28");
@@ -229,6 +231,26 @@ static void mistakes_in_measures_areas_and_codes_are_named_by_path(void **state)
   assert_string_equal(d.field, "issued");
 }
 
+static void mistakes_in_the_briefing_section_are_named_by_path(void **state)
+{
+  (void)state;
+  const char bad[] =
+      "{\"name\": \"x\","
+      " \"trace\": {\"source\": \"s\", \"window_days_before_onset\": 4,"
+      "  \"default_dwell_minutes\": 60},"
+      " \"companion\": {\"source\": \"s\", \"cell_meters\": 800, \"min_minutes\": 10,"
+      "  \"dwell_hours\": 30, \"lookback_days\": 14},"
+      " \"briefing\": {\"placed_within_hours\": 0, \"deadline\": 24}}";
+  struct fk_rules r;
+  struct fk_diag d;
+  struct seen s = {0};
+  fk_diag_clear(&d);
+  assert_int_equal(fk_rules_parse(bad, strlen(bad), "bad.json", &r, collect, &s, &d), FK_EINVAL);
+  assert_non_null(strstr(s.all, "briefing.deadline: unknown key"));
+  assert_non_null(strstr(s.all, "briefing.placed_within_hours: 0 is outside 1..1000"));
+  assert_non_null(strstr(s.all, "briefing.source: required"));
+}
+
 static void text_that_is_not_json_says_where(void **state)
 {
   (void)state;
@@ -245,6 +267,7 @@ int main(void)
       cmocka_unit_test(the_built_in_default_is_the_ninth_edition),
       cmocka_unit_test(the_shipped_files_load_and_protocol_10_drops_secondary_contacts),
       cmocka_unit_test(every_mistake_is_reported_with_its_path),
+      cmocka_unit_test(mistakes_in_the_briefing_section_are_named_by_path),
       cmocka_unit_test(the_shipped_files_carry_the_measures_areas_and_codes_of_their_edition),
       cmocka_unit_test(mistakes_in_measures_areas_and_codes_are_named_by_path),
       cmocka_unit_test(text_that_is_not_json_says_where),

@@ -1,0 +1,108 @@
+/*
+ * The entrance check (测温、扫码、验证、戴口罩): at a place's door, a person's temperature is
+ * taken, their code scanned, their state verified and their mask seen. The answer is pass or
+ * deny with every reason that holds, as the rule set's `entrance` section says: a fever (at or
+ * above fever_celsius), no mask (mask_required), a code the rules deny (the person's code as of
+ * the check, from their measures: fk_person_code), the place's grid in a risk area whose level
+ * the rules deny (the level at the time of the check: fk_area_level_at), a measure whose phase
+ * then confines the person (deny_confined).
+ *
+ * Each check is recorded in the store (once per time, person and place: repeating it changes
+ * nothing); a passed check records the check-in too (the checkins feed, no checkout), so tracing
+ * sees it; a fever is kept as a signal for early warning (fk_store_each_entrance).
+ *
+ * Cost: the person's measures, the stored risk areas, two indexed lookups and two writes; it
+ * does not grow with the city.
+ */
+#ifndef FANGKONG_ENTRANCE_H
+#define FANGKONG_ENTRANCE_H
+
+#include <stdint.h>
+
+#include "fangkong/rules.h"
+#include "fangkong/store.h"
+#include "fangkong/time.h"
+
+struct fk_diag;
+
+/* Why an entrance may be denied; keys in fk_entrance_reasons. A code or area reason is
+ * FK_ENTRANCE_CODE_GREEN + enum fk_code or FK_ENTRANCE_AREA_LOW + enum fk_area_level. */
+enum fk_entrance_reason {
+  FK_ENTRANCE_FEVER = 0,
+  FK_ENTRANCE_NO_MASK,
+  FK_ENTRANCE_CODE_GREEN,
+  FK_ENTRANCE_CODE_YELLOW,
+  FK_ENTRANCE_CODE_RED,
+  FK_ENTRANCE_AREA_LOW,
+  FK_ENTRANCE_AREA_MEDIUM,
+  FK_ENTRANCE_AREA_HIGH,
+  FK_ENTRANCE_CONFINED,
+  FK_ENTRANCE_NREASONS
+};
+/* "fever", "no_mask", "code_green", "code_yellow", "code_red", "area_low", "area_medium",
+ * "area_high", "confined"; NULL-terminated. */
+extern const char *const fk_entrance_reasons[];
+/* The same for officials: "发热 fever", "未戴口罩 no mask", ... "隔离中 confined". */
+extern const char *const fk_entrance_labels[];
+
+#define FK_ENTRANCE_TEXT 640
+
+struct fk_entrance_result {
+  int pass;          /* 1 pass, 0 deny */
+  enum fk_code code; /* the person's code as of the check */
+  unsigned reasons;  /* bit (1u << enum fk_entrance_reason) for each reason that holds */
+  int fever;         /* 1: temperature at or above the rules' threshold */
+  int area_level;    /* the place's risk-area level then (enum fk_area_level), or -1 */
+  char grid_id[72];  /* the place's grid */
+  int recorded;      /* 1: this call stored the check; 0: it was stored already */
+  char text[FK_ENTRANCE_NREASONS][FK_ENTRANCE_TEXT]; /* each reason that holds, said in full */
+};
+
+/*
+ * Checks person_id at place_id at time `at` (see the top of this file), records the check and,
+ * when it passes, the check-in, in one transaction.
+ *   st           the store (borrowed)
+ *   rules        the rule set whose `entrance`, `measures`, `codes` sections apply (borrowed)
+ *   person_id    the person's id, as in persons.csv (borrowed)
+ *   place_id     the place's id, as in places.csv (borrowed)
+ *   at           when
+ *   temperature  degrees Celsius as measured at the door
+ *   mask         1 when the person wears a mask
+ *   out          filled (caller-owned)
+ * Returns 0 (pass or deny: out->pass says which), FK_ENOTFOUND when the person or the place is
+ * unknown, FK_EINVAL when the rule set has no entrance section, FK_ENOMEM or FK_ESTORE (diag
+ * says why; nothing is written then).
+ */
+int fk_entrance_check(struct fk_store *st, const struct fk_rules *rules, const char *person_id,
+                      const char *place_id, fk_time at, double temperature, int mask,
+                      struct fk_entrance_result *out, struct fk_diag *diag);
+
+/* ---- The stored checks ---- */
+
+struct fk_entrance_row {
+  int64_t person, place; /* internal ids */
+  int64_t grid;          /* the place's grid (internal region id); filled when read */
+  fk_time at;
+  double temperature;
+  int mask;
+  int pass;
+  int code;         /* enum fk_code */
+  unsigned reasons; /* as fk_entrance_result.reasons */
+  int fever;
+};
+
+/*
+ * Stores r unless a check of the same time, person and place is stored (*stored: 1 when this
+ * call wrote it, else 0). Call inside a transaction to group writes. Returns 0 or FK_ESTORE.
+ */
+int fk_store_put_entrance(struct fk_store *st, const struct fk_entrance_row *r, int *stored);
+
+/* Calls fn for every stored check with from <= at < to, in time order (rows borrowed for the
+ * call). Returns 0, fn's first non-zero return, or FK_ESTORE. */
+int fk_store_each_entrance(struct fk_store *st, fk_time from, fk_time to,
+                           int (*fn)(void *arg, const struct fk_entrance_row *r), void *arg);
+
+/* Sets *place to the internal id of place_id, or 0 when unknown. Returns 0 or FK_ESTORE. */
+int fk_store_place_id(struct fk_store *st, const char *place_id, int64_t *place);
+
+#endif

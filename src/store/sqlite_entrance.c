@@ -1,0 +1,120 @@
+/*
+ * Entrance checks in the SQLite store (fangkong/entrance.h): one row per time, person and place;
+ * reasons kept as ';'-separated keys so that a reader of the table needs no code to read them.
+ */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "fangkong/entrance.h"
+#include "fangkong/error.h"
+#include "store/sqlite_cols.h"
+#include "store/store_impl.h"
+
+static const char *const sql[] = {
+    "INSERT INTO entrance_checks(person, place, at, temperature, mask, decision, code, reasons,"
+    " fever) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT(at, person, place) DO NOTHING",
+    "SELECT e.person, e.place, p.grid, e.at, e.temperature, e.mask, e.decision, e.code, e.reasons,"
+    " e.fever FROM entrance_checks e JOIN places p ON p.id = e.place"
+    " WHERE e.at >= ?1 AND e.at < ?2 ORDER BY e.at, e.id",
+    "SELECT id FROM places WHERE place_id = ?1",
+};
+enum { INS, SEL, PLACE };
+
+/* The reason keys of bits, ';'-separated, into buf. */
+static void keys_of(unsigned bits, char *buf, size_t size)
+{
+  size_t n = 0;
+  buf[0] = '\0';
+  for (int i = 0; i < FK_ENTRANCE_NREASONS && n < size; i++)
+    if (bits & (1u << i))
+      n += (size_t)snprintf(buf + n, size - n, "%s%s", n ? ";" : "", fk_entrance_reasons[i]);
+}
+
+/* The bits of ';'-separated reason keys; an unknown key is skipped. */
+static unsigned bits_of(const char *s)
+{
+  unsigned bits = 0;
+  while (s && *s) {
+    size_t n = strcspn(s, ";");
+    for (int i = 0; i < FK_ENTRANCE_NREASONS; i++)
+      if (strlen(fk_entrance_reasons[i]) == n && !strncmp(fk_entrance_reasons[i], s, n))
+        bits |= 1u << i;
+    s += n + (s[n] == ';');
+  }
+  return bits;
+}
+
+int fk__sqlite_put_entrance(struct fk_store *st, const struct fk_entrance_row *r, int *stored)
+{
+  sqlite3 *db = fk__sqlite_db(st);
+  sqlite3_stmt *q = NULL;
+  char keys[256];
+  int rc = 0;
+  keys_of(r->reasons, keys, sizeof keys);
+  if (sqlite3_prepare_v2(db, sql[INS], -1, &q, NULL) != SQLITE_OK)
+    return fk__sqlite_fail(st, "storing an entrance check");
+  sqlite3_bind_int64(q, 1, r->person);
+  sqlite3_bind_int64(q, 2, r->place);
+  sqlite3_bind_int64(q, 3, r->at);
+  sqlite3_bind_double(q, 4, r->temperature);
+  sqlite3_bind_int(q, 5, r->mask);
+  sqlite3_bind_text(q, 6, r->pass ? "pass" : "deny", -1, SQLITE_STATIC);
+  sqlite3_bind_text(q, 7, fk_codes[r->code], -1, SQLITE_STATIC);
+  sqlite3_bind_text(q, 8, keys, -1, SQLITE_STATIC);
+  sqlite3_bind_int(q, 9, r->fever);
+  if (sqlite3_step(q) != SQLITE_DONE)
+    rc = FK_ESTORE;
+  else if (stored)
+    *stored = sqlite3_changes(db) > 0;
+  sqlite3_finalize(q);
+  return rc == FK_ESTORE ? fk__sqlite_fail(st, "storing an entrance check") : rc;
+}
+
+int fk__sqlite_each_entrance(struct fk_store *st, fk_time from, fk_time to,
+                             int (*fn)(void *arg, const struct fk_entrance_row *r), void *arg)
+{
+  sqlite3 *db = fk__sqlite_db(st);
+  sqlite3_stmt *q = NULL;
+  struct fk_entrance_row r;
+  int rc = 0, step = SQLITE_DONE;
+  if (sqlite3_prepare_v2(db, sql[SEL], -1, &q, NULL) != SQLITE_OK)
+    return fk__sqlite_fail(st, "reading entrance checks");
+  sqlite3_bind_int64(q, 1, from);
+  sqlite3_bind_int64(q, 2, to);
+  while (!rc && (step = sqlite3_step(q)) == SQLITE_ROW) {
+    memset(&r, 0, sizeof r);
+    r.person = sqlite3_column_int64(q, 0);
+    r.place = sqlite3_column_int64(q, 1);
+    r.grid = sqlite3_column_int64(q, 2);
+    r.at = sqlite3_column_int64(q, 3);
+    r.temperature = sqlite3_column_double(q, 4);
+    r.mask = sqlite3_column_int(q, 5);
+    r.pass = !strcmp((const char *)sqlite3_column_text(q, 6), "pass");
+    r.code = fk__sqlite_name_index(fk_codes, (const char *)sqlite3_column_text(q, 7));
+    r.reasons = bits_of((const char *)sqlite3_column_text(q, 8));
+    r.fever = sqlite3_column_int(q, 9);
+    rc = fn(arg, &r);
+  }
+  if (!rc && step != SQLITE_DONE && step != SQLITE_ROW) rc = FK_ESTORE;
+  sqlite3_finalize(q);
+  return rc == FK_ESTORE ? fk__sqlite_fail(st, "reading entrance checks") : rc;
+}
+
+int fk__sqlite_place_id(struct fk_store *st, const char *place_id, int64_t *place)
+{
+  sqlite3 *db = fk__sqlite_db(st);
+  sqlite3_stmt *q = NULL;
+  int rc = 0, step;
+  *place = 0;
+  if (sqlite3_prepare_v2(db, sql[PLACE], -1, &q, NULL) != SQLITE_OK)
+    return fk__sqlite_fail(st, "looking up a place");
+  sqlite3_bind_text(q, 1, place_id, -1, SQLITE_STATIC);
+  step = sqlite3_step(q);
+  if (step == SQLITE_ROW)
+    *place = sqlite3_column_int64(q, 0);
+  else if (step != SQLITE_DONE)
+    rc = FK_ESTORE;
+  sqlite3_finalize(q);
+  return rc ? fk__sqlite_fail(st, "looking up a place") : 0;
+}
