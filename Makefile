@@ -35,8 +35,8 @@ fuzz: bootstrap
 demo: build
 	@scripts/demo $(BUILD)
 
-# Import, tracing, quarantine sites, risk areas, the tick, detection, the briefing (bench/*/run; each
-# caches its city under $(BUILD)).
+# Import, tracing, quarantine sites, risk areas, the tick, detection, the briefing, then the
+# scan (bench/*/run; each caches its input under $(BUILD)).
 bench: build
 	@bench/import/run $(BUILD)
 	@bench/trace/run $(BUILD)
@@ -45,6 +45,7 @@ bench: build
 	@bench/tick/run $(BUILD)
 	@bench/detect/run $(BUILD)
 	@bench/briefing/run $(BUILD)
+	@bench/scan/run $(BUILD)
 
 install: build
 	@cmake --install $(BUILD)

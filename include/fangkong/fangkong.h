@@ -13,6 +13,7 @@
 #include "fangkong/ident.h"
 #include "fangkong/ingest.h"
 #include "fangkong/measures.h"
+#include "fangkong/scan.h"
 #include "fangkong/site_store.h"
 #include "fangkong/sites.h"
 #include "fangkong/store.h"

@@ -259,6 +259,16 @@ struct fk_briefing_rules {
   char source[FK_RULES_SOURCE];
 };
 
+/* ---- The space-time permutation scan (fangkong scan; see fangkong/scan.h) ---- */
+
+struct fk_scan_rules {
+  int max_days;                 /* cylinders last 1..max_days days ending on the study's end */
+  double max_share;             /* a circle holds at most this share of all cases */
+  int replicates;               /* Monte Carlo replicates */
+  double seed;                  /* the replicates' seed, a whole number below 2^53 */
+  char source[FK_RULES_SOURCE]; /* "" when the rule set has no `scan` section */
+};
+
 /* ---- Alerts (预警): which methods watch which signal channels, and the response deadline ---- */
 
 #define FK_ALERT_MAX_SOURCES 16
@@ -313,6 +323,7 @@ struct fk_rules {
   struct fk_briefing_rules briefing;
   struct fk_alert_rules alerts;
 
+  struct fk_scan_rules scan;
   unsigned sections; /* FK_RULES_HAS_* */
 };
 

@@ -36,6 +36,7 @@ static const struct command commands[] = {
     {"check", fk__cmd_check,
      "the entrance check (测温、扫码、验证、戴口罩): pass or deny, and why"},
     {"briefing", fk__cmd_briefing, "the daily briefing for the leadership meeting (每日简报)"},
+    {"scan", fk__cmd_scan, "space-time permutation scan (时空重排扫描): clusters of recent cases"},
     {"alert", fk__cmd_alert,
      "alerts (预警信号) from the signal channels: scan, list, verify, report"},
 };

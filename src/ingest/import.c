@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/mapfile.h"
 #include "fangkong/error.h"
 #include "fangkong/ingest.h"
 #include "fangkong/store.h"
@@ -18,31 +19,6 @@
 #include "ingest/rejects.h"
 
 #define DEFAULT_BATCH 50000
-
-/* Maps the file read-only; an empty file maps to an empty buffer. Returns 0 or FK_EIO. */
-static int map_file(const char *path, const char **buf, size_t *size, struct fk_diag *diag)
-{
-  struct stat sb;
-  int fd = open(path, O_RDONLY);
-  *buf = "";
-  *size = 0;
-  if (fd < 0 || fstat(fd, &sb) || !S_ISREG(sb.st_mode)) {
-    if (fd >= 0) close(fd);
-    return fk_diag_set(diag, FK_EIO, NULL, "cannot read %s (not a readable regular file)", path);
-  }
-  if (sb.st_size > 0) {
-    void *p = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-    if (p == MAP_FAILED) {
-      close(fd);
-      return fk_diag_set(diag, FK_EIO, NULL, "cannot map %s", path);
-    }
-    posix_madvise(p, (size_t)sb.st_size, POSIX_MADV_SEQUENTIAL);
-    *buf = p;
-    *size = (size_t)sb.st_size;
-  }
-  close(fd);
-  return 0;
-}
 
 /* Parses every column of the record and runs the feed's cross-field check. */
 static int validate(const struct fk_feed *feed, const struct fk__record *rec, struct fk_value *row,
@@ -129,7 +105,7 @@ int fk_import_file(struct fk_store *st, const struct fk_feed *feed, const char *
   struct run run = {st, feed, {{0}, NULL}, stats, DEFAULT_BATCH, 0};
   const char *buf;
   size_t size;
-  int rc = map_file(path, &buf, &size, diag);
+  int rc = fk__map_file(path, &buf, &size, diag);
   if (rc) return rc;
   if (opts && opts->batch_rows > 0) run.batch = opts->batch_rows;
   if ((rc = fk__rejects_init(&run.rejects, path))) {
@@ -148,7 +124,7 @@ out:
   if (fk__rejects_close(&run.rejects) && !rc)
     rc = fk_diag_set(diag, FK_EIO, NULL, "cannot write %s", run.rejects.path);
 unmap:
-  if (size) munmap((void *)buf, size);
+  fk__unmap_file(buf, size);
   if (rc && diag && !diag->file[0]) snprintf(diag->file, sizeof diag->file, "%s", path);
   return rc;
 }

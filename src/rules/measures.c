@@ -401,6 +401,7 @@ int fk_rules_count(const struct fk_rules *r)
   for (int k = 0; k < FK_RULES_MAXKINDS; k++)
     n += r->trace.kinds[k].source[0] != 0;
   n += r->companion.presence_source[0] != 0;
+  n += r->scan.source[0] != 0;
   n += FK_PERSON_NCATS;
   for (int l = 0; l < FK_AREA_NLEVELS; l++)
     n += r->areas.levels[l].used;

@@ -66,5 +66,7 @@ void fk__rules_alerts(struct fk__rules_ctx *c, json_t *obj, struct fk_alert_rule
 void fk__rules_sites(struct fk__rules_ctx *c, json_t *obj, struct fk_site_rules *out);
 /* Reads `areas.designate` (designate.c) into a, once a's levels are read; absent: no change. */
 void fk__rules_designate(struct fk__rules_ctx *c, json_t *obj, struct fk_area_rules *a);
+/* Reads the optional `scan` section (scan.c); absent leaves out->source empty. */
+void fk__rules_scan(struct fk__rules_ctx *c, json_t *obj, struct fk_scan_rules *out);
 
 #endif

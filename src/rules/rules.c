@@ -149,9 +149,9 @@ int fk_rules_parse(const char *textp, size_t n, const char *origin, struct fk_ru
                    void (*report)(void *arg, const char *path, const char *reason), void *arg,
                    struct fk_diag *diag)
 {
-  static const char *const known[] = {"name",       "title",    "issued",   "trace",  "companion",
-                                      "measures",   "areas",    "codes",    "sites",  "tasks",
-                                      "escalation", "entrance", "briefing", "alerts", NULL};
+  static const char *const known[] = {
+      "name",  "title", "issued",     "trace",    "companion", "measures", "areas",  "codes",
+      "sites", "tasks", "escalation", "entrance", "briefing",  "scan",     "alerts", NULL};
   struct fk__rules_ctx c = {report, arg, diag, 0};
   json_error_t err;
   json_set_alloc_funcs(json_alloc, fk_free);
@@ -190,6 +190,7 @@ int fk_rules_parse(const char *textp, size_t n, const char *origin, struct fk_ru
       fk__rules_briefing(&c, json_object_get(root, "briefing"), &out->briefing);
       out->sections |= FK_RULES_HAS_BRIEFING;
     }
+    fk__rules_scan(&c, json_object_get(root, "scan"), &out->scan);
     if (json_object_get(root, "alerts")) {
       fk__rules_alerts(&c, json_object_get(root, "alerts"), &out->alerts);
       out->sections |= FK_RULES_HAS_ALERTS;
