@@ -69,8 +69,8 @@ struct fk_alert_filter {
   fk_time created_from, created_to; /* created in [from, to); 0 0: any */
 };
 
-/* Calls fn for each alert the filter lets through, in id order (row borrowed for the call).
- * Returns 0, fn's first non-zero return, or FK_ESTORE. */
+/* Calls fn for each alert the filter f lets through (f and st borrowed; arg passed to fn), in
+ * id order, the row borrowed for the call. Returns 0, fn's first non-zero return, or FK_ESTORE. */
 int fk_store_each_alert(struct fk_store *st, const struct fk_alert_filter *f,
                         int (*fn)(void *arg, const struct fk_alert_row *a), void *arg);
 /* Inserts a (a->id 0; sets it) or updates it. Returns 0 or FK_ESTORE (diag says why). */
@@ -98,6 +98,9 @@ struct fk_alerts_stats {
 };
 
 /*
+ *   st     the store (borrowed for the call); rules: the rule set (borrowed), its alerts and
+ *          escalation sections; now: the scan's time (nothing reads the clock);
+ *   stats  filled (may be NULL); diag: why it failed (may be NULL).
  * Scans as of now: for each source of rules->alerts, each of its levels and methods, the days
  * now - scan_days .. the day before now's are evaluated with history_days of history, and each
  * alarm joins or raises an alert (one transaction); then unverified alerts escalate
@@ -116,6 +119,7 @@ int fk_alerts_advance(struct fk_store *st, const struct fk_rules *rules, fk_time
                       struct fk_alerts_stats *stats, struct fk_diag *diag);
 
 /*
+ * st borrowed; id the alert_id; note copied (may be NULL); now the time of the verification.
  * Records the verification of alert id as status (outbreak, not_outbreak, watch) at now, with a
  * note (may be NULL). An alert verified before may be re-judged; its first verification time
  * stays. Returns 0, FK_ENOTFOUND, FK_EINVAL (status open, now before the alert) or FK_ESTORE.
@@ -135,6 +139,7 @@ struct fk_alert_report {
 };
 
 /*
+ * st and rules borrowed (rules give verify_hours); from, to civil dates; rows and n out.
  * The report over alerts raised on days from..to (civil, inclusive): one row per channel (by
  * name) then the total (channel ""), in *rows (caller frees with fk_free), *n of them.
  * Returns 0, FK_ENOMEM or FK_ESTORE.

@@ -65,6 +65,7 @@ int fk_store_each_signal(struct fk_store *st, const struct fk_signal_query *q,
 int fk_signal_channel(const char *channel, enum fk_signal_source *source, const char **arg);
 
 /*
+ * st borrowed; channel a channel name (borrowed); level an enum fk_level; from, to days.
  * The series of channel at level (FK_LEVEL_CITY .. FK_LEVEL_GRID) over days from..to, one per
  * region with a count in that span (the city is one series, region_id "city"), sorted by
  * region_id; a day without a count is 0. from or to FK_DATE_NONE: the first or last day with a
