@@ -2,8 +2,9 @@
 # The synthetic city's seeded outbreak raises alerts from more than one channel (issue 5, item
 # 7): a small city with an outbreak, its signal feeds imported (no check-ins: alerts need none),
 # scanned each morning of the window; fever-clinic visits and fever-drug sales both alert in the
-# street of a case's home. The signal feeds are a pure function of the options, and a city
-# without an outbreak raises fewer alerts there.
+# street of a case's home. The signal feeds are a pure function of the options, a city without
+# an outbreak alarms less there, and the store's street counts equal counts worked out here
+# from the generated files.
 set -uo pipefail
 B=${FK_BIN:?} T=${FK_TMP:?}
 rm -rf "$T" && mkdir -p "$T" && cd "$T"
@@ -30,6 +31,28 @@ for f in clinic_visits pharmacy_sales school_absences counts; do
 done
 gen quiet 0
 load city city.db
+
+# The store's counts against counts worked out here from the generated files (fever-drug sales
+# per street and day, at the buyer's home street): detect over both gives the same rows.
+python3 - city <<'EOF2' >street_counts.csv
+import csv, collections, sys
+d = sys.argv[1]
+grid = {r["person_id"]: r["grid_id"] for r in csv.DictReader(open(f"{d}/persons.csv"))}
+where = {r["grid_id"]: f'/{r["district"]}/{r["street"]}' for r in csv.DictReader(open(f"{d}/grids.csv"))}
+n = collections.Counter()
+for r in csv.DictReader(open(f"{d}/pharmacy_sales.csv")):
+    if r["drug_class"] == "fever":
+        n[(r["sold_at"][:10], where[grid[r["person_id"]]])] += 1
+print("date,region_id,channel,count")
+for (day, street), k in sorted(n.items()):
+    print(f"{day},{street},pharmacy_fever,{k}")
+EOF2
+expect 0 "detect on counts worked out here" -- "$B" detect --input street_counts.csv --method ears-c2 --param minSigma=1
+sort out.txt >by_hand.txt
+expect 0 "detect on the store's counts" -- "$B" detect --db city.db --channel pharmacy_fever --level street --method ears-c2 --param minSigma=1
+sort out.txt >by_store.txt
+cmp -s by_hand.txt by_store.txt || { echo "FAIL: the store's street counts differ from the files'"; diff by_hand.txt by_store.txt | head; fails=$((fails + 1)); }
+[ "$(wc -l <by_store.txt)" -gt 100 ] || { echo "FAIL: few rows"; fails=$((fails + 1)); }
 load quiet quiet.db
 
 # The streets of the cases' homes, and the first onset less three days, from the generated files.
