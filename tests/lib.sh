@@ -59,3 +59,39 @@ idnum_of() {
 idnum() {
   idnum_of "$(printf '14010519900101%03d' "$1")"
 }
+
+# town PERSON...: the small town of the loop's shell tests, as feed files in this folder: grid
+# G1 (坞城社区, 坞城街道, 小店区), the persons named (men born 1990, ID numbers from idnum), a
+# restaurant R1 and an office O1; P1 a confirmed case (sampled 07-10 10:00, isolated 18:00) who
+# ate with P2 at R1 on 07-10 12:00-13:00; P2 then worked with P3 at O1 14:00-17:00.
+town() {
+  printf 'grid_id,name,community,street,district,lat,lon\nG1,一网格,坞城社区,坞城街道,小店区,37.74,112.56\n' >grids.csv
+  {
+    echo "person_id,id_number,name,sex,birth_date,phone,household_id,grid_id,address"
+    local n=1 p
+    for p in "$@"; do
+      echo "$p,$(idnum $n),张三丰,M,1990-01-01,13812345678,H$p,G1,"
+      n=$((n + 2))
+    done
+  } >persons.csv
+  cat >places.csv <<'TOWN'
+place_id,name,kind,grid_id,lat,lon,capacity
+R1,面馆,restaurant,G1,37.74,112.56,40
+O1,办公室,office,G1,37.74,112.56,50
+TOWN
+  cat >checkins.csv <<'TOWN'
+person_id,place_id,checkin_at,checkout_at
+P1,R1,2022-07-10T12:00:00+08:00,2022-07-10T13:00:00+08:00
+P2,R1,2022-07-10T12:00:00+08:00,2022-07-10T13:00:00+08:00
+P2,O1,2022-07-10T14:00:00+08:00,2022-07-10T17:00:00+08:00
+P3,O1,2022-07-10T14:00:00+08:00,2022-07-10T17:00:00+08:00
+TOWN
+  cat >cases.csv <<'TOWN'
+person_id,kind,onset_date,sampled_at,isolated_at
+P1,confirmed,2022-07-10,2022-07-10T10:00:00+08:00,2022-07-10T18:00:00+08:00
+TOWN
+}
+
+# pj FILE EXPR: the Python expression EXPR over the JSON in FILE (as d), printed (a string as
+# is, anything else as compact JSON).
+pj() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); r=eval(sys.argv[2]); print(r if isinstance(r, str) else json.dumps(r, ensure_ascii=False, separators=(",", ":")))' "$1" "$2"; }

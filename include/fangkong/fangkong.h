@@ -15,6 +15,7 @@
 #include "fangkong/measures.h"
 #include "fangkong/scan.h"
 #include "fangkong/site_store.h"
+#include "fangkong/scenario.h"
 #include "fangkong/sites.h"
 #include "fangkong/store.h"
 #include "fangkong/table.h"

@@ -20,7 +20,7 @@ struct fk_diag;
 struct fk_store;
 
 /* The schema version this program writes (PRAGMA user_version for SQLite). */
-#define FK_STORE_SCHEMA_VERSION 8
+#define FK_STORE_SCHEMA_VERSION 9
 
 /*
  * Opens (creating and migrating when needed) the store at `location`: a file path for SQLite.
@@ -37,6 +37,12 @@ void fk_store_close(struct fk_store *st);
 int fk_store_begin(struct fk_store *st);
 int fk_store_commit(struct fk_store *st);
 int fk_store_rollback(struct fk_store *st);
+/* Ends the transaction begun: commits when rc is 0, else rolls back. Returns rc, or the
+ * commit's error. */
+int fk_store_end(struct fk_store *st, int rc);
+/* When rc is an error and diag says nothing yet, says "<what>: <the store's message or rc's>".
+ * Returns rc. */
+int fk_store_fail(struct fk_store *st, int rc, struct fk_diag *diag, const char *what);
 
 /* Returns the backend's last error message (static or owned by st); never NULL. */
 const char *fk_store_errmsg(struct fk_store *st);

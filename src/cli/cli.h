@@ -39,6 +39,11 @@ int fk__cmd_check(int argc, char **argv);
 int fk__cmd_briefing(int argc, char **argv);
 int fk__cmd_scan(int argc, char **argv);
 int fk__cmd_alert(int argc, char **argv);
+int fk__cmd_scenario(int argc, char **argv);
+
+struct fk_tick_stats;
+/* Prints what a tick did, one line each, to f (cmd_tick.c). */
+void fk__tick_summary(FILE *f, const struct fk_tick_stats *s);
 
 /* Returns 1 when argv[i] is "-h" or "--help" for any i, else 0. */
 int fk__wants_help(int argc, char **argv);

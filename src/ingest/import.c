@@ -20,9 +20,9 @@
 
 #define DEFAULT_BATCH 50000
 
-/* Parses every column of the record and runs the feed's cross-field check. */
-static int validate(const struct fk_feed *feed, const struct fk__record *rec, struct fk_value *row,
-                    struct fk_diag *diag)
+/* The one validator (see reader.h): every column, then the feed's cross-field check. */
+int fk__feed_validate(const struct fk_feed *feed, const struct fk__record *rec,
+                      struct fk_value *row, struct fk_diag *diag)
 {
   for (int c = 0; c < feed->ncols; c++) {
     int rc = fk_value_parse(&feed->cols[c], rec->text[c], rec->len[c], &row[c], diag);
@@ -45,7 +45,7 @@ static int one_record(struct run *run, int got, const struct fk__record *rec, st
   struct fk_value row[FK_FEED_MAXCOLS];
   int rc = got;
   run->stats->read++;
-  if (rc == 1 && !(rc = validate(run->feed, rec, row, why)))
+  if (rc == 1 && !(rc = fk__feed_validate(run->feed, rec, row, why)))
     rc = fk_store_put(run->st, run->feed, row, why);
   if (rc == 0) {
     run->stats->stored++;

@@ -12,9 +12,14 @@
 #include "ingest/reader.h"
 #include "ingest/reader_impl.h"
 
+/* Set when an allocation for jansson failed: jansson reports some of those as syntax errors. */
+static _Thread_local int json_starved;
+
 static void *json_alloc(size_t n)
 {
-  return fk_malloc(n);
+  void *p = fk_malloc(n);
+  if (!p) json_starved = 1;
+  return p;
 }
 
 void fk__ndjson_free(struct fk__reader *r)
@@ -36,22 +41,20 @@ static size_t number_text(json_t *v, char *out, size_t size)
   return strlen(out);
 }
 
-/* Lays out the object's fields as the feed's columns; numbers go to scratch space. */
-static int fields(struct fk__reader *r, json_t *obj, struct fk__record *rec, struct fk_diag *diag)
+int fk__ndjson_layout(const struct fk_feed *feed, void *object, struct fk__record *rec, char *num,
+                      struct fk_diag *diag)
 {
-  char *num;
-  const int ncols = r->feed->ncols;
-  if (fk__scratch(r, (size_t)ncols * 32, &num)) return FK_ENOMEM;
-  for (int c = 0; c < ncols; c++) {
-    const char *name = r->feed->cols[c].name;
+  json_t *obj = object;
+  for (int c = 0; c < feed->ncols; c++) {
+    const char *name = feed->cols[c].name;
     json_t *v = json_object_get(obj, name);
     if (!v || json_is_null(v)) continue;
     if (json_is_string(v)) {
       rec->text[c] = json_string_value(v);
       rec->len[c] = json_string_length(v);
     } else if (json_is_number(v)) {
-      rec->text[c] = num + c * 32;
-      rec->len[c] = number_text(v, num + c * 32, 32);
+      rec->text[c] = num + c * FK__NUMBER_MAX;
+      rec->len[c] = number_text(v, num + c * FK__NUMBER_MAX, FK__NUMBER_MAX);
     } else if (json_is_boolean(v)) {
       rec->text[c] = json_is_true(v) ? "1" : "0";
       rec->len[c] = 1;
@@ -62,11 +65,33 @@ static int fields(struct fk__reader *r, json_t *obj, struct fk__record *rec, str
   return 1;
 }
 
-int fk__ndjson_next(struct fk__reader *r, struct fk__record *rec, struct fk_diag *diag)
+/* Lays out the object's fields as the feed's columns; numbers go to scratch space. */
+static int fields(struct fk__reader *r, json_t *obj, struct fk__record *rec, struct fk_diag *diag)
+{
+  char *num;
+  if (fk__scratch(r, (size_t)r->feed->ncols * FK__NUMBER_MAX, &num)) return FK_ENOMEM;
+  return fk__ndjson_layout(r->feed, obj, rec, num, diag);
+}
+
+int fk__ndjson_load(const char *s, size_t n, void **out, struct fk_diag *diag)
 {
   json_error_t err;
-  const char *b = r->buf;
   json_set_alloc_funcs(json_alloc, fk_free);
+  json_starved = 0;
+  json_t *obj = json_loadb(s, n, JSON_REJECT_DUPLICATES, &err);
+  *out = obj;
+  if (!obj && json_starved) return fk_diag_set(diag, FK_ENOMEM, NULL, "out of memory reading JSON");
+  if (!obj)
+    return fk_diag_set(diag, FK_EPARSE, NULL, "invalid JSON at column %d: %s", err.column,
+                       err.text);
+  if (!json_is_object(obj))
+    return fk_diag_set(diag, FK_EPARSE, NULL, "a line must hold one JSON object");
+  return 0;
+}
+
+int fk__ndjson_next(struct fk__reader *r, struct fk__record *rec, struct fk_diag *diag)
+{
+  const char *b = r->buf;
   fk__ndjson_free(r);
   for (;;) { /* skip blank lines */
     if (r->pos >= r->size) return 0;
@@ -85,12 +110,9 @@ int fk__ndjson_next(struct fk__reader *r, struct fk__record *rec, struct fk_diag
   if (rec->rawlen > FK__RECORD_MAX)
     return fk_diag_set(diag, FK_ETOOLONG, NULL, "line is %zu bytes, longer than the limit %u",
                        rec->rawlen, FK__RECORD_MAX);
-  json_t *obj = json_loadb(rec->raw, rec->rawlen, JSON_REJECT_DUPLICATES, &err);
+  json_t *obj;
+  int rc = fk__ndjson_load(rec->raw, rec->rawlen, (void **)&obj, diag);
   r->json = obj;
-  if (!obj)
-    return fk_diag_set(diag, FK_EPARSE, NULL, "invalid JSON at column %d: %s", err.column,
-                       err.text);
-  if (!json_is_object(obj))
-    return fk_diag_set(diag, FK_EPARSE, NULL, "a line must hold one JSON object");
+  if (rc) return rc;
   return fields(r, obj, rec, diag);
 }

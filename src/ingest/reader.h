@@ -60,6 +60,33 @@ int fk__reader_init(struct fk__reader *r, const struct fk_feed *feed, const char
  */
 int fk__reader_next(struct fk__reader *r, struct fk__record *rec, struct fk_diag *diag);
 
+/*
+ * Lays out a parsed JSON object (a json_t *, borrowed) as feed's columns in rec->text/len:
+ * strings point into the object, numbers are written as text into num (at least
+ * feed->ncols * FK__NUMBER_MAX bytes, borrowed), booleans become "1"/"0"; keys that name no
+ * column are ignored. rec's fields must be "" beforehand. Returns 1, or FK_EPARSE for a field
+ * holding an object or an array (diag names it). What an NDJSON line and a scenario event share.
+ */
+#define FK__NUMBER_MAX 32
+
+/*
+ * Parses the n bytes at s as one JSON object into *out (a json_t *, owned by the caller, who
+ * frees it with json_decref even on failure; NULL when nothing was parsed), through the
+ * project's allocator. Returns 0, FK_EPARSE (not JSON, or not an object: diag says where) or
+ * FK_ENOMEM.
+ */
+int fk__ndjson_load(const char *s, size_t n, void **out, struct fk_diag *diag);
+int fk__ndjson_layout(const struct fk_feed *feed, void *object, struct fk__record *rec, char *num,
+                      struct fk_diag *diag);
+
+/*
+ * Parses every column of rec as feed's (fk_value_parse) into row[0..feed->ncols) and runs the
+ * feed's cross-field check: the one validator of import and scenarios. Returns 0 or the first
+ * field's FK_E* code with diag naming the field and why.
+ */
+int fk__feed_validate(const struct fk_feed *feed, const struct fk__record *rec,
+                      struct fk_value *row, struct fk_diag *diag);
+
 /* Frees what the reader allocated (not buf). */
 void fk__reader_free(struct fk__reader *r);
 

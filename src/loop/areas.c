@@ -448,15 +448,8 @@ static int update(struct fk_store *st, const struct fk_trace_index *ix, int from
     began = !rc;
   }
   if (!rc) rc = write_changes(&u, &stored, diag);
-  if (began) {
-    if (!rc)
-      rc = fk_store_commit(st);
-    else
-      fk_store_rollback(st);
-  }
-  if (rc && diag && !diag->reason[0])
-    fk_diag_set(diag, rc, NULL, "updating risk areas: %s",
-                rc == FK_ESTORE ? fk_store_errmsg(st) : fk_strerror(rc));
+  if (began) rc = fk_store_end(st, rc);
+  fk_store_fail(st, rc, diag, "updating risk areas");
   fk_areas_free(&stored);
   fk_trace_index_free(own);
   fk_free(u.ev);

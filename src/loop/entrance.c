@@ -128,9 +128,7 @@ static int record(struct fk_store *st, const struct fk_entrance_row *row, const 
     if (rc == FK_EDUP || rc == FK_ECONFLICT) rc = 0; /* the check-in was scanned already */
   }
 out:
-  if (!rc) return fk_store_commit(st);
-  fk_store_rollback(st);
-  return rc;
+  return fk_store_end(st, rc);
 }
 
 int fk_entrance_check(struct fk_store *st, const struct fk_rules *rules, const char *person_id,

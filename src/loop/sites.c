@@ -580,9 +580,7 @@ int fk_sites_allocate(struct fk_store *st, const struct fk_rules *rules, fk_time
     }
   }
   if (rc && stats) memset(stats, 0, sizeof *stats);
-  if (rc && diag && !diag->reason[0])
-    fk_diag_set(diag, rc, NULL, "allocating rooms: %s",
-                rc == FK_ESTORE ? fk_store_errmsg(st) : fk_strerror(rc));
+  fk_store_fail(st, rc, diag, "allocating rooms");
   fk__sites_free(&x.s);
   fk_free(x.order);
   fk_free(x.p);

@@ -114,9 +114,7 @@ static int keep_case_stays(struct fk_store *st, const struct fk_trace_index *ix,
     if (!rc) rc = fk_store_put_case_stays(st, p->person[i], v.s, v.n);
   }
   fk_free(v.s);
-  if (!rc) return fk_store_commit(st);
-  fk_store_rollback(st);
-  return rc;
+  return fk_store_end(st, rc);
 }
 
 /* Open transfer tasks, and the persons in a room now (sorted), to close the first by the second. */
@@ -188,7 +186,7 @@ static int close_transfers(struct hook *h)
   return rc;
 }
 
-/* Records the windows traced, then advances the open tasks: one transaction. */
+/* Records the windows traced, advances the open tasks and records the tick: one transaction. */
 static int finish(struct fk_store *st, const struct fk_rules *rules, const struct pending *p,
                   struct fk_tick_stats *stats, struct fk_diag *diag)
 {
@@ -199,9 +197,8 @@ static int finish(struct fk_store *st, const struct fk_rules *rules, const struc
   struct hook h = {st, rules, p->now, &stats->tasks, diag};
   if (!rc) rc = close_transfers(&h);
   if (!rc) rc = fk_tasks_advance(st, rules, p->now, &stats->tasks, diag);
-  if (!rc) return fk_store_commit(st);
-  fk_store_rollback(st);
-  return rc;
+  if (!rc) rc = fk_store_put_tick(st, p->now, rules->name);
+  return fk_store_end(st, rc);
 }
 
 int fk_tick(struct fk_store *st, struct fk_trace_index **ix, const struct fk_rules *rules,
@@ -233,9 +230,7 @@ int fk_tick(struct fk_store *st, struct fk_trace_index **ix, const struct fk_rul
 out:
   if (!rc) rc = finish(st, rules, &p, stats, diag);
   if (!rc) rc = fk_alerts_advance(st, rules, now, &stats->alerts, diag);
-  if (rc && diag && !diag->reason[0])
-    fk_diag_set(diag, rc, NULL, "tick: %s",
-                rc == FK_ESTORE ? fk_store_errmsg(st) : fk_strerror(rc));
+  fk_store_fail(st, rc, diag, "tick");
   fk_companion_index_free(cx);
   fk_free(p.person);
   fk_free(p.end);

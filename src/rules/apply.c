@@ -780,15 +780,8 @@ int fk_measures_apply_opts(struct fk_store *st, const struct fk_trace_index *ix,
     began = !rc;
   }
   if (!rc) rc = write_changes(&x);
-  if (began) {
-    if (!rc)
-      rc = fk_store_commit(st);
-    else
-      fk_store_rollback(st);
-  }
-  if (rc && diag && !diag->reason[0])
-    fk_diag_set(diag, rc, NULL, "applying measures: %s",
-                rc == FK_ESTORE ? fk_store_errmsg(st) : fk_strerror(rc));
+  if (began) rc = fk_store_end(st, rc);
+  fk_store_fail(st, rc, diag, "applying measures");
   fk_areas_free(&x.areas);
   fk_free(x.seen);
   fk_free(x.seen_id);

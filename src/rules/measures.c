@@ -63,29 +63,6 @@ static int choice(struct fk__rules_ctx *c, json_t *obj, const char *path, const 
   return -1;
 }
 
-/* Reads an integer in [lo, hi] at obj.key into *out. */
-static void integer(struct fk__rules_ctx *c, json_t *obj, const char *path, const char *key, int lo,
-                    int hi, int required, int *out)
-{
-  char p[256];
-  json_t *v = json_object_get(obj, key);
-  pathf(p, sizeof p, "%s.%s", path, key);
-  if (!v) {
-    if (required) fk__rules_problem(c, p, "required");
-    return;
-  }
-  if (!json_is_integer(v)) {
-    fk__rules_problem(c, p, "must be a whole number");
-    return;
-  }
-  json_int_t i = json_integer_value(v);
-  if (i < lo || i > hi) {
-    fk__rules_problem(c, p, "%lld is outside %d..%d", (long long)i, lo, hi);
-    return;
-  }
-  *out = (int)i;
-}
-
 /* A phase's default confinement: the quarantines and the hospital keep the person in. */
 static int confined_by_kind(enum fk_measure_kind k)
 {
@@ -107,7 +84,7 @@ static void phase(struct fk__rules_ctx *c, json_t *obj, const char *path, int la
   if (k >= 0) ph->kind = (enum fk_measure_kind)k;
   ph->confined = confined_by_kind(ph->kind);
   ph->days = -1;
-  integer(c, obj, path, "days", 0, 366, 1, &ph->days);
+  fk__rules_int(c, obj, path, "days", 0, 366, 1, &ph->days);
   if (ph->days == 0 && !last)
     fk__rules_problem(c, path, "an open-ended phase (0 days) must be the last");
   fk__rules_boolean(c, obj, path, "confined", &ph->confined);
@@ -169,11 +146,11 @@ static void release(struct fk__rules_ctx *c, json_t *obj, const char *path,
   fk__rules_text(c, obj, path, "source", 1, r->source, sizeof r->source);
   fk__rules_boolean(c, obj, path, "all_tests_negative", &r->all_tests_negative);
   fk__rules_boolean(c, obj, path, "discharge_criteria", &r->discharge_criteria);
-  integer(c, obj, path, "negative_tests", 0, 16, 0, &r->negative_tests);
-  integer(c, obj, path, "within_days", 0, 366, r->negative_tests > 0 && !r->discharge_criteria,
-          &r->within_days);
-  integer(c, obj, path, "min_gap_hours", 0, 24 * 366, 0, &r->min_gap_hours);
-  integer(c, obj, path, "linked_contact_negative_tests", 0, 16, 0, &r->linked_negative_tests);
+  fk__rules_int(c, obj, path, "negative_tests", 0, 16, 0, &r->negative_tests);
+  fk__rules_int(c, obj, path, "within_days", 0, 366,
+                r->negative_tests > 0 && !r->discharge_criteria, &r->within_days);
+  fk__rules_int(c, obj, path, "min_gap_hours", 0, 24 * 366, 0, &r->min_gap_hours);
+  fk__rules_int(c, obj, path, "linked_contact_negative_tests", 0, 16, 0, &r->linked_negative_tests);
   int cat = choice(c, obj, path, "on_linked_positive", fk_person_cats, 0);
   if (cat >= 0) r->on_linked_positive = cat;
   if (!r->all_tests_negative && !r->negative_tests && !r->discharge_criteria)
@@ -207,7 +184,7 @@ static void measure(struct fk__rules_ctx *c, json_t *obj, const char *path,
   }
   int a = choice(c, obj, path, "anchor", fk_anchors, 1);
   if (a >= 0) m->anchor = (enum fk_anchor)a;
-  integer(c, obj, path, "rank", 1, 1000, 1, &m->rank);
+  fk__rules_int(c, obj, path, "rank", 1, 1000, 1, &m->rank);
   json_t *ph = json_object_get(obj, "phases");
   pathf(p, sizeof p, "%s.phases", path);
   if (!ph || !json_is_array(ph) || json_array_size(ph) == 0)
@@ -288,8 +265,8 @@ static void level(struct fk__rules_ctx *c, json_t *obj, const char *path, int lv
       step->to = (enum fk_area_level)to;
       below = to;
     }
-    integer(c, s, pi, "days_without_infection", 1, 366, 1, &step->days);
-    integer(c, s, pi, "screening_day", 0, 366, 0, &step->screening_day);
+    fk__rules_int(c, s, pi, "days_without_infection", 1, 366, 1, &step->days);
+    fk__rules_int(c, s, pi, "screening_day", 0, 366, 0, &step->screening_day);
     if (step->screening_day > step->days) {
       char pt[320];
       pathf(pt, sizeof pt, "%s.screening_day", pi);

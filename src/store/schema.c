@@ -264,7 +264,12 @@ const char *const fk__sqlite_migrations[] = {
     "  reason TEXT NOT NULL);"
     "CREATE INDEX area_levels_area ON area_levels(area);",
 
-    /* 8: signal line lists and counts (多点触发), alerts with their alarms and escalations
+    /* 8: the loop's turns (fk_tick), so a replay knows which days it has ticked already. */
+    "CREATE TABLE ticks("
+    "  at INTEGER PRIMARY KEY," /* the tick's now */
+    "  rules TEXT NOT NULL);",  /* the rule set's name */
+
+    /* 9: signal line lists and counts (多点触发), alerts with their alarms and escalations
        (fangkong alert; docs/ALERTS.md). */
     "CREATE TABLE clinic_visits("
     "  person INTEGER NOT NULL REFERENCES persons(id),"

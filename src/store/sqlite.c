@@ -614,6 +614,8 @@ static const struct fk__store_ops sqlite_ops = {
     .put_case_traced = fk__sqlite_put_case_traced,
     .put_case_stays = fk__sqlite_put_case_stays,
     .each_case_stay = fk__sqlite_each_case_stay,
+    .put_tick = fk__sqlite_put_tick,
+    .last_tick = fk__sqlite_last_tick,
 
     .sites_each = sqlite_sites_each,
     .sites_put = sqlite_sites_put,

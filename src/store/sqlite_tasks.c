@@ -43,6 +43,8 @@ static const char *const sql[] = {
     "INSERT OR IGNORE INTO case_stays(person, place, start_at, end_at) VALUES(?1, ?2, ?3, ?4)",
     "SELECT s.place, p.kind, s.start_at, s.end_at, p.place_id FROM case_stays s"
     " JOIN places p ON p.id = s.place WHERE s.person = ?1 AND s.start_at < ?3 AND s.end_at > ?2",
+    "INSERT OR IGNORE INTO ticks(at, rules) VALUES(?1, ?2)",
+    "SELECT max(at) FROM ticks",
 };
 enum {
   SEL,
@@ -58,6 +60,8 @@ enum {
   STAYS_DEL,
   STAYS_INS,
   STAYS_SEL,
+  TICK_PUT,
+  TICK_LAST,
   NSTMT
 };
 
@@ -362,7 +366,7 @@ int fk__sqlite_put_case_stays(struct fk_store *st, int64_t person, const struct 
   }
   fk__sqlite_done(del, own_del);
   fk__sqlite_done(ins, own_ins);
-  return rc ? fk__sqlite_fail(st, "storing a case's stays") : 0;
+  return rc == FK_ESTORE ? fk__sqlite_fail(st, "storing a case's stays") : rc; /* or FK_ENOMEM */
 }
 
 static int kind_index(const unsigned char *s)
@@ -389,6 +393,36 @@ int fk__sqlite_each_case_stay(struct fk_store *st, int64_t person, fk_time from,
     rc = fn(arg, &s, (const char *)sqlite3_column_text(q, 4));
   }
   if (!rc && step != SQLITE_DONE && step != SQLITE_ROW) rc = FK_ESTORE;
+  fk__sqlite_done(q, own_q);
+  return rc;
+}
+
+int fk__sqlite_put_tick(struct fk_store *st, fk_time at, const char *rules)
+{
+  sqlite3_stmt *q = NULL;
+  int own_q = 0;
+  int rc = prepare(st, TICK_PUT, &q, &own_q);
+  if (!rc) {
+    sqlite3_bind_int64(q, 1, at);
+    sqlite3_bind_text(q, 2, rules, -1, SQLITE_STATIC);
+    if (sqlite3_step(q) != SQLITE_DONE) rc = FK_ESTORE;
+  }
+  fk__sqlite_done(q, own_q);
+  return rc;
+}
+
+int fk__sqlite_last_tick(struct fk_store *st, fk_time *at)
+{
+  sqlite3_stmt *q = NULL;
+  int own_q = 0;
+  int rc = prepare(st, TICK_LAST, &q, &own_q);
+  *at = FK_TIME_NONE;
+  if (!rc) {
+    if (sqlite3_step(q) == SQLITE_ROW)
+      *at = col_time(q, 0);
+    else
+      rc = FK_ESTORE;
+  }
   fk__sqlite_done(q, own_q);
   return rc;
 }

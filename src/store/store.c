@@ -177,6 +177,16 @@ int fk_store_put_case_traced(struct fk_store *st, int64_t person, fk_time window
   return st->ops->put_case_traced(st, person, window_end, now);
 }
 
+int fk_store_put_tick(struct fk_store *st, fk_time at, const char *rules)
+{
+  return st->ops->put_tick(st, at, rules);
+}
+
+int fk_store_last_tick(struct fk_store *st, fk_time *at)
+{
+  return st->ops->last_tick(st, at);
+}
+
 const char *const fk_area_kinds[] = {"grid", "district", NULL};
 
 int fk_store_each_area(struct fk_store *st, int (*fn)(void *arg, const struct fk_area_row *a),
@@ -232,4 +242,19 @@ int fk_store_place_id(struct fk_store *st, const char *place_id, int64_t *place)
 {
   assert(st && place_id && place);
   return st->ops->place_id(st, place_id, place);
+}
+
+int fk_store_end(struct fk_store *st, int rc)
+{
+  if (!rc) return fk_store_commit(st);
+  fk_store_rollback(st);
+  return rc;
+}
+
+int fk_store_fail(struct fk_store *st, int rc, struct fk_diag *diag, const char *what)
+{
+  if (rc && diag && !diag->reason[0])
+    fk_diag_set(diag, rc, NULL, "%s: %s", what,
+                rc == FK_ESTORE ? fk_store_errmsg(st) : fk_strerror(rc));
+  return rc;
 }

@@ -53,6 +53,8 @@ struct fk__store_ops {
   int (*each_case_stay)(struct fk_store *st, int64_t person, fk_time from, fk_time to,
                         int (*fn)(void *arg, const struct fk_stay *s, const char *place_id),
                         void *arg);
+  int (*put_tick)(struct fk_store *st, fk_time at, const char *rules);
+  int (*last_tick)(struct fk_store *st, fk_time *at);
 
   /* Risk areas (fangkong/areas.h). */
   int (*each_area)(struct fk_store *st, int (*fn)(void *arg, const struct fk_area_row *a),
@@ -146,6 +148,8 @@ int fk__sqlite_put_case_traced(struct fk_store *st, int64_t person, fk_time wind
                                fk_time now);
 int fk__sqlite_put_case_stays(struct fk_store *st, int64_t person, const struct fk_stay *s,
                               size_t n);
+int fk__sqlite_put_tick(struct fk_store *st, fk_time at, const char *rules);
+int fk__sqlite_last_tick(struct fk_store *st, fk_time *at);
 int fk__sqlite_each_case_stay(struct fk_store *st, int64_t person, fk_time from, fk_time to,
                               int (*fn)(void *arg, const struct fk_stay *s, const char *place_id),
                               void *arg);

@@ -11,7 +11,6 @@ set -uo pipefail
 B=${FK_BIN:?} T=${FK_TMP:?} S=${FK_SRC:?}
 rm -rf "$T" && mkdir -p "$T" && cd "$T"
 . "$(dirname "$0")/../lib.sh"
-pj() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); r=eval(sys.argv[2]); print(r if isinstance(r, str) else json.dumps(r, ensure_ascii=False, separators=(",", ":")))' "$1" "$2"; }
 
 cat >grids.csv <<'EOF2'
 grid_id,name,community,street,district,lat,lon

@@ -9,34 +9,8 @@ set -uo pipefail
 B=${FK_BIN:?} T=${FK_TMP:?} S=${FK_SRC:?}
 rm -rf "$T" && mkdir -p "$T" && cd "$T"
 . "$(dirname "$0")/../lib.sh"
-# pj FILE EXPR: the Python expression EXPR over the JSON in FILE (as d), printed.
-pj() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); r=eval(sys.argv[2]); print(r if isinstance(r, str) else json.dumps(r, ensure_ascii=False, separators=(",", ":")))' "$1" "$2"; }
 
-printf 'grid_id,name,community,street,district,lat,lon\nG1,一网格,坞城社区,坞城街道,小店区,37.74,112.56\n' >grids.csv
-{
-  echo "person_id,id_number,name,sex,birth_date,phone,household_id,grid_id,address"
-  n=1
-  for p in P1 P2 P3 P4; do
-    echo "$p,$(idnum $n),张三丰,M,1990-01-01,13812345678,H$p,G1,"
-    n=$((n + 2))
-  done
-} >persons.csv
-cat >places.csv <<'EOF'
-place_id,name,kind,grid_id,lat,lon,capacity
-R1,面馆,restaurant,G1,37.74,112.56,40
-O1,办公室,office,G1,37.74,112.56,50
-EOF
-cat >checkins.csv <<'EOF'
-person_id,place_id,checkin_at,checkout_at
-P1,R1,2022-07-10T12:00:00+08:00,2022-07-10T13:00:00+08:00
-P2,R1,2022-07-10T12:00:00+08:00,2022-07-10T13:00:00+08:00
-P2,O1,2022-07-10T14:00:00+08:00,2022-07-10T17:00:00+08:00
-P3,O1,2022-07-10T14:00:00+08:00,2022-07-10T17:00:00+08:00
-EOF
-cat >cases.csv <<'EOF'
-person_id,kind,onset_date,sampled_at,isolated_at
-P1,confirmed,2022-07-10,2022-07-10T10:00:00+08:00,2022-07-10T18:00:00+08:00
-EOF
+town P1 P2 P3 P4
 cat >samples.csv <<'EOF'
 sample_id,pool_id,person_id,sampled_at,site_id,result,reported_at
 S1,,P2,2022-07-11T10:00:00+08:00,SITE1,negative,
