@@ -1,4 +1,5 @@
-/* libFuzzer target: the rule set reader; whatever it accepts must have sane numbers and plans. */
+/* libFuzzer target: the rule set reader; whatever it accepts must have sane numbers and plans
+   (and an alerts section, known methods within its bounds). */
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -26,6 +27,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if ((r.sections & FK_RULES_HAS_BRIEFING) &&
         (r.briefing.placed_within_hours < 1 || r.briefing.placed_within_hours > 1000))
       abort();
+    if ((r.sections & FK_RULES_HAS_ALERTS) &&
+        (r.alerts.verify_hours < 1 || r.alerts.scan_days < 1 || r.alerts.history_days < 7 ||
+         r.alerts.nsources < 1 || r.alerts.nsources > FK_ALERT_MAX_SOURCES))
+      abort();
+    for (int i = 0; (r.sections & FK_RULES_HAS_ALERTS) && i < r.alerts.nsources; i++)
+      for (int m = 0; m < r.alerts.sources[i].nmethods; m++)
+        if (r.alerts.sources[i].methods[m].method < 0 ||
+            r.alerts.sources[i].methods[m].method >= FK_DETECT_METHOD_COUNT)
+          abort();
     if ((r.sections & FK_RULES_HAS_LOOP) &&
         !(r.loop.entrance.fever_celsius >= 35 && r.loop.entrance.fever_celsius <= 42))
       abort();

@@ -26,6 +26,10 @@ enum fk_feed_id {
   FK_FEED_VACCINATIONS,
   FK_FEED_PINGS,
   FK_FEED_DUTY,
+  FK_FEED_CLINIC_VISITS,   /* fever-clinic visits (发热门诊), a signal line list */
+  FK_FEED_PHARMACY_SALES,  /* real-name sales of fever, cough, antiviral, antibiotic, cold drugs */
+  FK_FEED_SCHOOL_ABSENCES, /* sick absences (因病缺勤) by school, day and class */
+  FK_FEED_COUNTS,          /* signals reported as counts (date, region_id, channel, count) */
   FK_FEED_COUNT,
   FK_FEED_NONE = -1
 };
@@ -91,6 +95,10 @@ int fk_feed_column(const struct fk_feed *feed, const char *name);
 
 /* The place kinds (场所 kinds), NULL-terminated; the order is stable. */
 extern const char *const fk_place_kinds[];
+
+/* Syndromes of a fever-clinic visit and drug classes of a pharmacy sale, NULL-terminated. */
+extern const char *const fk_syndromes[];
+extern const char *const fk_drug_classes[];
 
 /* The kinds of quarantine room ("single", "family", "accessible"), NULL-terminated. */
 extern const char *const fk_room_kinds[];

@@ -7,6 +7,7 @@
 #ifndef FANGKONG_LOOP_H
 #define FANGKONG_LOOP_H
 
+#include "fangkong/alerts.h"
 #include "fangkong/areas.h"
 #include "fangkong/measures.h"
 #include "fangkong/sites.h"
@@ -24,6 +25,7 @@ struct fk_tick_stats {
   struct fk_measures_stats measures;
   struct fk_sites_stats sites;
   struct fk_tasks_stats tasks;
+  struct fk_alerts_stats alerts; /* escalations of unverified alerts */
 };
 
 /*
@@ -31,7 +33,8 @@ struct fk_tick_stats {
  * traced and their stays kept; risk areas are brought up to date (fk_areas_update_traced);
  * measures are applied, each written measure's tasks made (fk_tasks_sync); rooms are given
  * (fk_sites_allocate) and a transfer to a site is done once the person has a room; open tasks
- * advance and escalate (fk_tasks_advance).
+ * advance and escalate (fk_tasks_advance); unverified alerts escalate (fk_alerts_advance; the
+ * alert scan itself is `fangkong alert scan`, run as often as the office wants).
  *   st     the store (borrowed)
  *   ix     in/out (borrowed pointer to the caller's index pointer): when a case must be traced,
  *          *ix is refreshed from the store, or built when NULL; the caller frees *ix

@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 
+#include "fangkong/detect.h"
 #include "fangkong/time.h"
 
 struct fk_diag;
@@ -268,6 +269,35 @@ struct fk_scan_rules {
   char source[FK_RULES_SOURCE]; /* "" when the rule set has no `scan` section */
 };
 
+/* ---- Alerts (预警): which methods watch which signal channels, and the response deadline ---- */
+
+#define FK_ALERT_MAX_SOURCES 16
+#define FK_ALERT_MAX_METHODS 4
+
+struct fk_alert_method {
+  int method;                     /* enum fk_detect_method */
+  struct fk_detect_params params; /* its defaults for daily series, then the rule's params */
+};
+
+/* One channel watched: at which levels, by which methods. */
+struct fk_alert_source {
+  char channel[72];       /* as fangkong/signals.h names channels */
+  int levels[FK_LEVEL_N]; /* 1 for each level scanned */
+  struct fk_alert_method methods[FK_ALERT_MAX_METHODS];
+  int nmethods;
+};
+
+struct fk_alert_rules {
+  int verify_hours; /* an alert is to be verified within (CIDARS: 24) */
+  int scan_days;    /* days before now evaluated by a scan */
+  int history_days; /* days of counts before them, for the baselines */
+  int join_days;    /* a verified (watch, outbreak) alert takes alarms this many days after its
+                       last one; an unverified alert takes every alarm */
+  struct fk_alert_source sources[FK_ALERT_MAX_SOURCES];
+  int nsources;
+  char source[FK_RULES_SOURCE];
+};
+
 /* Which of the optional sections the file has (fk_rules.sections). The shipped files have all;
  * a file without one gives no category a measure, no area a level, every person `none`'s code. */
 #define FK_RULES_HAS_MEASURES 1u
@@ -276,6 +306,7 @@ struct fk_scan_rules {
 #define FK_RULES_HAS_LOOP 16u     /* tasks, escalation and entrance */
 #define FK_RULES_HAS_SITES 8u     /* without it: one person a room, no accessible preference */
 #define FK_RULES_HAS_BRIEFING 32u /* without it: the briefing gives no placement share */
+#define FK_RULES_HAS_ALERTS 64u   /* without it: no alert scan */
 
 struct fk_rules {
   char name[64];
@@ -290,6 +321,7 @@ struct fk_rules {
 
   struct fk_site_rules sites;
   struct fk_briefing_rules briefing;
+  struct fk_alert_rules alerts;
 
   struct fk_scan_rules scan;
   unsigned sections; /* FK_RULES_HAS_* */

@@ -38,6 +38,7 @@ int fk__cmd_evaluate(int argc, char **argv);
 int fk__cmd_check(int argc, char **argv);
 int fk__cmd_briefing(int argc, char **argv);
 int fk__cmd_scan(int argc, char **argv);
+int fk__cmd_alert(int argc, char **argv);
 int fk__cmd_scenario(int argc, char **argv);
 
 struct fk_tick_stats;

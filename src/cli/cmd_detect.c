@@ -12,13 +12,17 @@
 #include "fangkong/alloc.h"
 #include "fangkong/detect.h"
 #include "fangkong/error.h"
+#include "fangkong/rules.h"
+#include "fangkong/signals.h"
+#include "fangkong/store.h"
 #include "fangkong/table.h"
 
 #define MAX_PARAMS 32
 
 static const char help[] =
     "usage: fangkong detect --method NAME [--param key=value ...] [--range FROM:TO]\n"
-    "                       (--input FILE | --db PATH) [--format csv|json]\n"
+    "                       (--input FILE | --db PATH --channel C [--level L])\n"
+    "                       [--format csv|json]\n"
     "\n"
     "Runs an aberration-detection method (异常探测) over every series of a counts file and\n"
     "prints one row per evaluated point: date, region_id, channel, observed, expected,\n"
@@ -46,7 +50,12 @@ static const char help[] =
     "  --input FILE       counts.csv (date, region_id, channel, count; region_id and channel\n"
     "                     may be absent for a single series); weekly when every date is a\n"
     "                     multiple of 7 days apart, else daily; a missing date counts 0\n"
-    "  --db PATH          the store (not yet: the store keeps no signal counts)\n"
+    "  --db PATH          the store: the counts of a signal channel per day and region\n"
+    "  --channel C        with --db: fever_clinic, pharmacy_fever (_cough, _antiviral,\n"
+    "                     _antibiotic, _cold), school_absence, entrance_fever, positive, or\n"
+    "                     a channel of counts.csv (docs/ALERTS.md)\n"
+    "  --level L          with --db: city, district (default), street, community or grid;\n"
+    "                     a grid's counts roll up to every level above it\n"
     "  --format FORMAT    csv (default) or json\n"
     "  --threads N        series evaluated at once (default: the processors online)\n"
     "\n"
@@ -54,7 +63,7 @@ static const char help[] =
     "(each is reported on stderr as FILE:LINE: field: reason).\n";
 
 struct opts {
-  const char *method, *range, *input, *db, *format, *threads;
+  const char *method, *range, *input, *db, *format, *threads, *channel, *level;
   const char *params[MAX_PARAMS];
   int nparams;
 };
@@ -68,12 +77,17 @@ static int parse_args(int argc, char **argv, struct opts *o)
                                  {"--db", &o->db, NULL},
                                  {"--format", &o->format, NULL},
                                  {"--threads", &o->threads, NULL},
+                                 {"--channel", &o->channel, NULL},
+                                 {"--level", &o->level, NULL},
                                  {NULL, NULL, NULL}};
   int rc = fk__parse_opts_repeat("detect", argc, argv, opts, "--param", o->params, MAX_PARAMS,
                                  &o->nparams);
   if (rc) return rc;
   if (!o->method) return fk__usage("detect", "--method is required");
   if (!o->input == !o->db) return fk__usage("detect", "give one of --input FILE or --db PATH");
+  if (o->db && !o->channel) return fk__usage("detect", "--db wants --channel C");
+  if (o->input && (o->channel || o->level))
+    return fk__usage("detect", "--channel and --level go with --db");
   if (o->format && strcmp(o->format, "csv") && strcmp(o->format, "json"))
     return fk__usage("detect", "--format must be csv or json");
   return 0;
@@ -246,6 +260,28 @@ static int threads_of(const char *s, int *out)
   return 0;
 }
 
+/* The counts of --channel at --level from the store at --db; returns an exit status. */
+static int counts_of_store(const struct opts *o, struct fk_counts **c)
+{
+  struct fk_store *st = NULL;
+  struct fk_diag d;
+  char msg[1024];
+  int level = FK_LEVEL_DISTRICT, rc = 0;
+  if (o->level) {
+    for (level = 0; level < FK_LEVEL_N && strcmp(fk_levels[level], o->level); level++)
+      ;
+    if (level == FK_LEVEL_N)
+      return fk__usage("detect", "--level is city, district, street, community or grid");
+  }
+  fk_diag_clear(&d);
+  if ((rc = fk_store_open(o->db, &st, &d)) ||
+      (rc = fk_signal_counts(st, o->channel, level, FK_DATE_NONE, FK_DATE_NONE, c, NULL, &d)))
+    rc = rc == FK_EINVAL ? fk__usage("detect", "%s", d.reason)
+                         : fk__fail("%s", fk_diag_format(&d, msg, sizeof msg));
+  fk_store_close(st);
+  return rc;
+}
+
 int fk__cmd_detect(int argc, char **argv)
 {
   if (fk__wants_help(argc, argv)) return fputs(help, stdout), FK_EXIT_OK;
@@ -254,13 +290,9 @@ int fk__cmd_detect(int argc, char **argv)
   if (rc) return rc;
   int m = fk_detect_method_find(o.method);
   if (m < 0) return fk__usage("detect", "unknown method '%s'", o.method);
-  if (o.db)
-    return fk__fail("--db %s: the store keeps no signal counts yet (issue 5, item 1); give the "
-                    "counts with --input counts.csv",
-                    o.db);
   struct fk_counts *c = NULL;
   long rejected = 0;
-  if ((rc = fk__counts_load(o.input, &c, &rejected))) return rc;
+  if ((rc = o.db ? counts_of_store(&o, &c) : fk__counts_load(o.input, &c, &rejected))) return rc;
   struct fk_detect_params p;
   size_t from, to;
   fk_detect_defaults((enum fk_detect_method)m, c->step, &p);

@@ -53,6 +53,8 @@ void fk__tick_summary(FILE *f, const struct fk_tick_stats *s)
           s->sites.discharged, s->sites.waiting);
   fprintf(f, "tasks with something due %ld, overdue %ld, escalation steps %ld\n", t->looked,
           t->overdue, t->escalations);
+  if (s->alerts.escalations)
+    fprintf(f, "unverified alerts (预警信号): escalation steps %ld\n", s->alerts.escalations);
 }
 
 int fk__cmd_tick(int argc, char **argv)

@@ -38,6 +38,8 @@ static const struct command commands[] = {
     {"briefing", fk__cmd_briefing, "the daily briefing for the leadership meeting (每日简报)"},
     {"scan", fk__cmd_scan, "space-time permutation scan (时空重排扫描): clusters of recent cases"},
     {"scenario", fk__cmd_scenario, "replay an outbreak's timed events, ticking the loop daily"},
+    {"alert", fk__cmd_alert,
+     "alerts (预警信号) from the signal channels: scan, list, verify, report"},
 };
 
 static void usage(FILE *out)

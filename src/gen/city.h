@@ -127,9 +127,25 @@ int fk__write_duty(const struct fk__city *c, struct fk__csv *w);
 int fk__write_vaccinations(const struct fk__city *c, struct fk__csv *w);
 /* Writes quarantine sites and their rooms (sites.c), sized to the persons. */
 int fk__write_sites(const struct fk__city *c, struct fk__csv *sites, struct fk__csv *rooms);
-/* Writes cases, samples and arrivals together, since they share the outbreak. */
+/* Where and when the seeded outbreak began: an index case's home grid and onset date. */
+struct fk__focus {
+  uint32_t grid;
+  fk_date onset;
+};
+
+/*
+ * Writes cases, samples and arrivals together, since they share the outbreak; *foci (freed by
+ * the caller with fk_free) gets the index cases' grids and onsets, *nfoci of them.
+ */
 int fk__write_outbreak(const struct fk__city *c, struct fk__csv *cases, struct fk__csv *samples,
-                       struct fk__csv *arrivals);
+                       struct fk__csv *arrivals, struct fk__focus **foci, uint32_t *nfoci);
+
+/* Writes the signal line lists (signals.c): fever-clinic visits, pharmacy sales and school
+ * absences with a baseline, raised around the foci, and districts' ILI counts (counts.csv).
+ * Returns 0, FK_ENOMEM or a write error. */
+int fk__write_signals(const struct fk__city *c, const struct fk__focus *foci, uint32_t nfoci,
+                      struct fk__csv *clinic, struct fk__csv *sales, struct fk__csv *absences,
+                      struct fk__csv *counts);
 
 /* Age in whole years on date `on` of someone born on `birth`. */
 int fk__age_on(fk_date birth, fk_date on);

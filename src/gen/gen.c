@@ -70,6 +70,8 @@ int fk_gen_city(const struct fk_gen_opts *opts, const char *outdir, struct fk_ge
 {
   struct fk__city c;
   struct fk__csv w[FK_FEED_COUNT];
+  struct fk__focus *foci = NULL;
+  uint32_t nfoci = 0;
   int rc = fk_gen_opts_check(opts, diag);
   if (rc) return rc;
   memset(&c, 0, sizeof c);
@@ -90,7 +92,11 @@ int fk_gen_city(const struct fk_gen_opts *opts, const char *outdir, struct fk_ge
       (rc = fk__write_places(&c, &w[FK_FEED_PLACES])) ||
       (rc = fk__write_persons(&c, &w[FK_FEED_PERSONS])) ||
       (rc = fk__write_sites(&c, &w[FK_FEED_SITES], &w[FK_FEED_ROOMS])) ||
-      (rc = fk__write_outbreak(&c, &w[FK_FEED_CASES], &w[FK_FEED_SAMPLES], &w[FK_FEED_ARRIVALS])) ||
+      (rc = fk__write_outbreak(&c, &w[FK_FEED_CASES], &w[FK_FEED_SAMPLES], &w[FK_FEED_ARRIVALS],
+                               &foci, &nfoci)) ||
+      (rc =
+           fk__write_signals(&c, foci, nfoci, &w[FK_FEED_CLINIC_VISITS], &w[FK_FEED_PHARMACY_SALES],
+                             &w[FK_FEED_SCHOOL_ABSENCES], &w[FK_FEED_COUNTS])) ||
       (rc = fk__write_vaccinations(&c, &w[FK_FEED_VACCINATIONS])) ||
       (rc = fk__write_duty(&c, &w[FK_FEED_DUTY])) ||
       (rc = fk__write_checkins(&c, &w[FK_FEED_CHECKINS], opts->pings ? &w[FK_FEED_PINGS] : NULL))) {
@@ -107,5 +113,6 @@ out:
     }
   }
   city_free(&c);
+  fk_free(foci);
   return rc;
 }

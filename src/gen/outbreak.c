@@ -263,7 +263,7 @@ static uint32_t routine_arrivals(const struct fk__city *c, struct arrival *arr)
 }
 
 int fk__write_outbreak(const struct fk__city *c, struct fk__csv *cases, struct fk__csv *samples,
-                       struct fk__csv *arrivals)
+                       struct fk__csv *arrivals, struct fk__focus **foci, uint32_t *nfoci)
 {
   const struct fk_gen_opts *o = c->opts;
   int rc = 0;
@@ -280,6 +280,16 @@ int fk__write_outbreak(const struct fk__city *c, struct fk__csv *cases, struct f
   }
   uint32_t narr = 0;
   uint32_t ncases = pick_cases(c, cs, maxcases, is_case, arr, &narr);
+  uint32_t nindex =
+      (uint32_t)o->outbreak < c->npersons / 4 ? (uint32_t)o->outbreak : c->npersons / 4;
+  if (nindex > ncases) nindex = ncases;
+  if (!(*foci = fk_calloc(nindex + 1, sizeof **foci))) { /* index cases come first */
+    rc = FK_ENOMEM;
+    goto out;
+  }
+  for (uint32_t i = 0; i < nindex; i++)
+    (*foci)[i] = (struct fk__focus){cs[i].grid, cs[i].onset};
+  *nfoci = nindex;
   qsort(cs, ncases, sizeof *cs, by_sampled);
   for (uint32_t i = 0; i < ncases; i++)
     case_of[cs[i].person] = i + 1;

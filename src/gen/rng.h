@@ -30,7 +30,8 @@ enum fk__rng_topic {
   FK__RNG_PINGS,
   FK__RNG_DUTY,
 
-  FK__RNG_SITES
+  FK__RNG_SITES,
+  FK__RNG_SIGNALS
 
 };
 

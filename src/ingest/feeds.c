@@ -39,6 +39,10 @@ const char *const fk_place_kinds[] = {"supermarket",
 
 const char *const fk_room_kinds[] = {"single", "family", "accessible", NULL};
 
+const char *const fk_syndromes[] = {"fever",     "respiratory", "fever_respiratory",
+                                    "diarrhoea", "other",       NULL};
+const char *const fk_drug_classes[] = {"fever", "cough", "antiviral", "antibiotic", "cold", NULL};
+
 static const char *const sexes[] = {"M", "F", NULL};
 static const char *const case_kinds[] = {"confirmed", "asymptomatic", NULL};
 static const char *const results[] = {"negative", "positive", "pending", NULL};
@@ -180,6 +184,37 @@ static const struct fk_column duty_cols[] = {
     TEXT("officer", REQ, 64),        TYPED("phone", FK_COL_PHONE, 0),
 };
 
+/* Signal line lists (多点触发): counted per day and region by fk_signal_counts. */
+static const struct fk_column clinic_visit_cols[] = {
+    ID("person_id", KEY, FK_FEED_PERSONS),
+    TYPED("visited_at", FK_COL_TIME, KEY),
+    ID("place_id", KEY, FK_FEED_PLACES), /* the clinic */
+    ENUM("syndrome", REQ, fk_syndromes),
+};
+
+static const struct fk_column pharmacy_sale_cols[] = {
+    ID("person_id", KEY, FK_FEED_PERSONS), /* the buyer, by real name (实名购药) */
+    TYPED("sold_at", FK_COL_TIME, KEY),
+    ID("place_id", KEY, FK_FEED_PLACES), /* the pharmacy */
+    ENUM("drug_class", KEY, fk_drug_classes),
+    {"quantity", FK_COL_INT, 0, NONE, 1, 1000, 0, 0, NULL},
+};
+
+static const struct fk_column school_absence_cols[] = {
+    ID("place_id", KEY, FK_FEED_PLACES), /* the school or kindergarten */
+    TYPED("date", FK_COL_DATE, KEY),
+    TEXT("class", KEY, 64), /* grade and class, e.g. 3-2 */
+    {"count", FK_COL_INT, REQ, NONE, 1, 100000, 0, 0, NULL},
+};
+
+/* A region_id is a grid_id or a region code (/district/street/community). */
+static const struct fk_column count_cols[] = {
+    TYPED("date", FK_COL_DATE, KEY),
+    {"region_id", FK_COL_TEXT, KEY, FK_FEED_GRIDS, 0, 160, 0, 0, NULL},
+    ID("channel", KEY, NONE),
+    {"count", FK_COL_INT, REQ, NONE, 0, 100000000, 0, 0, NULL},
+};
+
 /* Indexes of the columns the cross-field checks read, named for legibility. */
 enum { P_IDNUM = 1, P_SEX = 3, P_BIRTH = 4 };
 enum { C_IN = 2, C_OUT = 3 };
@@ -272,6 +307,10 @@ static const struct fk_feed feeds[FK_FEED_COUNT] = {
     FEED(FK_FEED_VACCINATIONS, "vaccinations", vaccination_cols, NULL),
     FEED(FK_FEED_PINGS, "pings", ping_cols, NULL),
     FEED(FK_FEED_DUTY, "duty", duty_cols, check_duty),
+    FEED(FK_FEED_CLINIC_VISITS, "clinic_visits", clinic_visit_cols, NULL),
+    FEED(FK_FEED_PHARMACY_SALES, "pharmacy_sales", pharmacy_sale_cols, NULL),
+    FEED(FK_FEED_SCHOOL_ABSENCES, "school_absences", school_absence_cols, NULL),
+    FEED(FK_FEED_COUNTS, "counts", count_cols, NULL),
 };
 
 const struct fk_feed *fk_feed_get(enum fk_feed_id id)

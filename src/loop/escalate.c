@@ -9,6 +9,7 @@
 #include "fangkong/alloc.h"
 #include "fangkong/error.h"
 #include "fangkong/tasks.h"
+#include "loop/escalate.h"
 
 struct open_tasks {
   struct fk_task_row *t;
@@ -29,21 +30,31 @@ static int collect(void *arg, const struct fk_task_row *t)
   return 0;
 }
 
-/* The codes of the regions above one grid, by level ("city" at FK_LEVEL_CITY). */
+/* The codes of the regions above one region, by level ("city" at FK_LEVEL_CITY). */
 struct chain {
   int64_t grid;
   char code[FK_LEVEL_N][168];
 };
 
-#define CHAINS 64 /* grids remembered: a run escalates the tasks of few grids at a time */
+#define CHAINS 64 /* regions remembered: a run escalates the tasks of few grids at a time */
 
-struct chains {
+struct fk__chains {
   struct chain c[CHAINS];
   int n, next;
 };
 
-/* The chain of grid `region`, looked up in the store once per run (most recently kept). */
-static int chain_of(struct fk_store *st, struct chains *cs, int64_t region,
+struct fk__chains *fk__chains_new(void)
+{
+  return fk_calloc(1, sizeof(struct fk__chains));
+}
+
+void fk__chains_free(struct fk__chains *cs)
+{
+  fk_free(cs);
+}
+
+/* The chain of region `region`, looked up in the store once per run (most recently kept). */
+static int chain_of(struct fk_store *st, struct fk__chains *cs, int64_t region,
                     const struct chain **out)
 {
   struct fk_region_row r;
@@ -65,28 +76,30 @@ static int chain_of(struct fk_store *st, struct chains *cs, int64_t region,
   return rc;
 }
 
-/* Raises t to every level whose delay past its due time has passed by now; *steps counts them. */
-static int escalate(struct fk_store *st, struct chains *cs, const struct fk_escalation_rules *er,
-                    struct fk_task_row *t, fk_time now, long *steps, struct fk_diag *diag)
+int fk__escalate(struct fk_store *st, struct fk__chains *cs, const struct fk_escalation_rules *er,
+                 int64_t owner, int64_t region, int *level, fk_time due, fk_time now,
+                 int (*put)(struct fk_store *st, const struct fk_escalation_row *e,
+                            struct fk_diag *diag),
+                 long *steps, struct fk_diag *diag)
 {
   const struct chain *c = NULL;
   int rc = 0;
-  for (int l = t->level - 1; !rc && l >= FK_LEVEL_CITY; l--) {
+  for (int l = *level - 1; !rc && l >= FK_LEVEL_CITY; l--) {
     if (er->after_minutes[l] < 0) continue; /* the rules skip this level */
-    fk_time at = t->due + 60 * (fk_time)er->after_minutes[l];
+    fk_time at = due + 60 * (fk_time)er->after_minutes[l];
     if (at > now) break;
     struct fk_escalation_row e;
     memset(&e, 0, sizeof e);
-    e.task = t->id;
+    e.task = owner;
     e.level = l;
     e.at = at;
-    if (!c && (rc = chain_of(st, cs, t->region, &c))) break;
+    if (!c && (rc = chain_of(st, cs, region, &c))) break;
     snprintf(e.unit, sizeof e.unit, "%s", c->code[l]);
     if ((rc = fk_store_duty_at(st, e.unit, at, e.officer, sizeof e.officer, e.phone,
                                sizeof e.phone)))
       break;
-    if ((rc = fk_store_put_escalation(st, &e, diag))) break;
-    t->level = l;
+    if ((rc = put(st, &e, diag))) break;
+    *level = l;
     (*steps)++;
   }
   return rc;
@@ -97,7 +110,7 @@ int fk_tasks_advance(struct fk_store *st, const struct fk_rules *rules, fk_time 
 {
   struct open_tasks o = {0};
   struct fk_tasks_stats none;
-  struct chains *cs = fk_calloc(1, sizeof *cs);
+  struct fk__chains *cs = fk__chains_new();
   struct fk_task_filter f = {0, 0, 0, 1, -1, NULL, now};
   int rc = cs ? fk_store_each_task(st, &f, collect, &o) : FK_ENOMEM;
   if (!stats) stats = &none;
@@ -111,14 +124,15 @@ int fk_tasks_advance(struct fk_store *st, const struct fk_rules *rules, fk_time 
     }
     if (now > t->due) {
       stats->overdue++;
-      rc = escalate(st, cs, &rules->loop.escalation, t, now, &steps, diag);
+      rc = fk__escalate(st, cs, &rules->loop.escalation, t->id, t->region, &t->level, t->due, now,
+                        fk_store_put_escalation, &steps, diag);
       stats->escalations += steps;
     }
     stats->looked++;
     if (!rc && (t->level != level || (int)t->status != status)) rc = fk_store_put_task(st, t, diag);
   }
   fk_free(o.t);
-  fk_free(cs);
+  fk__chains_free(cs);
   if (rc && rc != FK_ESTORE && diag && !diag->reason[0])
     fk_diag_set(diag, rc, NULL, "advancing tasks: %s", fk_strerror(rc));
   return rc;

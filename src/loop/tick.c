@@ -229,6 +229,7 @@ int fk_tick(struct fk_store *st, struct fk_trace_index **ix, const struct fk_rul
   if (!rc) rc = fk_sites_allocate(st, rules, now, &stats->sites, diag);
 out:
   if (!rc) rc = finish(st, rules, &p, stats, diag);
+  if (!rc) rc = fk_alerts_advance(st, rules, now, &stats->alerts, diag);
   fk_store_fail(st, rc, diag, "tick");
   fk_companion_index_free(cx);
   fk_free(p.person);

@@ -390,6 +390,7 @@ int fk_rules_count(const struct fk_rules *r)
 
   n += (r->sections & FK_RULES_HAS_SITES) ? 3 : 0; /* the section, households, accessible */
   n += (r->sections & FK_RULES_HAS_BRIEFING) ? 1 : 0;
+  n += (r->sections & FK_RULES_HAS_ALERTS) ? 1 : 0; /* the alerts section, one source */
 
   n += r->areas.home.used + r->areas.stayed.used;
   return n + FK_CODE_NSTATES;

@@ -60,6 +60,9 @@ void fk__rules_briefing(struct fk__rules_ctx *c, json_t *obj, struct fk_briefing
 
 /* Reads the optional `sites` section (sites.c); nothing when obj is NULL. */
 struct fk_site_rules;
+/* Reads the `alerts` section (alerts.c): the channels watched, their levels and methods. */
+struct fk_alert_rules;
+void fk__rules_alerts(struct fk__rules_ctx *c, json_t *obj, struct fk_alert_rules *out);
 void fk__rules_sites(struct fk__rules_ctx *c, json_t *obj, struct fk_site_rules *out);
 /* Reads `areas.designate` (designate.c) into a, once a's levels are read; absent: no change. */
 void fk__rules_designate(struct fk__rules_ctx *c, json_t *obj, struct fk_area_rules *a);

@@ -149,9 +149,9 @@ int fk_rules_parse(const char *textp, size_t n, const char *origin, struct fk_ru
                    void (*report)(void *arg, const char *path, const char *reason), void *arg,
                    struct fk_diag *diag)
 {
-  static const char *const known[] = {"name",       "title",    "issued",   "trace", "companion",
-                                      "measures",   "areas",    "codes",    "sites", "tasks",
-                                      "escalation", "entrance", "briefing", "scan",  NULL};
+  static const char *const known[] = {
+      "name",  "title", "issued",     "trace",    "companion", "measures", "areas",  "codes",
+      "sites", "tasks", "escalation", "entrance", "briefing",  "scan",     "alerts", NULL};
   struct fk__rules_ctx c = {report, arg, diag, 0};
   json_error_t err;
   json_set_alloc_funcs(json_alloc, fk_free);
@@ -191,6 +191,10 @@ int fk_rules_parse(const char *textp, size_t n, const char *origin, struct fk_ru
       out->sections |= FK_RULES_HAS_BRIEFING;
     }
     fk__rules_scan(&c, json_object_get(root, "scan"), &out->scan);
+    if (json_object_get(root, "alerts")) {
+      fk__rules_alerts(&c, json_object_get(root, "alerts"), &out->alerts);
+      out->sections |= FK_RULES_HAS_ALERTS;
+    }
     static const char *const sections[] = {"measures", "areas", "codes", "sites"};
     for (int i = 0; i < 4; i++)
       if (json_object_get(root, sections[i])) out->sections |= 1u << i;

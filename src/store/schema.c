@@ -268,6 +268,64 @@ const char *const fk__sqlite_migrations[] = {
     "CREATE TABLE ticks("
     "  at INTEGER PRIMARY KEY," /* the tick's now */
     "  rules TEXT NOT NULL);",  /* the rule set's name */
+
+    /* 9: signal line lists and counts (多点触发), alerts with their alarms and escalations
+       (fangkong alert; docs/ALERTS.md). */
+    "CREATE TABLE clinic_visits("
+    "  person INTEGER NOT NULL REFERENCES persons(id),"
+    "  visited_at INTEGER NOT NULL,"
+    "  place INTEGER NOT NULL REFERENCES places(id),"
+    "  syndrome TEXT NOT NULL,"
+    "  PRIMARY KEY(visited_at, person, place)) WITHOUT ROWID;"
+    "CREATE TABLE pharmacy_sales("
+    "  person INTEGER NOT NULL REFERENCES persons(id),"
+    "  sold_at INTEGER NOT NULL,"
+    "  place INTEGER NOT NULL REFERENCES places(id),"
+    "  drug_class TEXT NOT NULL,"
+    "  quantity INTEGER,"
+    "  PRIMARY KEY(sold_at, person, place, drug_class)) WITHOUT ROWID;"
+    "CREATE TABLE school_absences("
+    "  place INTEGER NOT NULL REFERENCES places(id),"
+    "  date TEXT NOT NULL,"
+    "  class TEXT NOT NULL,"
+    "  count INTEGER NOT NULL,"
+    "  PRIMARY KEY(date, place, class)) WITHOUT ROWID;"
+    "CREATE TABLE signal_counts("
+    "  date TEXT NOT NULL,"
+    "  region INTEGER NOT NULL REFERENCES regions(id)," /* a grid or a region at any level */
+    "  channel TEXT NOT NULL,"
+    "  count INTEGER NOT NULL,"
+    "  PRIMARY KEY(channel, date, region)) WITHOUT ROWID;"
+    "CREATE TABLE alerts("
+    "  id INTEGER PRIMARY KEY,"
+    "  channel TEXT NOT NULL,"
+    "  region INTEGER NOT NULL," /* regions(id), or 0 for the city */
+    "  region_level INTEGER NOT NULL,"
+    "  level INTEGER NOT NULL," /* where it stands now (escalation): 4 grid .. 0 city */
+    "  method TEXT NOT NULL,"   /* the first alarm's */
+    "  first_date TEXT NOT NULL, last_date TEXT NOT NULL,"
+    "  observed REAL NOT NULL, expected REAL, upperbound REAL," /* the first alarm's */
+    "  alarms INTEGER NOT NULL,"
+    "  created_at INTEGER NOT NULL,"
+    "  due_at INTEGER NOT NULL,"  /* to be verified by */
+    "  officer TEXT, phone TEXT," /* on duty for the region when raised */
+    "  status TEXT NOT NULL CHECK(status IN ('open','outbreak','not_outbreak','watch')),"
+    "  verified_at INTEGER,"
+    "  note TEXT);"
+    "CREATE INDEX alerts_series ON alerts(channel, region);"
+    "CREATE TABLE alert_alarms("
+    "  alert INTEGER NOT NULL REFERENCES alerts(id) ON DELETE CASCADE,"
+    "  date TEXT NOT NULL,"
+    "  method TEXT NOT NULL,"
+    "  observed REAL NOT NULL, expected REAL, upperbound REAL, score REAL,"
+    "  PRIMARY KEY(alert, date, method)) WITHOUT ROWID;"
+    "CREATE TABLE alert_escalations("
+    "  alert INTEGER NOT NULL REFERENCES alerts(id) ON DELETE CASCADE,"
+    "  level INTEGER NOT NULL,"
+    "  at INTEGER NOT NULL,"
+    "  unit TEXT NOT NULL,"
+    "  officer TEXT, phone TEXT,"
+    "  PRIMARY KEY(alert, level)) WITHOUT ROWID;",
 };
 
 const int fk__sqlite_migration_count =

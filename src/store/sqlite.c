@@ -47,6 +47,11 @@ static const struct feed_map maps[FK_FEED_COUNT] = {
     [FK_FEED_VACCINATIONS] = {"vaccinations", {"person", "dose", "vaccinated_at"}},
     [FK_FEED_PINGS] = {"pings", {"person", "at", "lat", "lon"}},
     [FK_FEED_DUTY] = {"duty", {"unit", "from_at", "to_at", "officer", "phone"}},
+    [FK_FEED_CLINIC_VISITS] = {"clinic_visits", {"person", "visited_at", "place", "syndrome"}},
+    [FK_FEED_PHARMACY_SALES] = {"pharmacy_sales",
+                                {"person", "sold_at", "place", "drug_class", "quantity"}},
+    [FK_FEED_SCHOOL_ABSENCES] = {"school_absences", {"place", "date", "class", "count"}},
+    [FK_FEED_COUNTS] = {"signal_counts", {"date", "region", "channel", "count"}},
 };
 
 /* Grid feed columns that name its place in the hierarchy, and the region levels. */
@@ -623,6 +628,9 @@ static const struct fk__store_ops sqlite_ops = {
     .put_entrance = fk__sqlite_put_entrance,
     .each_entrance = fk__sqlite_each_entrance,
     .place_id = fk__sqlite_place_id,
+    .each_signal = fk__sqlite_each_signal,
+    .alerts_each = fk__sqlite_alerts_each,
+    .alerts_put = fk__sqlite_alerts_put,
 };
 
 static const char *const pragmas =

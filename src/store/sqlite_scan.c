@@ -42,6 +42,18 @@ static const char *const scan_sql[FK_FEED_COUNT] = {
     [FK_FEED_DUTY] = "SELECT unit, from_at, to_at, officer, phone FROM duty ORDER BY unit, from_at",
     [FK_FEED_PINGS] = "SELECT p.person_id, g.at, g.lat, g.lon FROM pings g"
                       " JOIN persons p ON g.person = p.id ORDER BY g.id",
+    [FK_FEED_CLINIC_VISITS] = "SELECT p.person_id, v.visited_at, pl.place_id, v.syndrome"
+                              " FROM clinic_visits v JOIN persons p ON v.person = p.id"
+                              " JOIN places pl ON v.place = pl.id ORDER BY v.visited_at, p.id",
+    [FK_FEED_PHARMACY_SALES] = "SELECT p.person_id, s.sold_at, pl.place_id, s.drug_class,"
+                               " s.quantity FROM pharmacy_sales s JOIN persons p"
+                               " ON s.person = p.id JOIN places pl ON s.place = pl.id"
+                               " ORDER BY s.sold_at, p.id, s.drug_class",
+    [FK_FEED_SCHOOL_ABSENCES] = "SELECT pl.place_id, a.date, a.class, a.count"
+                                " FROM school_absences a JOIN places pl ON a.place = pl.id"
+                                " ORDER BY a.date, pl.id, a.class",
+    [FK_FEED_COUNTS] = "SELECT c.date, r.code, c.channel, c.count FROM signal_counts c"
+                       " JOIN regions r ON c.region = r.id ORDER BY c.date, r.id, c.channel",
 };
 
 /* Text of column i as the feed writes it; buf holds formatted numbers and times. */

@@ -30,6 +30,10 @@ static const struct {
     {"vaccinations", "SELECT count(*), min(vaccinated_at), max(vaccinated_at) FROM vaccinations",
      1},
     {"pings", "SELECT count(*), min(at), max(at) FROM pings", 0},
+    {"clinic_visits", "SELECT count(*), min(visited_at), max(visited_at) FROM clinic_visits", 0},
+    {"pharmacy_sales", "SELECT count(*), min(sold_at), max(sold_at) FROM pharmacy_sales", 0},
+    {"school_absences", "SELECT count(*), min(date), max(date) FROM school_absences", 1},
+    {"counts", "SELECT count(*), min(date), max(date) FROM signal_counts", 1},
 };
 
 /* Formats column i of q as a time (or passes a date through) into buf; NULL when empty. */

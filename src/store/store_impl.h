@@ -8,6 +8,7 @@
 
 #include "fangkong/store.h"
 #include "fangkong/entrance.h"
+#include "fangkong/signals.h"
 #include "fangkong/tasks.h"
 
 struct fk__store_ops {
@@ -72,7 +73,19 @@ struct fk__store_ops {
   int (*each_entrance)(struct fk_store *st, fk_time from, fk_time to,
                        int (*fn)(void *arg, const struct fk_entrance_row *r), void *arg);
   int (*place_id)(struct fk_store *st, const char *place_id, int64_t *place);
+  /* Signals and alerts (fangkong/signals.h, fangkong/alerts.h): what is enum fk__alerts_what;
+     alerts_each's filter and fn's row, and alerts_put's row, are that what's structs. */
+  int (*each_signal)(struct fk_store *st, const struct fk_signal_query *q,
+                     int (*fn)(void *arg, fk_date day, int64_t region, const char *code, double n),
+                     void *arg);
+  int (*alerts_each)(struct fk_store *st, int what, const void *filter,
+                     int (*fn)(void *arg, const void *row), void *arg);
+  int (*alerts_put)(struct fk_store *st, int what, void *row, int *added, struct fk_diag *diag);
 };
+
+/* The rows of fk__store_ops.alerts_each and alerts_put: struct fk_alert_row (filter: struct
+   fk_alert_filter), struct fk_alarm_row and struct fk_escalation_row (filter: int64_t alert). */
+enum fk__alerts_what { FK__ALERTS_ALERTS, FK__ALERTS_ALARMS, FK__ALERTS_ESCALATIONS };
 
 /* The rows of fk__store_ops.sites_each and sites_put. */
 enum fk__sites_what {
@@ -146,6 +159,15 @@ int fk__sqlite_put_entrance(struct fk_store *st, const struct fk_entrance_row *r
 int fk__sqlite_each_entrance(struct fk_store *st, fk_time from, fk_time to,
                              int (*fn)(void *arg, const struct fk_entrance_row *r), void *arg);
 int fk__sqlite_place_id(struct fk_store *st, const char *place_id, int64_t *place);
+/* Signals and alerts in the SQLite backend (sqlite_signals.c, sqlite_alerts.c), as the ops. */
+int fk__sqlite_each_signal(struct fk_store *st, const struct fk_signal_query *q,
+                           int (*fn)(void *arg, fk_date day, int64_t region, const char *code,
+                                     double n),
+                           void *arg);
+int fk__sqlite_alerts_each(struct fk_store *st, int what, const void *filter,
+                           int (*fn)(void *arg, const void *row), void *arg);
+int fk__sqlite_alerts_put(struct fk_store *st, int what, void *row, int *added,
+                          struct fk_diag *diag);
 
 /* The SQLite backend: opens `path` into *out (see fk_store_open for the contract). */
 int fk__sqlite_open(const char *path, struct fk_store **out, struct fk_diag *diag);

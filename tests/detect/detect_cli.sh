@@ -12,8 +12,8 @@ contains out.txt "farrington-noufaily"
 expect 2 "no method" -- "$B" detect --input x.csv
 expect 2 "unknown method" -- "$B" detect --method farington --input x.csv
 contains err.txt "unknown method 'farington'"
-expect 1 "--db" -- "$B" detect --method ears-c1 --db fangkong.db
-contains err.txt "the store keeps no signal counts yet"
+expect 2 "--db without --channel" -- "$B" detect --method ears-c1 --db fangkong.db
+contains err.txt "--db wants --channel C"
 
 # the national salmNewport series as counts.csv (date, count: one series, no region, no channel)
 { echo "date,count"; tail -n +2 "$REF" | cut -d, -f2,3 | tr -d '"'; } >nat.csv

@@ -460,6 +460,17 @@ static void references_name_existing_rows(void **state)
     for (size_t r = 0; r < tables[f].nrows; r++)
       strset_add(&keys[f], tables[f].rows[r][0]);
   }
+  /* A region_id (counts.csv) may also name a district, street or community by its code. */
+  for (size_t r = 0; r < tables[FK_FEED_GRIDS].nrows; r++) {
+    char *const *g = tables[FK_FEED_GRIDS].rows[r];
+    char code[512];
+    snprintf(code, sizeof code, "/%s", g[4]);
+    strset_add(&keys[FK_FEED_GRIDS], code);
+    snprintf(code, sizeof code, "/%s/%s", g[4], g[3]);
+    strset_add(&keys[FK_FEED_GRIDS], code);
+    snprintf(code, sizeof code, "/%s/%s/%s", g[4], g[3], g[2]);
+    strset_add(&keys[FK_FEED_GRIDS], code);
+  }
   for (int f = 0; f < FK_FEED_COUNT; f++) {
     const struct fk_feed *feed = fk_feed_get((enum fk_feed_id)f);
     for (int c = 0; c < feed->ncols; c++) {

@@ -129,7 +129,13 @@ static void the_shipped_files_carry_the_measures_areas_and_codes_of_their_editio
   struct fk_rules r;
   load(&r, "protocol-9");
   assert_int_equal(r.sections, FK_RULES_HAS_MEASURES | FK_RULES_HAS_AREAS | FK_RULES_HAS_CODES |
-                                   FK_RULES_HAS_LOOP | FK_RULES_HAS_SITES | FK_RULES_HAS_BRIEFING);
+                                   FK_RULES_HAS_LOOP | FK_RULES_HAS_SITES | FK_RULES_HAS_BRIEFING |
+                                   FK_RULES_HAS_ALERTS);
+  assert_int_equal(r.alerts.verify_hours, 24); /* CIDARS: verified within 24 h */
+  assert_int_equal(r.alerts.nsources, 5);
+  assert_string_equal(r.alerts.sources[0].channel, "fever_clinic");
+  assert_int_equal(r.alerts.sources[0].methods[1].method, FK_DETECT_EARS_C2);
+  assert_true(r.alerts.sources[0].methods[0].params.minSigma == 1);
   assert_int_equal(r.sites.households_together, 1);
   assert_int_equal(r.briefing.placed_within_hours, 24);
   assert_int_equal(r.sites.accessible_from_age, 65);
