@@ -25,7 +25,14 @@ struct tracer {
   uint32_t via;        /* whose exposures are being collected: 0 for the case itself */
   uint32_t self;       /* the person whose stays are scanned */
   int close_only;      /* degree 2: only close places propagate */
+  const uint64_t *skip; /* degree 2: persons never reported (bit per person), else NULL */
 };
+
+/* Is person's bit set in the bitmap? */
+static int marked(const uint64_t *bits, uint32_t person)
+{
+  return (int)(bits[person >> 6] >> (person & 63) & 1);
+}
 
 /* ---- lookups ------------------------------------------------------------------------------ */
 
@@ -102,6 +109,7 @@ void fk_trace_index_stats(const struct fk_trace_index *ix, struct fk_trace_index
 static int add_hit(struct tracer *t, uint32_t person, uint32_t place, uint32_t a, uint32_t b)
 {
   struct hit h = {person, t->via, place, a, b};
+  if (t->skip && marked(t->skip, person)) return 0; /* dropped now rather than when grouping */
   return fk__vec_push(&t->hits, &h);
 }
 
@@ -180,32 +188,26 @@ static int household(struct tracer *t, uint32_t who, uint32_t wa, uint32_t wb)
 
 /* ---- grouping ----------------------------------------------------------------------------- */
 
+/* The order contacts are reported in: by person, then via (degree 1, via 0, comes first). */
 static int by_who(const void *a, const void *b)
 {
   const struct hit *x = a, *y = b;
-  if (x->via != y->via) return x->via < y->via ? -1 : 1; /* degree 1 (via 0) first */
   if (x->person != y->person) return x->person < y->person ? -1 : 1;
+  if (x->via != y->via) return x->via < y->via ? -1 : 1;
   if (x->start != y->start) return x->start < y->start ? -1 : 1;
   return x->place < y->place ? -1 : x->place > y->place;
 }
 
-static int by_person_then_via(const void *a, const void *b)
-{
-  const struct fk_contact *x = a, *y = b;
-  if (x->degree != y->degree) return x->degree - y->degree;
-  if (x->person != y->person) return x->person < y->person ? -1 : 1;
-  return x->via < y->via ? -1 : x->via > y->via;
-}
-
 /*
  * Sorting hits. A depth-2 trace collects hundreds of thousands of hits, and a comparison sort
- * of 40-byte records was most of its time. Hits arrive grouped by `via` in increasing order
- * (degree 1, then each close contact in turn), so a stable radix sort on (run of via, person)
- * followed by an insertion sort of each small (via, person) group by (start, place) gives the
+ * was most of its time. Hits arrive grouped by `via` in increasing order (degree 1, then each
+ * close contact in turn), so a stable radix sort on the person alone gives them by (person,
+ * via); an insertion sort of each small (person, via) group by (start, place) then gives the
  * order of by_who. Equal keys keep their scan order.
  */
-#define RADIX_BITS 11
+#define RADIX_BITS 12
 #define RADIX_MIN 4096 /* fewer items than this: qsort */
+#define RADIX_PASSES 3 /* persons below 2^36 */
 
 /* Bits needed to hold every value below n. */
 static int bits_for(uint64_t n)
@@ -217,78 +219,55 @@ static int bits_for(uint64_t n)
 }
 
 /*
- * Sorts the n items of `size` bytes at base stably by key[i] (below 2^kbits), by LSD radix over
- * words packing (key, index). Clobbers key. Returns 0, 1 when the keys and indexes do not fit
- * in 64 bits (the caller sorts otherwise), or FK_ENOMEM.
+ * Sorts n hits stably by person (below 2^pbits) by LSD radix passes that move whole hits:
+ * one pass counts every digit, then each pass reads sequentially and writes one stream per
+ * digit. Returns 0, 1 when persons need more than RADIX_PASSES digits, or FK_ENOMEM.
  */
-static int radix_sort(void *base, size_t n, size_t size, uint64_t *key, int kbits)
+static int radix_by_person(struct hit *h, size_t n, int pbits)
 {
-  int ibits = bits_for(n);
-  if (kbits + ibits > 64) return 1;
-  uint64_t *tmp = fk_malloc(n * sizeof *tmp), *src = key, *dst = tmp;
-  char *out = fk_malloc(n * size);
-  if (!tmp || !out) {
+  int passes = (pbits + RADIX_BITS - 1) / RADIX_BITS;
+  if (passes > RADIX_PASSES) return 1;
+  if (passes == 0) return 0; /* one person: already in order */
+  int width = (pbits + passes - 1) / passes;
+  uint32_t mask = (UINT32_C(1) << width) - 1;
+  size_t(*pos)[1u << RADIX_BITS] = fk_calloc(RADIX_PASSES, sizeof *pos);
+  struct hit *tmp = fk_malloc(n * sizeof *tmp), *src = h, *dst = tmp;
+  if (!pos || !tmp) {
+    fk_free(pos);
     fk_free(tmp);
-    fk_free(out);
     return FK_ENOMEM;
   }
   for (size_t i = 0; i < n; i++)
-    key[i] = key[i] << ibits | i;
-  for (int shift = ibits; shift < ibits + kbits; shift += RADIX_BITS) {
-    size_t pos[1u << RADIX_BITS] = {0}, at = 0;
-    uint64_t mask = (UINT64_C(1) << RADIX_BITS) - 1;
-    for (size_t i = 0; i < n; i++)
-      pos[(src[i] >> shift) & mask]++;
-    for (size_t d = 0; d <= mask; d++) {
-      size_t c = pos[d];
-      pos[d] = at;
+    for (int d = 0; d < passes; d++)
+      pos[d][h[i].person >> (d * width) & mask]++;
+  for (int d = 0; d < passes; d++) {
+    size_t at = 0;
+    for (uint32_t v = 0; v <= mask; v++) {
+      size_t c = pos[d][v];
+      pos[d][v] = at;
       at += c;
     }
     for (size_t i = 0; i < n; i++)
-      dst[pos[(src[i] >> shift) & mask]++] = src[i];
-    uint64_t *t = src;
+      dst[pos[d][src[i].person >> (d * width) & mask]++] = src[i];
+    struct hit *t = src;
     src = dst;
     dst = t;
   }
-  uint64_t imask = ibits == 64 ? UINT64_MAX : (UINT64_C(1) << ibits) - 1;
-  for (size_t i = 0; i < n; i++)
-    memcpy(out + i * size, (char *)base + (src[i] & imask) * size, size);
-  memcpy(base, out, n * size);
+  if (src != h) memcpy(h, src, n * sizeof *h);
+  fk_free(pos);
   fk_free(tmp);
-  fk_free(out);
   return 0;
 }
 
-/* Does hit a come after hit b within one (via, person) group? */
+/* Does hit a come after hit b within one (person, via) group? */
 static int later(const struct hit *a, const struct hit *b)
 {
   return a->start > b->start || (a->start == b->start && a->place > b->place);
 }
 
-/* Sorts hits by by_who's order; returns 0 or FK_ENOMEM. */
-static int sort_hits(const struct fk_trace_index *ix, struct hit *h, size_t n)
+/* Sorts each (person, via) group of hits sorted by (person, via) by (start, place). */
+static void order_groups(struct hit *h, size_t n)
 {
-  int pbits = bits_for(ix->nperson), rc = 1;
-  uint64_t run = 0;
-  if (n == 0) return 0; /* h is NULL when nobody was met */
-  uint64_t *key = n >= RADIX_MIN ? fk_malloc(n * sizeof *key) : NULL;
-  if (key) {
-    size_t i;
-    for (i = 0; i < n; i++) {
-      if (i && h[i].via != h[i - 1].via) {
-        if (h[i].via < h[i - 1].via) break; /* not grouped by via: sort the general way */
-        run++;
-      }
-      key[i] = run << pbits | h[i].person;
-    }
-    if (i == n) rc = radix_sort(h, n, sizeof *h, key, pbits + bits_for(run + 1));
-    fk_free(key);
-  }
-  if (rc < 0) return rc;
-  if (rc) {
-    qsort(h, n, sizeof *h, by_who);
-    return 0;
-  }
   for (size_t i = 0; i < n;) {
     size_t j = i + 1;
     while (j < n && h[j].person == h[i].person && h[j].via == h[i].via)
@@ -302,43 +281,31 @@ static int sort_hits(const struct fk_trace_index *ix, struct hit *h, size_t n)
     }
     i = j;
   }
-  return 0;
 }
 
-/* Sorts degree-2 contacts, grouped produced via by via, into by_person_then_via's order. */
-static int sort_degree2(const struct fk_trace_index *ix, struct fk_contact *c, size_t n)
+/* Sorts hits by by_who's order; returns 0 or FK_ENOMEM. */
+static int sort_hits(const struct fk_trace_index *ix, struct hit *h, size_t n)
 {
   int rc = 1;
-  uint64_t *key = n >= RADIX_MIN ? fk_malloc(n * sizeof *key) : NULL;
-  if (key) {
-    size_t i;
-    for (i = 0; i < n && (!i || c[i].via >= c[i - 1].via); i++)
-      key[i] = (uint64_t)c[i].person;
-    if (i == n) rc = radix_sort(c, n, sizeof *c, key, bits_for(ix->nperson));
-    fk_free(key);
-  }
+  size_t i = 1;
+  while (i < n && h[i].via >= h[i - 1].via)
+    i++;
+  if (n >= RADIX_MIN && i == n) rc = radix_by_person(h, n, bits_for(ix->nperson));
   if (rc < 0) return rc;
-  if (rc) qsort(c, n, sizeof *c, by_person_then_via);
+  if (rc) {
+    if (n) qsort(h, n, sizeof *h, by_who); /* h is NULL when nobody was met */
+    return 0;
+  }
+  order_groups(h, n);
   return 0;
 }
 
-/* Is person among the degree-1 contacts (sorted by person, degree 1 first)? */
-static int is_degree1(const struct fk_trace_result *r, size_t n1, int64_t person)
-{
-  size_t lo = 0, hi = n1;
-  while (lo < hi) {
-    size_t mid = lo + (hi - lo) / 2;
-    if (r->contacts[mid].person < person)
-      lo = mid + 1;
-    else
-      hi = mid;
-  }
-  return lo < n1 && r->contacts[lo].person == person;
-}
-
-/* Groups sorted hits [from, to) into contacts (or links, for cases met at degree 1). */
+/*
+ * Groups sorted hits [from, to) into contacts (or links, for cases met at degree 1). Degree-2
+ * hits of persons never reported there were dropped when collected (tracer.skip).
+ */
 static int group(const struct fk_trace_index *ix, struct fk_trace_result *r, struct hit *h,
-                 size_t from, size_t to, struct fk_exposure *exp, size_t *nexp, size_t n1)
+                 size_t from, size_t to, struct fk_exposure *exp, size_t *nexp)
 {
   for (size_t i = from; i < to;) {
     size_t j = i;
@@ -346,9 +313,7 @@ static int group(const struct fk_trace_index *ix, struct fk_trace_result *r, str
       j++;
     int64_t person = h[i].person;
     int degree = h[i].via ? 2 : 1;
-    int skip = person == r->index_person ||
-               (degree == 2 && (fk_trace_is_case(ix, person) || is_degree1(r, n1, person)));
-    if (!skip) {
+    if (person != r->index_person) {
       struct fk_exposure *e = exp + *nexp;
       uint32_t first = h[i].start, last = h[i].end;
       enum fk_category cat = FK_CAT_GENERAL;
@@ -409,7 +374,7 @@ struct storage {
 };
 
 /* Sorts the hits collected since `from` and groups them into r. */
-static int settle(struct tracer *t, struct fk_trace_result *r, size_t from, size_t n1)
+static int settle(struct tracer *t, struct fk_trace_result *r, size_t from)
 {
   struct hit *h = t->hits.data;
   size_t n = t->hits.n - from, total = r->ncontacts + r->nlinks + n + 1;
@@ -426,13 +391,47 @@ static int settle(struct tracer *t, struct fk_trace_result *r, size_t from, size
   st->block[st->n++] = exp;
   int rc = sort_hits(t->ix, h + from, n);
   size_t nexp = 0;
-  return rc ? rc : group(t->ix, r, h, from, t->hits.n, exp, &nexp, n1);
+  return rc ? rc : group(t->ix, r, h, from, t->hits.n, exp, &nexp);
+}
+
+/* The persons never reported at degree 2: the case, every case, the n1 degree-1 contacts
+   (bits by person; NULL when out of memory). */
+static uint64_t *not_secondary(const struct fk_trace_index *ix, const struct fk_trace_result *r,
+                               size_t n1)
+{
+  uint64_t *bits = fk_calloc(((size_t)ix->nperson + 63) / 64, sizeof *bits);
+  if (!bits) return NULL;
+  for (size_t i = 0; i < ix->cases.n; i++) {
+    int64_t p = FK__VEC_AT(&ix->cases, struct fk_case_row, i).person;
+    if (p > 0 && p < ix->nperson) bits[p >> 6] |= UINT64_C(1) << (p & 63);
+  }
+  for (size_t i = 0; i < n1; i++) {
+    int64_t p = r->contacts[i].person;
+    bits[p >> 6] |= UINT64_C(1) << (p & 63);
+  }
+  bits[r->index_person >> 6] |= UINT64_C(1) << (r->index_person & 63);
+  return bits;
+}
+
+/* Adds the secondary contacts through the n1 degree-1 contacts of r; returns 0 or FK_ENOMEM. */
+static int secondary(struct tracer *t, struct fk_trace_result *r, size_t n1, fk_time now)
+{
+  uint64_t *skip = not_secondary(t->ix, r, n1);
+  size_t from = t->hits.n;
+  int rc = FK_ENOMEM;
+  if (skip) {
+    t->skip = skip;
+    rc = degree2(t, r, n1, now);
+    t->skip = NULL;
+    fk_free(skip);
+  }
+  return rc ? rc : settle(t, r, from);
 }
 
 int fk_trace_case(const struct fk_trace_index *ix, int64_t case_person, fk_time now, int depth,
                   struct fk_trace_result *out, struct fk_diag *diag)
 {
-  struct tracer t = {ix, {.size = sizeof(struct hit)}, 0, 0, 0};
+  struct tracer t = {ix, {.size = sizeof(struct hit)}, 0, 0, 0, NULL};
   fk_time w0, w1;
   int rc;
   memset(out, 0, sizeof *out);
@@ -449,12 +448,8 @@ int fk_trace_case(const struct fk_trace_index *ix, int64_t case_person, fk_time 
   out->window_start = w0;
   out->window_end = w1;
   rc = degree1(&t, (uint32_t)case_person, fk__trace_t32(w0), fk__trace_t32(w1));
-  if (!rc) rc = settle(&t, out, 0, 0);
-  size_t n1 = out->ncontacts, h1 = t.hits.n;
-  if (!rc && depth == 2 && !(rc = degree2(&t, out, n1, now))) {
-    rc = settle(&t, out, h1, n1);
-    if (!rc) rc = sort_degree2(ix, out->contacts + n1, out->ncontacts - n1);
-  }
+  if (!rc) rc = settle(&t, out, 0);
+  if (!rc && depth == 2) rc = secondary(&t, out, out->ncontacts, now);
   fk__vec_free(&t.hits);
   if (rc) {
     fk_trace_result_free(out);
