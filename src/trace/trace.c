@@ -21,10 +21,10 @@ struct hit {
 
 struct tracer {
   const struct fk_trace_index *ix;
-  struct fk__vec hits; /* struct hit */
-  uint32_t via;        /* whose exposures are being collected: 0 for the case itself */
-  uint32_t self;       /* the person whose stays are scanned */
-  int close_only;      /* degree 2: only close places propagate */
+  struct fk__vec hits;  /* struct hit */
+  uint32_t via;         /* whose exposures are being collected: 0 for the case itself */
+  uint32_t self;        /* the person whose stays are scanned */
+  int close_only;       /* degree 2: only close places propagate */
   const uint64_t *skip; /* degree 2: persons never reported (bit per person), else NULL */
 };
 
@@ -106,11 +106,19 @@ void fk_trace_index_stats(const struct fk_trace_index *ix, struct fk_trace_index
 
 /* ---- exposures ---------------------------------------------------------------------------- */
 
+/* Appends a hit; returns 0 or FK_ENOMEM. */
+static int push_hit(struct tracer *t, uint32_t person, uint32_t place, uint32_t a, uint32_t b)
+{
+  struct fk__vec *v = &t->hits;
+  if (v->n == v->cap && fk__vec_reserve(v, v->n + 1)) return FK_ENOMEM;
+  ((struct hit *)v->data)[v->n++] = (struct hit){person, t->via, place, a, b};
+  return 0;
+}
+
 static int add_hit(struct tracer *t, uint32_t person, uint32_t place, uint32_t a, uint32_t b)
 {
-  struct hit h = {person, t->via, place, a, b};
   if (t->skip && marked(t->skip, person)) return 0; /* dropped now rather than when grouping */
-  return fk__vec_push(&t->hits, &h);
+  return push_hit(t, person, place, a, b);
 }
 
 /* The category of an exposure at place (0: the household, always close). */
@@ -119,29 +127,35 @@ static enum fk_category category_at(const struct fk_trace_index *ix, uint32_t pl
   return place ? ix->rules->trace.kinds[ix->kind[place]].category : FK_CAT_CLOSE;
 }
 
-/* Others' stay s at place p against [x, y): a hit when the overlap exceeds the kind's minimum. */
-static int meet(struct tracer *t, const struct fk__stay *s, uint32_t p, uint32_t x, uint32_t y)
+/*
+ * Others' stays s[0..n) at place p against [x, y), up to the first starting at or after y: a
+ * hit for each overlap longer than min (the kind's minimum). The inner loop of every trace.
+ */
+static int meet(struct tracer *t, const struct fk__stay *s, size_t n, uint32_t p, uint32_t x,
+                uint32_t y, fk_time min)
 {
-  const struct fk_kind_rules *k = &t->ix->rules->trace.kinds[t->ix->kind[p]];
-  if (s->person == t->self || s->end <= x || s->start >= y) return 0;
-  uint32_t a = s->start > x ? s->start : x, b = s->end < y ? s->end : y;
-  if ((fk_time)(b - a) <= k->min_overlap) return 0;
-  return add_hit(t, s->person, p, a, b);
+  for (size_t i = 0; i < n && s[i].start < y; i++) {
+    if (s[i].person == t->self || s[i].end <= x) continue;
+    uint32_t a = s[i].start > x ? s[i].start : x, b = s[i].end < y ? s[i].end : y;
+    if ((fk_time)(b - a) <= min) continue;
+    if (add_hit(t, s[i].person, p, a, b)) return FK_ENOMEM;
+  }
+  return 0;
 }
 
 /* Everyone at place p during [x, y), from the sorted stays and the pending ones. */
 static int at_place(struct tracer *t, uint32_t p, uint32_t x, uint32_t y)
 {
   const struct fk_trace_index *ix = t->ix;
+  fk_time min = ix->rules->trace.kinds[ix->kind[p]].min_overlap;
   int rc = 0;
   if (p < ix->csr_places) {
     uint32_t lo = fk__trace_first_overlap(ix, p, x);
-    for (uint32_t i = lo; !rc && i < ix->place_off[p + 1] && ix->stays[i].start < y; i++)
-      rc = meet(t, &ix->stays[i], p, x, y);
+    rc = meet(t, ix->stays + lo, ix->place_off[p + 1] - lo, p, x, y, min);
   }
   for (size_t i = 0; !rc && i < ix->pending.n; i++) {
     const struct fk__pending *q = &FK__VEC_AT(&ix->pending, struct fk__pending, i);
-    if (q->place == p) rc = meet(t, &q->stay, p, x, y);
+    if (q->place == p) rc = meet(t, &q->stay, 1, p, x, y, min);
   }
   return rc;
 }
@@ -219,11 +233,12 @@ static int bits_for(uint64_t n)
 }
 
 /*
- * Sorts n hits stably by person (below 2^pbits) by LSD radix passes that move whole hits:
- * one pass counts every digit, then each pass reads sequentially and writes one stream per
- * digit. Returns 0, 1 when persons need more than RADIX_PASSES digits, or FK_ENOMEM.
+ * Sorts n hits stably by person (below 2^pbits) by LSD radix passes that move whole hits
+ * between h and tmp (room for n hits): one pass counts every digit, then each pass reads
+ * sequentially and writes one stream per digit. Returns 0, 1 when persons need more than
+ * RADIX_PASSES digits, or FK_ENOMEM.
  */
-static int radix_by_person(struct hit *h, size_t n, int pbits)
+static int radix_by_person(struct hit *h, size_t n, int pbits, struct hit *tmp)
 {
   int passes = (pbits + RADIX_BITS - 1) / RADIX_BITS;
   if (passes > RADIX_PASSES) return 1;
@@ -231,12 +246,8 @@ static int radix_by_person(struct hit *h, size_t n, int pbits)
   int width = (pbits + passes - 1) / passes;
   uint32_t mask = (UINT32_C(1) << width) - 1;
   size_t(*pos)[1u << RADIX_BITS] = fk_calloc(RADIX_PASSES, sizeof *pos);
-  struct hit *tmp = fk_malloc(n * sizeof *tmp), *src = h, *dst = tmp;
-  if (!pos || !tmp) {
-    fk_free(pos);
-    fk_free(tmp);
-    return FK_ENOMEM;
-  }
+  struct hit *src = h, *dst = tmp;
+  if (!pos) return FK_ENOMEM;
   for (size_t i = 0; i < n; i++)
     for (int d = 0; d < passes; d++)
       pos[d][h[i].person >> (d * width) & mask]++;
@@ -255,7 +266,6 @@ static int radix_by_person(struct hit *h, size_t n, int pbits)
   }
   if (src != h) memcpy(h, src, n * sizeof *h);
   fk_free(pos);
-  fk_free(tmp);
   return 0;
 }
 
@@ -265,38 +275,31 @@ static int later(const struct hit *a, const struct hit *b)
   return a->start > b->start || (a->start == b->start && a->place > b->place);
 }
 
-/* Sorts each (person, via) group of hits sorted by (person, via) by (start, place). */
-static void order_groups(struct hit *h, size_t n)
+/* Sorts the hits of one (person, via) group, h[0..n), by (start, place); stable. */
+static void order_group(struct hit *h, size_t n)
 {
-  for (size_t i = 0; i < n;) {
-    size_t j = i + 1;
-    while (j < n && h[j].person == h[i].person && h[j].via == h[i].via)
-      j++;
-    for (size_t a = i + 1; a < j; a++) {
-      struct hit x = h[a];
-      size_t b = a;
-      for (; b > i && later(&h[b - 1], &x); b--)
-        h[b] = h[b - 1];
-      h[b] = x;
-    }
-    i = j;
+  for (size_t a = 1; a < n; a++) {
+    struct hit x = h[a];
+    size_t b = a;
+    for (; b > 0 && later(&h[b - 1], &x); b--)
+      h[b] = h[b - 1];
+    h[b] = x;
   }
 }
 
-/* Sorts hits by by_who's order; returns 0 or FK_ENOMEM. */
-static int sort_hits(const struct fk_trace_index *ix, struct hit *h, size_t n)
+/*
+ * Sorts hits by (person, via), the order of by_who but within each group, which group() sorts
+ * when it takes it; tmp (room for n hits) is room to work in. Returns 0 or FK_ENOMEM.
+ */
+static int sort_hits(const struct fk_trace_index *ix, struct hit *h, size_t n, struct hit *tmp)
 {
   int rc = 1;
   size_t i = 1;
   while (i < n && h[i].via >= h[i - 1].via)
     i++;
-  if (n >= RADIX_MIN && i == n) rc = radix_by_person(h, n, bits_for(ix->nperson));
+  if (n >= RADIX_MIN && i == n) rc = radix_by_person(h, n, bits_for(ix->nperson), tmp);
   if (rc < 0) return rc;
-  if (rc) {
-    if (n) qsort(h, n, sizeof *h, by_who); /* h is NULL when nobody was met */
-    return 0;
-  }
-  order_groups(h, n);
+  if (rc && n) qsort(h, n, sizeof *h, by_who); /* h is NULL when nobody was met */
   return 0;
 }
 
@@ -313,12 +316,14 @@ static int group(const struct fk_trace_index *ix, struct fk_trace_result *r, str
       j++;
     int64_t person = h[i].person;
     int degree = h[i].via ? 2 : 1;
+    order_group(h + i, j - i);
     if (person != r->index_person) {
       struct fk_exposure *e = exp + *nexp;
       uint32_t first = h[i].start, last = h[i].end;
       enum fk_category cat = FK_CAT_GENERAL;
       for (size_t k = i; k < j; k++) {
-        enum fk_category c = category_at(ix, h[k].place);
+        /* degree 2 only ever meets at home and at close places */
+        enum fk_category c = degree == 2 ? FK_CAT_CLOSE : category_at(ix, h[k].place);
         e[k - i] = (struct fk_exposure){h[k].place, fk__trace_time(h[k].start),
                                         fk__trace_time(h[k].end), c};
         if (h[k].start < first) first = h[k].start;
@@ -389,7 +394,8 @@ static int settle(struct tracer *t, struct fk_trace_result *r, size_t from)
     return FK_ENOMEM;
   }
   st->block[st->n++] = exp;
-  int rc = sort_hits(t->ix, h + from, n);
+  /* The exposures' block (32 bytes a hit, not yet written) is the sort's scratch. */
+  int rc = sort_hits(t->ix, h + from, n, (struct hit *)(void *)exp);
   size_t nexp = 0;
   return rc ? rc : group(t->ix, r, h, from, t->hits.n, exp, &nexp);
 }
