@@ -21,7 +21,7 @@ struct hit {
 
 struct tracer {
   const struct fk_trace_index *ix;
-  struct fk__vec hits;  /* struct hit */
+  struct fk__vec *hits; /* struct hit, kept in the result's storage */
   uint32_t via;         /* whose exposures are being collected: 0 for the case itself */
   uint32_t self;        /* the person whose stays are scanned */
   int close_only;       /* degree 2: only close places propagate */
@@ -109,7 +109,7 @@ void fk_trace_index_stats(const struct fk_trace_index *ix, struct fk_trace_index
 /* Appends a hit; returns 0 or FK_ENOMEM. */
 static int push_hit(struct tracer *t, uint32_t person, uint32_t place, uint32_t a, uint32_t b)
 {
-  struct fk__vec *v = &t->hits;
+  struct fk__vec *v = t->hits;
   if (v->n == v->cap && fk__vec_reserve(v, v->n + 1)) return FK_ENOMEM;
   ((struct hit *)v->data)[v->n++] = (struct hit){person, t->via, place, a, b};
   return 0;
@@ -372,91 +372,125 @@ static int degree2(struct tracer *t, const struct fk_trace_result *r, size_t n1,
   return rc;
 }
 
-/* Exposure blocks of a result: one per grouping pass, so earlier contacts' pointers stay. */
+/*
+ * What a result holds besides its arrays, kept from one trace to the next when the result is
+ * traced into again (fk_trace_case_reuse), so tracing case after case touches no fresh memory
+ * once it has grown: the capacities of contacts and links, an exposure block per grouping pass
+ * (degree 1, degree 2: earlier contacts' pointers stay valid), the hits and the bitmap of
+ * persons left out at degree 2 (all clear between traces).
+ */
 struct storage {
+  size_t contacts_cap, links_cap;
   struct fk_exposure *block[2];
-  int n;
+  size_t block_cap[2];
+  int n;               /* blocks used by the current trace */
+  struct fk__vec hits; /* struct hit */
+  uint64_t *skip;
+  size_t skip_words;
 };
+
+/* Returns p grown to hold n items of size bytes (what it holds kept; *cap follows), or NULL
+   when out of memory (p is then unchanged). */
+static void *grow(void *p, size_t *cap, size_t n, size_t size)
+{
+  if (p && n <= *cap) return p;
+  size_t c = *cap > n ? *cap : n + n / 2;
+  void *q = fk_realloc(p, c * size);
+  if (q) *cap = c;
+  return q;
+}
 
 /* Sorts the hits collected since `from` and groups them into r. */
 static int settle(struct tracer *t, struct fk_trace_result *r, size_t from)
 {
-  struct hit *h = t->hits.data;
-  size_t n = t->hits.n - from, total = r->ncontacts + r->nlinks + n + 1;
   struct storage *st = r->storage_;
-  struct fk_exposure *exp = fk_malloc((n ? n : 1) * sizeof *exp);
-  struct fk_contact *contacts = fk_realloc(r->contacts, total * sizeof *contacts);
-  struct fk_case_link *links = fk_realloc(r->links, total * sizeof *links);
-  if (contacts) r->contacts = contacts;
-  if (links) r->links = links;
-  if (!exp || !contacts || !links || st->n == 2) {
-    fk_free(exp);
-    return FK_ENOMEM;
-  }
+  struct hit *h = t->hits->data;
+  size_t n = t->hits->n - from, total = r->ncontacts + r->nlinks + n + 1;
+  int b = st->n;
+  struct fk_exposure *exp =
+      b < 2 ? grow(st->block[b], &st->block_cap[b], n ? n : 1, sizeof *exp) : NULL;
+  if (!exp) return FK_ENOMEM;
   st->block[st->n++] = exp;
+  struct fk_contact *contacts = grow(r->contacts, &st->contacts_cap, total, sizeof *contacts);
+  if (!contacts) return FK_ENOMEM;
+  r->contacts = contacts;
+  struct fk_case_link *links = grow(r->links, &st->links_cap, total, sizeof *links);
+  if (!links) return FK_ENOMEM;
+  r->links = links;
   /* The exposures' block (32 bytes a hit, not yet written) is the sort's scratch. */
   int rc = sort_hits(t->ix, h + from, n, (struct hit *)(void *)exp);
   size_t nexp = 0;
-  return rc ? rc : group(t->ix, r, h, from, t->hits.n, exp, &nexp);
+  return rc ? rc : group(t->ix, r, h, from, t->hits->n, exp, &nexp);
 }
 
-/* The persons never reported at degree 2: the case, every case, the n1 degree-1 contacts
-   (bits by person; NULL when out of memory). */
-static uint64_t *not_secondary(const struct fk_trace_index *ix, const struct fk_trace_result *r,
-                               size_t n1)
+/* Sets or clears (on 0/1) the bits of the persons never reported at degree 2: the case, every
+   case, the n1 degree-1 contacts of r. */
+static void mark_not_secondary(const struct fk_trace_index *ix, const struct fk_trace_result *r,
+                               size_t n1, uint64_t *bits, int on)
 {
-  uint64_t *bits = fk_calloc(((size_t)ix->nperson + 63) / 64, sizeof *bits);
-  if (!bits) return NULL;
-  for (size_t i = 0; i < ix->cases.n; i++) {
-    int64_t p = FK__VEC_AT(&ix->cases, struct fk_case_row, i).person;
-    if (p > 0 && p < ix->nperson) bits[p >> 6] |= UINT64_C(1) << (p & 63);
+  for (size_t i = 0; i <= ix->cases.n + n1; i++) {
+    int64_t p = i < ix->cases.n        ? FK__VEC_AT(&ix->cases, struct fk_case_row, i).person
+                : i < ix->cases.n + n1 ? r->contacts[i - ix->cases.n].person
+                                       : r->index_person;
+    if (p <= 0 || p >= ix->nperson) continue;
+    uint64_t bit = UINT64_C(1) << (p & 63);
+    bits[p >> 6] = on ? bits[p >> 6] | bit : bits[p >> 6] & ~bit;
   }
-  for (size_t i = 0; i < n1; i++) {
-    int64_t p = r->contacts[i].person;
-    bits[p >> 6] |= UINT64_C(1) << (p & 63);
-  }
-  bits[r->index_person >> 6] |= UINT64_C(1) << (r->index_person & 63);
-  return bits;
 }
 
 /* Adds the secondary contacts through the n1 degree-1 contacts of r; returns 0 or FK_ENOMEM. */
 static int secondary(struct tracer *t, struct fk_trace_result *r, size_t n1, fk_time now)
 {
-  uint64_t *skip = not_secondary(t->ix, r, n1);
-  size_t from = t->hits.n;
-  int rc = FK_ENOMEM;
-  if (skip) {
-    t->skip = skip;
-    rc = degree2(t, r, n1, now);
-    t->skip = NULL;
-    fk_free(skip);
+  struct storage *st = r->storage_;
+  size_t words = ((size_t)t->ix->nperson + 63) / 64, from = t->hits->n;
+  if (words > st->skip_words) { /* a refresh may have added persons */
+    fk_free(st->skip);
+    st->skip_words = 0;
+    if (!(st->skip = fk_calloc(words, sizeof *st->skip))) return FK_ENOMEM;
+    st->skip_words = words;
   }
+  mark_not_secondary(t->ix, r, n1, st->skip, 1);
+  t->skip = st->skip;
+  int rc = degree2(t, r, n1, now);
+  t->skip = NULL;
+  mark_not_secondary(t->ix, r, n1, st->skip, 0);
   return rc ? rc : settle(t, r, from);
 }
 
 int fk_trace_case(const struct fk_trace_index *ix, int64_t case_person, fk_time now, int depth,
                   struct fk_trace_result *out, struct fk_diag *diag)
 {
-  struct tracer t = {ix, {.size = sizeof(struct hit)}, 0, 0, 0, NULL};
+  memset(out, 0, sizeof *out);
+  return fk_trace_case_reuse(ix, case_person, now, depth, out, diag);
+}
+
+int fk_trace_case_reuse(const struct fk_trace_index *ix, int64_t case_person, fk_time now,
+                        int depth, struct fk_trace_result *out, struct fk_diag *diag)
+{
+  struct tracer t = {ix, NULL, 0, 0, 0, NULL};
+  struct storage *st = out->storage_;
   fk_time w0, w1;
   int rc;
-  memset(out, 0, sizeof *out);
   if (depth < 1 || depth > 2) return fk_diag_set(diag, FK_EINVAL, "depth", "depth is 1 or 2");
   if (fk_trace_window(ix, case_person, now, &w0, &w1)) {
     const char *name = fk_trace_person_id(ix, case_person);
     return fk_diag_set(diag, FK_ENOTFOUND, NULL, "%s is not a case", name ? name : "the person");
   }
-  if (!(out->storage_ = fk_calloc(1, sizeof(struct storage))))
+  if (!st && !(st = out->storage_ = fk_calloc(1, sizeof *st)))
     return fk_diag_set(diag, FK_ENOMEM, NULL, "out of memory tracing");
   if (!ix->rules->trace.secondary_contacts) depth = 1;
+  st->n = 0;
+  st->hits.size = sizeof(struct hit);
+  st->hits.n = 0;
+  t.hits = &st->hits;
   out->index_person = case_person;
   out->depth = depth;
   out->window_start = w0;
   out->window_end = w1;
+  out->ncontacts = out->nlinks = 0;
   rc = degree1(&t, (uint32_t)case_person, fk__trace_t32(w0), fk__trace_t32(w1));
   if (!rc) rc = settle(&t, out, 0);
   if (!rc && depth == 2) rc = secondary(&t, out, out->ncontacts, now);
-  fk__vec_free(&t.hits);
   if (rc) {
     fk_trace_result_free(out);
     return fk_diag_set(diag, rc, NULL, "out of memory tracing");
@@ -467,9 +501,13 @@ int fk_trace_case(const struct fk_trace_index *ix, int64_t case_person, fk_time 
 void fk_trace_result_free(struct fk_trace_result *r)
 {
   struct storage *st = r->storage_;
-  for (int i = 0; st && i < st->n; i++)
-    fk_free(st->block[i]);
-  fk_free(st);
+  if (st) {
+    fk_free(st->block[0]);
+    fk_free(st->block[1]);
+    fk__vec_free(&st->hits);
+    fk_free(st->skip);
+    fk_free(st);
+  }
   fk_free(r->contacts);
   fk_free(r->links);
   memset(r, 0, sizeof *r);
