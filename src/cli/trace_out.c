@@ -136,14 +136,22 @@ static void json_str(FILE *f, const char *s)
 static void json_exposures(FILE *f, const struct fk_trace_index *ix, const struct fk_exposure *e,
                            size_t n)
 {
-  char a[FK_TIME_BUFSZ], b[FK_TIME_BUFSZ];
+  struct line l;
+  l.f = f;
+  l.n = 0;
   fputs("[", f);
   for (size_t i = 0; i < n; i++) {
     fputs(i ? ", {\"place_id\": " : "{\"place_id\": ", f);
     json_str(f, e[i].place ? fk_trace_place_id(ix, e[i].place) : NULL);
-    fprintf(f, ", \"household\": %s, \"start\": \"%s\", \"end\": \"%s\", \"category\": \"%s\"}",
-            e[i].place ? "false" : "true", fk_time_format(e[i].start, a),
-            fk_time_format(e[i].end, b), category(e[i].category));
+    put_str(&l, e[i].place ? ", \"household\": false, \"start\": \""
+                           : ", \"household\": true, \"start\": \"");
+    put_time(&l, e[i].start);
+    put_str(&l, "\", \"end\": \"");
+    put_time(&l, e[i].end);
+    put_str(&l, "\", \"category\": \"");
+    put_str(&l, category(e[i].category));
+    put_str(&l, "\"}");
+    flush_line(&l);
   }
   fputs("]", f);
 }
