@@ -721,7 +721,8 @@ int main(int argc, char **argv)
   struct sql s = {0};
   double t_copy = 0, t_index = 0, t_places = 0, sql_tot = 0, sql_worst = 0, sql_med = 0;
   struct answer theirs = {0};
-  double *ts = malloc((size_t)n * o.sql_repeat * sizeof *ts), spass[MAX_REPEAT];
+  double *ts = malloc((size_t)n * o.sql_repeat * sizeof *ts), spass[MAX_REPEAT], scpu[MAX_REPEAT],
+         sql_cpu = 0;
   int bad = 0;
   if (!ts) die("%s", "out of memory");
   if (!o.no_sql) {
@@ -730,10 +731,12 @@ int main(int argc, char **argv)
             t_copy, t_index, t_places);
     for (int r = 0; r < o.sql_repeat; r++) {
       double p0 = now_s();
+      scpu[r] = 0;
       for (int c = 0; c < n; c++) {
-        double q0 = now_s();
+        double q0 = now_s(), c0 = cpu_s();
         sql_trace(&s, cases[c], nows[c], &o, rules.trace.window_days, &theirs);
         ts[(size_t)c * o.sql_repeat + r] = now_s() - q0;
+        scpu[r] += cpu_s() - c0;
         if (r == 0) bad += compare(ix, cases[c], &res[c], &theirs);
       }
       spass[r] = now_s() - p0;
@@ -741,6 +744,7 @@ int main(int argc, char **argv)
     for (int c = 0; c < n; c++)
       lat_sql[c] = median(ts + (size_t)c * o.sql_repeat, (size_t)o.sql_repeat);
     sql_tot = median(spass, (size_t)o.sql_repeat);
+    sql_cpu = median(scpu, (size_t)o.sql_repeat);
     sql_worst = worst(lat_sql, (size_t)n);
     sql_med = median(lat_sql, (size_t)n);
     sql_close(&s);
@@ -772,6 +776,9 @@ int main(int argc, char **argv)
   printf("CPU time in fk_trace_case (median pass): depth 1 %.1f ms, depth 2 %.1f ms (below the\n"
          "wall times above when the process waited for a core on this shared machine)\n",
          cpu1 * 1e3, cpu2 * 1e3);
+  if (!o.no_sql)
+    printf("CPU time in SQLite, depth %d: %.1f ms; ratio of CPU times (SQL / ours): %.1fx\n",
+           o.depth, sql_cpu * 1e3, sql_cpu / (o.depth == 2 ? cpu2 : cpu1));
   printf("answers: %zu contacts (%zu at degree 2), %zu case links, %zu exposures: %s\n", ncontacts,
          n2, nlinks, nexp,
          o.no_sql ? "not compared (--no-sql)"
