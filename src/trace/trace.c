@@ -106,19 +106,15 @@ void fk_trace_index_stats(const struct fk_trace_index *ix, struct fk_trace_index
 
 /* ---- exposures ---------------------------------------------------------------------------- */
 
-/* Appends a hit; returns 0 or FK_ENOMEM. */
-static int push_hit(struct tracer *t, uint32_t person, uint32_t place, uint32_t a, uint32_t b)
+/* Appends a hit of person through t->via, unless person is left out (t->skip: dropped now rather
+   than when grouping); returns 0 or FK_ENOMEM. */
+static int add_hit(struct tracer *t, uint32_t person, uint32_t place, uint32_t a, uint32_t b)
 {
   struct fk__vec *v = t->hits;
+  if (t->skip && marked(t->skip, person)) return 0;
   if (v->n == v->cap && fk__vec_reserve(v, v->n + 1)) return FK_ENOMEM;
   ((struct hit *)v->data)[v->n++] = (struct hit){person, t->via, place, a, b};
   return 0;
-}
-
-static int add_hit(struct tracer *t, uint32_t person, uint32_t place, uint32_t a, uint32_t b)
-{
-  if (t->skip && marked(t->skip, person)) return 0; /* dropped now rather than when grouping */
-  return push_hit(t, person, place, a, b);
 }
 
 /* The category of an exposure at place (0: the household, always close). */
@@ -131,7 +127,8 @@ static enum fk_category category_at(const struct fk_trace_index *ix, uint32_t pl
  * Others' stays s[0..n) at place p against [x, y), up to the first starting at or after y: a
  * hit for each overlap longer than min (the kind's minimum) of someone not left out (skip).
  * The inner loop of every trace: every stay's hit is written and kept or not by the count,
- * without a branch on whether it is kept (at degree 2 that is close to a coin toss).
+ * without a branch on whether it is kept (at degree 2 that is close to a coin toss). Returns 0
+ * or FK_ENOMEM.
  */
 static int meet(struct tracer *t, const struct fk__stay *s, size_t n, uint32_t p, uint32_t x,
                 uint32_t y, fk_time min)
