@@ -404,7 +404,7 @@ static void *grow(void *p, size_t *cap, size_t n, size_t size)
   return q;
 }
 
-/* Sorts the hits collected since `from` and groups them into r. */
+/* Sorts the hits collected since `from` and groups them into r; returns 0 or FK_ENOMEM. */
 static int settle(struct tracer *t, struct fk_trace_result *r, size_t from)
 {
   struct storage *st = r->storage_;
