@@ -42,6 +42,15 @@ static double now_s(void)
   return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+/* CPU time of the process, seconds: on a shared machine, what the work cost apart from waiting
+   for a core. */
+static double cpu_s(void)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
 static int cmp_double(const void *a, const void *b)
 {
   double x = *(const double *)a, y = *(const double *)b;
@@ -92,13 +101,14 @@ static void die(const char *fmt, const char *what)
 struct opts {
   const char *db, *sql_db, *now_text, *rules;
   fk_time now;
-  int ncases, depth, repeat, sql_repeat, keep_sql, no_sql;
+  int ncases, depth, repeat, sql_repeat, keep_sql, no_sql, at_report;
   uint64_t seed;
 };
 
 static const char usage[] =
     "usage: bench_trace --db STORE --sql-db COPY --now T [--cases N] [--seed S] [--depth 1|2]\n"
-    "                   [--repeat R] [--sql-repeat R] [--keep-sql] [--no-sql] [--rules FILE]\n"
+    "                   [--repeat R] [--sql-repeat R] [--keep-sql] [--no-sql] [--at-report]\n"
+    "                   [--rules FILE]\n"
     "  --db STORE      the store to trace (read only)\n"
     "  --sql-db COPY   where the store is copied for SQLite's indexes (replaced)\n"
     "  --now T         the time of the question, ISO 8601 with offset\n"
@@ -108,15 +118,17 @@ static const char usage[] =
     "  --repeat R      passes over the cases for our timings; medians are reported (5)\n"
     "  --sql-repeat R  passes for SQL (1)\n"
     "  --keep-sql      reuse COPY when it already has the bench's indexes\n"
-    "  --no-sql        our side only (profiling); --sql-db is then not needed\n";
+    "  --no-sql        our side only (profiling); --sql-db is then not needed\n"
+    "  --at-report     ask each case's question at its report time (isolated_at, else\n"
+    "                  sampled_at: the hour after a positive result) instead of --now\n";
 
 static void parse_args(int argc, char **argv, struct opts *o)
 {
   *o = (struct opts){.ncases = 100, .depth = 2, .repeat = 5, .sql_repeat = 1, .seed = 1};
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-    if (!strcmp(a, "--keep-sql") || !strcmp(a, "--no-sql")) {
-      *(a[2] == 'k' ? &o->keep_sql : &o->no_sql) = 1;
+    if (!strcmp(a, "--keep-sql") || !strcmp(a, "--no-sql") || !strcmp(a, "--at-report")) {
+      *(a[2] == 'k' ? &o->keep_sql : a[2] == 'n' ? &o->no_sql : &o->at_report) = 1;
       continue;
     }
     if (!v) die("%s", usage);
@@ -142,11 +154,11 @@ static void parse_args(int argc, char **argv, struct opts *o)
       die("%s", usage);
     i++;
   }
-  if (!o->db || (!o->sql_db && !o->no_sql) || !o->now_text || o->ncases < 1 || o->depth < 1 ||
-      o->depth > 2 || o->repeat < 1 || o->repeat > MAX_REPEAT || o->sql_repeat < 1 ||
-      o->sql_repeat > MAX_REPEAT)
+  if (!o->db || (!o->sql_db && !o->no_sql) || (!o->now_text && !o->at_report) || o->ncases < 1 ||
+      o->depth < 1 || o->depth > 2 || o->repeat < 1 || o->repeat > MAX_REPEAT ||
+      o->sql_repeat < 1 || o->sql_repeat > MAX_REPEAT)
     die("%s", usage);
-  if (fk_time_parse(o->now_text, strlen(o->now_text), &o->now, NULL))
+  if (o->now_text && fk_time_parse(o->now_text, strlen(o->now_text), &o->now, NULL))
     die("--now: not an ISO 8601 instant with offset: %s", o->now_text);
 }
 
@@ -193,6 +205,14 @@ static int64_t *choose_cases(const struct fk_trace_index *ix, const struct opts 
     all.v[j] = t;
   }
   return all.v;
+}
+
+/* When the case was reported: its isolation (hours after sampling, on the positive result), or
+   its sampling when it has no isolation time. */
+static fk_time report_time(const struct fk_trace_index *ix, int64_t person)
+{
+  const struct fk_case_row *k = &FK__VEC_AT(&ix->cases, struct fk_case_row, ix->case_of[person]);
+  return k->has_isolated ? k->isolated : k->sampled;
 }
 
 /* Best-of-five memcpy bandwidth over two 256 MiB buffers, bytes a second (read + write). */
@@ -427,13 +447,13 @@ static void sql_close(struct sql *s)
 }
 
 /* Answers one case in SQL: degree-1 contacts and links by person, then degree 2 by person, via. */
-static void sql_trace(struct sql *s, int64_t person, const struct opts *o, int window_days,
-                      struct answer *a)
+static void sql_trace(struct sql *s, int64_t person, fk_time now, const struct opts *o,
+                      int window_days, struct answer *a)
 {
   a->n = 0;
   sqlite3_bind_int64(s->window, 1, person);
   sqlite3_bind_int(s->window, 2, window_days);
-  sqlite3_bind_int64(s->window, 3, o->now);
+  sqlite3_bind_int64(s->window, 3, now);
   if (sqlite3_step(s->window) != SQLITE_ROW) die("%s", "a chosen case has no row in cases");
   a->window_start = sqlite3_column_int64(s->window, 0);
   a->window_end = sqlite3_column_int64(s->window, 1);
@@ -460,7 +480,7 @@ static void sql_trace(struct sql *s, int64_t person, const struct opts *o, int w
   sqlite3_reset(s->d1_rows);
   if (o->depth < 2) return;
   sqlite3_bind_int64(s->degree2, 1, person);
-  sqlite3_bind_int64(s->degree2, 2, o->now);
+  sqlite3_bind_int64(s->degree2, 2, now);
   int rc;
   while ((rc = sqlite3_step(s->degree2)) == SQLITE_ROW) {
     struct row r = {sqlite3_column_int64(s->degree2, 0),
@@ -546,32 +566,42 @@ static int compare(const struct fk_trace_index *ix, int64_t person, const struct
 
 /* ---- our tracer --------------------------------------------------------------------------- */
 
-/* Traces every case `repeat` times at depth; lat[c] gets the median of case c's times. Keeps
-   the last pass's answers in ans (when not NULL), compactly: a depth-2 result holds hundreds of
-   thousands of contacts. Returns the median of the passes' totals. */
-static double trace_all(const struct fk_trace_index *ix, const int64_t *cases, int n, fk_time now,
-                        int depth, int repeat, double *lat, struct answer *ans)
+/* Traces every case (case c as of now[c]) `repeat` times at depth; lat[c] and clat[c] get the
+   medians of case c's wall and CPU times (the process's CPU time, in fk_trace_case), *cpu the
+   median of the passes' CPU totals. Keeps the last pass's answers in ans (when not NULL),
+   compactly: a depth-2 result holds hundreds of thousands of contacts. Returns the median of
+   the passes' wall totals (time in fk_trace_case only). */
+static double trace_all(const struct fk_trace_index *ix, const int64_t *cases, int n,
+                        const fk_time *now, int depth, int repeat, double *lat, double *clat,
+                        double *cpu, struct answer *ans)
 {
-  double *t = malloc((size_t)n * repeat * sizeof *t), pass[MAX_REPEAT];
+  double *t = malloc((size_t)n * repeat * sizeof *t), pass[MAX_REPEAT], cpus[MAX_REPEAT];
+  double *ct = malloc((size_t)n * repeat * sizeof *ct);
+  struct fk_trace_result one = {0}; /* traced into case after case, as `fangkong trace` does */
   struct fk_diag diag;
   char msg[1024];
-  if (!t) die("%s", "out of memory");
+  if (!t || !ct) die("%s", "out of memory");
   for (int r = 0; r < repeat; r++) {
-    double p0 = now_s();
+    pass[r] = cpus[r] = 0;
     for (int c = 0; c < n; c++) {
-      struct fk_trace_result one;
-      double t0 = now_s();
-      if (fk_trace_case(ix, cases[c], now, depth, &one, &diag))
+      double t0 = now_s(), c0 = cpu_s();
+      if (fk_trace_case_reuse(ix, cases[c], now[c], depth, &one, &diag))
         die("fk_trace_case: %s", fk_diag_format(&diag, msg, sizeof msg));
       t[(size_t)c * repeat + r] = now_s() - t0;
+      ct[(size_t)c * repeat + r] = cpu_s() - c0;
+      pass[r] += t[(size_t)c * repeat + r];
+      cpus[r] += ct[(size_t)c * repeat + r];
       if (ans && r == repeat - 1) our_answer(&one, &ans[c]);
-      fk_trace_result_free(&one);
     }
-    pass[r] = now_s() - p0;
   }
-  for (int c = 0; c < n; c++)
+  fk_trace_result_free(&one);
+  for (int c = 0; c < n; c++) {
     lat[c] = median(t + (size_t)c * repeat, (size_t)repeat);
+    clat[c] = median(ct + (size_t)c * repeat, (size_t)repeat);
+  }
   free(t);
+  free(ct);
+  *cpu = median(cpus, (size_t)repeat);
   return median(pass, (size_t)repeat);
 }
 
@@ -642,11 +672,19 @@ int main(int argc, char **argv)
   int n = o.ncases;
   int64_t *cases = choose_cases(ix, &o);
   double *lat1 = malloc((size_t)n * sizeof *lat1), *lat2 = malloc((size_t)n * sizeof *lat2);
+  double *clat1 = malloc((size_t)n * sizeof *clat1), *clat2 = malloc((size_t)n * sizeof *clat2);
   double *lat_sql = malloc((size_t)n * sizeof *lat_sql);
   struct answer *res = calloc((size_t)n, sizeof *res);
-  if (!lat1 || !lat2 || !lat_sql || !res) die("%s", "out of memory");
-  double tot1 = trace_all(ix, cases, n, o.now, 1, o.repeat, lat1, o.depth == 1 ? res : NULL);
-  double tot2 = trace_all(ix, cases, n, o.now, 2, o.repeat, lat2, o.depth == 2 ? res : NULL);
+  if (!lat1 || !lat2 || !clat1 || !clat2 || !lat_sql || !res) die("%s", "out of memory");
+  fk_time *nows = malloc((size_t)n * sizeof *nows);
+  if (!nows) die("%s", "out of memory");
+  for (int c = 0; c < n; c++)
+    nows[c] = o.at_report ? report_time(ix, cases[c]) : o.now;
+  double cpu1, cpu2;
+  double tot1 =
+      trace_all(ix, cases, n, nows, 1, o.repeat, lat1, clat1, &cpu1, o.depth == 1 ? res : NULL);
+  double tot2 =
+      trace_all(ix, cases, n, nows, 2, o.repeat, lat2, clat2, &cpu2, o.depth == 2 ? res : NULL);
   double tot = o.depth == 2 ? tot2 : tot1;
   fprintf(stderr, "bench_trace: traced, %.1f s for %d cases at depth 2\n", tot2, n);
 
@@ -657,7 +695,7 @@ int main(int argc, char **argv)
     struct walk wr = {0};
     double w0 = now_s();
     for (int c = 0; c < n; c++)
-      walk_trace(ix, &res[c], o.now, o.depth, &wr);
+      walk_trace(ix, &res[c], nows[c], o.depth, &wr);
     walks[r] = now_s() - w0;
     w = wr;
   }
@@ -676,11 +714,11 @@ int main(int argc, char **argv)
       ncontacts += r->via >= 0;
     }
   }
-  double our_lat[2][3];
+  double our_lat[4][3]; /* depth 1, depth 2: wall; then CPU */
   double *copy = malloc((size_t)n * sizeof *copy);
   if (!copy) die("%s", "out of memory");
-  for (int d = 0; d < 2; d++) {
-    double *l = d ? lat2 : lat1;
+  for (int d = 0; d < 4; d++) {
+    double *l = d == 0 ? lat1 : d == 1 ? lat2 : d == 2 ? clat1 : clat2;
     memcpy(copy, l, (size_t)n * sizeof *copy);
     our_lat[d][1] = worst(l, (size_t)n);
     our_lat[d][2] = sum(l, (size_t)n);
@@ -691,7 +729,8 @@ int main(int argc, char **argv)
   struct sql s = {0};
   double t_copy = 0, t_index = 0, t_places = 0, sql_tot = 0, sql_worst = 0, sql_med = 0;
   struct answer theirs = {0};
-  double *ts = malloc((size_t)n * o.sql_repeat * sizeof *ts), spass[MAX_REPEAT];
+  double *ts = malloc((size_t)n * o.sql_repeat * sizeof *ts), spass[MAX_REPEAT], scpu[MAX_REPEAT],
+         sql_cpu = 0;
   int bad = 0;
   if (!ts) die("%s", "out of memory");
   if (!o.no_sql) {
@@ -700,10 +739,12 @@ int main(int argc, char **argv)
             t_copy, t_index, t_places);
     for (int r = 0; r < o.sql_repeat; r++) {
       double p0 = now_s();
+      scpu[r] = 0;
       for (int c = 0; c < n; c++) {
-        double q0 = now_s();
-        sql_trace(&s, cases[c], &o, rules.trace.window_days, &theirs);
+        double q0 = now_s(), c0 = cpu_s();
+        sql_trace(&s, cases[c], nows[c], &o, rules.trace.window_days, &theirs);
         ts[(size_t)c * o.sql_repeat + r] = now_s() - q0;
+        scpu[r] += cpu_s() - c0;
         if (r == 0) bad += compare(ix, cases[c], &res[c], &theirs);
       }
       spass[r] = now_s() - p0;
@@ -711,6 +752,7 @@ int main(int argc, char **argv)
     for (int c = 0; c < n; c++)
       lat_sql[c] = median(ts + (size_t)c * o.sql_repeat, (size_t)o.sql_repeat);
     sql_tot = median(spass, (size_t)o.sql_repeat);
+    sql_cpu = median(scpu, (size_t)o.sql_repeat);
     sql_worst = worst(lat_sql, (size_t)n);
     sql_med = median(lat_sql, (size_t)n);
     sql_close(&s);
@@ -720,7 +762,9 @@ int main(int argc, char **argv)
          stats.persons, stats.places, stats.households, stats.checkins, stats.cases);
   printf("question: %d cases (seed %llu), now %s, depth %d; our passes x%d, SQL passes x%d "
          "(medians)\n\n",
-         n, (unsigned long long)o.seed, o.now_text, o.depth, o.repeat, o.sql_repeat);
+         n, (unsigned long long)o.seed,
+         o.at_report ? "at each case's report time (isolated_at, else sampled_at)" : o.now_text,
+         o.depth, o.repeat, o.sql_repeat);
   printf("index build (from the store)  %9.2f s   %.1f bytes/check-in, %.0f MB in all, "
          "peak RSS +%ld MB\n",
          t_build, (double)stats.checkin_bytes / (double)(stats.checkins ? stats.checkins : 1),
@@ -730,6 +774,10 @@ int main(int argc, char **argv)
          our_lat[0][1] * 1e3, tot1 * 1e3);
   printf("%-30s %12.3f %12.3f %12.1f\n", "fk_trace_case, depth 2", our_lat[1][0] * 1e3,
          our_lat[1][1] * 1e3, tot2 * 1e3);
+  printf("%-30s %12.3f %12.3f %12.1f\n", "  the same in CPU time, depth 1", our_lat[2][0] * 1e3,
+         our_lat[2][1] * 1e3, cpu1 * 1e3);
+  printf("%-30s %12.3f %12.3f %12.1f\n", "  the same in CPU time, depth 2", our_lat[3][0] * 1e3,
+         our_lat[3][1] * 1e3, cpu2 * 1e3);
   if (!o.no_sql) {
     printf("%-30s %12.3f %12.3f %12.1f\n", o.depth == 2 ? "SQLite, depth 2" : "SQLite, depth 1",
            sql_med * 1e3, sql_worst * 1e3, sql_tot * 1e3);
@@ -737,6 +785,11 @@ int main(int argc, char **argv)
            t_places, t_index == 0 ? " (reused: --keep-sql)" : "");
     printf("ratio (SQL time / our time), %d cases at depth %d: %.1fx\n", n, o.depth, sql_tot / tot);
   }
+  printf("(CPU time: the process's, beside wall time, which includes waiting for a core when\n"
+         "the machine is shared; totals are medians of the passes)\n");
+  if (!o.no_sql)
+    printf("CPU time in SQLite, depth %d: %.1f ms; ratio of CPU times (SQL / ours): %.1fx\n",
+           o.depth, sql_cpu * 1e3, sql_cpu / (o.depth == 2 ? cpu2 : cpu1));
   printf("answers: %zu contacts (%zu at degree 2), %zu case links, %zu exposures: %s\n", ncontacts,
          n2, nlinks, nexp,
          o.no_sql ? "not compared (--no-sql)"
@@ -761,7 +814,10 @@ int main(int argc, char **argv)
   free(cases);
   free(lat1);
   free(lat2);
+  free(clat1);
+  free(clat2);
   free(lat_sql);
+  free(nows);
   free(copy);
   free(ts);
   if (bad) {

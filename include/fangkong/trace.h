@@ -152,6 +152,18 @@ struct fk_trace_result {
 int fk_trace_case(const struct fk_trace_index *ix, int64_t case_person, fk_time now, int depth,
                   struct fk_trace_result *out, struct fk_diag *diag);
 
+/*
+ * fk_trace_case into a result that is zeroed (`struct fk_trace_result r = {0}`) or holds an
+ * earlier trace, whose memory is reused: tracing many cases in turn into one result touches no
+ * fresh memory once the result has grown to the largest of them (a depth-2 answer can take
+ * hundreds of megabytes). What *out held is overwritten, its contacts and exposures included.
+ * Free it once at the end with fk_trace_result_free. Returns as fk_trace_case; on FK_EINVAL
+ * or FK_ENOTFOUND *out is left as it was, on FK_ENOMEM it is freed (and zeroed, so it can be
+ * traced into again).
+ */
+int fk_trace_case_reuse(const struct fk_trace_index *ix, int64_t case_person, fk_time now,
+                        int depth, struct fk_trace_result *out, struct fk_diag *diag);
+
 /* Frees what a result holds (the struct itself is the caller's). */
 void fk_trace_result_free(struct fk_trace_result *r);
 

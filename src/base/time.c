@@ -4,6 +4,7 @@
  * every year this system will see and far beyond.
  */
 #include <stdio.h>
+#include <string.h>
 
 #include "fangkong/error.h"
 #include "fangkong/time.h"
@@ -161,14 +162,35 @@ fk_time fk_date_at(fk_date d, int hh, int mm, int ss)
   return fk_date_start(d) + hh * 3600 + mm * 60 + ss;
 }
 
+/* Writes v (0..99) as two digits at p. */
+static void two_digits(char *p, int v)
+{
+  p[0] = (char)('0' + v / 10);
+  p[1] = (char)('0' + v % 10);
+}
+
 char *fk_time_format(fk_time t, char *buf)
 {
   fk_date d = fk_time_date(t);
   int64_t sec = t + FK_CITY_UTC_OFFSET - (int64_t)d * FK_SECONDS_PER_DAY;
   int y, m, dd;
   fk_date_to_ymd(d, &y, &m, &dd);
-  snprintf(buf, FK_TIME_BUFSZ, "%04d-%02d-%02dT%02d:%02d:%02d+%02d:%02d", y, m, dd,
-           (int)(sec / 3600), (int)(sec / 60 % 60), (int)(sec % 60), FK_CITY_UTC_OFFSET / 3600,
-           FK_CITY_UTC_OFFSET / 60 % 60);
+  if (y < 0 || y > 9999) { /* outside what four digits hold: printf's way */
+    snprintf(buf, FK_TIME_BUFSZ, "%04d-%02d-%02dT%02d:%02d:%02d+%02d:%02d", y, m, dd,
+             (int)(sec / 3600), (int)(sec / 60 % 60), (int)(sec % 60), FK_CITY_UTC_OFFSET / 3600,
+             FK_CITY_UTC_OFFSET / 60 % 60);
+    return buf;
+  }
+  /* The same text without printf: traces write millions of these. */
+  memcpy(buf, "0000-00-00T00:00:00+00:00", 26);
+  two_digits(buf, y / 100);
+  two_digits(buf + 2, y % 100);
+  two_digits(buf + 5, m);
+  two_digits(buf + 8, dd);
+  two_digits(buf + 11, (int)(sec / 3600));
+  two_digits(buf + 14, (int)(sec / 60 % 60));
+  two_digits(buf + 17, (int)(sec % 60));
+  two_digits(buf + 20, FK_CITY_UTC_OFFSET / 3600);
+  two_digits(buf + 23, FK_CITY_UTC_OFFSET / 60 % 60);
   return buf;
 }

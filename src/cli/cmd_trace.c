@@ -44,12 +44,13 @@ struct job {
   int depth, save, merge;
   const char *rules_name;
   struct fk__trace_out out;
+  struct fk_trace_result r; /* traced into case after case: its memory is reused */
 };
 
 /* Traces one case and hands the result to the output; returns an exit status. */
 static int trace_one(struct job *j, int64_t person)
 {
-  struct fk_trace_result r;
+  struct fk_trace_result *r = &j->r;
   struct fk_diag diag;
   fk_time start, end;
   char msg[1024];
@@ -59,14 +60,13 @@ static int trace_one(struct job *j, int64_t person)
     return fk__fail("%s is not a case (not in cases.csv)", name);
   if (!j->now_text && (j->depth == 2 || end == j->now))
     return fk__fail("case %s: give --now (the case is not isolated, or depth 2 needs it)", name);
-  if (fk_trace_case(j->t.ix, person, j->now, j->depth, &r, &diag))
+  if (fk_trace_case_reuse(j->t.ix, person, j->now, j->depth, r, &diag))
     return fk__fail("%s", fk_diag_format(&diag, msg, sizeof msg));
-  int rc = j->save ? fk_store_save_trace(j->t.st, &r, j->now, j->rules_name, &diag) : 0;
+  int rc = j->save ? fk_store_save_trace(j->t.st, r, j->now, j->rules_name, &diag) : 0;
   if (rc)
     fk__fail("saving the trace of %s: %s", name, fk_diag_format(&diag, msg, sizeof msg));
   else
-    rc = fk__trace_out_add(&j->out, &r);
-  fk_trace_result_free(&r);
+    rc = fk__trace_out_add(&j->out, r);
   return rc ? FK_EXIT_ERROR : FK_EXIT_OK;
 }
 
@@ -145,6 +145,7 @@ int fk__cmd_trace(int argc, char **argv)
   }
   if (!rc) rc = fk__trace_out_finish(&j.out) ? FK_EXIT_ERROR : FK_EXIT_OK;
   fk__trace_out_free(&j.out);
+  fk_trace_result_free(&j.r);
 out:
   fk__traced_close(&j.t);
   return rc;

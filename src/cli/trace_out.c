@@ -34,8 +34,59 @@ static const char *category(enum fk_category c)
   return c == FK_CAT_CLOSE ? "close" : "general";
 }
 
+/* A line of output gathered in memory and written with one fwrite: a depth-2 trace prints
+   hundreds of thousands of rows, and printf's formatting was most of that. */
+struct line {
+  FILE *f;
+  size_t n;
+  char buf[1024];
+};
+
+/* Appends n bytes of s. */
+static void put(struct line *l, const char *s, size_t n)
+{
+  if (l->n + n > sizeof l->buf) {
+    fwrite(l->buf, 1, l->n, l->f);
+    l->n = 0;
+    if (n > sizeof l->buf) {
+      fwrite(s, 1, n, l->f);
+      return;
+    }
+  }
+  memcpy(l->buf + l->n, s, n);
+  l->n += n;
+}
+
+static void put_str(struct line *l, const char *s)
+{
+  put(l, s, strlen(s));
+}
+
+/* Appends v in decimal. */
+static void put_num(struct line *l, size_t v)
+{
+  char d[24];
+  size_t at = sizeof d;
+  do
+    d[--at] = (char)('0' + v % 10);
+  while ((v /= 10));
+  put(l, d + at, sizeof d - at);
+}
+
+static void put_time(struct line *l, fk_time t)
+{
+  char buf[FK_TIME_BUFSZ];
+  put_str(l, fk_time_format(t, buf));
+}
+
+static void flush_line(struct line *l)
+{
+  fwrite(l->buf, 1, l->n, l->f);
+  l->n = 0;
+}
+
 /* The distinct places of a contact's exposures, "household" for the home, joined by ';'. */
-static void places(FILE *f, const struct fk_trace_index *ix, const struct fk_contact *c)
+static void places(struct line *l, const struct fk_trace_index *ix, const struct fk_contact *c)
 {
   for (size_t i = 0; i < c->nexp; i++) {
     size_t k = 0;
@@ -43,20 +94,35 @@ static void places(FILE *f, const struct fk_trace_index *ix, const struct fk_con
       k++;
     if (k < i) continue; /* already listed */
     const char *id = c->exp[i].place ? fk_trace_place_id(ix, c->exp[i].place) : "household";
-    if (i) fputc(';', f);
-    fputs(id ? id : "?", f);
+    if (i) put(l, ";", 1);
+    put_str(l, id ? id : "?");
   }
 }
 
 static void csv_row(FILE *f, const struct fk_trace_index *ix, const struct fk_contact *c)
 {
-  char first[FK_TIME_BUFSZ], last[FK_TIME_BUFSZ];
-  const char *via = c->via ? fk_trace_person_id(ix, c->via) : "";
-  fprintf(f, "%s,%s,%d,%s,%s,%s,%s,%zu,", fk_trace_person_id(ix, c->index_person),
-          fk_trace_person_id(ix, c->person), c->degree, category(c->category), via,
-          fk_time_format(c->first, first), fk_time_format(c->last, last), c->nexp);
-  places(f, ix, c);
-  fputc('\n', f);
+  struct line l;
+  l.f = f;
+  l.n = 0;
+  put_str(&l, fk_trace_person_id(ix, c->index_person));
+  put(&l, ",", 1);
+  put_str(&l, fk_trace_person_id(ix, c->person));
+  put(&l, ",", 1);
+  put_num(&l, (size_t)c->degree);
+  put(&l, ",", 1);
+  put_str(&l, category(c->category));
+  put(&l, ",", 1);
+  put_str(&l, c->via ? fk_trace_person_id(ix, c->via) : "");
+  put(&l, ",", 1);
+  put_time(&l, c->first);
+  put(&l, ",", 1);
+  put_time(&l, c->last);
+  put(&l, ",", 1);
+  put_num(&l, c->nexp);
+  put(&l, ",", 1);
+  places(&l, ix, c);
+  put(&l, "\n", 1);
+  flush_line(&l);
 }
 
 static void json_str(FILE *f, const char *s)
@@ -70,14 +136,22 @@ static void json_str(FILE *f, const char *s)
 static void json_exposures(FILE *f, const struct fk_trace_index *ix, const struct fk_exposure *e,
                            size_t n)
 {
-  char a[FK_TIME_BUFSZ], b[FK_TIME_BUFSZ];
+  struct line l;
+  l.f = f;
+  l.n = 0;
   fputs("[", f);
   for (size_t i = 0; i < n; i++) {
     fputs(i ? ", {\"place_id\": " : "{\"place_id\": ", f);
     json_str(f, e[i].place ? fk_trace_place_id(ix, e[i].place) : NULL);
-    fprintf(f, ", \"household\": %s, \"start\": \"%s\", \"end\": \"%s\", \"category\": \"%s\"}",
-            e[i].place ? "false" : "true", fk_time_format(e[i].start, a),
-            fk_time_format(e[i].end, b), category(e[i].category));
+    put_str(&l, e[i].place ? ", \"household\": false, \"start\": \""
+                           : ", \"household\": true, \"start\": \"");
+    put_time(&l, e[i].start);
+    put_str(&l, "\", \"end\": \"");
+    put_time(&l, e[i].end);
+    put_str(&l, "\", \"category\": \"");
+    put_str(&l, category(e[i].category));
+    put_str(&l, "\"}");
+    flush_line(&l);
   }
   fputs("]", f);
 }
@@ -95,7 +169,11 @@ static void json_contact(FILE *f, const struct fk_trace_index *ix, const struct 
   fprintf(f, ", \"first_exposure\": \"%s\", \"last_exposure\": \"%s\", \"exposures\": %zu",
           fk_time_format(c->first, first), fk_time_format(c->last, last), c->nexp);
   fputs(", \"places\": \"", f);
-  places(f, ix, c); /* place ids are identifiers: nothing to escape */
+  struct line l;
+  l.f = f;
+  l.n = 0;
+  places(&l, ix, c); /* place ids are identifiers: nothing to escape */
+  flush_line(&l);
   fputs("\", \"evidence\": ", f);
   json_exposures(f, ix, c->exp, c->nexp);
   fputs("}", f);

@@ -14,15 +14,22 @@
 #define MERGE_MIN 65536
 #define MERGE_SHARE 8
 
+int fk__vec_reserve(struct fk__vec *v, size_t n)
+{
+  if (n <= v->cap) return 0;
+  size_t cap = v->cap ? v->cap : 1024;
+  while (cap < n)
+    cap *= 2;
+  void *p = fk_realloc(v->data, cap * v->size);
+  if (!p) return FK_ENOMEM;
+  v->data = p;
+  v->cap = cap;
+  return 0;
+}
+
 int fk__vec_push(struct fk__vec *v, const void *item)
 {
-  if (v->n == v->cap) {
-    size_t cap = v->cap ? v->cap * 2 : 1024;
-    void *p = fk_realloc(v->data, cap * v->size);
-    if (!p) return FK_ENOMEM;
-    v->data = p;
-    v->cap = cap;
-  }
+  if (v->n == v->cap && fk__vec_reserve(v, v->n + 1)) return FK_ENOMEM;
   memcpy((char *)v->data + v->n * v->size, item, v->size);
   v->n++;
   return 0;

@@ -77,6 +77,8 @@ struct fk_trace_index {
   int64_t last_checkin, last_person, last_place;
 };
 
+/* Makes room for n items in v (growing geometrically); returns 0 or FK_ENOMEM. */
+int fk__vec_reserve(struct fk__vec *v, size_t n);
 /* Appends one item (copied) to v; returns 0 or FK_ENOMEM. */
 int fk__vec_push(struct fk__vec *v, const void *item);
 void fk__vec_free(struct fk__vec *v);

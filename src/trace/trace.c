@@ -21,11 +21,18 @@ struct hit {
 
 struct tracer {
   const struct fk_trace_index *ix;
-  struct fk__vec hits; /* struct hit */
-  uint32_t via;        /* whose exposures are being collected: 0 for the case itself */
-  uint32_t self;       /* the person whose stays are scanned */
-  int close_only;      /* degree 2: only close places propagate */
+  struct fk__vec *hits; /* struct hit, kept in the result's storage */
+  uint32_t via;         /* whose exposures are being collected: 0 for the case itself */
+  uint32_t self;        /* the person whose stays are scanned */
+  int close_only;       /* degree 2: only close places propagate */
+  const uint64_t *skip; /* degree 2: persons never reported (bit per person), else NULL */
 };
+
+/* Is person's bit set in the bitmap? */
+static int marked(const uint64_t *bits, uint32_t person)
+{
+  return (int)(bits[person >> 6] >> (person & 63) & 1);
+}
 
 /* ---- lookups ------------------------------------------------------------------------------ */
 
@@ -99,10 +106,15 @@ void fk_trace_index_stats(const struct fk_trace_index *ix, struct fk_trace_index
 
 /* ---- exposures ---------------------------------------------------------------------------- */
 
+/* Appends a hit of person through t->via, unless person is left out (t->skip: dropped now rather
+   than when grouping); returns 0 or FK_ENOMEM. */
 static int add_hit(struct tracer *t, uint32_t person, uint32_t place, uint32_t a, uint32_t b)
 {
-  struct hit h = {person, t->via, place, a, b};
-  return fk__vec_push(&t->hits, &h);
+  struct fk__vec *v = t->hits;
+  if (t->skip && marked(t->skip, person)) return 0;
+  if (v->n == v->cap && fk__vec_reserve(v, v->n + 1)) return FK_ENOMEM;
+  ((struct hit *)v->data)[v->n++] = (struct hit){person, t->via, place, a, b};
+  return 0;
 }
 
 /* The category of an exposure at place (0: the household, always close). */
@@ -111,29 +123,43 @@ static enum fk_category category_at(const struct fk_trace_index *ix, uint32_t pl
   return place ? ix->rules->trace.kinds[ix->kind[place]].category : FK_CAT_CLOSE;
 }
 
-/* Others' stay s at place p against [x, y): a hit when the overlap exceeds the kind's minimum. */
-static int meet(struct tracer *t, const struct fk__stay *s, uint32_t p, uint32_t x, uint32_t y)
+/*
+ * Others' stays s[0..n) at place p against [x, y), up to the first starting at or after y: a
+ * hit for each overlap longer than min (the kind's minimum) of someone not left out (skip).
+ * The inner loop of every trace: every stay's hit is written and kept or not by the count,
+ * without a branch on whether it is kept (at degree 2 that is close to a coin toss). Returns 0
+ * or FK_ENOMEM.
+ */
+static int meet(struct tracer *t, const struct fk__stay *s, size_t n, uint32_t p, uint32_t x,
+                uint32_t y, fk_time min)
 {
-  const struct fk_kind_rules *k = &t->ix->rules->trace.kinds[t->ix->kind[p]];
-  if (s->person == t->self || s->end <= x || s->start >= y) return 0;
-  uint32_t a = s->start > x ? s->start : x, b = s->end < y ? s->end : y;
-  if ((fk_time)(b - a) <= k->min_overlap) return 0;
-  return add_hit(t, s->person, p, a, b);
+  struct fk__vec *v = t->hits;
+  const uint64_t *skip = t->skip;
+  for (size_t i = 0; i < n && s[i].start < y; i++) {
+    if (v->n == v->cap && fk__vec_reserve(v, v->n + 1)) return FK_ENOMEM;
+    uint32_t who = s[i].person;
+    uint32_t a = s[i].start > x ? s[i].start : x, b = s[i].end < y ? s[i].end : y;
+    int keep = (who != t->self) & (b > a) & ((fk_time)(b - a) > min);
+    keep &= skip ? !marked(skip, who) : 1;
+    ((struct hit *)v->data)[v->n] = (struct hit){who, t->via, p, a, b};
+    v->n += (size_t)keep;
+  }
+  return 0;
 }
 
 /* Everyone at place p during [x, y), from the sorted stays and the pending ones. */
 static int at_place(struct tracer *t, uint32_t p, uint32_t x, uint32_t y)
 {
   const struct fk_trace_index *ix = t->ix;
+  fk_time min = ix->rules->trace.kinds[ix->kind[p]].min_overlap;
   int rc = 0;
   if (p < ix->csr_places) {
     uint32_t lo = fk__trace_first_overlap(ix, p, x);
-    for (uint32_t i = lo; !rc && i < ix->place_off[p + 1] && ix->stays[i].start < y; i++)
-      rc = meet(t, &ix->stays[i], p, x, y);
+    rc = meet(t, ix->stays + lo, ix->place_off[p + 1] - lo, p, x, y, min);
   }
   for (size_t i = 0; !rc && i < ix->pending.n; i++) {
     const struct fk__pending *q = &FK__VEC_AT(&ix->pending, struct fk__pending, i);
-    if (q->place == p) rc = meet(t, &q->stay, p, x, y);
+    if (q->place == p) rc = meet(t, &q->stay, 1, p, x, y, min);
   }
   return rc;
 }
@@ -180,32 +206,26 @@ static int household(struct tracer *t, uint32_t who, uint32_t wa, uint32_t wb)
 
 /* ---- grouping ----------------------------------------------------------------------------- */
 
+/* The order contacts are reported in: by person, then via (degree 1, via 0, comes first). */
 static int by_who(const void *a, const void *b)
 {
   const struct hit *x = a, *y = b;
-  if (x->via != y->via) return x->via < y->via ? -1 : 1; /* degree 1 (via 0) first */
   if (x->person != y->person) return x->person < y->person ? -1 : 1;
+  if (x->via != y->via) return x->via < y->via ? -1 : 1;
   if (x->start != y->start) return x->start < y->start ? -1 : 1;
   return x->place < y->place ? -1 : x->place > y->place;
 }
 
-static int by_person_then_via(const void *a, const void *b)
-{
-  const struct fk_contact *x = a, *y = b;
-  if (x->degree != y->degree) return x->degree - y->degree;
-  if (x->person != y->person) return x->person < y->person ? -1 : 1;
-  return x->via < y->via ? -1 : x->via > y->via;
-}
-
 /*
  * Sorting hits. A depth-2 trace collects hundreds of thousands of hits, and a comparison sort
- * of 40-byte records was most of its time. Hits arrive grouped by `via` in increasing order
- * (degree 1, then each close contact in turn), so a stable radix sort on (run of via, person)
- * followed by an insertion sort of each small (via, person) group by (start, place) gives the
+ * was most of its time. Hits arrive grouped by `via` in increasing order (degree 1, then each
+ * close contact in turn), so a stable radix sort on the person alone gives them by (person,
+ * via); an insertion sort of each small (person, via) group by (start, place) then gives the
  * order of by_who. Equal keys keep their scan order.
  */
-#define RADIX_BITS 11
+#define RADIX_BITS 12
 #define RADIX_MIN 4096 /* fewer items than this: qsort */
+#define RADIX_PASSES 3 /* persons below 2^36 */
 
 /* Bits needed to hold every value below n. */
 static int bits_for(uint64_t n)
@@ -217,128 +237,82 @@ static int bits_for(uint64_t n)
 }
 
 /*
- * Sorts the n items of `size` bytes at base stably by key[i] (below 2^kbits), by LSD radix over
- * words packing (key, index). Clobbers key. Returns 0, 1 when the keys and indexes do not fit
- * in 64 bits (the caller sorts otherwise), or FK_ENOMEM.
+ * Sorts n hits stably by person (below 2^pbits) by LSD radix passes that move whole hits
+ * between h and tmp (room for n hits): one pass counts every digit, then each pass reads
+ * sequentially and writes one stream per digit. Returns 0, 1 when persons need more than
+ * RADIX_PASSES digits, or FK_ENOMEM.
  */
-static int radix_sort(void *base, size_t n, size_t size, uint64_t *key, int kbits)
+static int radix_by_person(struct hit *h, size_t n, int pbits, struct hit *tmp)
 {
-  int ibits = bits_for(n);
-  if (kbits + ibits > 64) return 1;
-  uint64_t *tmp = fk_malloc(n * sizeof *tmp), *src = key, *dst = tmp;
-  char *out = fk_malloc(n * size);
-  if (!tmp || !out) {
-    fk_free(tmp);
-    fk_free(out);
-    return FK_ENOMEM;
-  }
+  int passes = (pbits + RADIX_BITS - 1) / RADIX_BITS;
+  if (passes > RADIX_PASSES) return 1;
+  if (passes == 0) return 0; /* one person: already in order */
+  int width = (pbits + passes - 1) / passes;
+  uint32_t mask = (UINT32_C(1) << width) - 1;
+  size_t(*pos)[1u << RADIX_BITS] = fk_calloc(RADIX_PASSES, sizeof *pos);
+  struct hit *src = h, *dst = tmp;
+  if (!pos) return FK_ENOMEM;
   for (size_t i = 0; i < n; i++)
-    key[i] = key[i] << ibits | i;
-  for (int shift = ibits; shift < ibits + kbits; shift += RADIX_BITS) {
-    size_t pos[1u << RADIX_BITS] = {0}, at = 0;
-    uint64_t mask = (UINT64_C(1) << RADIX_BITS) - 1;
-    for (size_t i = 0; i < n; i++)
-      pos[(src[i] >> shift) & mask]++;
-    for (size_t d = 0; d <= mask; d++) {
-      size_t c = pos[d];
-      pos[d] = at;
+    for (int d = 0; d < passes; d++)
+      pos[d][h[i].person >> (d * width) & mask]++;
+  for (int d = 0; d < passes; d++) {
+    size_t at = 0;
+    for (uint32_t v = 0; v <= mask; v++) {
+      size_t c = pos[d][v];
+      pos[d][v] = at;
       at += c;
     }
     for (size_t i = 0; i < n; i++)
-      dst[pos[(src[i] >> shift) & mask]++] = src[i];
-    uint64_t *t = src;
+      dst[pos[d][src[i].person >> (d * width) & mask]++] = src[i];
+    struct hit *t = src;
     src = dst;
     dst = t;
   }
-  uint64_t imask = ibits == 64 ? UINT64_MAX : (UINT64_C(1) << ibits) - 1;
-  for (size_t i = 0; i < n; i++)
-    memcpy(out + i * size, (char *)base + (src[i] & imask) * size, size);
-  memcpy(base, out, n * size);
-  fk_free(tmp);
-  fk_free(out);
+  if (src != h) memcpy(h, src, n * sizeof *h);
+  fk_free(pos);
   return 0;
 }
 
-/* Does hit a come after hit b within one (via, person) group? */
+/* Does hit a come after hit b within one (person, via) group? */
 static int later(const struct hit *a, const struct hit *b)
 {
   return a->start > b->start || (a->start == b->start && a->place > b->place);
 }
 
-/* Sorts hits by by_who's order; returns 0 or FK_ENOMEM. */
-static int sort_hits(const struct fk_trace_index *ix, struct hit *h, size_t n)
+/* Sorts the hits of one (person, via) group, h[0..n), by (start, place); stable. */
+static void order_group(struct hit *h, size_t n)
 {
-  int pbits = bits_for(ix->nperson), rc = 1;
-  uint64_t run = 0;
-  if (n == 0) return 0; /* h is NULL when nobody was met */
-  uint64_t *key = n >= RADIX_MIN ? fk_malloc(n * sizeof *key) : NULL;
-  if (key) {
-    size_t i;
-    for (i = 0; i < n; i++) {
-      if (i && h[i].via != h[i - 1].via) {
-        if (h[i].via < h[i - 1].via) break; /* not grouped by via: sort the general way */
-        run++;
-      }
-      key[i] = run << pbits | h[i].person;
-    }
-    if (i == n) rc = radix_sort(h, n, sizeof *h, key, pbits + bits_for(run + 1));
-    fk_free(key);
+  for (size_t a = 1; a < n; a++) {
+    struct hit x = h[a];
+    size_t b = a;
+    for (; b > 0 && later(&h[b - 1], &x); b--)
+      h[b] = h[b - 1];
+    h[b] = x;
   }
-  if (rc < 0) return rc;
-  if (rc) {
-    qsort(h, n, sizeof *h, by_who);
-    return 0;
-  }
-  for (size_t i = 0; i < n;) {
-    size_t j = i + 1;
-    while (j < n && h[j].person == h[i].person && h[j].via == h[i].via)
-      j++;
-    for (size_t a = i + 1; a < j; a++) {
-      struct hit x = h[a];
-      size_t b = a;
-      for (; b > i && later(&h[b - 1], &x); b--)
-        h[b] = h[b - 1];
-      h[b] = x;
-    }
-    i = j;
-  }
-  return 0;
 }
 
-/* Sorts degree-2 contacts, grouped produced via by via, into by_person_then_via's order. */
-static int sort_degree2(const struct fk_trace_index *ix, struct fk_contact *c, size_t n)
+/*
+ * Sorts hits by (person, via), the order of by_who but within each group, which group() sorts
+ * when it takes it; tmp (room for n hits) is room to work in. Returns 0 or FK_ENOMEM.
+ */
+static int sort_hits(const struct fk_trace_index *ix, struct hit *h, size_t n, struct hit *tmp)
 {
   int rc = 1;
-  uint64_t *key = n >= RADIX_MIN ? fk_malloc(n * sizeof *key) : NULL;
-  if (key) {
-    size_t i;
-    for (i = 0; i < n && (!i || c[i].via >= c[i - 1].via); i++)
-      key[i] = (uint64_t)c[i].person;
-    if (i == n) rc = radix_sort(c, n, sizeof *c, key, bits_for(ix->nperson));
-    fk_free(key);
-  }
+  size_t i = 1;
+  while (i < n && h[i].via >= h[i - 1].via)
+    i++;
+  if (n >= RADIX_MIN && i == n) rc = radix_by_person(h, n, bits_for(ix->nperson), tmp);
   if (rc < 0) return rc;
-  if (rc) qsort(c, n, sizeof *c, by_person_then_via);
+  if (rc && n) qsort(h, n, sizeof *h, by_who); /* h is NULL when nobody was met */
   return 0;
 }
 
-/* Is person among the degree-1 contacts (sorted by person, degree 1 first)? */
-static int is_degree1(const struct fk_trace_result *r, size_t n1, int64_t person)
-{
-  size_t lo = 0, hi = n1;
-  while (lo < hi) {
-    size_t mid = lo + (hi - lo) / 2;
-    if (r->contacts[mid].person < person)
-      lo = mid + 1;
-    else
-      hi = mid;
-  }
-  return lo < n1 && r->contacts[lo].person == person;
-}
-
-/* Groups sorted hits [from, to) into contacts (or links, for cases met at degree 1). */
+/*
+ * Groups sorted hits [from, to) into contacts (or links, for cases met at degree 1). Degree-2
+ * hits of persons never reported there were dropped when collected (tracer.skip).
+ */
 static int group(const struct fk_trace_index *ix, struct fk_trace_result *r, struct hit *h,
-                 size_t from, size_t to, struct fk_exposure *exp, size_t *nexp, size_t n1)
+                 size_t from, size_t to, struct fk_exposure *exp, size_t *nexp)
 {
   for (size_t i = from; i < to;) {
     size_t j = i;
@@ -346,14 +320,14 @@ static int group(const struct fk_trace_index *ix, struct fk_trace_result *r, str
       j++;
     int64_t person = h[i].person;
     int degree = h[i].via ? 2 : 1;
-    int skip = person == r->index_person ||
-               (degree == 2 && (fk_trace_is_case(ix, person) || is_degree1(r, n1, person)));
-    if (!skip) {
+    order_group(h + i, j - i);
+    if (person != r->index_person) {
       struct fk_exposure *e = exp + *nexp;
       uint32_t first = h[i].start, last = h[i].end;
       enum fk_category cat = FK_CAT_GENERAL;
       for (size_t k = i; k < j; k++) {
-        enum fk_category c = category_at(ix, h[k].place);
+        /* degree 2 only ever meets at home and at close places */
+        enum fk_category c = degree == 2 ? FK_CAT_CLOSE : category_at(ix, h[k].place);
         e[k - i] = (struct fk_exposure){h[k].place, fk__trace_time(h[k].start),
                                         fk__trace_time(h[k].end), c};
         if (h[k].start < first) first = h[k].start;
@@ -402,60 +376,125 @@ static int degree2(struct tracer *t, const struct fk_trace_result *r, size_t n1,
   return rc;
 }
 
-/* Exposure blocks of a result: one per grouping pass, so earlier contacts' pointers stay. */
+/*
+ * What a result holds besides its arrays, kept from one trace to the next when the result is
+ * traced into again (fk_trace_case_reuse), so tracing case after case touches no fresh memory
+ * once it has grown: the capacities of contacts and links, an exposure block per grouping pass
+ * (degree 1, degree 2: earlier contacts' pointers stay valid), the hits and the bitmap of
+ * persons left out at degree 2 (all clear between traces).
+ */
 struct storage {
+  size_t contacts_cap, links_cap;
   struct fk_exposure *block[2];
-  int n;
+  size_t block_cap[2];
+  int n;               /* blocks used by the current trace */
+  struct fk__vec hits; /* struct hit */
+  uint64_t *skip;
+  size_t skip_words;
 };
 
-/* Sorts the hits collected since `from` and groups them into r. */
-static int settle(struct tracer *t, struct fk_trace_result *r, size_t from, size_t n1)
+/* Returns p grown to hold n items of size bytes (what it holds kept; *cap follows), or NULL
+   when out of memory (p is then unchanged). */
+static void *grow(void *p, size_t *cap, size_t n, size_t size)
 {
-  struct hit *h = t->hits.data;
-  size_t n = t->hits.n - from, total = r->ncontacts + r->nlinks + n + 1;
+  if (p && n <= *cap) return p;
+  size_t c = *cap > n ? *cap : n + n / 2;
+  void *q = fk_realloc(p, c * size);
+  if (q) *cap = c;
+  return q;
+}
+
+/* Sorts the hits collected since `from` and groups them into r; returns 0 or FK_ENOMEM. */
+static int settle(struct tracer *t, struct fk_trace_result *r, size_t from)
+{
   struct storage *st = r->storage_;
-  struct fk_exposure *exp = fk_malloc((n ? n : 1) * sizeof *exp);
-  struct fk_contact *contacts = fk_realloc(r->contacts, total * sizeof *contacts);
-  struct fk_case_link *links = fk_realloc(r->links, total * sizeof *links);
-  if (contacts) r->contacts = contacts;
-  if (links) r->links = links;
-  if (!exp || !contacts || !links || st->n == 2) {
-    fk_free(exp);
-    return FK_ENOMEM;
-  }
+  struct hit *h = t->hits->data;
+  size_t n = t->hits->n - from, total = r->ncontacts + r->nlinks + n + 1;
+  int b = st->n;
+  struct fk_exposure *exp =
+      b < 2 ? grow(st->block[b], &st->block_cap[b], n ? n : 1, sizeof *exp) : NULL;
+  if (!exp) return FK_ENOMEM;
   st->block[st->n++] = exp;
-  int rc = sort_hits(t->ix, h + from, n);
+  struct fk_contact *contacts = grow(r->contacts, &st->contacts_cap, total, sizeof *contacts);
+  if (!contacts) return FK_ENOMEM;
+  r->contacts = contacts;
+  struct fk_case_link *links = grow(r->links, &st->links_cap, total, sizeof *links);
+  if (!links) return FK_ENOMEM;
+  r->links = links;
+  /* The exposures' block (32 bytes a hit, not yet written) is the sort's scratch. */
+  int rc = sort_hits(t->ix, h + from, n, (struct hit *)(void *)exp);
   size_t nexp = 0;
-  return rc ? rc : group(t->ix, r, h, from, t->hits.n, exp, &nexp, n1);
+  return rc ? rc : group(t->ix, r, h, from, t->hits->n, exp, &nexp);
+}
+
+/* Sets or clears (on 0/1) the bits of the persons never reported at degree 2: the case, every
+   case, the n1 degree-1 contacts of r. */
+static void mark_not_secondary(const struct fk_trace_index *ix, const struct fk_trace_result *r,
+                               size_t n1, uint64_t *bits, int on)
+{
+  for (size_t i = 0; i <= ix->cases.n + n1; i++) {
+    int64_t p = i < ix->cases.n        ? FK__VEC_AT(&ix->cases, struct fk_case_row, i).person
+                : i < ix->cases.n + n1 ? r->contacts[i - ix->cases.n].person
+                                       : r->index_person;
+    if (p <= 0 || p >= ix->nperson) continue;
+    uint64_t bit = UINT64_C(1) << (p & 63);
+    bits[p >> 6] = on ? bits[p >> 6] | bit : bits[p >> 6] & ~bit;
+  }
+}
+
+/* Adds the secondary contacts through the n1 degree-1 contacts of r; returns 0 or FK_ENOMEM. */
+static int secondary(struct tracer *t, struct fk_trace_result *r, size_t n1, fk_time now)
+{
+  struct storage *st = r->storage_;
+  size_t words = ((size_t)t->ix->nperson + 63) / 64, from = t->hits->n;
+  if (words > st->skip_words) { /* a refresh may have added persons */
+    fk_free(st->skip);
+    st->skip_words = 0;
+    if (!(st->skip = fk_calloc(words, sizeof *st->skip))) return FK_ENOMEM;
+    st->skip_words = words;
+  }
+  mark_not_secondary(t->ix, r, n1, st->skip, 1);
+  t->skip = st->skip;
+  int rc = degree2(t, r, n1, now);
+  t->skip = NULL;
+  mark_not_secondary(t->ix, r, n1, st->skip, 0);
+  return rc ? rc : settle(t, r, from);
 }
 
 int fk_trace_case(const struct fk_trace_index *ix, int64_t case_person, fk_time now, int depth,
                   struct fk_trace_result *out, struct fk_diag *diag)
 {
-  struct tracer t = {ix, {.size = sizeof(struct hit)}, 0, 0, 0};
+  memset(out, 0, sizeof *out);
+  return fk_trace_case_reuse(ix, case_person, now, depth, out, diag);
+}
+
+int fk_trace_case_reuse(const struct fk_trace_index *ix, int64_t case_person, fk_time now,
+                        int depth, struct fk_trace_result *out, struct fk_diag *diag)
+{
+  struct tracer t = {ix, NULL, 0, 0, 0, NULL};
+  struct storage *st = out->storage_;
   fk_time w0, w1;
   int rc;
-  memset(out, 0, sizeof *out);
   if (depth < 1 || depth > 2) return fk_diag_set(diag, FK_EINVAL, "depth", "depth is 1 or 2");
   if (fk_trace_window(ix, case_person, now, &w0, &w1)) {
     const char *name = fk_trace_person_id(ix, case_person);
     return fk_diag_set(diag, FK_ENOTFOUND, NULL, "%s is not a case", name ? name : "the person");
   }
-  if (!(out->storage_ = fk_calloc(1, sizeof(struct storage))))
+  if (!st && !(st = out->storage_ = fk_calloc(1, sizeof *st)))
     return fk_diag_set(diag, FK_ENOMEM, NULL, "out of memory tracing");
   if (!ix->rules->trace.secondary_contacts) depth = 1;
+  st->n = 0;
+  st->hits.size = sizeof(struct hit);
+  st->hits.n = 0;
+  t.hits = &st->hits;
   out->index_person = case_person;
   out->depth = depth;
   out->window_start = w0;
   out->window_end = w1;
+  out->ncontacts = out->nlinks = 0;
   rc = degree1(&t, (uint32_t)case_person, fk__trace_t32(w0), fk__trace_t32(w1));
-  if (!rc) rc = settle(&t, out, 0, 0);
-  size_t n1 = out->ncontacts, h1 = t.hits.n;
-  if (!rc && depth == 2 && !(rc = degree2(&t, out, n1, now))) {
-    rc = settle(&t, out, h1, n1);
-    if (!rc) rc = sort_degree2(ix, out->contacts + n1, out->ncontacts - n1);
-  }
-  fk__vec_free(&t.hits);
+  if (!rc) rc = settle(&t, out, 0);
+  if (!rc && depth == 2) rc = secondary(&t, out, out->ncontacts, now);
   if (rc) {
     fk_trace_result_free(out);
     return fk_diag_set(diag, rc, NULL, "out of memory tracing");
@@ -466,9 +505,13 @@ int fk_trace_case(const struct fk_trace_index *ix, int64_t case_person, fk_time 
 void fk_trace_result_free(struct fk_trace_result *r)
 {
   struct storage *st = r->storage_;
-  for (int i = 0; st && i < st->n; i++)
-    fk_free(st->block[i]);
-  fk_free(st);
+  if (st) {
+    fk_free(st->block[0]);
+    fk_free(st->block[1]);
+    fk__vec_free(&st->hits);
+    fk_free(st->skip);
+    fk_free(st);
+  }
   fk_free(r->contacts);
   fk_free(r->links);
   memset(r, 0, sizeof *r);

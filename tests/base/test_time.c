@@ -103,6 +103,27 @@ static void city_days_start_at_local_midnight(void **state)
                       "1969-12-31T23:59:59+08:00");
 }
 
+/* Formatting agrees with gmtime and strftime at instants spread over 1900..2100, and years that
+   four digits cannot hold are still written whole. */
+static void formatting_agrees_with_libc(void **state)
+{
+  (void)state;
+  char buf[FK_TIME_BUFSZ], want[64];
+  fk_date first, last, far;
+  assert_int_equal(fk_date_from_ymd(1900, 1, 1, &first), 0);
+  assert_int_equal(fk_date_from_ymd(2100, 12, 31, &last), 0);
+  for (fk_time t = fk_date_start(first); t < fk_date_start(last); t += 86400 * 3 + 3671) {
+    time_t city = (time_t)(t + FK_CITY_UTC_OFFSET);
+    struct tm tm;
+    gmtime_r(&city, &tm);
+    strftime(want, sizeof want, "%Y-%m-%dT%H:%M:%S+08:00", &tm);
+    assert_string_equal(fk_time_format(t, buf), want);
+  }
+  assert_int_equal(fk_date_from_ymd(9999, 12, 31, &far), 0);
+  assert_string_equal(fk_time_format(fk_date_start(far + 2) + 3723, buf),
+                      "10000-01-02T01:02:03+08:00");
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -111,6 +132,7 @@ int main(void)
       cmocka_unit_test(impossible_dates_and_times_are_refused),
       cmocka_unit_test(every_day_agrees_with_libc),
       cmocka_unit_test(city_days_start_at_local_midnight),
+      cmocka_unit_test(formatting_agrees_with_libc),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
