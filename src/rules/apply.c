@@ -54,6 +54,7 @@ struct ctx {
   struct confined *conf; /* persons placed under a confining measure, by person */
   int nconf;
   const struct fk_measures_opts *opts; /* never NULL */
+  struct fk_trace_result r;            /* every case traced into it in turn (its memory reused) */
   struct fk_areas areas;               /* risk areas with their history, for arrivals from them */
   int rc;
 };
@@ -141,17 +142,17 @@ static int find_confined(struct ctx *x)
 
 static int contacts_of(struct ctx *x, const struct fk_case_row *row)
 {
-  struct fk_trace_result r;
+  struct fk_trace_result *r = &x->r;
   char reason[REASON], day[FK_DATE_BUFSZ];
   int depth =
       x->rules->trace.secondary_contacts && x->rules->measures[FK_PERSON_SECONDARY_CONTACT].applies
           ? 2
           : 1;
   const char *cid = fk_trace_person_id(x->ix, row->person);
-  int rc = fk_trace_case(x->ix, row->person, x->now, depth, &r, x->diag);
+  int rc = fk_trace_case_reuse(x->ix, row->person, x->now, depth, r, x->diag);
   if (rc) return rc == FK_ENOTFOUND ? 0 : rc;
-  for (size_t i = 0; !rc && i < r.ncontacts; i++) {
-    const struct fk_contact *k = &r.contacts[i];
+  for (size_t i = 0; !rc && i < r->ncontacts; i++) {
+    const struct fk_contact *k = &r->contacts[i];
     const struct fk_exposure *e = last_exposure(k);
     fk_date d = exposure_date(k->first, k->last);
     if (k->degree == 2) d = cap_at_confinement(x, k->via, d);
@@ -168,7 +169,6 @@ static int contacts_of(struct ctx *x, const struct fk_case_row *row)
       rc = add_cand(x, k->person, k->via, FK_PERSON_SECONDARY_CONTACT, d, reason);
     }
   }
-  fk_trace_result_free(&r);
   return rc;
 }
 
@@ -783,6 +783,7 @@ int fk_measures_apply_opts(struct fk_store *st, const struct fk_trace_index *ix,
   if (began) rc = fk_store_end(st, rc);
   fk_store_fail(st, rc, diag, "applying measures");
   fk_areas_free(&x.areas);
+  fk_trace_result_free(&x.r);
   fk_free(x.seen);
   fk_free(x.seen_id);
   fk_free(x.conf);
