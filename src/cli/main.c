@@ -36,6 +36,7 @@ static const struct command commands[] = {
     {"check", fk__cmd_check,
      "the entrance check (测温、扫码、验证、戴口罩): pass or deny, and why"},
     {"briefing", fk__cmd_briefing, "the daily briefing for the leadership meeting (每日简报)"},
+    {"serve", fk__cmd_serve, "the HTTP API (JSON under /v1): entrance checks, health, metrics"},
 };
 
 static void usage(FILE *out)

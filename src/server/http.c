@@ -1,0 +1,346 @@
+/*
+ * The daemon: libmicrohttpd with a thread pool over epoll, answering under /v1. Each request
+ * is answered in two phases (libmicrohttpd closes a keep-alive connection whose answer is
+ * queued on the first call): the first call only allocates the request's state, later calls
+ * gather the body (capped), the last one routes. A write suspends the connection until the
+ * writer's batch commits, then resumes it to answer.
+ */
+#include <arpa/inet.h>
+#include <assert.h>
+#include <microhttpd.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "fangkong/alloc.h"
+#include "fangkong/error.h"
+#include "server/server.h"
+
+struct server {
+  struct fk__writer *writer;
+  const struct fk__serve_opts *o;
+};
+
+enum req_state { READING, QUEUED, ANSWERED };
+
+struct req {
+  struct server *srv;
+  struct MHD_Connection *c;
+  char *body;
+  size_t len, cap;
+  int too_big;
+  enum req_state state;
+  struct timespec start;
+  struct fk__job job;
+};
+
+typedef enum MHD_Result (*route_fn)(struct req *r, const char *url);
+
+static enum MHD_Result health(struct req *r, const char *url);
+static enum MHD_Result metrics(struct req *r, const char *url);
+static enum MHD_Result openapi(struct req *r, const char *url);
+static enum MHD_Result entrance(struct req *r, const char *url);
+
+/* The routes (fk__routes_print lists them; a test holds the OpenAPI document to them). */
+static const struct {
+  const char *method, *path;
+  route_fn fn;
+} routes[] = {
+    {"GET", "/v1/health", health},
+    {"GET", "/v1/metrics", metrics},
+    {"GET", "/v1/openapi.json", openapi},
+    {"POST", "/v1/entrance-checks", entrance},
+};
+#define NROUTES (sizeof routes / sizeof routes[0])
+
+void fk__routes_print(FILE *out)
+{
+  for (size_t i = 0; i < NROUTES; i++)
+    fprintf(out, "%s %s\n", routes[i].method, routes[i].path);
+}
+
+/* ---- answers ------------------------------------------------------------------------------ */
+
+/* Queues status with body (copied) of type ctype. */
+static enum MHD_Result answer(struct req *r, unsigned status, const char *ctype, const char *body,
+                              size_t len)
+{
+  struct MHD_Response *resp =
+      MHD_create_response_from_buffer(len, (void *)body, MHD_RESPMEM_MUST_COPY);
+  enum MHD_Result ok;
+  if (!resp) return MHD_NO;
+  MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
+  if (status == MHD_HTTP_METHOD_NOT_ALLOWED || status == MHD_HTTP_CONTENT_TOO_LARGE)
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
+  ok = MHD_queue_response(r->c, status, resp);
+  MHD_destroy_response(resp);
+  if (ok == MHD_YES) fk__metric_add(&fk__metrics.requests[status / 100 % 6], 1);
+  return ok;
+}
+
+/* Answers o (stolen) as JSON. */
+static enum MHD_Result answer_json(struct req *r, unsigned status, json_t *o, const char *ctype)
+{
+  char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
+  enum MHD_Result ok;
+  json_decref(o);
+  if (!text) return MHD_NO;
+  ok = answer(r, status, ctype, text, strlen(text));
+  free(text);
+  return ok;
+}
+
+/* An RFC 9457 problem: {"type", "title", "status", "detail", "instance"}. */
+static enum MHD_Result problem(struct req *r, unsigned status, const char *url, const char *fmt,
+                               ...) __attribute__((format(printf, 4, 5)));
+static enum MHD_Result problem(struct req *r, unsigned status, const char *url, const char *fmt,
+                               ...)
+{
+  char detail[1024];
+  va_list ap;
+  const char *title = MHD_get_reason_phrase_for(status);
+  va_start(ap, fmt);
+  vsnprintf(detail, sizeof detail, fmt, ap);
+  va_end(ap);
+  return answer_json(r, status,
+                     json_pack("{s:s, s:s, s:i, s:s, s:s}", "type", "about:blank", "title",
+                               title && *title ? title : "Error", "status", (int)status, "detail",
+                               detail, "instance", url),
+                     "application/problem+json");
+}
+
+/* ---- routes ------------------------------------------------------------------------------- */
+
+static enum MHD_Result health(struct req *r, const char *url)
+{
+  (void)url;
+  return answer_json(r, MHD_HTTP_OK, json_pack("{s:s, s:s}", "status", "ok", "version", "0.1.0"),
+                     "application/json");
+}
+
+static enum MHD_Result metrics(struct req *r, const char *url)
+{
+  char buf[4096];
+  size_t n = fk__metrics_text(buf, sizeof buf);
+  (void)url;
+  return answer(r, MHD_HTTP_OK, "text/plain; version=0.0.4; charset=utf-8", buf, n);
+}
+
+static enum MHD_Result openapi(struct req *r, const char *url)
+{
+  size_t n;
+  const char *text = fk__openapi_text(&n);
+  (void)url;
+  return answer(r, MHD_HTTP_OK, "application/json", text, n);
+}
+
+/* The writer's callback: the check's batch committed; wake the connection to answer. */
+static void check_done(struct fk__job *job)
+{
+  struct req *r = job->arg;
+  r->state = ANSWERED;
+  MHD_resume_connection(r->c);
+}
+
+/* The answer to a committed check. */
+static enum MHD_Result check_answer(struct req *r, const char *url)
+{
+  char msg[1024];
+  if (r->job.rc == FK_ENOTFOUND || r->job.rc == FK_EINVAL)
+    return problem(r, MHD_HTTP_UNPROCESSABLE_CONTENT, url, "%s",
+                   fk_diag_format(&r->job.diag, msg, sizeof msg));
+  if (r->job.rc)
+    return problem(r, MHD_HTTP_SERVICE_UNAVAILABLE, url, "the check was not stored: %s",
+                   fk_diag_format(&r->job.diag, msg, sizeof msg));
+  fk__metric_add(&fk__metrics.checks, 1);
+  return answer_json(r, MHD_HTTP_OK, fk__entrance_json(&r->job.result), "application/json");
+}
+
+static enum MHD_Result entrance(struct req *r, const char *url)
+{
+  char why[512];
+  if (r->state == ANSWERED) return check_answer(r, url);
+  if (fk__entrance_body_parse(r->body, r->len, &r->job.req, why, sizeof why))
+    return problem(r, MHD_HTTP_BAD_REQUEST, url, "entrance check: %s", why);
+  if (r->job.req.at == FK_TIME_NONE) r->job.req.at = (fk_time)time(NULL);
+  r->job.done = check_done;
+  r->job.arg = r;
+  r->state = QUEUED;
+  MHD_suspend_connection(r->c);
+  fk__writer_post(r->srv->writer, &r->job);
+  return MHD_YES;
+}
+
+/* ---- the request cycle -------------------------------------------------------------------- */
+
+/* Routes a complete request: 404 for an unknown path, 405 for a known path's other methods. */
+static enum MHD_Result route(struct req *r, const char *url, const char *method)
+{
+  int path_known = 0;
+  for (size_t i = 0; i < NROUTES; i++) {
+    if (strcmp(url, routes[i].path)) continue;
+    path_known = 1;
+    if (!strcmp(method, routes[i].method)) {
+      if (r->too_big)
+        return problem(r, MHD_HTTP_CONTENT_TOO_LARGE, url, "the body is larger than %zu bytes",
+                       r->srv->o->max_body);
+      return routes[i].fn(r, url);
+    }
+  }
+  if (path_known)
+    return problem(r, MHD_HTTP_METHOD_NOT_ALLOWED, url, "%s is not allowed here", method);
+  return problem(r, MHD_HTTP_NOT_FOUND, url, "no such resource");
+}
+
+/* Keeps up to max_body bytes of the body; past that only notes it was too big. */
+static void gather(struct req *r, const char *data, size_t n)
+{
+  size_t max = r->srv->o->max_body;
+  if (r->too_big || r->len + n > max) {
+    r->too_big = 1;
+    return;
+  }
+  if (r->len + n > r->cap) {
+    size_t cap = r->cap ? r->cap : 512;
+    char *p;
+    while (cap < r->len + n)
+      cap *= 2;
+    if (cap > max) cap = max;
+    if (!(p = fk_realloc(r->body, cap))) {
+      r->too_big = 1; /* out of memory: answered as too large rather than half-read */
+      return;
+    }
+    r->body = p;
+    r->cap = cap;
+  }
+  memcpy(r->body + r->len, data, n);
+  r->len += n;
+}
+
+/* The first call of a request: its state only (the two-phase pattern). */
+static enum MHD_Result begin(struct server *srv, struct MHD_Connection *c, void **con_cls)
+{
+  struct req *r = fk_calloc(1, sizeof *r);
+  if (!r) return MHD_NO;
+  r->srv = srv;
+  r->c = c;
+  clock_gettime(CLOCK_MONOTONIC, &r->start);
+  *con_cls = r;
+  fk__metric_add(&fk__metrics.inflight, 1);
+  return MHD_YES;
+}
+
+/* 1 when the request announces a body longer than the cap. */
+static int over_cap(struct req *r)
+{
+  const char *v =
+      MHD_lookup_connection_value(r->c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+  char *end;
+  unsigned long long n;
+  if (!v || r->len) return 0;
+  n = strtoull(v, &end, 10);
+  return end != v && n > r->srv->o->max_body;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+                                  const char *method, const char *version, const char *data,
+                                  size_t *data_size, void **con_cls)
+{
+  struct req *r = *con_cls;
+  (void)version;
+  if (!r) return begin(cls, c, con_cls);
+  if (!*data_size && !r->too_big && over_cap(r)) {
+    r->too_big = 1; /* announced too large: answered now, the connection closed, nothing read */
+    return route(r, url, method);
+  }
+  if (r->state == QUEUED) return MHD_YES; /* resumed before the answer was ready: never here */
+  if (*data_size) {
+    gather(r, data, *data_size);
+    *data_size = 0;
+    return MHD_YES;
+  }
+  return route(r, url, method);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+                         enum MHD_RequestTerminationCode why)
+{
+  struct req *r = *con_cls;
+  struct timespec end;
+  (void)cls, (void)c, (void)why;
+  if (!r) return;
+  clock_gettime(CLOCK_MONOTONIC, &end);
+  fk__metric_add(&fk__metrics.latency_us, (uint64_t)((end.tv_sec - r->start.tv_sec) * 1000000 +
+                                                     (end.tv_nsec - r->start.tv_nsec) / 1000));
+  fk__metric_add(&fk__metrics.inflight, (uint64_t)-1);
+  fk_free(r->body);
+  fk_free(r);
+  *con_cls = NULL;
+}
+
+/* ---- start, drain, stop ------------------------------------------------------------------- */
+
+static struct MHD_Daemon *start(struct server *srv, const struct fk__serve_opts *o)
+{
+  struct sockaddr_in addr;
+  memset(&addr, 0, sizeof addr);
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons((uint16_t)o->port);
+  if (inet_pton(AF_INET, o->host, &addr.sin_addr) != 1) {
+    fprintf(stderr, "fangkong serve: %s is not an IPv4 address\n", o->host);
+    return NULL;
+  }
+  return MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
+                              MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG,
+                          (uint16_t)o->port, NULL, NULL, on_request, srv, MHD_OPTION_SOCK_ADDR,
+                          &addr, MHD_OPTION_THREAD_POOL_SIZE, o->threads,
+                          MHD_OPTION_CONNECTION_LIMIT, o->max_connections,
+                          MHD_OPTION_CONNECTION_TIMEOUT, o->timeout_s, MHD_OPTION_NOTIFY_COMPLETED,
+                          on_completed, srv, MHD_OPTION_END);
+}
+
+/* Waits (up to the connection timeout) for the requests in flight to be answered. */
+static void drain(const struct fk__serve_opts *o)
+{
+  struct timespec nap = {0, 10 * 1000 * 1000};
+  for (unsigned i = 0; i < o->timeout_s * 100 + 100; i++) {
+    if (!__atomic_load_n(&fk__metrics.inflight, __ATOMIC_RELAXED)) return;
+    nanosleep(&nap, NULL);
+  }
+}
+
+int fk__serve(struct fk_store *st, const struct fk_rules *rules, const struct fk__serve_opts *o)
+{
+  struct server srv = {NULL, o};
+  struct MHD_Daemon *d = NULL;
+  const union MHD_DaemonInfo *info;
+  sigset_t stop;
+  int sig, rc;
+  assert(st && rules && o);
+  sigemptyset(&stop);
+  sigaddset(&stop, SIGTERM);
+  sigaddset(&stop, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop, NULL); /* every thread started below inherits it */
+  signal(SIGPIPE, SIG_IGN);
+  if ((rc = fk__writer_start(st, rules, &srv.writer))) return rc;
+  if (!(d = start(&srv, o))) {
+    fprintf(stderr, "fangkong serve: cannot listen on %s:%u\n", o->host, o->port);
+    rc = FK_EIO;
+    goto out;
+  }
+  info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+  printf("listening on http://%s:%u\n", o->host, info ? (unsigned)info->port : o->port);
+  fflush(stdout);
+  sigwait(&stop, &sig);
+  fprintf(stderr, "fangkong serve: %s: draining\n", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+  MHD_quiesce_daemon(d);
+  drain(o);
+out:
+  if (d) MHD_stop_daemon(d);
+  fk__writer_stop(srv.writer);
+  return rc;
+}

@@ -1,0 +1,166 @@
+#!/usr/bin/env bash
+# `fangkong serve`: the HTTP API on a free loopback port over a small city built here. Routes
+# against the OpenAPI document, health, metrics, keep-alive, entrance checks (the same answer as
+# `fangkong check` on a copy of the store, stored before the answer), every kind of bad input
+# answered 4xx as problem details, a client that stalls half-way, concurrent checks (each
+# answered 200 stored once), and SIGTERM draining.
+set -uo pipefail
+B=${FK_BIN:?} T=${FK_TMP:?}
+rm -rf "$T" && mkdir -p "$T" && cd "$T"
+. "$(dirname "$0")/../lib.sh"
+pj() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); r=eval(sys.argv[2]); print(r if isinstance(r, str) else json.dumps(r, ensure_ascii=False, separators=(",", ":")))' "$1" "$2"; }
+
+cat >grids.csv <<'EOF'
+grid_id,name,community,street,district,lat,lon
+G1,一网格,坞城社区,坞城街道,小店区,37.74,112.56
+G3,三网格,柳巷社区,柳巷街道,迎泽区,37.86,112.56
+EOF
+{
+  echo "person_id,id_number,name,sex,birth_date,phone,household_id,grid_id,address"
+  echo "P1,$(idnum 1),张三丰,M,1990-01-01,13812345678,H1,G1,"
+  echo "P2,$(idnum 3),李四光,M,1990-01-01,13812345679,H1,G1,"
+  echo "P3,$(idnum 5),王五一,M,1990-01-01,13812345670,H3,G3,"
+} >persons.csv
+cat >places.csv <<'EOF'
+place_id,name,kind,grid_id,lat,lon,capacity
+R1,一面馆,restaurant,G1,37.74,112.56,40
+R3,三面馆,restaurant,G3,37.86,112.56,40
+EOF
+cat >cases.csv <<'EOF'
+person_id,kind,onset_date,sampled_at,isolated_at
+P1,asymptomatic,,2022-07-10T10:00:00+08:00,2022-07-10T18:00:00+08:00
+EOF
+for f in grids persons places cases; do
+  expect 0 "import $f" -- "$B" import --db t.db "$f" "$f.csv"
+done
+expect 0 "tick" -- "$B" tick --db t.db --now 2022-07-11T08:00:00+08:00
+cp t.db ref.db
+
+# Start on a free port; the address is the first line printed.
+"$B" serve --db t.db --listen 127.0.0.1:0 --threads 2 --timeout 2 --max-body 1024 \
+  >serve.out 2>serve.err &
+pid=$!
+for _ in $(seq 100); do grep -q listening serve.out 2>/dev/null && break; sleep 0.1; done
+U=$(sed -n 's/^listening on //p' serve.out)
+[ -n "$U" ] || { echo "FAIL: the server did not start"; cat serve.err; exit 1; }
+
+# req NAME METHOD PATH [BODY]: status to NAME.status, body to NAME.json, headers to NAME.h.
+req() {
+  local name=$1 method=$2 path=$3
+  shift 3
+  curl -s -o "$name.json" -D "$name.h" -w '%{http_code}' -X "$method" \
+    -H 'Content-Type: application/json' "$@" "$U$path" >"$name.status"
+}
+status() { cat "$1.status"; }
+
+# Routes and the OpenAPI document name the same operations.
+"$B" serve --routes | sort >routes.txt
+req openapi GET /v1/openapi.json
+equals "openapi" "$(status openapi)" 200
+pj openapi.json '"\n".join(sorted(m.upper()+" "+p for p, ops in d["paths"].items() for m in ops))' >doc.txt
+equals "routes = document" "$(cat routes.txt)" "$(cat doc.txt)"
+equals "openapi version" "$(pj openapi.json 'd["openapi"][:2]')" "3."
+
+req health GET /v1/health
+equals "health" "$(status health)" 200
+equals "health body" "$(pj health.json 'd["status"]')" ok
+contains health.h "application/json"
+
+# Keep-alive: two requests on one connection (the two-phase handler keeps it open).
+curl -sv "$U/v1/health" "$U/v1/health" >/dev/null 2>keepalive.txt
+contains keepalive.txt "Re-using existing connection"
+lacks keepalive.txt "Connection: close"
+
+# Entrance checks: the same answer as the command on an identical store, and stored.
+body() { printf '{"person_id":"%s","place_id":"%s","temperature":%s,"mask":%s,"at":"2022-07-11T09:%s:00+08:00"}' "$@"; }
+req green POST /v1/entrance-checks --data "$(body P3 R3 36.5 true 00)"
+equals "green status" "$(status green)" 200
+expect 0 "check green" -- "$B" check P3 R3 --db ref.db --at 2022-07-11T09:00:00+08:00 --temperature 36.5 --mask 1
+equals "green = check" "$(cat green.json)" "$(cat out.txt)"
+equals "green decision" "$(pj green.json '[d["decision"], d["code"], d["recorded"]]')" '["pass","green",true]'
+req red POST /v1/entrance-checks --data "$(body P2 R1 37.5 false 01)"
+expect 0 "check red" -- "$B" check P2 R1 --db ref.db --at 2022-07-11T09:01:00+08:00 --temperature 37.5 --mask 0
+equals "red = check" "$(cat red.json)" "$(cat out.txt)"
+equals "red reasons" "$(pj red.json '[d["decision"], d["code"]] + [k in [r["key"] for r in d["reasons"]] for k in ("code_red", "confined", "fever", "no_mask")]')" '["deny","red",true,true,true,true]'
+req again POST /v1/entrance-checks --data "$(body P3 R3 36.5 true 00)"
+equals "a repeat is not stored twice" "$(pj again.json 'd["recorded"]')" false
+req now POST /v1/entrance-checks --data '{"person_id":"P3","place_id":"R3","temperature":36.4,"mask":true}'
+equals "no at: the server's clock" "$(status now)" 200
+
+# Bad input: 4xx problem details naming what is wrong; never a crash.
+# bad NAME STATUS TEXT-IN-DETAIL BODY
+bad() {
+  req "$1" POST /v1/entrance-checks --data "$4"
+  equals "$1 status" "$(status "$1")" "$2"
+  contains "$1.h" "application/problem+json"
+  equals "$1 problem" "$(pj "$1.json" '[d["status"], d["title"] != "", d["instance"]]')" "[$2,true,\"/v1/entrance-checks\"]"
+  contains "$1.json" "$3"
+}
+bad malformed 400 "malformed JSON" '{"person_id": "P3",'
+bad notobject 400 "JSON object" '[1,2]'
+bad temptype 400 "temperature: must be a number" '{"person_id":"P3","place_id":"R3","temperature":"hot","mask":true}'
+bad masktype 400 "mask: must be true or false" '{"person_id":"P3","place_id":"R3","temperature":36.5,"mask":1}'
+bad idtype 400 "person_id: must be a string" '{"person_id":3,"place_id":"R3","temperature":36.5,"mask":true}'
+bad missing 400 "place_id: missing" '{"person_id":"P3","temperature":36.5,"mask":true}'
+bad range 400 "between 30 and 45" '{"person_id":"P3","place_id":"R3","temperature":3650,"mask":true}'
+bad unknown 400 "colour: unknown field" '{"person_id":"P3","place_id":"R3","temperature":36.5,"mask":true,"colour":1}'
+bad attime 400 "at: must be an ISO 8601" '{"person_id":"P3","place_id":"R3","temperature":36.5,"mask":true,"at":"yesterday"}'
+bad empty 400 "malformed JSON" ''
+bad noperson 422 "no person P9" '{"person_id":"P9","place_id":"R3","temperature":36.5,"mask":true}'
+bad noplace 422 "no place R9" '{"person_id":"P3","place_id":"R9","temperature":36.5,"mask":true}'
+python3 -c 'print("{\"person_id\":\"" + "P"*2000 + "\"}")' >big.json
+bad oversized 413 "larger than 1024 bytes" @big.json
+python3 -c 'import sys; sys.stdout.write("{\"person_id\":\"" + "P"*3000)' >chunked.json
+req chunked POST /v1/entrance-checks -H 'Transfer-Encoding: chunked' --data-binary @chunked.json
+equals "oversized, chunked" "$(status chunked)" 413
+req nowhere GET /v1/nowhere
+equals "unknown route" "$(status nowhere)" 404
+contains nowhere.h "application/problem+json"
+req method DELETE /v1/health
+equals "wrong method" "$(status method)" 405
+
+# A client that sends half a request and stalls is cut off after --timeout; others are served.
+python3 - "$U" >stall.txt <<'EOF'
+import socket, sys, time
+host, port = sys.argv[1].split("//")[1].split(":")
+s = socket.create_connection((host, int(port)))
+s.sendall(b"POST /v1/entrance-checks HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"person")
+s.settimeout(10)
+t = time.time()
+try:
+    data = s.recv(100)
+except Exception as e:
+    data = b"error"
+print("closed" if data == b"" or data.startswith(b"HTTP") else "open", round(time.time() - t))
+EOF
+equals "stalled client cut off" "$(cut -d' ' -f1 stall.txt)" closed
+req after GET /v1/health
+equals "served after the stall" "$(status after)" 200
+
+# Concurrent checks: every one answered 200 is stored, once.
+before=$(sqlite3 t.db 'SELECT count(*) FROM entrance_checks')
+pids=()
+for i in $(seq 10 49); do
+  req "c$i" POST /v1/entrance-checks --data "$(body P3 R3 36.5 true "$i")" &
+  pids+=($!)
+done
+wait "${pids[@]}"
+ok=0
+for i in $(seq 10 49); do [ "$(status "c$i")" = 200 ] && ok=$((ok + 1)); done
+equals "concurrent answers" "$ok" 40
+after=$(sqlite3 t.db 'SELECT count(*) FROM entrance_checks')
+equals "stored before answered" "$((after - before))" 40
+
+req metrics GET /v1/metrics
+contains metrics.h "text/plain"
+contains metrics.json 'fangkong_http_requests_total{class="2xx"}'
+equals "checks counted" "$(sed -n 's/^fangkong_entrance_checks_total //p' metrics.json)" 44
+batched=$(sed -n 's/^fangkong_writer_batched_total //p' metrics.json)
+equals "every check in a batch" "$((batched >= 44))" 1
+
+# SIGTERM: drains and exits 0.
+kill -TERM "$pid"
+wait "$pid"
+equals "exit after SIGTERM" "$?" 0
+contains serve.err "draining"
+finish
