@@ -35,7 +35,8 @@ fuzz: bootstrap
 demo: build
 	@scripts/demo $(BUILD)
 
-# Import, tracing, quarantine sites, risk areas, the tick, detection, the briefing (bench/*/run; each
+# Import, tracing, quarantine sites, risk areas, the tick, detection, the briefing, the API's
+# entrance checks (bench/*/run; each
 # caches its city under $(BUILD)).
 bench: build
 	@bench/import/run $(BUILD)
@@ -45,6 +46,7 @@ bench: build
 	@bench/tick/run $(BUILD)
 	@bench/detect/run $(BUILD)
 	@bench/briefing/run $(BUILD)
+	@bench/entrance/run $(BUILD)
 
 install: build
 	@cmake --install $(BUILD)

@@ -21,7 +21,10 @@ static const char help[] =
     "Prints \"listening on http://HOST:PORT\" once ready. Entrance checks (POST\n"
     "/v1/entrance-checks, 出入口核验) are group-committed by one writer and answered once stored.\n"
     "Errors are RFC 9457 problem details: 400 bad body, 404 unknown route, 405 wrong method,\n"
-    "413 body over --max-body (default 65536), 422 unknown person or place.\n"
+    "413 body over --max-body (default 65536), 404 unknown person or place (or outside the\n"
+    "token's scope), 401 no valid token, 403 a role the route does not serve.\n"
+    "Entrance checks need `Authorization: Bearer TOKEN` of a city or entrance token\n"
+    "(fangkong token create); an entrance token only for places in its scope.\n"
     "--threads: worker threads (default 2); --max-connections (default 1024); --timeout: a\n"
     "connection idle or stalled that long is closed (default 10).\n"
     "SIGTERM or SIGINT: stop accepting, answer what is in flight, commit what is queued, exit 0.\n"
@@ -64,6 +67,9 @@ int fk__cmd_serve(int argc, char **argv)
                            {0}};
   struct fk__serve_opts o;
   struct fk__traced t = {0};
+  struct fk_store *reader = NULL;
+  struct fk_diag diag;
+  char msg[1024];
   char host[64];
   long n[4];
   int npos;
@@ -83,8 +89,14 @@ int fk__cmd_serve(int argc, char **argv)
   o.max_connections = (unsigned)n[2];
   o.timeout_s = (unsigned)n[3];
   if ((rc = fk__ruled_open(&t, db, rules_path))) goto out;
-  rc = fk__serve(t.st, &t.rules, &o) ? FK_EXIT_ERROR : FK_EXIT_OK;
+  fk_diag_clear(&diag);
+  if (fk_store_open(db, &reader, &diag)) {
+    rc = fk__fail("%s", fk_diag_format(&diag, msg, sizeof msg));
+    goto out;
+  }
+  rc = fk__serve(t.st, reader, &t.rules, &o) ? FK_EXIT_ERROR : FK_EXIT_OK;
 out:
+  fk_store_close(reader);
   fk__traced_close(&t);
   return rc;
 }

@@ -37,6 +37,7 @@ static const struct command commands[] = {
      "the entrance check (测温、扫码、验证、戴口罩): pass or deny, and why"},
     {"briefing", fk__cmd_briefing, "the daily briefing for the leadership meeting (每日简报)"},
     {"serve", fk__cmd_serve, "the HTTP API (JSON under /v1): entrance checks, health, metrics"},
+    {"token", fk__cmd_token, "create a Bearer token of the API with a role and a scope"},
 };
 
 static void usage(FILE *out)

@@ -22,6 +22,8 @@
 
 struct server {
   struct fk__writer *writer;
+  struct fk_store *reader; /* a second connection, for reads (tokens); under mu */
+  pthread_mutex_t mu;
   const struct fk__serve_opts *o;
 };
 
@@ -35,6 +37,7 @@ struct req {
   int too_big;
   enum req_state state;
   struct timespec start;
+  struct fk_token_row token; /* who asks, once authenticated */
   struct fk__job job;
 };
 
@@ -46,14 +49,16 @@ static enum MHD_Result openapi(struct req *r, const char *url);
 static enum MHD_Result entrance(struct req *r, const char *url);
 
 /* The routes (fk__routes_print lists them; a test holds the OpenAPI document to them). */
+#define ROLE(r) (1u << FK_ROLE_##r)
 static const struct {
   const char *method, *path;
   route_fn fn;
+  unsigned roles; /* bit (1u << enum fk_role) for each role allowed; 0: open to all */
 } routes[] = {
-    {"GET", "/v1/health", health},
-    {"GET", "/v1/metrics", metrics},
-    {"GET", "/v1/openapi.json", openapi},
-    {"POST", "/v1/entrance-checks", entrance},
+    {"GET", "/v1/health", health, 0},
+    {"GET", "/v1/metrics", metrics, 0},
+    {"GET", "/v1/openapi.json", openapi, 0},
+    {"POST", "/v1/entrance-checks", entrance, ROLE(CITY) | ROLE(ENTRANCE)},
 };
 #define NROUTES (sizeof routes / sizeof routes[0])
 
@@ -76,6 +81,8 @@ static enum MHD_Result answer(struct req *r, unsigned status, const char *ctype,
   MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
   if (status == MHD_HTTP_METHOD_NOT_ALLOWED || status == MHD_HTTP_CONTENT_TOO_LARGE)
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
+  if (status == MHD_HTTP_UNAUTHORIZED)
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer realm=\"fangkong\"");
   ok = MHD_queue_response(r->c, status, resp);
   MHD_destroy_response(resp);
   if (ok == MHD_YES) fk__metric_add(&fk__metrics.requests[status / 100 % 6], 1);
@@ -150,7 +157,9 @@ static void check_done(struct fk__job *job)
 static enum MHD_Result check_answer(struct req *r, const char *url)
 {
   char msg[1024];
-  if (r->job.rc == FK_ENOTFOUND || r->job.rc == FK_EINVAL)
+  if (r->job.rc == FK_ENOTFOUND) /* unknown, or outside the token's scope: the same answer */
+    return problem(r, MHD_HTTP_NOT_FOUND, url, "%s", fk_diag_format(&r->job.diag, msg, sizeof msg));
+  if (r->job.rc == FK_EINVAL)
     return problem(r, MHD_HTTP_UNPROCESSABLE_CONTENT, url, "%s",
                    fk_diag_format(&r->job.diag, msg, sizeof msg));
   if (r->job.rc)
@@ -167,6 +176,7 @@ static enum MHD_Result entrance(struct req *r, const char *url)
   if (fk__entrance_body_parse(r->body, r->len, &r->job.req, why, sizeof why))
     return problem(r, MHD_HTTP_BAD_REQUEST, url, "entrance check: %s", why);
   if (r->job.req.at == FK_TIME_NONE) r->job.req.at = (fk_time)time(NULL);
+  r->job.scope = r->token.scope;
   r->job.done = check_done;
   r->job.arg = r;
   r->state = QUEUED;
@@ -176,6 +186,34 @@ static enum MHD_Result entrance(struct req *r, const char *url)
 }
 
 /* ---- the request cycle -------------------------------------------------------------------- */
+
+/* Finds the Bearer token's row into r->token: 0, or 401 (no token, or not one of ours) or 403
+ * (a role the route does not serve) as the HTTP status to answer. */
+static unsigned authenticate(struct req *r, unsigned roles)
+{
+  const char *v = MHD_lookup_connection_value(r->c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+  char hash[FK_TOKEN_HASH_BUFSZ];
+  int rc;
+  if (!v || strncmp(v, "Bearer ", 7) || fk__token_hash(v + 7, strlen(v + 7), hash))
+    return MHD_HTTP_UNAUTHORIZED;
+  pthread_mutex_lock(&r->srv->mu);
+  rc = fk_store_token(r->srv->reader, hash, &r->token);
+  pthread_mutex_unlock(&r->srv->mu);
+  if (rc) return MHD_HTTP_UNAUTHORIZED;
+  return roles & (1u << r->token.role) ? 0 : MHD_HTTP_FORBIDDEN;
+}
+
+/* Authenticates (when the route asks for it), then answers route i. */
+static enum MHD_Result serve_route(struct req *r, size_t i, const char *url)
+{
+  unsigned status = routes[i].roles && r->state == READING ? authenticate(r, routes[i].roles) : 0;
+  if (status == MHD_HTTP_UNAUTHORIZED)
+    return problem(r, status, url, "give a valid token: Authorization: Bearer TOKEN");
+  if (status)
+    return problem(r, status, url, "a %s token may not use %s %s", fk_roles[r->token.role],
+                   routes[i].method, routes[i].path);
+  return routes[i].fn(r, url);
+}
 
 /* Routes a complete request: 404 for an unknown path, 405 for a known path's other methods. */
 static enum MHD_Result route(struct req *r, const char *url, const char *method)
@@ -188,7 +226,7 @@ static enum MHD_Result route(struct req *r, const char *url, const char *method)
       if (r->too_big)
         return problem(r, MHD_HTTP_CONTENT_TOO_LARGE, url, "the body is larger than %zu bytes",
                        r->srv->o->max_body);
-      return routes[i].fn(r, url);
+      return serve_route(r, i, url);
     }
   }
   if (path_known)
@@ -313,20 +351,25 @@ static void drain(const struct fk__serve_opts *o)
   }
 }
 
-int fk__serve(struct fk_store *st, const struct fk_rules *rules, const struct fk__serve_opts *o)
+int fk__serve(struct fk_store *st, struct fk_store *reader, const struct fk_rules *rules,
+              const struct fk__serve_opts *o)
 {
-  struct server srv = {NULL, o};
+  struct server srv = {.reader = reader, .o = o};
   struct MHD_Daemon *d = NULL;
   const union MHD_DaemonInfo *info;
   sigset_t stop;
   int sig, rc;
-  assert(st && rules && o);
+  assert(st && reader && rules && o);
+  pthread_mutex_init(&srv.mu, NULL);
   sigemptyset(&stop);
   sigaddset(&stop, SIGTERM);
   sigaddset(&stop, SIGINT);
   pthread_sigmask(SIG_BLOCK, &stop, NULL); /* every thread started below inherits it */
   signal(SIGPIPE, SIG_IGN);
-  if ((rc = fk__writer_start(st, rules, &srv.writer))) return rc;
+  if ((rc = fk__writer_start(st, rules, &srv.writer))) {
+    pthread_mutex_destroy(&srv.mu);
+    return rc;
+  }
   if (!(d = start(&srv, o))) {
     fprintf(stderr, "fangkong serve: cannot listen on %s:%u\n", o->host, o->port);
     rc = FK_EIO;
@@ -342,5 +385,6 @@ int fk__serve(struct fk_store *st, const struct fk_rules *rules, const struct fk
 out:
   if (d) MHD_stop_daemon(d);
   fk__writer_stop(srv.writer);
+  pthread_mutex_destroy(&srv.mu);
   return rc;
 }

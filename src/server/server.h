@@ -17,6 +17,7 @@
 #include "fangkong/error.h"
 #include "fangkong/rules.h"
 #include "fangkong/time.h"
+#include "fangkong/tokens.h"
 
 struct fk_store;
 
@@ -46,6 +47,18 @@ int fk__entrance_body_parse(const char *buf, size_t n, struct fk__entrance_req *
  * "grid_id", "area_level", "recorded"}. Returns a new reference, or NULL when out of memory. */
 json_t *fk__entrance_json(const struct fk_entrance_result *r);
 
+/* ---- tokens (token.c) ---- */
+
+/* A token as printed: "fk_" and 64 hex digits, and a NUL. */
+#define FK__TOKEN_BUFSZ 68
+
+/* Makes a new random token into token and its hash (hex SHA-256) into hash. Returns 0, or
+ * FK_EIO when no randomness could be had. */
+int fk__token_new(char token[FK__TOKEN_BUFSZ], char hash[FK_TOKEN_HASH_BUFSZ]);
+
+/* The hash of the n bytes of token (borrowed) into hash. Returns 0 or FK_EIO. */
+int fk__token_hash(const char *token, size_t n, char hash[FK_TOKEN_HASH_BUFSZ]);
+
 /* ---- the writer thread (writer.c) ---- */
 
 struct fk__writer;
@@ -53,6 +66,7 @@ struct fk__writer;
 /* One queued check; the caller owns it and keeps it alive until done is set. */
 struct fk__job {
   struct fk__entrance_req req;
+  int64_t scope;                    /* region the place must lie in; 0: anywhere */
   int rc;                           /* 0, or a FK_E* code (then diag says why) */
   struct fk_entrance_result result; /* when rc is 0 */
   struct fk_diag diag;
@@ -118,9 +132,11 @@ struct fk__serve_opts {
 
 /*
  * Serves until SIGTERM or SIGINT, then stops accepting, answers what is in flight, commits what
- * is queued and returns. The store and rules are borrowed. Prints "listening on http://H:P" on
+ * is queued and returns. st is the writer's connection, reader a second one to the same store
+ * for reads (tokens); both and the rules are borrowed. Prints "listening on http://H:P" on
  * stdout once ready. Returns 0, or FK_EIO when it cannot listen (said on stderr).
  */
-int fk__serve(struct fk_store *st, const struct fk_rules *rules, const struct fk__serve_opts *o);
+int fk__serve(struct fk_store *st, struct fk_store *reader, const struct fk_rules *rules,
+              const struct fk__serve_opts *o);
 
 #endif

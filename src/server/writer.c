@@ -11,6 +11,7 @@
 #include "fangkong/alloc.h"
 #include "fangkong/error.h"
 #include "fangkong/store.h"
+#include "fangkong/tokens.h"
 #include "server/server.h"
 
 struct fk__writer {
@@ -37,6 +38,18 @@ static struct fk__job *take(struct fk__writer *w)
   return batch;
 }
 
+/* One check, when its place lies in the token's scope (else FK_ENOTFOUND, as for an unknown
+ * place: a device learns nothing of places outside its scope). */
+static int check(struct fk__writer *w, struct fk__job *j)
+{
+  int in = 1, rc;
+  if (j->scope && (rc = fk_store_place_in(w->st, j->req.place_id, j->scope, &in)))
+    return fk_diag_set(&j->diag, rc, NULL, "store: %s", fk_store_errmsg(w->st));
+  if (!in) return fk_diag_set(&j->diag, FK_ENOTFOUND, "place_id", "no place %s", j->req.place_id);
+  return fk_entrance_check(w->st, w->rules, j->req.person_id, j->req.place_id, j->req.at,
+                           j->req.temperature, j->req.mask, &j->result, &j->diag);
+}
+
 /* Runs a batch in one transaction; a failed commit fails every check of the batch. */
 static void run_batch(struct fk__writer *w, struct fk__job *batch)
 {
@@ -44,10 +57,7 @@ static void run_batch(struct fk__writer *w, struct fk__job *batch)
   int rc = fk_store_begin(w->st);
   for (struct fk__job *j = batch; j; j = j->next, n++) {
     fk_diag_clear(&j->diag);
-    j->rc = rc ? rc
-               : fk_entrance_check(w->st, w->rules, j->req.person_id, j->req.place_id, j->req.at,
-                                   j->req.temperature, j->req.mask, &j->result, &j->diag);
-    if (rc) fk_diag_set(&j->diag, rc, NULL, "store: %s", fk_store_errmsg(w->st));
+    j->rc = rc ? fk_diag_set(&j->diag, rc, NULL, "store: %s", fk_store_errmsg(w->st)) : check(w, j);
   }
   if (!rc && (rc = fk_store_commit(w->st))) {
     fk_store_rollback(w->st);

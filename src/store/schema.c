@@ -263,6 +263,14 @@ const char *const fk__sqlite_migrations[] = {
     "  to_date TEXT," /* exclusive; NULL: in force */
     "  reason TEXT NOT NULL);"
     "CREATE INDEX area_levels_area ON area_levels(area);",
+    /* 10 (the next after main's 7 and the 8 and 9 in flight; renumbered on merge): API tokens
+       of `fangkong serve`, stored only as hashes, each with a role and a node of the hierarchy. */
+    "CREATE TABLE api_tokens("
+    "  id INTEGER PRIMARY KEY,"
+    "  hash TEXT NOT NULL UNIQUE," /* hex SHA-256 of the token; the token is never stored */
+    "  role TEXT NOT NULL,"
+    "  scope INTEGER REFERENCES regions(id)," /* NULL: the whole city */
+    "  created_at INTEGER NOT NULL);",
 };
 
 const int fk__sqlite_migration_count =

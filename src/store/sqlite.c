@@ -639,6 +639,11 @@ static const struct fk__store_ops sqlite_ops = {
     .put_entrance = fk__sqlite_put_entrance,
     .each_entrance = fk__sqlite_each_entrance,
     .place_id = fk__sqlite_place_id,
+
+    .put_token = fk__sqlite_put_token,
+    .token = fk__sqlite_token,
+    .region_by_code = fk__sqlite_region_by_code,
+    .place_in = fk__sqlite_place_in,
 };
 
 static const char *const pragmas =

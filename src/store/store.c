@@ -233,3 +233,28 @@ int fk_store_place_id(struct fk_store *st, const char *place_id, int64_t *place)
   assert(st && place_id && place);
   return st->ops->place_id(st, place_id, place);
 }
+
+int fk_store_put_token(struct fk_store *st, const char *hash, int role, int64_t scope,
+                       fk_time created_at, int64_t *id)
+{
+  assert(st && hash && role >= 0 && role < FK_ROLE_COUNT);
+  return st->ops->put_token(st, hash, role, scope, created_at, id);
+}
+
+int fk_store_token(struct fk_store *st, const char *hash, struct fk_token_row *out)
+{
+  assert(st && hash && out);
+  return st->ops->token(st, hash, out);
+}
+
+int fk_store_region_by_code(struct fk_store *st, const char *code, int64_t *id, int *level)
+{
+  assert(st && code && id);
+  return st->ops->region_by_code(st, code, id, level);
+}
+
+int fk_store_place_in(struct fk_store *st, const char *place_id, int64_t region, int *in)
+{
+  assert(st && place_id && in);
+  return st->ops->place_in(st, place_id, region, in);
+}

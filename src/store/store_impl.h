@@ -9,6 +9,7 @@
 #include "fangkong/store.h"
 #include "fangkong/entrance.h"
 #include "fangkong/tasks.h"
+#include "fangkong/tokens.h"
 
 struct fk__store_ops {
   const char *name;
@@ -70,6 +71,12 @@ struct fk__store_ops {
   int (*each_entrance)(struct fk_store *st, fk_time from, fk_time to,
                        int (*fn)(void *arg, const struct fk_entrance_row *r), void *arg);
   int (*place_id)(struct fk_store *st, const char *place_id, int64_t *place);
+  /* API tokens and scope (fangkong/tokens.h): as the public functions of the same names. */
+  int (*put_token)(struct fk_store *st, const char *hash, int role, int64_t scope,
+                   fk_time created_at, int64_t *id);
+  int (*token)(struct fk_store *st, const char *hash, struct fk_token_row *out);
+  int (*region_by_code)(struct fk_store *st, const char *code, int64_t *id, int *level);
+  int (*place_in)(struct fk_store *st, const char *place_id, int64_t region, int *in);
 };
 
 /* The rows of fk__store_ops.sites_each and sites_put. */
@@ -142,6 +149,11 @@ int fk__sqlite_put_entrance(struct fk_store *st, const struct fk_entrance_row *r
 int fk__sqlite_each_entrance(struct fk_store *st, fk_time from, fk_time to,
                              int (*fn)(void *arg, const struct fk_entrance_row *r), void *arg);
 int fk__sqlite_place_id(struct fk_store *st, const char *place_id, int64_t *place);
+int fk__sqlite_put_token(struct fk_store *st, const char *hash, int role, int64_t scope,
+                         fk_time created_at, int64_t *id);
+int fk__sqlite_token(struct fk_store *st, const char *hash, struct fk_token_row *out);
+int fk__sqlite_region_by_code(struct fk_store *st, const char *code, int64_t *id, int *level);
+int fk__sqlite_place_in(struct fk_store *st, const char *place_id, int64_t region, int *in);
 
 /* The SQLite backend: opens `path` into *out (see fk_store_open for the contract). */
 int fk__sqlite_open(const char *path, struct fk_store **out, struct fk_diag *diag);

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # `fangkong serve`: the HTTP API on a free loopback port over a small city built here. Routes
-# against the OpenAPI document, health, metrics, keep-alive, entrance checks (the same answer as
-# `fangkong check` on a copy of the store, stored before the answer), every kind of bad input
-# answered 4xx as problem details, a client that stalls half-way, concurrent checks (each
-# answered 200 stored once), and SIGTERM draining.
+# against the OpenAPI document, health, metrics, keep-alive, tokens (stored as hashes only) and
+# the scope of an entrance device, entrance checks (the same answer as `fangkong check` on a copy
+# of the store, stored before the answer), every kind of bad input answered 4xx as problem
+# details, a client that stalls half-way, concurrent checks (each answered 200 stored once), and
+# SIGTERM draining.
 set -uo pipefail
 B=${FK_BIN:?} T=${FK_TMP:?}
 rm -rf "$T" && mkdir -p "$T" && cd "$T"
@@ -36,6 +37,22 @@ done
 expect 0 "tick" -- "$B" tick --db t.db --now 2022-07-11T08:00:00+08:00
 cp t.db ref.db
 
+# Tokens: printed once, stored as their SHA-256 only; a role takes a node of its level.
+expect 0 "token city" -- "$B" token create --db t.db --role city --scope city
+CITY=$(cat out.txt)
+expect 0 "token entrance" -- "$B" token create --db t.db --role entrance --scope G3
+DEV=$(cat out.txt)
+expect 0 "token grid" -- "$B" token create --db t.db --role grid --scope G1
+GRID=$(cat out.txt)
+equals "token shape" "$(grep -cE '^fk_[0-9a-f]{64}$' <<<"$DEV")" 1
+equals "stored as hashes" "$(sqlite3 t.db "SELECT count(*) FROM api_tokens WHERE hash = '$(printf %s "$DEV" | sha256sum | cut -c1-64)'")" 1
+equals "never the token" "$(sqlite3 t.db "SELECT count(*) FROM api_tokens WHERE hash LIKE 'fk_%'")" 0
+expect 1 "no such node" -- "$B" token create --db t.db --role entrance --scope G9
+contains err.txt "no node G9"
+expect 1 "level" -- "$B" token create --db t.db --role district --scope G1
+contains err.txt "level 1"
+expect 2 "role" -- "$B" token create --db t.db --role mayor --scope city
+
 # Start on a free port; the address is the first line printed.
 "$B" serve --db t.db --listen 127.0.0.1:0 --threads 2 --timeout 2 --max-body 1024 \
   >serve.out 2>serve.err &
@@ -49,7 +66,8 @@ req() {
   local name=$1 method=$2 path=$3
   shift 3
   curl -s -o "$name.json" -D "$name.h" -w '%{http_code}' -X "$method" \
-    -H 'Content-Type: application/json' "$@" "$U$path" >"$name.status"
+    -H 'Content-Type: application/json' -H "Authorization: Bearer ${TOKEN:-$DEV}" "$@" "$U$path" \
+    >"$name.status"
 }
 status() { cat "$1.status"; }
 
@@ -78,7 +96,7 @@ equals "green status" "$(status green)" 200
 expect 0 "check green" -- "$B" check P3 R3 --db ref.db --at 2022-07-11T09:00:00+08:00 --temperature 36.5 --mask 1
 equals "green = check" "$(cat green.json)" "$(cat out.txt)"
 equals "green decision" "$(pj green.json '[d["decision"], d["code"], d["recorded"]]')" '["pass","green",true]'
-req red POST /v1/entrance-checks --data "$(body P2 R1 37.5 false 01)"
+TOKEN=$CITY req red POST /v1/entrance-checks --data "$(body P2 R1 37.5 false 01)"
 expect 0 "check red" -- "$B" check P2 R1 --db ref.db --at 2022-07-11T09:01:00+08:00 --temperature 37.5 --mask 0
 equals "red = check" "$(cat red.json)" "$(cat out.txt)"
 equals "red reasons" "$(pj red.json '[d["decision"], d["code"]] + [k in [r["key"] for r in d["reasons"]] for k in ("code_red", "confined", "fever", "no_mask")]')" '["deny","red",true,true,true,true]'
@@ -106,13 +124,23 @@ bad range 400 "between 30 and 45" '{"person_id":"P3","place_id":"R3","temperatur
 bad unknown 400 "colour: unknown field" '{"person_id":"P3","place_id":"R3","temperature":36.5,"mask":true,"colour":1}'
 bad attime 400 "at: must be an ISO 8601" '{"person_id":"P3","place_id":"R3","temperature":36.5,"mask":true,"at":"yesterday"}'
 bad empty 400 "malformed JSON" ''
-bad noperson 422 "no person P9" '{"person_id":"P9","place_id":"R3","temperature":36.5,"mask":true}'
-bad noplace 422 "no place R9" '{"person_id":"P3","place_id":"R9","temperature":36.5,"mask":true}'
+bad noperson 404 "no person P9" '{"person_id":"P9","place_id":"R3","temperature":36.5,"mask":true}'
+bad noplace 404 "no place R9" '{"person_id":"P3","place_id":"R9","temperature":36.5,"mask":true}'
 python3 -c 'print("{\"person_id\":\"" + "P"*2000 + "\"}")' >big.json
 bad oversized 413 "larger than 1024 bytes" @big.json
 python3 -c 'import sys; sys.stdout.write("{\"person_id\":\"" + "P"*3000)' >chunked.json
 req chunked POST /v1/entrance-checks -H 'Transfer-Encoding: chunked' --data-binary @chunked.json
 equals "oversized, chunked" "$(status chunked)" 413
+# Scope and roles: a device of G3 cannot check at R1 (G1): 404 as for an unknown place.
+bad outside 404 "no place R1" "$(body P3 R1 36.5 true 02)"
+TOKEN=$GRID req grid POST /v1/entrance-checks --data "$(body P3 R3 36.5 true 03)"
+equals "a grid worker posts no checks" "$(status grid)" 403
+TOKEN=fk_0000 req forged POST /v1/entrance-checks --data "$(body P3 R3 36.5 true 03)"
+equals "unknown token" "$(status forged)" 401
+contains forged.h "WWW-Authenticate: Bearer"
+curl -s -o none.json -w '%{http_code}' -X POST "$U/v1/entrance-checks" --data "$(body P3 R3 36.5 true 03)" >none.status
+equals "no token" "$(status none)" 401
+equals "refused checks are not stored" "$(sqlite3 t.db "SELECT count(*) FROM entrance_checks e JOIN places p ON p.id = e.place WHERE p.place_id = 'R1' OR e.at = 1657501380")" 1
 req nowhere GET /v1/nowhere
 equals "unknown route" "$(status nowhere)" 404
 contains nowhere.h "application/problem+json"
