@@ -3,6 +3,8 @@
 package.path = os.getenv("BENCH_DIR") .. "/?.lua;" .. package.path
 local ids = require("ids")
 local threads = {}
+local headers = {["Content-Type"] = "application/json",
+  ["Authorization"] = "Bearer " .. (os.getenv("FK_TOKEN") or "")}
 counter, ok = 0, 0 -- globals: wrk reads ok (thread:get), setup sets id
 
 function setup(thread)
@@ -22,7 +24,7 @@ function request()
   local body = string.format('{"person_id":"%s","place_id":"%s","temperature":%.1f,"mask":%s,"at":"%s"}',
     ids.persons[math.random(#ids.persons)], ids.places[math.random(#ids.places)],
     36.0 + math.random(0, 15) / 10, math.random(10) > 1 and "true" or "false", at)
-  return wrk.format("POST", "/v1/entrance-checks", {["Content-Type"] = "application/json"}, body)
+  return wrk.format("POST", "/v1/entrance-checks", headers, body)
 end
 
 function response(status, headers, body)

@@ -37,6 +37,7 @@ struct req {
   int too_big;
   enum req_state state;
   struct timespec start;
+  int replied;               /* the committed check's answer was given to libmicrohttpd */
   struct fk_token_row token; /* who asks, once authenticated */
   struct fk__job job;
 };
@@ -166,6 +167,7 @@ static enum MHD_Result check_answer(struct req *r, const char *url)
     return problem(r, MHD_HTTP_SERVICE_UNAVAILABLE, url, "the check was not stored: %s",
                    fk_diag_format(&r->job.diag, msg, sizeof msg));
   fk__metric_add(&fk__metrics.checks, 1);
+  r->replied = 1;
   return answer_json(r, MHD_HTTP_OK, fk__entrance_json(&r->job.result), "application/json");
 }
 
@@ -311,6 +313,8 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
   struct timespec end;
   (void)cls, (void)c, (void)why;
   if (!r) return;
+  if (r->state == ANSWERED && !r->replied && !r->job.rc) /* stored; the client left meanwhile */
+    fk__metric_add(&fk__metrics.checks_unanswered, 1);
   clock_gettime(CLOCK_MONOTONIC, &end);
   fk__metric_add(&fk__metrics.latency_us, (uint64_t)((end.tv_sec - r->start.tv_sec) * 1000000 +
                                                      (end.tv_nsec - r->start.tv_nsec) / 1000));
@@ -386,5 +390,11 @@ out:
   if (d) MHD_stop_daemon(d);
   fk__writer_stop(srv.writer);
   pthread_mutex_destroy(&srv.mu);
+  if (!rc)
+    fprintf(stderr,
+            "fangkong serve: stopped; %llu entrance checks answered 200, %llu stored whose "
+            "client left before its answer\n",
+            (unsigned long long)fk__metrics.checks,
+            (unsigned long long)fk__metrics.checks_unanswered);
   return rc;
 }

@@ -44,6 +44,10 @@ size_t fk__metrics_text(char *buf, size_t size)
       "# HELP fangkong_entrance_checks_pass_total Of those, the ones that passed.\n"
       "# TYPE fangkong_entrance_checks_pass_total counter\n"
       "fangkong_entrance_checks_pass_total %llu\n"
+      "# HELP fangkong_entrance_checks_unanswered_total Stored, the client gone before the "
+      "answer.\n"
+      "# TYPE fangkong_entrance_checks_unanswered_total counter\n"
+      "fangkong_entrance_checks_unanswered_total %llu\n"
       "# HELP fangkong_writer_batches_total Group commits of the writer.\n"
       "# TYPE fangkong_writer_batches_total counter\n"
       "fangkong_writer_batches_total %llu\n"
@@ -56,7 +60,8 @@ size_t fk__metrics_text(char *buf, size_t size)
       (unsigned long long)get(&m->requests[2]), (unsigned long long)get(&m->requests[4]),
       (unsigned long long)get(&m->requests[5]), (unsigned long long)get(&m->inflight),
       (double)get(&m->latency_us) / 1e6, (unsigned long long)get(&m->checks),
-      (unsigned long long)get(&m->checks_pass), (unsigned long long)get(&m->batches),
-      (unsigned long long)get(&m->batched), (unsigned long long)get(&m->batch_max));
+      (unsigned long long)get(&m->checks_pass), (unsigned long long)get(&m->checks_unanswered),
+      (unsigned long long)get(&m->batches), (unsigned long long)get(&m->batched),
+      (unsigned long long)get(&m->batch_max));
   return n < 0 ? 0 : (size_t)n < size ? (size_t)n : size - 1;
 }

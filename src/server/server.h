@@ -90,14 +90,15 @@ void fk__writer_stop(struct fk__writer *w);
 /* ---- metrics (metrics.c): counters read by GET /v1/metrics ---- */
 
 struct fk__metrics {
-  uint64_t requests[6]; /* by status class: [2] 2xx, [4] 4xx, [5] 5xx */
-  uint64_t checks;      /* entrance checks answered 200 */
-  uint64_t checks_pass; /* of which passed */
-  uint64_t batches;     /* committed batches */
-  uint64_t batched;     /* checks in those batches */
-  uint64_t batch_max;   /* the largest batch */
-  uint64_t inflight;    /* requests being served now */
-  uint64_t latency_us;  /* sum of answer times */
+  uint64_t requests[6];       /* by status class: [2] 2xx, [4] 4xx, [5] 5xx */
+  uint64_t checks;            /* entrance checks answered 200 */
+  uint64_t checks_pass;       /* of which passed */
+  uint64_t checks_unanswered; /* stored, but the client closed before its answer */
+  uint64_t batches;           /* committed batches */
+  uint64_t batched;           /* checks in those batches */
+  uint64_t batch_max;         /* the largest batch */
+  uint64_t inflight;          /* requests being served now */
+  uint64_t latency_us;        /* sum of answer times */
 };
 
 extern struct fk__metrics fk__metrics;
