@@ -57,4 +57,24 @@ int fk_store_region_by_code(struct fk_store *st, const char *code, int64_t *id, 
  * else 0 (an unknown place too). Returns 0 or FK_ESTORE. */
 int fk_store_place_in(struct fk_store *st, const char *place_id, int64_t region, int *in);
 
+/* ---- The audit log: every read of a person and every change through the API ---- */
+
+struct fk_audit_row {
+  int64_t id;       /* filled when read */
+  fk_time at;       /* when (the server's clock) */
+  int64_t token;    /* who: the token's id */
+  int role;         /* enum fk_role */
+  char action[64];  /* what: "POST /v1/entrance-checks" */
+  char object[160]; /* what it touched: "person P3 at place R3" */
+  char peer[64];    /* from where: the client's address */
+};
+
+/* Appends r to the audit log (in the caller's transaction, if any). Returns 0 or FK_ESTORE. */
+int fk_store_put_audit(struct fk_store *st, const struct fk_audit_row *r);
+
+/* Calls fn for every audit row in order (rows borrowed for the call). Returns 0, fn's first
+ * non-zero return, or FK_ESTORE. */
+int fk_store_each_audit(struct fk_store *st, int (*fn)(void *arg, const struct fk_audit_row *r),
+                        void *arg);
+
 #endif

@@ -39,6 +39,7 @@ int fk__cmd_check(int argc, char **argv);
 int fk__cmd_briefing(int argc, char **argv);
 int fk__cmd_serve(int argc, char **argv);
 int fk__cmd_token(int argc, char **argv);
+int fk__cmd_audit(int argc, char **argv);
 
 /* Returns 1 when argv[i] is "-h" or "--help" for any i, else 0. */
 int fk__wants_help(int argc, char **argv);

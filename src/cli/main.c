@@ -38,6 +38,7 @@ static const struct command commands[] = {
     {"briefing", fk__cmd_briefing, "the daily briefing for the leadership meeting (每日简报)"},
     {"serve", fk__cmd_serve, "the HTTP API (JSON under /v1): entrance checks, health, metrics"},
     {"token", fk__cmd_token, "create a Bearer token of the API with a role and a scope"},
+    {"audit", fk__cmd_audit, "the API's audit log (审计日志): who, what, when, from where"},
 };
 
 static void usage(FILE *out)

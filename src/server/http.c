@@ -146,6 +146,23 @@ static enum MHD_Result openapi(struct req *r, const char *url)
   return answer(r, MHD_HTTP_OK, "application/json", text, n);
 }
 
+/* Fills who asks (the token), from where (the client's address) and when (now). */
+static void who(struct req *r, struct fk_audit_row *a)
+{
+  const union MHD_ConnectionInfo *ci =
+      MHD_get_connection_info(r->c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+  const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+  memset(a, 0, sizeof *a);
+  a->at = (fk_time)time(NULL);
+  a->token = r->token.id;
+  a->role = r->token.role;
+  snprintf(a->peer, sizeof a->peer, "unknown");
+  if (sa && sa->sa_family == AF_INET)
+    inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, a->peer, sizeof a->peer);
+  else if (sa && sa->sa_family == AF_INET6)
+    inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, a->peer, sizeof a->peer);
+}
+
 /* The writer's callback: the check's batch committed; wake the connection to answer. */
 static void check_done(struct fk__job *job)
 {
@@ -179,6 +196,7 @@ static enum MHD_Result entrance(struct req *r, const char *url)
     return problem(r, MHD_HTTP_BAD_REQUEST, url, "entrance check: %s", why);
   if (r->job.req.at == FK_TIME_NONE) r->job.req.at = (fk_time)time(NULL);
   r->job.scope = r->token.scope;
+  who(r, &r->job.audit);
   r->job.done = check_done;
   r->job.arg = r;
   r->state = QUEUED;

@@ -67,6 +67,7 @@ struct fk__writer;
 struct fk__job {
   struct fk__entrance_req req;
   int64_t scope;                    /* region the place must lie in; 0: anywhere */
+  struct fk_audit_row audit;        /* who asks and from where; the writer fills what and when */
   int rc;                           /* 0, or a FK_E* code (then diag says why) */
   struct fk_entrance_result result; /* when rc is 0 */
   struct fk_diag diag;

@@ -6,6 +6,7 @@
  */
 #include <assert.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "fangkong/alloc.h"
@@ -39,15 +40,30 @@ static struct fk__job *take(struct fk__writer *w)
 }
 
 /* One check, when its place lies in the token's scope (else FK_ENOTFOUND, as for an unknown
- * place: a device learns nothing of places outside its scope). */
+ * place: a device learns nothing of places outside its scope), with its audit row. */
 static int check(struct fk__writer *w, struct fk__job *j)
 {
+  struct fk_audit_row *a = &j->audit;
   int in = 1, rc;
   if (j->scope && (rc = fk_store_place_in(w->st, j->req.place_id, j->scope, &in)))
     return fk_diag_set(&j->diag, rc, NULL, "store: %s", fk_store_errmsg(w->st));
   if (!in) return fk_diag_set(&j->diag, FK_ENOTFOUND, "place_id", "no place %s", j->req.place_id);
-  return fk_entrance_check(w->st, w->rules, j->req.person_id, j->req.place_id, j->req.at,
-                           j->req.temperature, j->req.mask, &j->result, &j->diag);
+  if ((rc = fk_store_begin(w->st)))
+    return fk_diag_set(&j->diag, rc, NULL, "store: %s", fk_store_errmsg(w->st));
+  rc = fk_entrance_check(w->st, w->rules, j->req.person_id, j->req.place_id, j->req.at,
+                         j->req.temperature, j->req.mask, &j->result, &j->diag);
+  if (!rc) {
+    snprintf(a->action, sizeof a->action, "POST /v1/entrance-checks");
+    snprintf(a->object, sizeof a->object, "person %s at place %s", j->req.person_id,
+             j->req.place_id);
+    if ((rc = fk_store_put_audit(w->st, a)))
+      fk_diag_set(&j->diag, rc, NULL, "store: %s", fk_store_errmsg(w->st));
+  }
+  if (rc) {
+    fk_store_rollback(w->st);
+    return rc;
+  }
+  return fk_store_commit(w->st);
 }
 
 /* Runs a batch in one transaction; a failed commit fails every check of the batch. */

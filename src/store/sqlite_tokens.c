@@ -1,5 +1,6 @@
 /* API tokens and the scope of the hierarchy in the SQLite store (fangkong/tokens.h). */
 #include <sqlite3.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "fangkong/error.h"
@@ -14,8 +15,10 @@ static const char *const sql[] = {
     "WITH RECURSIVE up(id) AS (SELECT grid FROM places WHERE place_id = ?1"
     " UNION ALL SELECT r.parent FROM regions r JOIN up ON r.id = up.id WHERE r.parent IS NOT NULL)"
     " SELECT 1 FROM up WHERE id = ?2 LIMIT 1",
+    "INSERT INTO audit_log(at, token, role, action, object, peer) VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
+    "SELECT id, at, ifnull(token, 0), role, action, object, peer FROM audit_log ORDER BY id",
 };
-enum { PUT, GET, REGION, IN };
+enum { PUT, GET, REGION, IN, AUDIT_PUT, AUDIT_SEL };
 
 int fk__sqlite_put_token(struct fk_store *st, const char *hash, int role, int64_t scope,
                          fk_time created_at, int64_t *id)
@@ -98,4 +101,53 @@ int fk__sqlite_place_in(struct fk_store *st, const char *place_id, int64_t regio
     rc = FK_ESTORE;
   sqlite3_finalize(q);
   return rc ? fk__sqlite_fail(st, "placing a place in a region") : 0;
+}
+
+int fk__sqlite_put_audit(struct fk_store *st, const struct fk_audit_row *r)
+{
+  sqlite3_stmt *q = NULL;
+  int own = fk__sqlite_cached(st, sql[AUDIT_PUT], &q), rc = 0;
+  if (own < 0) return own;
+  sqlite3_bind_int64(q, 1, r->at);
+  if (r->token) sqlite3_bind_int64(q, 2, r->token);
+  sqlite3_bind_text(q, 3, fk_roles[r->role], -1, SQLITE_STATIC);
+  sqlite3_bind_text(q, 4, r->action, -1, SQLITE_STATIC);
+  sqlite3_bind_text(q, 5, r->object, -1, SQLITE_STATIC);
+  sqlite3_bind_text(q, 6, r->peer, -1, SQLITE_STATIC);
+  if (sqlite3_step(q) != SQLITE_DONE) rc = FK_ESTORE;
+  fk__sqlite_done(q, own);
+  return rc ? fk__sqlite_fail(st, "appending to the audit log") : 0;
+}
+
+/* Copies column i of q into buf (size bytes), cut if longer. */
+static void text_col(sqlite3_stmt *q, int i, char *buf, size_t size)
+{
+  const char *t = (const char *)sqlite3_column_text(q, i);
+  snprintf(buf, size, "%s", t ? t : "");
+}
+
+int fk__sqlite_each_audit(struct fk_store *st, int (*fn)(void *arg, const struct fk_audit_row *r),
+                          void *arg)
+{
+  sqlite3 *db = fk__sqlite_db(st);
+  sqlite3_stmt *q = NULL;
+  struct fk_audit_row r;
+  int rc = 0, step = SQLITE_DONE;
+  if (sqlite3_prepare_v2(db, sql[AUDIT_SEL], -1, &q, NULL) != SQLITE_OK)
+    return fk__sqlite_fail(st, "reading the audit log");
+  while (!rc && (step = sqlite3_step(q)) == SQLITE_ROW) {
+    memset(&r, 0, sizeof r);
+    r.id = sqlite3_column_int64(q, 0);
+    r.at = sqlite3_column_int64(q, 1);
+    r.token = sqlite3_column_int64(q, 2);
+    r.role = fk__sqlite_name_index(fk_roles, (const char *)sqlite3_column_text(q, 3));
+    if (r.role < 0) r.role = FK_ROLE_CITY;
+    text_col(q, 4, r.action, sizeof r.action);
+    text_col(q, 5, r.object, sizeof r.object);
+    text_col(q, 6, r.peer, sizeof r.peer);
+    rc = fn(arg, &r);
+  }
+  if (!rc && step != SQLITE_DONE && step != SQLITE_ROW) rc = FK_ESTORE;
+  sqlite3_finalize(q);
+  return rc == FK_ESTORE ? fk__sqlite_fail(st, "reading the audit log") : rc;
 }

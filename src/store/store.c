@@ -258,3 +258,16 @@ int fk_store_place_in(struct fk_store *st, const char *place_id, int64_t region,
   assert(st && place_id && in);
   return st->ops->place_in(st, place_id, region, in);
 }
+
+int fk_store_put_audit(struct fk_store *st, const struct fk_audit_row *r)
+{
+  assert(st && r && r->role >= 0 && r->role < FK_ROLE_COUNT);
+  return st->ops->put_audit(st, r);
+}
+
+int fk_store_each_audit(struct fk_store *st, int (*fn)(void *arg, const struct fk_audit_row *r),
+                        void *arg)
+{
+  assert(st && fn);
+  return st->ops->each_audit(st, fn, arg);
+}

@@ -77,6 +77,9 @@ struct fk__store_ops {
   int (*token)(struct fk_store *st, const char *hash, struct fk_token_row *out);
   int (*region_by_code)(struct fk_store *st, const char *code, int64_t *id, int *level);
   int (*place_in)(struct fk_store *st, const char *place_id, int64_t region, int *in);
+  int (*put_audit)(struct fk_store *st, const struct fk_audit_row *r);
+  int (*each_audit)(struct fk_store *st, int (*fn)(void *arg, const struct fk_audit_row *r),
+                    void *arg);
 };
 
 /* The rows of fk__store_ops.sites_each and sites_put. */
@@ -154,6 +157,9 @@ int fk__sqlite_put_token(struct fk_store *st, const char *hash, int role, int64_
 int fk__sqlite_token(struct fk_store *st, const char *hash, struct fk_token_row *out);
 int fk__sqlite_region_by_code(struct fk_store *st, const char *code, int64_t *id, int *level);
 int fk__sqlite_place_in(struct fk_store *st, const char *place_id, int64_t region, int *in);
+int fk__sqlite_put_audit(struct fk_store *st, const struct fk_audit_row *r);
+int fk__sqlite_each_audit(struct fk_store *st, int (*fn)(void *arg, const struct fk_audit_row *r),
+                          void *arg);
 
 /* The SQLite backend: opens `path` into *out (see fk_store_open for the contract). */
 int fk__sqlite_open(const char *path, struct fk_store **out, struct fk_diag *diag);

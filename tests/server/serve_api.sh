@@ -186,6 +186,15 @@ equals "checks counted" "$(sed -n 's/^fangkong_entrance_checks_total //p' metric
 batched=$(sed -n 's/^fangkong_writer_batched_total //p' metrics.json)
 equals "every check in a batch" "$((batched >= 44))" 1
 
+# The audit log: one row for each check answered 200 -- who, what, when, from where.
+expect 0 "audit" -- "$B" audit --db t.db
+equals "audited checks" "$(grep -c 'POST /v1/entrance-checks' out.txt)" 44
+contains out.txt "token 2 (entrance)  POST /v1/entrance-checks  person P3 at place R3  from 127.0.0.1"
+contains out.txt "token 1 (city)  POST /v1/entrance-checks  person P2 at place R1  from 127.0.0.1"
+lacks out.txt "person P3 at place R1"
+expect 0 "audit json" -- "$B" audit --db t.db --format json
+equals "audit json" "$(head -1 out.txt | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["role"], d["object"], d["peer"])')" "entrance person P3 at place R3 127.0.0.1"
+
 # SIGTERM: drains and exits 0.
 kill -TERM "$pid"
 wait "$pid"
