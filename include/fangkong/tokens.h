@@ -57,6 +57,20 @@ int fk_store_region_by_code(struct fk_store *st, const char *code, int64_t *id, 
  * else 0 (an unknown place too). Returns 0 or FK_ESTORE. */
 int fk_store_place_in(struct fk_store *st, const char *place_id, int64_t region, int *in);
 
+/* Sets *in to 1 when person (internal id) has a home grid that is region or lies under it, else
+ * 0. Returns 0 or FK_ESTORE. */
+int fk_store_person_in(struct fk_store *st, int64_t person, int64_t region, int *in);
+
+/* A person's personal data, whole: shown masked unless a role needs it (fk_mask_*). */
+struct fk_person_private {
+  char name[128];
+  char id_number[32];
+  char phone[32];
+};
+
+/* Fills *out for person (internal id). Returns 0, FK_ENOTFOUND or FK_ESTORE. */
+int fk_store_person_private(struct fk_store *st, int64_t person, struct fk_person_private *out);
+
 /* ---- The audit log: every read of a person and every change through the API ---- */
 
 struct fk_audit_row {

@@ -22,6 +22,7 @@
 
 struct server {
   struct fk__writer *writer;
+  const struct fk_rules *rules;
   struct fk_store *reader; /* a second connection, for reads (tokens); under mu */
   pthread_mutex_t mu;
   const struct fk__serve_opts *o;
@@ -38,6 +39,7 @@ struct req {
   enum req_state state;
   struct timespec start;
   int replied;               /* the committed check's answer was given to libmicrohttpd */
+  char *pending;             /* a read's answer, given once its audit row is committed */
   struct fk_token_row token; /* who asks, once authenticated */
   struct fk__job job;
 };
@@ -48,6 +50,7 @@ static enum MHD_Result health(struct req *r, const char *url);
 static enum MHD_Result metrics(struct req *r, const char *url);
 static enum MHD_Result openapi(struct req *r, const char *url);
 static enum MHD_Result entrance(struct req *r, const char *url);
+static enum MHD_Result person(struct req *r, const char *url);
 
 /* The routes (fk__routes_print lists them; a test holds the OpenAPI document to them). */
 #define ROLE(r) (1u << FK_ROLE_##r)
@@ -60,6 +63,9 @@ static const struct {
     {"GET", "/v1/metrics", metrics, 0},
     {"GET", "/v1/openapi.json", openapi, 0},
     {"POST", "/v1/entrance-checks", entrance, ROLE(CITY) | ROLE(ENTRANCE)},
+    {"GET", "/v1/persons/{id}", person,
+     ROLE(CITY) | ROLE(DISTRICT) | ROLE(STREET) | ROLE(COMMUNITY) | ROLE(GRID) | ROLE(SITE) |
+         ROLE(EPIDEMIOLOGIST)},
 };
 #define NROUTES (sizeof routes / sizeof routes[0])
 
@@ -205,6 +211,48 @@ static enum MHD_Result entrance(struct req *r, const char *url)
   return MHD_YES;
 }
 
+/* GET /v1/persons/{id}[?now=T]: read under the reader's lock, answered once its audit row (a
+ * read of a person) is committed by the writer. */
+static enum MHD_Result person(struct req *r, const char *url)
+{
+  const char *id = url + strlen("/v1/persons/"),
+             *now_text = MHD_lookup_connection_value(r->c, MHD_GET_ARGUMENT_KIND, "now");
+  fk_time now = FK_TIME_NONE;
+  json_t *o = NULL;
+  char msg[1024];
+  int rc;
+  if (r->state == ANSWERED) {
+    if (r->job.rc)
+      return problem(r, MHD_HTTP_SERVICE_UNAVAILABLE, url, "the read was not audited: %s",
+                     fk_diag_format(&r->job.diag, msg, sizeof msg));
+    return answer(r, MHD_HTTP_OK, "application/json", r->pending, strlen(r->pending));
+  }
+  if (now_text && fk_time_parse(now_text, strlen(now_text), &now, NULL))
+    return problem(r, MHD_HTTP_BAD_REQUEST, url, "now: must be an ISO 8601 time with its offset");
+  if (strlen(id) > FK__ID_MAX) return problem(r, MHD_HTTP_NOT_FOUND, url, "no person");
+  fk_diag_clear(&r->job.diag);
+  pthread_mutex_lock(&r->srv->mu);
+  rc = fk__person_read(r->srv->reader, r->srv->rules, id, &r->token, now, &o, &r->job.diag);
+  pthread_mutex_unlock(&r->srv->mu);
+  if (rc == FK_ENOTFOUND) return problem(r, MHD_HTTP_NOT_FOUND, url, "no person %s", id);
+  if (rc)
+    return problem(r, MHD_HTTP_SERVICE_UNAVAILABLE, url, "%s",
+                   fk_diag_format(&r->job.diag, msg, sizeof msg));
+  r->pending = json_dumps(o, JSON_COMPACT);
+  json_decref(o);
+  if (!r->pending) return MHD_NO;
+  who(r, &r->job.audit);
+  snprintf(r->job.audit.action, sizeof r->job.audit.action, "GET /v1/persons/{id}");
+  snprintf(r->job.audit.object, sizeof r->job.audit.object, "person %s", id);
+  r->job.audit_only = 1;
+  r->job.done = check_done;
+  r->job.arg = r;
+  r->state = QUEUED;
+  MHD_suspend_connection(r->c);
+  fk__writer_post(r->srv->writer, &r->job);
+  return MHD_YES;
+}
+
 /* ---- the request cycle -------------------------------------------------------------------- */
 
 /* Finds the Bearer token's row into r->token: 0, or 401 (no token, or not one of ours) or 403
@@ -235,12 +283,21 @@ static enum MHD_Result serve_route(struct req *r, size_t i, const char *url)
   return routes[i].fn(r, url);
 }
 
+/* 1 when url is the route's path, a "{id}" at its end standing for one non-empty segment. */
+static int path_matches(const char *path, const char *url)
+{
+  const char *param = strstr(path, "{id}");
+  size_t n = param ? (size_t)(param - path) : 0;
+  if (!param) return !strcmp(path, url);
+  return !strncmp(path, url, n) && url[n] && !strchr(url + n, '/');
+}
+
 /* Routes a complete request: 404 for an unknown path, 405 for a known path's other methods. */
 static enum MHD_Result route(struct req *r, const char *url, const char *method)
 {
   int path_known = 0;
   for (size_t i = 0; i < NROUTES; i++) {
-    if (strcmp(url, routes[i].path)) continue;
+    if (!path_matches(routes[i].path, url)) continue;
     path_known = 1;
     if (!strcmp(method, routes[i].method)) {
       if (r->too_big)
@@ -331,12 +388,13 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
   struct timespec end;
   (void)cls, (void)c, (void)why;
   if (!r) return;
-  if (r->state == ANSWERED && !r->replied && !r->job.rc) /* stored; the client left meanwhile */
+  if (r->state == ANSWERED && !r->replied && !r->job.rc && !r->job.audit_only) /* client left */
     fk__metric_add(&fk__metrics.checks_unanswered, 1);
   clock_gettime(CLOCK_MONOTONIC, &end);
   fk__metric_add(&fk__metrics.latency_us, (uint64_t)((end.tv_sec - r->start.tv_sec) * 1000000 +
                                                      (end.tv_nsec - r->start.tv_nsec) / 1000));
   fk__metric_add(&fk__metrics.inflight, (uint64_t)-1);
+  free(r->pending); /* jansson's */
   fk_free(r->body);
   fk_free(r);
   *con_cls = NULL;
@@ -376,7 +434,7 @@ static void drain(const struct fk__serve_opts *o)
 int fk__serve(struct fk_store *st, struct fk_store *reader, const struct fk_rules *rules,
               const struct fk__serve_opts *o)
 {
-  struct server srv = {.reader = reader, .o = o};
+  struct server srv = {.reader = reader, .rules = rules, .o = o};
   struct MHD_Daemon *d = NULL;
   const union MHD_DaemonInfo *info;
   sigset_t stop;

@@ -47,6 +47,29 @@ int fk__entrance_body_parse(const char *buf, size_t n, struct fk__entrance_req *
  * "grid_id", "area_level", "recorded"}. Returns a new reference, or NULL when out of memory. */
 json_t *fk__entrance_json(const struct fk_entrance_result *r);
 
+struct fk_measure_row;
+
+/*
+ * A person as of now (FK_TIME_NONE: as stored): {"person_id", "code", "code_reason", "measures":
+ * [{"category", "kind", "anchor_date", "start_date", "end_date", "status", "rule", "tests"}],
+ * "site": {...}|null}, from the person's measures m[0..nm) (fk_measures_of). st and rules are
+ * borrowed. Returns a new reference, or NULL when out of memory; *rc is set to 0, or the error
+ * of reading the site stay (diag says why; "site" is null then).
+ */
+json_t *fk__person_json(struct fk_store *st, const struct fk_rules *rules, const char *person_id,
+                        int64_t person, const struct fk_measure_row *m, int nm, fk_time now,
+                        int *rc, struct fk_diag *diag);
+
+/*
+ * The person person_id (borrowed) as token (borrowed) may see it, as of now: fk__person_json with
+ * "name", "id_number", "phone" (masked unless the role is grid or epidemiologist) and "masked".
+ * *out gets a new reference. Returns 0, FK_ENOTFOUND (unknown, or outside the token's node),
+ * FK_ENOMEM or FK_ESTORE (diag says why).
+ */
+int fk__person_read(struct fk_store *st, const struct fk_rules *rules, const char *person_id,
+                    const struct fk_token_row *token, fk_time now, json_t **out,
+                    struct fk_diag *diag);
+
 /* ---- tokens (token.c) ---- */
 
 /* A token as printed: "fk_" and 64 hex digits, and a NUL. */
@@ -65,6 +88,7 @@ struct fk__writer;
 
 /* One queued check; the caller owns it and keeps it alive until done is set. */
 struct fk__job {
+  int audit_only; /* 1: only append `audit` (a read); 0: an entrance check */
   struct fk__entrance_req req;
   int64_t scope;                    /* region the place must lie in; 0: anywhere */
   struct fk_audit_row audit;        /* who asks and from where; the writer fills what and when */

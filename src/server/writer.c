@@ -45,6 +45,9 @@ static int check(struct fk__writer *w, struct fk__job *j)
 {
   struct fk_audit_row *a = &j->audit;
   int in = 1, rc;
+  if (j->audit_only && (rc = fk_store_put_audit(w->st, a)))
+    return fk_diag_set(&j->diag, rc, NULL, "store: %s", fk_store_errmsg(w->st));
+  if (j->audit_only) return 0;
   if (j->scope && (rc = fk_store_place_in(w->st, j->req.place_id, j->scope, &in)))
     return fk_diag_set(&j->diag, rc, NULL, "store: %s", fk_store_errmsg(w->st));
   if (!in) return fk_diag_set(&j->diag, FK_ENOTFOUND, "place_id", "no place %s", j->req.place_id);

@@ -644,6 +644,8 @@ static const struct fk__store_ops sqlite_ops = {
     .token = fk__sqlite_token,
     .region_by_code = fk__sqlite_region_by_code,
     .place_in = fk__sqlite_place_in,
+    .person_in = fk__sqlite_person_in,
+    .person_private = fk__sqlite_person_private,
     .put_audit = fk__sqlite_put_audit,
     .each_audit = fk__sqlite_each_audit,
 };

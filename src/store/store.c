@@ -271,3 +271,15 @@ int fk_store_each_audit(struct fk_store *st, int (*fn)(void *arg, const struct f
   assert(st && fn);
   return st->ops->each_audit(st, fn, arg);
 }
+
+int fk_store_person_in(struct fk_store *st, int64_t person, int64_t region, int *in)
+{
+  assert(st && in);
+  return st->ops->person_in(st, person, region, in);
+}
+
+int fk_store_person_private(struct fk_store *st, int64_t person, struct fk_person_private *out)
+{
+  assert(st && out);
+  return st->ops->person_private(st, person, out);
+}

@@ -77,6 +77,8 @@ struct fk__store_ops {
   int (*token)(struct fk_store *st, const char *hash, struct fk_token_row *out);
   int (*region_by_code)(struct fk_store *st, const char *code, int64_t *id, int *level);
   int (*place_in)(struct fk_store *st, const char *place_id, int64_t region, int *in);
+  int (*person_in)(struct fk_store *st, int64_t person, int64_t region, int *in);
+  int (*person_private)(struct fk_store *st, int64_t person, struct fk_person_private *out);
   int (*put_audit)(struct fk_store *st, const struct fk_audit_row *r);
   int (*each_audit)(struct fk_store *st, int (*fn)(void *arg, const struct fk_audit_row *r),
                     void *arg);
@@ -157,6 +159,8 @@ int fk__sqlite_put_token(struct fk_store *st, const char *hash, int role, int64_
 int fk__sqlite_token(struct fk_store *st, const char *hash, struct fk_token_row *out);
 int fk__sqlite_region_by_code(struct fk_store *st, const char *code, int64_t *id, int *level);
 int fk__sqlite_place_in(struct fk_store *st, const char *place_id, int64_t region, int *in);
+int fk__sqlite_person_in(struct fk_store *st, int64_t person, int64_t region, int *in);
+int fk__sqlite_person_private(struct fk_store *st, int64_t person, struct fk_person_private *out);
 int fk__sqlite_put_audit(struct fk_store *st, const struct fk_audit_row *r);
 int fk__sqlite_each_audit(struct fk_store *st, int (*fn)(void *arg, const struct fk_audit_row *r),
                           void *arg);

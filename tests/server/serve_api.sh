@@ -47,6 +47,10 @@ GRID=$(cat out.txt)
 equals "token shape" "$(grep -cE '^fk_[0-9a-f]{64}$' <<<"$DEV")" 1
 equals "stored as hashes" "$(sqlite3 t.db "SELECT count(*) FROM api_tokens WHERE hash = '$(printf %s "$DEV" | sha256sum | cut -c1-64)'")" 1
 equals "never the token" "$(sqlite3 t.db "SELECT count(*) FROM api_tokens WHERE hash LIKE 'fk_%'")" 0
+expect 0 "token district" -- "$B" token create --db t.db --role district --scope /迎泽区
+DIST=$(cat out.txt)
+expect 0 "token epidemiologist" -- "$B" token create --db t.db --role epidemiologist --scope city
+EPI=$(cat out.txt)
 expect 1 "no such node" -- "$B" token create --db t.db --role entrance --scope G9
 contains err.txt "no node G9"
 expect 1 "level" -- "$B" token create --db t.db --role district --scope G1
@@ -186,12 +190,39 @@ equals "checks counted" "$(sed -n 's/^fangkong_entrance_checks_total //p' metric
 batched=$(sed -n 's/^fangkong_writer_batched_total //p' metrics.json)
 equals "every check in a batch" "$((batched >= 44))" 1
 
+# A person: only within the token's node (else 404 as unknown); personal data masked unless the
+# role needs it whole; the same JSON as `fangkong person show` besides; every read audited.
+TOKEN=$DIST req p3 GET /v1/persons/P3
+equals "person in the district" "$(status p3)" 200
+id3=$(idnum 5)
+equals "masked" "$(pj p3.json '[d["name"], d["id_number"], d["phone"], d["masked"], d["code"]]')" "[\"王*\",\"${id3:0:6}********${id3:14:4}\",\"138****5670\",true,\"green\"]"
+lacks p3.json "王五一"
+lacks p3.json "13812345670"
+TOKEN=$DIST req p1 GET /v1/persons/P1
+equals "a person of another district" "$(status p1)" 404
+contains p1.json "no person P1"
+TOKEN=$DIST req p9 GET /v1/persons/P9
+equals "an unknown person, the same answer" "$(pj p9.json '[d["status"], d["detail"]]')" '[404,"no person P9"]'
+TOKEN=$EPI req p2 GET "/v1/persons/P2?now=2022-07-11T09:00:00%2B08:00"
+equals "epidemiologist" "$(status p2)" 200
+equals "whole" "$(pj p2.json '[d["name"], d["phone"], d["masked"], d["code"]]')" '["李四光","13812345679",false,"red"]'
+expect 0 "person show" -- "$B" person show P2 --db t.db --now 2022-07-11T09:00:00+08:00
+equals "person = person show" "$(pj p2.json 'json.dumps({k: v for k, v in d.items() if k not in ("name", "id_number", "phone", "masked")}, ensure_ascii=False, separators=(",", ":"))')" "$(cat out.txt)"
+equals "measures shown" "$(pj p2.json 'len(d["measures"]) > 0')" true
+req devperson GET /v1/persons/P3
+equals "an entrance device reads no person" "$(status devperson)" 403
+TOKEN=$EPI req badnow GET "/v1/persons/P2?now=soon"
+equals "bad now" "$(status badnow)" 400
+
 # The audit log: one row for each check answered 200 -- who, what, when, from where.
 expect 0 "audit" -- "$B" audit --db t.db
 equals "audited checks" "$(grep -c 'POST /v1/entrance-checks' out.txt)" 44
 contains out.txt "token 2 (entrance)  POST /v1/entrance-checks  person P3 at place R3  from 127.0.0.1"
 contains out.txt "token 1 (city)  POST /v1/entrance-checks  person P2 at place R1  from 127.0.0.1"
 lacks out.txt "person P3 at place R1"
+contains out.txt "(district)  GET /v1/persons/{id}  person P3  from 127.0.0.1"
+contains out.txt "(epidemiologist)  GET /v1/persons/{id}  person P2  from 127.0.0.1"
+equals "audited reads" "$(grep -c 'GET /v1/persons' out.txt)" 2
 expect 0 "audit json" -- "$B" audit --db t.db --format json
 equals "audit json" "$(head -1 out.txt | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["role"], d["object"], d["peer"])')" "entrance person P3 at place R3 127.0.0.1"
 
