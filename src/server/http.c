@@ -17,7 +17,10 @@
 #include <time.h>
 
 #include "fangkong/alloc.h"
+#include "fangkong/areas.h"
+#include "fangkong/table.h"
 #include "fangkong/error.h"
+#include "fangkong/measure.h"
 #include "server/server.h"
 
 struct server {
@@ -51,6 +54,7 @@ static enum MHD_Result metrics(struct req *r, const char *url);
 static enum MHD_Result openapi(struct req *r, const char *url);
 static enum MHD_Result entrance(struct req *r, const char *url);
 static enum MHD_Result person(struct req *r, const char *url);
+static enum MHD_Result areas(struct req *r, const char *url);
 
 /* The routes (fk__routes_print lists them; a test holds the OpenAPI document to them). */
 #define ROLE(r) (1u << FK_ROLE_##r)
@@ -63,6 +67,7 @@ static const struct {
     {"GET", "/v1/metrics", metrics, 0},
     {"GET", "/v1/openapi.json", openapi, 0},
     {"POST", "/v1/entrance-checks", entrance, ROLE(CITY) | ROLE(ENTRANCE)},
+    {"GET", "/v1/areas", areas, ~0u},
     {"GET", "/v1/persons/{id}", person,
      ROLE(CITY) | ROLE(DISTRICT) | ROLE(STREET) | ROLE(COMMUNITY) | ROLE(GRID) | ROLE(SITE) |
          ROLE(EPIDEMIOLOGIST)},
@@ -251,6 +256,52 @@ static enum MHD_Result person(struct req *r, const char *url)
   MHD_suspend_connection(r->c);
   fk__writer_post(r->srv->writer, &r->job);
   return MHD_YES;
+}
+
+/* The risk areas as `fangkong area list --format json` prints them, into a new buffer. */
+static int areas_text(struct req *r, fk_date d, char **text, size_t *n, struct fk_diag *diag)
+{
+  static const char *const cols[] = {"area_id", "level", "since", "lifts_on", "reason"};
+  struct fk_areas as;
+  struct fk_table *t = NULL;
+  FILE *f = NULL;
+  int rc;
+  memset(&as, 0, sizeof as);
+  pthread_mutex_lock(&r->srv->mu);
+  rc = fk_areas_load(r->srv->reader, &as, diag);
+  pthread_mutex_unlock(&r->srv->mu);
+  if (!rc && (!(t = fk_table_new(5, cols)) || fk__areas_fill(&as, d, 0, r->srv->rules, t) ||
+              !(f = open_memstream(text, n))))
+    rc = FK_ENOMEM;
+  if (!rc) fk_table_print(t, FK_FORMAT_JSON, NULL, f);
+  if (f && fclose(f)) rc = FK_ENOMEM;
+  fk_table_free(t);
+  fk_areas_free(&as);
+  return rc;
+}
+
+/* GET /v1/areas[?now=T]: the risk areas (风险区) in force; public to every role. */
+static enum MHD_Result areas(struct req *r, const char *url)
+{
+  const char *now_text = MHD_lookup_connection_value(r->c, MHD_GET_ARGUMENT_KIND, "now");
+  fk_time now = FK_TIME_NONE;
+  char *text = NULL, msg[1024];
+  size_t n = 0;
+  enum MHD_Result ok;
+  int rc;
+  if (now_text && fk_time_parse(now_text, strlen(now_text), &now, NULL))
+    return problem(r, MHD_HTTP_BAD_REQUEST, url, "now: must be an ISO 8601 time with its offset");
+  fk_diag_clear(&r->job.diag);
+  rc = areas_text(r, now == FK_TIME_NONE ? FK_DATE_NONE : fk_time_date(now), &text, &n,
+                  &r->job.diag);
+  if (rc) {
+    free(text);
+    return problem(r, MHD_HTTP_SERVICE_UNAVAILABLE, url, "%s",
+                   fk_diag_format(&r->job.diag, msg, sizeof msg));
+  }
+  ok = answer(r, MHD_HTTP_OK, "application/json", text, n);
+  free(text); /* open_memstream's */
+  return ok;
 }
 
 /* ---- the request cycle -------------------------------------------------------------------- */

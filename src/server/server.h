@@ -70,6 +70,15 @@ int fk__person_read(struct fk_store *st, const struct fk_rules *rules, const cha
                     const struct fk_token_row *token, fk_time now, json_t **out,
                     struct fk_diag *diag);
 
+struct fk_areas;
+struct fk_table;
+
+/* The rows of `fangkong area list` (cli/cmd_areas.c): the risk areas in force on d (FK_DATE_NONE:
+ * as last updated), high first, columns area_id, level, since, lifts_on, reason (text: with the
+ * Chinese level and the rule's source). Returns 0 or FK_ENOMEM. */
+int fk__areas_fill(const struct fk_areas *as, fk_date d, int text, const struct fk_rules *r,
+                   struct fk_table *t);
+
 /* ---- tokens (token.c) ---- */
 
 /* A token as printed: "fk_" and 64 hex digits, and a NUL. */

@@ -214,6 +214,17 @@ equals "an entrance device reads no person" "$(status devperson)" 403
 TOKEN=$EPI req badnow GET "/v1/persons/P2?now=soon"
 equals "bad now" "$(status badnow)" 400
 
+# Risk areas: every role reads them, the same rows as `fangkong area list`.
+TOKEN=$GRID req areas GET /v1/areas
+equals "areas" "$(status areas)" 200
+expect 0 "area list" -- "$B" area list --db t.db
+equals "areas = area list" "$(cat areas.json)" "$(cat out.txt)"
+equals "an area in force" "$(pj areas.json '[a["area_id"] for a in d][:1]')" '["G1"]'
+TOKEN=$GRID req areas2 GET "/v1/areas?now=2022-07-01T09:00:00%2B08:00"
+equals "none before the case" "$(cat areas2.json)" "[]"
+expect 0 "area list then" -- "$B" area list --db t.db --now 2022-07-01T09:00:00+08:00
+equals "areas then = area list" "$(cat areas2.json)" "$(cat out.txt)"
+
 # The audit log: one row for each check answered 200 -- who, what, when, from where.
 expect 0 "audit" -- "$B" audit --db t.db
 equals "audited checks" "$(grep -c 'POST /v1/entrance-checks' out.txt)" 44
