@@ -19,6 +19,7 @@
 #include "fangkong/alloc.h"
 #include "fangkong/areas.h"
 #include "fangkong/table.h"
+#include "fangkong/tasks.h"
 #include "fangkong/error.h"
 #include "fangkong/measure.h"
 #include "server/server.h"
@@ -55,6 +56,7 @@ static enum MHD_Result openapi(struct req *r, const char *url);
 static enum MHD_Result entrance(struct req *r, const char *url);
 static enum MHD_Result person(struct req *r, const char *url);
 static enum MHD_Result areas(struct req *r, const char *url);
+static enum MHD_Result tasks(struct req *r, const char *url);
 
 /* The routes (fk__routes_print lists them; a test holds the OpenAPI document to them). */
 #define ROLE(r) (1u << FK_ROLE_##r)
@@ -68,6 +70,7 @@ static const struct {
     {"GET", "/v1/openapi.json", openapi, 0},
     {"POST", "/v1/entrance-checks", entrance, ROLE(CITY) | ROLE(ENTRANCE)},
     {"GET", "/v1/areas", areas, ~0u},
+    {"GET", "/v1/tasks", tasks, ~ROLE(ENTRANCE)},
     {"GET", "/v1/persons/{id}", person,
      ROLE(CITY) | ROLE(DISTRICT) | ROLE(STREET) | ROLE(COMMUNITY) | ROLE(GRID) | ROLE(SITE) |
          ROLE(EPIDEMIOLOGIST)},
@@ -302,6 +305,64 @@ static enum MHD_Result areas(struct req *r, const char *url)
   ok = answer(r, MHD_HTTP_OK, "application/json", text, n);
   free(text); /* open_memstream's */
   return ok;
+}
+
+struct task_list {
+  struct fk_store *st;
+  int64_t scope; /* 0: the whole city */
+  json_t *out;
+};
+
+/* 1 when region lies in scope (is it, or under it); walks up the hierarchy. */
+static int region_in(struct fk_store *st, int64_t region, int64_t scope, int *in)
+{
+  struct fk_region_row row;
+  int rc = 0;
+  *in = !scope;
+  for (int i = 0; !*in && region && i < 8 && !rc; i++) {
+    if (region == scope) *in = 1;
+    if (!*in && !(rc = fk_store_region(st, region, &row))) region = row.parent;
+  }
+  return rc;
+}
+
+static int list_task(void *arg, const struct fk_task_row *t)
+{
+  struct task_list *l = arg;
+  json_t *o = NULL;
+  int in, rc = region_in(l->st, t->region, l->scope, &in);
+  if (rc || !in) return rc;
+  if ((rc = fk__task_json(l->st, t, &o))) return rc;
+  return json_array_append_new(l->out, o) ? FK_ENOMEM : 0;
+}
+
+/* GET /v1/tasks[?unit=U][&status=S]: the tasks (任务) of the units, those of the token's node
+ * only; unit is a unit exactly or a region code (as `fangkong task list --unit`). */
+static enum MHD_Result tasks(struct req *r, const char *url)
+{
+  const char *unit = MHD_lookup_connection_value(r->c, MHD_GET_ARGUMENT_KIND, "unit"),
+             *status = MHD_lookup_connection_value(r->c, MHD_GET_ARGUMENT_KIND, "status");
+  struct fk_task_filter f = {0, 0, 0, 0, -1, unit, 0};
+  struct task_list l = {r->srv->reader, r->token.scope, json_array()};
+  int rc;
+  if (status) {
+    while (fk_task_statuses[++f.status] && strcmp(fk_task_statuses[f.status], status))
+      ;
+    if (!fk_task_statuses[f.status]) {
+      json_decref(l.out);
+      return problem(r, MHD_HTTP_BAD_REQUEST, url,
+                     "status: one of created, due, acknowledged, done, failed, cancelled");
+    }
+  }
+  if (!l.out) return MHD_NO;
+  pthread_mutex_lock(&r->srv->mu);
+  rc = fk_store_each_task(r->srv->reader, &f, list_task, &l);
+  pthread_mutex_unlock(&r->srv->mu);
+  if (rc) {
+    json_decref(l.out);
+    return problem(r, MHD_HTTP_SERVICE_UNAVAILABLE, url, "listing tasks: %s", fk_strerror(rc));
+  }
+  return answer_json(r, MHD_HTTP_OK, l.out, "application/json");
 }
 
 /* ---- the request cycle -------------------------------------------------------------------- */

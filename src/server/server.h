@@ -79,6 +79,13 @@ struct fk_table;
 int fk__areas_fill(const struct fk_areas *as, fk_date d, int text, const struct fk_rules *r,
                    struct fk_table *t);
 
+struct fk_task_row;
+
+/* A task: {"task_id", "kind", "person_id", "unit", "due_at", "status", "level", "reason",
+ * "proof", "escalations": [{"level", "at", "unit", "officer", "phone"}]} (officers masked), into
+ * *out (a new reference). Returns 0, FK_ENOMEM or FK_ESTORE. */
+int fk__task_json(struct fk_store *st, const struct fk_task_row *t, json_t **out);
+
 /* ---- tokens (token.c) ---- */
 
 /* A token as printed: "fk_" and 64 hex digits, and a NUL. */

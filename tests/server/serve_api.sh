@@ -225,6 +225,28 @@ equals "none before the case" "$(cat areas2.json)" "[]"
 expect 0 "area list then" -- "$B" area list --db t.db --now 2022-07-01T09:00:00+08:00
 equals "areas then = area list" "$(cat areas2.json)" "$(cat out.txt)"
 
+# Tasks: those of the token's node, as `fangkong task list` gives them for that node.
+same() { python3 -c 'import json,sys; a=json.load(open(sys.argv[1])); b=json.load(open(sys.argv[2])); print("same" if a == b else "differ", len(a))' "$1" "$2"; }
+TOKEN=$EPI req tasks GET /v1/tasks
+expect 0 "task list" -- "$B" task list --db t.db --format json
+equals "tasks = task list" "$(same tasks.json out.txt | cut -d' ' -f1)" same
+equals "there are tasks" "$(( $(same tasks.json out.txt | cut -d' ' -f2) > 0 ))" 1
+TOKEN=$GRID req gtasks GET /v1/tasks
+expect 0 "task list G1" -- "$B" task list --db t.db --format json --unit G1
+equals "a grid's tasks" "$(same gtasks.json out.txt)" "same $(pj out.txt 'len(d)')"
+TOKEN=$DIST req dtasks GET /v1/tasks
+expect 0 "task list 迎泽区" -- "$B" task list --db t.db --format json --unit /迎泽区
+equals "a district's tasks (none there)" "$(same dtasks.json out.txt)" "same 0"
+TOKEN=$DIST req dtasks2 GET "/v1/tasks?unit=G1"
+equals "another district's grid: nothing" "$(cat dtasks2.json)" "[]"
+TOKEN=$EPI req stasks GET "/v1/tasks?status=created"
+expect 0 "task list created" -- "$B" task list --db t.db --format json --status created
+equals "by status" "$(same stasks.json out.txt | cut -d' ' -f1)" same
+TOKEN=$EPI req btasks GET "/v1/tasks?status=lost"
+equals "bad status" "$(status btasks)" 400
+req devtasks GET /v1/tasks
+equals "an entrance device lists no tasks" "$(status devtasks)" 403
+
 # The audit log: one row for each check answered 200 -- who, what, when, from where.
 expect 0 "audit" -- "$B" audit --db t.db
 equals "audited checks" "$(grep -c 'POST /v1/entrance-checks' out.txt)" 44
