@@ -1,6 +1,6 @@
-/* libFuzzer target: the API's entrance-check body parser (POST /v1/entrance-checks). It never
-   crashes; what it accepts has both ids non-empty, a temperature in range and a mask of 0 or 1;
-   what it rejects says why. */
+/* libFuzzer target: the API's body parsers (POST /v1/entrance-checks, POST /v1/tasks/{id}/done).
+   They never crash; an accepted check has both ids non-empty, a temperature in range and a mask
+   of 0 or 1, an accepted proof is non-empty; what they reject says why. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +18,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         strlen(r.place_id) > FK__ID_MAX || !(r.temperature >= 30 && r.temperature <= 45) ||
         (r.mask != 0 && r.mask != 1))
       abort();
+  } else if (!why[0])
+    abort();
+  char proof[128];
+  if (fk__task_body_parse((const char *)data, size, proof, sizeof proof, why, sizeof why) == 0) {
+    if (!proof[0] || strlen(proof) >= sizeof proof) abort();
   } else if (!why[0])
     abort();
   return 0;

@@ -97,3 +97,31 @@ out:
   json_decref(o);
   return rc;
 }
+
+int fk__task_body_parse(const char *buf, size_t n, char *proof, size_t proofsz, char *why,
+                        size_t whysz)
+{
+  static const char *const fields[] = {"proof", NULL};
+  json_error_t err;
+  json_t *o, *v;
+  int rc;
+  assert(buf || !n);
+  assert(proof && proofsz && why && whysz);
+  proof[0] = why[0] = '\0';
+  o = json_loadb(buf ? buf : "", n, JSON_REJECT_DUPLICATES, &err);
+  if (!o)
+    return snprintf(why, whysz, "malformed JSON at line %d, column %d: %s", err.line, err.column,
+                    err.text),
+           FK_EINVAL;
+  rc = json_is_object(o) ? known_fields(o, fields, why, whysz) : FK_EINVAL;
+  if (!json_is_object(o)) snprintf(why, whysz, "the body must be a JSON object");
+  v = json_object_get(o, "proof");
+  if (!rc && !v) rc = (snprintf(why, whysz, "proof: missing"), FK_EINVAL);
+  if (!rc && (!json_is_string(v) || !json_string_length(v) || json_string_length(v) >= proofsz ||
+              memchr(json_string_value(v), 0, json_string_length(v))))
+    rc = (snprintf(why, whysz, "proof: must be a string of 1 to %zu characters", proofsz - 1),
+          FK_EINVAL);
+  if (!rc) memcpy(proof, json_string_value(v), json_string_length(v) + 1);
+  json_decref(o);
+  return rc;
+}

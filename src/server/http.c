@@ -57,6 +57,8 @@ static enum MHD_Result entrance(struct req *r, const char *url);
 static enum MHD_Result person(struct req *r, const char *url);
 static enum MHD_Result areas(struct req *r, const char *url);
 static enum MHD_Result tasks(struct req *r, const char *url);
+static enum MHD_Result task_ack(struct req *r, const char *url);
+static enum MHD_Result task_done(struct req *r, const char *url);
 
 /* The routes (fk__routes_print lists them; a test holds the OpenAPI document to them). */
 #define ROLE(r) (1u << FK_ROLE_##r)
@@ -71,6 +73,8 @@ static const struct {
     {"POST", "/v1/entrance-checks", entrance, ROLE(CITY) | ROLE(ENTRANCE)},
     {"GET", "/v1/areas", areas, ~0u},
     {"GET", "/v1/tasks", tasks, ~ROLE(ENTRANCE)},
+    {"POST", "/v1/tasks/{id}/ack", task_ack, ~ROLE(ENTRANCE)},
+    {"POST", "/v1/tasks/{id}/done", task_done, ~ROLE(ENTRANCE)},
     {"GET", "/v1/persons/{id}", person,
      ROLE(CITY) | ROLE(DISTRICT) | ROLE(STREET) | ROLE(COMMUNITY) | ROLE(GRID) | ROLE(SITE) |
          ROLE(EPIDEMIOLOGIST)},
@@ -252,7 +256,7 @@ static enum MHD_Result person(struct req *r, const char *url)
   who(r, &r->job.audit);
   snprintf(r->job.audit.action, sizeof r->job.audit.action, "GET /v1/persons/{id}");
   snprintf(r->job.audit.object, sizeof r->job.audit.object, "person %s", id);
-  r->job.audit_only = 1;
+  r->job.kind = FK__JOB_AUDIT;
   r->job.done = check_done;
   r->job.arg = r;
   r->state = QUEUED;
@@ -313,24 +317,11 @@ struct task_list {
   json_t *out;
 };
 
-/* 1 when region lies in scope (is it, or under it); walks up the hierarchy. */
-static int region_in(struct fk_store *st, int64_t region, int64_t scope, int *in)
-{
-  struct fk_region_row row;
-  int rc = 0;
-  *in = !scope;
-  for (int i = 0; !*in && region && i < 8 && !rc; i++) {
-    if (region == scope) *in = 1;
-    if (!*in && !(rc = fk_store_region(st, region, &row))) region = row.parent;
-  }
-  return rc;
-}
-
 static int list_task(void *arg, const struct fk_task_row *t)
 {
   struct task_list *l = arg;
   json_t *o = NULL;
-  int in, rc = region_in(l->st, t->region, l->scope, &in);
+  int in, rc = fk__region_in(l->st, t->region, l->scope, &in);
   if (rc || !in) return rc;
   if ((rc = fk__task_json(l->st, t, &o))) return rc;
   return json_array_append_new(l->out, o) ? FK_ENOMEM : 0;
@@ -365,6 +356,58 @@ static enum MHD_Result tasks(struct req *r, const char *url)
   return answer_json(r, MHD_HTTP_OK, l.out, "application/json");
 }
 
+/* The answer to a task's change, once committed. */
+static enum MHD_Result task_answer(struct req *r, const char *url)
+{
+  char msg[1024];
+  int rc = r->job.rc;
+  fk_diag_format(&r->job.diag, msg, sizeof msg);
+  if (rc == FK_ENOTFOUND) return problem(r, MHD_HTTP_NOT_FOUND, url, "%s", msg);
+  if (rc == FK_EINVAL) return problem(r, MHD_HTTP_CONFLICT, url, "%s", msg);
+  if (rc) return problem(r, MHD_HTTP_SERVICE_UNAVAILABLE, url, "%s", msg);
+  return answer(r, MHD_HTTP_OK, "application/json", r->job.answer, strlen(r->job.answer));
+}
+
+/* Queues a change of the task in the url (/v1/tasks/{id}/...) for the writer. */
+static enum MHD_Result task_change(struct req *r, const char *url, int kind)
+{
+  const char *id = url + strlen("/v1/tasks/");
+  char *end;
+  long long task = strtoll(id, &end, 10);
+  if (r->state == ANSWERED) return task_answer(r, url);
+  if (end == id || *end != '/' || task <= 0)
+    return problem(r, MHD_HTTP_NOT_FOUND, url, "no task %.*s", (int)strcspn(id, "/"), id);
+  who(r, &r->job.audit);
+  snprintf(r->job.audit.action, sizeof r->job.audit.action, "POST /v1/tasks/{id}/%s",
+           kind == FK__JOB_ACK ? "ack" : "done");
+  snprintf(r->job.audit.object, sizeof r->job.audit.object, "task %lld", task);
+  r->job.kind = kind;
+  r->job.task = task;
+  r->job.scope = r->token.scope;
+  r->job.done = check_done;
+  r->job.arg = r;
+  r->state = QUEUED;
+  MHD_suspend_connection(r->c);
+  fk__writer_post(r->srv->writer, &r->job);
+  return MHD_YES;
+}
+
+/* POST /v1/tasks/{id}/ack: the unit acknowledges the task (the server's clock). */
+static enum MHD_Result task_ack(struct req *r, const char *url)
+{
+  return task_change(r, url, FK__JOB_ACK);
+}
+
+/* POST /v1/tasks/{id}/done, body {"proof"}: the unit did it. */
+static enum MHD_Result task_done(struct req *r, const char *url)
+{
+  char why[512];
+  if (r->state == READING &&
+      fk__task_body_parse(r->body, r->len, r->job.proof, sizeof r->job.proof, why, sizeof why))
+    return problem(r, MHD_HTTP_BAD_REQUEST, url, "task done: %s", why);
+  return task_change(r, url, FK__JOB_DONE);
+}
+
 /* ---- the request cycle -------------------------------------------------------------------- */
 
 /* Finds the Bearer token's row into r->token: 0, or 401 (no token, or not one of ours) or 403
@@ -395,13 +438,15 @@ static enum MHD_Result serve_route(struct req *r, size_t i, const char *url)
   return routes[i].fn(r, url);
 }
 
-/* 1 when url is the route's path, a "{id}" at its end standing for one non-empty segment. */
+/* 1 when url is the route's path, a "{id}" standing for one non-empty segment. */
 static int path_matches(const char *path, const char *url)
 {
-  const char *param = strstr(path, "{id}");
+  const char *param = strstr(path, "{id}"), *rest;
   size_t n = param ? (size_t)(param - path) : 0;
   if (!param) return !strcmp(path, url);
-  return !strncmp(path, url, n) && url[n] && !strchr(url + n, '/');
+  if (strncmp(path, url, n) || !url[n] || url[n] == '/') return 0;
+  rest = url + n + strcspn(url + n, "/");
+  return !strcmp(rest, param + 4);
 }
 
 /* Routes a complete request: 404 for an unknown path, 405 for a known path's other methods. */
@@ -500,13 +545,14 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
   struct timespec end;
   (void)cls, (void)c, (void)why;
   if (!r) return;
-  if (r->state == ANSWERED && !r->replied && !r->job.rc && !r->job.audit_only) /* client left */
+  if (r->state == ANSWERED && !r->replied && !r->job.rc && r->job.kind == FK__JOB_CHECK) /* left */
     fk__metric_add(&fk__metrics.checks_unanswered, 1);
   clock_gettime(CLOCK_MONOTONIC, &end);
   fk__metric_add(&fk__metrics.latency_us, (uint64_t)((end.tv_sec - r->start.tv_sec) * 1000000 +
                                                      (end.tv_nsec - r->start.tv_nsec) / 1000));
   fk__metric_add(&fk__metrics.inflight, (uint64_t)-1);
   free(r->pending); /* jansson's */
+  free(r->job.answer);
   fk_free(r->body);
   fk_free(r);
   *con_cls = NULL;

@@ -86,6 +86,10 @@ struct fk_task_row;
  * *out (a new reference). Returns 0, FK_ENOMEM or FK_ESTORE. */
 int fk__task_json(struct fk_store *st, const struct fk_task_row *t, json_t **out);
 
+/* Sets *in to 1 when region (internal id) is scope or lies under it, or scope is 0 (the city).
+ * Returns 0 or FK_ESTORE. */
+int fk__region_in(struct fk_store *st, int64_t region, int64_t scope, int *in);
+
 /* ---- tokens (token.c) ---- */
 
 /* A token as printed: "fk_" and 64 hex digits, and a NUL. */
@@ -98,13 +102,23 @@ int fk__token_new(char token[FK__TOKEN_BUFSZ], char hash[FK_TOKEN_HASH_BUFSZ]);
 /* The hash of the n bytes of token (borrowed) into hash. Returns 0 or FK_EIO. */
 int fk__token_hash(const char *token, size_t n, char hash[FK_TOKEN_HASH_BUFSZ]);
 
+/*
+ * Parses the body of POST /v1/tasks/{id}/done, {"proof": "what shows it done"}, copying the
+ * proof into proof (proofsz bytes). Returns 0 or FK_EINVAL with why, as above.
+ */
+int fk__task_body_parse(const char *buf, size_t n, char *proof, size_t proofsz, char *why,
+                        size_t whysz);
+
 /* ---- the writer thread (writer.c) ---- */
 
 struct fk__writer;
 
 /* One queued check; the caller owns it and keeps it alive until done is set. */
 struct fk__job {
-  int audit_only; /* 1: only append `audit` (a read); 0: an entrance check */
+  enum { FK__JOB_CHECK, FK__JOB_AUDIT, FK__JOB_ACK, FK__JOB_DONE } kind; /* AUDIT: a read's row */
+  int64_t task;                                                          /* ACK, DONE: the task */
+  char proof[128]; /* DONE: what shows it done */
+  char *answer;    /* ACK, DONE: the task after, as JSON (jansson's; free()) */
   struct fk__entrance_req req;
   int64_t scope;                    /* region the place must lie in; 0: anywhere */
   struct fk_audit_row audit;        /* who asks and from where; the writer fills what and when */

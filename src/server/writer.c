@@ -12,6 +12,7 @@
 #include "fangkong/alloc.h"
 #include "fangkong/error.h"
 #include "fangkong/store.h"
+#include "fangkong/tasks.h"
 #include "fangkong/tokens.h"
 #include "server/server.h"
 
@@ -39,15 +40,60 @@ static struct fk__job *take(struct fk__writer *w)
   return batch;
 }
 
+/* The task's row, when it lies in the job's scope (else FK_ENOTFOUND, as for an unknown task). */
+static int task_row(void *arg, const struct fk_task_row *t)
+{
+  *(struct fk_task_row *)arg = *t;
+  return 0;
+}
+
+static int task_in_scope(struct fk__writer *w, struct fk__job *j, struct fk_task_row *t)
+{
+  struct fk_task_filter f = {j->task, 0, 0, 0, -1, NULL, 0};
+  int in = 0, rc;
+  t->id = 0;
+  if ((rc = fk_store_each_task(w->st, &f, task_row, t)) ||
+      (t->id && (rc = fk__region_in(w->st, t->region, j->scope, &in))))
+    return fk_diag_set(&j->diag, rc, NULL, "store: %s", fk_store_errmsg(w->st));
+  return t->id && in
+             ? 0
+             : fk_diag_set(&j->diag, FK_ENOTFOUND, "id", "no task %lld", (long long)j->task);
+}
+
+/* A unit's hand on a task (ack or done), with its audit row; the task after, as JSON. */
+static int task(struct fk__writer *w, struct fk__job *j)
+{
+  struct fk_task_row t;
+  json_t *o = NULL;
+  fk_time now = j->audit.at;
+  int rc = task_in_scope(w, j, &t);
+  if (rc || (rc = fk_store_begin(w->st))) return rc;
+  rc = j->kind == FK__JOB_ACK
+           ? fk_task_ack(w->st, j->task, now, &j->diag)
+           : fk_task_close(w->st, j->task, FK_TSTATUS_DONE, j->proof, now, &j->diag);
+  if (!rc && (rc = fk_store_put_audit(w->st, &j->audit)))
+    fk_diag_set(&j->diag, rc, NULL, "store: %s", fk_store_errmsg(w->st));
+  if (!rc && !(rc = task_in_scope(w, j, &t)) && !(rc = fk__task_json(w->st, &t, &o)) &&
+      !(j->answer = json_dumps(o, JSON_COMPACT)))
+    rc = FK_ENOMEM;
+  json_decref(o);
+  if (rc) {
+    fk_store_rollback(w->st);
+    return rc;
+  }
+  return fk_store_commit(w->st);
+}
+
 /* One check, when its place lies in the token's scope (else FK_ENOTFOUND, as for an unknown
  * place: a device learns nothing of places outside its scope), with its audit row. */
 static int check(struct fk__writer *w, struct fk__job *j)
 {
   struct fk_audit_row *a = &j->audit;
   int in = 1, rc;
-  if (j->audit_only && (rc = fk_store_put_audit(w->st, a)))
+  if (j->kind == FK__JOB_AUDIT && (rc = fk_store_put_audit(w->st, a)))
     return fk_diag_set(&j->diag, rc, NULL, "store: %s", fk_store_errmsg(w->st));
-  if (j->audit_only) return 0;
+  if (j->kind == FK__JOB_AUDIT) return 0;
+  if (j->kind != FK__JOB_CHECK) return task(w, j);
   if (j->scope && (rc = fk_store_place_in(w->st, j->req.place_id, j->scope, &in)))
     return fk_diag_set(&j->diag, rc, NULL, "store: %s", fk_store_errmsg(w->st));
   if (!in) return fk_diag_set(&j->diag, FK_ENOTFOUND, "place_id", "no place %s", j->req.place_id);

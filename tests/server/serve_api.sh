@@ -247,6 +247,27 @@ equals "bad status" "$(status btasks)" 400
 req devtasks GET /v1/tasks
 equals "an entrance device lists no tasks" "$(status devtasks)" 403
 
+# A unit's hand on a task: ack, then done with its proof; only a task of the token's node.
+TID=$(pj tasks.json '[str(t["task_id"]) for t in d if t["unit"] == "G1" and t["status"] in ("created", "due")][0]')
+TOKEN=$DIST req dack POST "/v1/tasks/$TID/ack"
+equals "another district's task" "$(pj dack.json '[d["status"], d["detail"]]')" "[404,\"id: no task $TID\"]"
+TOKEN=$GRID req ack POST "/v1/tasks/$TID/ack"
+equals "acknowledged" "$(pj ack.json '[d["task_id"], d["status"]]')" "[$TID,\"acknowledged\"]"
+TOKEN=$GRID req noproof POST "/v1/tasks/$TID/done" --data '{}'
+equals "done needs a proof" "$(pj noproof.json '[d["status"], d["detail"]]')" '[400,"task done: proof: missing"]'
+TOKEN=$GRID req done POST "/v1/tasks/$TID/done" --data '{"proof":"phoned, 已告知"}'
+equals "done" "$(pj done.json '[d["status"], d["proof"]]')" '["done","phoned, 已告知"]'
+TOKEN=$GRID req again2 POST "/v1/tasks/$TID/done" --data '{"proof":"again"}'
+equals "a closed task is not changed" "$(status again2)" 409
+TOKEN=$GRID req nottask POST /v1/tasks/x1/ack
+equals "no such task" "$(status nottask)" 404
+TOKEN=$GRID req notask POST /v1/tasks/999999/ack
+equals "no task 999999" "$(status notask)" 404
+req devack POST "/v1/tasks/$TID/ack"
+equals "an entrance device acks nothing" "$(status devack)" 403
+expect 0 "task list after" -- "$B" task list --db t.db --format json --unit G1
+equals "stored" "$(pj out.txt '[t["status"] for t in d if t["task_id"] == '"$TID"']')" '["done"]'
+
 # The audit log: one row for each check answered 200 -- who, what, when, from where.
 expect 0 "audit" -- "$B" audit --db t.db
 equals "audited checks" "$(grep -c 'POST /v1/entrance-checks' out.txt)" 44
@@ -256,6 +277,9 @@ lacks out.txt "person P3 at place R1"
 contains out.txt "(district)  GET /v1/persons/{id}  person P3  from 127.0.0.1"
 contains out.txt "(epidemiologist)  GET /v1/persons/{id}  person P2  from 127.0.0.1"
 equals "audited reads" "$(grep -c 'GET /v1/persons' out.txt)" 2
+contains out.txt "(grid)  POST /v1/tasks/{id}/ack  task $TID  from 127.0.0.1"
+contains out.txt "(grid)  POST /v1/tasks/{id}/done  task $TID  from 127.0.0.1"
+equals "audited task changes" "$(grep -c 'POST /v1/tasks' out.txt)" 2
 expect 0 "audit json" -- "$B" audit --db t.db --format json
 equals "audit json" "$(head -1 out.txt | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["role"], d["object"], d["peer"])')" "entrance person P3 at place R3 127.0.0.1"
 
