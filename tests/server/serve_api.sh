@@ -9,32 +9,10 @@ set -uo pipefail
 B=${FK_BIN:?} T=${FK_TMP:?}
 rm -rf "$T" && mkdir -p "$T" && cd "$T"
 . "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/city.bash"
 pj() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); r=eval(sys.argv[2]); print(r if isinstance(r, str) else json.dumps(r, ensure_ascii=False, separators=(",", ":")))' "$1" "$2"; }
 
-cat >grids.csv <<'EOF'
-grid_id,name,community,street,district,lat,lon
-G1,一网格,坞城社区,坞城街道,小店区,37.74,112.56
-G3,三网格,柳巷社区,柳巷街道,迎泽区,37.86,112.56
-EOF
-{
-  echo "person_id,id_number,name,sex,birth_date,phone,household_id,grid_id,address"
-  echo "P1,$(idnum 1),张三丰,M,1990-01-01,13812345678,H1,G1,"
-  echo "P2,$(idnum 3),李四光,M,1990-01-01,13812345679,H1,G1,"
-  echo "P3,$(idnum 5),王五一,M,1990-01-01,13812345670,H3,G3,"
-} >persons.csv
-cat >places.csv <<'EOF'
-place_id,name,kind,grid_id,lat,lon,capacity
-R1,一面馆,restaurant,G1,37.74,112.56,40
-R3,三面馆,restaurant,G3,37.86,112.56,40
-EOF
-cat >cases.csv <<'EOF'
-person_id,kind,onset_date,sampled_at,isolated_at
-P1,asymptomatic,,2022-07-10T10:00:00+08:00,2022-07-10T18:00:00+08:00
-EOF
-for f in grids persons places cases; do
-  expect 0 "import $f" -- "$B" import --db t.db "$f" "$f.csv"
-done
-expect 0 "tick" -- "$B" tick --db t.db --now 2022-07-11T08:00:00+08:00
+make_city
 cp t.db ref.db
 
 # Tokens: printed once, stored as their SHA-256 only; a role takes a node of its level.
@@ -57,13 +35,7 @@ expect 1 "level" -- "$B" token create --db t.db --role district --scope G1
 contains err.txt "level 1"
 expect 2 "role" -- "$B" token create --db t.db --role mayor --scope city
 
-# Start on a free port; the address is the first line printed.
-"$B" serve --db t.db --listen 127.0.0.1:0 --threads 2 --timeout 2 --max-body 1024 \
-  >serve.out 2>serve.err &
-pid=$!
-for _ in $(seq 100); do grep -q listening serve.out 2>/dev/null && break; sleep 0.1; done
-U=$(sed -n 's/^listening on //p' serve.out)
-[ -n "$U" ] || { echo "FAIL: the server did not start"; cat serve.err; exit 1; }
+start_server --threads 2 --timeout 2 --max-body 1024
 
 # req NAME METHOD PATH [BODY]: status to NAME.status, body to NAME.json, headers to NAME.h.
 req() {
