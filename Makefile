@@ -35,8 +35,8 @@ fuzz: bootstrap
 demo: build
 	@scripts/demo $(BUILD)
 
-# Import, tracing, quarantine sites, risk areas, the tick, detection, the briefing, then the
-# scan (bench/*/run; each caches its input under $(BUILD)).
+# Import, tracing, quarantine sites, risk areas, the tick, detection, the briefing, the scan,
+# then the API's entrance checks (bench/*/run; each caches its input under $(BUILD)).
 bench: build
 	@bench/import/run $(BUILD)
 	@bench/trace/run $(BUILD)
@@ -46,6 +46,7 @@ bench: build
 	@bench/detect/run $(BUILD)
 	@bench/briefing/run $(BUILD)
 	@bench/scan/run $(BUILD)
+	@bench/entrance/run $(BUILD)
 
 install: build
 	@cmake --install $(BUILD)

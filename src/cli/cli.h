@@ -44,6 +44,9 @@ int fk__cmd_scenario(int argc, char **argv);
 struct fk_tick_stats;
 /* Prints what a tick did, one line each, to f (cmd_tick.c). */
 void fk__tick_summary(FILE *f, const struct fk_tick_stats *s);
+int fk__cmd_serve(int argc, char **argv);
+int fk__cmd_token(int argc, char **argv);
+int fk__cmd_audit(int argc, char **argv);
 
 /* Returns 1 when argv[i] is "-h" or "--help" for any i, else 0. */
 int fk__wants_help(int argc, char **argv);

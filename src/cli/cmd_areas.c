@@ -7,6 +7,7 @@
 
 #include "cli/args.h"
 #include "cli/cli.h"
+#include "server/server.h"
 #include "cli/traced.h"
 #include "fangkong/areas.h"
 #include "fangkong/error.h"
@@ -91,9 +92,10 @@ static fk_date lifts_on(const struct fk_area_row *a, const struct fk_area_span *
   return a->spans[i].to == FK_DATE_NONE ? a->lifts_on : a->spans[i].to;
 }
 
-/* One row per area in force on d (as last updated when d is FK_DATE_NONE). */
-static int fill(const struct fk_areas *as, fk_date d, int text, const struct fk_rules *r,
-                struct fk_table *t)
+/* One row per area in force on d (as last updated when d is FK_DATE_NONE); also what GET
+ * /v1/areas answers (server/server.h). */
+int fk__areas_fill(const struct fk_areas *as, fk_date d, int text, const struct fk_rules *r,
+                   struct fk_table *t)
 {
   int rc = 0;
   for (int k = FK_AREA_NLEVELS - 1; k >= 0; k--) /* high first */
@@ -157,7 +159,8 @@ int fk__cmd_area(int argc, char **argv)
   }
   int text = !strcmp(fmt, "text");
   if (!(t = fk_table_new(5, cols)) ||
-      fill(&as, now == FK_TIME_NONE ? FK_DATE_NONE : fk_time_date(now), text, &rules, t)) {
+      fk__areas_fill(&as, now == FK_TIME_NONE ? FK_DATE_NONE : fk_time_date(now), text, &rules,
+                     t)) {
     rc = fk__fail("%s", fk_strerror(FK_ENOMEM));
     goto out;
   }

@@ -13,7 +13,7 @@
 #include "cli/traced.h"
 #include "fangkong/entrance.h"
 #include "fangkong/error.h"
-#include "fangkong/table.h"
+#include "server/server.h"
 
 static const char help[] =
     "usage: fangkong check PERSON_ID PLACE_ID --at T --temperature C --mask 0|1 [--db PATH]\n"
@@ -35,32 +35,15 @@ static const char help[] =
     "Exit status: 0 (pass or deny: read the decision), 1 on error (unknown person or place),\n"
     "2 on wrong usage.\n";
 
-static void json_str(const char *s)
+/* The answer as JSON (the same object the API answers: fk__entrance_json). */
+static int print_json(const struct fk_entrance_result *r)
 {
-  fk_json_string(stdout, s, strlen(s));
-}
-
-static void print_json(const struct fk_entrance_result *r)
-{
-  int n = 0;
-  printf("{\"decision\":\"%s\",\"reasons\":[", r->pass ? "pass" : "deny");
-  for (int i = 0; i < FK_ENTRANCE_NREASONS; i++) {
-    if (!(r->reasons & (1u << i))) continue;
-    printf("%s{\"key\":", n++ ? "," : "");
-    json_str(fk_entrance_reasons[i]);
-    fputs(",\"text\":", stdout);
-    json_str(r->text[i]);
-    fputs("}", stdout);
-  }
-  printf("],\"code\":\"%s\",\"fever\":%s,\"grid_id\":", fk_codes[r->code],
-         r->fever ? "true" : "false");
-  json_str(r->grid_id);
-  fputs(",\"area_level\":", stdout);
-  if (r->area_level >= 0)
-    json_str(fk_area_levels[r->area_level]);
-  else
-    fputs("null", stdout);
-  printf(",\"recorded\":%s}\n", r->recorded ? "true" : "false");
+  json_t *o = fk__entrance_json(r);
+  int rc = o ? json_dumpf(o, stdout, JSON_COMPACT) : -1;
+  json_decref(o);
+  if (rc) return fk__fail("out of memory");
+  putchar('\n');
+  return FK_EXIT_OK;
 }
 
 static void print_text(const struct fk_entrance_result *r)
@@ -118,7 +101,7 @@ int fk__cmd_check(int argc, char **argv)
     goto out;
   }
   if (!strcmp(format, "json"))
-    print_json(&r);
+    rc = print_json(&r);
   else
     print_text(&r);
 out:

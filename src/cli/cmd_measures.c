@@ -17,6 +17,7 @@
 #include "fangkong/store.h"
 #include "fangkong/table.h"
 #include "fangkong/trace.h"
+#include "server/server.h"
 
 static const char apply_help[] =
     "usage: fangkong measures apply [--db PATH] [--rules FILE] --now T\n"
@@ -150,53 +151,6 @@ static void unlook(struct looked *l)
   fk_store_close(l->st);
 }
 
-static void json_str(const char *s)
-{
-  fk_json_string(stdout, s, strlen(s));
-}
-
-static void json_date(fk_date d)
-{
-  char buf[FK_DATE_BUFSZ];
-  if (d == FK_DATE_NONE)
-    fputs("null", stdout);
-  else
-    json_str(fk_date_format(d, buf));
-}
-
-/* One entry of "measures": a phase of measure m (phase -1: the measure as stored, whole). */
-static void json_phase(const struct fk_measure_row *m, const struct fk_plan *p, int phase,
-                       int first)
-{
-  int kind = phase < 0 ? m->kind : (int)p->phases[phase].kind, n = 0;
-  printf("%s{\"category\":", first ? "" : ",");
-  json_str(fk_person_cats[m->category]);
-  fputs(",\"kind\":", stdout);
-  json_str(fk_measure_kinds[kind]);
-  fputs(",\"anchor_date\":", stdout);
-  json_date(m->anchor);
-  fputs(",\"start_date\":", stdout);
-  json_date(phase < 0 ? m->start : p->phases[phase].start);
-  fputs(",\"end_date\":", stdout);
-  json_date(phase < 0 ? m->end : p->phases[phase].end);
-  fputs(",\"status\":", stdout);
-  json_str(fk_measure_statuses[m->status]);
-  fputs(",\"rule\":", stdout);
-  json_str(m->rule);
-  fputs(",\"tests\":[", stdout);
-  for (int i = 0; i < m->ntests; i++) {
-    const struct fk_measure_test *t = &m->tests[i];
-    /* kept tests (phase -1) are shown with the first phase */
-    if (phase >= 0 && t->phase != phase && !(t->phase < 0 && phase == 0)) continue;
-    printf("%s{\"day\":%d,\"due_date\":", n++ ? "," : "", t->day);
-    json_date(t->due);
-    fputs(",\"status\":", stdout);
-    json_str(fk_test_statuses[t->status]);
-    fputs("}", stdout);
-  }
-  fputs("]}", stdout);
-}
-
 static void text_measure(const struct fk_measure_row *m, const struct fk_plan *p, int ok)
 {
   char a[FK_DATE_BUFSZ], b[FK_DATE_BUFSZ], c[FK_DATE_BUFSZ];
@@ -212,62 +166,20 @@ static void text_measure(const struct fk_measure_row *m, const struct fk_plan *p
            fk_date_format(m->tests[i].due, c), fk_test_statuses[m->tests[i].status]);
 }
 
-static void json_time(fk_time t)
+/* The person as JSON (the same object as GET /v1/persons/{id}: fk__person_json). */
+static int person_json(const struct looked *l)
 {
-  char buf[FK_TIME_BUFSZ];
-  if (t == FK_TIME_NONE)
-    fputs("null", stdout);
-  else
-    json_str(fk_time_format(t, buf));
-}
-
-/* The "site" key: the person's stay at a quarantine site (or wait for one), or null. */
-static int json_site(const struct looked *l)
-{
-  struct fk_site_stay s;
   struct fk_diag diag;
   char msg[1024];
+  int rc = 0;
   fk_diag_clear(&diag);
-  int rc = fk_sites_stay_of(l->st, l->person, l->now, &s, &diag);
-  fputs(",\"site\":", stdout);
-  if (rc == FK_ENOTFOUND) {
-    fputs("null", stdout);
-    return 0;
-  }
-  if (rc) {
-    fputs("null", stdout);
-    return fk__fail("%s", fk_diag_format(&diag, msg, sizeof msg));
-  }
-  /* As of --now, an end that came later is not known yet. */
-  if (s.to != FK_TIME_NONE && l->now != FK_TIME_NONE && s.to > l->now) {
-    s.to = FK_TIME_NONE;
-    s.end_reason[0] = '\0';
-  }
-  fputs("{\"status\":", stdout);
-  json_str(s.waiting ? "waiting" : s.to == FK_TIME_NONE ? "in" : "left");
-  fputs(",\"site_id\":", stdout);
-  if (s.site_id[0])
-    json_str(s.site_id);
-  else
-    fputs("null", stdout);
-  fputs(",\"room_id\":", stdout);
-  if (s.room_id[0])
-    json_str(s.room_id);
-  else
-    fputs("null", stdout);
-  fputs(",\"from\":", stdout);
-  json_time(s.from);
-  fputs(",\"to\":", stdout);
-  json_time(s.to);
-  fputs(",\"reason\":", stdout);
-  json_str(s.reason);
-  fputs(",\"end_reason\":", stdout);
-  if (s.end_reason[0])
-    json_str(s.end_reason);
-  else
-    fputs("null", stdout);
-  fputs("}", stdout);
-  return 0;
+  json_t *o =
+      fk__person_json(l->st, &l->rules, l->person_id, l->person, l->m, l->nm, l->now, &rc, &diag);
+  if (!o || json_dumpf(o, stdout, JSON_COMPACT)) rc = FK_ENOMEM;
+  json_decref(o);
+  putchar('\n');
+  if (rc == FK_ENOMEM) return fk__fail("out of memory");
+  return rc ? fk__fail("%s", fk_diag_format(&diag, msg, sizeof msg)) : 0;
 }
 
 static int person_show(int argc, char **argv)
@@ -280,29 +192,7 @@ static int person_show(int argc, char **argv)
     enum fk_code code = fk_person_code(&l.rules, l.m, l.nm, l.now, reason, sizeof reason);
     const char *id = l.person_id;
     if (!strcmp(format, "json")) {
-      fputs("{\"person_id\":", stdout);
-      json_str(id);
-      fputs(",\"code\":", stdout);
-      json_str(fk_codes[code]);
-      fputs(",\"code_reason\":", stdout);
-      json_str(reason);
-      fputs(",\"measures\":[", stdout);
-      int first = 1;
-      for (int i = 0; i < l.nm; i++) {
-        struct fk_plan p;
-        const struct fk_measure_row *m = &l.m[i];
-        if (fk_measure_plan(&l.rules, (enum fk_person_cat)m->category, m->anchor, m->placed, &p) ||
-            !p.nphases) {
-          json_phase(m, &p, -1, first);
-          first = 0;
-          continue;
-        }
-        for (int k = 0; k < p.nphases; k++, first = 0)
-          json_phase(m, &p, k, first);
-      }
-      fputs("]", stdout);
-      rc = json_site(&l);
-      fputs("}\n", stdout);
+      rc = person_json(&l);
     } else {
       printf("person %s: %s (%s)\n", id, fk_codes[code], reason);
       for (int i = 0; i < l.nm; i++) {

@@ -7,6 +7,7 @@
 
 #include "cli/args.h"
 #include "cli/cli.h"
+#include "server/server.h"
 #include "cli/traced.h"
 #include "fangkong/alloc.h"
 #include "fangkong/error.h"
@@ -38,37 +39,6 @@ struct listing {
   struct fk_table *tab;
 };
 
-static void json_str(const char *s)
-{
-  fk_json_string(stdout, s, strlen(s));
-}
-
-static int print_escalation(void *arg, const struct fk_escalation_row *e)
-{
-  int *n = arg;
-  char at[FK_TIME_BUFSZ], officer[96], phone[32];
-  fk_mask_name(e->officer, strlen(e->officer), officer, sizeof officer);
-  fk_mask_phone(e->phone, strlen(e->phone), phone, sizeof phone);
-  printf("%s{\"level\":", (*n)++ ? "," : "");
-  json_str(fk_levels[e->level]);
-  fputs(",\"at\":", stdout);
-  json_str(fk_time_format(e->at, at));
-  fputs(",\"unit\":", stdout);
-  json_str(e->unit);
-  fputs(",\"officer\":", stdout);
-  if (e->officer[0])
-    json_str(officer);
-  else
-    fputs("null", stdout);
-  fputs(",\"phone\":", stdout);
-  if (e->phone[0])
-    json_str(phone);
-  else
-    fputs("null", stdout);
-  fputs("}", stdout);
-  return 0;
-}
-
 static int list_one(void *arg, const struct fk_task_row *t)
 {
   struct listing *l = arg;
@@ -81,32 +51,13 @@ static int list_one(void *arg, const struct fk_task_row *t)
                          due, fk_task_statuses[t->status], fk_levels[t->level], t->reason};
     return fk_table_add(l->tab, row);
   }
-  int n = 0;
-  printf("%s\n{\"task_id\":%lld,\"kind\":", l->n++ ? "," : "", (long long)t->id);
-  json_str(fk_task_kinds[t->kind]);
-  fputs(",\"person_id\":", stdout);
-  if (t->person_id[0])
-    json_str(t->person_id);
-  else
-    fputs("null", stdout);
-  fputs(",\"unit\":", stdout);
-  json_str(t->unit);
-  fputs(",\"due_at\":", stdout);
-  json_str(due);
-  fputs(",\"status\":", stdout);
-  json_str(fk_task_statuses[t->status]);
-  fputs(",\"level\":", stdout);
-  json_str(fk_levels[t->level]);
-  fputs(",\"reason\":", stdout);
-  json_str(t->reason);
-  fputs(",\"proof\":", stdout);
-  if (t->proof[0])
-    json_str(t->proof);
-  else
-    fputs("null", stdout);
-  fputs(",\"escalations\":[", stdout);
-  int rc = fk_store_each_escalation(l->st, t->id, print_escalation, &n);
-  fputs("]}", stdout);
+  json_t *o = NULL;
+  int rc = fk__task_json(l->st, t, &o);
+  if (!rc) {
+    printf("%s\n", l->n++ ? "," : "");
+    if (json_dumpf(o, stdout, JSON_COMPACT)) rc = FK_ENOMEM;
+  }
+  json_decref(o);
   return rc;
 }
 

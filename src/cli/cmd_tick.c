@@ -46,11 +46,12 @@ void fk__tick_summary(FILE *f, const struct fk_tick_stats *s)
           "cancelled %ld, now due %ld\n",
           t->created[FK_TASK_NOTIFY], t->created[FK_TASK_TRANSFER], t->created[FK_TASK_SAMPLE],
           t->created[FK_TASK_RELEASE], t->done_auto, t->cancelled, t->started);
-  fprintf(f, "risk areas in force: high %ld, medium %ld, low %ld; quarantine rooms: %ld housed, "
-             "%ld admitted, %ld discharged, %ld waiting\n",
+  fprintf(f,
+          "risk areas in force: high %ld, medium %ld, low %ld; quarantine rooms: %ld housed, "
+          "%ld admitted, %ld discharged, %ld waiting\n",
           s->areas.in_force[FK_AREA_HIGH], s->areas.in_force[FK_AREA_MEDIUM],
-          s->areas.in_force[FK_AREA_LOW], s->sites.housed, s->sites.admitted,
-          s->sites.discharged, s->sites.waiting);
+          s->areas.in_force[FK_AREA_LOW], s->sites.housed, s->sites.admitted, s->sites.discharged,
+          s->sites.waiting);
   fprintf(f, "tasks with something due %ld, overdue %ld, escalation steps %ld\n", t->looked,
           t->overdue, t->escalations);
   if (s->alerts.escalations)

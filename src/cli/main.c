@@ -40,6 +40,9 @@ static const struct command commands[] = {
     {"scenario", fk__cmd_scenario, "replay an outbreak's timed events, ticking the loop daily"},
     {"alert", fk__cmd_alert,
      "alerts (预警信号) from the signal channels: scan, list, verify, report"},
+    {"serve", fk__cmd_serve, "the HTTP API (JSON under /v1): entrance checks, health, metrics"},
+    {"token", fk__cmd_token, "create a Bearer token of the API with a role and a scope"},
+    {"audit", fk__cmd_audit, "the API's audit log (审计日志): who, what, when, from where"},
 };
 
 static void usage(FILE *out)

@@ -326,6 +326,24 @@ const char *const fk__sqlite_migrations[] = {
     "  unit TEXT NOT NULL,"
     "  officer TEXT, phone TEXT,"
     "  PRIMARY KEY(alert, level)) WITHOUT ROWID;",
+    /* 10: API tokens
+       of `fangkong serve`, stored only as hashes, each with a role and a node of the hierarchy;
+       its audit log. */
+    "CREATE TABLE api_tokens("
+    "  id INTEGER PRIMARY KEY,"
+    "  hash TEXT NOT NULL UNIQUE," /* hex SHA-256 of the token; the token is never stored */
+    "  role TEXT NOT NULL,"
+    "  scope INTEGER REFERENCES regions(id)," /* NULL: the whole city */
+    "  created_at INTEGER NOT NULL);"
+    /* The API's audit log: who (token, role), what (action, object), when, from where. */
+    "CREATE TABLE audit_log("
+    "  id INTEGER PRIMARY KEY,"
+    "  at INTEGER NOT NULL,"
+    "  token INTEGER REFERENCES api_tokens(id),"
+    "  role TEXT NOT NULL,"
+    "  action TEXT NOT NULL," /* "POST /v1/entrance-checks" */
+    "  object TEXT NOT NULL," /* what it read or changed: "person P3 at place R3" */
+    "  peer TEXT NOT NULL);",
 };
 
 const int fk__sqlite_migration_count =

@@ -71,6 +71,7 @@ struct sqlite_store {
     sqlite3_stmt *q;
   } cache[FK__SQLITE_CACHE]; /* statements the engines run again and again (fk__sqlite_cached) */
   int ncache;
+  int depth; /* open transactions: the outer one a BEGIN, each inner one a SAVEPOINT */
   char err[512];
 };
 
@@ -342,20 +343,37 @@ static int sqlite_put(struct fk_store *st, const struct fk_feed *feed, const str
 
 /* ---- transactions, open, close ----------------------------------------------------------- */
 
+/*
+ * Transactions nest: the outermost is BEGIN IMMEDIATE ... COMMIT, each inner one a savepoint, so
+ * a caller may group many self-contained writes (each with its own begin/commit) into one commit
+ * (the server's group commit of entrance checks). An inner rollback undoes only its own writes.
+ */
 static int sqlite_begin(struct fk_store *st)
 {
-  return exec(S(st), "BEGIN IMMEDIATE");
+  struct sqlite_store *s = S(st);
+  int rc = exec(s, s->depth ? "SAVEPOINT fk_inner" : "BEGIN IMMEDIATE");
+  if (!rc) s->depth++;
+  return rc;
 }
 
 static int sqlite_commit(struct fk_store *st)
 {
-  return exec(S(st), "COMMIT");
+  struct sqlite_store *s = S(st);
+  int rc = exec(s, s->depth > 1 ? "RELEASE fk_inner" : "COMMIT");
+  if (!rc && s->depth > 0) s->depth--;
+  return rc;
 }
 
 static int sqlite_rollback(struct fk_store *st)
 {
-  forget_keys(S(st)); /* the maps may hold ids of rows that no longer exist */
-  return sqlite3_get_autocommit(S(st)->db) ? 0 : exec(S(st), "ROLLBACK");
+  struct sqlite_store *s = S(st);
+  forget_keys(s); /* the maps may hold ids of rows that no longer exist */
+  if (s->depth > 1) {
+    s->depth--;
+    return exec(s, "ROLLBACK TO fk_inner; RELEASE fk_inner");
+  }
+  s->depth = 0;
+  return sqlite3_get_autocommit(s->db) ? 0 : exec(s, "ROLLBACK");
 }
 
 /*
@@ -631,6 +649,15 @@ static const struct fk__store_ops sqlite_ops = {
     .each_signal = fk__sqlite_each_signal,
     .alerts_each = fk__sqlite_alerts_each,
     .alerts_put = fk__sqlite_alerts_put,
+
+    .put_token = fk__sqlite_put_token,
+    .token = fk__sqlite_token,
+    .region_by_code = fk__sqlite_region_by_code,
+    .place_in = fk__sqlite_place_in,
+    .person_in = fk__sqlite_person_in,
+    .person_private = fk__sqlite_person_private,
+    .put_audit = fk__sqlite_put_audit,
+    .each_audit = fk__sqlite_each_audit,
 };
 
 static const char *const pragmas =

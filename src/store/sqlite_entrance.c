@@ -47,13 +47,11 @@ static unsigned bits_of(const char *s)
 
 int fk__sqlite_put_entrance(struct fk_store *st, const struct fk_entrance_row *r, int *stored)
 {
-  sqlite3 *db = fk__sqlite_db(st);
   sqlite3_stmt *q = NULL;
   char keys[256];
-  int rc = 0;
+  int own = fk__sqlite_cached(st, sql[INS], &q), rc = 0; /* kept prepared: the server's hot path */
+  if (own < 0) return own;
   keys_of(r->reasons, keys, sizeof keys);
-  if (sqlite3_prepare_v2(db, sql[INS], -1, &q, NULL) != SQLITE_OK)
-    return fk__sqlite_fail(st, "storing an entrance check");
   sqlite3_bind_int64(q, 1, r->person);
   sqlite3_bind_int64(q, 2, r->place);
   sqlite3_bind_int64(q, 3, r->at);
@@ -66,8 +64,8 @@ int fk__sqlite_put_entrance(struct fk_store *st, const struct fk_entrance_row *r
   if (sqlite3_step(q) != SQLITE_DONE)
     rc = FK_ESTORE;
   else if (stored)
-    *stored = sqlite3_changes(db) > 0;
-  sqlite3_finalize(q);
+    *stored = sqlite3_changes(fk__sqlite_db(st)) > 0;
+  fk__sqlite_done(q, own);
   return rc == FK_ESTORE ? fk__sqlite_fail(st, "storing an entrance check") : rc;
 }
 
@@ -103,18 +101,16 @@ int fk__sqlite_each_entrance(struct fk_store *st, fk_time from, fk_time to,
 
 int fk__sqlite_place_id(struct fk_store *st, const char *place_id, int64_t *place)
 {
-  sqlite3 *db = fk__sqlite_db(st);
   sqlite3_stmt *q = NULL;
-  int rc = 0, step;
+  int own = fk__sqlite_cached(st, sql[PLACE], &q), rc = 0, step;
   *place = 0;
-  if (sqlite3_prepare_v2(db, sql[PLACE], -1, &q, NULL) != SQLITE_OK)
-    return fk__sqlite_fail(st, "looking up a place");
+  if (own < 0) return own;
   sqlite3_bind_text(q, 1, place_id, -1, SQLITE_STATIC);
   step = sqlite3_step(q);
   if (step == SQLITE_ROW)
     *place = sqlite3_column_int64(q, 0);
   else if (step != SQLITE_DONE)
     rc = FK_ESTORE;
-  sqlite3_finalize(q);
+  fk__sqlite_done(q, own);
   return rc ? fk__sqlite_fail(st, "looking up a place") : 0;
 }

@@ -119,9 +119,10 @@ static void read_task(sqlite3_stmt *q, struct fk_task_row *t)
 static void task_where(const struct fk_task_filter *f, char *sel, size_t size)
 {
   snprintf(sel, size, "%s%s%s%s%s%s%s%s ORDER BY t.id", sql[SEL],
-           f->act_at ? " AND t.status IN ('created', 'due', 'acknowledged') AND"
-                       " ((t.status = 'created' AND t.start_at <= ?7) OR (t.due_at < ?7 AND t.level > 0))"
-                     : "",
+           f->act_at
+               ? " AND t.status IN ('created', 'due', 'acknowledged') AND"
+                 " ((t.status = 'created' AND t.start_at <= ?7) OR (t.due_at < ?7 AND t.level > 0))"
+               : "",
            f->id ? " AND t.id = ?1" : "", f->measure ? " AND t.measure = ?2" : "",
            f->person ? " AND t.person = ?3" : "",
            f->open_only ? " AND t.status IN ('created', 'due', 'acknowledged')" : "",

@@ -258,3 +258,53 @@ int fk_store_fail(struct fk_store *st, int rc, struct fk_diag *diag, const char 
                 rc == FK_ESTORE ? fk_store_errmsg(st) : fk_strerror(rc));
   return rc;
 }
+
+int fk_store_put_token(struct fk_store *st, const char *hash, int role, int64_t scope,
+                       fk_time created_at, int64_t *id)
+{
+  assert(st && hash && role >= 0 && role < FK_ROLE_COUNT);
+  return st->ops->put_token(st, hash, role, scope, created_at, id);
+}
+
+int fk_store_token(struct fk_store *st, const char *hash, struct fk_token_row *out)
+{
+  assert(st && hash && out);
+  return st->ops->token(st, hash, out);
+}
+
+int fk_store_region_by_code(struct fk_store *st, const char *code, int64_t *id, int *level)
+{
+  assert(st && code && id);
+  return st->ops->region_by_code(st, code, id, level);
+}
+
+int fk_store_place_in(struct fk_store *st, const char *place_id, int64_t region, int *in)
+{
+  assert(st && place_id && in);
+  return st->ops->place_in(st, place_id, region, in);
+}
+
+int fk_store_put_audit(struct fk_store *st, const struct fk_audit_row *r)
+{
+  assert(st && r && r->role >= 0 && r->role < FK_ROLE_COUNT);
+  return st->ops->put_audit(st, r);
+}
+
+int fk_store_each_audit(struct fk_store *st, int (*fn)(void *arg, const struct fk_audit_row *r),
+                        void *arg)
+{
+  assert(st && fn);
+  return st->ops->each_audit(st, fn, arg);
+}
+
+int fk_store_person_in(struct fk_store *st, int64_t person, int64_t region, int *in)
+{
+  assert(st && in);
+  return st->ops->person_in(st, person, region, in);
+}
+
+int fk_store_person_private(struct fk_store *st, int64_t person, struct fk_person_private *out)
+{
+  assert(st && out);
+  return st->ops->person_private(st, person, out);
+}

@@ -10,6 +10,7 @@
 #include "fangkong/entrance.h"
 #include "fangkong/signals.h"
 #include "fangkong/tasks.h"
+#include "fangkong/tokens.h"
 
 struct fk__store_ops {
   const char *name;
@@ -81,6 +82,17 @@ struct fk__store_ops {
   int (*alerts_each)(struct fk_store *st, int what, const void *filter,
                      int (*fn)(void *arg, const void *row), void *arg);
   int (*alerts_put)(struct fk_store *st, int what, void *row, int *added, struct fk_diag *diag);
+  /* API tokens and scope (fangkong/tokens.h): as the public functions of the same names. */
+  int (*put_token)(struct fk_store *st, const char *hash, int role, int64_t scope,
+                   fk_time created_at, int64_t *id);
+  int (*token)(struct fk_store *st, const char *hash, struct fk_token_row *out);
+  int (*region_by_code)(struct fk_store *st, const char *code, int64_t *id, int *level);
+  int (*place_in)(struct fk_store *st, const char *place_id, int64_t region, int *in);
+  int (*person_in)(struct fk_store *st, int64_t person, int64_t region, int *in);
+  int (*person_private)(struct fk_store *st, int64_t person, struct fk_person_private *out);
+  int (*put_audit)(struct fk_store *st, const struct fk_audit_row *r);
+  int (*each_audit)(struct fk_store *st, int (*fn)(void *arg, const struct fk_audit_row *r),
+                    void *arg);
 };
 
 /* The rows of fk__store_ops.alerts_each and alerts_put: struct fk_alert_row (filter: struct
@@ -168,6 +180,16 @@ int fk__sqlite_alerts_each(struct fk_store *st, int what, const void *filter,
                            int (*fn)(void *arg, const void *row), void *arg);
 int fk__sqlite_alerts_put(struct fk_store *st, int what, void *row, int *added,
                           struct fk_diag *diag);
+int fk__sqlite_put_token(struct fk_store *st, const char *hash, int role, int64_t scope,
+                         fk_time created_at, int64_t *id);
+int fk__sqlite_token(struct fk_store *st, const char *hash, struct fk_token_row *out);
+int fk__sqlite_region_by_code(struct fk_store *st, const char *code, int64_t *id, int *level);
+int fk__sqlite_place_in(struct fk_store *st, const char *place_id, int64_t region, int *in);
+int fk__sqlite_person_in(struct fk_store *st, int64_t person, int64_t region, int *in);
+int fk__sqlite_person_private(struct fk_store *st, int64_t person, struct fk_person_private *out);
+int fk__sqlite_put_audit(struct fk_store *st, const struct fk_audit_row *r);
+int fk__sqlite_each_audit(struct fk_store *st, int (*fn)(void *arg, const struct fk_audit_row *r),
+                          void *arg);
 
 /* The SQLite backend: opens `path` into *out (see fk_store_open for the contract). */
 int fk__sqlite_open(const char *path, struct fk_store **out, struct fk_diag *diag);

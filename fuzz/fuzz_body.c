@@ -1,0 +1,29 @@
+/* libFuzzer target: the API's body parsers (POST /v1/entrance-checks, POST /v1/tasks/{id}/done).
+   They never crash; an accepted check has both ids non-empty, a temperature in range and a mask
+   of 0 or 1, an accepted proof is non-empty; what they reject says why. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "server/server.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+  struct fk__entrance_req r;
+  char why[512];
+  if (fk__entrance_body_parse((const char *)data, size, &r, why, sizeof why) == 0) {
+    if (!r.person_id[0] || !r.place_id[0] || strlen(r.person_id) > FK__ID_MAX ||
+        strlen(r.place_id) > FK__ID_MAX || !(r.temperature >= 30 && r.temperature <= 45) ||
+        (r.mask != 0 && r.mask != 1))
+      abort();
+  } else if (!why[0])
+    abort();
+  char proof[128];
+  if (fk__task_body_parse((const char *)data, size, proof, sizeof proof, why, sizeof why) == 0) {
+    if (!proof[0] || strlen(proof) >= sizeof proof) abort();
+  } else if (!why[0])
+    abort();
+  return 0;
+}

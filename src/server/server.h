@@ -1,0 +1,198 @@
+/*
+ * The HTTP API (`fangkong serve`, docs/API.md): JSON over HTTP/1.1 under /v1 on libmicrohttpd.
+ * Many readers, one writer: every write goes through the writer thread (writer.c), which takes
+ * the queued entrance checks in batches and commits each batch in one transaction; a request is
+ * answered only after its batch has committed. Errors are RFC 9457 problem details.
+ */
+#ifndef FK_SERVER_H
+#define FK_SERVER_H
+
+#include <stddef.h>
+#include <stdio.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "fangkong/entrance.h"
+#include "fangkong/error.h"
+#include "fangkong/rules.h"
+#include "fangkong/time.h"
+#include "fangkong/tokens.h"
+
+struct fk_store;
+
+/* ---- request bodies (body.c; no HTTP in it, so fuzz/fuzz_body.c reaches it whole) ---- */
+
+#define FK__ID_MAX 64
+
+/* An entrance check as posted: {"person_id", "place_id", "temperature", "mask", "at"?}. */
+struct fk__entrance_req {
+  char person_id[FK__ID_MAX + 1];
+  char place_id[FK__ID_MAX + 1];
+  double temperature; /* degrees Celsius, 30..45 */
+  int mask;           /* 1: wears a mask */
+  fk_time at;         /* FK_TIME_NONE when the body gave none (the server's clock then) */
+};
+
+/*
+ * Parses an entrance-check body of n bytes at buf (borrowed; need not be NUL-terminated) into
+ * out (caller-owned). Returns 0, or FK_EINVAL with why (caller's buffer of whysz bytes) naming
+ * the field and what is wrong: malformed JSON (with line and column), not an object, a field
+ * missing, of the wrong type or out of range, an unknown field.
+ */
+int fk__entrance_body_parse(const char *buf, size_t n, struct fk__entrance_req *out, char *why,
+                            size_t whysz);
+
+/* The answer to an entrance check: {"decision", "reasons": [{"key", "text"}], "code", "fever",
+ * "grid_id", "area_level", "recorded"}. Returns a new reference, or NULL when out of memory. */
+json_t *fk__entrance_json(const struct fk_entrance_result *r);
+
+struct fk_measure_row;
+
+/*
+ * A person as of now (FK_TIME_NONE: as stored): {"person_id", "code", "code_reason", "measures":
+ * [{"category", "kind", "anchor_date", "start_date", "end_date", "status", "rule", "tests"}],
+ * "site": {...}|null}, from the person's measures m[0..nm) (fk_measures_of). st and rules are
+ * borrowed. Returns a new reference, or NULL when out of memory; *rc is set to 0, or the error
+ * of reading the site stay (diag says why; "site" is null then).
+ */
+json_t *fk__person_json(struct fk_store *st, const struct fk_rules *rules, const char *person_id,
+                        int64_t person, const struct fk_measure_row *m, int nm, fk_time now,
+                        int *rc, struct fk_diag *diag);
+
+/*
+ * The person person_id (borrowed) as token (borrowed) may see it, as of now: fk__person_json with
+ * "name", "id_number", "phone" (masked unless the role is grid or epidemiologist) and "masked".
+ * *out gets a new reference. Returns 0, FK_ENOTFOUND (unknown, or outside the token's node),
+ * FK_ENOMEM or FK_ESTORE (diag says why).
+ */
+int fk__person_read(struct fk_store *st, const struct fk_rules *rules, const char *person_id,
+                    const struct fk_token_row *token, fk_time now, json_t **out,
+                    struct fk_diag *diag);
+
+struct fk_areas;
+struct fk_table;
+
+/* The rows of `fangkong area list` (cli/cmd_areas.c): the risk areas in force on d (FK_DATE_NONE:
+ * as last updated), high first, columns area_id, level, since, lifts_on, reason (text: with the
+ * Chinese level and the rule's source). Returns 0 or FK_ENOMEM. */
+int fk__areas_fill(const struct fk_areas *as, fk_date d, int text, const struct fk_rules *r,
+                   struct fk_table *t);
+
+struct fk_task_row;
+
+/* A task: {"task_id", "kind", "person_id", "unit", "due_at", "status", "level", "reason",
+ * "proof", "escalations": [{"level", "at", "unit", "officer", "phone"}]} (officers masked), into
+ * *out (a new reference). Returns 0, FK_ENOMEM or FK_ESTORE. */
+int fk__task_json(struct fk_store *st, const struct fk_task_row *t, json_t **out);
+
+/* Sets *in to 1 when region (internal id) is scope or lies under it, or scope is 0 (the city).
+ * Returns 0 or FK_ESTORE. */
+int fk__region_in(struct fk_store *st, int64_t region, int64_t scope, int *in);
+
+/* ---- tokens (token.c) ---- */
+
+/* A token as printed: "fk_" and 64 hex digits, and a NUL. */
+#define FK__TOKEN_BUFSZ 68
+
+/* Makes a new random token into token and its hash (hex SHA-256) into hash. Returns 0, or
+ * FK_EIO when no randomness could be had. */
+int fk__token_new(char token[FK__TOKEN_BUFSZ], char hash[FK_TOKEN_HASH_BUFSZ]);
+
+/* The hash of the n bytes of token (borrowed) into hash. Returns 0 or FK_EIO. */
+int fk__token_hash(const char *token, size_t n, char hash[FK_TOKEN_HASH_BUFSZ]);
+
+/*
+ * Parses the body of POST /v1/tasks/{id}/done, {"proof": "what shows it done"}, copying the
+ * proof into proof (proofsz bytes). Returns 0 or FK_EINVAL with why, as above.
+ */
+int fk__task_body_parse(const char *buf, size_t n, char *proof, size_t proofsz, char *why,
+                        size_t whysz);
+
+/* ---- the writer thread (writer.c) ---- */
+
+struct fk__writer;
+
+/* One queued check; the caller owns it and keeps it alive until done is set. */
+struct fk__job {
+  enum { FK__JOB_CHECK, FK__JOB_AUDIT, FK__JOB_ACK, FK__JOB_DONE } kind; /* AUDIT: a read's row */
+  int64_t task;                                                          /* ACK, DONE: the task */
+  char proof[128]; /* DONE: what shows it done */
+  char *answer;    /* ACK, DONE: the task after, as JSON (jansson's; free()) */
+  struct fk__entrance_req req;
+  int64_t scope;                    /* region the place must lie in; 0: anywhere */
+  struct fk_audit_row audit;        /* who asks and from where; the writer fills what and when */
+  int rc;                           /* 0, or a FK_E* code (then diag says why) */
+  struct fk_entrance_result result; /* when rc is 0 */
+  struct fk_diag diag;
+  void (*done)(struct fk__job *job); /* called by the writer thread after the commit */
+  void *arg;                         /* for done */
+  struct fk__job *next;              /* the queue's link */
+};
+
+/*
+ * Starts the writer over st and rules (both borrowed; the writer is then the store's only user
+ * until fk__writer_stop). Returns 0, FK_ENOMEM or FK_EIO (no thread).
+ */
+int fk__writer_start(struct fk_store *st, const struct fk_rules *rules, struct fk__writer **out);
+
+/* Queues job; job->done is called once its batch committed (or failed). */
+void fk__writer_post(struct fk__writer *w, struct fk__job *job);
+
+/* Finishes every queued job, then stops the thread and frees w. */
+void fk__writer_stop(struct fk__writer *w);
+
+/* ---- metrics (metrics.c): counters read by GET /v1/metrics ---- */
+
+struct fk__metrics {
+  uint64_t requests[6];       /* by status class: [2] 2xx, [4] 4xx, [5] 5xx */
+  uint64_t checks;            /* entrance checks answered 200 */
+  uint64_t checks_pass;       /* of which passed */
+  uint64_t checks_unanswered; /* stored, but the client closed before its answer */
+  uint64_t batches;           /* committed batches */
+  uint64_t batched;           /* checks in those batches */
+  uint64_t batch_max;         /* the largest batch */
+  uint64_t inflight;          /* requests being served now */
+  uint64_t latency_us;        /* sum of answer times */
+};
+
+extern struct fk__metrics fk__metrics;
+
+/* Adds v to the counter c, safely from any thread. */
+void fk__metric_add(uint64_t *c, uint64_t v);
+/* Raises *c to v when v is larger, safely from any thread. */
+void fk__metric_max(uint64_t *c, uint64_t v);
+/* Writes the counters in Prometheus text format into buf (size bytes); returns the length. */
+size_t fk__metrics_text(char *buf, size_t size);
+
+/* ---- routes and the document describing them ---- */
+
+/* Prints the routes the server answers, "METHOD PATH" a line, paths as in the OpenAPI document
+ * (/v1/persons/{id}); what `fangkong serve --routes` shows and the API test compares. */
+void fk__routes_print(FILE *out);
+
+/* The OpenAPI 3 document served at /v1/openapi.json (built in from src/server/openapi.json);
+ * *n is set to its length. */
+const char *fk__openapi_text(size_t *n);
+
+/* ---- the daemon (http.c) ---- */
+
+struct fk__serve_opts {
+  const char *host; /* numeric IPv4 address to listen on */
+  unsigned port;    /* 0: any free port (printed on start) */
+  unsigned threads; /* worker threads */
+  unsigned max_connections;
+  unsigned timeout_s; /* idle or stalled connection closed after this */
+  size_t max_body;    /* bytes; a larger body is answered 413 */
+};
+
+/*
+ * Serves until SIGTERM or SIGINT, then stops accepting, answers what is in flight, commits what
+ * is queued and returns. st is the writer's connection, reader a second one to the same store
+ * for reads (tokens); both and the rules are borrowed. Prints "listening on http://H:P" on
+ * stdout once ready. Returns 0, or FK_EIO when it cannot listen (said on stderr).
+ */
+int fk__serve(struct fk_store *st, struct fk_store *reader, const struct fk_rules *rules,
+              const struct fk__serve_opts *o);
+
+#endif

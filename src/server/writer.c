@@ -1,0 +1,199 @@
+/*
+ * The one writer (group commit): request threads queue entrance checks; this thread takes all
+ * that are queued, runs each (fk_entrance_check, a savepoint inside the batch's transaction),
+ * commits the batch once and only then tells each request its answer. Under load a batch holds
+ * as many checks as arrived during the previous commit, so the commit's cost is shared.
+ */
+#include <assert.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "fangkong/alloc.h"
+#include "fangkong/error.h"
+#include "fangkong/store.h"
+#include "fangkong/tasks.h"
+#include "fangkong/tokens.h"
+#include "server/server.h"
+
+struct fk__writer {
+  struct fk_store *st;
+  const struct fk_rules *rules;
+  pthread_t thread;
+  pthread_mutex_t mu;
+  pthread_cond_t cv;
+  struct fk__job *head, **tail;
+  int stopping;
+};
+
+/* Takes the whole queue (waits while it is empty); NULL once stopping with nothing queued. */
+static struct fk__job *take(struct fk__writer *w)
+{
+  struct fk__job *batch;
+  pthread_mutex_lock(&w->mu);
+  while (!w->head && !w->stopping)
+    pthread_cond_wait(&w->cv, &w->mu);
+  batch = w->head;
+  w->head = NULL;
+  w->tail = &w->head;
+  pthread_mutex_unlock(&w->mu);
+  return batch;
+}
+
+/* The task's row, when it lies in the job's scope (else FK_ENOTFOUND, as for an unknown task). */
+static int task_row(void *arg, const struct fk_task_row *t)
+{
+  *(struct fk_task_row *)arg = *t;
+  return 0;
+}
+
+static int task_in_scope(struct fk__writer *w, struct fk__job *j, struct fk_task_row *t)
+{
+  struct fk_task_filter f = {j->task, 0, 0, 0, -1, NULL, 0};
+  int in = 0, rc;
+  t->id = 0;
+  if ((rc = fk_store_each_task(w->st, &f, task_row, t)) ||
+      (t->id && (rc = fk__region_in(w->st, t->region, j->scope, &in))))
+    return fk_diag_set(&j->diag, rc, NULL, "store: %s", fk_store_errmsg(w->st));
+  return t->id && in
+             ? 0
+             : fk_diag_set(&j->diag, FK_ENOTFOUND, "id", "no task %lld", (long long)j->task);
+}
+
+/* A unit's hand on a task (ack or done), with its audit row; the task after, as JSON. */
+static int task(struct fk__writer *w, struct fk__job *j)
+{
+  struct fk_task_row t;
+  json_t *o = NULL;
+  fk_time now = j->audit.at;
+  int rc = task_in_scope(w, j, &t);
+  if (rc || (rc = fk_store_begin(w->st))) return rc;
+  rc = j->kind == FK__JOB_ACK
+           ? fk_task_ack(w->st, j->task, now, &j->diag)
+           : fk_task_close(w->st, j->task, FK_TSTATUS_DONE, j->proof, now, &j->diag);
+  if (!rc && (rc = fk_store_put_audit(w->st, &j->audit)))
+    fk_diag_set(&j->diag, rc, NULL, "store: %s", fk_store_errmsg(w->st));
+  if (!rc && !(rc = task_in_scope(w, j, &t)) && !(rc = fk__task_json(w->st, &t, &o)) &&
+      !(j->answer = json_dumps(o, JSON_COMPACT)))
+    rc = FK_ENOMEM;
+  json_decref(o);
+  if (rc) {
+    fk_store_rollback(w->st);
+    return rc;
+  }
+  return fk_store_commit(w->st);
+}
+
+/* One check, when its place lies in the token's scope (else FK_ENOTFOUND, as for an unknown
+ * place: a device learns nothing of places outside its scope), with its audit row. */
+static int check(struct fk__writer *w, struct fk__job *j)
+{
+  struct fk_audit_row *a = &j->audit;
+  int in = 1, rc;
+  if (j->kind == FK__JOB_AUDIT && (rc = fk_store_put_audit(w->st, a)))
+    return fk_diag_set(&j->diag, rc, NULL, "store: %s", fk_store_errmsg(w->st));
+  if (j->kind == FK__JOB_AUDIT) return 0;
+  if (j->kind != FK__JOB_CHECK) return task(w, j);
+  if (j->scope && (rc = fk_store_place_in(w->st, j->req.place_id, j->scope, &in)))
+    return fk_diag_set(&j->diag, rc, NULL, "store: %s", fk_store_errmsg(w->st));
+  if (!in) return fk_diag_set(&j->diag, FK_ENOTFOUND, "place_id", "no place %s", j->req.place_id);
+  if ((rc = fk_store_begin(w->st)))
+    return fk_diag_set(&j->diag, rc, NULL, "store: %s", fk_store_errmsg(w->st));
+  rc = fk_entrance_check(w->st, w->rules, j->req.person_id, j->req.place_id, j->req.at,
+                         j->req.temperature, j->req.mask, &j->result, &j->diag);
+  if (!rc) {
+    snprintf(a->action, sizeof a->action, "POST /v1/entrance-checks");
+    snprintf(a->object, sizeof a->object, "person %s at place %s", j->req.person_id,
+             j->req.place_id);
+    if ((rc = fk_store_put_audit(w->st, a)))
+      fk_diag_set(&j->diag, rc, NULL, "store: %s", fk_store_errmsg(w->st));
+  }
+  if (rc) {
+    fk_store_rollback(w->st);
+    return rc;
+  }
+  return fk_store_commit(w->st);
+}
+
+/* Runs a batch in one transaction; a failed commit fails every check of the batch. */
+static void run_batch(struct fk__writer *w, struct fk__job *batch)
+{
+  uint64_t n = 0, pass = 0;
+  int rc = fk_store_begin(w->st);
+  for (struct fk__job *j = batch; j; j = j->next, n++) {
+    fk_diag_clear(&j->diag);
+    j->rc = rc ? fk_diag_set(&j->diag, rc, NULL, "store: %s", fk_store_errmsg(w->st)) : check(w, j);
+  }
+  if (!rc && (rc = fk_store_commit(w->st))) {
+    fk_store_rollback(w->st);
+    for (struct fk__job *j = batch; j; j = j->next)
+      if (!j->rc) j->rc = fk_diag_set(&j->diag, rc, NULL, "store: commit failed");
+  }
+  for (struct fk__job *j = batch; j; j = j->next)
+    pass += !j->rc && j->result.pass;
+  if (!rc) {
+    fk__metric_add(&fk__metrics.batches, 1);
+    fk__metric_add(&fk__metrics.batched, n);
+    fk__metric_max(&fk__metrics.batch_max, n);
+    fk__metric_add(&fk__metrics.checks_pass, pass);
+  }
+  while (batch) {
+    struct fk__job *next = batch->next;
+    batch->done(batch); /* may free the job */
+    batch = next;
+  }
+}
+
+static void *loop(void *arg)
+{
+  struct fk__writer *w = arg;
+  struct fk__job *batch;
+  while ((batch = take(w)))
+    run_batch(w, batch);
+  return NULL;
+}
+
+int fk__writer_start(struct fk_store *st, const struct fk_rules *rules, struct fk__writer **out)
+{
+  struct fk__writer *w;
+  assert(st && rules && out);
+  *out = NULL;
+  if (!(w = fk_calloc(1, sizeof *w))) return FK_ENOMEM;
+  w->st = st;
+  w->rules = rules;
+  w->tail = &w->head;
+  pthread_mutex_init(&w->mu, NULL);
+  pthread_cond_init(&w->cv, NULL);
+  if (pthread_create(&w->thread, NULL, loop, w)) {
+    pthread_cond_destroy(&w->cv);
+    pthread_mutex_destroy(&w->mu);
+    fk_free(w);
+    return FK_EIO;
+  }
+  *out = w;
+  return 0;
+}
+
+void fk__writer_post(struct fk__writer *w, struct fk__job *job)
+{
+  assert(w && job && job->done);
+  job->next = NULL;
+  pthread_mutex_lock(&w->mu);
+  *w->tail = job;
+  w->tail = &job->next;
+  pthread_cond_signal(&w->cv);
+  pthread_mutex_unlock(&w->mu);
+}
+
+void fk__writer_stop(struct fk__writer *w)
+{
+  if (!w) return;
+  pthread_mutex_lock(&w->mu);
+  w->stopping = 1;
+  pthread_cond_signal(&w->cv);
+  pthread_mutex_unlock(&w->mu);
+  pthread_join(w->thread, NULL);
+  pthread_cond_destroy(&w->cv);
+  pthread_mutex_destroy(&w->mu);
+  fk_free(w);
+}

@@ -1,0 +1,189 @@
+/* API tokens and the scope of the hierarchy in the SQLite store (fangkong/tokens.h). */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "fangkong/error.h"
+#include "fangkong/tokens.h"
+#include "store/sqlite_cols.h"
+#include "store/store_impl.h"
+
+static const char *const sql[] = {
+    "INSERT INTO api_tokens(hash, role, scope, created_at) VALUES(?1, ?2, NULLIF(?3, 0), ?4)",
+    "SELECT id, role, ifnull(scope, 0), created_at FROM api_tokens WHERE hash = ?1",
+    "SELECT id, level FROM regions WHERE code = ?1",
+    "WITH RECURSIVE up(id) AS (SELECT grid FROM places WHERE place_id = ?1"
+    " UNION ALL SELECT r.parent FROM regions r JOIN up ON r.id = up.id WHERE r.parent IS NOT NULL)"
+    " SELECT 1 FROM up WHERE id = ?2 LIMIT 1",
+    "INSERT INTO audit_log(at, token, role, action, object, peer) VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
+    "SELECT id, at, ifnull(token, 0), role, action, object, peer FROM audit_log ORDER BY id",
+    "WITH RECURSIVE up(id) AS (SELECT grid FROM persons WHERE id = ?1"
+    " UNION ALL SELECT r.parent FROM regions r JOIN up ON r.id = up.id WHERE r.parent IS NOT NULL)"
+    " SELECT 1 FROM up WHERE id = ?2 LIMIT 1",
+    "SELECT name, id_number, ifnull(phone, '') FROM persons WHERE id = ?1",
+};
+enum { PUT, GET, REGION, IN, AUDIT_PUT, AUDIT_SEL, PERSON_IN, PRIVATE };
+
+/* Copies column i of q into buf (size bytes), cut if longer. */
+static void text_col(sqlite3_stmt *q, int i, char *buf, size_t size)
+{
+  const char *t = (const char *)sqlite3_column_text(q, i);
+  snprintf(buf, size, "%s", t ? t : "");
+}
+
+int fk__sqlite_put_token(struct fk_store *st, const char *hash, int role, int64_t scope,
+                         fk_time created_at, int64_t *id)
+{
+  sqlite3 *db = fk__sqlite_db(st);
+  sqlite3_stmt *q = NULL;
+  int rc = 0, step;
+  if (sqlite3_prepare_v2(db, sql[PUT], -1, &q, NULL) != SQLITE_OK)
+    return fk__sqlite_fail(st, "storing a token");
+  sqlite3_bind_text(q, 1, hash, -1, SQLITE_STATIC);
+  sqlite3_bind_text(q, 2, fk_roles[role], -1, SQLITE_STATIC);
+  sqlite3_bind_int64(q, 3, scope);
+  sqlite3_bind_int64(q, 4, created_at);
+  step = sqlite3_step(q);
+  if (step == SQLITE_CONSTRAINT)
+    rc = FK_EDUP;
+  else if (step != SQLITE_DONE)
+    rc = FK_ESTORE;
+  else if (id)
+    *id = sqlite3_last_insert_rowid(db);
+  sqlite3_finalize(q);
+  return rc == FK_ESTORE ? fk__sqlite_fail(st, "storing a token") : rc;
+}
+
+int fk__sqlite_token(struct fk_store *st, const char *hash, struct fk_token_row *out)
+{
+  sqlite3 *db = fk__sqlite_db(st);
+  sqlite3_stmt *q = NULL;
+  int rc = FK_ENOTFOUND, step;
+  memset(out, 0, sizeof *out);
+  if (sqlite3_prepare_v2(db, sql[GET], -1, &q, NULL) != SQLITE_OK)
+    return fk__sqlite_fail(st, "reading a token");
+  sqlite3_bind_text(q, 1, hash, -1, SQLITE_STATIC);
+  step = sqlite3_step(q);
+  if (step == SQLITE_ROW) {
+    out->id = sqlite3_column_int64(q, 0);
+    out->role = fk__sqlite_name_index(fk_roles, (const char *)sqlite3_column_text(q, 1));
+    out->scope = sqlite3_column_int64(q, 2);
+    out->created_at = sqlite3_column_int64(q, 3);
+    rc = out->role < 0 ? FK_ENOTFOUND : 0;
+  } else if (step != SQLITE_DONE)
+    rc = FK_ESTORE;
+  sqlite3_finalize(q);
+  return rc == FK_ESTORE ? fk__sqlite_fail(st, "reading a token") : rc;
+}
+
+int fk__sqlite_region_by_code(struct fk_store *st, const char *code, int64_t *id, int *level)
+{
+  sqlite3 *db = fk__sqlite_db(st);
+  sqlite3_stmt *q = NULL;
+  int rc = 0, step;
+  *id = 0;
+  if (sqlite3_prepare_v2(db, sql[REGION], -1, &q, NULL) != SQLITE_OK)
+    return fk__sqlite_fail(st, "looking up a region");
+  sqlite3_bind_text(q, 1, code, -1, SQLITE_STATIC);
+  step = sqlite3_step(q);
+  if (step == SQLITE_ROW) {
+    *id = sqlite3_column_int64(q, 0);
+    if (level) *level = sqlite3_column_int(q, 1);
+  } else if (step != SQLITE_DONE)
+    rc = FK_ESTORE;
+  sqlite3_finalize(q);
+  return rc ? fk__sqlite_fail(st, "looking up a region") : 0;
+}
+
+/* Sets *in to 1 when the statement `which` (?1 the thing, ?2 the region) finds a row. */
+static int in_region(struct fk_store *st, int which, const char *text, int64_t id, int64_t region,
+                     int *in)
+{
+  sqlite3_stmt *q = NULL;
+  int own = fk__sqlite_cached(st, sql[which], &q), rc = 0, step;
+  *in = 0;
+  if (own < 0) return own;
+  if (text)
+    sqlite3_bind_text(q, 1, text, -1, SQLITE_STATIC);
+  else
+    sqlite3_bind_int64(q, 1, id);
+  sqlite3_bind_int64(q, 2, region);
+  step = sqlite3_step(q);
+  if (step == SQLITE_ROW)
+    *in = 1;
+  else if (step != SQLITE_DONE)
+    rc = FK_ESTORE;
+  fk__sqlite_done(q, own);
+  return rc ? fk__sqlite_fail(st, "placing in a region") : 0;
+}
+
+int fk__sqlite_place_in(struct fk_store *st, const char *place_id, int64_t region, int *in)
+{
+  return in_region(st, IN, place_id, 0, region, in);
+}
+
+int fk__sqlite_person_in(struct fk_store *st, int64_t person, int64_t region, int *in)
+{
+  return in_region(st, PERSON_IN, NULL, person, region, in);
+}
+
+int fk__sqlite_person_private(struct fk_store *st, int64_t person, struct fk_person_private *out)
+{
+  sqlite3_stmt *q = NULL;
+  int own = fk__sqlite_cached(st, sql[PRIVATE], &q), rc = FK_ENOTFOUND, step;
+  memset(out, 0, sizeof *out);
+  if (own < 0) return own;
+  sqlite3_bind_int64(q, 1, person);
+  step = sqlite3_step(q);
+  if (step == SQLITE_ROW) {
+    text_col(q, 0, out->name, sizeof out->name);
+    text_col(q, 1, out->id_number, sizeof out->id_number);
+    text_col(q, 2, out->phone, sizeof out->phone);
+    rc = 0;
+  } else if (step != SQLITE_DONE)
+    rc = FK_ESTORE;
+  fk__sqlite_done(q, own);
+  return rc == FK_ESTORE ? fk__sqlite_fail(st, "reading a person") : rc;
+}
+
+int fk__sqlite_put_audit(struct fk_store *st, const struct fk_audit_row *r)
+{
+  sqlite3_stmt *q = NULL;
+  int own = fk__sqlite_cached(st, sql[AUDIT_PUT], &q), rc = 0;
+  if (own < 0) return own;
+  sqlite3_bind_int64(q, 1, r->at);
+  if (r->token) sqlite3_bind_int64(q, 2, r->token);
+  sqlite3_bind_text(q, 3, fk_roles[r->role], -1, SQLITE_STATIC);
+  sqlite3_bind_text(q, 4, r->action, -1, SQLITE_STATIC);
+  sqlite3_bind_text(q, 5, r->object, -1, SQLITE_STATIC);
+  sqlite3_bind_text(q, 6, r->peer, -1, SQLITE_STATIC);
+  if (sqlite3_step(q) != SQLITE_DONE) rc = FK_ESTORE;
+  fk__sqlite_done(q, own);
+  return rc ? fk__sqlite_fail(st, "appending to the audit log") : 0;
+}
+
+int fk__sqlite_each_audit(struct fk_store *st, int (*fn)(void *arg, const struct fk_audit_row *r),
+                          void *arg)
+{
+  sqlite3 *db = fk__sqlite_db(st);
+  sqlite3_stmt *q = NULL;
+  struct fk_audit_row r;
+  int rc = 0, step = SQLITE_DONE;
+  if (sqlite3_prepare_v2(db, sql[AUDIT_SEL], -1, &q, NULL) != SQLITE_OK)
+    return fk__sqlite_fail(st, "reading the audit log");
+  while (!rc && (step = sqlite3_step(q)) == SQLITE_ROW) {
+    memset(&r, 0, sizeof r);
+    r.id = sqlite3_column_int64(q, 0);
+    r.at = sqlite3_column_int64(q, 1);
+    r.token = sqlite3_column_int64(q, 2);
+    r.role = fk__sqlite_name_index(fk_roles, (const char *)sqlite3_column_text(q, 3));
+    if (r.role < 0) r.role = FK_ROLE_CITY;
+    text_col(q, 4, r.action, sizeof r.action);
+    text_col(q, 5, r.object, sizeof r.object);
+    text_col(q, 6, r.peer, sizeof r.peer);
+    rc = fn(arg, &r);
+  }
+  if (!rc && step != SQLITE_DONE && step != SQLITE_ROW) rc = FK_ESTORE;
+  sqlite3_finalize(q);
+  return rc == FK_ESTORE ? fk__sqlite_fail(st, "reading the audit log") : rc;
+}
