@@ -459,13 +459,13 @@ static int sqlite_scan(struct fk_store *st, const struct fk_feed *feed,
   return rc;
 }
 
-int fk__sqlite_each(sqlite3 *db, int view, int64_t after_id, int (*fn)(void *, const void *),
-                    void *arg);
+int fk__sqlite_each(struct fk_store *st, int view, int64_t after_id,
+                    int (*fn)(void *, const void *), void *arg);
 
 static int sqlite_each(struct fk_store *st, int view, int64_t after_id,
                        int (*fn)(void *arg, const void *row), void *arg)
 {
-  int rc = fk__sqlite_each(S(st)->db, view, after_id, fn, arg);
+  int rc = fk__sqlite_each(st, view, after_id, fn, arg);
   if (rc == FK_ESTORE) fail(S(st), "reading rows");
   return rc;
 }
@@ -479,15 +479,15 @@ static int sqlite_save_trace(struct fk_store *st, const struct fk_trace_result *
   return fk__sqlite_save_trace(S(st)->db, r, now, rules, diag);
 }
 
-int fk__sqlite_each_measure(sqlite3 *db, int64_t person,
+int fk__sqlite_each_measure(struct fk_store *st, int64_t person,
                             int (*fn)(void *arg, const struct fk_measure_row *m), void *arg);
 int fk__sqlite_put_measure(struct fk_store *st, struct fk_measure_row *m, struct fk_diag *diag);
-int fk__sqlite_person_id(sqlite3 *db, const char *person_id, int64_t *person);
+int fk__sqlite_person_id(struct fk_store *st, const char *person_id, int64_t *person);
 
 static int sqlite_each_measure(struct fk_store *st, int64_t person,
                                int (*fn)(void *arg, const struct fk_measure_row *m), void *arg)
 {
-  int rc = fk__sqlite_each_measure(S(st)->db, person, fn, arg);
+  int rc = fk__sqlite_each_measure(st, person, fn, arg);
   if (rc == FK_ESTORE) fail(S(st), "reading measures");
   return rc;
 }
@@ -499,7 +499,7 @@ static int sqlite_put_measure(struct fk_store *st, struct fk_measure_row *m, str
 
 static int sqlite_person_id(struct fk_store *st, const char *person_id, int64_t *person)
 {
-  int rc = fk__sqlite_person_id(S(st)->db, person_id, person);
+  int rc = fk__sqlite_person_id(st, person_id, person);
   if (rc) fail(S(st), "finding a person");
   return rc;
 }

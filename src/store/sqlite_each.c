@@ -94,16 +94,17 @@ static int deliver(sqlite3_stmt *q, int view, int (*fn)(void *, const void *), v
   }
 }
 
-int fk__sqlite_each(sqlite3 *db, int view, int64_t after_id, int (*fn)(void *, const void *),
-                    void *arg)
+int fk__sqlite_each(struct fk_store *st, int view, int64_t after_id,
+                    int (*fn)(void *, const void *), void *arg)
 {
   sqlite3_stmt *q = NULL;
-  int rc = 0, step = SQLITE_DONE;
-  if (sqlite3_prepare_v2(db, each_sql[view], -1, &q, NULL) != SQLITE_OK) return FK_ESTORE;
+  int rc, step = SQLITE_DONE, own = fk__sqlite_cached(st, each_sql[view], &q);
+  if (own < 0) return own;
+  rc = 0;
   sqlite3_bind_int64(q, 1, after_id);
   while (!rc && (step = sqlite3_step(q)) == SQLITE_ROW)
     rc = deliver(q, view, fn, arg);
   if (!rc && step != SQLITE_DONE) rc = FK_ESTORE;
-  sqlite3_finalize(q);
+  fk__sqlite_done(q, own);
   return rc;
 }

@@ -52,17 +52,17 @@ static int load_tests(sqlite3_stmt *q, struct fk_measure_row *m)
   return step == SQLITE_DONE || step == SQLITE_ROW ? 0 : FK_ESTORE;
 }
 
-int fk__sqlite_each_measure(sqlite3 *db, int64_t person,
+int fk__sqlite_each_measure(struct fk_store *st, int64_t person,
                             int (*fn)(void *arg, const struct fk_measure_row *m), void *arg)
 {
   sqlite3_stmt *q = NULL, *t = NULL;
   struct fk_measure_row *m = NULL;
-  int rc = 0, step = SQLITE_DONE;
-  if (sqlite3_prepare_v2(db, sql[SEL], -1, &q, NULL) != SQLITE_OK ||
-      sqlite3_prepare_v2(db, sql[SEL_TESTS], -1, &t, NULL) != SQLITE_OK) {
-    rc = FK_ESTORE;
-    goto done;
-  }
+  int rc, step = SQLITE_DONE, own_q = 0, own_t = 0;
+  if ((rc = fk__sqlite_cached(st, sql[SEL], &q)) < 0) goto done;
+  own_q = rc == 1;
+  if ((rc = fk__sqlite_cached(st, sql[SEL_TESTS], &t)) < 0) goto done;
+  own_t = rc == 1;
+  rc = 0;
   m = fk_malloc(sizeof *m);
   if (!m) {
     rc = FK_ENOMEM;
@@ -91,8 +91,8 @@ int fk__sqlite_each_measure(sqlite3 *db, int64_t person,
   if (!rc && step != SQLITE_DONE) rc = FK_ESTORE;
 done:
   fk_free(m);
-  sqlite3_finalize(q);
-  sqlite3_finalize(t);
+  fk__sqlite_done(q, own_q);
+  fk__sqlite_done(t, own_t);
   return rc;
 }
 
@@ -154,15 +154,15 @@ int fk__sqlite_put_measure(struct fk_store *st, struct fk_measure_row *m, struct
   return rc;
 }
 
-int fk__sqlite_person_id(sqlite3 *db, const char *person_id, int64_t *person)
+int fk__sqlite_person_id(struct fk_store *st, const char *person_id, int64_t *person)
 {
   sqlite3_stmt *q = NULL;
-  int step;
+  int step, own = fk__sqlite_cached(st, sql[PERSON], &q);
   *person = 0;
-  if (sqlite3_prepare_v2(db, sql[PERSON], -1, &q, NULL) != SQLITE_OK) return FK_ESTORE;
+  if (own < 0) return own;
   sqlite3_bind_text(q, 1, person_id, -1, SQLITE_STATIC);
   step = sqlite3_step(q);
   if (step == SQLITE_ROW) *person = sqlite3_column_int64(q, 0);
-  sqlite3_finalize(q);
+  fk__sqlite_done(q, own);
   return step == SQLITE_ROW || step == SQLITE_DONE ? 0 : FK_ESTORE;
 }
