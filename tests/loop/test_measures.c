@@ -23,17 +23,8 @@ static void the_city(struct city *c, const char *tag, const char *rules)
 {
   city_init(c, tag);
   if (rules) city_rules(&c->rules, rules);
-  person(c, "P1", "H1");
-  person(c, "P2", "H2");
-  person(c, "P3", "H3");
+  small_town(c);
   person(c, "P4", "H4");
-  place(c, "R1", "restaurant");
-  place(c, "O1", "office");
-  a_case(c, "P1", "confirmed", "2022-07-10", "2022-07-10 10:00", "2022-07-10 18:00");
-  visit(c, "P1", "R1", "2022-07-10 12:00", "2022-07-10 13:00");
-  visit(c, "P2", "R1", "2022-07-10 12:00", "2022-07-10 13:00");
-  visit(c, "P2", "O1", "2022-07-10 14:00", "2022-07-10 17:00");
-  visit(c, "P3", "O1", "2022-07-10 14:00", "2022-07-10 17:00");
   city_load(c);
 }
 

@@ -212,6 +212,23 @@ static inline void city_samples(struct city *c, const char *suffix, const char *
   sb_free(&b);
 }
 
+/* The loop's small town (not yet loaded): P1 a confirmed case (onset 07-10, sampled 07-10 10:00,
+ * isolated 18:00) who ate with P2 at restaurant R1 on 07-10 12:00-13:00; P2 then worked with P3
+ * at office O1 14:00-17:00. */
+static inline void small_town(struct city *c)
+{
+  person(c, "P1", "H1");
+  person(c, "P2", "H2");
+  person(c, "P3", "H3");
+  place(c, "R1", "restaurant");
+  place(c, "O1", "office");
+  a_case(c, "P1", "confirmed", "2022-07-10", "2022-07-10 10:00", "2022-07-10 18:00");
+  visit(c, "P1", "R1", "2022-07-10 12:00", "2022-07-10 13:00");
+  visit(c, "P2", "R1", "2022-07-10 12:00", "2022-07-10 13:00");
+  visit(c, "P2", "O1", "2022-07-10 14:00", "2022-07-10 17:00");
+  visit(c, "P3", "O1", "2022-07-10 14:00", "2022-07-10 17:00");
+}
+
 /* Opens a store, imports everything added so far and builds the index under c->rules. */
 static inline void city_load(struct city *c)
 {
