@@ -251,6 +251,42 @@ static void mistakes_in_the_briefing_section_are_named_by_path(void **state)
   assert_non_null(strstr(s.all, "briefing.source: required"));
 }
 
+static void mistakes_in_tasks_escalation_and_entrance_are_named_by_path(void **state)
+{
+  (void)state;
+  const char bad[] =
+      "{\"name\": \"x\","
+      " \"trace\": {\"source\": \"s\", \"window_days_before_onset\": 4,"
+      "  \"default_dwell_minutes\": 60},"
+      " \"companion\": {\"source\": \"s\", \"cell_meters\": 800, \"min_minutes\": 10,"
+      "  \"dwell_hours\": 30, \"lookback_days\": 14},"
+      " \"tasks\": {\"notify\": {\"due_minutes\": -5, \"source\": \"s\"},"
+      "  \"teleport\": {},"
+      "  \"transfer\": {\"due_minutes\": 720, \"source\": \"s\","
+      "   \"kinds\": {\"spa\": 60, \"hospital\": \"soon\"}},"
+      "  \"sample\": {\"due_minutes\": 1440, \"source\": \"s\", \"kinds\": {}}},"
+      " \"escalation\": {\"source\": \"s\","
+      "  \"after_minutes\": {\"community\": 120, \"street\": 60, \"planet\": 1}},"
+      " \"entrance\": {\"fever_celsius\": 45, \"mask_required\": true, \"deny_confined\": 1,"
+      "  \"deny_codes\": [\"purple\"], \"deny_area_levels\": \"high\", \"source\": \"s\"}}";
+  struct fk_rules r;
+  struct fk_diag d;
+  struct seen s = {0};
+  fk_diag_clear(&d);
+  assert_int_equal(fk_rules_parse(bad, strlen(bad), "bad.json", &r, collect, &s, &d), FK_EINVAL);
+  assert_non_null(strstr(s.all, "tasks.notify.due_minutes: -5 is outside 0..100000"));
+  assert_non_null(strstr(s.all, "tasks.teleport: not a task kind"));
+  assert_non_null(strstr(s.all, "tasks.transfer.kinds.spa: not a measure kind"));
+  assert_non_null(strstr(s.all, "tasks.transfer.kinds.hospital: must be minutes"));
+  assert_non_null(strstr(s.all, "tasks.sample: only a transfer has kinds"));
+  assert_non_null(strstr(s.all, "escalation.after_minutes.planet: unknown key"));
+  assert_non_null(strstr(s.all, "escalation.after_minutes.street: must come later"));
+  assert_non_null(strstr(s.all, "entrance.fever_celsius: 45 is outside 35..42"));
+  assert_non_null(strstr(s.all, "entrance.deny_confined: must be true or false"));
+  assert_non_null(strstr(s.all, "entrance.deny_codes: item 0 is not one of the names"));
+  assert_non_null(strstr(s.all, "entrance.deny_area_levels: required list"));
+}
+
 static void text_that_is_not_json_says_where(void **state)
 {
   (void)state;
@@ -270,6 +306,7 @@ int main(void)
       cmocka_unit_test(mistakes_in_the_briefing_section_are_named_by_path),
       cmocka_unit_test(the_shipped_files_carry_the_measures_areas_and_codes_of_their_edition),
       cmocka_unit_test(mistakes_in_measures_areas_and_codes_are_named_by_path),
+      cmocka_unit_test(mistakes_in_tasks_escalation_and_entrance_are_named_by_path),
       cmocka_unit_test(text_that_is_not_json_says_where),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
