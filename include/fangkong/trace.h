@@ -67,6 +67,10 @@ void fk_trace_index_stats(const struct fk_trace_index *ix, struct fk_trace_index
 int64_t fk_trace_person(const struct fk_trace_index *ix, const char *person_id, size_t n);
 /* Returns the person_id of an internal person id (borrowed from the index), or NULL. */
 const char *fk_trace_person_id(const struct fk_trace_index *ix, int64_t person);
+/* The person_id of person into out (size bytes): from the index when ix is not NULL and holds
+ * them, else from the store; "?" when neither knows them. Returns 0 or FK_ESTORE. */
+int fk_trace_person_name(const struct fk_trace_index *ix, struct fk_store *st, int64_t person,
+                         char *out, size_t size);
 /* Returns the place_id of an internal place id (borrowed), or NULL. */
 const char *fk_trace_place_id(const struct fk_trace_index *ix, int64_t place);
 /* Returns 1 when the person is a case in the index, else 0. */

@@ -112,13 +112,8 @@ static int on_stored_stay(void *arg, const struct fk_stay *s, const char *place_
 /* The case's person_id into u->cid: from the index, else the store. */
 static int case_name(struct upd *u, int64_t person)
 {
-  struct fk_person_info pi;
-  const char *cid = u->ix ? fk_trace_person_id(u->ix, person) : NULL;
-  int rc = 0;
-  if (!cid && !(rc = fk_store_person_info(u->st, person, &pi))) cid = pi.person_id;
-  snprintf(u->cid, sizeof u->cid, "%s", cid ? cid : "?");
   u->case_id = u->cid;
-  return rc == FK_ENOTFOUND ? 0 : rc;
+  return fk_trace_person_name(u->ix, u->st, person, u->cid, sizeof u->cid);
 }
 
 static int each_case(void *arg, const struct fk_case_row *row)

@@ -172,8 +172,6 @@ static int contacts_of(struct ctx *x, const struct fk_case_row *row)
   return rc;
 }
 
-static int person_name(struct ctx *x, int64_t person, char *out, size_t size);
-
 /* The case's spatiotemporal companions, when the options give their index and the rules a
  * measure: each placed from today, the day they were found (the rules' anchor, identified). */
 static int companions_of(struct ctx *x, const struct fk_case_row *row)
@@ -183,7 +181,7 @@ static int companions_of(struct ctx *x, const struct fk_case_row *row)
   if (!x->opts->companions || !x->rules->measures[FK_PERSON_COMPANION].applies) return 0;
   int rc = fk_companions_case(x->opts->companions, row->person, x->now, &r, x->diag);
   if (rc) return rc == FK_ENOTFOUND ? 0 : rc;
-  rc = person_name(x, row->person, cid, sizeof cid);
+  rc = fk_trace_person_name(x->ix, x->st, row->person, cid, sizeof cid);
   for (size_t i = 0; !rc && i < r.ncompanions; i++) {
     const struct fk_companion *c = &r.companions[i];
     if (i && c->person == r.companions[i - 1].person) continue; /* one reason is enough */
@@ -644,17 +642,6 @@ static int discharged(struct ctx *x, const struct fk_measure_row *m, int *rc)
   return met;
 }
 
-/* The person_id of person into out: from the index when there is one, else the store. */
-static int person_name(struct ctx *x, int64_t person, char *out, size_t size)
-{
-  const char *id = x->ix ? fk_trace_person_id(x->ix, person) : NULL;
-  struct fk_person_info pi;
-  int rc = 0;
-  if (!id && !(rc = fk_store_person_info(x->st, person, &pi))) id = pi.person_id;
-  snprintf(out, size, "%s", id ? id : "?");
-  return rc == FK_ENOTFOUND ? 0 : rc;
-}
-
 /* A secondary contact's release or reclassification by their close contact's tests (the
  * rules' release.linked_contact_negative_tests and on_linked_positive). */
 static int follow_linked(struct ctx *x, int i)
@@ -670,7 +657,7 @@ static int follow_linked(struct ctx *x, int i)
       struct cand c = {x->m[i].person, 0, rel->on_linked_positive, x->m[i].anchor, ""};
       char day[FK_DATE_BUFSZ];
       char via[72];
-      if ((rc = person_name(x, lm->person, via, sizeof via))) return rc;
+      if ((rc = fk_trace_person_name(x->ix, x->st, lm->person, via, sizeof via))) return rc;
       snprintf(c.reason, sizeof c.reason, "close contact of %s, who tested positive on %s", via,
                fk_date_format(lm->tests[t].due, day));
       x->m[i].status = FK_MSTATUS_SUPERSEDED;

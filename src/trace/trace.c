@@ -5,11 +5,13 @@
  * and grouped into contacts and case links, so a person met at several places and at home is
  * one contact carrying all of its exposures.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "fangkong/alloc.h"
 #include "fangkong/error.h"
+#include "fangkong/tasks.h"
 #include "trace/index.h"
 
 /* 20 bytes, in index time: a trace may collect millions, so they stay compact until grouped. */
@@ -515,4 +517,15 @@ void fk_trace_result_free(struct fk_trace_result *r)
   fk_free(r->contacts);
   fk_free(r->links);
   memset(r, 0, sizeof *r);
+}
+
+int fk_trace_person_name(const struct fk_trace_index *ix, struct fk_store *st, int64_t person,
+                         char *out, size_t size)
+{
+  const char *id = ix ? fk_trace_person_id(ix, person) : NULL;
+  struct fk_person_info pi;
+  int rc = 0;
+  if (!id && !(rc = fk_store_person_info(st, person, &pi))) id = pi.person_id;
+  snprintf(out, size, "%s", id ? id : "?");
+  return rc == FK_ENOTFOUND ? 0 : rc;
 }
