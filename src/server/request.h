@@ -1,0 +1,94 @@
+/*
+ * One request of the API, as the routes see it (http.c runs the cycle, routes.c finds the
+ * route, route_*.c answer). A route is called once the body is gathered (state READING); a
+ * route that hands work to the writer queues it (fk__req_queue) and is called again once the
+ * writer is done (state ANSWERED) to give the answer.
+ */
+#ifndef FK_SERVER_REQUEST_H
+#define FK_SERVER_REQUEST_H
+
+#include <microhttpd.h>
+#include <pthread.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "server/server.h"
+
+struct fk__server {
+  struct fk__writer *writer;
+  const struct fk_rules *rules;
+  struct fk_store *reader; /* a second connection, for reads; under mu */
+  pthread_mutex_t mu;
+  const struct fk__serve_opts *o;
+};
+
+enum fk__req_state { FK__READING, FK__QUEUED, FK__ANSWERED };
+
+struct fk__req {
+  struct fk__server *srv;
+  struct MHD_Connection *c;
+  char *body; /* the gathered body (fk_malloc'd), len bytes, not NUL-terminated */
+  size_t len, cap;
+  int too_big;
+  enum fk__req_state state;
+  struct timespec start;
+  int replied;               /* the committed check's answer was given to libmicrohttpd */
+  char *pending;             /* a read's answer, given once its audit row is committed (free()) */
+  struct fk_token_row token; /* who asks, once authenticated */
+  struct fk__job job;
+};
+
+typedef enum MHD_Result (*fk__route_fn)(struct fk__req *r, const char *url);
+
+/* ---- answers (reply.c); each returns MHD_NO only when the answer could not be queued ---- */
+
+/* Queues status with body (len bytes, copied) of content type ctype. */
+enum MHD_Result fk__answer(struct fk__req *r, unsigned status, const char *ctype, const char *body,
+                           size_t len);
+
+/* Queues o (stolen; NULL: out of memory, MHD_NO) as JSON of content type ctype. */
+enum MHD_Result fk__answer_json(struct fk__req *r, unsigned status, json_t *o, const char *ctype);
+
+/* Queues an RFC 9457 problem: {"type", "title", "status", "detail", "instance": url}. */
+enum MHD_Result fk__problem(struct fk__req *r, unsigned status, const char *url, const char *fmt,
+                            ...) __attribute__((format(printf, 4, 5)));
+
+/* Queues the problem for a failed job or read: 404 for FK_ENOTFOUND, 422 for FK_EINVAL,
+ * else 503 (the detail then prefixed by what, when not NULL), the detail from diag. */
+enum MHD_Result fk__problem_rc(struct fk__req *r, const char *url, int rc,
+                               const struct fk_diag *diag, const char *what);
+
+/* Fills who asks (the token), from where (the client's address) and when (the clock). */
+void fk__who(struct fk__req *r, struct fk_audit_row *a);
+
+/* Hands r->job (kind and fields set by the caller) to the writer and suspends the connection;
+ * the route is called again in state FK__ANSWERED once the job is done. */
+enum MHD_Result fk__req_queue(struct fk__req *r);
+
+/* Queues r->pending (the answer, set by the caller) to be given once an audit row for action
+ * on object is committed. */
+enum MHD_Result fk__req_audited(struct fk__req *r, const char *action, const char *object);
+
+/* Reads the query argument name as a time into *t (FK_TIME_NONE when absent). Returns 0, or
+ * -1 when it is not an ISO 8601 time with its offset (then answer with FK__BAD_TIME). */
+int fk__arg_time(struct fk__req *r, const char *name, fk_time *t);
+#define FK__BAD_TIME "must be an ISO 8601 time with its offset"
+
+/* ---- routes (routes.c) ---- */
+
+/* Answers the complete request r: 404 for an unknown path, 405 for a known path's other
+ * methods, 413 for a body over the cap, 401/403 without a token that may use the route. */
+enum MHD_Result fk__route(struct fk__req *r, const char *url, const char *method);
+
+/* The routes' handlers (route_*.c). */
+enum MHD_Result fk__route_health(struct fk__req *r, const char *url);
+enum MHD_Result fk__route_metrics(struct fk__req *r, const char *url);
+enum MHD_Result fk__route_openapi(struct fk__req *r, const char *url);
+enum MHD_Result fk__route_entrance(struct fk__req *r, const char *url);
+enum MHD_Result fk__route_person(struct fk__req *r, const char *url);
+enum MHD_Result fk__route_areas(struct fk__req *r, const char *url);
+enum MHD_Result fk__route_tasks(struct fk__req *r, const char *url);
+enum MHD_Result fk__route_task_ack(struct fk__req *r, const char *url);
+enum MHD_Result fk__route_task_done(struct fk__req *r, const char *url);
+
+#endif

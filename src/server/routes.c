@@ -1,0 +1,91 @@
+/* The API's routes: which path and method, which roles, which handler; and the routing. */
+#include <string.h>
+
+#include "fangkong/tokens.h"
+#include "server/request.h"
+
+/* The routes (fk__routes_print lists them; a test holds the OpenAPI document to them). */
+#define ROLE(r) (1u << FK_ROLE_##r)
+#define PEOPLE                                                                                     \
+  (ROLE(CITY) | ROLE(DISTRICT) | ROLE(STREET) | ROLE(COMMUNITY) | ROLE(GRID) | ROLE(SITE) |        \
+   ROLE(EPIDEMIOLOGIST))
+static const struct {
+  const char *method, *path;
+  fk__route_fn fn;
+  unsigned roles; /* bit (1u << enum fk_role) for each role allowed; 0: open to all */
+} routes[] = {
+    {"GET", "/v1/health", fk__route_health, 0},
+    {"GET", "/v1/metrics", fk__route_metrics, 0},
+    {"GET", "/v1/openapi.json", fk__route_openapi, 0},
+    {"POST", "/v1/entrance-checks", fk__route_entrance, ROLE(CITY) | ROLE(ENTRANCE)},
+    {"GET", "/v1/areas", fk__route_areas, ~0u},
+    {"GET", "/v1/tasks", fk__route_tasks, ~ROLE(ENTRANCE)},
+    {"POST", "/v1/tasks/{id}/ack", fk__route_task_ack, ~ROLE(ENTRANCE)},
+    {"POST", "/v1/tasks/{id}/done", fk__route_task_done, ~ROLE(ENTRANCE)},
+    {"GET", "/v1/persons/{id}", fk__route_person, PEOPLE},
+};
+#define NROUTES (sizeof routes / sizeof routes[0])
+
+void fk__routes_print(FILE *out)
+{
+  for (size_t i = 0; i < NROUTES; i++)
+    fprintf(out, "%s %s\n", routes[i].method, routes[i].path);
+}
+
+/* Finds the Bearer token's row into r->token: 0, or 401 (no token, or not one of ours) or 403
+ * (a role the route does not serve) as the HTTP status to answer. */
+static unsigned authenticate(struct fk__req *r, unsigned roles)
+{
+  const char *v = MHD_lookup_connection_value(r->c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+  char hash[FK_TOKEN_HASH_BUFSZ];
+  int rc;
+  if (!v || strncmp(v, "Bearer ", 7) || fk__token_hash(v + 7, strlen(v + 7), hash))
+    return MHD_HTTP_UNAUTHORIZED;
+  pthread_mutex_lock(&r->srv->mu);
+  rc = fk_store_token(r->srv->reader, hash, &r->token);
+  pthread_mutex_unlock(&r->srv->mu);
+  if (rc) return MHD_HTTP_UNAUTHORIZED;
+  return roles & (1u << r->token.role) ? 0 : MHD_HTTP_FORBIDDEN;
+}
+
+/* Authenticates (when the route asks for it), then answers route i. */
+static enum MHD_Result serve_route(struct fk__req *r, size_t i, const char *url)
+{
+  unsigned status =
+      routes[i].roles && r->state == FK__READING ? authenticate(r, routes[i].roles) : 0;
+  if (status == MHD_HTTP_UNAUTHORIZED)
+    return fk__problem(r, status, url, "give a valid token: Authorization: Bearer TOKEN");
+  if (status)
+    return fk__problem(r, status, url, "a %s token may not use %s %s", fk_roles[r->token.role],
+                       routes[i].method, routes[i].path);
+  return routes[i].fn(r, url);
+}
+
+/* 1 when url is the route's path, a "{id}" standing for one non-empty segment. */
+static int path_matches(const char *path, const char *url)
+{
+  const char *param = strstr(path, "{id}"), *rest;
+  size_t n = param ? (size_t)(param - path) : 0;
+  if (!param) return !strcmp(path, url);
+  if (strncmp(path, url, n) || !url[n] || url[n] == '/') return 0;
+  rest = url + n + strcspn(url + n, "/");
+  return !strcmp(rest, param + 4);
+}
+
+enum MHD_Result fk__route(struct fk__req *r, const char *url, const char *method)
+{
+  int path_known = 0;
+  for (size_t i = 0; i < NROUTES; i++) {
+    if (!path_matches(routes[i].path, url)) continue;
+    path_known = 1;
+    if (!strcmp(method, routes[i].method)) {
+      if (r->too_big)
+        return fk__problem(r, MHD_HTTP_CONTENT_TOO_LARGE, url, "the body is larger than %zu bytes",
+                           r->srv->o->max_body);
+      return serve_route(r, i, url);
+    }
+  }
+  if (path_known)
+    return fk__problem(r, MHD_HTTP_METHOD_NOT_ALLOWED, url, "%s is not allowed here", method);
+  return fk__problem(r, MHD_HTTP_NOT_FOUND, url, "no such resource");
+}
