@@ -34,16 +34,17 @@ struct fk_token_row {
   int64_t id;
   int role;      /* enum fk_role */
   int64_t scope; /* internal region id; 0: the whole city */
+  int64_t site;  /* role site: its quarantine site (internal id), scope being the site's grid */
   fk_time created_at;
 };
 
 /*
- * Stores a token by its hash (hex, borrowed) with its role and scope (region id, 0 for the city).
- * *id (may be NULL) is set to the new row's id. Returns 0, FK_EDUP when the hash is stored
- * already, or FK_ESTORE.
+ * Stores a token by its hash (hex, borrowed) with its role and scope (region id, 0 for the city)
+ * and, for the site role, its site (internal id, else 0). *id (may be NULL) is set to the new
+ * row's id. Returns 0, FK_EDUP when the hash is stored already, or FK_ESTORE.
  */
 int fk_store_put_token(struct fk_store *st, const char *hash, int role, int64_t scope,
-                       fk_time created_at, int64_t *id);
+                       int64_t site, fk_time created_at, int64_t *id);
 
 /* Fills *out (caller-owned) with the token whose hash is `hash` (borrowed). Returns 0,
  * FK_ENOTFOUND or FK_ESTORE. */
@@ -60,6 +61,14 @@ int fk_store_place_in(struct fk_store *st, const char *place_id, int64_t region,
 /* Sets *in to 1 when person (internal id) has a home grid that is region or lies under it, else
  * 0. Returns 0 or FK_ESTORE. */
 int fk_store_person_in(struct fk_store *st, int64_t person, int64_t region, int *in);
+
+/* Sets *id and *grid (internal ids) to the quarantine site whose site_id is `code` (borrowed),
+ * both 0 when none. Returns 0 or FK_ESTORE. */
+int fk_store_site_by_code(struct fk_store *st, const char *code, int64_t *id, int64_t *grid);
+
+/* Sets *in to 1 when person (internal id) stays at site now (a stay not yet ended in one of its
+ * rooms), else 0. Returns 0 or FK_ESTORE. */
+int fk_store_person_at_site(struct fk_store *st, int64_t person, int64_t site, int *in);
 
 /* A person's personal data, whole: shown masked unless a role needs it (fk_mask_*). */
 struct fk_person_private {

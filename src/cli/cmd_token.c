@@ -22,7 +22,8 @@ static const char help[] =
     "(场所码设备).\n"
     "NODE is the node of the hierarchy the token sees: `city` (the whole city), a grid_id, or a\n"
     "region's name path (/小店区, /小店区/坞城街道, /小店区/坞城街道/坞城社区). A district,\n"
-    "street, community or grid role takes a node of its own level; the city role the city.\n"
+    "street, community or grid role takes a node of its own level; the city role the city; the\n"
+    "site role (隔离点) a quarantine site's site_id: it sees the persons staying there.\n"
     "Exit status: 0, 1 on error (no such node), 2 on wrong usage.\n";
 
 /* The level a role's node must have (1 district .. 4 grid), 0 for the city, -1 for any. */
@@ -31,12 +32,24 @@ static int role_level(int role)
   return role == FK_ROLE_CITY ? 0 : role <= FK_ROLE_GRID ? role : -1;
 }
 
+/* The node of a site token: the site (its grid the scope). */
+static int site_node(struct fk_store *st, const char *node, int64_t *site, int64_t *scope)
+{
+  int rc = fk_store_site_by_code(st, node, site, scope);
+  if (rc) return fk__fail("%s", fk_store_errmsg(st));
+  if (!*site) return fk__fail("no quarantine site %s (a site token takes a site_id)", node);
+  return 0;
+}
+
 static int create(struct fk_store *st, int role, const char *node)
 {
   char token[FK__TOKEN_BUFSZ], hash[FK_TOKEN_HASH_BUFSZ];
-  int64_t scope = 0;
+  int64_t scope = 0, site = 0;
   int level = 0, want = role_level(role), rc;
-  if (strcmp(node, "city")) {
+  if (role == FK_ROLE_SITE) {
+    if ((rc = site_node(st, node, &site, &scope))) return rc;
+    want = -1;
+  } else if (strcmp(node, "city")) {
     if ((rc = fk_store_region_by_code(st, node, &scope, &level)))
       return fk__fail("%s", fk_store_errmsg(st));
     if (!scope) return fk__fail("no node %s in the hierarchy", node);
@@ -45,7 +58,7 @@ static int create(struct fk_store *st, int role, const char *node)
     return fk__fail("a %s token takes a node of level %d (%s is of level %d)", fk_roles[role], want,
                     node, level);
   if (fk__token_new(token, hash)) return fk__fail("no randomness for a token");
-  if ((rc = fk_store_put_token(st, hash, role, scope, (fk_time)time(NULL), NULL)))
+  if ((rc = fk_store_put_token(st, hash, role, scope, site, (fk_time)time(NULL), NULL)))
     return fk__fail("storing the token: %s", fk_store_errmsg(st));
   printf("%s\n", token);
   return FK_EXIT_OK;

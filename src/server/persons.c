@@ -47,7 +47,7 @@ int fk__person_read(struct fk_store *st, const struct fk_rules *rules, const cha
   *out = NULL;
   if ((rc = fk_store_person_id(st, person_id, &person)))
     return fk_diag_set(diag, rc, NULL, "store: %s", fk_store_errmsg(st));
-  if (person && token->scope && (rc = fk_store_person_in(st, person, token->scope, &in)))
+  if (person && (rc = fk__token_sees_person(st, token, person, &in)))
     return fk_diag_set(diag, rc, NULL, "store: %s", fk_store_errmsg(st));
   if (!person || !in) return fk_diag_set(diag, FK_ENOTFOUND, "id", "no person %s", person_id);
   if ((rc = fk_store_person_private(st, person, &priv)) ||

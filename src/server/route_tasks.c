@@ -9,7 +9,7 @@
 
 struct task_list {
   struct fk_store *st;
-  int64_t scope; /* 0: the whole city */
+  const struct fk_token_row *token; /* who asks */
   json_t *out;
 };
 
@@ -17,7 +17,7 @@ static int list_task(void *arg, const struct fk_task_row *t)
 {
   struct task_list *l = arg;
   json_t *o = NULL;
-  int in, rc = fk__region_in(l->st, t->region, l->scope, &in);
+  int in, rc = fk__token_sees_task(l->st, l->token, t, &in);
   if (rc || !in) return rc;
   if ((rc = fk__task_json(l->st, t, &o))) return rc;
   return json_array_append_new(l->out, o) ? FK_ENOMEM : 0;
@@ -39,7 +39,7 @@ enum MHD_Result fk__route_tasks(struct fk__req *r, const char *url)
   const char *unit = MHD_lookup_connection_value(r->c, MHD_GET_ARGUMENT_KIND, "unit"),
              *status = MHD_lookup_connection_value(r->c, MHD_GET_ARGUMENT_KIND, "status");
   struct fk_task_filter f = {0, 0, 0, 0, -1, unit, 0};
-  struct task_list l = {r->srv->reader, r->token.scope, NULL};
+  struct task_list l = {r->srv->reader, &r->token, NULL};
   int rc;
   if (status_arg(status, &f))
     return fk__problem(r, MHD_HTTP_BAD_REQUEST, url,
@@ -82,6 +82,7 @@ static enum MHD_Result task_change(struct fk__req *r, const char *url, int kind)
   r->job.kind = kind;
   r->job.task = task;
   r->job.scope = r->token.scope;
+  r->job.site = r->token.site;
   return fk__req_queue(r);
 }
 

@@ -90,6 +90,18 @@ int fk__task_json(struct fk_store *st, const struct fk_task_row *t, json_t **out
  * Returns 0 or FK_ESTORE. */
 int fk__region_in(struct fk_store *st, int64_t region, int64_t scope, int *in);
 
+/* Sets *in to 1 when the token t (borrowed) may see person (internal id): the person's home grid
+ * lies in t's node; for a site token, the person stays at t's site now. Returns 0 or
+ * FK_ESTORE. */
+int fk__token_sees_person(struct fk_store *st, const struct fk_token_row *t, int64_t person,
+                          int *in);
+
+/* Sets *in to 1 when the token t may see and change task (both borrowed): the task's unit lies
+ * in t's node; for a site token, the task is its site's (the unit is the site) or its person
+ * stays at the site now. Returns 0 or FK_ESTORE. */
+int fk__token_sees_task(struct fk_store *st, const struct fk_token_row *t,
+                        const struct fk_task_row *task, int *in);
+
 /* ---- tokens (token.c) ---- */
 
 /* A token as printed: "fk_" and 64 hex digits, and a NUL. */
@@ -121,6 +133,7 @@ struct fk__job {
   char *answer;    /* ACK, DONE: the task after, as JSON (jansson's; free()) */
   struct fk__entrance_req req;
   int64_t scope;                    /* region the place must lie in; 0: anywhere */
+  int64_t site;                     /* a site token's site (it sees what stays there), else 0 */
   struct fk_audit_row audit;        /* who asks and from where; the writer fills what and when */
   int rc;                           /* 0, or a FK_E* code (then diag says why) */
   struct fk_entrance_result result; /* when rc is 0 */

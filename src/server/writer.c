@@ -50,10 +50,11 @@ static int task_row(void *arg, const struct fk_task_row *t)
 static int task_in_scope(struct fk__writer *w, struct fk__job *j, struct fk_task_row *t)
 {
   struct fk_task_filter f = {j->task, 0, 0, 0, -1, NULL, 0};
+  struct fk_token_row who = {.scope = j->scope, .site = j->site};
   int in = 0, rc;
   t->id = 0;
   if ((rc = fk_store_each_task(w->st, &f, task_row, t)) ||
-      (t->id && (rc = fk__region_in(w->st, t->region, j->scope, &in))))
+      (t->id && (rc = fk__token_sees_task(w->st, &who, t, &in))))
     return fk_diag_set(&j->diag, rc, NULL, "store: %s", fk_store_errmsg(w->st));
   return t->id && in
              ? 0

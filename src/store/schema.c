@@ -344,6 +344,8 @@ const char *const fk__sqlite_migrations[] = {
     "  action TEXT NOT NULL," /* "POST /v1/entrance-checks" */
     "  object TEXT NOT NULL," /* what it read or changed: "person P3 at place R3" */
     "  peer TEXT NOT NULL);",
+    /* 11: a quarantine site's token (role site) sees the persons staying at its site. */
+    "ALTER TABLE api_tokens ADD COLUMN site INTEGER REFERENCES sites(id);",
 };
 
 const int fk__sqlite_migration_count =

@@ -9,8 +9,9 @@
 #include "store/store_impl.h"
 
 static const char *const sql[] = {
-    "INSERT INTO api_tokens(hash, role, scope, created_at) VALUES(?1, ?2, NULLIF(?3, 0), ?4)",
-    "SELECT id, role, ifnull(scope, 0), created_at FROM api_tokens WHERE hash = ?1",
+    "INSERT INTO api_tokens(hash, role, scope, created_at, site)"
+    " VALUES(?1, ?2, NULLIF(?3, 0), ?4, NULLIF(?5, 0))",
+    "SELECT id, role, ifnull(scope, 0), created_at, ifnull(site, 0) FROM api_tokens WHERE hash = ?1",
     "SELECT id, level FROM regions WHERE code = ?1",
     "WITH RECURSIVE up(id) AS (SELECT grid FROM places WHERE place_id = ?1"
     " UNION ALL SELECT r.parent FROM regions r JOIN up ON r.id = up.id WHERE r.parent IS NOT NULL)"
@@ -21,8 +22,11 @@ static const char *const sql[] = {
     " UNION ALL SELECT r.parent FROM regions r JOIN up ON r.id = up.id WHERE r.parent IS NOT NULL)"
     " SELECT 1 FROM up WHERE id = ?2 LIMIT 1",
     "SELECT name, id_number, ifnull(phone, '') FROM persons WHERE id = ?1",
+    "SELECT id, grid FROM sites WHERE site_id = ?1",
+    "SELECT 1 FROM stays s JOIN rooms r ON r.id = s.room"
+    " WHERE s.person = ?1 AND r.site = ?2 AND s.to_at IS NULL LIMIT 1",
 };
-enum { PUT, GET, REGION, IN, AUDIT_PUT, AUDIT_SEL, PERSON_IN, PRIVATE };
+enum { PUT, GET, REGION, IN, AUDIT_PUT, AUDIT_SEL, PERSON_IN, PRIVATE, SITE, AT_SITE };
 
 /* Copies column i of q into buf (size bytes), cut if longer. */
 static void text_col(sqlite3_stmt *q, int i, char *buf, size_t size)
@@ -32,7 +36,7 @@ static void text_col(sqlite3_stmt *q, int i, char *buf, size_t size)
 }
 
 int fk__sqlite_put_token(struct fk_store *st, const char *hash, int role, int64_t scope,
-                         fk_time created_at, int64_t *id)
+                         int64_t site, fk_time created_at, int64_t *id)
 {
   sqlite3 *db = fk__sqlite_db(st);
   sqlite3_stmt *q = NULL;
@@ -43,6 +47,7 @@ int fk__sqlite_put_token(struct fk_store *st, const char *hash, int role, int64_
   sqlite3_bind_text(q, 2, fk_roles[role], -1, SQLITE_STATIC);
   sqlite3_bind_int64(q, 3, scope);
   sqlite3_bind_int64(q, 4, created_at);
+  sqlite3_bind_int64(q, 5, site);
   step = sqlite3_step(q);
   if (step == SQLITE_CONSTRAINT)
     rc = FK_EDUP;
@@ -69,6 +74,7 @@ int fk__sqlite_token(struct fk_store *st, const char *hash, struct fk_token_row 
     out->role = fk__sqlite_name_index(fk_roles, (const char *)sqlite3_column_text(q, 1));
     out->scope = sqlite3_column_int64(q, 2);
     out->created_at = sqlite3_column_int64(q, 3);
+    out->site = sqlite3_column_int64(q, 4);
     rc = out->role < 0 ? FK_ENOTFOUND : 0;
   } else if (step != SQLITE_DONE)
     rc = FK_ESTORE;
@@ -95,7 +101,7 @@ int fk__sqlite_region_by_code(struct fk_store *st, const char *code, int64_t *id
   return rc ? fk__sqlite_fail(st, "looking up a region") : 0;
 }
 
-/* Sets *in to 1 when the statement `which` (?1 the thing, ?2 the region) finds a row. */
+/* Sets *in to 1 when the statement `which` (?1 the thing, ?2 the region or site) finds a row. */
 static int in_region(struct fk_store *st, int which, const char *text, int64_t id, int64_t region,
                      int *in)
 {
@@ -125,6 +131,28 @@ int fk__sqlite_place_in(struct fk_store *st, const char *place_id, int64_t regio
 int fk__sqlite_person_in(struct fk_store *st, int64_t person, int64_t region, int *in)
 {
   return in_region(st, PERSON_IN, NULL, person, region, in);
+}
+
+int fk__sqlite_person_at_site(struct fk_store *st, int64_t person, int64_t site, int *in)
+{
+  return in_region(st, AT_SITE, NULL, person, site, in);
+}
+
+int fk__sqlite_site_by_code(struct fk_store *st, const char *code, int64_t *id, int64_t *grid)
+{
+  sqlite3_stmt *q = NULL;
+  int own = fk__sqlite_cached(st, sql[SITE], &q), rc = 0, step;
+  *id = *grid = 0;
+  if (own < 0) return own;
+  sqlite3_bind_text(q, 1, code, -1, SQLITE_STATIC);
+  step = sqlite3_step(q);
+  if (step == SQLITE_ROW) {
+    *id = sqlite3_column_int64(q, 0);
+    *grid = sqlite3_column_int64(q, 1);
+  } else if (step != SQLITE_DONE)
+    rc = FK_ESTORE;
+  fk__sqlite_done(q, own);
+  return rc ? fk__sqlite_fail(st, "looking up a site") : 0;
 }
 
 int fk__sqlite_person_private(struct fk_store *st, int64_t person, struct fk_person_private *out)

@@ -260,10 +260,23 @@ int fk_store_fail(struct fk_store *st, int rc, struct fk_diag *diag, const char 
 }
 
 int fk_store_put_token(struct fk_store *st, const char *hash, int role, int64_t scope,
-                       fk_time created_at, int64_t *id)
+                       int64_t site, fk_time created_at, int64_t *id)
 {
   assert(st && hash && role >= 0 && role < FK_ROLE_COUNT);
-  return st->ops->put_token(st, hash, role, scope, created_at, id);
+  assert(!site == (role != FK_ROLE_SITE));
+  return st->ops->put_token(st, hash, role, scope, site, created_at, id);
+}
+
+int fk_store_site_by_code(struct fk_store *st, const char *code, int64_t *id, int64_t *grid)
+{
+  assert(st && code && id && grid);
+  return st->ops->site_by_code(st, code, id, grid);
+}
+
+int fk_store_person_at_site(struct fk_store *st, int64_t person, int64_t site, int *in)
+{
+  assert(st && in);
+  return st->ops->person_at_site(st, person, site, in);
 }
 
 int fk_store_token(struct fk_store *st, const char *hash, struct fk_token_row *out)

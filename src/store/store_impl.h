@@ -83,12 +83,14 @@ struct fk__store_ops {
                      int (*fn)(void *arg, const void *row), void *arg);
   int (*alerts_put)(struct fk_store *st, int what, void *row, int *added, struct fk_diag *diag);
   /* API tokens and scope (fangkong/tokens.h): as the public functions of the same names. */
-  int (*put_token)(struct fk_store *st, const char *hash, int role, int64_t scope,
+  int (*put_token)(struct fk_store *st, const char *hash, int role, int64_t scope, int64_t site,
                    fk_time created_at, int64_t *id);
   int (*token)(struct fk_store *st, const char *hash, struct fk_token_row *out);
   int (*region_by_code)(struct fk_store *st, const char *code, int64_t *id, int *level);
   int (*place_in)(struct fk_store *st, const char *place_id, int64_t region, int *in);
   int (*person_in)(struct fk_store *st, int64_t person, int64_t region, int *in);
+  int (*site_by_code)(struct fk_store *st, const char *code, int64_t *id, int64_t *grid);
+  int (*person_at_site)(struct fk_store *st, int64_t person, int64_t site, int *in);
   int (*person_private)(struct fk_store *st, int64_t person, struct fk_person_private *out);
   int (*put_audit)(struct fk_store *st, const struct fk_audit_row *r);
   int (*each_audit)(struct fk_store *st, int (*fn)(void *arg, const struct fk_audit_row *r),
@@ -181,11 +183,13 @@ int fk__sqlite_alerts_each(struct fk_store *st, int what, const void *filter,
 int fk__sqlite_alerts_put(struct fk_store *st, int what, void *row, int *added,
                           struct fk_diag *diag);
 int fk__sqlite_put_token(struct fk_store *st, const char *hash, int role, int64_t scope,
-                         fk_time created_at, int64_t *id);
+                         int64_t site, fk_time created_at, int64_t *id);
 int fk__sqlite_token(struct fk_store *st, const char *hash, struct fk_token_row *out);
 int fk__sqlite_region_by_code(struct fk_store *st, const char *code, int64_t *id, int *level);
 int fk__sqlite_place_in(struct fk_store *st, const char *place_id, int64_t region, int *in);
 int fk__sqlite_person_in(struct fk_store *st, int64_t person, int64_t region, int *in);
+int fk__sqlite_site_by_code(struct fk_store *st, const char *code, int64_t *id, int64_t *grid);
+int fk__sqlite_person_at_site(struct fk_store *st, int64_t person, int64_t site, int *in);
 int fk__sqlite_person_private(struct fk_store *st, int64_t person, struct fk_person_private *out);
 int fk__sqlite_put_audit(struct fk_store *st, const struct fk_audit_row *r);
 int fk__sqlite_each_audit(struct fk_store *st, int (*fn)(void *arg, const struct fk_audit_row *r),
