@@ -20,7 +20,7 @@ struct fk_diag;
 struct fk_store;
 
 /* The schema version this program writes (PRAGMA user_version for SQLite). */
-#define FK_STORE_SCHEMA_VERSION 10
+#define FK_STORE_SCHEMA_VERSION 11
 
 /*
  * Opens (creating and migrating when needed) the store at `location`: a file path for SQLite.
