@@ -1,7 +1,7 @@
 /*
  * fangkong briefing: the daily briefing for the leadership meeting (fangkong/briefing.h), as
- * text with Chinese-and-English headings or as JSON with the keys docs/BRIEFING.md lists.
- * Counts only: no person appears in it.
+ * text with Chinese-and-English headings or as JSON with the keys docs/BRIEFING.md lists (the
+ * JSON is GET /v1/briefing's too: src/server/briefing.c). Counts only: no person appears in it.
  */
 #include <stdio.h>
 #include <string.h>
@@ -14,6 +14,7 @@
 #include "fangkong/measure.h"
 #include "fangkong/store.h"
 #include "fangkong/table.h"
+#include "server/server.h"
 
 static const char help[] =
     "usage: fangkong briefing [--db PATH] [--rules FILE] --now T [--format text|json]\n"
@@ -30,109 +31,6 @@ static const char help[] =
     "Exit status: 0, 1 on error, 2 on wrong usage.\n";
 
 static const char *const level_zh[] = {"低风险区", "中风险区", "高风险区"};
-
-static void json_str(const char *s)
-{
-  fk_json_string(stdout, s, strlen(s));
-}
-
-static void json_date(fk_date d)
-{
-  char buf[FK_DATE_BUFSZ];
-  if (d == FK_DATE_NONE)
-    fputs("null", stdout);
-  else
-    printf("\"%s\"", fk_date_format(d, buf));
-}
-
-/* {"name": count, ...} over the NULL-terminated names. */
-static void json_counts(const char *const *names, const long *n, int count)
-{
-  fputs("{", stdout);
-  for (int i = 0; i < count; i++)
-    printf("%s\"%s\":%ld", i ? "," : "", names[i], n[i]);
-  fputs("}", stdout);
-}
-
-static void json_people(const struct fk_briefing *b)
-{
-  const struct fk_briefing_contacts *c = &b->contacts;
-  char t[FK_TIME_BUFSZ];
-  printf("{\"now\":\"%s\",", fk_time_format(b->now, t));
-  printf("\"from\":\"%s\",\"date\":", fk_time_format(b->from, t));
-  json_date(b->today);
-  printf(",\n\"cases\":{\"new_cases\":%ld,\"new_confirmed\":%ld,\"new_asymptomatic\":%ld,"
-         "\"total\":%ld},\n",
-         b->cases.new_cases, b->cases.new_confirmed, b->cases.new_asymptomatic, b->cases.total);
-  printf("\"contacts\":{\"close_placed\":%ld,\"secondary_placed\":%ld,\"close_on_time\":%ld,"
-         "\"close_late\":%ld,\"close_unlinked\":%ld,\"within_hours\":",
-         c->close_placed, c->secondary_placed, c->close_on_time, c->close_late, c->close_unlinked);
-  if (c->within_hours)
-    printf("%d", c->within_hours);
-  else
-    fputs("null", stdout);
-  fputs(",\"share\":", stdout);
-  if (c->share >= 0)
-    printf("%.4f", c->share);
-  else
-    fputs("null", stdout);
-  printf("},\n\"measures\":{\"total\":%ld,\"by_category\":", b->measures.total);
-  json_counts(fk_person_cats, b->measures.by_category, FK_PERSON_NCATS);
-  fputs(",\"by_kind\":", stdout);
-  json_counts(fk_measure_kinds, b->measures.by_kind, FK_MEASURE_NKINDS);
-  fputs(",\"by_category_kind\":[", stdout);
-  int n = 0;
-  for (int i = 0; i < FK_PERSON_NCATS; i++)
-    for (int k = 0; k < FK_MEASURE_NKINDS; k++)
-      if (b->measures.cell[i][k])
-        printf("%s{\"category\":\"%s\",\"kind\":\"%s\",\"persons\":%ld}", n++ ? "," : "",
-               fk_person_cats[i], fk_measure_kinds[k], b->measures.cell[i][k]);
-  printf("]},\n\"tests\":{\"due_today\":%ld,\"done_today\":%ld,\"open_today\":%ld,"
-         "\"missed_yesterday\":%ld,\"missed_open\":%ld},\n",
-         b->tests.due_today, b->tests.done_today, b->tests.open_today, b->tests.missed_yesterday,
-         b->tests.missed_open);
-}
-
-static void json_units(const struct fk_briefing *b)
-{
-  printf("\"tasks\":{\"open\":%ld,\"overdue\":%ld,\"overdue_by_district\":[", b->tasks_open,
-         b->tasks_overdue);
-  for (int i = 0; i < b->ndistricts; i++) {
-    const struct fk_briefing_district *d = &b->districts[i];
-    printf("%s{\"district\":", i ? "," : "");
-    json_str(d->district);
-    printf(",\"overdue\":%ld,\"by_level\":", d->overdue);
-    json_counts(fk_levels, d->by_level, FK_LEVEL_N);
-    fputs("}", stdout);
-  }
-  fputs("]},\n\"areas\":{\"in_force\":", stdout);
-  json_counts(fk_area_levels, b->areas_in_force, FK_AREA_NLEVELS);
-  fputs(",\"list\":[", stdout);
-  for (int i = 0; i < b->nareas; i++) {
-    const struct fk_briefing_area *a = &b->areas[i];
-    printf("%s{\"area_id\":", i ? "," : "");
-    json_str(a->area_id);
-    printf(",\"kind\":\"%s\",\"level\":\"%s\",\"since\":", fk_area_kinds[a->kind],
-           fk_area_levels[a->level]);
-    json_date(a->since);
-    fputs(",\"lifts_on\":", stdout);
-    json_date(a->lifts_on);
-    fputs("}", stdout);
-  }
-  printf("]},\n\"sites\":{\"rooms\":%ld,\"rooms_occupied\":%ld,\"beds\":%ld,\"persons\":%ld,"
-         "\"waiting\":%ld,\"unsited\":%ld,\"list\":[",
-         b->site_rooms, b->site_rooms_occupied, b->site_beds, b->site_persons, b->site_waiting,
-         b->unsited);
-  for (int i = 0; i < b->nsites; i++) {
-    const struct fk_briefing_site *s = &b->sites[i];
-    printf("%s{\"site_id\":", i ? "," : "");
-    json_str(s->site_id);
-    printf(",\"rooms\":%d,\"rooms_occupied\":%d,\"beds\":%d,\"persons\":%d,\"waiting\":%d}",
-           s->rooms, s->rooms_occupied, s->beds, s->persons, s->waiting);
-  }
-  printf("]},\n\"entrance\":{\"checks\":%ld,\"passed\":%ld,\"denied\":%ld,\"fevers\":%ld}}\n",
-         b->entrance.checks, b->entrance.passed, b->entrance.denied, b->entrance.fevers);
-}
 
 static void text_people(const struct fk_briefing *b)
 {
@@ -221,8 +119,7 @@ int fk__cmd_briefing(int argc, char **argv)
     goto out;
   }
   if (!strcmp(format, "json")) {
-    json_people(&b);
-    json_units(&b);
+    fk__briefing_print_json(stdout, &b);
   } else {
     text_people(&b);
     text_units(&b);
