@@ -15,10 +15,12 @@
 #include "fangkong/error.h"
 #include "fangkong/ident.h"
 #include "fangkong/table.h"
+#include "server/server.h"
 
 static const char help[] =
     "usage: fangkong alert scan --now T [--db PATH] [--rules FILE]\n"
-    "       fangkong alert list [--status S] [--format json|text] [--db PATH]\n"
+    "       fangkong alert list [--status S] [--level L] [--channel C] [--region R] [--since T]\n"
+    "                           [--format json|text] [--db PATH]\n"
     "       fangkong alert verify ID --as outbreak|not_outbreak|watch --now T [--note TEXT]\n"
     "       fangkong alert report --from D --to D [--format table|csv|json] [--db PATH]\n"
     "\n"
@@ -30,69 +32,21 @@ static const char help[] =
     "hours (CIDARS: 24 h); an unverified alert escalates as an overdue task does.\n"
     "`list` shows each alert with why it fired: method, observed, baseline (expected) and\n"
     "threshold (upperbound) of its first alarm; status open, outbreak (暴发), not_outbreak\n"
-    "(排除) or watch (持续关注). `verify` records the judgement and the time it took.\n"
+    "(排除) or watch (持续关注). Filters: --status, --level (where the alert stands now: city,\n"
+    "district, street ...), --channel, --region (a region code or grid_id: alerts there or under\n"
+    "it; city), --since T (raised at or after T). JSON is GET /v1/alerts's too.\n"
+    "`verify` records the judgement and the time it took; an alert may be judged again (its first\n"
+    "verification time stays).\n"
     "`report` gives, for alerts raised from D to D, by channel and in total: signals, verified,\n"
     "share verified in time (及时核实率) and median hours to verify, as CIDARS publishes.\n"
     "\n"
     "Exit status: 0, 1 on error, 2 on wrong usage.\n";
-
-static void json_str(const char *s)
-{
-  fk_json_string(stdout, s, strlen(s));
-}
-
-static void json_num(double v)
-{
-  if (isfinite(v))
-    printf("%.10g", v);
-  else
-    fputs("null", stdout);
-}
 
 static void masked(const char *name, const char *phone, char *mn, size_t mns, char *mp, size_t mps)
 {
   fk_mask_name(name, strlen(name), mn, mns);
   fk_mask_phone(phone, strlen(phone), mp, mps);
 }
-
-static int print_escalation(void *arg, const struct fk_escalation_row *e)
-{
-  int *n = arg;
-  char at[FK_TIME_BUFSZ], officer[96], phone[32];
-  masked(e->officer, e->phone, officer, sizeof officer, phone, sizeof phone);
-  printf("%s{\"level\":", (*n)++ ? "," : "");
-  json_str(fk_levels[e->level]);
-  fputs(",\"at\":", stdout);
-  json_str(fk_time_format(e->at, at));
-  fputs(",\"unit\":", stdout);
-  json_str(e->unit);
-  fputs(",\"officer\":", stdout);
-  e->officer[0] ? json_str(officer) : (void)fputs("null", stdout);
-  fputs(",\"phone\":", stdout);
-  e->phone[0] ? json_str(phone) : (void)fputs("null", stdout);
-  fputs("}", stdout);
-  return 0;
-}
-
-static int print_alarm(void *arg, const struct fk_alarm_row *al)
-{
-  int *n = arg;
-  char d[FK_DATE_BUFSZ];
-  printf("%s{\"date\":\"%s\",\"method\":", (*n)++ ? "," : "", fk_date_format(al->date, d));
-  json_str(fk_detect_method_name((enum fk_detect_method)al->method));
-  printf(",\"observed\":%.10g,\"expected\":", al->observed);
-  json_num(al->expected);
-  fputs(",\"upperbound\":", stdout);
-  json_num(al->upperbound);
-  fputs("}", stdout);
-  return 0;
-}
-
-struct listing {
-  struct fk_store *st;
-  int json, n;
-  struct fk_table *tab;
-};
 
 /* "pharmacy_fever 57 on /小店区/北营街道, threshold 44.62 (baseline 12.14), ears-c2" */
 static void why(const struct fk_alert_row *a, char *out, size_t size)
@@ -104,7 +58,8 @@ static void why(const struct fk_alert_row *a, char *out, size_t size)
            fk_detect_method_name((enum fk_detect_method)a->method));
 }
 
-static int list_text(struct listing *l, const struct fk_alert_row *a)
+/* Adds alert a as a row of the table arg. */
+static int list_text(void *arg, const struct fk_alert_row *a)
 {
   char id[24], first[FK_DATE_BUFSZ], last[FK_DATE_BUFSZ], created[FK_TIME_BUFSZ], officer[96],
       phone[32], hours[32] = "", reason[400];
@@ -125,53 +80,7 @@ static int list_text(struct listing *l, const struct fk_alert_row *a)
                        fk_levels[a->level],
                        hours,
                        reason};
-  return fk_table_add(l->tab, row);
-}
-
-static int list_one(void *arg, const struct fk_alert_row *a)
-{
-  struct listing *l = arg;
-  char d[FK_DATE_BUFSZ], t[FK_TIME_BUFSZ], officer[96], phone[32];
-  int n = 0, rc;
-  if (!l->json) return list_text(l, a);
-  masked(a->officer, a->phone, officer, sizeof officer, phone, sizeof phone);
-  printf("%s\n{\"alert_id\":%lld,\"channel\":", l->n++ ? "," : "", (long long)a->id);
-  json_str(a->channel);
-  fputs(",\"region\":", stdout);
-  json_str(a->region_code);
-  fputs(",\"region_level\":", stdout);
-  json_str(fk_levels[a->region_level]);
-  fputs(",\"method\":", stdout);
-  json_str(fk_detect_method_name((enum fk_detect_method)a->method));
-  printf(",\"first_date\":\"%s\"", fk_date_format(a->first, d));
-  printf(",\"last_date\":\"%s\",\"observed\":%.10g,\"expected\":", fk_date_format(a->last, d),
-         a->observed);
-  json_num(a->expected);
-  fputs(",\"upperbound\":", stdout);
-  json_num(a->upperbound);
-  printf(",\"created_at\":\"%s\"", fk_time_format(a->created, t));
-  printf(",\"due_at\":\"%s\",\"officer\":", fk_time_format(a->due, t));
-  a->officer[0] ? json_str(officer) : (void)fputs("null", stdout);
-  fputs(",\"phone\":", stdout);
-  a->phone[0] ? json_str(phone) : (void)fputs("null", stdout);
-  fputs(",\"status\":", stdout);
-  json_str(fk_alert_statuses[a->status]);
-  fputs(",\"level\":", stdout);
-  json_str(fk_levels[a->level]);
-  fputs(",\"verified_at\":", stdout);
-  a->verified != FK_TIME_NONE ? json_str(fk_time_format(a->verified, t))
-                              : (void)fputs("null", stdout);
-  fputs(",\"hours_to_verify\":", stdout);
-  json_num(a->verified != FK_TIME_NONE ? (double)(a->verified - a->created) / 3600.0 : NAN);
-  fputs(",\"note\":", stdout);
-  a->note[0] ? json_str(a->note) : (void)fputs("null", stdout);
-  fputs(",\"alarms\":[", stdout);
-  rc = fk_store_each_alarm(l->st, a->id, print_alarm, &n);
-  fputs("],\"escalations\":[", stdout);
-  n = 0;
-  if (!rc) rc = fk_store_each_alert_escalation(l->st, a->id, print_escalation, &n);
-  fputs("]}", stdout);
-  return rc;
+  return fk_table_add(arg, row);
 }
 
 static int status_of(const char *s)
@@ -181,22 +90,25 @@ static int status_of(const char *s)
   return -2;
 }
 
-static int alert_list(struct fk_store *st, const char *status, const char *format)
+static int alert_list(struct fk_store *st, const struct fk__alert_args *args, const char *format)
 {
   static const char *const cols[] = {"alert_id",   "channel",   "region", "region_level",
                                      "first_date", "last_date", "raised", "officer",
                                      "status",     "standing",  "hours",  "why"};
-  struct fk_alert_filter f = {0, status ? status_of(status) : -1, NULL, -1, 0, 0};
-  struct listing l = {st, !strcmp(format, "json"), 0, NULL};
-  int rc;
-  if (f.status == -2)
-    return fk__usage("alert", "--status is one of open, outbreak, not_outbreak, watch");
-  if (!l.json && !(l.tab = fk_table_new(12, cols))) return fk__fail("out of memory");
-  if (l.json) fputs("[", stdout);
-  rc = fk_store_each_alert(st, &f, list_one, &l);
-  if (l.json) fputs(l.n ? "\n]\n" : "]\n", stdout);
-  if (!rc && l.tab) fk_table_print(l.tab, FK_FORMAT_TABLE, "alerts (预警信号)", stdout);
-  fk_table_free(l.tab);
+  struct fk__alert_query q;
+  struct fk_table *tab;
+  char bad[512];
+  int rc = fk__alert_query_parse(st, args, &q, bad, sizeof bad);
+  if (rc == FK_EINVAL) return fk__usage("alert", "--%s", bad);
+  if (rc) return fk__fail("listing alerts: %s", fk_store_errmsg(st));
+  if (!strcmp(format, "json")) {
+    rc = fk__alerts_print_json(stdout, st, &q);
+  } else {
+    if (!(tab = fk_table_new(12, cols))) return fk__fail("out of memory");
+    rc = fk__alerts_each(st, &q, list_text, tab);
+    if (!rc) fk_table_print(tab, FK_FORMAT_TABLE, "alerts (预警信号)", stdout);
+    fk_table_free(tab);
+  }
   return rc ? fk__fail("listing alerts: %s", fk_store_errmsg(st)) : FK_EXIT_OK;
 }
 
@@ -281,13 +193,23 @@ static int alert_verify(struct fk__traced *t, const char *id_s, const char *as, 
 
 int fk__cmd_alert(int argc, char **argv)
 {
-  const char *db = FK_DEFAULT_DB, *rules = NULL, *status = NULL, *format = NULL, *now_text = NULL,
-             *as = NULL, *note = NULL, *from = NULL, *to = NULL, *pos[1] = {NULL};
-  struct fk__opt opts[] = {{"--db", &db, NULL},         {"--rules", &rules, NULL},
-                           {"--status", &status, NULL}, {"--format", &format, NULL},
-                           {"--now", &now_text, NULL},  {"--as", &as, NULL},
-                           {"--note", &note, NULL},     {"--from", &from, NULL},
-                           {"--to", &to, NULL},         {0}};
+  const char *db = FK_DEFAULT_DB, *rules = NULL, *format = NULL, *now_text = NULL, *as = NULL,
+             *note = NULL, *from = NULL, *to = NULL, *pos[1] = {NULL};
+  struct fk__alert_args filters = {NULL, NULL, NULL, NULL, NULL};
+  struct fk__opt opts[] = {{"--db", &db, NULL},
+                           {"--rules", &rules, NULL},
+                           {"--status", &filters.status, NULL},
+                           {"--level", &filters.level, NULL},
+                           {"--channel", &filters.channel, NULL},
+                           {"--region", &filters.region, NULL},
+                           {"--since", &filters.since, NULL},
+                           {"--format", &format, NULL},
+                           {"--now", &now_text, NULL},
+                           {"--as", &as, NULL},
+                           {"--note", &note, NULL},
+                           {"--from", &from, NULL},
+                           {"--to", &to, NULL},
+                           {0}};
   struct fk__traced t;
   fk_time now = FK_TIME_NONE;
   int rc, npos;
@@ -310,7 +232,7 @@ int fk__cmd_alert(int argc, char **argv)
   if (!strcmp(sub, "scan"))
     rc = alert_scan(&t, now);
   else if (!strcmp(sub, "list"))
-    rc = alert_list(t.st, status, format ? format : "text");
+    rc = alert_list(t.st, &filters, format ? format : "text");
   else if (verify)
     rc = alert_verify(&t, npos ? pos[0] : NULL, as, note, now);
   else
