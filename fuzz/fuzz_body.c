@@ -1,10 +1,12 @@
-/* libFuzzer target: the API's body parsers (POST /v1/entrance-checks, POST /v1/tasks/{id}/done).
-   They never crash; an accepted check has both ids non-empty, a temperature in range and a mask
-   of 0 or 1, an accepted proof is non-empty; what they reject says why. */
+/* libFuzzer target: the API's body parsers (POST /v1/entrance-checks, POST /v1/tasks/{id}/done,
+   POST /v1/alerts/{id}/verify). They never crash; an accepted check has both ids non-empty, a
+   temperature in range and a mask of 0 or 1, an accepted proof is non-empty, an accepted
+   verdict is outbreak, not_outbreak or watch with a note that fits; what they reject says why. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "fangkong/alerts.h"
 #include "server/server.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -24,6 +26,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   if (fk__task_body_parse((const char *)data, size, proof, sizeof proof, why, sizeof why) == 0) {
     if (!proof[0] || strlen(proof) >= sizeof proof) abort();
   } else if (!why[0])
+    abort();
+  char note[256];
+  int verdict;
+  if (fk__verify_body_parse((const char *)data, size, &verdict, note, sizeof note, why,
+                            sizeof why) == 0) {
+    if (verdict <= FK_ALERT_OPEN || verdict >= FK_ALERT_NSTATUS || strlen(note) >= sizeof note)
+      abort();
+  } else if (!why[0] || verdict != -1)
     abort();
   return 0;
 }

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "fangkong/alerts.h"
 #include "fangkong/error.h"
 #include "server/server.h"
 
@@ -122,6 +123,59 @@ int fk__task_body_parse(const char *buf, size_t n, char *proof, size_t proofsz, 
     rc = (snprintf(why, whysz, "proof: must be a string of 1 to %zu characters", proofsz - 1),
           FK_EINVAL);
   if (!rc) memcpy(proof, json_string_value(v), json_string_length(v) + 1);
+  json_decref(o);
+  return rc;
+}
+
+/* The verdict of a verification: outbreak, not_outbreak or watch (fk_alert_statuses). */
+static int verdict_field(json_t *o, int *verdict, char *why, size_t whysz)
+{
+  json_t *v = json_object_get(o, "verdict");
+  const char *s = json_string_value(v);
+  if (!v) return snprintf(why, whysz, "verdict: missing"), FK_EINVAL;
+  for (int i = FK_ALERT_OPEN + 1; s && i < FK_ALERT_NSTATUS; i++)
+    if (!strcmp(fk_alert_statuses[i], s) && strlen(s) == json_string_length(v))
+      return *verdict = i, 0;
+  return snprintf(why, whysz, "verdict: must be \"outbreak\", \"not_outbreak\" or \"watch\""),
+         FK_EINVAL;
+}
+
+/* The optional note: a string of 1 to notesz - 1 bytes, or null. */
+static int note_field(json_t *o, char *note, size_t notesz, char *why, size_t whysz)
+{
+  json_t *v = json_object_get(o, "note");
+  size_t n = json_string_length(v);
+  if (!v || json_is_null(v)) return 0;
+  if (!json_is_string(v) || !n || n >= notesz || memchr(json_string_value(v), 0, n))
+    return snprintf(why, whysz, "note: must be a string of 1 to %zu characters", notesz - 1),
+           FK_EINVAL;
+  memcpy(note, json_string_value(v), n + 1);
+  return 0;
+}
+
+int fk__verify_body_parse(const char *buf, size_t n, int *verdict, char *note, size_t notesz,
+                          char *why, size_t whysz)
+{
+  static const char *const fields[] = {"verdict", "note", NULL};
+  json_error_t err;
+  json_t *o;
+  int rc;
+  assert(buf || !n);
+  assert(verdict && note && notesz && why && whysz);
+  *verdict = -1;
+  note[0] = why[0] = '\0';
+  o = json_loadb(buf ? buf : "", n, JSON_REJECT_DUPLICATES, &err);
+  if (!o)
+    return snprintf(why, whysz, "malformed JSON at line %d, column %d: %s", err.line, err.column,
+                    err.text),
+           FK_EINVAL;
+  if (!json_is_object(o)) {
+    snprintf(why, whysz, "the body must be a JSON object");
+    rc = FK_EINVAL;
+  } else if (!(rc = known_fields(o, fields, why, whysz)) &&
+             !(rc = verdict_field(o, verdict, why, whysz)))
+    rc = note_field(o, note, notesz, why, whysz);
+  if (rc) *verdict = -1, note[0] = '\0';
   json_decref(o);
   return rc;
 }

@@ -9,6 +9,8 @@
 #define PEOPLE                                                                                     \
   (ROLE(CITY) | ROLE(DISTRICT) | ROLE(STREET) | ROLE(COMMUNITY) | ROLE(GRID) | ROLE(SITE) |        \
    ROLE(EPIDEMIOLOGIST))
+/* Alerts are raised at street level and above and verified by the officers on duty there. */
+#define ALERTS (ROLE(CITY) | ROLE(DISTRICT) | ROLE(STREET) | ROLE(EPIDEMIOLOGIST))
 static const struct {
   const char *method, *path;
   fk__route_fn fn;
@@ -23,6 +25,9 @@ static const struct {
     {"POST", "/v1/tasks/{id}/ack", fk__route_task_ack, ~ROLE(ENTRANCE)},
     {"POST", "/v1/tasks/{id}/done", fk__route_task_done, ~ROLE(ENTRANCE)},
     {"GET", "/v1/persons/{id}", fk__route_person, PEOPLE},
+    {"GET", "/v1/alerts", fk__route_alerts, ALERTS},
+    {"POST", "/v1/alerts/{id}/verify", fk__route_alert_verify, ALERTS},
+    {"GET", "/v1/briefing", fk__route_briefing, ROLE(CITY) | ROLE(EPIDEMIOLOGIST)},
 };
 #define NROUTES (sizeof routes / sizeof routes[0])
 

@@ -102,6 +102,73 @@ int fk__token_sees_person(struct fk_store *st, const struct fk_token_row *t, int
 int fk__token_sees_task(struct fk_store *st, const struct fk_token_row *t,
                         const struct fk_task_row *task, int *in);
 
+/* ---- alerts (alert.c) and the briefing (briefing.c), shared with the command ---- */
+
+struct fk_alert_row;
+struct fk_briefing;
+
+/* The filters of `fangkong alert list` and GET /v1/alerts as given (borrowed; NULL: any). */
+struct fk__alert_args {
+  const char *status;  /* open, outbreak, not_outbreak, watch */
+  const char *level;   /* where the alert stands now: city .. grid */
+  const char *channel; /* a channel name */
+  const char *region;  /* a region code or grid_id: the alert's region is it or lies under it */
+  const char *since;   /* an ISO 8601 time: raised at or after it */
+};
+
+/* Which alerts to give. */
+struct fk__alert_query {
+  int status;          /* enum fk_alert_status, or -1 */
+  int level;           /* enum fk_level, or -1 */
+  const char *channel; /* NULL: any (borrowed) */
+  int64_t region;      /* internal region id (0: the city), or -1: any */
+  fk_time since;       /* FK_TIME_NONE: any */
+  int64_t scope;       /* the token's node (0: the city); only alerts whose region lies in it */
+};
+
+/*
+ * Reads the filters args (borrowed) into *q (caller-owned; scope 0), looking the region up in
+ * st (borrowed). Returns 0, FK_EINVAL with why (whysz bytes) naming the filter and what it may
+ * be, or FK_ESTORE.
+ */
+int fk__alert_query_parse(struct fk_store *st, const struct fk__alert_args *args,
+                          struct fk__alert_query *q, char *why, size_t whysz);
+
+/* Calls fn(arg, alert) for each alert of q (borrowed), in id order, the row borrowed for the
+ * call. Returns 0, fn's first non-zero return, or FK_ESTORE. */
+int fk__alerts_each(struct fk_store *st, const struct fk__alert_query *q,
+                    int (*fn)(void *arg, const struct fk_alert_row *a), void *arg);
+
+/* Writes alert a (borrowed) to out as one JSON object (docs/ALERTS.md, Output): why it fired,
+ * the officer masked, its verification, alarms and escalations (read from st). Returns 0 or
+ * FK_ESTORE (the object is then cut short). */
+int fk__alert_print_json(FILE *out, struct fk_store *st, const struct fk_alert_row *a);
+
+/* Writes the alerts of q to out as the JSON array of `fangkong alert list --format json` (one
+ * alert a line). Returns 0 or FK_ESTORE. */
+int fk__alerts_print_json(FILE *out, struct fk_store *st, const struct fk__alert_query *q);
+
+/* Writes briefing b (borrowed) to out as the JSON of `fangkong briefing --format json`
+ * (docs/BRIEFING.md). Cannot fail (a write error shows in ferror(out)). */
+void fk__briefing_print_json(FILE *out, const struct fk_briefing *b);
+
+/*
+ * Parses the body of POST /v1/alerts/{id}/verify, {"verdict": "outbreak"|"not_outbreak"|
+ * "watch", "note"?: "..."}, into *verdict (enum fk_alert_status) and note (notesz bytes; ""
+ * without one). Returns 0 or FK_EINVAL with why, as above.
+ */
+int fk__verify_body_parse(const char *buf, size_t n, int *verdict, char *note, size_t notesz,
+                          char *why, size_t whysz);
+
+struct fk__job;
+
+/* Runs a verification job (FK__JOB_VERIFY) on the writer's store st: the alert j->alert, when
+ * it lies in j->scope, verified as j->verdict with j->note at j->audit.at, with the audit row;
+ * j->answer the alert after. The caller holds the batch's transaction. Returns 0,
+ * FK_ENOTFOUND (unknown or outside the node), FK_EINVAL (raised after now), FK_ENOMEM or
+ * FK_ESTORE (j->diag says why). */
+int fk__verify_run(struct fk_store *st, struct fk__job *j);
+
 /* ---- tokens (token.c) ---- */
 
 /* A token as printed: "fk_" and 64 hex digits, and a NUL. */
@@ -127,10 +194,13 @@ struct fk__writer;
 
 /* One queued check; the caller owns it and keeps it alive until done is set. */
 struct fk__job {
-  enum { FK__JOB_CHECK, FK__JOB_AUDIT, FK__JOB_ACK, FK__JOB_DONE } kind; /* AUDIT: a read's row */
-  int64_t task;                                                          /* ACK, DONE: the task */
+  enum { FK__JOB_CHECK, FK__JOB_AUDIT, FK__JOB_ACK, FK__JOB_DONE, FK__JOB_VERIFY } kind;
+  int64_t task;    /* ACK, DONE: the task */
+  int64_t alert;   /* VERIFY: the alert */
+  int verdict;     /* VERIFY: enum fk_alert_status */
+  char note[256];  /* VERIFY: the officer's note ("" none) */
   char proof[128]; /* DONE: what shows it done */
-  char *answer;    /* ACK, DONE: the task after, as JSON (jansson's; free()) */
+  char *answer;    /* ACK, DONE: the task after; VERIFY: the alert after; JSON (free()) */
   struct fk__entrance_req req;
   int64_t scope;                    /* region the place must lie in; 0: anywhere */
   int64_t site;                     /* a site token's site (it sees what stays there), else 0 */
