@@ -114,6 +114,17 @@ contains out.txt "positive,1,0,0,0.0000,,0"
 contains out.txt "all,5,1,1,0.2000,3.00,1"
 expect 0 "list text" -- "$B" alert list --db t.db
 contains out.txt "预警信号"
+# Filters: where it stands, where it was raised, which channel, since when.
+expect 0 "list street" -- "$B" alert list --db t.db --format json --region /小店区/坞城街道 --channel fever_clinic
+equals "by region and channel" "$(pj out.txt '[(a["channel"], a["region"]) for a in d]')" '[["fever_clinic","/小店区/坞城街道"]]'
+expect 0 "list city level" -- "$B" alert list --db t.db --format json --level city --since 2022-07-11T09:00:00+08:00
+equals "standing at city level" "$(pj out.txt 'len(d)')" 4
+expect 0 "list since" -- "$B" alert list --db t.db --format json --since 2022-07-11T09:00:01+08:00
+equals "none raised later" "$(cat out.txt)" "[]"
+expect 2 "bad level" -- "$B" alert list --db t.db --level moon
+contains err.txt "level: one of city"
+expect 2 "unknown region" -- "$B" alert list --db t.db --region /月球
+contains err.txt "no region /月球"
 
 # The alerts section is checked as strictly as the rest of the rules.
 python3 - "$S/rules/protocol-9.json" <<'EOF2'

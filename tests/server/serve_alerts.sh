@@ -214,6 +214,11 @@ contains out.txt "(street)  POST /v1/alerts/{id}/verify  alert $ID as outbreak  
 contains out.txt "(city)  POST /v1/alerts/{id}/verify  alert $ID as watch  from 127.0.0.1"
 contains out.txt "(district)  POST /v1/alerts/{id}/verify  alert $OTHER as not_outbreak  from 127.0.0.1"
 equals "only what was done is audited" "$(grep -c 'POST /v1/alerts' out.txt)" 3
+# An alert raised after the server's clock (as by a scan with --now in the future): 422.
+LATE=$(pj chan.json 'd[0]["alert_id"]')
+sqlite3 t.db "UPDATE alerts SET created_at = strftime('%s', '2099-01-01T00:00:00+08:00') WHERE id = $LATE"
+req late "$CITY" POST "/v1/alerts/$LATE/verify" --data '{"verdict":"watch"}'
+equals "raised after now" "$(pj late.json '[d["status"], d["detail"]]')" '[422,"now: the alert was raised after that time"]'
 
 # ---- GET /v1/briefing: the command's JSON, the whole city's ----
 # brief NAME TOKEN QUERY CLI-NOW: GET /v1/briefing?QUERY must be `fangkong briefing --now CLI-NOW
