@@ -52,7 +52,11 @@ while d <= datetime.date(2022, 7, 11):
         s.write(f"P1,{d}T{8 + h:02d}:30:00+08:00,F1,fever,1\n")
     d += datetime.timedelta(days=1)
 EOF
-for f in grids persons places duty cases clinic_visits pharmacy_sales; do
+cat >sites.csv <<'EOF'
+site_id,name,grid_id,lat,lon,clean_zone,buffer_zone,contaminated_zone,staff_channel,resident_channel,staff,allows_households
+S1,小店区集中隔离点1号,G1,37.741,112.561,清洁区,缓冲区,污染区,员工通道,隔离人员通道,12,1
+EOF
+for f in grids persons places sites duty cases clinic_visits pharmacy_sales; do
   expect 0 "import $f" -- "$B" import --db t.db "$f" "$f.csv"
 done
 expect 0 "scan" -- "$B" alert scan --db t.db --now 2022-07-11T09:00:00+08:00
@@ -71,7 +75,7 @@ YZ=$(token district /迎泽区)
 WC=$(token street /小店区/坞城街道)
 COMM=$(token community /小店区/坞城街道/坞城社区)
 GRID=$(token grid G1)
-SITE=$(token site /小店区)
+SITE=$(token site S1)
 DEV=$(token entrance /小店区)
 
 start_server --threads 2
