@@ -31,38 +31,42 @@ struct work {
   /* per point of the series: y log y, log(y + 0.1), y^(2/3) */
   double *s_ylogy, *s_ly01, *s_y23;
   /* per row of a fit */
-  double *y, *t, *ylogy, *ly01, *y23, *omega, *eta, *mu, *w, *pw, *ones;
-  int *level; /* compact level of each data row */
-  double *a;  /* Anscombe residuals */
+  double *y, *t, *ylogy, *ly01, *y23, *omega, *eta, *mu, *w, *pw;
+  double *ones;                        /* the first fit's prior weights: 1, or 0 on padding rows */
+  int *level;                          /* compact level of each data row */
+  int *ti;                             /* time of each data row */
+  size_t start[FK__GLM_MAXLEVELS + 1]; /* where each level's rows start */
+  double *a;                           /* Anscombe residuals */
 };
 
 static void work_free(struct work *wk)
 {
   fk_free(wk->block), fk_free(wk->y), fk_free(wk->t), fk_free(wk->omega);
   fk_free(wk->eta), fk_free(wk->mu), fk_free(wk->w), fk_free(wk->level), fk_free(wk->a);
+  fk_free(wk->ti);
   fk_free(wk->s_ylogy), fk_free(wk->s_ly01), fk_free(wk->s_y23);
   fk_free(wk->ylogy), fk_free(wk->ly01), fk_free(wk->y23), fk_free(wk->pw), fk_free(wk->ones);
 }
 
 static int work_alloc(const struct fk_series *s, struct work *wk)
 {
-  size_t n = s->n;
+  size_t n = s->n + FK__GLM_LANES * FK__GLM_MAXLEVELS; /* rows and their padding */
   memset(wk, 0, sizeof *wk);
   wk->block = fk_calloc(n, sizeof *wk->block);
   wk->level = fk_calloc(n, sizeof *wk->level);
+  wk->ti = fk_calloc(n, sizeof *wk->ti);
   double **d[] = {&wk->y,  &wk->t,       &wk->omega,  &wk->eta,   &wk->mu,
                   &wk->w,  &wk->a,       &wk->ylogy,  &wk->ly01,  &wk->y23,
                   &wk->pw, &wk->s_ylogy, &wk->s_ly01, &wk->s_y23, &wk->ones};
-  int ok = wk->block && wk->level;
+  int ok = wk->block && wk->level && wk->ti;
   for (size_t i = 0; i < sizeof d / sizeof d[0]; i++)
     ok &= (*d[i] = fk_calloc(n, sizeof **d[i])) != NULL;
   if (!ok) return FK_ENOMEM;
-  for (size_t i = 0; i < n; i++) {
+  for (size_t i = 0; i < s->n; i++) {
     double y = s->observed[i];
     wk->s_ylogy[i] = y > 0 ? y * log(y) : 0;
     wk->s_ly01[i] = log(y + 0.1);
     wk->s_y23[i] = pow(y, 2.0 / 3);
-    wk->ones[i] = 1;
   }
   return 0;
 }
@@ -111,9 +115,18 @@ static long mark_blocks(const struct fk_series *s, const struct fk_detect_params
   return first < 0 ? 0 : first;
 }
 
+/* Pads level rows from `from` up to `to` (exclusive) with rows of prior weight 0 at time t. */
+static void pad(struct work *wk, size_t from, size_t to, int level, double t)
+{
+  for (size_t r = from; r < to; r++) {
+    wk->y[r] = wk->ylogy[r] = wk->y23[r] = wk->ones[r] = 0;
+    wk->ly01[r] = log(0.1), wk->t[r] = t, wk->ti[r] = (int)t, wk->level[r] = level;
+  }
+}
+
 /* Gathers the rows of the fit for point k into wk and md, grouped by level (each level one run
-   of rows, in time order: the fit's loop then changes level only nlevels times); returns 0 or
-   -1 (no usable data). */
+   of rows, in time order, padded for glm.c's vector steps: see glm.h); returns 0 or -1 (no
+   usable data). */
 static int gather(const struct fk_series *s, const struct fk_detect_params *p, size_t k,
                   struct work *wk, struct model_data *md)
 {
@@ -130,27 +143,34 @@ static int gather(const struct fk_series *s, const struct fk_detect_params *p, s
       if (origin < 0) origin = i;
     }
   int nlevels = 0; /* levels numbered in R's factor order (ascending), first one the reference */
-  for (int v = 1, sum = 0; v <= p->noPeriods; v++)
+  size_t sum = 0;
+  for (int v = 1; v <= p->noPeriods; v++)
     if (at[v]) {
-      code[v] = nlevels++;
+      code[v] = nlevels;
+      wk->start[nlevels++] = sum; /* where level v's rows start */
       size_t c = at[v];
-      at[v] = (size_t)sum, sum += (int)c; /* where level v's rows start */
+      at[v] = sum, sum += (c + FK__GLM_LANES - 1) / FK__GLM_LANES * FK__GLM_LANES;
     }
+  wk->start[nlevels] = sum;
   md->ymax = 0;
   for (long i = first; i <= last; i++) {
     int v = wk->block[i];
     if (!v) continue;
     size_t r = at[v]++;
-    wk->y[r] = s->observed[i], wk->t[r] = (double)(i - origin);
+    wk->y[r] = s->observed[i], wk->t[r] = (double)(i - origin), wk->ti[r] = (int)(i - origin);
     wk->ylogy[r] = wk->s_ylogy[i], wk->ly01[r] = wk->s_ly01[i], wk->y23[r] = wk->s_y23[i];
-    wk->level[r] = code[v];
+    wk->level[r] = code[v], wk->ones[r] = 1;
     if (wk->y[r] > md->ymax) md->ymax = wk->y[r];
   }
+  for (int v = 1; v <= p->noPeriods; v++)
+    if (code[v] >= 0) pad(wk, at[v], wk->start[code[v] + 1], code[v], wk->t[at[v] - 1]);
   for (long i = first; i <= (long)k; i++)
     wk->block[i] = 0;
   if (n == 0 || code[p->noPeriods] < 0) return -1;
-  md->d = (struct fk__glm_data){
-      n, wk->y, wk->t, wk->level, nlevels, (double)(last - origin), NULL, wk->ylogy, wk->ly01};
+  md->d = (struct fk__glm_data){sum,       n,         wk->y,
+                                wk->t,     wk->ti,    wk->level,
+                                wk->start, nlevels,   (double)(last - origin),
+                                NULL,      wk->ylogy, wk->ly01};
   md->now_level = code[p->noPeriods];
   md->t0 = (double)((long)k - origin);
   return 0;
@@ -175,11 +195,11 @@ static void anscombe_weights(struct model_data *md, struct model *m, double thre
     double m6 = mu > DBL_EPSILON ? exp(-eta / 6) : pow(mu, -1.0 / 6);
     double a = 1.5 * (wk->y23[i] * m6 - sqrt(mu));
     wk->a[i] = a / sqrt(m->phi * (1 - h));
-    sum += wk->a[i] > threshold ? 1 / (wk->a[i] * wk->a[i]) : 1;
+    sum += wk->ones[i] * (wk->a[i] > threshold ? 1 / (wk->a[i] * wk->a[i]) : 1);
   }
-  double gamma = (double)d->n / sum;
+  double gamma = (double)d->rows / sum;
   for (size_t i = 0; i < d->n; i++)
-    wk->omega[i] = wk->a[i] > threshold ? gamma / (wk->a[i] * wk->a[i]) : gamma;
+    wk->omega[i] = wk->ones[i] * (wk->a[i] > threshold ? gamma / (wk->a[i] * wk->a[i]) : gamma);
 }
 
 /* farringtonFlexible's fitFun: returns 0, or -1 when no model converges (R returns NULL). */

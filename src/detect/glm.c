@@ -2,6 +2,7 @@
 #include <assert.h>
 #include <float.h>
 #include <math.h>
+#include <string.h>
 
 #include "detect/glm.h"
 
@@ -57,57 +58,132 @@ static void power_table(double beta_t, double c, size_t tmax, double *pw)
   }
 }
 
+/* exp(beta_l) for each level and the power table: mu = el[l] pw[t]. */
+static void mean_tables(const struct fk__glm_data *data, struct fk__glm_fit *fit, double *el)
+{
+  size_t tmax = (size_t)data->tmax;
+  for (int l = 0; l < data->nlevels; l++)
+    el[l] = exp(fit->beta[l]);
+  if (fit->trend)
+    power_table(fit->beta_t, fit->c, tmax, fit->pw);
+  else
+    for (size_t t = 0; t <= tmax; t++)
+      fit->pw[t] = 1;
+}
+
 /*
- * Sets mu from the coefficients (init: R's start, mu = y + 0.1), the next step's weights (into
- * fit->w2) and sums; returns the deviance (R's poisson()$dev.resids summed). Rows come in runs
- * of one level, so the level's sums are kept in registers until the level changes.
+ * One row of a step: sets mu from the coefficients (init: R's start, mu = y + 0.1), the next
+ * step's weight (into fit->w2) and adds the row to the sums; returns its deviance term (R's
+ * poisson()$dev.resids over 2). The careful path: mu below DBL_EPSILON floored, as R's linkinv.
  */
+static double step_row(const struct fk__glm_data *data, struct fk__glm_fit *fit, int init,
+                       const double *el, int l, size_t i, double *acc)
+{
+  double tc = data->t[i] - fit->c, y = data->y[i], eta, logmu, m, prior = data->prior[i];
+  if (init) {
+    m = y + 0.1, eta = logmu = data->ly01[i];
+  } else {
+    eta = logmu = fit->beta[l] + fit->beta_t * tc;
+    m = el[l] * fit->pw[data->ti[i]];
+    if (!(m >= DBL_EPSILON && m <= DBL_MAX)) {
+      m = exp(eta);
+      if (!(m >= DBL_EPSILON)) m = DBL_EPSILON, logmu = log(DBL_EPSILON);
+    }
+  }
+  /* w z with w = prior m and z = eta + (y - m) / m, without the division */
+  double wi = prior * m, wz = prior * (m * eta + (y - m));
+  fit->mu[i] = m, fit->w2[i] = wi;
+  acc[0] += wi, acc[1] += wi * tc, acc[2] += wz, acc[3] += wi * tc * tc, acc[4] += wz * tc;
+  return prior * (data->ylogy[i] - y * logmu - (y - m)); /* m itself when y = 0 */
+}
+
+/* A step row by row (see step_row); returns the deviance. */
+static double step_rows(const struct fk__glm_data *data, struct fk__glm_fit *fit, int init,
+                        const double *el, struct sums *sm)
+{
+  double dev = 0, acc[5] = {0};
+  for (int l = 0; l < data->nlevels; l++) {
+    acc[0] = acc[1] = acc[2] = 0;
+    for (size_t i = data->start[l]; i < data->start[l + 1]; i++)
+      dev += step_row(data, fit, init, el, l, i, acc);
+    sm->d[l] = acc[0], sm->tw[l] = acc[1], sm->zw[l] = acc[2];
+  }
+  sm->tt = acc[3], sm->tz = acc[4];
+  return 2 * dev;
+}
+
+/*
+ * The same step FK__GLM_LANES rows at a time, each lane summing its own rows (so sums differ
+ * from step_rows' in the last bits). Returns the deviance, or NAN when some mu fell outside
+ * [DBL_EPSILON, DBL_MAX] and the step must be taken by step_rows. Compiled for AVX2 as well as
+ * the baseline where GCC can choose at run time.
+ */
+typedef double vd __attribute__((vector_size(FK__GLM_LANES * sizeof(double))));
+typedef long long vl __attribute__((vector_size(FK__GLM_LANES * sizeof(long long))));
+
+/* Loads, splats and sums as macros, not functions: a function taking or returning a vector
+   would have an ABI that differs between the baseline and the AVX2 clone. */
+#define VLOAD(v, p) memcpy(&(v), (p), sizeof(vd))
+#define VSTORE(p, v) memcpy((p), &(v), sizeof(vd))
+#define VSPLAT(x) ((vd){(x), (x), (x), (x)})
+#define VSUM(v) (((v)[0] + (v)[1]) + ((v)[2] + (v)[3]))
+
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
+#define FK__VECTOR_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
+#else
+#define FK__VECTOR_CLONES
+#endif
+
+FK__VECTOR_CLONES
+static double step_lanes(const struct fk__glm_data *data, struct fk__glm_fit *fit, int init,
+                         const double *el, struct sums *sm)
+{
+  const double *restrict ts = data->t, *restrict ys = data->y, *restrict prior = data->prior;
+  const double *restrict ylogy = data->ylogy, *restrict ly01 = data->ly01, *restrict pw = fit->pw;
+  const int *restrict ti = data->ti;
+  double *restrict mu = fit->mu, *restrict w2 = fit->w2;
+  vd c = VSPLAT(fit->c), bt = VSPLAT(fit->beta_t), tt = VSPLAT(0.0), tz = tt, dev = tt;
+  vd lo = VSPLAT(DBL_EPSILON), hi = VSPLAT(DBL_MAX);
+  vl bad = {0, 0, 0, 0};
+  for (int l = 0; l < data->nlevels; l++) {
+    vd d = VSPLAT(0.0), tw = d, zw = d, bl = VSPLAT(fit->beta[l]), ell = VSPLAT(el[l]);
+    for (size_t i = data->start[l]; i < data->start[l + 1]; i += FK__GLM_LANES) {
+      vd tc, y, pr, ylly, eta, m;
+      VLOAD(tc, ts + i), VLOAD(y, ys + i), VLOAD(pr, prior + i), VLOAD(ylly, ylogy + i);
+      tc -= c;
+      if (init) {
+        m = y + 0.1;
+        VLOAD(eta, ly01 + i);
+      } else {
+        eta = bl + bt * tc;
+        m = ell * (vd){pw[ti[i]], pw[ti[i + 1]], pw[ti[i + 2]], pw[ti[i + 3]]};
+        bad |= ~((m >= lo) & (m <= hi));
+      }
+      vd wi = pr * m, wz = pr * (m * eta + (y - m));
+      VSTORE(mu + i, m), VSTORE(w2 + i, wi);
+      d += wi, tw += wi * tc, zw += wz, tt += wi * tc * tc, tz += wz * tc;
+      dev += pr * (ylly - y * eta - (y - m));
+    }
+    sm->d[l] = VSUM(d), sm->tw[l] = VSUM(tw), sm->zw[l] = VSUM(zw);
+  }
+  sm->tt = VSUM(tt), sm->tz = VSUM(tz);
+  if (bad[0] | bad[1] | bad[2] | bad[3]) return NAN;
+  return 2 * VSUM(dev);
+}
+
+/* Sets mu from the coefficients (init: R's start, mu = y + 0.1), the next step's weights and
+   sums; returns the deviance. */
 static double step(const struct fk__glm_data *data, struct fk__glm_fit *fit, int init,
                    struct sums *sm)
 {
-  double el[FK__GLM_MAXLEVELS], dev = 0, tt = 0, tz = 0, d = 0, tw = 0, zw = 0;
-  double *restrict w2 = fit->w2, *restrict mu = fit->mu, *restrict pw = fit->pw;
-  const double *restrict prior = data->prior, *restrict ts = data->t, *restrict ys = data->y;
-  const int *restrict lv = data->level;
-  size_t tmax = (size_t)data->tmax;
-  if (!init) {
+  double el[FK__GLM_MAXLEVELS];
+  if (init)
     for (int l = 0; l < data->nlevels; l++)
-      el[l] = exp(fit->beta[l]);
-    if (fit->trend)
-      power_table(fit->beta_t, fit->c, tmax, pw);
-    else
-      for (size_t t = 0; t <= tmax; t++)
-        pw[t] = 1;
-  }
-  *sm = (struct sums){{0}, {0}, {0}, 0, 0};
-  int cur = lv[0];
-  for (size_t i = 0; i < data->n; i++) {
-    int l = lv[i];
-    if (l != cur) {
-      sm->d[cur] += d, sm->tw[cur] += tw, sm->zw[cur] += zw;
-      d = tw = zw = 0, cur = l;
-    }
-    double tc = ts[i] - fit->c, y = ys[i], eta, logmu, m;
-    if (init) {
-      m = y + 0.1, eta = logmu = data->ly01[i];
-    } else {
-      eta = logmu = fit->beta[l] + fit->beta_t * tc;
-      m = el[l] * pw[(int)ts[i]];
-      if (!(m >= DBL_EPSILON && m <= DBL_MAX)) {
-        m = exp(eta);
-        if (!(m >= DBL_EPSILON)) m = DBL_EPSILON, logmu = log(DBL_EPSILON);
-      }
-    }
-    /* w z with w = prior m and z = eta + (y - m) / m, without the division */
-    double wi = prior[i] * m, wz = prior[i] * (m * eta + (y - m));
-    double r = data->ylogy[i] - y * logmu - (y - m); /* m itself when y = 0 */
-    mu[i] = m, w2[i] = wi;
-    d += wi, tw += wi * tc, zw += wz, tt += wi * tc * tc, tz += wz * tc;
-    dev += 2 * prior[i] * r;
-  }
-  sm->d[cur] += d, sm->tw[cur] += tw, sm->zw[cur] += zw;
-  sm->tt = tt, sm->tz = tz;
-  return dev;
+      el[l] = 1;
+  else
+    mean_tables(data, fit, el);
+  double dev = step_lanes(data, fit, init, el, sm);
+  return isnan(dev) ? step_rows(data, fit, init, el, sm) : dev;
 }
 
 int fk__glm_fit(const struct fk__glm_data *data, int trend, struct fk__glm_fit *fit)
@@ -116,7 +192,7 @@ int fk__glm_fit(const struct fk__glm_data *data, int trend, struct fk__glm_fit *
   assert(data->nlevels >= 1 && data->nlevels <= FK__GLM_MAXLEVELS);
   struct sums sm;
   fit->trend = trend, fit->converged = 0;
-  fit->df = (double)data->n - data->nlevels - trend;
+  fit->df = (double)data->rows - data->nlevels - trend;
   fit->c = floor(data->tmax / 2);
   double devold = step(data, fit, 1, &sm);
   for (int iter = 0; iter < GLM_MAXIT; iter++) {

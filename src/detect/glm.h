@@ -20,16 +20,24 @@
 #include <stddef.h>
 
 #define FK__GLM_MAXLEVELS 64
+#define FK__GLM_LANES 4 /* rows a vector step takes at once */
 
-/* The data of one fit: n rows, borrowed. */
+/*
+ * The data of one fit, borrowed: n rows grouped by level, level l's rows start[l] ..
+ * start[l + 1] - 1 with start[l] a multiple of FK__GLM_LANES. Each level's rows are padded to a
+ * multiple of FK__GLM_LANES with rows of prior weight 0 (y 0, a time of the level's, finite
+ * everything), which add nothing to any sum; `rows` counts the others.
+ */
 struct fk__glm_data {
-  size_t n;
+  size_t n, rows;
   const double *y;     /* counts */
   const double *t;     /* time (wtime) */
+  const int *ti;       /* the same time as an int */
   const int *level;    /* 0 .. nlevels-1 */
+  const size_t *start; /* nlevels + 1 offsets, start[nlevels] = n */
   int nlevels;         /* at most FK__GLM_MAXLEVELS */
   double tmax;         /* the largest t (a whole number) */
-  const double *prior; /* prior weights */
+  const double *prior; /* prior weights, 0 on padding rows */
   const double *ylogy; /* y log y (0 for y = 0) */
   const double *ly01;  /* log(y + 0.1), R's starting linear predictor */
 };
