@@ -187,12 +187,14 @@ static void anscombe_weights(struct model_data *md, struct model *m, double thre
                              struct work *wk)
 {
   const struct fk__glm_data *d = &md->d;
-  double sum = 0;
+  double sum = 0, el6[FK__GLM_MAXLEVELS], *pw6 = m->fit.pw; /* the fit's table is free now */
+  fk__glm_exp_tables(d, &m->fit, -1.0 / 6, el6, pw6);
   for (size_t i = 0; i < d->n; i++) {
     double mu = m->fit.mu[i], h = fk__glm_hat(d, &m->fit, i);
-    /* mu^(-1/6) from the linear predictor: an exp instead of a pow, unless mu was floored */
-    double eta = fk__glm_eta(&m->fit, d->level[i], d->t[i]);
-    double m6 = mu > DBL_EPSILON ? exp(-eta / 6) : pow(mu, -1.0 / 6);
+    /* mu^(-1/6) = exp(-eta / 6) from tables as mu itself, unless mu was floored */
+    double m6 = mu > DBL_EPSILON ? el6[d->level[i]] * pw6[d->ti[i]] : pow(mu, -1.0 / 6);
+    if (!(m6 >= DBL_MIN && m6 <= DBL_MAX))
+      m6 = mu > DBL_EPSILON ? exp(-fk__glm_eta(&m->fit, d->level[i], d->t[i]) / 6) : m6;
     double a = 1.5 * (wk->y23[i] * m6 - sqrt(mu));
     wk->a[i] = a / sqrt(m->phi * (1 - h));
     sum += wk->ones[i] * (wk->a[i] > threshold ? 1 / (wk->a[i] * wk->a[i]) : 1);

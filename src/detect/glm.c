@@ -42,33 +42,39 @@ static int solve(const struct fk__glm_data *data, const struct sums *sm, struct 
   return 0;
 }
 
-/* exp(beta_t (t - c)) for t = 0..tmax into pw: a true exp every 16 steps times a power of
-   exp(beta_t) below 16, so no product depends on the one before. */
+/*
+ * exp(beta_t (t - c)) for t = 0..tmax into pw: a true exp every 64 steps times a power of
+ * exp(beta_t) below 64, that power the product of x^(8i) and x^j (i, j < 8; x^8 a true exp too,
+ * each table at most seven products from its exp), so an entry is some fifteen units in the last
+ * place from exp's and no product depends on the one before: seven exps for 300 weeks.
+ */
 static void power_table(double beta_t, double c, size_t tmax, double *pw)
 {
-  double p[16];
-  p[0] = 1, p[1] = exp(beta_t);
-  for (int j = 2; j < 16; j++)
-    p[j] = p[j - 1] * p[1];
-  for (size_t a = 0; a <= tmax; a += 16) {
+  double lo[8], mid[8], p[64];
+  lo[0] = mid[0] = 1, lo[1] = exp(beta_t), mid[1] = exp(8 * beta_t);
+  for (int j = 2; j < 8; j++)
+    lo[j] = lo[j - 1] * lo[1], mid[j] = mid[j - 1] * mid[1];
+  for (int j = 0; j < 64; j++)
+    p[j] = mid[j >> 3] * lo[j & 7];
+  for (size_t a = 0; a <= tmax; a += 64) {
     double e = exp(beta_t * ((double)a - c));
-    size_t end = a + 16 <= tmax + 1 ? 16 : tmax + 1 - a;
+    size_t end = a + 64 <= tmax + 1 ? 64 : tmax + 1 - a;
     for (size_t j = 0; j < end; j++)
       pw[a + j] = e * p[j];
   }
 }
 
-/* exp(beta_l) for each level and the power table: mu = el[l] pw[t]. */
-static void mean_tables(const struct fk__glm_data *data, struct fk__glm_fit *fit, double *el)
+void fk__glm_exp_tables(const struct fk__glm_data *data, const struct fk__glm_fit *fit, double k,
+                        double *el, double *pw)
 {
   size_t tmax = (size_t)data->tmax;
   for (int l = 0; l < data->nlevels; l++)
-    el[l] = exp(fit->beta[l]);
+    el[l] = exp(k * fit->beta[l]);
   if (fit->trend)
-    power_table(fit->beta_t, fit->c, tmax, fit->pw);
+    power_table(k * fit->beta_t, fit->c, tmax, pw);
   else
     for (size_t t = 0; t <= tmax; t++)
-      fit->pw[t] = 1;
+      pw[t] = 1;
 }
 
 /*
@@ -181,7 +187,7 @@ static double step(const struct fk__glm_data *data, struct fk__glm_fit *fit, int
     for (int l = 0; l < data->nlevels; l++)
       el[l] = 1;
   else
-    mean_tables(data, fit, el);
+    fk__glm_exp_tables(data, fit, 1, el, fit->pw);
   double dev = step_lanes(data, fit, init, el, sm);
   return isnan(dev) ? step_rows(data, fit, init, el, sm) : dev;
 }

@@ -67,6 +67,11 @@ int fk__glm_fit(const struct fk__glm_data *data, int trend, struct fk__glm_fit *
 double fk__glm_dispersion(const struct fk__glm_data *data, const struct fk__glm_fit *fit,
                           int proper);
 
+/* exp(k eta) as a product: el[l] = exp(k beta[l]) for each level, pw[t] = exp(k beta_t (t - c))
+   for t = 0 .. tmax (see the file's comment; a few units in the last place from exp's). */
+void fk__glm_exp_tables(const struct fk__glm_data *data, const struct fk__glm_fit *fit, double k,
+                        double *el, double *pw);
+
 /* The linear predictor at level `level` and time t. */
 double fk__glm_eta(const struct fk__glm_fit *fit, int level, double t);
 
