@@ -213,15 +213,16 @@ static int fit_model(struct model_data *md, const struct fk_detect_params *p, in
   if (fk__glm_fit(&md->d, trend, &m->fit)) return -1;
   if (!m->fit.converged && trend && fk__glm_fit(&md->d, 0, &m->fit)) return -1;
   if (!m->fit.converged) return -1;
-  m->disp = fk__glm_dispersion(&md->d, &m->fit, 1);
+  double disp_prior;
+  fk__glm_dispersions(&md->d, &m->fit, &m->disp, &disp_prior);
   if (isnan(m->disp)) return -1; /* no residual degrees of freedom: R stops with an error */
   m->phi = fmax(m->disp, 1);
   if (!p->reweight) return 0;
   anscombe_weights(md, m, p->weightsThreshold, wk);
   md->d.prior = wk->omega;
   if (fk__glm_fit(&md->d, m->fit.trend, &m->fit)) return -1;
-  m->phi = fmax(fk__glm_dispersion(&md->d, &m->fit, 1), 1);
-  m->disp = fk__glm_dispersion(&md->d, &m->fit, 0);
+  fk__glm_dispersions(&md->d, &m->fit, &m->phi, &m->disp);
+  m->phi = fmax(m->phi, 1);
   if (isnan(m->disp)) return -1;
   return 0;
 }

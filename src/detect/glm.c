@@ -5,14 +5,10 @@
 #include <string.h>
 
 #include "detect/glm.h"
+#include "detect/lanes.h"
 
 #define GLM_EPSILON 1e-8
 #define GLM_MAXIT 25
-
-static double prior_of(const struct fk__glm_data *data, size_t i)
-{
-  return data->prior[i];
-}
 
 /* The weighted sums of one least-squares step: per level sum w, sum w t, sum w z; overall sum
    w t^2 and sum w t z (t centred). */
@@ -121,26 +117,9 @@ static double step_rows(const struct fk__glm_data *data, struct fk__glm_fit *fit
 /*
  * The same step FK__GLM_LANES rows at a time, each lane summing its own rows (so sums differ
  * from step_rows' in the last bits). Returns the deviance, or NAN when some mu fell outside
- * [DBL_EPSILON, DBL_MAX] and the step must be taken by step_rows. Compiled for AVX2 as well as
- * the baseline where GCC can choose at run time.
+ * [DBL_EPSILON, DBL_MAX] and the step must be taken by step_rows. (lanes.h)
  */
-typedef double vd __attribute__((vector_size(FK__GLM_LANES * sizeof(double))));
-typedef long long vl __attribute__((vector_size(FK__GLM_LANES * sizeof(long long))));
-
-/* Loads, splats and sums as macros, not functions: a function taking or returning a vector
-   would have an ABI that differs between the baseline and the AVX2 clone. */
-#define VLOAD(v, p) memcpy(&(v), (p), sizeof(vd))
-#define VSTORE(p, v) memcpy((p), &(v), sizeof(vd))
-#define VSPLAT(x) ((vd){(x), (x), (x), (x)})
-#define VSUM(v) (((v)[0] + (v)[1]) + ((v)[2] + (v)[3]))
-
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
-#define FK__VECTOR_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
-#else
-#define FK__VECTOR_CLONES
-#endif
-
-FK__VECTOR_CLONES
+FK__LANES_CLONES
 static double step_lanes(const struct fk__glm_data *data, struct fk__glm_fit *fit, int init,
                          const double *el, struct sums *sm)
 {
@@ -148,33 +127,36 @@ static double step_lanes(const struct fk__glm_data *data, struct fk__glm_fit *fi
   const double *restrict ylogy = data->ylogy, *restrict ly01 = data->ly01, *restrict pw = fit->pw;
   const int *restrict ti = data->ti;
   double *restrict mu = fit->mu, *restrict w2 = fit->w2;
-  vd c = VSPLAT(fit->c), bt = VSPLAT(fit->beta_t), tt = VSPLAT(0.0), tz = tt, dev = tt;
-  vd lo = VSPLAT(DBL_EPSILON), hi = VSPLAT(DBL_MAX);
-  vl bad = {0, 0, 0, 0};
+  fk__vd c = FK__VSPLAT(fit->c), bt = FK__VSPLAT(fit->beta_t), tt = FK__VSPLAT(0.0), tz = tt,
+         dev = tt;
+  fk__vd lo = FK__VSPLAT(DBL_EPSILON), hi = FK__VSPLAT(DBL_MAX);
+  fk__vl bad = {0, 0, 0, 0};
   for (int l = 0; l < data->nlevels; l++) {
-    vd d = VSPLAT(0.0), tw = d, zw = d, bl = VSPLAT(fit->beta[l]), ell = VSPLAT(el[l]);
+    fk__vd d = FK__VSPLAT(0.0), tw = d, zw = d, bl = FK__VSPLAT(fit->beta[l]),
+           ell = FK__VSPLAT(el[l]);
     for (size_t i = data->start[l]; i < data->start[l + 1]; i += FK__GLM_LANES) {
-      vd tc, y, pr, ylly, eta, m;
-      VLOAD(tc, ts + i), VLOAD(y, ys + i), VLOAD(pr, prior + i), VLOAD(ylly, ylogy + i);
+      fk__vd tc, y, pr, ylly, eta, m;
+      FK__VLOAD(tc, ts + i), FK__VLOAD(y, ys + i), FK__VLOAD(pr, prior + i),
+          FK__VLOAD(ylly, ylogy + i);
       tc -= c;
       if (init) {
         m = y + 0.1;
-        VLOAD(eta, ly01 + i);
+        FK__VLOAD(eta, ly01 + i);
       } else {
         eta = bl + bt * tc;
-        m = ell * (vd){pw[ti[i]], pw[ti[i + 1]], pw[ti[i + 2]], pw[ti[i + 3]]};
+        m = ell * FK__VGATHER(pw, ti, i);
         bad |= ~((m >= lo) & (m <= hi));
       }
-      vd wi = pr * m, wz = pr * (m * eta + (y - m));
-      VSTORE(mu + i, m), VSTORE(w2 + i, wi);
+      fk__vd wi = pr * m, wz = pr * (m * eta + (y - m));
+      FK__VSTORE(mu + i, m), FK__VSTORE(w2 + i, wi);
       d += wi, tw += wi * tc, zw += wz, tt += wi * tc * tc, tz += wz * tc;
       dev += pr * (ylly - y * eta - (y - m));
     }
-    sm->d[l] = VSUM(d), sm->tw[l] = VSUM(tw), sm->zw[l] = VSUM(zw);
+    sm->d[l] = FK__VSUM(d), sm->tw[l] = FK__VSUM(tw), sm->zw[l] = FK__VSUM(zw);
   }
-  sm->tt = VSUM(tt), sm->tz = VSUM(tz);
-  if (bad[0] | bad[1] | bad[2] | bad[3]) return NAN;
-  return 2 * VSUM(dev);
+  sm->tt = FK__VSUM(tt), sm->tz = FK__VSUM(tz);
+  if (FK__VANY(bad)) return NAN;
+  return 2 * FK__VSUM(dev);
 }
 
 /* Sets mu from the coefficients (init: R's start, mu = y + 0.1), the next step's weights and
@@ -216,16 +198,31 @@ int fk__glm_fit(const struct fk__glm_data *data, int trend, struct fk__glm_fit *
   return 0;
 }
 
-double fk__glm_dispersion(const struct fk__glm_data *data, const struct fk__glm_fit *fit,
-                          int proper)
+/* sum(w r^2) over the rows with w > 0, r the working residuals, w the working weights (into *sw)
+   and the prior weights (into *sp). */
+FK__LANES_CLONES
+static void dispersion_sums(const struct fk__glm_data *data, const struct fk__glm_fit *fit,
+                            double *sw, double *sp)
 {
-  if (!(fit->df > 0)) return NAN;
-  double sum = 0;
-  for (size_t i = 0; i < data->n; i++) {
-    double r = (data->y[i] - fit->mu[i]) / fit->mu[i], w = proper ? fit->w[i] : prior_of(data, i);
-    if (w > 0) sum += w * r * r;
+  fk__vd a = FK__VSPLAT(0.0), b = a, zero = a;
+  for (size_t i = 0; i < data->n; i += FK__LANES) {
+    fk__vd y, mu, w, pr;
+    FK__VLOAD(y, data->y + i), FK__VLOAD(mu, fit->mu + i), FK__VLOAD(w, fit->w + i);
+    FK__VLOAD(pr, data->prior + i);
+    fk__vd r = (y - mu) / mu;
+    a += FK__VSELECT(w > zero, w * r * r, zero), b += FK__VSELECT(pr > zero, pr * r * r, zero);
   }
-  return sum / fit->df;
+  *sw = FK__VSUM(a), *sp = FK__VSUM(b);
+}
+
+void fk__glm_dispersions(const struct fk__glm_data *data, const struct fk__glm_fit *fit,
+                         double *working, double *prior)
+{
+  assert(data->n % FK__LANES == 0);
+  double sw, sp;
+  dispersion_sums(data, fit, &sw, &sp);
+  *working = fit->df > 0 ? sw / fit->df : NAN;
+  *prior = fit->df > 0 ? sp / fit->df : NAN;
 }
 
 double fk__glm_eta(const struct fk__glm_fit *fit, int level, double t)

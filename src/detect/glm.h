@@ -19,8 +19,10 @@
 
 #include <stddef.h>
 
+#include "detect/lanes.h"
+
 #define FK__GLM_MAXLEVELS 64
-#define FK__GLM_LANES 4 /* rows a vector step takes at once */
+#define FK__GLM_LANES FK__LANES /* rows a vector step takes at once */
 
 /*
  * The data of one fit, borrowed: n rows grouped by level, level l's rows start[l] ..
@@ -62,10 +64,11 @@ struct fk__glm_fit {
    deviance); fit->converged says whether IRLS converged. */
 int fk__glm_fit(const struct fk__glm_data *data, int trend, struct fk__glm_fit *fit);
 
-/* sum(w r^2) / df with r the working residuals (y - mu) / mu and w = R's weights, which are the
-   working weights (proper = 1) or the prior weights (proper = 0, see farrington.c). */
-double fk__glm_dispersion(const struct fk__glm_data *data, const struct fk__glm_fit *fit,
-                          int proper);
+/* The two dispersions sum(w r^2) / df, r the working residuals (y - mu) / mu and w R's weights:
+   the working weights (into *working) or the prior weights (into *prior; see farrington.c); NAN
+   without residual degrees of freedom. */
+void fk__glm_dispersions(const struct fk__glm_data *data, const struct fk__glm_fit *fit,
+                         double *working, double *prior);
 
 /* exp(k eta) as a product: el[l] = exp(k beta[l]) for each level, pw[t] = exp(k beta_t (t - c))
    for t = 0 .. tmax (see the file's comment; a few units in the last place from exp's). */
