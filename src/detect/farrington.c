@@ -22,6 +22,7 @@
 
 #include "detect/detect_impl.h"
 #include "detect/glm.h"
+#include "detect/lanes.h"
 #include "fangkong/alloc.h"
 #include "fangkong/error.h"
 
@@ -36,7 +37,7 @@ struct work {
   int *level;                          /* compact level of each data row */
   int *ti;                             /* time of each data row */
   size_t start[FK__GLM_MAXLEVELS + 1]; /* where each level's rows start */
-  double *a;                           /* Anscombe residuals */
+  double *a; /* the reweighting's weights before scaling (see anscombe_row) */
 };
 
 static void work_free(struct work *wk)
@@ -183,25 +184,73 @@ struct model {
   double disp; /* the dispersion summary() then sees (see the file's comment) */
 };
 
+/* The weight of row i before scaling: 1 / a^2 when its Anscombe residual a (standardised by
+   phi and the hat value) is above the threshold, else 1; 0 on padding rows. The careful path:
+   an exp when the tables fall out of range, a pow when mu was floored. */
+static double anscombe_row(const struct fk__glm_data *d, const struct model *m, size_t i,
+                           double threshold, const double *el6, const double *pw6,
+                           const double *y23)
+{
+  if (d->prior[i] == 0) return 0;
+  double mu = m->fit.mu[i], h = fk__glm_hat(d, &m->fit, i);
+  /* mu^(-1/6) = exp(-eta / 6) from tables as mu itself, unless mu was floored */
+  double m6 = mu > DBL_EPSILON ? el6[d->level[i]] * pw6[d->ti[i]] : pow(mu, -1.0 / 6);
+  if (!(m6 >= DBL_MIN && m6 <= DBL_MAX))
+    m6 = mu > DBL_EPSILON ? exp(-fk__glm_eta(&m->fit, d->level[i], d->t[i]) / 6) : m6;
+  double a = 1.5 * (y23[i] * m6 - sqrt(mu)) / sqrt(m->phi * (1 - h));
+  return a > threshold ? 1 / (a * a) : 1;
+}
+
+/* The same for every row, FK__LANES at a time, into u; returns their sum, or NAN when some row
+   needs anscombe_row's careful path. */
+FK__LANES_CLONES
+static double anscombe_lanes(const struct fk__glm_data *d, const struct model *m, double threshold,
+                             const double *el6, const double *pw6, const double *y23, double *u)
+{
+  const struct fk__glm_fit *f = &m->fit;
+  fk__vd sum = FK__VSPLAT(0.0), zero = sum, one = FK__VSPLAT(1.0), c = FK__VSPLAT(f->c);
+  fk__vd hmax = FK__VSPLAT(1 - 10 * DBL_EPSILON), phi = FK__VSPLAT(m->phi);
+  fk__vd thr = FK__VSPLAT(threshold), eps = FK__VSPLAT(DBL_EPSILON), s = FK__VSPLAT(f->s);
+  fk__vd lo = FK__VSPLAT(DBL_MIN), hi = FK__VSPLAT(DBL_MAX);
+  fk__vl bad = {0, 0, 0, 0};
+  for (int l = 0; l < d->nlevels; l++) {
+    fk__vd inv_d = FK__VSPLAT(1 / f->d[l]), tbar = FK__VSPLAT(f->tbar[l]);
+    fk__vd e6 = FK__VSPLAT(el6[l]);
+    for (size_t i = d->start[l]; i < d->start[l + 1]; i += FK__LANES) {
+      fk__vd t, w, mu, y, pr;
+      FK__VLOAD(t, d->t + i), FK__VLOAD(w, f->w + i), FK__VLOAD(mu, f->mu + i);
+      FK__VLOAD(y, y23 + i), FK__VLOAD(pr, d->prior + i);
+      fk__vd dt = t - c - tbar, v = f->trend ? inv_d + dt * dt / s : inv_d, h = w * v;
+      h = FK__VSELECT(h > hmax, one, h);
+      fk__vd m6 = e6 * FK__VGATHER(pw6, d->ti, i);
+      bad |= ~((mu > eps) & (m6 >= lo) & (m6 <= hi));
+      fk__vd a = 1.5 * (y * m6 - FK__VMAP(sqrt, mu)) / FK__VMAP(sqrt, phi * (one - h));
+      fk__vd ui = FK__VSELECT(a > thr, one / (a * a), one);
+      ui = FK__VSELECT(pr > zero, ui, zero);
+      FK__VSTORE(u + i, ui);
+      sum += ui;
+    }
+  }
+  return FK__VANY(bad) ? NAN : FK__VSUM(sum);
+}
+
+/* Farrington's reweighting: the prior weights omega of the refit from the Anscombe residuals
+   of the first fit, scaled to sum to the number of rows. */
 static void anscombe_weights(struct model_data *md, struct model *m, double threshold,
                              struct work *wk)
 {
   const struct fk__glm_data *d = &md->d;
-  double sum = 0, el6[FK__GLM_MAXLEVELS], *pw6 = m->fit.pw; /* the fit's table is free now */
+  double el6[FK__GLM_MAXLEVELS], *pw6 = m->fit.pw; /* the fit's table is free now */
   fk__glm_exp_tables(d, &m->fit, -1.0 / 6, el6, pw6);
-  for (size_t i = 0; i < d->n; i++) {
-    double mu = m->fit.mu[i], h = fk__glm_hat(d, &m->fit, i);
-    /* mu^(-1/6) = exp(-eta / 6) from tables as mu itself, unless mu was floored */
-    double m6 = mu > DBL_EPSILON ? el6[d->level[i]] * pw6[d->ti[i]] : pow(mu, -1.0 / 6);
-    if (!(m6 >= DBL_MIN && m6 <= DBL_MAX))
-      m6 = mu > DBL_EPSILON ? exp(-fk__glm_eta(&m->fit, d->level[i], d->t[i]) / 6) : m6;
-    double a = 1.5 * (wk->y23[i] * m6 - sqrt(mu));
-    wk->a[i] = a / sqrt(m->phi * (1 - h));
-    sum += wk->ones[i] * (wk->a[i] > threshold ? 1 / (wk->a[i] * wk->a[i]) : 1);
+  double sum = anscombe_lanes(d, m, threshold, el6, pw6, wk->y23, wk->a);
+  if (isnan(sum)) {
+    sum = 0;
+    for (size_t i = 0; i < d->n; i++)
+      sum += wk->a[i] = anscombe_row(d, m, i, threshold, el6, pw6, wk->y23);
   }
   double gamma = (double)d->rows / sum;
   for (size_t i = 0; i < d->n; i++)
-    wk->omega[i] = wk->ones[i] * (wk->a[i] > threshold ? gamma / (wk->a[i] * wk->a[i]) : gamma);
+    wk->omega[i] = gamma * wk->a[i];
 }
 
 /* farringtonFlexible's fitFun: returns 0, or -1 when no model converges (R returns NULL). */
