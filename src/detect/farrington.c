@@ -51,7 +51,8 @@ static void work_free(struct work *wk)
 
 static int work_alloc(const struct fk_series *s, struct work *wk)
 {
-  size_t n = s->n + FK__GLM_LANES * FK__GLM_MAXLEVELS; /* rows and their padding */
+  /* rows and their padding; the power tables (glm.h) need the largest time + 64 */
+  size_t n = s->n + FK__GLM_LANES * FK__GLM_MAXLEVELS;
   memset(wk, 0, sizeof *wk);
   wk->block = fk_calloc(n, sizeof *wk->block);
   wk->level = fk_calloc(n, sizeof *wk->level);

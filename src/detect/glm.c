@@ -39,24 +39,31 @@ static int solve(const struct fk__glm_data *data, const struct sums *sm, struct 
 }
 
 /*
- * exp(beta_t (t - c)) for t = 0..tmax into pw: a true exp every 64 steps times a power of
- * exp(beta_t) below 64, that power the product of x^(8i) and x^j (i, j < 8; x^8 a true exp too,
- * each table at most seven products from its exp), so an entry is some fifteen units in the last
- * place from exp's and no product depends on the one before: seven exps for 300 weeks.
+ * exp(beta_t (t - c)) for t = 0..tmax into pw (and on to the next multiple of 64): a true exp
+ * every 64 steps times a power of exp(beta_t) below 64, that power the product of x^(8i) and x^j
+ * (i, j < 8; x^8 a true exp too, each table at most seven products from its exp), so an entry is
+ * some fifteen units in the last place from exp's and no product depends on the one before:
+ * seven exps for 300 weeks, the products four at a time.
  */
+FK__LANES_CLONES
 static void power_table(double beta_t, double c, size_t tmax, double *pw)
 {
   double lo[8], mid[8], p[64];
   lo[0] = mid[0] = 1, lo[1] = exp(beta_t), mid[1] = exp(8 * beta_t);
   for (int j = 2; j < 8; j++)
     lo[j] = lo[j - 1] * lo[1], mid[j] = mid[j - 1] * mid[1];
-  for (int j = 0; j < 64; j++)
-    p[j] = mid[j >> 3] * lo[j & 7];
+  fk__vd lo0, lo4, v;
+  FK__VLOAD(lo0, lo), FK__VLOAD(lo4, lo + 4);
+  for (int j = 0; j < 8; j++) {
+    v = FK__VSPLAT(mid[j]) * lo0, FK__VSTORE(p + 8 * j, v);
+    v = FK__VSPLAT(mid[j]) * lo4, FK__VSTORE(p + 8 * j + 4, v);
+  }
   for (size_t a = 0; a <= tmax; a += 64) {
-    double e = exp(beta_t * ((double)a - c));
-    size_t end = a + 64 <= tmax + 1 ? 64 : tmax + 1 - a;
-    for (size_t j = 0; j < end; j++)
-      pw[a + j] = e * p[j];
+    fk__vd e = FK__VSPLAT(exp(beta_t * ((double)a - c)));
+    for (size_t j = 0; j < 64; j += FK__LANES) {
+      FK__VLOAD(v, p + j);
+      v *= e, FK__VSTORE(pw + a + j, v);
+    }
   }
 }
 
@@ -69,7 +76,7 @@ void fk__glm_exp_tables(const struct fk__glm_data *data, const struct fk__glm_fi
   if (fit->trend)
     power_table(k * fit->beta_t, fit->c, tmax, pw);
   else
-    for (size_t t = 0; t <= tmax; t++)
+    for (size_t t = 0; t < (tmax + 64) / 64 * 64; t++)
       pw[t] = 1;
 }
 

@@ -44,7 +44,7 @@ struct fk__glm_data {
   const double *ly01;  /* log(y + 0.1), R's starting linear predictor */
 };
 
-/* A fit; mu, w, w2 and pw point into caller-owned arrays of n doubles (pw: largest t + 1). */
+/* A fit; mu, w, w2 and pw point into caller-owned arrays of n doubles (pw: the largest t + 64). */
 struct fk__glm_fit {
   int trend, converged;
   double beta[FK__GLM_MAXLEVELS], beta_t; /* in time centred at c */
@@ -71,7 +71,8 @@ void fk__glm_dispersions(const struct fk__glm_data *data, const struct fk__glm_f
                          double *working, double *prior);
 
 /* exp(k eta) as a product: el[l] = exp(k beta[l]) for each level, pw[t] = exp(k beta_t (t - c))
-   for t = 0 .. tmax (see the file's comment; a few units in the last place from exp's). */
+   for t = 0 .. tmax and on to the next multiple of 64 (see the file's comment; a few units in the
+   last place from exp's). */
 void fk__glm_exp_tables(const struct fk__glm_data *data, const struct fk__glm_fit *fit, double k,
                         double *el, double *pw);
 
