@@ -202,8 +202,14 @@ static double anscombe_row(const struct fk__glm_data *d, const struct model *m, 
   return a > threshold ? 1 / (a * a) : 1;
 }
 
-/* The same for every row, FK__LANES at a time, into u; returns their sum, or NAN when some row
-   needs anscombe_row's careful path. */
+/*
+ * The same for every row, FK__LANES at a time, into u; returns their sum, or NAN when some row
+ * needs anscombe_row's careful path. Without a square root or a division but one: with
+ * a = r / sqrt(q), r = 1.5 (y^(2/3) mu^(-1/6) - mu^(1/2)) and q = phi (1 - h), a above a
+ * threshold c >= 0 is r > 0 and r^2 > c^2 q (also when q is 0: a infinite, weight 0), and
+ * 1 / a^2 is q / r^2; mu^(1/2) is mu (mu^(-1/6))^3. The caller takes negative thresholds
+ * through anscombe_row.
+ */
 FK__LANES_CLONES
 static double anscombe_lanes(const struct fk__glm_data *d, const struct model *m, double threshold,
                              const double *el6, const double *pw6, const double *y23, double *u)
@@ -211,7 +217,8 @@ static double anscombe_lanes(const struct fk__glm_data *d, const struct model *m
   const struct fk__glm_fit *f = &m->fit;
   fk__vd sum = FK__VSPLAT(0.0), zero = sum, one = FK__VSPLAT(1.0), c = FK__VSPLAT(f->c);
   fk__vd hmax = FK__VSPLAT(1 - 10 * DBL_EPSILON), phi = FK__VSPLAT(m->phi);
-  fk__vd thr = FK__VSPLAT(threshold), eps = FK__VSPLAT(DBL_EPSILON), s = FK__VSPLAT(f->s);
+  fk__vd thr2 = FK__VSPLAT(threshold * threshold), eps = FK__VSPLAT(DBL_EPSILON);
+  fk__vd inv_s = FK__VSPLAT(f->trend ? 1 / f->s : 0);
   fk__vd lo = FK__VSPLAT(DBL_MIN), hi = FK__VSPLAT(DBL_MAX);
   fk__vl bad = {0, 0, 0, 0};
   for (int l = 0; l < d->nlevels; l++) {
@@ -221,12 +228,12 @@ static double anscombe_lanes(const struct fk__glm_data *d, const struct model *m
       fk__vd t, w, mu, y, pr;
       FK__VLOAD(t, d->t + i), FK__VLOAD(w, f->w + i), FK__VLOAD(mu, f->mu + i);
       FK__VLOAD(y, y23 + i), FK__VLOAD(pr, d->prior + i);
-      fk__vd dt = t - c - tbar, v = f->trend ? inv_d + dt * dt / s : inv_d, h = w * v;
+      fk__vd dt = t - c - tbar, h = w * (inv_d + dt * dt * inv_s);
       h = FK__VSELECT(h > hmax, one, h);
       fk__vd m6 = e6 * FK__VGATHER(pw6, d->ti, i);
       bad |= ~((mu > eps) & (m6 >= lo) & (m6 <= hi));
-      fk__vd a = 1.5 * (y * m6 - FK__VMAP(sqrt, mu)) / FK__VMAP(sqrt, phi * (one - h));
-      fk__vd ui = FK__VSELECT(a > thr, one / (a * a), one);
+      fk__vd r = 1.5 * (y * m6 - mu * (m6 * m6 * m6)), q = phi * (one - h);
+      fk__vd ui = FK__VSELECT((r > zero) & (r * r > thr2 * q), q / (r * r), one);
       ui = FK__VSELECT(pr > zero, ui, zero);
       FK__VSTORE(u + i, ui);
       sum += ui;
@@ -243,7 +250,7 @@ static void anscombe_weights(struct model_data *md, struct model *m, double thre
   const struct fk__glm_data *d = &md->d;
   double el6[FK__GLM_MAXLEVELS], *pw6 = m->fit.pw; /* the fit's table is free now */
   fk__glm_exp_tables(d, &m->fit, -1.0 / 6, el6, pw6);
-  double sum = anscombe_lanes(d, m, threshold, el6, pw6, wk->y23, wk->a);
+  double sum = threshold >= 0 ? anscombe_lanes(d, m, threshold, el6, pw6, wk->y23, wk->a) : NAN;
   if (isnan(sum)) {
     sum = 0;
     for (size_t i = 0; i < d->n; i++)
