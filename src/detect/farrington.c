@@ -27,8 +27,13 @@
 #include "fangkong/error.h"
 
 /* Working memory for one series, allocated once. */
+/* A run of points of one level: from .. to (inclusive). */
+struct span {
+  long from, to;
+};
+
 struct work {
-  int *block; /* level (1..noPeriods) of each point, or 0 */
+  struct span *span; /* the runs of one evaluation, (b + 1) x noPeriods (see mark_spans) */
   /* per point of the series: y log y, log(y + 0.1), y^(2/3) */
   double *s_ylogy, *s_ly01, *s_y23;
   /* per row of a fit */
@@ -42,25 +47,25 @@ struct work {
 
 static void work_free(struct work *wk)
 {
-  fk_free(wk->block), fk_free(wk->y), fk_free(wk->t), fk_free(wk->omega);
+  fk_free(wk->span), fk_free(wk->y), fk_free(wk->t), fk_free(wk->omega);
   fk_free(wk->eta), fk_free(wk->mu), fk_free(wk->w), fk_free(wk->level), fk_free(wk->a);
   fk_free(wk->ti);
   fk_free(wk->s_ylogy), fk_free(wk->s_ly01), fk_free(wk->s_y23);
   fk_free(wk->ylogy), fk_free(wk->ly01), fk_free(wk->y23), fk_free(wk->pw), fk_free(wk->ones);
 }
 
-static int work_alloc(const struct fk_series *s, struct work *wk)
+static int work_alloc(const struct fk_series *s, const struct fk_detect_params *p, struct work *wk)
 {
   /* rows and their padding; the power tables (glm.h) need the largest time + 64 */
   size_t n = s->n + FK__GLM_LANES * FK__GLM_MAXLEVELS;
   memset(wk, 0, sizeof *wk);
-  wk->block = fk_calloc(n, sizeof *wk->block);
+  wk->span = fk_calloc((size_t)(p->b + 1) * (size_t)p->noPeriods, sizeof *wk->span);
   wk->level = fk_calloc(n, sizeof *wk->level);
   wk->ti = fk_calloc(n, sizeof *wk->ti);
   double **d[] = {&wk->y,  &wk->t,       &wk->omega,  &wk->eta,   &wk->mu,
                   &wk->w,  &wk->a,       &wk->ylogy,  &wk->ly01,  &wk->y23,
                   &wk->pw, &wk->s_ylogy, &wk->s_ly01, &wk->s_y23, &wk->ones};
-  int ok = wk->block && wk->level && wk->ti;
+  int ok = wk->span && wk->level && wk->ti;
   for (size_t i = 0; i < sizeof d / sizeof d[0]; i++)
     ok &= (*d[i] = fk_calloc(n, sizeof **d[i])) != NULL;
   if (!ok) return FK_ENOMEM;
@@ -81,40 +86,45 @@ struct model_data {
   double ymax;   /* largest count in the fit */
 };
 
-static void fill(int *block, long from, long to, int v)
-{
-  for (long i = from < 0 ? 0 : from; i <= to; i++)
-    block[i] = v;
-}
-
 /*
- * Marks the windows and the seasonal blocks of point k in wk->block (as R's blocks()); returns
- * the first marked point, or -1 when a reference point lies before the series or the periods
- * cannot hold noPeriods - 1 blocks.
+ * The windows and seasonal blocks of point k as R's blocks() marks them, as runs of points:
+ * sp[y * noPeriods] the window of year y back (y = 0 the current one), sp[y * noPeriods + j]
+ * the j-th period after year y's reference point (y >= 1, j = 1 .. noPeriods - 1, at level j;
+ * windows are at level noPeriods). Windows that overlap (noPeriods 1 and w near half a year)
+ * are cut so each point is in one run. Returns 0, or -1 when a reference point lies before
+ * the series or the periods cannot hold noPeriods - 1 blocks.
  */
-static long mark_blocks(const struct fk_series *s, const struct fk_detect_params *p, size_t k,
-                        int *block)
+static int mark_spans(const struct fk_series *s, const struct fk_detect_params *p, size_t k,
+                      struct span *sp)
 {
-  long prev = (long)k, first = (long)k - p->w, np = p->noPeriods;
-  fill(block, first, (long)k, (int)np);
+  long prev = (long)k, np = p->noPeriods;
+  sp[0] = (struct span){(long)k - p->w, (long)k};
+  for (long j = 1; j < np; j++)
+    sp[j] = (struct span){0, -1};
   for (int y = 1; y <= p->b; y++) {
-    long ref = fk__year_back(s, k, y);
+    long ref = fk__year_back(s, k, y), newer = sp[(y - 1) * np].from;
     if (ref < 0 || ref >= prev) return -1;
-    fill(block, ref - p->w, ref + p->w, (int)np);
+    struct span *row = sp + y * np;
+    row[0] = (struct span){ref - p->w, ref + p->w < newer ? ref + p->w : newer - 1};
     if (np != 1) {
       long period = prev - 2 * p->w - 1 - ref, start = ref + p->w + 1;
       if (period < np - 1) return -1;
       long len = period / (np - 1), rest = period % (np - 1);
       for (long j = 1; j < np; j++) {
         long l = len + (j <= rest);
-        fill(block, start, start + l - 1, (int)j);
+        row[j] = (struct span){start, start + l - 1};
         start += l;
       }
     }
-    first = ref - p->w;
     prev = ref;
   }
-  return first < 0 ? 0 : first;
+  return 0;
+}
+
+/* The run of span sp that falls in 0 .. last (empty: to < from). */
+static struct span clip(struct span sp, long last)
+{
+  return (struct span){sp.from < 0 ? 0 : sp.from, sp.to > last ? last : sp.to};
 }
 
 /* Pads level rows from `from` up to `to` (exclusive) with rows of prior weight 0 at time t. */
@@ -126,54 +136,61 @@ static void pad(struct work *wk, size_t from, size_t to, int level, double t)
   }
 }
 
+/* Copies the points of span sp (clipped) into rows r.. at level `level`; returns the next row. */
+static size_t copy_span(const struct fk_series *s, struct work *wk, struct span sp, long origin,
+                        int level, size_t r, double *ymax)
+{
+  for (long i = sp.from; i <= sp.to; i++, r++) {
+    wk->y[r] = s->observed[i], wk->t[r] = (double)(i - origin), wk->ti[r] = (int)(i - origin);
+    wk->ylogy[r] = wk->s_ylogy[i], wk->ly01[r] = wk->s_ly01[i], wk->y23[r] = wk->s_y23[i];
+    wk->level[r] = level, wk->ones[r] = 1;
+    if (wk->y[r] > *ymax) *ymax = wk->y[r];
+  }
+  return r;
+}
+
 /* Gathers the rows of the fit for point k into wk and md, grouped by level (each level one run
    of rows, in time order, padded for glm.c's vector steps: see glm.h); returns 0 or -1 (no
    usable data). */
 static int gather(const struct fk_series *s, const struct fk_detect_params *p, size_t k,
                   struct work *wk, struct model_data *md)
 {
-  long first = mark_blocks(s, p, k, wk->block);
-  if (first < 0) return -1;
-  int code[FK__GLM_MAXLEVELS + 1];
-  size_t at[FK__GLM_MAXLEVELS + 1] = {0}, n = 0;
-  long last = (long)k - p->pastWeeksNotIncluded - 1, origin = -1;
-  for (int v = 0; v <= p->noPeriods; v++)
-    code[v] = -1;
-  for (long i = first; i <= last; i++)
-    if (wk->block[i]) {
-      at[wk->block[i]]++, n++;
-      if (origin < 0) origin = i;
+  if (mark_spans(s, p, k, wk->span)) return -1;
+  int np = p->noPeriods, code[FK__GLM_MAXLEVELS + 1];
+  size_t count[FK__GLM_MAXLEVELS + 1] = {0}, n = 0;
+  long last = (long)k - p->pastWeeksNotIncluded - 1, origin = last + 1;
+  for (int y = 0; y <= p->b; y++)
+    for (int j = 0; j < np; j++) {
+      struct span sp = clip(wk->span[y * np + j], last);
+      if (sp.from > sp.to) continue;
+      count[j ? j : np] += (size_t)(sp.to - sp.from + 1), n += (size_t)(sp.to - sp.from + 1);
+      if (sp.from < origin) origin = sp.from;
     }
+  if (n == 0 || count[np] == 0) return -1;
   int nlevels = 0; /* levels numbered in R's factor order (ascending), first one the reference */
   size_t sum = 0;
-  for (int v = 1; v <= p->noPeriods; v++)
-    if (at[v]) {
-      code[v] = nlevels;
-      wk->start[nlevels++] = sum; /* where level v's rows start */
-      size_t c = at[v];
-      at[v] = sum, sum += (c + FK__GLM_LANES - 1) / FK__GLM_LANES * FK__GLM_LANES;
-    }
+  for (int v = 1; v <= np; v++) {
+    code[v] = count[v] ? nlevels : -1;
+    if (!count[v]) continue;
+    wk->start[nlevels++] = sum;
+    sum += (count[v] + FK__GLM_LANES - 1) / FK__GLM_LANES * FK__GLM_LANES;
+  }
   wk->start[nlevels] = sum;
   md->ymax = 0;
-  for (long i = first; i <= last; i++) {
-    int v = wk->block[i];
-    if (!v) continue;
-    size_t r = at[v]++;
-    wk->y[r] = s->observed[i], wk->t[r] = (double)(i - origin), wk->ti[r] = (int)(i - origin);
-    wk->ylogy[r] = wk->s_ylogy[i], wk->ly01[r] = wk->s_ly01[i], wk->y23[r] = wk->s_y23[i];
-    wk->level[r] = code[v], wk->ones[r] = 1;
-    if (wk->y[r] > md->ymax) md->ymax = wk->y[r];
+  for (int v = 1; v <= np; v++) {
+    if (code[v] < 0) continue;
+    size_t r = wk->start[code[v]];
+    for (int y = p->b; y >= (v == np ? 0 : 1); y--) { /* oldest first */
+      struct span sp = clip(wk->span[y * np + (v == np ? 0 : v)], last);
+      r = copy_span(s, wk, sp, origin, code[v], r, &md->ymax);
+    }
+    pad(wk, r, wk->start[code[v] + 1], code[v], wk->t[r - 1]);
   }
-  for (int v = 1; v <= p->noPeriods; v++)
-    if (code[v] >= 0) pad(wk, at[v], wk->start[code[v] + 1], code[v], wk->t[at[v] - 1]);
-  for (long i = first; i <= (long)k; i++)
-    wk->block[i] = 0;
-  if (n == 0 || code[p->noPeriods] < 0) return -1;
   md->d = (struct fk__glm_data){sum,       n,         wk->y,
                                 wk->t,     wk->ti,    wk->level,
                                 wk->start, nlevels,   (double)(last - origin),
                                 NULL,      wk->ylogy, wk->ly01};
-  md->now_level = code[p->noPeriods];
+  md->now_level = code[np];
   md->t0 = (double)((long)k - origin);
   return 0;
 }
@@ -386,7 +403,7 @@ int fk_detect_farrington(const struct fk_series *s, const struct fk_detect_param
                        "limit54 points >= 1, 0 < alpha < 1",
                        FK__GLM_MAXLEVELS);
   struct work wk;
-  int rc = work_alloc(s, &wk);
+  int rc = work_alloc(s, p, &wk);
   if (rc) goto out;
   for (size_t k = from; k <= to; k++)
     evaluate(s, p, k, &wk, &out[k - from]);
