@@ -136,17 +136,26 @@ static void pad(struct work *wk, size_t from, size_t to, int level, double t)
   }
 }
 
-/* Copies the points of span sp (clipped) into rows r.. at level `level`; returns the next row. */
+/* Copies the points of span sp (clipped) into rows r.. at level `level`; returns the next row
+   and raises *ymax to the largest count copied. */
 static size_t copy_span(const struct fk_series *s, struct work *wk, struct span sp, long origin,
                         int level, size_t r, double *ymax)
 {
-  for (long i = sp.from; i <= sp.to; i++, r++) {
-    wk->y[r] = s->observed[i], wk->t[r] = (double)(i - origin), wk->ti[r] = (int)(i - origin);
-    wk->ylogy[r] = wk->s_ylogy[i], wk->ly01[r] = wk->s_ly01[i], wk->y23[r] = wk->s_y23[i];
-    wk->level[r] = level, wk->ones[r] = 1;
-    if (wk->y[r] > *ymax) *ymax = wk->y[r];
+  const double *restrict obs = s->observed + sp.from, *restrict ylogy = wk->s_ylogy + sp.from;
+  const double *restrict ly01 = wk->s_ly01 + sp.from, *restrict y23 = wk->s_y23 + sp.from;
+  double *restrict oy = wk->y + r, *restrict ot = wk->t + r, *restrict oylogy = wk->ylogy + r;
+  double *restrict oly01 = wk->ly01 + r, *restrict oy23 = wk->y23 + r, *restrict one = wk->ones + r;
+  int *restrict oti = wk->ti + r, *restrict olevel = wk->level + r;
+  long len = sp.to - sp.from + 1, t0 = sp.from - origin;
+  double m = *ymax;
+  for (long i = 0; i < len; i++) {
+    oy[i] = obs[i], ot[i] = (double)(t0 + i), oti[i] = (int)(t0 + i);
+    oylogy[i] = ylogy[i], oly01[i] = ly01[i], oy23[i] = y23[i];
+    olevel[i] = level, one[i] = 1;
+    m = obs[i] > m ? obs[i] : m;
   }
-  return r;
+  *ymax = m;
+  return r + (size_t)(len > 0 ? len : 0);
 }
 
 /* Gathers the rows of the fit for point k into wk and md, grouped by level (each level one run
