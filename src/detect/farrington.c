@@ -22,7 +22,6 @@
 
 #include "detect/detect_impl.h"
 #include "detect/glm.h"
-#include "detect/lanes.h"
 #include "fangkong/alloc.h"
 #include "fangkong/error.h"
 
@@ -42,7 +41,7 @@ struct work {
   int *level;                          /* compact level of each data row */
   int *ti;                             /* time of each data row */
   size_t start[FK__GLM_MAXLEVELS + 1]; /* where each level's rows start */
-  double *a; /* the reweighting's weights before scaling (see anscombe_row) */
+  double *a; /* the reweighting's weights before scaling (see fk__glm_anscombe) */
 };
 
 static void work_free(struct work *wk)
@@ -195,10 +194,17 @@ static int gather(const struct fk_series *s, const struct fk_detect_params *p, s
     }
     pad(wk, r, wk->start[code[v] + 1], code[v], wk->t[r - 1]);
   }
-  md->d = (struct fk__glm_data){sum,       n,         wk->y,
-                                wk->t,     wk->ti,    wk->level,
-                                wk->start, nlevels,   (double)(last - origin),
-                                NULL,      wk->ylogy, wk->ly01};
+  md->d = (struct fk__glm_data){.n = sum,
+                                .rows = n,
+                                .y = wk->y,
+                                .t = wk->t,
+                                .ti = wk->ti,
+                                .level = wk->level,
+                                .start = wk->start,
+                                .nlevels = nlevels,
+                                .tmax = (double)(last - origin),
+                                .ylogy = wk->ylogy,
+                                .ly01 = wk->ly01};
   md->now_level = code[np];
   md->t0 = (double)((long)k - origin);
   return 0;
@@ -211,77 +217,13 @@ struct model {
   double disp; /* the dispersion summary() then sees (see the file's comment) */
 };
 
-/* The weight of row i before scaling: 1 / a^2 when its Anscombe residual a (standardised by
-   phi and the hat value) is above the threshold, else 1; 0 on padding rows. The careful path:
-   an exp when the tables fall out of range, a pow when mu was floored. */
-static double anscombe_row(const struct fk__glm_data *d, const struct model *m, size_t i,
-                           double threshold, const double *el6, const double *pw6,
-                           const double *y23)
-{
-  if (d->prior[i] == 0) return 0;
-  double mu = m->fit.mu[i], h = fk__glm_hat(d, &m->fit, i);
-  /* mu^(-1/6) = exp(-eta / 6) from tables as mu itself, unless mu was floored */
-  double m6 = mu > DBL_EPSILON ? el6[d->level[i]] * pw6[d->ti[i]] : pow(mu, -1.0 / 6);
-  if (!(m6 >= DBL_MIN && m6 <= DBL_MAX))
-    m6 = mu > DBL_EPSILON ? exp(-fk__glm_eta(&m->fit, d->level[i], d->t[i]) / 6) : m6;
-  double a = 1.5 * (y23[i] * m6 - sqrt(mu)) / sqrt(m->phi * (1 - h));
-  return a > threshold ? 1 / (a * a) : 1;
-}
-
-/*
- * The same for every row, FK__LANES at a time, into u; returns their sum, or NAN when some row
- * needs anscombe_row's careful path. Without a square root or a division but one: with
- * a = r / sqrt(q), r = 1.5 (y^(2/3) mu^(-1/6) - mu^(1/2)) and q = phi (1 - h), a above a
- * threshold c >= 0 is r > 0 and r^2 > c^2 q (also when q is 0: a infinite, weight 0), and
- * 1 / a^2 is q / r^2; mu^(1/2) is mu (mu^(-1/6))^3. The caller takes negative thresholds
- * through anscombe_row.
- */
-FK__LANES_CLONES
-static double anscombe_lanes(const struct fk__glm_data *d, const struct model *m, double threshold,
-                             const double *el6, const double *pw6, const double *y23, double *u)
-{
-  const struct fk__glm_fit *f = &m->fit;
-  fk__vd sum = FK__VSPLAT(0.0), zero = sum, one = FK__VSPLAT(1.0), c = FK__VSPLAT(f->c);
-  fk__vd hmax = FK__VSPLAT(1 - 10 * DBL_EPSILON), phi = FK__VSPLAT(m->phi);
-  fk__vd thr2 = FK__VSPLAT(threshold * threshold), eps = FK__VSPLAT(DBL_EPSILON);
-  fk__vd inv_s = FK__VSPLAT(f->trend ? 1 / f->s : 0);
-  fk__vd lo = FK__VSPLAT(DBL_MIN), hi = FK__VSPLAT(DBL_MAX);
-  fk__vl bad = {0, 0, 0, 0};
-  for (int l = 0; l < d->nlevels; l++) {
-    fk__vd inv_d = FK__VSPLAT(1 / f->d[l]), tbar = FK__VSPLAT(f->tbar[l]);
-    fk__vd e6 = FK__VSPLAT(el6[l]);
-    for (size_t i = d->start[l]; i < d->start[l + 1]; i += FK__LANES) {
-      fk__vd t, w, mu, y, pr;
-      FK__VLOAD(t, d->t + i), FK__VLOAD(w, f->w + i), FK__VLOAD(mu, f->mu + i);
-      FK__VLOAD(y, y23 + i), FK__VLOAD(pr, d->prior + i);
-      fk__vd dt = t - c - tbar, h = w * (inv_d + dt * dt * inv_s);
-      h = FK__VSELECT(h > hmax, one, h);
-      fk__vd m6 = e6 * FK__VGATHER(pw6, d->ti, i);
-      bad |= ~((mu > eps) & (m6 >= lo) & (m6 <= hi));
-      fk__vd r = 1.5 * (y * m6 - mu * (m6 * m6 * m6)), q = phi * (one - h);
-      fk__vd ui = FK__VSELECT((r > zero) & (r * r > thr2 * q), q / (r * r), one);
-      ui = FK__VSELECT(pr > zero, ui, zero);
-      FK__VSTORE(u + i, ui);
-      sum += ui;
-    }
-  }
-  return FK__VANY(bad) ? NAN : FK__VSUM(sum);
-}
-
 /* Farrington's reweighting: the prior weights omega of the refit from the Anscombe residuals
    of the first fit, scaled to sum to the number of rows. */
 static void anscombe_weights(struct model_data *md, struct model *m, double threshold,
                              struct work *wk)
 {
   const struct fk__glm_data *d = &md->d;
-  double el6[FK__GLM_MAXLEVELS], *pw6 = m->fit.pw; /* the fit's table is free now */
-  fk__glm_exp_tables(d, &m->fit, -1.0 / 6, el6, pw6);
-  double sum = threshold >= 0 ? anscombe_lanes(d, m, threshold, el6, pw6, wk->y23, wk->a) : NAN;
-  if (isnan(sum)) {
-    sum = 0;
-    for (size_t i = 0; i < d->n; i++)
-      sum += wk->a[i] = anscombe_row(d, m, i, threshold, el6, pw6, wk->y23);
-  }
+  double sum = fk__glm_anscombe(d, &m->fit, m->phi, threshold, wk->y23, wk->a);
   double gamma = (double)d->rows / sum;
   for (size_t i = 0; i < d->n; i++)
     wk->omega[i] = gamma * wk->a[i];

@@ -177,7 +177,7 @@ static double step(const struct fk__glm_data *data, struct fk__glm_fit *fit, int
       el[l] = 1;
   else
     fk__glm_exp_tables(data, fit, 1, el, fit->pw);
-  double dev = step_lanes(data, fit, init, el, sm);
+  double dev = data->careful ? NAN : step_lanes(data, fit, init, el, sm);
   return isnan(dev) ? step_rows(data, fit, init, el, sm) : dev;
 }
 

@@ -42,6 +42,8 @@ struct fk__glm_data {
   const double *prior; /* prior weights, 0 on padding rows */
   const double *ylogy; /* y log y (0 for y = 0) */
   const double *ly01;  /* log(y + 0.1), R's starting linear predictor */
+  int careful;         /* nonzero: every row loop row by row, on the careful path the vector
+                          loops fall back to (tests compare the two) */
 };
 
 /* A fit; mu, w, w2 and pw point into caller-owned arrays of n doubles (pw: the largest t + 64). */
@@ -69,6 +71,13 @@ int fk__glm_fit(const struct fk__glm_data *data, int trend, struct fk__glm_fit *
    without residual degrees of freedom. */
 void fk__glm_dispersions(const struct fk__glm_data *data, const struct fk__glm_fit *fit,
                          double *working, double *prior);
+
+/* Farrington's reweighting (anscombe.c): for each row the weight before scaling, 1 / a^2 when
+   the row's Anscombe residual a = 1.5 (y^(2/3) mu^(-1/6) - mu^(1/2)) / sqrt(phi (1 - h)) (h its
+   hat value) is above the threshold, else 1; 0 on padding rows. y23 holds y^(2/3) per row, u
+   receives the weights (n doubles); fit->pw is used as room. Returns the sum of the weights. */
+double fk__glm_anscombe(const struct fk__glm_data *data, struct fk__glm_fit *fit, double phi,
+                        double threshold, const double *y23, double *u);
 
 /* exp(k eta) as a product: el[l] = exp(k beta[l]) for each level, pw[t] = exp(k beta_t (t - c))
    for t = 0 .. tmax and on to the next multiple of 64 (see the file's comment; a few units in the
