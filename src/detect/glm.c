@@ -39,11 +39,12 @@ static int solve(const struct fk__glm_data *data, const struct sums *sm, struct 
 }
 
 /*
- * exp(beta_t (t - c)) for t = 0..tmax into pw (and on to the next multiple of 64): a true exp
+ * exp(beta_t (t - c)) for t = 0..tmax into pw (and on to the next multiple of 64): an anchor
  * every 64 steps times a power of exp(beta_t) below 64, that power the product of x^(8i) and x^j
- * (i, j < 8; x^8 a true exp too, each table at most seven products from its exp), so an entry is
- * some fifteen units in the last place from exp's and no product depends on the one before:
- * seven exps for 300 weeks, the products four at a time.
+ * (i, j < 8; x^8 a true exp too, each table at most seven products from its exp); the anchors a
+ * true exp every 512 steps and products of x^64 (a true exp) between, so an entry is some
+ * twenty units in the last place from exp's: four exps for 300 weeks, the products four at a
+ * time.
  */
 FK__LANES_CLONES
 static void power_table(double beta_t, double c, size_t tmax, double *pw)
@@ -58,8 +59,10 @@ static void power_table(double beta_t, double c, size_t tmax, double *pw)
     v = FK__VSPLAT(mid[j]) * lo0, FK__VSTORE(p + 8 * j, v);
     v = FK__VSPLAT(mid[j]) * lo4, FK__VSTORE(p + 8 * j + 4, v);
   }
+  double x64 = exp(64 * beta_t), anchor = 0;
   for (size_t a = 0; a <= tmax; a += 64) {
-    fk__vd e = FK__VSPLAT(exp(beta_t * ((double)a - c)));
+    anchor = a % 512 ? anchor * x64 : exp(beta_t * ((double)a - c));
+    fk__vd e = FK__VSPLAT(anchor);
     for (size_t j = 0; j < 64; j += FK__LANES) {
       FK__VLOAD(v, p + j);
       v *= e, FK__VSTORE(pw + a + j, v);
