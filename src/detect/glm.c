@@ -126,25 +126,26 @@ static double step_rows(const struct fk__glm_data *data, struct fk__glm_fit *fit
 
 /*
  * The same step FK__GLM_LANES rows at a time, each lane summing its own rows (so sums differ
- * from step_rows' in the last bits). Returns the deviance, or NAN when some mu fell outside
- * [DBL_EPSILON, DBL_MAX] and the step must be taken by step_rows. (lanes.h)
+ * from step_rows' in the last bits), for step_lanes and start_lanes with init a constant; only
+ * when no mu can fall outside [DBL_EPSILON, DBL_MAX] (see step). Returns the deviance. Bounds and
+ * pointers are read once: the stores (memcpy, lanes.h) may alias anything.
  */
-FK__LANES_CLONES
-static double step_lanes(const struct fk__glm_data *data, struct fk__glm_fit *fit, int init,
-                         const double *el, struct sums *sm)
+static inline __attribute__((always_inline)) double lanes(const struct fk__glm_data *data,
+                                                          struct fk__glm_fit *fit, int init,
+                                                          const double *el, struct sums *sm)
 {
   const double *restrict ts = data->t, *restrict ys = data->y, *restrict prior = data->prior;
   const double *restrict ylogy = data->ylogy, *restrict ly01 = data->ly01, *restrict pw = fit->pw;
   const int *restrict ti = data->ti;
+  const size_t *start = data->start;
   double *restrict mu = fit->mu, *restrict w2 = fit->w2;
+  const double *beta = fit->beta;
+  int nlevels = data->nlevels;
   fk__vd c = FK__VSPLAT(fit->c), bt = FK__VSPLAT(fit->beta_t), tt = FK__VSPLAT(0.0), tz = tt,
          dev = tt;
-  fk__vd lo = FK__VSPLAT(DBL_EPSILON), hi = FK__VSPLAT(DBL_MAX);
-  fk__vl bad = {0, 0, 0, 0};
-  for (int l = 0; l < data->nlevels; l++) {
-    fk__vd d = FK__VSPLAT(0.0), tw = d, zw = d, bl = FK__VSPLAT(fit->beta[l]),
-           ell = FK__VSPLAT(el[l]);
-    for (size_t i = data->start[l]; i < data->start[l + 1]; i += FK__GLM_LANES) {
+  for (int l = 0; l < nlevels; l++) {
+    fk__vd d = FK__VSPLAT(0.0), tw = d, zw = d, bl = FK__VSPLAT(beta[l]), ell = FK__VSPLAT(el[l]);
+    for (size_t i = start[l], end = start[l + 1]; i < end; i += FK__GLM_LANES) {
       fk__vd tc, y, pr, ylly, eta, m;
       FK__VLOAD(tc, ts + i), FK__VLOAD(y, ys + i), FK__VLOAD(pr, prior + i),
           FK__VLOAD(ylly, ylogy + i);
@@ -155,7 +156,6 @@ static double step_lanes(const struct fk__glm_data *data, struct fk__glm_fit *fi
       } else {
         eta = bl + bt * tc;
         m = ell * FK__VGATHER(pw, ti, i);
-        bad |= ~((m >= lo) & (m <= hi));
       }
       fk__vd wi = pr * m, wz = pr * (m * eta + (y - m));
       FK__VSTORE(mu + i, m), FK__VSTORE(w2 + i, wi);
@@ -165,8 +165,35 @@ static double step_lanes(const struct fk__glm_data *data, struct fk__glm_fit *fi
     sm->d[l] = FK__VSUM(d), sm->tw[l] = FK__VSUM(tw), sm->zw[l] = FK__VSUM(zw);
   }
   sm->tt = FK__VSUM(tt), sm->tz = FK__VSUM(tz);
-  if (FK__VANY(bad)) return NAN;
   return 2 * FK__VSUM(dev);
+}
+
+FK__LANES_CLONES
+static double step_lanes(const struct fk__glm_data *data, struct fk__glm_fit *fit, const double *el,
+                         struct sums *sm)
+{
+  return lanes(data, fit, 0, el, sm);
+}
+
+FK__LANES_CLONES
+static double start_lanes(const struct fk__glm_data *data, struct fk__glm_fit *fit,
+                          const double *el, struct sums *sm)
+{
+  return lanes(data, fit, 1, el, sm);
+}
+
+/*
+ * Whether every mu = el[l] pw[t] lies in [DBL_EPSILON, DBL_MAX], so the vector step needs no
+ * test per row: exp(beta_t (t - c)) is monotone in t and the table is within some twenty units
+ * in the last place of it, so its entries lie within half and twice its two ends.
+ */
+static int mu_in_range(const struct fk__glm_data *data, const struct fk__glm_fit *fit,
+                       const double *el)
+{
+  double lo = el[0], hi = el[0], p0 = fit->pw[0], p1 = fit->pw[(size_t)data->tmax];
+  for (int l = 1; l < data->nlevels; l++)
+    lo = fmin(lo, el[l]), hi = fmax(hi, el[l]);
+  return lo * fmin(p0, p1) >= 2 * DBL_EPSILON && hi * fmax(p0, p1) <= DBL_MAX / 2;
 }
 
 /* Sets mu from the coefficients (init: R's start, mu = y + 0.1), the next step's weights and
@@ -175,13 +202,14 @@ static double step(const struct fk__glm_data *data, struct fk__glm_fit *fit, int
                    struct sums *sm)
 {
   double el[FK__GLM_MAXLEVELS];
-  if (init)
+  if (init) {
     for (int l = 0; l < data->nlevels; l++)
       el[l] = 1;
-  else
-    fk__glm_exp_tables(data, fit, 1, el, fit->pw);
-  double dev = data->careful ? NAN : step_lanes(data, fit, init, el, sm);
-  return isnan(dev) ? step_rows(data, fit, init, el, sm) : dev;
+    return data->careful ? step_rows(data, fit, 1, el, sm) : start_lanes(data, fit, el, sm);
+  }
+  fk__glm_exp_tables(data, fit, 1, el, fit->pw);
+  if (data->careful || !mu_in_range(data, fit, el)) return step_rows(data, fit, 0, el, sm);
+  return step_lanes(data, fit, el, sm);
 }
 
 int fk__glm_fit(const struct fk__glm_data *data, int trend, struct fk__glm_fit *fit)
