@@ -126,12 +126,13 @@ static struct span clip(struct span sp, long last)
   return (struct span){sp.from < 0 ? 0 : sp.from, sp.to > last ? last : sp.to};
 }
 
-/* Pads level rows from `from` up to `to` (exclusive) with rows of prior weight 0 at time t. */
+/* Pads level rows from `from` up to `to` (exclusive) with rows of prior weight 0 at time t (any
+   finite log(y + 0.1) will do: the row adds nothing). */
 static void pad(struct work *wk, size_t from, size_t to, int level, double t)
 {
   for (size_t r = from; r < to; r++) {
     wk->y[r] = wk->ylogy[r] = wk->y23[r] = wk->ones[r] = 0;
-    wk->ly01[r] = log(0.1), wk->t[r] = t, wk->ti[r] = (int)t, wk->level[r] = level;
+    wk->ly01[r] = -1, wk->t[r] = t, wk->ti[r] = (int)t, wk->level[r] = level;
   }
 }
 

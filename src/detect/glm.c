@@ -191,9 +191,13 @@ static int mu_in_range(const struct fk__glm_data *data, const struct fk__glm_fit
                        const double *el)
 {
   double lo = el[0], hi = el[0], p0 = fit->pw[0], p1 = fit->pw[(size_t)data->tmax];
-  for (int l = 1; l < data->nlevels; l++)
-    lo = fmin(lo, el[l]), hi = fmax(hi, el[l]);
-  return lo * fmin(p0, p1) >= 2 * DBL_EPSILON && hi * fmax(p0, p1) <= DBL_MAX / 2;
+  for (int l = 1; l < data->nlevels; l++) /* no fmin and fmax: calls where NaN has a meaning */
+    lo = el[l] < lo ? el[l] : lo, hi = el[l] > hi ? el[l] : hi;
+  if (p1 < p0) {
+    double p = p0;
+    p0 = p1, p1 = p;
+  }
+  return lo * p0 >= 2 * DBL_EPSILON && hi * p1 <= DBL_MAX / 2;
 }
 
 /* Sets mu from the coefficients (init: R's start, mu = y + 0.1), the next step's weights and
