@@ -22,6 +22,7 @@
 
 #include "detect/detect_impl.h"
 #include "detect/glm.h"
+#include "detect/lanes.h"
 #include "fangkong/alloc.h"
 #include "fangkong/error.h"
 
@@ -33,8 +34,8 @@ struct span {
 
 struct work {
   struct span *span; /* the runs of one evaluation, (b + 1) x noPeriods (see mark_spans) */
-  /* per point of the series: y log y, log(y + 0.1), y^(2/3) */
-  double *s_ylogy, *s_ly01, *s_y23;
+  /* per point of the series, with room after it: y, y log y, log(y + 0.1), y^(2/3) */
+  double *s_y, *s_ylogy, *s_ly01, *s_y23;
   /* per row of a fit */
   double *y, *t, *ylogy, *ly01, *y23, *omega, *eta, *mu, *w, *pw;
   double *ones;                        /* the first fit's prior weights: 1, or 0 on padding rows */
@@ -49,21 +50,22 @@ static void work_free(struct work *wk)
   fk_free(wk->span), fk_free(wk->y), fk_free(wk->t), fk_free(wk->omega);
   fk_free(wk->eta), fk_free(wk->mu), fk_free(wk->w), fk_free(wk->level), fk_free(wk->a);
   fk_free(wk->ti);
-  fk_free(wk->s_ylogy), fk_free(wk->s_ly01), fk_free(wk->s_y23);
+  fk_free(wk->s_y), fk_free(wk->s_ylogy), fk_free(wk->s_ly01), fk_free(wk->s_y23);
   fk_free(wk->ylogy), fk_free(wk->ly01), fk_free(wk->y23), fk_free(wk->pw), fk_free(wk->ones);
 }
 
 static int work_alloc(const struct fk_series *s, const struct fk_detect_params *p, struct work *wk)
 {
-  /* rows and their padding; the power tables (glm.h) need the largest time + 64 */
+  /* rows, their padding and copy_span's overrun (three); the power tables (glm.h) need the
+     largest time + 64 */
   size_t n = s->n + FK__GLM_LANES * FK__GLM_MAXLEVELS;
   memset(wk, 0, sizeof *wk);
   wk->span = fk_calloc((size_t)(p->b + 1) * (size_t)p->noPeriods, sizeof *wk->span);
   wk->level = fk_calloc(n, sizeof *wk->level);
   wk->ti = fk_calloc(n, sizeof *wk->ti);
-  double **d[] = {&wk->y,  &wk->t,       &wk->omega,  &wk->eta,   &wk->mu,
-                  &wk->w,  &wk->a,       &wk->ylogy,  &wk->ly01,  &wk->y23,
-                  &wk->pw, &wk->s_ylogy, &wk->s_ly01, &wk->s_y23, &wk->ones};
+  double **d[] = {&wk->y,       &wk->t,      &wk->omega, &wk->eta, &wk->mu, &wk->w,
+                  &wk->a,       &wk->ylogy,  &wk->ly01,  &wk->y23, &wk->pw, &wk->s_y,
+                  &wk->s_ylogy, &wk->s_ly01, &wk->s_y23, &wk->ones};
   int ok = wk->span && wk->level && wk->ti;
   for (size_t i = 0; i < sizeof d / sizeof d[0]; i++)
     ok &= (*d[i] = fk_calloc(n, sizeof **d[i])) != NULL;
@@ -71,7 +73,7 @@ static int work_alloc(const struct fk_series *s, const struct fk_detect_params *
   for (size_t i = 0; i < s->n; i++) {
     double y = s->observed[i];
     wk->s_ylogy[i] = y > 0 ? y * log(y) : 0;
-    wk->s_ly01[i] = log(y + 0.1);
+    wk->s_y[i] = y, wk->s_ly01[i] = log(y + 0.1);
     wk->s_y23[i] = pow(y, 2.0 / 3);
   }
   return 0;
@@ -136,25 +138,37 @@ static void pad(struct work *wk, size_t from, size_t to, int level, double t)
   }
 }
 
-/* Copies the points of span sp (clipped) into rows r.. at level `level`; returns the next row
-   and raises *ymax to the largest count copied. */
-static size_t copy_span(const struct fk_series *s, struct work *wk, struct span sp, long origin,
-                        int level, size_t r, double *ymax)
+/*
+ * Copies the points of span sp (clipped) into rows r.. at level `level`; returns the next row
+ * and raises *ymax to the largest count copied. Four rows at a time: up to three rows past the
+ * span are written too (and read from the per-point arrays, which have room), to be overwritten
+ * by the next span, the padding or the next level (levels are filled in order).
+ */
+FK__LANES_CLONES
+static size_t copy_span(struct work *wk, struct span sp, long origin, int level, size_t r,
+                        double *ymax)
 {
-  const double *restrict obs = s->observed + sp.from, *restrict ylogy = wk->s_ylogy + sp.from;
+  const double *restrict obs = wk->s_y + sp.from, *restrict ylogy = wk->s_ylogy + sp.from;
   const double *restrict ly01 = wk->s_ly01 + sp.from, *restrict y23 = wk->s_y23 + sp.from;
   double *restrict oy = wk->y + r, *restrict ot = wk->t + r, *restrict oylogy = wk->ylogy + r;
   double *restrict oly01 = wk->ly01 + r, *restrict oy23 = wk->y23 + r, *restrict one = wk->ones + r;
   int *restrict oti = wk->ti + r, *restrict olevel = wk->level + r;
   long len = sp.to - sp.from + 1, t0 = sp.from - origin;
   double m = *ymax;
-  for (long i = 0; i < len; i++) {
-    oy[i] = obs[i], ot[i] = (double)(t0 + i), oti[i] = (int)(t0 + i);
-    oylogy[i] = ylogy[i], oly01[i] = ly01[i], oy23[i] = y23[i];
-    olevel[i] = level, one[i] = 1;
+  for (long i = 0; i < len; i++)
     m = obs[i] > m ? obs[i] : m;
-  }
   *ymax = m;
+  fk__vd iota = {0, 1, 2, 3}, ones = FK__VSPLAT(1.0), v;
+  fk__vi iiota = {0, 1, 2, 3}, lv = {level, level, level, level}, iv;
+  for (long i = 0; i < len; i += FK__LANES) {
+    FK__VLOAD(v, obs + i), FK__VSTORE(oy + i, v);
+    FK__VLOAD(v, ylogy + i), FK__VSTORE(oylogy + i, v);
+    FK__VLOAD(v, ly01 + i), FK__VSTORE(oly01 + i, v);
+    FK__VLOAD(v, y23 + i), FK__VSTORE(oy23 + i, v);
+    v = FK__VSPLAT((double)(t0 + i)) + iota, FK__VSTORE(ot + i, v), FK__VSTORE(one + i, ones);
+    iv = (int)(t0 + i) + iiota, memcpy(oti + i, &iv, sizeof iv);
+    memcpy(olevel + i, &lv, sizeof lv);
+  }
   return r + (size_t)(len > 0 ? len : 0);
 }
 
@@ -191,7 +205,7 @@ static int gather(const struct fk_series *s, const struct fk_detect_params *p, s
     size_t r = wk->start[code[v]];
     for (int y = p->b; y >= (v == np ? 0 : 1); y--) { /* oldest first */
       struct span sp = clip(wk->span[y * np + (v == np ? 0 : v)], last);
-      r = copy_span(s, wk, sp, origin, code[v], r, &md->ymax);
+      r = copy_span(wk, sp, origin, code[v], r, &md->ymax);
     }
     pad(wk, r, wk->start[code[v] + 1], code[v], wk->t[r - 1]);
   }

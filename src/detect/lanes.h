@@ -15,6 +15,7 @@
 
 typedef double fk__vd __attribute__((vector_size(FK__LANES * sizeof(double))));
 typedef long long fk__vl __attribute__((vector_size(FK__LANES * sizeof(long long))));
+typedef int fk__vi __attribute__((vector_size(FK__LANES * sizeof(int))));
 
 #define FK__VLOAD(v, p) memcpy(&(v), (p), sizeof(fk__vd))
 #define FK__VSTORE(p, v) memcpy((p), &(v), sizeof(fk__vd))
