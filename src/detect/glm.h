@@ -8,11 +8,16 @@
  * parametrisation differs from R's intercept and contrasts, the fit does not).
  *
  * Speed: times are whole numbers, so exp(beta_l + beta_t t) is computed as exp(beta_l) times a
- * table of exp(beta_t)^t (anchored by a true exp every 16 steps), and the deviance takes
- * y log y and log(y + 0.1) precomputed per row: one exp per level instead of one per row and
- * iteration. Each iteration is one pass over the rows: the new fitted values, the deviance and
- * the sums of the next least-squares step together (time centred, so the uncentred sums lose
- * no precision that matters). Fitted values differ from R's by a few units in the last place.
+ * table of exp(beta_t (t - c)) (products of small tables of powers, a true exp every 512 steps:
+ * some twenty units in the last place), and the deviance takes y log y and log(y + 0.1)
+ * precomputed per row: one exp per level instead of one per row and iteration. Each iteration
+ * is one pass over the rows, FK__GLM_LANES rows at a time (lanes.h; each level's rows padded to
+ * a multiple with rows of prior weight 0): the new fitted values, the deviance and the sums of
+ * the next least-squares step together (time centred, so the uncentred sums lose no precision
+ * that matters). When a fitted value could leave [DBL_EPSILON, DBL_MAX] (judged from the
+ * tables' ends), or data->careful asks for it, the step goes row by row with R's floor. Fitted
+ * values differ from R's by a few units in the last place (tests/detect/test_glm.c holds them
+ * to a textbook IRLS).
  */
 #ifndef FK_DETECT_GLM_H
 #define FK_DETECT_GLM_H
