@@ -24,8 +24,6 @@ typedef int fk__vi __attribute__((vector_size(FK__LANES * sizeof(int))));
 #define FK__VANY(m) ((m)[0] | (m)[1] | (m)[2] | (m)[3])
 /* lanes of a where the mask m (a comparison's result) is set, else of b */
 #define FK__VSELECT(m, a, b) ((fk__vd)(((fk__vl)(a) & (m)) | ((fk__vl)(b) & ~(m))))
-/* lane-wise f of v (a scalar function: sqrt, exp) */
-#define FK__VMAP(f, v) ((fk__vd){f((v)[0]), f((v)[1]), f((v)[2]), f((v)[3])})
 /* the table entries tab[idx[i .. i + 3]] */
 #define FK__VGATHER(tab, idx, i)                                                                   \
   ((fk__vd){(tab)[(idx)[(i)]], (tab)[(idx)[(i) + 1]], (tab)[(idx)[(i) + 2]], (tab)[(idx)[(i) + 3]]})
