@@ -26,12 +26,12 @@
 #include "fangkong/alloc.h"
 #include "fangkong/error.h"
 
-/* Working memory for one series, allocated once. */
 /* A run of points of one level: from .. to (inclusive). */
 struct span {
   long from, to;
 };
 
+/* Working memory for one series, allocated once. */
 struct work {
   struct span *span; /* the runs of one evaluation, (b + 1) x noPeriods (see mark_spans) */
   /* per point of the series, with room after it: y, y log y, log(y + 0.1), y^(2/3) */
