@@ -224,6 +224,32 @@ static void farrington_sees_an_outbreak(void **state)
   }
 }
 
+/* Each week is a fit of its own: evaluating a week alone gives the same bits as evaluating it
+   inside a range that starts earlier, also when the earlier weeks lack the history (their
+   reference points before the series) and the week itself is the first that has it. */
+static void farrington_week_does_not_depend_on_the_range(void **state)
+{
+  (void)state;
+  static struct fk_detect_point all[N];
+  for (int i = 0; i < 400; i++)
+    y[i] = (i * 7919 % 13) + (i % 52 < 10 ? 6 : 0);
+  const char *w[] = {"3", "20"};
+  for (int m = FK_DETECT_FARRINGTON; m <= FK_DETECT_FARRINGTON_NOUFAILY; m++)
+    for (int k = 0; k < 2; k++) {
+      run((enum fk_detect_method)m, 400, 7, "w", w[k], 0, 399);
+      memcpy(all, out, 400 * sizeof *out);
+      int evaluated = 0;
+      for (size_t i = 0; i < 400; i++) {
+        run((enum fk_detect_method)m, 400, 7, "w", w[k], i, i);
+        assert_int_equal(out[0].evaluated, all[i].evaluated);
+        assert_memory_equal(&out[0].upperbound, &all[i].upperbound, sizeof(double));
+        assert_memory_equal(&out[0].expected, &all[i].expected, sizeof(double));
+        evaluated += all[i].evaluated;
+      }
+      assert_true(evaluated > 100 && evaluated < 400); /* the first weeks lack history */
+    }
+}
+
 static void bad_parameters_are_refused(void **state)
 {
   (void)state;
@@ -255,6 +281,7 @@ int main(void)
       cmocka_unit_test(threshold_sums_the_window),
       cmocka_unit_test(cidars_matches_calendar_baseline),
       cmocka_unit_test(farrington_sees_an_outbreak),
+      cmocka_unit_test(farrington_week_does_not_depend_on_the_range),
       cmocka_unit_test(bad_parameters_are_refused),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
