@@ -113,7 +113,7 @@ static void post_batch(struct fk__req *r, struct post *p, int final)
   if (final) {
     p->b[i].before = p->total;
     fk__who(r, &j->audit);
-    snprintf(j->audit.action, sizeof j->audit.action, "POST /v1/feeds/%s", p->feed->name);
+    snprintf(j->audit.action, sizeof j->audit.action, "POST /v1/feeds/{kind}");
   }
   p->posted[i] = 1;
   p->busy = 1;
