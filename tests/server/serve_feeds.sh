@@ -173,7 +173,10 @@ post big2 checkins city/checkins.csv text/csv
 equals "big again" "$(counts big2)" "read $rows, stored 0, duplicate $rows, rejected 0"
 grown=$(($(kb VmHWM) - rss))
 echo "peak resident set grew by $grown kB over a body of $((size / 1024)) kB"
-equals "memory stays small" "$([ "$grown" -lt 16384 ] && echo small)" small
+# (AddressSanitizer keeps freed memory in quarantine, so there the peak says nothing.)
+if ! ldd "$B" | grep -q libasan; then
+  equals "memory stays small" "$([ "$grown" -lt 16384 ] && echo small)" small
+fi
 
 # 7. The audit log: one row per post accepted -- who, which feed, how many rows.
 expect 0 "audit" -- "$B" audit --db t.db
