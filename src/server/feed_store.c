@@ -45,14 +45,23 @@ struct placed {
   int in;
 };
 
-/* 0 when row lies in the batch's node (or the node is the city), else FK_ENOTFOUND saying so:
- * the same words for a key outside the node and a key naming nothing, so a token learns
- * nothing of what lies outside its node. FK_ESTORE on a store error. */
+/* Whether key (NUL-terminated) names the batch's site (a site token's own): *in. */
+static int own_site(struct fk_store *st, const struct fk__feed_batch *b, const char *key, int *in)
+{
+  int64_t site, grid;
+  int rc = fk_store_site_by_code(st, key, &site, &grid);
+  *in = !rc && site == b->site;
+  return rc;
+}
+
+/* 0 when row lies in the batch's node (or the node is the city; for a site token, names its
+ * site), else FK_ENOTFOUND saying so: the same words for a key outside the node and a key naming
+ * nothing, so a token learns nothing of what lies outside its node. FK_ESTORE on a store error. */
 static int in_node(struct fk_store *st, const struct fk__feed_batch *b, const struct fk_value *row,
                    struct placed *last, struct fk_diag *why)
 {
   size_t a = 0;
-  int c, rc;
+  int c, rc, site;
   if (!b->scope) return 0;
   while (a < NANCHORS && anchors[a].feed != b->feed->id)
     a++;
@@ -60,21 +69,26 @@ static int in_node(struct fk_store *st, const struct fk__feed_batch *b, const st
     return fk_diag_set(why, FK_ENOTFOUND, NULL,
                        "%s shape the hierarchy: only a city-wide token may post them",
                        b->feed->name);
-  c = fk_feed_column(b->feed, anchors[a].col);
+  site = b->site && (b->feed->id == FK_FEED_SITES || b->feed->id == FK_FEED_ROOMS);
+  c = fk_feed_column(b->feed, site ? "site_id" : anchors[a].col);
   if (row[c].n >= sizeof last->key)
     return fk_diag_set(why, FK_ENOTFOUND, anchors[a].col, "too long to lie in this node");
   if (strlen(last->key) != row[c].n || memcmp(last->key, row[c].s, row[c].n)) {
     memcpy(last->key, row[c].s, row[c].n);
     last->key[row[c].n] = '\0';
-    if ((rc = fk_store_key_in(st, anchors[a].names, last->key, b->scope, &last->in))) {
+    rc = site ? own_site(st, b, last->key, &last->in)
+              : fk_store_key_in(st, anchors[a].names, last->key, b->scope, &last->in);
+    if (rc) {
       last->key[0] = '\0';
       return fk_diag_set(why, rc, NULL, "store: %s", fk_store_errmsg(st));
     }
   }
-  return last->in ? 0
-                  : fk_diag_set(why, FK_ENOTFOUND, anchors[a].col,
-                                "no %s %s in this token's node (不在本辖区)", anchors[a].what,
-                                last->key);
+  if (last->in) return 0;
+  if (site)
+    return fk_diag_set(why, FK_ENOTFOUND, "site_id", "not this token's site: %s (非本隔离点)",
+                       last->key);
+  return fk_diag_set(why, FK_ENOTFOUND, anchors[a].col,
+                     "no %s %s in this token's node (不在本辖区)", anchors[a].what, last->key);
 }
 
 /* The post's audit row: who (job->audit), the feed, and its tally with this batch's. */

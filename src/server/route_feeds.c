@@ -235,6 +235,7 @@ static void admit(struct fk__req *r, struct post *p, const char *url)
     snprintf(p->detail, sizeof p->detail, "out of memory");
   } else {
     p->b[0].scope = p->b[1].scope = r->token.scope;
+    p->b[0].site = p->b[1].site = r->token.site;
     fk__push_init(&p->push, p->feed, ndjson);
     p->started = 1;
   }

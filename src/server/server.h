@@ -148,6 +148,7 @@ void fk__feed_reject_add(struct fk__feed_rejects *l, long line, const struct fk_
 struct fk__feed_batch {
   const struct fk_feed *feed;
   int64_t scope; /* the token's node: rows outside it are rejected, never stored; 0: the city */
+  int64_t site;  /* a site token's site: its sites and rooms rows must name it; else 0 */
   int n;         /* rows */
   long line[FK__FEED_ROWS];
   struct fk_value *rows; /* row i is rows[i * feed->ncols ...], its text in text */

@@ -24,7 +24,6 @@ CITY=$(tok city city)
 DIST=$(tok district /迎泽区)
 GRID=$(tok grid G1401050001)
 DEV=$(tok entrance G1401050001)
-SITE=$(tok site /小店区)
 EPID=$(tok epidemiologist /小店区)
 start_server --threads 2
 
@@ -69,6 +68,8 @@ for k in sites rooms checkins cases samples arrivals vaccinations duty clinic_vi
   "$B" export --db ref.db "$k" >ref.csv
   equals "$k stored = imported" "$(cmp -s api.csv ref.csv && echo same)" same
 done
+
+SITE=$(tok site Q1) # once the sites are stored
 
 # 2. Posting the same body again stores nothing new.
 post again checkins checkins.csv text/csv
@@ -146,10 +147,17 @@ equals "device" "$(counts devcheckins)" "read 3, stored 1, duplicate 0, rejected
 equals "device rejects" "$(pj devcheckins.json '[r["reason"] for r in d["rejects"]]')" \
   "[\"no place $OUT in this token's node (不在本辖区)\",\"no place NOPE in this token's node (不在本辖区)\"]"
 equals "device stored" "$(sqlite3 t.db "SELECT count(*) FROM checkins WHERE checkin_at >= CAST(strftime('%s', '2022-08-01') AS INTEGER)")" 1
-printf 'site_id,room_id,kind,beds\nQ1,901,single,1\nQ2,901,single,1\n' >rooms2.csv
+# A site token: the rooms of its own site only, even of a site in the same grid.
+Q1GRID=$(awk -F, '$1 == "Q1" {print $3}' city/sites.csv)
+printf 'site_id,name,grid_id,lat,lon,clean_zone,buffer_zone,contaminated_zone,staff_channel,resident_channel,staff,allows_households\nQ99,新隔离点,%s,37.7,112.5,清洁区,缓冲区,污染区,员工通道,住户通道,20,1\n' "$Q1GRID" >site9.csv
+post site9 sites site9.csv text/csv
+equals "a site in Q1's grid" "$(counts site9)" "read 1, stored 1, duplicate 0, rejected 0"
+printf 'site_id,room_id,kind,beds\nQ1,901,single,1\nQ2,901,single,1\nQ99,901,single,1\n' >rooms2.csv
 TOKEN=$SITE post siterooms rooms rooms2.csv text/csv
-equals "site" "$(counts siterooms)" "read 2, stored 1, duplicate 0, rejected 1"
-contains siterooms.json "no site Q2 in this token's node"
+equals "site" "$(counts siterooms)" "read 3, stored 1, duplicate 0, rejected 2"
+equals "site rejects" "$(pj siterooms.json '[[r["line"], r["field"], r["reason"]] for r in d["rejects"]]')" \
+  '[[3,"site_id","not this token'"'"'s site: Q2 (非本隔离点)"],[4,"site_id","not this token'"'"'s site: Q99 (非本隔离点)"]]'
+equals "its room only" "$(sqlite3 t.db "SELECT group_concat(s.site_id) FROM rooms r JOIN sites s ON s.id = r.site WHERE r.room_id = '901'")" Q1
 printf 'grid_id,name,community,street,district,lat,lon\nG1409999999,新网格,新社区,坞城街道,小店区,37.7,112.5\n' >grid.csv
 TOKEN=$EPID post epidgrids grids grid.csv text/csv
 equals "a district's epidemiologist" "$(counts epidgrids)" "read 1, stored 0, duplicate 0, rejected 1"
@@ -180,7 +188,7 @@ fi
 
 # 7. The audit log: one row per post accepted -- who, which feed, how many rows.
 expect 0 "audit" -- "$B" audit --db t.db
-equals "audited posts" "$(grep -c 'POST /v1/feeds/{kind}' out.txt)" 23
+equals "audited posts" "$(grep -c 'POST /v1/feeds/{kind}' out.txt)" 24
 contains out.txt "token 1 (city)  POST /v1/feeds/{kind}  feed checkins: read 3000, stored 3000, duplicate 0, rejected 0  from 127.0.0.1"
 contains out.txt "(district)  POST /v1/feeds/{kind}  feed persons: read 2, stored 1, duplicate 0, rejected 1  from 127.0.0.1"
 contains out.txt "(entrance)  POST /v1/feeds/{kind}  feed checkins: read 3, stored 1, duplicate 0, rejected 2"
