@@ -36,7 +36,7 @@ demo: build
 	@scripts/demo $(BUILD)
 
 # Import, tracing, quarantine sites, risk areas, the tick, detection, the briefing, the scan,
-# then the API's entrance checks (bench/*/run; each caches its input under $(BUILD)).
+# then the API's entrance checks and feeds (bench/*/run; each caches its input under $(BUILD)).
 bench: build
 	@bench/import/run $(BUILD)
 	@bench/trace/run $(BUILD)
@@ -47,6 +47,7 @@ bench: build
 	@bench/briefing/run $(BUILD)
 	@bench/scan/run $(BUILD)
 	@bench/entrance/run $(BUILD)
+	@bench/feeds/run $(BUILD)
 
 install: build
 	@cmake --install $(BUILD)

@@ -43,8 +43,8 @@ struct fk_token_row {
  * and, for the site role, its site (internal id, else 0). *id (may be NULL) is set to the new
  * row's id. Returns 0, FK_EDUP when the hash is stored already, or FK_ESTORE.
  */
-int fk_store_put_token(struct fk_store *st, const char *hash, int role, int64_t scope,
-                       int64_t site, fk_time created_at, int64_t *id);
+int fk_store_put_token(struct fk_store *st, const char *hash, int role, int64_t scope, int64_t site,
+                       fk_time created_at, int64_t *id);
 
 /* Fills *out (caller-owned) with the token whose hash is `hash` (borrowed). Returns 0,
  * FK_ENOTFOUND or FK_ESTORE. */
@@ -69,6 +69,14 @@ int fk_store_site_by_code(struct fk_store *st, const char *code, int64_t *id, in
 /* Sets *in to 1 when person (internal id) stays at site now (a stay not yet ended in one of its
  * rooms), else 0. Returns 0 or FK_ESTORE. */
 int fk_store_person_at_site(struct fk_store *st, int64_t person, int64_t site, int *in);
+
+/* Sets *in to 1 when the row of feed named key (borrowed) lies in region (internal id): for
+ * FK_FEED_GRIDS key is a region's code (a grid_id or a name path) and the region itself must be
+ * region or under it; for FK_FEED_PERSONS the person's home grid, FK_FEED_PLACES the place's and
+ * FK_FEED_SITES the quarantine site's. *in is 0 for a key naming nothing. Returns 0, FK_EINVAL
+ * for another feed, or FK_ESTORE. */
+int fk_store_key_in(struct fk_store *st, enum fk_feed_id feed, const char *key, int64_t region,
+                    int *in);
 
 /* A person's personal data, whole: shown masked unless a role needs it (fk_mask_*). */
 struct fk_person_private {

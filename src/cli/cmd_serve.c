@@ -14,6 +14,7 @@
 static const char help[] =
     "usage: fangkong serve [--db PATH] [--listen HOST:PORT] [--threads N] [--rules FILE]\n"
     "                      [--max-body BYTES] [--max-connections N] [--timeout SECONDS]\n"
+    "                      [--max-feed BYTES]\n"
     "       fangkong serve --routes\n"
     "\n"
     "Serves the API (JSON over HTTP/1.1, keep-alive, under /v1; docs/API.md, and the OpenAPI 3\n"
@@ -25,6 +26,8 @@ static const char help[] =
     "token's scope), 401 no valid token, 403 a role the route does not serve.\n"
     "Entrance checks need `Authorization: Bearer TOKEN` of a city or entrance token\n"
     "(fangkong token create); an entrance token only for places in its scope.\n"
+    "Feeds (POST /v1/feeds/KIND) are read as they come, never held whole; --max-feed caps one\n"
+    "(default 1073741824 bytes; past it 413, the rows before it handled).\n"
     "--threads: worker threads (default 2); --max-connections (default 1024); --timeout: a\n"
     "connection idle or stalled that long is closed (default 10).\n"
     "SIGTERM or SIGINT: stop accepting, answer what is in flight, commit what is queued, exit 0.\n"
@@ -54,7 +57,7 @@ static int number(const char *s, long min, long max, long dflt, long *out)
 int fk__cmd_serve(int argc, char **argv)
 {
   const char *db = FK_DEFAULT_DB, *rules_path = NULL, *listen = "127.0.0.1:8080", *threads = NULL,
-             *max_body = NULL, *max_conn = NULL, *timeout = NULL;
+             *max_body = NULL, *max_conn = NULL, *timeout = NULL, *max_feed = NULL;
   int routes = 0, rc;
   struct fk__opt opts[] = {{"--db", &db, NULL},
                            {"--rules", &rules_path, NULL},
@@ -63,6 +66,7 @@ int fk__cmd_serve(int argc, char **argv)
                            {"--max-body", &max_body, NULL},
                            {"--max-connections", &max_conn, NULL},
                            {"--timeout", &timeout, NULL},
+                           {"--max-feed", &max_feed, NULL},
                            {"--routes", NULL, &routes},
                            {0}};
   struct fk__serve_opts o;
@@ -71,7 +75,7 @@ int fk__cmd_serve(int argc, char **argv)
   struct fk_diag diag;
   char msg[1024];
   char host[64];
-  long n[4];
+  long n[5];
   int npos;
   if (fk__wants_help(argc, argv)) return fputs(help, stdout), FK_EXIT_OK;
   if ((rc = fk__parse_opts("serve", argc, argv, opts, NULL, 0, &npos))) return rc;
@@ -80,14 +84,16 @@ int fk__cmd_serve(int argc, char **argv)
   if (parse_listen(listen, host, sizeof host, &o.port))
     return fk__usage("serve", "--listen is HOST:PORT, e.g. 127.0.0.1:8080");
   if (number(threads, 1, 256, 2, &n[0]) || number(max_body, 64, 1 << 26, 65536, &n[1]) ||
-      number(max_conn, 1, 100000, 1024, &n[2]) || number(timeout, 1, 3600, 10, &n[3]))
+      number(max_conn, 1, 100000, 1024, &n[2]) || number(timeout, 1, 3600, 10, &n[3]) ||
+      number(max_feed, 64, 1L << 40, 1L << 30, &n[4]))
     return fk__usage("serve", "--threads 1..256, --max-body 64..67108864, --max-connections "
-                              "1..100000, --timeout 1..3600 seconds");
+                              "1..100000, --timeout 1..3600 seconds, --max-feed 64..2^40");
   o.host = host;
   o.threads = (unsigned)n[0];
   o.max_body = (size_t)n[1];
   o.max_connections = (unsigned)n[2];
   o.timeout_s = (unsigned)n[3];
+  o.max_feed = (size_t)n[4];
   if ((rc = fk__ruled_open(&t, db, rules_path))) goto out;
   fk_diag_clear(&diag);
   if (fk_store_open(db, &reader, &diag)) {

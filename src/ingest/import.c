@@ -31,6 +31,15 @@ int fk__feed_validate(const struct fk_feed *feed, const struct fk__record *rec,
   return feed->check ? feed->check(row, diag) : 0;
 }
 
+int fk__ingest_tally(struct fk_import_stats *stats, int rc)
+{
+  if (rc == FK_ESTORE || rc == FK_ENOMEM) return rc;
+  stats->stored += rc == 0;
+  stats->duplicate += rc == FK_EDUP;
+  stats->rejected += rc && rc != FK_EDUP;
+  return rc && rc != FK_EDUP;
+}
+
 struct run {
   struct fk_store *st;
   const struct fk_feed *feed;
@@ -47,16 +56,8 @@ static int one_record(struct run *run, int got, const struct fk__record *rec, st
   run->stats->read++;
   if (rc == 1 && !(rc = fk__feed_validate(run->feed, rec, row, why)))
     rc = fk_store_put(run->st, run->feed, row, why);
-  if (rc == 0) {
-    run->stats->stored++;
-  } else if (rc == FK_EDUP) {
-    run->stats->duplicate++;
-  } else if (rc == FK_ESTORE || rc == FK_ENOMEM) {
-    return rc;
-  } else {
-    run->stats->rejected++;
-    if (fk__rejects_add(&run->rejects, rec->line, why, rec->raw, rec->rawlen)) return FK_EIO;
-  }
+  if ((rc = fk__ingest_tally(run->stats, rc)) < 0) return rc;
+  if (rc && fk__rejects_add(&run->rejects, rec->line, why, rec->raw, rec->rawlen)) return FK_EIO;
   if (++run->in_batch >= run->batch) {
     run->in_batch = 0;
     if ((rc = fk_store_commit(run->st)) || (rc = fk_store_begin(run->st))) return rc;

@@ -87,6 +87,15 @@ int fk__ndjson_layout(const struct fk_feed *feed, void *object, struct fk__recor
 int fk__feed_validate(const struct fk_feed *feed, const struct fk__record *rec,
                       struct fk_value *row, struct fk_diag *diag);
 
+struct fk_import_stats;
+
+/*
+ * Counts what became of one record in *stats: rc is 0 (stored), FK_EDUP (a duplicate) or why
+ * it was rejected -- the one tally of import and of the API's feeds. Returns 1 for a reject
+ * (the caller keeps why), 0, or rc itself when it is fatal (FK_ESTORE, FK_ENOMEM: not counted).
+ */
+int fk__ingest_tally(struct fk_import_stats *stats, int rc);
+
 /* Frees what the reader allocated (not buf). */
 void fk__reader_free(struct fk__reader *r);
 

@@ -43,12 +43,14 @@ static void gather(struct fk__req *r, const char *data, size_t n)
 }
 
 /* The first call of a request: its state only (the two-phase pattern). */
-static enum MHD_Result begin(struct fk__server *srv, struct MHD_Connection *c, void **con_cls)
+static enum MHD_Result begin(struct fk__server *srv, struct MHD_Connection *c, const char *url,
+                             const char *method, void **con_cls)
 {
   struct fk__req *r = fk_calloc(1, sizeof *r);
   if (!r) return MHD_NO;
   r->srv = srv;
   r->c = c;
+  r->stream = fk__route_stream(url, method);
   clock_gettime(CLOCK_MONOTONIC, &r->start);
   *con_cls = r;
   fk__metric_add(&fk__metrics.inflight, 1);
@@ -73,7 +75,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 {
   struct fk__req *r = *con_cls;
   (void)version;
-  if (!r) return begin(cls, c, con_cls);
+  if (!r) return begin(cls, c, url, method, con_cls);
+  if (r->stream) return r->stream(r, url, method, data, data_size); /* a feed: as it comes */
   if (!*data_size && !r->too_big && over_cap(r)) {
     r->too_big = 1; /* announced too large: answered now, the connection closed, nothing read */
     return fk__route(r, url, method);
@@ -101,6 +104,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
   fk__metric_add(&fk__metrics.latency_us, (uint64_t)((end.tv_sec - r->start.tv_sec) * 1000000 +
                                                      (end.tv_nsec - r->start.tv_nsec) / 1000));
   fk__metric_add(&fk__metrics.inflight, (uint64_t)-1);
+  if (r->stream_free) r->stream_free(r);
   free(r->pending); /* jansson's */
   free(r->job.answer);
   fk_free(r->body);

@@ -37,19 +37,23 @@ enum MHD_Result fk__answer_json(struct fk__req *r, unsigned status, json_t *o, c
   return ok;
 }
 
+json_t *fk__problem_json(unsigned status, const char *url, const char *detail)
+{
+  const char *title = MHD_get_reason_phrase_for(status);
+  return json_pack("{s:s, s:s, s:i, s:s, s:s}", "type", "about:blank", "title",
+                   title && *title ? title : "Error", "status", (int)status, "detail", detail,
+                   "instance", url);
+}
+
 enum MHD_Result fk__problem(struct fk__req *r, unsigned status, const char *url, const char *fmt,
                             ...)
 {
   char detail[1024];
   va_list ap;
-  const char *title = MHD_get_reason_phrase_for(status);
   va_start(ap, fmt);
   vsnprintf(detail, sizeof detail, fmt, ap);
   va_end(ap);
-  return fk__answer_json(r, status,
-                         json_pack("{s:s, s:s, s:i, s:s, s:s}", "type", "about:blank", "title",
-                                   title && *title ? title : "Error", "status", (int)status,
-                                   "detail", detail, "instance", url),
+  return fk__answer_json(r, status, fk__problem_json(status, url, detail),
                          "application/problem+json");
 }
 

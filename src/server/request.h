@@ -24,6 +24,13 @@ struct fk__server {
 
 enum fk__req_state { FK__READING, FK__QUEUED, FK__ANSWERED };
 
+struct fk__req;
+
+/* A route that takes its body as it comes rather than gathered (a feed): called with every
+ * piece (*size bytes at data, *size set to 0 once taken) and at the end (*size 0). */
+typedef enum MHD_Result (*fk__stream_fn)(struct fk__req *r, const char *url, const char *method,
+                                         const char *data, size_t *size);
+
 struct fk__req {
   struct fk__server *srv;
   struct MHD_Connection *c;
@@ -36,6 +43,9 @@ struct fk__req {
   char *pending;             /* a read's answer, given once its audit row is committed (free()) */
   struct fk_token_row token; /* who asks, once authenticated */
   struct fk__job job;
+  fk__stream_fn stream;                   /* the route takes its body as it comes; or NULL */
+  void *stream_state;                     /* such a route's own state */
+  void (*stream_free)(struct fk__req *r); /* frees it when the request ends */
 };
 
 typedef enum MHD_Result (*fk__route_fn)(struct fk__req *r, const char *url);
@@ -48,6 +58,10 @@ enum MHD_Result fk__answer(struct fk__req *r, unsigned status, const char *ctype
 
 /* Queues o (stolen; NULL: out of memory, MHD_NO) as JSON of content type ctype. */
 enum MHD_Result fk__answer_json(struct fk__req *r, unsigned status, json_t *o, const char *ctype);
+
+/* An RFC 9457 problem, {"type", "title", "status", "detail", "instance": url}, to which a
+ * route may add members. Returns a new reference, or NULL when out of memory. */
+json_t *fk__problem_json(unsigned status, const char *url, const char *detail);
 
 /* Queues an RFC 9457 problem: {"type", "title", "status", "detail", "instance": url}. */
 enum MHD_Result fk__problem(struct fk__req *r, unsigned status, const char *url, const char *fmt,
@@ -80,6 +94,14 @@ int fk__arg_time(struct fk__req *r, const char *name, fk_time *t);
  * methods, 413 for a body over the cap, 401/403 without a token that may use the route. */
 enum MHD_Result fk__route(struct fk__req *r, const char *url, const char *method);
 
+/* The route that takes its body as it comes for url and method, or NULL (the body is then
+ * gathered, capped, and the route called once it is complete). */
+fk__stream_fn fk__route_stream(const char *url, const char *method);
+
+/* What fk__route would answer for r before its route is called: 0 when the route exists and
+ * the token may use it (r->token then filled), else the status (401, 403, 404, 405). */
+unsigned fk__route_allowed(struct fk__req *r, const char *url, const char *method);
+
 /* The routes' handlers (route_*.c). */
 enum MHD_Result fk__route_health(struct fk__req *r, const char *url);
 enum MHD_Result fk__route_metrics(struct fk__req *r, const char *url);
@@ -93,5 +115,8 @@ enum MHD_Result fk__route_task_done(struct fk__req *r, const char *url);
 enum MHD_Result fk__route_alerts(struct fk__req *r, const char *url);
 enum MHD_Result fk__route_alert_verify(struct fk__req *r, const char *url);
 enum MHD_Result fk__route_briefing(struct fk__req *r, const char *url);
+enum MHD_Result fk__route_feed(struct fk__req *r, const char *url);
+enum MHD_Result fk__route_feed_piece(struct fk__req *r, const char *url, const char *method,
+                                     const char *data, size_t *size);
 
 #endif

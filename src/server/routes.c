@@ -28,6 +28,7 @@ static const struct {
     {"GET", "/v1/alerts", fk__route_alerts, ALERTS},
     {"POST", "/v1/alerts/{id}/verify", fk__route_alert_verify, ALERTS},
     {"GET", "/v1/briefing", fk__route_briefing, ROLE(CITY) | ROLE(EPIDEMIOLOGIST)},
+    {"POST", "/v1/feeds/{kind}", fk__route_feed, ~0u}, /* which kinds: route_feeds.c */
 };
 #define NROUTES (sizeof routes / sizeof routes[0])
 
@@ -66,31 +67,53 @@ static enum MHD_Result serve_route(struct fk__req *r, size_t i, const char *url)
   return routes[i].fn(r, url);
 }
 
-/* 1 when url is the route's path, a "{id}" standing for one non-empty segment. */
+/* 1 when url is the route's path, a "{id}" (any "{name}") standing for one non-empty
+ * segment. */
 static int path_matches(const char *path, const char *url)
 {
-  const char *param = strstr(path, "{id}"), *rest;
+  const char *param = strchr(path, '{'), *rest;
   size_t n = param ? (size_t)(param - path) : 0;
   if (!param) return !strcmp(path, url);
   if (strncmp(path, url, n) || !url[n] || url[n] == '/') return 0;
   rest = url + n + strcspn(url + n, "/");
-  return !strcmp(rest, param + 4);
+  return !strcmp(rest, strchr(param, '}') + 1);
+}
+
+/* The index of the route of url and method, or -1 with *status 404 (no such path) or 405. */
+static int find(const char *url, const char *method, unsigned *status)
+{
+  *status = MHD_HTTP_NOT_FOUND;
+  for (size_t i = 0; i < NROUTES; i++) {
+    if (!path_matches(routes[i].path, url)) continue;
+    *status = MHD_HTTP_METHOD_NOT_ALLOWED;
+    if (!strcmp(method, routes[i].method)) return (int)i;
+  }
+  return -1;
 }
 
 enum MHD_Result fk__route(struct fk__req *r, const char *url, const char *method)
 {
-  int path_known = 0;
-  for (size_t i = 0; i < NROUTES; i++) {
-    if (!path_matches(routes[i].path, url)) continue;
-    path_known = 1;
-    if (!strcmp(method, routes[i].method)) {
-      if (r->too_big)
-        return fk__problem(r, MHD_HTTP_CONTENT_TOO_LARGE, url, "the body is larger than %zu bytes",
-                           r->srv->o->max_body);
-      return serve_route(r, i, url);
-    }
-  }
-  if (path_known)
+  unsigned status;
+  int i = find(url, method, &status);
+  if (i >= 0 && r->too_big)
+    return fk__problem(r, MHD_HTTP_CONTENT_TOO_LARGE, url, "the body is larger than %zu bytes",
+                       r->srv->o->max_body);
+  if (i >= 0) return serve_route(r, (size_t)i, url);
+  if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
     return fk__problem(r, MHD_HTTP_METHOD_NOT_ALLOWED, url, "%s is not allowed here", method);
   return fk__problem(r, MHD_HTTP_NOT_FOUND, url, "no such resource");
+}
+
+unsigned fk__route_allowed(struct fk__req *r, const char *url, const char *method)
+{
+  unsigned status;
+  int i = find(url, method, &status);
+  if (i < 0) return status;
+  return routes[i].roles ? authenticate(r, routes[i].roles) : 0;
+}
+
+fk__stream_fn fk__route_stream(const char *url, const char *method)
+{
+  return !strcmp(method, "POST") && path_matches("/v1/feeds/{kind}", url) ? fk__route_feed_piece
+                                                                          : NULL;
 }

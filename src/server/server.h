@@ -15,6 +15,7 @@
 
 #include "fangkong/entrance.h"
 #include "fangkong/error.h"
+#include "fangkong/ingest.h"
 #include "fangkong/rules.h"
 #include "fangkong/time.h"
 #include "fangkong/tokens.h"
@@ -188,19 +189,77 @@ int fk__token_hash(const char *token, size_t n, char hash[FK_TOKEN_HASH_BUFSZ]);
 int fk__task_body_parse(const char *buf, size_t n, char *proof, size_t proofsz, char *why,
                         size_t whysz);
 
+/* ---- feeds posted to the API (route_feeds.c reads them, feed_store.c stores them) ---- */
+
+#define FK__FEED_REJECTS 20       /* rejects listed in an answer: those of the lowest lines */
+#define FK__FEED_ROWS 2000        /* rows in a batch for the writer, at most */
+#define FK__FEED_TEXT (256 << 10) /* bytes of text in a batch before it goes to the writer */
+
+struct fk__feed_reject {
+  long line;
+  char field[64];
+  char reason[512];
+};
+
+/* The first rejects of a post, by line. */
+struct fk__feed_rejects {
+  int n;
+  struct fk__feed_reject r[FK__FEED_REJECTS];
+};
+
+/* Keeps the reject of line (why says field and reason; borrowed) when it is among the
+ * FK__FEED_REJECTS lowest lines seen. */
+void fk__feed_reject_add(struct fk__feed_rejects *l, long line, const struct fk_diag *why);
+
+/* Rows of a post, validated by the request's thread, for the writer to store. */
+struct fk__feed_batch {
+  const struct fk_feed *feed;
+  int64_t scope; /* the token's node: rows outside it are rejected, never stored; 0: the city */
+  int64_t site;  /* a site token's site: its sites and rooms rows must name it; else 0 */
+  int n;         /* rows */
+  long line[FK__FEED_ROWS];
+  struct fk_value *rows; /* row i is rows[i * feed->ncols ...], its text in text */
+  char *text;
+  size_t used;
+  int final;                     /* the post's last: the writer appends the post's audit row */
+  struct fk_import_stats before; /* final: the post's tally before this batch (for the audit) */
+  struct fk_import_stats stats;  /* the writer's tally of this batch: stored, duplicate, rejected */
+  struct fk__feed_rejects rejects; /* the writer's rejects of this batch */
+};
+
+struct fk__job;
+
+/*
+ * The writer's part of a post: stores job->batch in the writer's transaction (a savepoint of
+ * it), each row first placed in the token's node, then fk_store_put and tallied as `fangkong
+ * import` tallies; the final batch appends the post's audit row (job->audit: who, the feed,
+ * how many rows). Returns 0, or FK_ESTORE / FK_ENOMEM with job->diag saying why (the batch's
+ * rows rolled back).
+ */
+int fk__feed_store(struct fk_store *st, struct fk__job *j);
+
 /* ---- the writer thread (writer.c) ---- */
 
 struct fk__writer;
 
 /* One queued check; the caller owns it and keeps it alive until done is set. */
 struct fk__job {
-  enum { FK__JOB_CHECK, FK__JOB_AUDIT, FK__JOB_ACK, FK__JOB_DONE, FK__JOB_VERIFY } kind;
-  int64_t task;    /* ACK, DONE: the task */
-  int64_t alert;   /* VERIFY: the alert */
-  int verdict;     /* VERIFY: enum fk_alert_status */
-  char note[256];  /* VERIFY: the officer's note ("" none) */
-  char proof[128]; /* DONE: what shows it done */
-  char *answer;    /* ACK, DONE: the task after; VERIFY: the alert after; JSON (free()) */
+  enum {
+    FK__JOB_CHECK,
+    FK__JOB_AUDIT,
+    FK__JOB_ACK,
+    FK__JOB_DONE,
+    FK__JOB_VERIFY,
+    FK__JOB_FEED
+  } kind;
+  /* AUDIT: a read's row; FEED: rows of a posted feed (batch) */
+  int64_t task;                 /* ACK, DONE: the task */
+  int64_t alert;                /* VERIFY: the alert */
+  int verdict;                  /* VERIFY: enum fk_alert_status */
+  char note[256];               /* VERIFY: the officer's note ("" none) */
+  struct fk__feed_batch *batch; /* FEED: borrowed until done */
+  char proof[128];              /* DONE: what shows it done */
+  char *answer; /* ACK, DONE: the task after; VERIFY: the alert after; JSON (jansson's; free()) */
   struct fk__entrance_req req;
   int64_t scope;                    /* region the place must lie in; 0: anywhere */
   int64_t site;                     /* a site token's site (it sees what stays there), else 0 */
@@ -267,6 +326,7 @@ struct fk__serve_opts {
   unsigned max_connections;
   unsigned timeout_s; /* idle or stalled connection closed after this */
   size_t max_body;    /* bytes; a larger body is answered 413 */
+  size_t max_feed;    /* bytes of a posted feed (streamed, not held), past which 413 */
 };
 
 /*

@@ -95,6 +95,7 @@ static int check(struct fk__writer *w, struct fk__job *j)
     return fk_diag_set(&j->diag, rc, NULL, "store: %s", fk_store_errmsg(w->st));
   if (j->kind == FK__JOB_AUDIT) return 0;
   if (j->kind == FK__JOB_VERIFY) return fk__verify_run(w->st, j);
+  if (j->kind == FK__JOB_FEED) return fk__feed_store(w->st, j);
   if (j->kind != FK__JOB_CHECK) return task(w, j);
   if (j->scope && (rc = fk_store_place_in(w->st, j->req.place_id, j->scope, &in)))
     return fk_diag_set(&j->diag, rc, NULL, "store: %s", fk_store_errmsg(w->st));

@@ -657,6 +657,7 @@ static const struct fk__store_ops sqlite_ops = {
     .person_in = fk__sqlite_person_in,
     .site_by_code = fk__sqlite_site_by_code,
     .person_at_site = fk__sqlite_person_at_site,
+    .key_in = fk__sqlite_key_in,
     .person_private = fk__sqlite_person_private,
     .put_audit = fk__sqlite_put_audit,
     .each_audit = fk__sqlite_each_audit,

@@ -8,10 +8,16 @@
 #include "store/sqlite_cols.h"
 #include "store/store_impl.h"
 
+/* The rest of "the row lies in region ?2", after the row's grid is found. */
+#define UP                                                                                         \
+  " UNION ALL SELECT r.parent FROM regions r JOIN up ON r.id = up.id WHERE r.parent IS NOT NULL)"  \
+  " SELECT 1 FROM up WHERE id = ?2 LIMIT 1"
+
 static const char *const sql[] = {
     "INSERT INTO api_tokens(hash, role, scope, created_at, site)"
     " VALUES(?1, ?2, NULLIF(?3, 0), ?4, NULLIF(?5, 0))",
-    "SELECT id, role, ifnull(scope, 0), created_at, ifnull(site, 0) FROM api_tokens WHERE hash = ?1",
+    "SELECT id, role, ifnull(scope, 0), created_at, ifnull(site, 0) FROM api_tokens WHERE hash = "
+    "?1",
     "SELECT id, level FROM regions WHERE code = ?1",
     "WITH RECURSIVE up(id) AS (SELECT grid FROM places WHERE place_id = ?1"
     " UNION ALL SELECT r.parent FROM regions r JOIN up ON r.id = up.id WHERE r.parent IS NOT NULL)"
@@ -25,8 +31,25 @@ static const char *const sql[] = {
     "SELECT id, grid FROM sites WHERE site_id = ?1",
     "SELECT 1 FROM stays s JOIN rooms r ON r.id = s.room"
     " WHERE s.person = ?1 AND r.site = ?2 AND s.to_at IS NULL LIMIT 1",
+    "WITH RECURSIVE up(id) AS (SELECT id FROM regions WHERE code = ?1" UP,
+    "WITH RECURSIVE up(id) AS (SELECT grid FROM persons WHERE person_id = ?1" UP,
+    "WITH RECURSIVE up(id) AS (SELECT grid FROM sites WHERE site_id = ?1" UP,
 };
-enum { PUT, GET, REGION, IN, AUDIT_PUT, AUDIT_SEL, PERSON_IN, PRIVATE, SITE, AT_SITE };
+enum {
+  PUT,
+  GET,
+  REGION,
+  IN,
+  AUDIT_PUT,
+  AUDIT_SEL,
+  PERSON_IN,
+  PRIVATE,
+  SITE,
+  AT_SITE,
+  CODE_IN,
+  PID_IN,
+  SITE_IN
+};
 
 /* Copies column i of q into buf (size bytes), cut if longer. */
 static void text_col(sqlite3_stmt *q, int i, char *buf, size_t size)
@@ -126,6 +149,18 @@ static int in_region(struct fk_store *st, int which, const char *text, int64_t i
 int fk__sqlite_place_in(struct fk_store *st, const char *place_id, int64_t region, int *in)
 {
   return in_region(st, IN, place_id, 0, region, in);
+}
+
+int fk__sqlite_key_in(struct fk_store *st, enum fk_feed_id feed, const char *key, int64_t region,
+                      int *in)
+{
+  int which = feed == FK_FEED_GRIDS     ? CODE_IN
+              : feed == FK_FEED_PERSONS ? PID_IN
+              : feed == FK_FEED_PLACES  ? IN
+              : feed == FK_FEED_SITES   ? SITE_IN
+                                        : -1;
+  *in = 0;
+  return which < 0 ? FK_EINVAL : in_region(st, which, key, 0, region, in);
 }
 
 int fk__sqlite_person_in(struct fk_store *st, int64_t person, int64_t region, int *in)

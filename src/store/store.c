@@ -316,6 +316,13 @@ int fk_store_person_in(struct fk_store *st, int64_t person, int64_t region, int 
   return st->ops->person_in(st, person, region, in);
 }
 
+int fk_store_key_in(struct fk_store *st, enum fk_feed_id feed, const char *key, int64_t region,
+                    int *in)
+{
+  assert(st && key && in);
+  return st->ops->key_in(st, feed, key, region, in);
+}
+
 int fk_store_person_private(struct fk_store *st, int64_t person, struct fk_person_private *out)
 {
   assert(st && out);

@@ -91,6 +91,8 @@ struct fk__store_ops {
   int (*person_in)(struct fk_store *st, int64_t person, int64_t region, int *in);
   int (*site_by_code)(struct fk_store *st, const char *code, int64_t *id, int64_t *grid);
   int (*person_at_site)(struct fk_store *st, int64_t person, int64_t site, int *in);
+  int (*key_in)(struct fk_store *st, enum fk_feed_id feed, const char *key, int64_t region,
+                int *in);
   int (*person_private)(struct fk_store *st, int64_t person, struct fk_person_private *out);
   int (*put_audit)(struct fk_store *st, const struct fk_audit_row *r);
   int (*each_audit)(struct fk_store *st, int (*fn)(void *arg, const struct fk_audit_row *r),
@@ -190,6 +192,8 @@ int fk__sqlite_place_in(struct fk_store *st, const char *place_id, int64_t regio
 int fk__sqlite_person_in(struct fk_store *st, int64_t person, int64_t region, int *in);
 int fk__sqlite_site_by_code(struct fk_store *st, const char *code, int64_t *id, int64_t *grid);
 int fk__sqlite_person_at_site(struct fk_store *st, int64_t person, int64_t site, int *in);
+int fk__sqlite_key_in(struct fk_store *st, enum fk_feed_id feed, const char *key, int64_t region,
+                      int *in);
 int fk__sqlite_person_private(struct fk_store *st, int64_t person, struct fk_person_private *out);
 int fk__sqlite_put_audit(struct fk_store *st, const struct fk_audit_row *r);
 int fk__sqlite_each_audit(struct fk_store *st, int (*fn)(void *arg, const struct fk_audit_row *r),
