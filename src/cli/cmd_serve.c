@@ -14,7 +14,7 @@
 static const char help[] =
     "usage: fangkong serve [--db PATH] [--listen HOST:PORT] [--threads N] [--rules FILE]\n"
     "                      [--max-body BYTES] [--max-connections N] [--timeout SECONDS]\n"
-    "                      [--max-feed BYTES]\n"
+    "                      [--max-feed BYTES] [--trace-gap MS]\n"
     "       fangkong serve --routes\n"
     "\n"
     "Serves the API (JSON over HTTP/1.1, keep-alive, under /v1; docs/API.md, and the OpenAPI 3\n"
@@ -31,6 +31,8 @@ static const char help[] =
     "--threads: worker threads (default 2); --max-connections (default 1024); --timeout: a\n"
     "connection idle or stalled that long is closed (default 10).\n"
     "SIGTERM or SIGINT: stop accepting, answer what is in flight, commit what is queued, exit 0.\n"
+    "--trace-gap: the trace index (GET /v1/persons/{id}/contacts) is refreshed after each commit\n"
+    "that stored check-ins, at most once every MS milliseconds (default 100, 0..60000).\n"
     "--routes: print the routes (METHOD PATH) and exit.\n";
 
 /* Splits HOST:PORT. */
@@ -57,7 +59,7 @@ static int number(const char *s, long min, long max, long dflt, long *out)
 int fk__cmd_serve(int argc, char **argv)
 {
   const char *db = FK_DEFAULT_DB, *rules_path = NULL, *listen = "127.0.0.1:8080", *threads = NULL,
-             *max_body = NULL, *max_conn = NULL, *timeout = NULL, *max_feed = NULL;
+             *max_body = NULL, *max_conn = NULL, *timeout = NULL, *max_feed = NULL, *gap = NULL;
   int routes = 0, rc;
   struct fk__opt opts[] = {{"--db", &db, NULL},
                            {"--rules", &rules_path, NULL},
@@ -67,6 +69,7 @@ int fk__cmd_serve(int argc, char **argv)
                            {"--max-connections", &max_conn, NULL},
                            {"--timeout", &timeout, NULL},
                            {"--max-feed", &max_feed, NULL},
+                           {"--trace-gap", &gap, NULL},
                            {"--routes", NULL, &routes},
                            {0}};
   struct fk__serve_opts o;
@@ -75,7 +78,7 @@ int fk__cmd_serve(int argc, char **argv)
   struct fk_diag diag;
   char msg[1024];
   char host[64];
-  long n[5];
+  long n[6];
   int npos;
   if (fk__wants_help(argc, argv)) return fputs(help, stdout), FK_EXIT_OK;
   if ((rc = fk__parse_opts("serve", argc, argv, opts, NULL, 0, &npos))) return rc;
@@ -85,15 +88,18 @@ int fk__cmd_serve(int argc, char **argv)
     return fk__usage("serve", "--listen is HOST:PORT, e.g. 127.0.0.1:8080");
   if (number(threads, 1, 256, 2, &n[0]) || number(max_body, 64, 1 << 26, 65536, &n[1]) ||
       number(max_conn, 1, 100000, 1024, &n[2]) || number(timeout, 1, 3600, 10, &n[3]) ||
-      number(max_feed, 64, 1L << 40, 1L << 30, &n[4]))
+      number(max_feed, 64, 1L << 40, 1L << 30, &n[4]) || number(gap, 0, 60000, 100, &n[5]))
     return fk__usage("serve", "--threads 1..256, --max-body 64..67108864, --max-connections "
-                              "1..100000, --timeout 1..3600 seconds, --max-feed 64..2^40");
+                              "1..100000, --timeout 1..3600 seconds, --max-feed 64..2^40, "
+                              "--trace-gap 0..60000 ms");
   o.host = host;
   o.threads = (unsigned)n[0];
   o.max_body = (size_t)n[1];
   o.max_connections = (unsigned)n[2];
   o.timeout_s = (unsigned)n[3];
   o.max_feed = (size_t)n[4];
+  o.trace_gap_ms = (unsigned)n[5];
+  o.db = db;
   if ((rc = fk__ruled_open(&t, db, rules_path))) goto out;
   fk_diag_clear(&diag);
   if (fk_store_open(db, &reader, &diag)) {

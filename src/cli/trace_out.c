@@ -264,7 +264,7 @@ static int keep(struct fk__trace_out *o, const struct fk_contact *c)
 
 int fk__trace_out_add(struct fk__trace_out *o, const struct fk_trace_result *r)
 {
-  summary(o->ix, r);
+  if (!o->quiet) summary(o->ix, r);
   if (o->merge) {
     for (size_t i = 0; i < r->ncontacts; i++)
       if (keep(o, &r->contacts[i])) return FK_ENOMEM;

@@ -1,7 +1,9 @@
 /*
  * Printing traces: CSV rows or JSON, as they come or merged to one row per contact (lowest
  * degree, then latest last exposure: what measures are set from), and a summary per case on
- * stderr for the person at the console.
+ * stderr for the person at the console (unless quiet). `fangkong trace` prints to stdout; the
+ * API's GET /v1/persons/{id}/contacts prints the same JSON into memory (open_memstream), so the
+ * two answers are one code path and byte-equal.
  */
 #ifndef FK_CLI_TRACE_OUT_H
 #define FK_CLI_TRACE_OUT_H
@@ -14,6 +16,7 @@
 struct fk__trace_out {
   const struct fk_trace_index *ix;
   int json, merge;
+  int quiet; /* no summary on stderr (the API answers with the JSON alone) */
   FILE *f;
   long traces;
   struct fk__strmap best; /* merge: contact person -> index in rows */

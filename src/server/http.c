@@ -143,6 +143,28 @@ static void drain(const struct fk__serve_opts *o)
   }
 }
 
+/* Builds the trace index (said on stderr: how many check-ins, how long). */
+static int start_tracing(struct fk__server *srv)
+{
+  struct fk_diag diag;
+  struct timespec a, b;
+  char msg[1024];
+  int rc;
+  fk_diag_clear(&diag);
+  clock_gettime(CLOCK_MONOTONIC, &a);
+  if ((rc =
+           fk__tracing_start(srv->o->db, srv->rules, srv->o->trace_gap_ms, &srv->tracing, &diag))) {
+    fprintf(stderr, "fangkong serve: the trace index: %s\n",
+            fk_diag_format(&diag, msg, sizeof msg));
+    return rc;
+  }
+  clock_gettime(CLOCK_MONOTONIC, &b);
+  fprintf(stderr, "fangkong serve: trace index of %ld check-ins built in %.2f s\n",
+          fk__tracing_checkins(srv->tracing),
+          (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9);
+  return 0;
+}
+
 int fk__serve(struct fk_store *st, struct fk_store *reader, const struct fk_rules *rules,
               const struct fk__serve_opts *o)
 {
@@ -151,17 +173,23 @@ int fk__serve(struct fk_store *st, struct fk_store *reader, const struct fk_rule
   const union MHD_DaemonInfo *info;
   sigset_t stop;
   int sig, rc;
-  assert(st && reader && rules && o);
+  assert(st && reader && rules && o && o->db);
   pthread_mutex_init(&srv.mu, NULL);
   sigemptyset(&stop);
   sigaddset(&stop, SIGTERM);
   sigaddset(&stop, SIGINT);
   pthread_sigmask(SIG_BLOCK, &stop, NULL); /* every thread started below inherits it */
   signal(SIGPIPE, SIG_IGN);
-  if ((rc = fk__writer_start(st, rules, &srv.writer))) {
+  if ((rc = start_tracing(&srv))) {
     pthread_mutex_destroy(&srv.mu);
     return rc;
   }
+  if ((rc = fk__writer_start(st, rules, &srv.writer))) {
+    fk__tracing_stop(srv.tracing);
+    pthread_mutex_destroy(&srv.mu);
+    return rc;
+  }
+  fk__writer_on_commit(srv.writer, fk__tracing_poke, srv.tracing);
   if (!(d = start(&srv, o))) {
     fprintf(stderr, "fangkong serve: cannot listen on %s:%u\n", o->host, o->port);
     rc = FK_EIO;
@@ -177,6 +205,7 @@ int fk__serve(struct fk_store *st, struct fk_store *reader, const struct fk_rule
 out:
   if (d) MHD_stop_daemon(d);
   fk__writer_stop(srv.writer);
+  fk__tracing_stop(srv.tracing);
   pthread_mutex_destroy(&srv.mu);
   if (!rc)
     fprintf(stderr,

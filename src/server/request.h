@@ -20,6 +20,7 @@ struct fk__server {
   struct fk_store *reader; /* a second connection, for reads; under mu */
   pthread_mutex_t mu;
   const struct fk__serve_opts *o;
+  struct fk__tracing *tracing; /* the trace index, kept fresh (tracing.c) */
 };
 
 enum fk__req_state { FK__READING, FK__QUEUED, FK__ANSWERED };
@@ -118,5 +119,6 @@ enum MHD_Result fk__route_briefing(struct fk__req *r, const char *url);
 enum MHD_Result fk__route_feed(struct fk__req *r, const char *url);
 enum MHD_Result fk__route_feed_piece(struct fk__req *r, const char *url, const char *method,
                                      const char *data, size_t *size);
+enum MHD_Result fk__route_contacts(struct fk__req *r, const char *url);
 
 #endif

@@ -11,8 +11,9 @@ enum MHD_Result fk__route_health(struct fk__req *r, const char *url)
 
 enum MHD_Result fk__route_metrics(struct fk__req *r, const char *url)
 {
-  char buf[4096];
+  char buf[8192];
   size_t n = fk__metrics_text(buf, sizeof buf);
+  n += fk__tracing_metrics_text(buf + n, sizeof buf - n);
   (void)url;
   return fk__answer(r, MHD_HTTP_OK, "text/plain; version=0.0.4; charset=utf-8", buf, n);
 }

@@ -11,6 +11,10 @@
    ROLE(EPIDEMIOLOGIST))
 /* Alerts are raised at street level and above and verified by the officers on duty there. */
 #define ALERTS (ROLE(CITY) | ROLE(DISTRICT) | ROLE(STREET) | ROLE(EPIDEMIOLOGIST))
+/* Who reads a case's contacts: the epidemiologists who trace, and the command of the node
+ * the case lives in (city, district, street, community). */
+#define TRACERS                                                                                    \
+  (ROLE(CITY) | ROLE(DISTRICT) | ROLE(STREET) | ROLE(COMMUNITY) | ROLE(EPIDEMIOLOGIST))
 static const struct {
   const char *method, *path;
   fk__route_fn fn;
@@ -29,6 +33,7 @@ static const struct {
     {"POST", "/v1/alerts/{id}/verify", fk__route_alert_verify, ALERTS},
     {"GET", "/v1/briefing", fk__route_briefing, ROLE(CITY) | ROLE(EPIDEMIOLOGIST)},
     {"POST", "/v1/feeds/{kind}", fk__route_feed, ~0u}, /* which kinds: route_feeds.c */
+    {"GET", "/v1/persons/{id}/contacts", fk__route_contacts, TRACERS},
 };
 #define NROUTES (sizeof routes / sizeof routes[0])
 

@@ -284,6 +284,48 @@ void fk__writer_post(struct fk__writer *w, struct fk__job *job);
 /* Finishes every queued job, then stops the thread and frees w. */
 void fk__writer_stop(struct fk__writer *w);
 
+/* Calls fn(arg) on the writer thread after each committed batch that changed the store (more
+ * than audit rows): how the trace index learns of new check-ins. Set before the first post. */
+void fk__writer_on_commit(struct fk__writer *w, void (*fn)(void *arg), void *arg);
+
+/* ---- the trace index held by the server (tracing.c) ---- */
+
+struct fk__tracing;
+
+/*
+ * Opens a connection of its own to the store at db (borrowed), builds the trace index over it
+ * under rules (borrowed for the index's lifetime) and starts the refresher, which refreshes the
+ * index incrementally when poked (fk__tracing_poke), at most once every gap_ms milliseconds.
+ * *out owns it all (fk__tracing_stop). Returns 0, FK_ENOMEM, FK_ESTORE or FK_EIO (diag says
+ * why); nothing is left running on failure.
+ */
+int fk__tracing_start(const char *db, const struct fk_rules *rules, unsigned gap_ms,
+                      struct fk__tracing **out, struct fk_diag *diag);
+
+/* Asks for a refresh (arg: the struct fk__tracing); safe from any thread, never blocks long. */
+void fk__tracing_poke(void *arg);
+
+/* Stops the refresher and frees t (NULL is fine). */
+void fk__tracing_stop(struct fk__tracing *t);
+
+/* The number of check-ins in the index now. */
+long fk__tracing_checkins(struct fk__tracing *t);
+
+/*
+ * The contacts of case person_id (borrowed) as of now to depth (1 or 2), merged to one row a
+ * contact when merge: exactly what `fangkong trace --case ID --format json [--merge]` prints,
+ * into *out (n bytes and a NUL, malloc'd: the caller free()s it). Under the index's read lock.
+ * Returns 0; FK_ENOTFOUND when the person is not a case (in the index); FK_EINVAL when now is
+ * FK_TIME_NONE and the trace needs it (depth 2, or a case not isolated); FK_ENOMEM. diag says
+ * why.
+ */
+int fk__tracing_contacts(struct fk__tracing *t, const char *person_id, fk_time now, int depth,
+                         int merge, char **out, size_t *n, struct fk_diag *diag);
+
+/* Writes the refresher's counters in Prometheus text format into buf (size bytes); returns the
+ * length. */
+size_t fk__tracing_metrics_text(char *buf, size_t size);
+
 /* ---- metrics (metrics.c): counters read by GET /v1/metrics ---- */
 
 struct fk__metrics {
@@ -327,13 +369,18 @@ struct fk__serve_opts {
   unsigned timeout_s; /* idle or stalled connection closed after this */
   size_t max_body;    /* bytes; a larger body is answered 413 */
   size_t max_feed;    /* bytes of a posted feed (streamed, not held), past which 413 */
+
+  const char *db;        /* the store's path: the trace index opens its own connection */
+  unsigned trace_gap_ms; /* the trace index is refreshed at most this often */
 };
 
 /*
  * Serves until SIGTERM or SIGINT, then stops accepting, answers what is in flight, commits what
  * is queued and returns. st is the writer's connection, reader a second one to the same store
- * for reads (tokens); both and the rules are borrowed. Prints "listening on http://H:P" on
- * stdout once ready. Returns 0, or FK_EIO when it cannot listen (said on stderr).
+ * for reads (tokens); both and the rules are borrowed. The trace index is built from a third
+ * connection to o->db before listening. Prints "listening on http://H:P" on
+ * stdout once ready. Returns 0, FK_EIO when it cannot listen, or the error building the trace
+ * index (said on stderr).
  */
 int fk__serve(struct fk_store *st, struct fk_store *reader, const struct fk_rules *rules,
               const struct fk__serve_opts *o);

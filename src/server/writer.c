@@ -24,6 +24,8 @@ struct fk__writer {
   pthread_cond_t cv;
   struct fk__job *head, **tail;
   int stopping;
+  void (*on_commit)(void *arg); /* after a batch that changed the store (fk__writer_on_commit) */
+  void *on_commit_arg;
 };
 
 /* Takes the whole queue (waits while it is empty); NULL once stopping with nothing queued. */
@@ -122,7 +124,7 @@ static int check(struct fk__writer *w, struct fk__job *j)
 static void run_batch(struct fk__writer *w, struct fk__job *batch)
 {
   uint64_t n = 0, pass = 0;
-  int rc = fk_store_begin(w->st);
+  int rc = fk_store_begin(w->st), changed = 0;
   for (struct fk__job *j = batch; j; j = j->next, n++) {
     fk_diag_clear(&j->diag);
     j->rc = rc ? fk_diag_set(&j->diag, rc, NULL, "store: %s", fk_store_errmsg(w->st)) : check(w, j);
@@ -132,8 +134,11 @@ static void run_batch(struct fk__writer *w, struct fk__job *batch)
     for (struct fk__job *j = batch; j; j = j->next)
       if (!j->rc) j->rc = fk_diag_set(&j->diag, rc, NULL, "store: commit failed");
   }
-  for (struct fk__job *j = batch; j; j = j->next)
+  for (struct fk__job *j = batch; j; j = j->next) {
     pass += !j->rc && j->result.pass;
+    changed |= !j->rc && j->kind != FK__JOB_AUDIT;
+  }
+  if (!rc && changed && w->on_commit) w->on_commit(w->on_commit_arg);
   if (!rc) {
     fk__metric_add(&fk__metrics.batches, 1);
     fk__metric_add(&fk__metrics.batched, n);
@@ -185,6 +190,15 @@ void fk__writer_post(struct fk__writer *w, struct fk__job *job)
   *w->tail = job;
   w->tail = &job->next;
   pthread_cond_signal(&w->cv);
+  pthread_mutex_unlock(&w->mu);
+}
+
+void fk__writer_on_commit(struct fk__writer *w, void (*fn)(void *arg), void *arg)
+{
+  assert(w);
+  pthread_mutex_lock(&w->mu);
+  w->on_commit = fn;
+  w->on_commit_arg = arg;
   pthread_mutex_unlock(&w->mu);
 }
 

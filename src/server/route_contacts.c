@@ -1,0 +1,81 @@
+/*
+ * GET /v1/persons/{id}/contacts: a case's contacts from the trace index the server keeps fresh
+ * (tracing.c), as `fangkong trace --case ID --format json` prints them, answered once the read
+ * is in the audit log.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "fangkong/error.h"
+#include "fangkong/store.h"
+#include "server/request.h"
+
+/* Reads the query argument name, one of "0", "1", "2" within [lo, hi], into *v (dflt when
+ * absent). Returns 0, or -1 when it is something else. */
+static int arg_digit(struct fk__req *r, const char *name, int lo, int hi, int dflt, int *v)
+{
+  const char *s = MHD_lookup_connection_value(r->c, MHD_GET_ARGUMENT_KIND, name);
+  *v = dflt;
+  if (!s) return 0;
+  if (strlen(s) != 1 || s[0] < '0' + lo || s[0] > '0' + hi) return -1;
+  *v = s[0] - '0';
+  return 0;
+}
+
+/* Sets *in to 1 when person_id is a person whose home lies in the token's node. Returns 0 or
+ * FK_ESTORE (diag says why). Under the reader's lock. */
+static int person_visible(struct fk__req *r, const char *person_id, int *in, struct fk_diag *diag)
+{
+  struct fk_store *st = r->srv->reader;
+  int64_t person = 0;
+  int rc;
+  *in = 0;
+  pthread_mutex_lock(&r->srv->mu);
+  rc = fk_store_person_id(st, person_id, &person);
+  *in = !rc && person;
+  if (*in && r->token.scope) rc = fk_store_person_in(st, person, r->token.scope, in);
+  if (rc) fk_diag_set(diag, rc, NULL, "store: %s", fk_store_errmsg(st));
+  pthread_mutex_unlock(&r->srv->mu);
+  return rc;
+}
+
+/* The answer once the audit row is committed. */
+static enum MHD_Result answer(struct fk__req *r, const char *url)
+{
+  if (r->job.rc) return fk__problem_rc(r, url, r->job.rc, &r->job.diag, "the read was not audited");
+  return fk__answer(r, MHD_HTTP_OK, "application/json", r->pending, strlen(r->pending));
+}
+
+/* GET /v1/persons/{id}/contacts[?now=T][&depth=1|2][&merge=0|1]: 400 bad arguments (or now
+ * missing where the trace needs it), 404 unknown or outside the token's node, 409 not a case. */
+enum MHD_Result fk__route_contacts(struct fk__req *r, const char *url)
+{
+  const char *id = url + strlen("/v1/persons/");
+  size_t idlen = strcspn(id, "/");
+  char person_id[FK__ID_MAX + 1], object[128], msg[1024];
+  fk_time now;
+  int depth, merge, in, rc;
+  size_t n;
+  if (r->state == FK__ANSWERED) return answer(r, url);
+  if (fk__arg_time(r, "now", &now))
+    return fk__problem(r, MHD_HTTP_BAD_REQUEST, url, "now: " FK__BAD_TIME);
+  if (arg_digit(r, "depth", 1, 2, 2, &depth))
+    return fk__problem(r, MHD_HTTP_BAD_REQUEST, url, "depth: must be 1 or 2");
+  if (arg_digit(r, "merge", 0, 1, 0, &merge))
+    return fk__problem(r, MHD_HTTP_BAD_REQUEST, url, "merge: must be 0 or 1");
+  if (idlen > FK__ID_MAX) return fk__problem(r, MHD_HTTP_NOT_FOUND, url, "no person");
+  memcpy(person_id, id, idlen);
+  person_id[idlen] = '\0';
+  fk_diag_clear(&r->job.diag);
+  if ((rc = person_visible(r, person_id, &in, &r->job.diag)))
+    return fk__problem_rc(r, url, rc, &r->job.diag, NULL);
+  if (!in) return fk__problem(r, MHD_HTTP_NOT_FOUND, url, "no person %s", person_id);
+  rc = fk__tracing_contacts(r->srv->tracing, person_id, now, depth, merge, &r->pending, &n,
+                            &r->job.diag);
+  if (rc == FK_ENOTFOUND || rc == FK_EINVAL)
+    return fk__problem(r, rc == FK_ENOTFOUND ? MHD_HTTP_CONFLICT : MHD_HTTP_BAD_REQUEST, url, "%s",
+                       fk_diag_format(&r->job.diag, msg, sizeof msg));
+  if (rc) return fk__problem_rc(r, url, rc, &r->job.diag, NULL);
+  snprintf(object, sizeof object, "contacts of person %s", person_id);
+  return fk__req_audited(r, "GET /v1/persons/{id}/contacts", object);
+}
