@@ -53,8 +53,8 @@ static void refresh(struct fk__tracing *t)
   long added = 0;
   int rc;
   fk_diag_clear(&diag);
-  clock_gettime(CLOCK_MONOTONIC, &a);
   pthread_rwlock_wrlock(&t->lock);
+  clock_gettime(CLOCK_MONOTONIC, &a); /* the time readers wait for, not the wait for them */
   rc = fk_trace_index_refresh(t->ix, t->st, &added, &diag);
   pthread_rwlock_unlock(&t->lock);
   clock_gettime(CLOCK_MONOTONIC, &b);
