@@ -139,6 +139,25 @@ cmp -s after.json out.txt || { echo "FAIL: the refreshed index differs from fang
 curl -s "$U/v1/metrics" >metrics.txt
 contains metrics.txt "fangkong_trace_refreshed_checkins_total 1"
 
+# Readers during refreshes: four readers trace P1 while check-ins elsewhere (P3 and P4 at R3,
+# each a commit and a refresh) are posted; every answer is whole and the same.
+for i in $(seq 0 19); do
+  printf '{"person_id":"P%s","place_id":"R3","temperature":36.5,"mask":true,"at":"2022-07-12T10:%02d:00+08:00"}\n' $((3 + i % 2)) "$i"
+done >posts.txt
+(while read -r b; do curl -s -o /dev/null -H "Authorization: Bearer $CITY" -d "$b" "$U/v1/entrance-checks"; done <posts.txt) &
+poster=$!
+readers=()
+for k in 1 2 3 4; do
+  (for i in $(seq 10); do
+    curl -s -H "Authorization: Bearer $EPI" "$U/v1/persons/P1/contacts?now=$NOW" >"conc$k.$i.json"
+  done) &
+  readers+=($!)
+done
+wait "$poster" "${readers[@]}"
+equals "concurrent reads" "$(for f in conc*.json; do cmp -s "$f" after.json && echo same; done | wc -l)" 40
+curl -s "$U/v1/metrics" >metrics.txt
+contains metrics.txt "fangkong_trace_refreshed_checkins_total 21"
+
 kill -TERM "$pid"
 wait "$pid"
 equals "exit after SIGTERM" "$?" 0
