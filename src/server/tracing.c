@@ -9,6 +9,7 @@
  */
 #define _GNU_SOURCE /* pthread_rwlockattr_setkind_np, open_memstream */
 #include <assert.h>
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -69,18 +70,24 @@ static void refresh(struct fk__tracing *t)
   }
 }
 
-/* Sleeps until gap_ms after last (a monotonic time). */
-static void keep_gap(const struct fk__tracing *t, const struct timespec *last)
+/* Waits until gap_ms after last (a monotonic time), or the stop; returns 1 when stopping. */
+static int keep_gap(struct fk__tracing *t, const struct timespec *last)
 {
   struct timespec until = *last;
+  int stop;
   until.tv_sec += t->gap_ms / 1000;
   until.tv_nsec += (long)(t->gap_ms % 1000) * 1000000;
   if (until.tv_nsec >= 1000000000) {
     until.tv_sec++;
     until.tv_nsec -= 1000000000;
   }
-  while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until, NULL))
-    ; /* EINTR: sleep on */
+  pthread_mutex_lock(&t->mu);
+  /* woken by pokes too: only the time or the stop ends the wait */
+  while (!t->stopping && pthread_cond_timedwait(&t->cv, &t->mu, &until) != ETIMEDOUT)
+    ;
+  stop = t->stopping;
+  pthread_mutex_unlock(&t->mu);
+  return stop;
 }
 
 /* Waits for a poke (0) or the stop (1). */
@@ -101,7 +108,7 @@ static void *refresher(void *arg)
   struct fk__tracing *t = arg;
   struct timespec last = {0, 0};
   while (!wait_poke(t)) {
-    keep_gap(t, &last); /* a poke during the gap or the refresh is taken by the next one */
+    if (keep_gap(t, &last)) break; /* a poke during the gap or the refresh: the next one */
     refresh(t);
     clock_gettime(CLOCK_MONOTONIC, &last);
   }
@@ -124,6 +131,7 @@ int fk__tracing_start(const char *db, const struct fk_rules *rules, unsigned gap
 {
   struct fk__tracing *t;
   pthread_rwlockattr_t attr;
+  pthread_condattr_t cattr;
   int rc;
   assert(db && rules && out);
   *out = NULL;
@@ -134,7 +142,10 @@ int fk__tracing_start(const char *db, const struct fk_rules *rules, unsigned gap
   pthread_rwlock_init(&t->lock, &attr);
   pthread_rwlockattr_destroy(&attr);
   pthread_mutex_init(&t->mu, NULL);
-  pthread_cond_init(&t->cv, NULL);
+  pthread_condattr_init(&cattr);
+  pthread_condattr_setclock(&cattr, CLOCK_MONOTONIC); /* the gap is kept on the monotonic clock */
+  pthread_cond_init(&t->cv, &cattr);
+  pthread_condattr_destroy(&cattr);
   if ((rc = fk_store_open(db, &t->st, diag)) ||
       (rc = fk_trace_index_build(t->st, rules, &t->ix, diag)))
     goto out;
@@ -178,7 +189,8 @@ long fk__tracing_checkins(struct fk__tracing *t)
 }
 
 /* The trace of person_id printed as `fangkong trace --case ID --format json [--merge]` prints
- * it, into a new buffer (*out, malloc'd by the stream). Under the read lock. */
+ * it, into a new buffer (*out, malloc'd by the stream). Under the read lock. Returns as
+ * fk__tracing_contacts; *out is NULL on failure. */
 static int trace_json(const struct fk_trace_index *ix, const char *person_id, fk_time now,
                       int depth, int merge, char **out, size_t *n, struct fk_diag *diag)
 {

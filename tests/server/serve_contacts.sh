@@ -161,4 +161,19 @@ contains metrics.txt "fangkong_trace_refreshed_checkins_total 21"
 kill -TERM "$pid"
 wait "$pid"
 equals "exit after SIGTERM" "$?" 0
+
+# A long --trace-gap holds a refresh back, never the stop: the refresher waiting out its gap
+# leaves at once on SIGTERM.
+start_server --trace-gap 60000
+for m in 30 31; do
+  curl -s -o /dev/null -H "Authorization: Bearer $CITY" "$U/v1/entrance-checks" \
+    -d '{"person_id":"P4","place_id":"R3","temperature":36.5,"mask":true,"at":"2022-07-12T11:'$m':00+08:00"}'
+done
+t0=$(ms)
+kill -TERM "$pid"
+wait "$pid"
+equals "exit after SIGTERM within the gap" "$?" 0
+[ $(($(ms) - t0)) -lt 5000 ] || { echo "FAIL: the stop waited for the refresh gap"; fails=$((fails + 1)); }
+expect 2 "bad gap" -- "$B" serve --db t.db --trace-gap 60001
+contains err.txt "--trace-gap 0..60000 ms"
 finish
