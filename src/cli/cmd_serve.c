@@ -32,7 +32,7 @@ static const char help[] =
     "connection idle or stalled that long is closed (default 10).\n"
     "SIGTERM or SIGINT: stop accepting, answer what is in flight, commit what is queued, exit 0.\n"
     "--trace-gap: the trace index (GET /v1/persons/{id}/contacts) is refreshed after each commit\n"
-    "that stored check-ins, at most once every MS milliseconds (default 100, 0..60000).\n"
+    "that changed the store, at most once every MS milliseconds (default 100, 0..60000).\n"
     "--routes: print the routes (METHOD PATH) and exit.\n";
 
 /* Splits HOST:PORT. */
