@@ -57,14 +57,15 @@ static void refresh(struct fk__tracing *t)
   pthread_rwlock_wrlock(&t->lock);
   clock_gettime(CLOCK_MONOTONIC, &a); /* the time readers wait for, not the wait for them */
   rc = fk_trace_index_refresh(t->ix, t->st, &added, &diag);
-  pthread_rwlock_unlock(&t->lock);
   clock_gettime(CLOCK_MONOTONIC, &b);
+  /* counted before readers see the refresh: a client that saw it finds it in the metrics */
   fk__metric_add(&stats.refreshes, 1);
   fk__metric_add(&stats.us, elapsed_us(&a, &b));
   fk__metric_max(&stats.max_us, elapsed_us(&a, &b));
   fk__metric_add(&stats.added, (uint64_t)added);
+  fk__metric_add(&stats.failures, rc != 0);
+  pthread_rwlock_unlock(&t->lock);
   if (rc) {
-    fk__metric_add(&stats.failures, 1);
     fprintf(stderr, "fangkong serve: refreshing the trace index: %s\n",
             fk_diag_format(&diag, msg, sizeof msg));
   }

@@ -87,6 +87,10 @@ while read -r role in out; do
     [ "$role" = site ] && [ "$people" = 200 ] && p1=404
     equals "$n: person P1" "$(call "$n-p1" "$t" GET /v1/persons/P1)" "$p1"
     equals "$n: areas" "$(call "$n-areas" "$t" GET /v1/areas)" 200
+    # A case's contacts: the tracers (city, epidemiologist) and the commands of the case's node.
+    case $role in grid | site | entrance) contacts=403 ;; *) contacts=$([ "$side" = in ] && echo 200 || echo 404) ;; esac
+    equals "$n: contacts of P1" "$(call "$n-contacts" "$t" GET "/v1/persons/P1/contacts?depth=1")" "$contacts"
+    [ "$contacts" = 200 ] && equals "$n: P2 a contact" "$(pj "$n-contacts.json" '[c["contact_person_id"] for c in d["traces"][0]["contacts"]]')" '["P2"]'
 
     if [ "$role" = entrance ]; then
       equals "$n: tasks" "$(call "$n-tasks" "$t" GET /v1/tasks)" 403
@@ -123,7 +127,8 @@ equals "acknowledged" "$(pj out.txt 'sum(1 for t in d if t["status"] == "acknowl
 equals "checks stored (city, entrance in)" "$(sqlite3 t.db 'SELECT count(*) FROM entrance_checks')" 2
 expect 0 "audit" -- "$B" audit --db t.db
 equals "audited acks" "$(grep -c 'POST /v1/tasks/{id}/ack' out.txt)" "$k"
-equals "audited reads: one per 200" "$(grep -c 'GET /v1/persons/{id}' out.txt)" 13
+equals "audited reads: one per 200" "$(grep -c 'GET /v1/persons/{id}  ' out.txt)" 13
+equals "audited contacts reads" "$(grep -c 'GET /v1/persons/{id}/contacts  contacts of person P1' out.txt)" 5
 
 kill -TERM "$pid"
 wait "$pid"
