@@ -8,11 +8,10 @@
 #include "fangkong/error.h"
 #include "server/request.h"
 
-enum MHD_Result fk__answer(struct fk__req *r, unsigned status, const char *ctype, const char *body,
-                           size_t len)
+/* Queues resp (destroyed here; NULL: out of memory, MHD_NO) with its headers. */
+static enum MHD_Result queue(struct fk__req *r, unsigned status, const char *ctype,
+                             struct MHD_Response *resp)
 {
-  struct MHD_Response *resp =
-      MHD_create_response_from_buffer(len, (void *)body, MHD_RESPMEM_MUST_COPY);
   enum MHD_Result ok;
   if (!resp) return MHD_NO;
   MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
@@ -24,6 +23,21 @@ enum MHD_Result fk__answer(struct fk__req *r, unsigned status, const char *ctype
   MHD_destroy_response(resp);
   if (ok == MHD_YES) fk__metric_add(&fk__metrics.requests[status / 100 % 6], 1);
   return ok;
+}
+
+enum MHD_Result fk__answer(struct fk__req *r, unsigned status, const char *ctype, const char *body,
+                           size_t len)
+{
+  return queue(r, status, ctype,
+               MHD_create_response_from_buffer(len, (void *)body, MHD_RESPMEM_MUST_COPY));
+}
+
+enum MHD_Result fk__answer_owned(struct fk__req *r, unsigned status, const char *ctype, char *body,
+                                 size_t len)
+{
+  struct MHD_Response *resp = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+  if (!resp) free(body);
+  return queue(r, status, ctype, resp);
 }
 
 enum MHD_Result fk__answer_json(struct fk__req *r, unsigned status, json_t *o, const char *ctype)

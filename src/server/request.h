@@ -57,6 +57,11 @@ typedef enum MHD_Result (*fk__route_fn)(struct fk__req *r, const char *url);
 enum MHD_Result fk__answer(struct fk__req *r, unsigned status, const char *ctype, const char *body,
                            size_t len);
 
+/* As fk__answer, handing body (malloc'd; libmicrohttpd free()s it, even on failure) over
+ * without a copy: for answers that may be large. */
+enum MHD_Result fk__answer_owned(struct fk__req *r, unsigned status, const char *ctype, char *body,
+                                 size_t len);
+
 /* Queues o (stolen; NULL: out of memory, MHD_NO) as JSON of content type ctype. */
 enum MHD_Result fk__answer_json(struct fk__req *r, unsigned status, json_t *o, const char *ctype);
 
