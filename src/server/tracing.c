@@ -9,7 +9,6 @@
  */
 #define _GNU_SOURCE /* pthread_rwlockattr_setkind_np, open_memstream */
 #include <assert.h>
-#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -83,8 +82,8 @@ static int keep_gap(struct fk__tracing *t, const struct timespec *last)
     until.tv_nsec -= 1000000000;
   }
   pthread_mutex_lock(&t->mu);
-  /* woken by pokes too: only the time or the stop ends the wait */
-  while (!t->stopping && pthread_cond_timedwait(&t->cv, &t->mu, &until) != ETIMEDOUT)
+  /* woken by pokes too: only the time (ETIMEDOUT), the stop or an error ends the wait */
+  while (!t->stopping && !pthread_cond_timedwait(&t->cv, &t->mu, &until))
     ;
   stop = t->stopping;
   pthread_mutex_unlock(&t->mu);
