@@ -3,8 +3,9 @@
 # construction (household, a shared table, a secondary contact), byte-equal to `fangkong trace
 # --case ID --format json` of the same store at depth 1 and 2 and merged, each role in and out
 # of its node, unknown persons and non-cases, bad arguments, the audit trail, and the trace
-# index's freshness: a check-in posted through the API shows among the contacts within a second
-# (the delay is printed), and the refreshed index still equals a fresh trace of the store.
+# index's freshness: a check-in posted through the API (an entrance check, a feed) shows among
+# the contacts within a second (the delays are printed), and the refreshed index still equals a
+# fresh trace of the store.
 set -uo pipefail
 B=${FK_BIN:?} T=${FK_TMP:?}
 rm -rf "$T" && mkdir -p "$T" && cd "$T"
@@ -137,12 +138,25 @@ echo "freshness: the new contact showed ${seen:-never} ms after its check-in was
 [ -n "$seen" ] && [ "$seen" -lt 1000 ] || { echo "FAIL: the check-in was not seen within 1 s"; fails=$((fails + 1)); }
 equals "new contact" "$(pj fresh.json '[[c["contact_person_id"], c["places"], c["first_exposure"]] for c in d["traces"][0]["contacts"] if c["contact_person_id"] == "P5"]')" \
   '[["P5","R1","2022-07-09T12:20:00+08:00"]]'
+# A check-in posted in a feed (POST /v1/feeds/checkins, stored by the writer) is seen too: P4,
+# so far only a secondary contact, at R1 with P1 becomes a contact of depth 1.
+printf 'person_id,place_id,checkin_at,checkout_at\nP4,R1,2022-07-09T12:15:00+08:00,2022-07-09T12:45:00+08:00\n' >feed.csv
+code=$(curl -s -o feed.json -w '%{http_code}' -H "Authorization: Bearer $CITY" -H 'Content-Type: text/csv' --data-binary @feed.csv "$U/v1/feeds/checkins")
+t0=$(ms) seen=
+while [ $(($(ms) - t0)) -lt 3000 ]; do
+  get fresh4 "$EPI" "/v1/persons/P1/contacts?now=$NOW&depth=1"
+  grep -q '"contact_person_id": "P4"' fresh4.json && { seen=$(($(ms) - t0)); break; }
+  sleep 0.01
+done
+equals "feed posted" "$code" 200
+echo "freshness: a check-in of a feed showed ${seen:-never} ms after the feed was answered"
+[ -n "$seen" ] && [ "$seen" -lt 1000 ] || { echo "FAIL: the feed's check-in was not seen within 1 s"; fails=$((fails + 1)); }
 # The refreshed index answers as an index built afresh from the store.
 get after "$EPI" "/v1/persons/P1/contacts?now=$NOW"
 expect 0 "trace after" -- "$B" trace --db t.db --case P1 --now "$NOWT" --format json
 cmp -s after.json out.txt || { echo "FAIL: the refreshed index differs from fangkong trace"; diff after.json out.txt; fails=$((fails + 1)); }
 curl -s "$U/v1/metrics" >metrics.txt
-contains metrics.txt "fangkong_trace_refreshed_checkins_total 1"
+contains metrics.txt "fangkong_trace_refreshed_checkins_total 2"
 
 # Readers during refreshes: four readers trace P1 while check-ins elsewhere (P3 and P4 at R3,
 # each a commit and a refresh) are posted; every answer is whole and the same.
@@ -162,10 +176,10 @@ wait "$poster" "${readers[@]}"
 equals "concurrent reads" "$(for f in conc*.json; do cmp -s "$f" after.json && echo same; done | wc -l)" 40
 for _ in $(seq 20); do # the last check's refresh comes within the gap
   curl -s "$U/v1/metrics" >metrics.txt
-  grep -q "fangkong_trace_refreshed_checkins_total 21" metrics.txt && break
+  grep -q "fangkong_trace_refreshed_checkins_total 22" metrics.txt && break
   sleep 0.1
 done
-contains metrics.txt "fangkong_trace_refreshed_checkins_total 21"
+contains metrics.txt "fangkong_trace_refreshed_checkins_total 22"
 
 kill -TERM "$pid"
 wait "$pid"
