@@ -348,10 +348,22 @@ static int sqlite_put(struct fk_store *st, const struct fk_feed *feed, const str
  * a caller may group many self-contained writes (each with its own begin/commit) into one commit
  * (the server's group commit of entrance checks). An inner rollback undoes only its own writes.
  */
+/* Runs a statement without rows kept prepared: the server opens and releases a savepoint or two
+ * per entrance check, and parsing them each time cost more than the check's inserts. */
+static int run_cached(struct sqlite_store *s, const char *sql)
+{
+  sqlite3_stmt *q = NULL;
+  int own = fk__sqlite_cached(&s->base, sql, &q), step;
+  if (own < 0) return own;
+  step = sqlite3_step(q);
+  fk__sqlite_done(q, own);
+  return step == SQLITE_DONE ? 0 : fail(s, sql);
+}
+
 static int sqlite_begin(struct fk_store *st)
 {
   struct sqlite_store *s = S(st);
-  int rc = exec(s, s->depth ? "SAVEPOINT fk_inner" : "BEGIN IMMEDIATE");
+  int rc = run_cached(s, s->depth ? "SAVEPOINT fk_inner" : "BEGIN IMMEDIATE");
   if (!rc) s->depth++;
   return rc;
 }
@@ -359,7 +371,7 @@ static int sqlite_begin(struct fk_store *st)
 static int sqlite_commit(struct fk_store *st)
 {
   struct sqlite_store *s = S(st);
-  int rc = exec(s, s->depth > 1 ? "RELEASE fk_inner" : "COMMIT");
+  int rc = run_cached(s, s->depth > 1 ? "RELEASE fk_inner" : "COMMIT");
   if (!rc && s->depth > 0) s->depth--;
   return rc;
 }
@@ -567,9 +579,10 @@ static int sqlite_sites_put(struct fk_store *st, int what, void *rows, int n, st
   return fk__sqlite_sites_put(S(st)->db, what, rows, n, diag);
 }
 
-int fk__sqlite_each_area(sqlite3 *db, int (*fn)(void *arg, const struct fk_area_row *a), void *arg);
+int fk__sqlite_each_area(struct fk_store *st, int (*fn)(void *arg, const struct fk_area_row *a),
+                         void *arg);
 int fk__sqlite_put_area(sqlite3 *db, struct fk_area_row *a, struct fk_diag *diag);
-int fk__sqlite_locate(sqlite3 *db, enum fk_locate what, int64_t id, const char *text,
+int fk__sqlite_locate(struct fk_store *st, enum fk_locate what, int64_t id, const char *text,
                       struct fk_location *out);
 int fk__sqlite_each_grid_sample(sqlite3 *db, int64_t grid, fk_time from, fk_time to,
                                 int (*fn)(void *arg, const struct fk_sample_row *row), void *arg);
@@ -577,7 +590,7 @@ int fk__sqlite_each_grid_sample(sqlite3 *db, int64_t grid, fk_time from, fk_time
 static int sqlite_each_area(struct fk_store *st, int (*fn)(void *arg, const struct fk_area_row *a),
                             void *arg)
 {
-  int rc = fk__sqlite_each_area(S(st)->db, fn, arg);
+  int rc = fk__sqlite_each_area(st, fn, arg);
   if (rc == FK_ESTORE) fail(S(st), "reading areas");
   return rc;
 }
@@ -590,7 +603,7 @@ static int sqlite_put_area(struct fk_store *st, struct fk_area_row *a, struct fk
 static int sqlite_locate(struct fk_store *st, enum fk_locate what, int64_t id, const char *text,
                          struct fk_location *out)
 {
-  int rc = fk__sqlite_locate(S(st)->db, what, id, text, out);
+  int rc = fk__sqlite_locate(st, what, id, text, out);
   if (rc == FK_ESTORE) fail(S(st), "locating");
   return rc;
 }
