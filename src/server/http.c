@@ -154,7 +154,8 @@ int fk__serve(struct fk_store *st, struct fk_store *reader, const struct fk_rule
   sigaddset(&stop, SIGINT);
   pthread_sigmask(SIG_BLOCK, &stop, NULL); /* every thread started below inherits it */
   signal(SIGPIPE, SIG_IGN);
-  if ((rc = fk__writer_start(st, rules, &srv.writer))) {
+  if ((rc = fk__token_cache_new(&srv.tokens)) || (rc = fk__writer_start(st, rules, &srv.writer))) {
+    fk__token_cache_free(srv.tokens);
     pthread_mutex_destroy(&srv.mu);
     return rc;
   }
@@ -173,6 +174,7 @@ int fk__serve(struct fk_store *st, struct fk_store *reader, const struct fk_rule
 out:
   if (d) MHD_stop_daemon(d);
   fk__writer_stop(srv.writer);
+  fk__token_cache_free(srv.tokens);
   pthread_mutex_destroy(&srv.mu);
   if (!rc)
     fprintf(stderr,
