@@ -306,7 +306,10 @@ static int compare_stored(struct sqlite_store *s, const struct fk_feed *feed,
     sqlite3_bind_int64(q, next + 1, parent);
   }
   if (sqlite3_step(q) != SQLITE_ROW) return fail(s, "comparing with the stored row");
-  if (sqlite3_column_int64(q, 0) > 0) return FK_EDUP;
+  int64_t same = sqlite3_column_int64(q, 0);
+  sqlite3_reset(q); /* left stepped, it would hold a read transaction open (and, once another
+                       connection has committed, make this one's next BEGIN IMMEDIATE fail) */
+  if (same > 0) return FK_EDUP;
   return fk_diag_set(diag, FK_ECONFLICT, feed->cols[0].name,
                      "a stored %s row has the same key (%s...) with other values", feed->name,
                      feed->cols[0].name);
@@ -552,6 +555,24 @@ void fk__sqlite_done(sqlite3_stmt *q, int rc)
     sqlite3_reset(q);
 }
 
+int fk__sqlite_key(struct fk_store *st, int feed, const char *key, int64_t *id)
+{
+  struct sqlite_store *s = S(st);
+  assert(feed >= 0 && feed < FK_FEED_COUNT);
+  return s->loaded[feed] && fk__strmap_get(&s->keys[feed], key, strlen(key), id);
+}
+
+static int sqlite_data_version(struct fk_store *st, uint64_t *v)
+{
+  sqlite3_stmt *q = NULL;
+  int own = fk__sqlite_cached(st, "PRAGMA data_version", &q), step;
+  if (own < 0) return own;
+  step = sqlite3_step(q);
+  if (step == SQLITE_ROW) *v = (uint64_t)sqlite3_column_int64(q, 0);
+  fk__sqlite_done(q, own);
+  return step == SQLITE_ROW ? 0 : fail(S(st), "reading the data version");
+}
+
 sqlite3 *fk__sqlite_db(struct fk_store *st)
 {
   return S(st)->db;
@@ -634,6 +655,7 @@ static const struct fk__store_ops sqlite_ops = {
     .each_measure = sqlite_each_measure,
     .put_measure = sqlite_put_measure,
     .person_id = sqlite_person_id,
+    .data_version = sqlite_data_version,
     .each_task = fk__sqlite_each_task,
     .put_task = fk__sqlite_put_task,
     .put_escalation = fk__sqlite_put_escalation,

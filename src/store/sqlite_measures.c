@@ -163,9 +163,10 @@ int fk__sqlite_put_measure(struct fk_store *st, struct fk_measure_row *m, struct
 int fk__sqlite_person_id(struct fk_store *st, const char *person_id, int64_t *person)
 {
   sqlite3_stmt *q = NULL;
-  int step, own = fk__sqlite_cached(st, sql[PERSON], &q);
+  int step, own;
   *person = 0;
-  if (own < 0) return own;
+  if (fk__sqlite_key(st, FK_FEED_PERSONS, person_id, person)) return 0; /* persons never change */
+  if ((own = fk__sqlite_cached(st, sql[PERSON], &q)) < 0) return own;
   sqlite3_bind_text(q, 1, person_id, -1, SQLITE_STATIC);
   step = sqlite3_step(q);
   if (step == SQLITE_ROW) *person = sqlite3_column_int64(q, 0);
