@@ -167,6 +167,33 @@ static void forget_keys(struct sqlite_store *s)
   }
 }
 
+/*
+ * Looks a key missing from feed's map up in the table, adding it to the map when found: another
+ * connection may have stored it since the map was loaded (a place imported while the server
+ * runs). *id is 0 when the table lacks it too. Returns 0, FK_ENOMEM or FK_ESTORE.
+ */
+static int find_key(struct sqlite_store *s, enum fk_feed_id feed, const char *key, size_t n,
+                    int64_t *id)
+{
+  static const char *const sql[FK_FEED_COUNT] = {
+      [FK_FEED_GRIDS] = "SELECT id FROM regions WHERE code = ?1",
+      [FK_FEED_PERSONS] = "SELECT id FROM persons WHERE person_id = ?1",
+      [FK_FEED_PLACES] = "SELECT id FROM places WHERE place_id = ?1",
+      [FK_FEED_SITES] = "SELECT id FROM sites WHERE site_id = ?1",
+  };
+  sqlite3_stmt *q = NULL;
+  int own, step;
+  assert(sql[feed]);
+  *id = 0;
+  if ((own = fk__sqlite_cached(&s->base, sql[feed], &q)) < 0) return own;
+  sqlite3_bind_text(q, 1, key, (int)n, SQLITE_STATIC);
+  step = sqlite3_step(q);
+  if (step == SQLITE_ROW) *id = sqlite3_column_int64(q, 0);
+  fk__sqlite_done(q, own);
+  if (step != SQLITE_ROW && step != SQLITE_DONE) return fail(s, "looking up a reference");
+  return *id ? fk__strmap_put(&s->keys[feed], key, n, *id) : 0;
+}
+
 /* Resolves the key in v against feed `ref`; 0 and *id, or FK_ENOREF. */
 static int resolve(struct sqlite_store *s, const struct fk_column *col, const struct fk_value *v,
                    int64_t *id, struct fk_diag *diag)
@@ -174,6 +201,7 @@ static int resolve(struct sqlite_store *s, const struct fk_column *col, const st
   int rc = load_keys(s, col->ref);
   if (rc) return rc;
   if (fk__strmap_get(&s->keys[col->ref], v->s, v->n, id)) return 0;
+  if ((rc = find_key(s, col->ref, v->s, v->n, id)) || *id) return rc;
   return fk_diag_set(diag, FK_ENOREF, col->name, "unknown %s '%.*s' (not in %s)", col->name,
                      (int)(v->n > 64 ? 64 : v->n), v->s, fk_feed_get(col->ref)->name);
 }

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # What the server keeps in memory between entrance checks (the places, the risk areas, the
-# tokens' rows) follows changes made by other processes while it runs: a token created after
-# the start works at once, and risk areas updated by `fangkong areas update` apply from the
-# next check, the same answer as `fangkong check` then gives.
+# tokens' rows, the writer's maps of ids) follows changes made by other processes while it
+# runs: a place imported later takes checks, a token created after the start works at once,
+# and risk areas updated by `fangkong areas update` apply from the next check, the same answer
+# as `fangkong check` then gives.
 set -uo pipefail
 B=${FK_BIN:?} T=${FK_TMP:?}
 rm -rf "$T" && mkdir -p "$T" && cd "$T"
@@ -24,6 +25,16 @@ check() {
 
 check before P2 R3 00
 equals "before: G3 is no risk area" "$(cat before.status) $(pj before.json '[d["grid_id"], d["area_level"]]')" '200 ["G3",null]'
+
+# A place imported by another process after the server stored its first check-in (which loaded
+# the writer's map of places) takes checks and their check-ins.
+check pass P3 R3 00
+equals "a pass, its check-in stored" "$(cat pass.status) $(pj pass.json 'd["decision"]')" '200 "pass"'
+printf 'place_id,name,kind,grid_id,lat,lon,capacity\nR4,四面馆,restaurant,G3,37.86,112.56,40\n' >places2.csv
+expect 0 "import a place" -- "$B" import --db t.db places places2.csv
+check newplace P3 R4 00
+equals "the new place" "$(cat newplace.status) $(pj newplace.json '[d["decision"], d["grid_id"]]')" '200 ["pass","G3"]'
+equals "its check-in" "$(sqlite3 t.db "SELECT count(*) FROM checkins c JOIN places p ON p.id = c.place WHERE p.place_id = 'R4'")" 1
 
 # Another process: a case living in G3, and the risk areas updated.
 cat >cases2.csv <<'CSV'
