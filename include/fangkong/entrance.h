@@ -11,8 +11,8 @@
  * nothing); a passed check records the check-in too (the checkins feed, no checkout), so tracing
  * sees it; a fever is kept as a signal for early warning (fk_store_each_entrance).
  *
- * Cost: the person's measures, the stored risk areas, two indexed lookups and two writes; it
- * does not grow with the city.
+ * Cost: the person's measures, the stored risk areas (all of them, unless a memo keeps them),
+ * indexed lookups and two writes; with a memo it does not grow with the city.
  */
 #ifndef FANGKONG_ENTRANCE_H
 #define FANGKONG_ENTRANCE_H
@@ -76,6 +76,28 @@ struct fk_entrance_result {
 int fk_entrance_check(struct fk_store *st, const struct fk_rules *rules, const char *person_id,
                       const char *place_id, fk_time at, double temperature, int mask,
                       struct fk_entrance_result *out, struct fk_diag *diag);
+
+/*
+ * What entrance checks read that seldom changes, kept between the checks of one store
+ * connection: each place's internal id and grid (a stored place never changes), and the risk
+ * areas, read again whenever another connection has committed to the store since
+ * (fk_store_data_version). Areas written through the same connection are not seen until
+ * fk_entrance_memo_forget. Not thread-safe: a memo serves one connection at a time.
+ */
+struct fk_entrance_memo;
+
+/* Makes an empty memo into *out (free with fk_entrance_memo_free). Returns 0 or FK_ENOMEM. */
+int fk_entrance_memo_new(struct fk_entrance_memo **out);
+/* Drops the risk areas m holds (read again at the next check). */
+void fk_entrance_memo_forget(struct fk_entrance_memo *m);
+void fk_entrance_memo_free(struct fk_entrance_memo *m);
+
+/* fk_entrance_check, reading places and risk areas through memo (borrowed; NULL: from the
+ * store at each call, as fk_entrance_check). The answers are the same. */
+int fk_entrance_check_memo(struct fk_store *st, const struct fk_rules *rules,
+                           struct fk_entrance_memo *memo, const char *person_id,
+                           const char *place_id, fk_time at, double temperature, int mask,
+                           struct fk_entrance_result *out, struct fk_diag *diag);
 
 /* ---- The stored checks ---- */
 

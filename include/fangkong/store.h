@@ -284,6 +284,14 @@ int fk_store_each_grid_sample(struct fk_store *st, int64_t grid, fk_time from, f
 /* Sets *person to the internal id of person_id, or 0 when unknown. Returns 0 or FK_ESTORE. */
 int fk_store_person_id(struct fk_store *st, const char *person_id, int64_t *person);
 
+/*
+ * Sets *v to a number that changes whenever another connection (another process, or another
+ * fk_store_open of the same file) has committed to the store since st last asked; commits made
+ * through st itself do not change it. What a cache of rarely changed rows (the risk areas of the
+ * entrance check) asks to know that it must read them again. Returns 0 or FK_ESTORE.
+ */
+int fk_store_data_version(struct fk_store *st, uint64_t *v);
+
 /* Sets *version to the schema version found in the store. Returns 0 or FK_ESTORE. */
 int fk_store_version(struct fk_store *st, int *version);
 

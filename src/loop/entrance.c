@@ -14,6 +14,7 @@
 #include "fangkong/measure.h"
 #include "fangkong/measures.h"
 #include "fangkong/tasks.h"
+#include "loop/entrance_impl.h"
 
 const char *const fk_entrance_reasons[] = {"fever",    "no_mask",  "code_green",  "code_yellow",
                                            "code_red", "area_low", "area_medium", "area_high",
@@ -88,25 +89,35 @@ out:
   return rc;
 }
 
-/* The level of the place's grid at `at`, and the reason when the rules deny it. */
-static int place_state(struct fk_store *st, const struct fk_rules *rules, int64_t place, fk_time at,
+/* The place's internal id (0 when unknown) and where it lies, from the memo when there is one. */
+static int find_place(struct fk_store *st, struct fk_entrance_memo *memo, const char *place_id,
+                      int64_t *place, struct fk_location *loc)
+{
+  int rc;
+  if (memo) return fk__memo_place(memo, st, place_id, place, loc);
+  if ((rc = fk_store_place_id(st, place_id, place)) || !*place) return rc;
+  return fk_store_locate(st, FK_LOCATE_PLACE, *place, NULL, loc);
+}
+
+/* The level of the place's grid (at loc) at `at`, and the reason when the rules deny it. */
+static int place_state(struct fk_store *st, const struct fk_rules *rules,
+                       struct fk_entrance_memo *memo, const struct fk_location *loc, fk_time at,
                        struct fk_entrance_result *out, struct fk_diag *diag)
 {
-  struct fk_location loc;
-  struct fk_areas as = {0};
+  struct fk_areas own = {0};
+  const struct fk_areas *as = &own;
   const struct fk_area_span *span = NULL;
   char why[512], day[FK_DATE_BUFSZ];
-  int rc = fk_store_locate(st, FK_LOCATE_PLACE, place, NULL, &loc);
-  if (rc) return fk_diag_set(diag, rc, NULL, "locating the place: %s", fk_store_errmsg(st));
-  snprintf(out->grid_id, sizeof out->grid_id, "%.71s", loc.grid_id);
-  if ((rc = fk_areas_load(st, &as, diag))) return rc;
-  fk_areas_level_at(&as, loc.grid_id, at, &out->area_level, &span);
+  int rc = memo ? fk__memo_areas(memo, st, &as, diag) : fk_areas_load(st, &own, diag);
+  if (rc) return rc;
+  snprintf(out->grid_id, sizeof out->grid_id, "%.71s", loc->grid_id);
+  fk_areas_level_at(as, loc->grid_id, at, &out->area_level, &span);
   if (out->area_level >= 0 && rules->loop.entrance.deny_area[out->area_level]) {
-    snprintf(why, sizeof why, "the place's grid %s is a %s risk area since %s", loc.grid_id,
+    snprintf(why, sizeof why, "the place's grid %s is a %s risk area since %s", loc->grid_id,
              fk_area_levels[out->area_level], span ? fk_date_format(span->from, day) : "?");
     hold(out, FK_ENTRANCE_AREA_LOW + out->area_level, why);
   }
-  fk_areas_free(&as);
+  fk_areas_free(&own);
   return 0;
 }
 
@@ -131,12 +142,14 @@ out:
   return fk_store_end(st, rc);
 }
 
-int fk_entrance_check(struct fk_store *st, const struct fk_rules *rules, const char *person_id,
-                      const char *place_id, fk_time at, double temperature, int mask,
-                      struct fk_entrance_result *out, struct fk_diag *diag)
+int fk_entrance_check_memo(struct fk_store *st, const struct fk_rules *rules,
+                           struct fk_entrance_memo *memo, const char *person_id,
+                           const char *place_id, fk_time at, double temperature, int mask,
+                           struct fk_entrance_result *out, struct fk_diag *diag)
 {
   const struct fk_entrance_rules *e = &rules->loop.entrance;
   struct fk_entrance_row row;
+  struct fk_location loc;
   char why[128];
   int rc;
   assert(st && rules && person_id && place_id && out);
@@ -146,7 +159,7 @@ int fk_entrance_check(struct fk_store *st, const struct fk_rules *rules, const c
   if (!(rules->sections & FK_RULES_HAS_LOOP))
     return fk_diag_set(diag, FK_EINVAL, "entrance", "the rule set has no entrance section");
   if ((rc = fk_store_person_id(st, person_id, &row.person)) ||
-      (rc = fk_store_place_id(st, place_id, &row.place)))
+      (rc = find_place(st, memo, place_id, &row.place, &loc)))
     return fk_diag_set(diag, rc, NULL, "entrance check: %s", fk_store_errmsg(st));
   if (!row.person) return fk_diag_set(diag, FK_ENOTFOUND, "person_id", "no person %s", person_id);
   if (!row.place) return fk_diag_set(diag, FK_ENOTFOUND, "place_id", "no place %s", place_id);
@@ -157,7 +170,7 @@ int fk_entrance_check(struct fk_store *st, const struct fk_rules *rules, const c
   }
   if (e->mask_required && !mask) hold(out, FK_ENTRANCE_NO_MASK, "a mask is required");
   if ((rc = person_state(st, rules, row.person, at, out, diag)) ||
-      (rc = place_state(st, rules, row.place, at, out, diag)))
+      (rc = place_state(st, rules, memo, &loc, at, out, diag)))
     return rc;
   out->pass = !out->reasons;
   row.at = at;
@@ -171,4 +184,12 @@ int fk_entrance_check(struct fk_store *st, const struct fk_rules *rules, const c
   if (rc && diag && !diag->reason[0])
     fk_diag_set(diag, rc, NULL, "entrance check: %s", fk_store_errmsg(st));
   return rc;
+}
+
+int fk_entrance_check(struct fk_store *st, const struct fk_rules *rules, const char *person_id,
+                      const char *place_id, fk_time at, double temperature, int mask,
+                      struct fk_entrance_result *out, struct fk_diag *diag)
+{
+  return fk_entrance_check_memo(st, rules, NULL, person_id, place_id, at, temperature, mask, out,
+                                diag);
 }

@@ -180,15 +180,9 @@ int fk__serve(struct fk_store *st, struct fk_store *reader, const struct fk_rule
   sigaddset(&stop, SIGINT);
   pthread_sigmask(SIG_BLOCK, &stop, NULL); /* every thread started below inherits it */
   signal(SIGPIPE, SIG_IGN);
-  if ((rc = start_tracing(&srv))) {
-    pthread_mutex_destroy(&srv.mu);
-    return rc;
-  }
-  if ((rc = fk__writer_start(st, rules, &srv.writer))) {
-    fk__tracing_stop(srv.tracing);
-    pthread_mutex_destroy(&srv.mu);
-    return rc;
-  }
+  if ((rc = fk__token_cache_new(&srv.tokens)) || (rc = start_tracing(&srv)) ||
+      (rc = fk__writer_start(st, rules, &srv.writer)))
+    goto out;
   fk__writer_on_commit(srv.writer, fk__tracing_poke, srv.tracing);
   if (!(d = start(&srv, o))) {
     fprintf(stderr, "fangkong serve: cannot listen on %s:%u\n", o->host, o->port);
@@ -206,6 +200,7 @@ out:
   if (d) MHD_stop_daemon(d);
   fk__writer_stop(srv.writer);
   fk__tracing_stop(srv.tracing);
+  fk__token_cache_free(srv.tokens);
   pthread_mutex_destroy(&srv.mu);
   if (!rc)
     fprintf(stderr,

@@ -19,6 +19,7 @@ struct fk__server {
   const struct fk_rules *rules;
   struct fk_store *reader; /* a second connection, for reads; under mu */
   pthread_mutex_t mu;
+  struct fk__token_cache *tokens; /* the tokens seen lately (token_cache.c) */
   const struct fk__serve_opts *o;
   struct fk__tracing *tracing; /* the trace index, kept fresh (tracing.c) */
 };

@@ -52,9 +52,7 @@ static unsigned authenticate(struct fk__req *r, unsigned roles)
   int rc;
   if (!v || strncmp(v, "Bearer ", 7) || fk__token_hash(v + 7, strlen(v + 7), hash))
     return MHD_HTTP_UNAUTHORIZED;
-  pthread_mutex_lock(&r->srv->mu);
-  rc = fk_store_token(r->srv->reader, hash, &r->token);
-  pthread_mutex_unlock(&r->srv->mu);
+  rc = fk__token_find(r->srv->tokens, r->srv->reader, &r->srv->mu, hash, &r->token);
   if (rc) return MHD_HTTP_UNAUTHORIZED;
   return roles & (1u << r->token.role) ? 0 : MHD_HTTP_FORBIDDEN;
 }

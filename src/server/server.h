@@ -7,6 +7,7 @@
 #ifndef FK_SERVER_H
 #define FK_SERVER_H
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdint.h>
@@ -181,6 +182,18 @@ int fk__token_new(char token[FK__TOKEN_BUFSZ], char hash[FK_TOKEN_HASH_BUFSZ]);
 
 /* The hash of the n bytes of token (borrowed) into hash. Returns 0 or FK_EIO. */
 int fk__token_hash(const char *token, size_t n, char hash[FK_TOKEN_HASH_BUFSZ]);
+
+/* The tokens seen (token_cache.c): a token's row kept a few seconds after it was read. */
+struct fk__token_cache;
+
+/* Makes an empty cache into *out (free with fk__token_cache_free). Returns 0 or FK_ENOMEM. */
+int fk__token_cache_new(struct fk__token_cache **out);
+void fk__token_cache_free(struct fk__token_cache *c);
+
+/* Fills *out with the token whose hash (hex, borrowed) is hash: from c when read lately, else
+ * from st (borrowed) under the lock mu. Returns 0, FK_ENOTFOUND or FK_ESTORE. */
+int fk__token_find(struct fk__token_cache *c, struct fk_store *st, pthread_mutex_t *mu,
+                   const char *hash, struct fk_token_row *out);
 
 /*
  * Parses the body of POST /v1/tasks/{id}/done, {"proof": "what shows it done"}, copying the

@@ -19,6 +19,7 @@
 struct fk__writer {
   struct fk_store *st;
   const struct fk_rules *rules;
+  struct fk_entrance_memo *memo; /* places and risk areas, kept between checks */
   pthread_t thread;
   pthread_mutex_t mu;
   pthread_cond_t cv;
@@ -104,8 +105,8 @@ static int check(struct fk__writer *w, struct fk__job *j)
   if (!in) return fk_diag_set(&j->diag, FK_ENOTFOUND, "place_id", "no place %s", j->req.place_id);
   if ((rc = fk_store_begin(w->st)))
     return fk_diag_set(&j->diag, rc, NULL, "store: %s", fk_store_errmsg(w->st));
-  rc = fk_entrance_check(w->st, w->rules, j->req.person_id, j->req.place_id, j->req.at,
-                         j->req.temperature, j->req.mask, &j->result, &j->diag);
+  rc = fk_entrance_check_memo(w->st, w->rules, w->memo, j->req.person_id, j->req.place_id,
+                              j->req.at, j->req.temperature, j->req.mask, &j->result, &j->diag);
   if (!rc) {
     snprintf(a->action, sizeof a->action, "POST /v1/entrance-checks");
     snprintf(a->object, sizeof a->object, "person %s at place %s", j->req.person_id,
@@ -167,6 +168,10 @@ int fk__writer_start(struct fk_store *st, const struct fk_rules *rules, struct f
   assert(st && rules && out);
   *out = NULL;
   if (!(w = fk_calloc(1, sizeof *w))) return FK_ENOMEM;
+  if (fk_entrance_memo_new(&w->memo)) {
+    fk_free(w);
+    return FK_ENOMEM;
+  }
   w->st = st;
   w->rules = rules;
   w->tail = &w->head;
@@ -175,6 +180,7 @@ int fk__writer_start(struct fk_store *st, const struct fk_rules *rules, struct f
   if (pthread_create(&w->thread, NULL, loop, w)) {
     pthread_cond_destroy(&w->cv);
     pthread_mutex_destroy(&w->mu);
+    fk_entrance_memo_free(w->memo);
     fk_free(w);
     return FK_EIO;
   }
@@ -212,5 +218,6 @@ void fk__writer_stop(struct fk__writer *w)
   pthread_join(w->thread, NULL);
   pthread_cond_destroy(&w->cv);
   pthread_mutex_destroy(&w->mu);
+  fk_entrance_memo_free(w->memo);
   fk_free(w);
 }

@@ -167,6 +167,33 @@ static void forget_keys(struct sqlite_store *s)
   }
 }
 
+/*
+ * Looks a key missing from feed's map up in the table, adding it to the map when found: another
+ * connection may have stored it since the map was loaded (a place imported while the server
+ * runs). *id is 0 when the table lacks it too. Returns 0, FK_ENOMEM or FK_ESTORE.
+ */
+static int find_key(struct sqlite_store *s, enum fk_feed_id feed, const char *key, size_t n,
+                    int64_t *id)
+{
+  static const char *const sql[FK_FEED_COUNT] = {
+      [FK_FEED_GRIDS] = "SELECT id FROM regions WHERE code = ?1",
+      [FK_FEED_PERSONS] = "SELECT id FROM persons WHERE person_id = ?1",
+      [FK_FEED_PLACES] = "SELECT id FROM places WHERE place_id = ?1",
+      [FK_FEED_SITES] = "SELECT id FROM sites WHERE site_id = ?1",
+  };
+  sqlite3_stmt *q = NULL;
+  int own, step;
+  assert(sql[feed]);
+  *id = 0;
+  if ((own = fk__sqlite_cached(&s->base, sql[feed], &q)) < 0) return own;
+  sqlite3_bind_text(q, 1, key, (int)n, SQLITE_STATIC);
+  step = sqlite3_step(q);
+  if (step == SQLITE_ROW) *id = sqlite3_column_int64(q, 0);
+  fk__sqlite_done(q, own);
+  if (step != SQLITE_ROW && step != SQLITE_DONE) return fail(s, "looking up a reference");
+  return *id ? fk__strmap_put(&s->keys[feed], key, n, *id) : 0;
+}
+
 /* Resolves the key in v against feed `ref`; 0 and *id, or FK_ENOREF. */
 static int resolve(struct sqlite_store *s, const struct fk_column *col, const struct fk_value *v,
                    int64_t *id, struct fk_diag *diag)
@@ -174,6 +201,7 @@ static int resolve(struct sqlite_store *s, const struct fk_column *col, const st
   int rc = load_keys(s, col->ref);
   if (rc) return rc;
   if (fk__strmap_get(&s->keys[col->ref], v->s, v->n, id)) return 0;
+  if ((rc = find_key(s, col->ref, v->s, v->n, id)) || *id) return rc;
   return fk_diag_set(diag, FK_ENOREF, col->name, "unknown %s '%.*s' (not in %s)", col->name,
                      (int)(v->n > 64 ? 64 : v->n), v->s, fk_feed_get(col->ref)->name);
 }
@@ -306,7 +334,10 @@ static int compare_stored(struct sqlite_store *s, const struct fk_feed *feed,
     sqlite3_bind_int64(q, next + 1, parent);
   }
   if (sqlite3_step(q) != SQLITE_ROW) return fail(s, "comparing with the stored row");
-  if (sqlite3_column_int64(q, 0) > 0) return FK_EDUP;
+  int64_t same = sqlite3_column_int64(q, 0);
+  sqlite3_reset(q); /* left stepped, it would hold a read transaction open (and, once another
+                       connection has committed, make this one's next BEGIN IMMEDIATE fail) */
+  if (same > 0) return FK_EDUP;
   return fk_diag_set(diag, FK_ECONFLICT, feed->cols[0].name,
                      "a stored %s row has the same key (%s...) with other values", feed->name,
                      feed->cols[0].name);
@@ -348,10 +379,22 @@ static int sqlite_put(struct fk_store *st, const struct fk_feed *feed, const str
  * a caller may group many self-contained writes (each with its own begin/commit) into one commit
  * (the server's group commit of entrance checks). An inner rollback undoes only its own writes.
  */
+/* Runs a statement without rows kept prepared: the server opens and releases a savepoint or two
+ * per entrance check, and parsing them each time cost more than the check's inserts. */
+static int run_cached(struct sqlite_store *s, const char *sql)
+{
+  sqlite3_stmt *q = NULL;
+  int own = fk__sqlite_cached(&s->base, sql, &q), step;
+  if (own < 0) return own;
+  step = sqlite3_step(q);
+  fk__sqlite_done(q, own);
+  return step == SQLITE_DONE ? 0 : fail(s, sql);
+}
+
 static int sqlite_begin(struct fk_store *st)
 {
   struct sqlite_store *s = S(st);
-  int rc = exec(s, s->depth ? "SAVEPOINT fk_inner" : "BEGIN IMMEDIATE");
+  int rc = run_cached(s, s->depth ? "SAVEPOINT fk_inner" : "BEGIN IMMEDIATE");
   if (!rc) s->depth++;
   return rc;
 }
@@ -359,7 +402,7 @@ static int sqlite_begin(struct fk_store *st)
 static int sqlite_commit(struct fk_store *st)
 {
   struct sqlite_store *s = S(st);
-  int rc = exec(s, s->depth > 1 ? "RELEASE fk_inner" : "COMMIT");
+  int rc = run_cached(s, s->depth > 1 ? "RELEASE fk_inner" : "COMMIT");
   if (!rc && s->depth > 0) s->depth--;
   return rc;
 }
@@ -540,6 +583,24 @@ void fk__sqlite_done(sqlite3_stmt *q, int rc)
     sqlite3_reset(q);
 }
 
+int fk__sqlite_key(struct fk_store *st, int feed, const char *key, int64_t *id)
+{
+  struct sqlite_store *s = S(st);
+  assert(feed >= 0 && feed < FK_FEED_COUNT);
+  return s->loaded[feed] && fk__strmap_get(&s->keys[feed], key, strlen(key), id);
+}
+
+static int sqlite_data_version(struct fk_store *st, uint64_t *v)
+{
+  sqlite3_stmt *q = NULL;
+  int own = fk__sqlite_cached(st, "PRAGMA data_version", &q), step;
+  if (own < 0) return own;
+  step = sqlite3_step(q);
+  if (step == SQLITE_ROW) *v = (uint64_t)sqlite3_column_int64(q, 0);
+  fk__sqlite_done(q, own);
+  return step == SQLITE_ROW ? 0 : fail(S(st), "reading the data version");
+}
+
 sqlite3 *fk__sqlite_db(struct fk_store *st)
 {
   return S(st)->db;
@@ -567,9 +628,10 @@ static int sqlite_sites_put(struct fk_store *st, int what, void *rows, int n, st
   return fk__sqlite_sites_put(S(st)->db, what, rows, n, diag);
 }
 
-int fk__sqlite_each_area(sqlite3 *db, int (*fn)(void *arg, const struct fk_area_row *a), void *arg);
+int fk__sqlite_each_area(struct fk_store *st, int (*fn)(void *arg, const struct fk_area_row *a),
+                         void *arg);
 int fk__sqlite_put_area(sqlite3 *db, struct fk_area_row *a, struct fk_diag *diag);
-int fk__sqlite_locate(sqlite3 *db, enum fk_locate what, int64_t id, const char *text,
+int fk__sqlite_locate(struct fk_store *st, enum fk_locate what, int64_t id, const char *text,
                       struct fk_location *out);
 int fk__sqlite_each_grid_sample(sqlite3 *db, int64_t grid, fk_time from, fk_time to,
                                 int (*fn)(void *arg, const struct fk_sample_row *row), void *arg);
@@ -577,7 +639,7 @@ int fk__sqlite_each_grid_sample(sqlite3 *db, int64_t grid, fk_time from, fk_time
 static int sqlite_each_area(struct fk_store *st, int (*fn)(void *arg, const struct fk_area_row *a),
                             void *arg)
 {
-  int rc = fk__sqlite_each_area(S(st)->db, fn, arg);
+  int rc = fk__sqlite_each_area(st, fn, arg);
   if (rc == FK_ESTORE) fail(S(st), "reading areas");
   return rc;
 }
@@ -590,7 +652,7 @@ static int sqlite_put_area(struct fk_store *st, struct fk_area_row *a, struct fk
 static int sqlite_locate(struct fk_store *st, enum fk_locate what, int64_t id, const char *text,
                          struct fk_location *out)
 {
-  int rc = fk__sqlite_locate(S(st)->db, what, id, text, out);
+  int rc = fk__sqlite_locate(st, what, id, text, out);
   if (rc == FK_ESTORE) fail(S(st), "locating");
   return rc;
 }
@@ -621,6 +683,7 @@ static const struct fk__store_ops sqlite_ops = {
     .each_measure = sqlite_each_measure,
     .put_measure = sqlite_put_measure,
     .person_id = sqlite_person_id,
+    .data_version = sqlite_data_version,
     .each_task = fk__sqlite_each_task,
     .put_task = fk__sqlite_put_task,
     .put_escalation = fk__sqlite_put_escalation,

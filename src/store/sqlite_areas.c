@@ -13,6 +13,7 @@
 #include "fangkong/store.h"
 #include "fangkong/time.h"
 #include "store/sqlite_cols.h"
+#include "store/store_impl.h"
 
 /* A grid's district: grid -> community -> street -> district in `regions`. */
 #define GRID_DISTRICT                                                                              \
@@ -73,20 +74,21 @@ static int load_spans(sqlite3_stmt *q, struct fk_area_row *a)
   return step == SQLITE_DONE || step == SQLITE_ROW ? 0 : FK_ESTORE;
 }
 
-int fk__sqlite_each_area(sqlite3 *db, int (*fn)(void *arg, const struct fk_area_row *a), void *arg)
+int fk__sqlite_each_area(struct fk_store *st, int (*fn)(void *arg, const struct fk_area_row *a),
+                         void *arg)
 {
   sqlite3_stmt *q = NULL, *t = NULL;
   struct fk_area_row *a = NULL;
-  int rc = 0, step = SQLITE_DONE;
-  if (sqlite3_prepare_v2(db, sql[SEL], -1, &q, NULL) != SQLITE_OK ||
-      sqlite3_prepare_v2(db, sql[SEL_SPANS], -1, &t, NULL) != SQLITE_OK) {
-    rc = FK_ESTORE;
-    goto out;
-  }
+  int rc, step = SQLITE_DONE, own_q = 0, own_t = 0;
+  if ((rc = fk__sqlite_cached(st, sql[SEL], &q)) < 0) goto out;
+  own_q = rc;
+  if ((rc = fk__sqlite_cached(st, sql[SEL_SPANS], &t)) < 0) goto out;
+  own_t = rc;
   if (!(a = fk_malloc(sizeof *a))) {
     rc = FK_ENOMEM;
     goto out;
   }
+  rc = 0;
   while (!rc && (step = sqlite3_step(q)) == SQLITE_ROW) {
     memset(a, 0, sizeof *a);
     a->id = sqlite3_column_int64(q, 0);
@@ -101,8 +103,8 @@ int fk__sqlite_each_area(sqlite3 *db, int (*fn)(void *arg, const struct fk_area_
   if (!rc && step != SQLITE_DONE) rc = FK_ESTORE;
 out:
   fk_free(a);
-  sqlite3_finalize(q);
-  sqlite3_finalize(t);
+  fk__sqlite_done(q, own_q);
+  fk__sqlite_done(t, own_t);
   return rc;
 }
 
@@ -146,12 +148,14 @@ int fk__sqlite_put_area(sqlite3 *db, struct fk_area_row *a, struct fk_diag *diag
   return rc;
 }
 
-/* Runs statement `which` with its one parameter; 0 when it gave a row (copied to out). */
-static int locate_by(sqlite3 *db, int which, int64_t id, const char *text, struct fk_location *out)
+/* Runs statement `which` (kept prepared: the entrance check's path) with its one parameter; 0
+ * when it gave a row (copied to out). */
+static int locate_by(struct fk_store *st, int which, int64_t id, const char *text,
+                     struct fk_location *out)
 {
   sqlite3_stmt *q = NULL;
-  int step;
-  if (sqlite3_prepare_v2(db, sql[which], -1, &q, NULL) != SQLITE_OK) return FK_ESTORE;
+  int own = fk__sqlite_cached(st, sql[which], &q), step;
+  if (own < 0) return own;
   if (text)
     sqlite3_bind_text(q, 1, text, -1, SQLITE_STATIC);
   else
@@ -162,20 +166,20 @@ static int locate_by(sqlite3 *db, int which, int64_t id, const char *text, struc
     fk__sqlite_copy_text(out->grid_id, sizeof out->grid_id, sqlite3_column_text(q, 1));
     fk__sqlite_copy_text(out->district, sizeof out->district, sqlite3_column_text(q, 2));
   }
-  sqlite3_finalize(q);
+  fk__sqlite_done(q, own);
   return step == SQLITE_ROW ? 0 : step == SQLITE_DONE ? FK_ENOTFOUND : FK_ESTORE;
 }
 
-int fk__sqlite_locate(sqlite3 *db, enum fk_locate what, int64_t id, const char *text,
+int fk__sqlite_locate(struct fk_store *st, enum fk_locate what, int64_t id, const char *text,
                       struct fk_location *out)
 {
   static const int by_text[] = {BY_GRID, BY_PLACE, BY_DISTRICT};
   memset(out, 0, sizeof *out);
-  if (what == FK_LOCATE_PERSON) return locate_by(db, OF_PERSON, id, NULL, out);
-  if (what == FK_LOCATE_PLACE) return locate_by(db, OF_PLACE, id, NULL, out);
+  if (what == FK_LOCATE_PERSON) return locate_by(st, OF_PERSON, id, NULL, out);
+  if (what == FK_LOCATE_PLACE) return locate_by(st, OF_PLACE, id, NULL, out);
   int rc = FK_ENOTFOUND;
   for (int i = 0; rc == FK_ENOTFOUND && i < 3; i++)
-    rc = locate_by(db, by_text[i], 0, text, out);
+    rc = locate_by(st, by_text[i], 0, text, out);
   return rc;
 }
 

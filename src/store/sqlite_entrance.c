@@ -102,9 +102,10 @@ int fk__sqlite_each_entrance(struct fk_store *st, fk_time from, fk_time to,
 int fk__sqlite_place_id(struct fk_store *st, const char *place_id, int64_t *place)
 {
   sqlite3_stmt *q = NULL;
-  int own = fk__sqlite_cached(st, sql[PLACE], &q), rc = 0, step;
+  int own, rc = 0, step;
   *place = 0;
-  if (own < 0) return own;
+  if (fk__sqlite_key(st, FK_FEED_PLACES, place_id, place)) return 0; /* places never change */
+  if ((own = fk__sqlite_cached(st, sql[PLACE], &q)) < 0) return own;
   sqlite3_bind_text(q, 1, place_id, -1, SQLITE_STATIC);
   step = sqlite3_step(q);
   if (step == SQLITE_ROW)

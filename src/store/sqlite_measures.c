@@ -14,11 +14,16 @@
 #include "store/store_impl.h"
 #include "store/sqlite_cols.h"
 
+/* A measure's columns, as fk__sqlite_each_measure reads them. */
+#define MEASURE_COLS                                                                               \
+  "SELECT id, person, category, kind, julianday(anchor_date) - 2440587.5,"                         \
+  " julianday(placed_date) - 2440587.5, julianday(start_date) - 2440587.5,"                        \
+  " julianday(end_date) - 2440587.5, status, rule, reason, created_at, linked FROM measures"
+
+/* SEL_OF is apart from SEL: "?1 = 0 OR person = ?1" is planned once as a scan of every measure,
+ * which made each entrance check (one person's measures) cost as much as the whole table. */
 static const char *const sql[] = {
-    "SELECT id, person, category, kind, julianday(anchor_date) - 2440587.5,"
-    " julianday(placed_date) - 2440587.5, julianday(start_date) - 2440587.5,"
-    " julianday(end_date) - 2440587.5, status, rule, reason, created_at, linked"
-    " FROM measures WHERE ?1 = 0 OR person = ?1 ORDER BY id",
+    MEASURE_COLS " ORDER BY id",
     "SELECT phase, day, julianday(due_date) - 2440587.5, status, sample_id FROM measure_tests"
     " WHERE measure = ?1 ORDER BY rowid",
     "INSERT INTO measures(person, category, kind, anchor_date, placed_date, start_date, end_date,"
@@ -31,8 +36,9 @@ static const char *const sql[] = {
     "INSERT INTO measure_tests(measure, phase, day, due_date, status, sample_id)"
     " VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
     "SELECT id FROM persons WHERE person_id = ?1",
+    MEASURE_COLS " WHERE person = ?1 ORDER BY id",
 };
-enum { SEL, SEL_TESTS, INS, UPD, DEL_TESTS, INS_TEST, PERSON, NSTMT };
+enum { SEL, SEL_TESTS, INS, UPD, DEL_TESTS, INS_TEST, PERSON, SEL_OF, NSTMT };
 
 static int load_tests(sqlite3_stmt *q, struct fk_measure_row *m)
 {
@@ -58,7 +64,7 @@ int fk__sqlite_each_measure(struct fk_store *st, int64_t person,
   sqlite3_stmt *q = NULL, *t = NULL;
   struct fk_measure_row *m = NULL;
   int rc, step = SQLITE_DONE, own_q = 0, own_t = 0;
-  if ((rc = fk__sqlite_cached(st, sql[SEL], &q)) < 0) goto done;
+  if ((rc = fk__sqlite_cached(st, sql[person ? SEL_OF : SEL], &q)) < 0) goto done;
   own_q = rc == 1;
   if ((rc = fk__sqlite_cached(st, sql[SEL_TESTS], &t)) < 0) goto done;
   own_t = rc == 1;
@@ -68,7 +74,7 @@ int fk__sqlite_each_measure(struct fk_store *st, int64_t person,
     rc = FK_ENOMEM;
     goto done;
   }
-  sqlite3_bind_int64(q, 1, person);
+  if (person) sqlite3_bind_int64(q, 1, person);
   while (!rc && (step = sqlite3_step(q)) == SQLITE_ROW) {
     memset(m, 0, sizeof *m);
     m->id = sqlite3_column_int64(q, 0);
@@ -157,9 +163,10 @@ int fk__sqlite_put_measure(struct fk_store *st, struct fk_measure_row *m, struct
 int fk__sqlite_person_id(struct fk_store *st, const char *person_id, int64_t *person)
 {
   sqlite3_stmt *q = NULL;
-  int step, own = fk__sqlite_cached(st, sql[PERSON], &q);
+  int step, own;
   *person = 0;
-  if (own < 0) return own;
+  if (fk__sqlite_key(st, FK_FEED_PERSONS, person_id, person)) return 0; /* persons never change */
+  if ((own = fk__sqlite_cached(st, sql[PERSON], &q)) < 0) return own;
   sqlite3_bind_text(q, 1, person_id, -1, SQLITE_STATIC);
   step = sqlite3_step(q);
   if (step == SQLITE_ROW) *person = sqlite3_column_int64(q, 0);

@@ -84,12 +84,10 @@ int fk__sqlite_put_token(struct fk_store *st, const char *hash, int role, int64_
 
 int fk__sqlite_token(struct fk_store *st, const char *hash, struct fk_token_row *out)
 {
-  sqlite3 *db = fk__sqlite_db(st);
   sqlite3_stmt *q = NULL;
-  int rc = FK_ENOTFOUND, step;
+  int own = fk__sqlite_cached(st, sql[GET], &q), rc = FK_ENOTFOUND, step; /* every request */
   memset(out, 0, sizeof *out);
-  if (sqlite3_prepare_v2(db, sql[GET], -1, &q, NULL) != SQLITE_OK)
-    return fk__sqlite_fail(st, "reading a token");
+  if (own < 0) return own;
   sqlite3_bind_text(q, 1, hash, -1, SQLITE_STATIC);
   step = sqlite3_step(q);
   if (step == SQLITE_ROW) {
@@ -101,7 +99,7 @@ int fk__sqlite_token(struct fk_store *st, const char *hash, struct fk_token_row 
     rc = out->role < 0 ? FK_ENOTFOUND : 0;
   } else if (step != SQLITE_DONE)
     rc = FK_ESTORE;
-  sqlite3_finalize(q);
+  fk__sqlite_done(q, own);
   return rc == FK_ESTORE ? fk__sqlite_fail(st, "reading a token") : rc;
 }
 

@@ -126,6 +126,12 @@ int fk_store_person_id(struct fk_store *st, const char *person_id, int64_t *pers
   return st->ops->person_id(st, person_id, person);
 }
 
+int fk_store_data_version(struct fk_store *st, uint64_t *v)
+{
+  assert(st && v);
+  return st->ops->data_version(st, v);
+}
+
 /* ---- The loop (fangkong/tasks.h) ---- */
 
 int fk_store_each_task(struct fk_store *st, const struct fk_task_filter *f,

@@ -36,6 +36,7 @@ struct fk__store_ops {
                       int (*fn)(void *arg, const struct fk_measure_row *m), void *arg);
   int (*put_measure)(struct fk_store *st, struct fk_measure_row *m, struct fk_diag *diag);
   int (*person_id)(struct fk_store *st, const char *person_id, int64_t *person);
+  int (*data_version)(struct fk_store *st, uint64_t *v);
   /* The loop (fangkong/tasks.h): as the public functions of the same names. */
   int (*each_task)(struct fk_store *st, const struct fk_task_filter *f,
                    int (*fn)(void *arg, const struct fk_task_row *t), void *arg);
@@ -144,6 +145,9 @@ struct sqlite3_stmt;
 int fk__sqlite_cached(struct fk_store *st, const char *sql, struct sqlite3_stmt **out);
 void fk__sqlite_done(struct sqlite3_stmt *q, int rc);
 struct sqlite3 *fk__sqlite_db(struct fk_store *st);
+/* 1 and *id when key (NUL-terminated) is in feed's key map, which puts of rows that reference
+ * the feed load (persons, places ...); 0 when the map is not loaded or lacks the key (ask SQL). */
+int fk__sqlite_key(struct fk_store *st, int feed, const char *key, int64_t *id);
 /* Records the backend's message for fk_store_errmsg; returns FK_ESTORE. */
 int fk__sqlite_fail(struct fk_store *st, const char *what);
 

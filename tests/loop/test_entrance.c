@@ -217,6 +217,145 @@ static void allocation_failures_are_clean_errors(void **state)
   city_free(&c);
 }
 
+/* Stores grid G3 as a high-risk area from 2022-07-11 through st (lifted from `lift` when that
+ * is not FK_DATE_NONE), as `fangkong areas update` would from another process. */
+static void g3_high(struct fk_store *st, struct fk_area_row *a, fk_date lift)
+{
+  struct fk_diag d;
+  fk_diag_clear(&d);
+  a->kind = FK_AREA_GRID;
+  snprintf(a->area_id, sizeof a->area_id, "G3");
+  snprintf(a->district, sizeof a->district, "迎泽区");
+  a->lifts_on = lift;
+  a->nspans = 1;
+  a->spans[0] = (struct fk_area_span){FK_AREA_HIGH, fk_time_date(T("2022-07-11 00:00")), lift, ""};
+  snprintf(a->spans[0].reason, sizeof a->spans[0].reason, "a case stayed here");
+  if (fk_store_put_area(st, a, &d)) fail_msg("put area: %s", d.reason);
+}
+
+/* Checks with the memo and without it (a second of its own each) and holds the answers equal. */
+static const char *both(struct city *c, struct fk_entrance_memo *m, const char *person,
+                        const char *place, const char *at, double celsius, int mask)
+{
+  static char keys[256];
+  struct fk_entrance_result with, without;
+  struct fk_diag d;
+  fk_diag_clear(&d);
+  if (fk_entrance_check_memo(c->st, &c->rules, m, person, place, T(at), celsius, mask, &with, &d))
+    fail_msg("check %s at %s: %s", person, place, d.reason);
+  snprintf(keys, sizeof keys, "%s",
+           check(c, &c->rules, person, place, at, celsius, mask, &without));
+  assert_int_equal(with.pass, without.pass);
+  assert_int_equal(with.reasons, without.reasons);
+  assert_int_equal(with.code, without.code);
+  assert_int_equal(with.area_level, without.area_level);
+  assert_string_equal(with.grid_id, without.grid_id);
+  for (int i = 0; i < FK_ENTRANCE_NREASONS; i++)
+    assert_string_equal(with.text[i], without.text[i]);
+  return keys;
+}
+
+static void a_memo_answers_as_the_store_and_sees_areas_another_connection_wrote(void **state)
+{
+  (void)state;
+  struct city c;
+  struct fk_entrance_memo *m = NULL;
+  struct fk_store *other = NULL;
+  struct fk_area_row *a = fk_calloc(1, sizeof *a);
+  struct fk_diag d;
+  char path[600];
+  the_city(&c);
+  assert_non_null(a);
+  assert_int_equal(fk_entrance_memo_new(&m), 0);
+  assert_string_equal(both(&c, m, "P3", "R3", "2022-07-11 09:00", 36.5, 1), "pass");
+  assert_string_equal(both(&c, m, "P3", "R1", "2022-07-11 09:01", 36.5, 1), "area_high");
+  assert_string_equal(both(&c, m, "P2", "R1", "2022-07-11 09:02", 39.0, 0),
+                      "fever;no_mask;code_red;area_high;confined");
+  /* G3 turns high, written by another connection: the memo reads the areas again. */
+  fk_diag_clear(&d);
+  snprintf(path, sizeof path, "%s/city.db", c.dir);
+  if (fk_store_open(path, &other, &d)) fail_msg("open %s: %s", path, d.reason);
+  g3_high(other, a, FK_DATE_NONE);
+  assert_string_equal(both(&c, m, "P3", "R3", "2022-07-11 09:03", 36.5, 1), "area_high");
+  /* Lifted through the memo's own connection: not seen until the memo forgets its areas. */
+  g3_high(c.st, a, fk_time_date(T("2022-07-11 00:00")) + 1);
+  struct fk_entrance_result r;
+  fk_diag_clear(&d);
+  assert_int_equal(
+      fk_entrance_check_memo(c.st, &c.rules, m, "P3", "R3", T("2022-07-12 09:00"), 36.5, 1, &r, &d),
+      0);
+  assert_int_equal(r.area_level, FK_AREA_HIGH);
+  fk_entrance_memo_forget(m);
+  assert_string_equal(both(&c, m, "P3", "R3", "2022-07-12 09:01", 36.5, 1), "pass");
+  /* Unknown ids are the same errors through the memo. */
+  assert_int_equal(
+      fk_entrance_check_memo(c.st, &c.rules, m, "P3", "R9", T("2022-07-12 09:02"), 36.5, 1, &r, &d),
+      FK_ENOTFOUND);
+  assert_string_equal(d.field, "place_id");
+  fk_store_close(other);
+  fk_entrance_memo_free(m);
+  fk_free(a);
+  city_free(&c);
+}
+
+static void a_repeated_check_leaves_the_store_writable_after_others_wrote(void **state)
+{
+  (void)state;
+  struct city c;
+  struct fk_entrance_result r;
+  struct fk_store *other = NULL;
+  struct fk_area_row *a = fk_calloc(1, sizeof *a);
+  struct fk_diag d;
+  char path[600];
+  the_city(&c);
+  assert_non_null(a);
+  check(&c, &c.rules, "P3", "R3", "2022-07-11 11:00", 36.5, 1, &r);
+  check(&c, &c.rules, "P3", "R3", "2022-07-11 11:00", 36.5, 1, &r); /* its check-in a duplicate */
+  assert_false(r.recorded);
+  fk_diag_clear(&d);
+  snprintf(path, sizeof path, "%s/city.db", c.dir);
+  if (fk_store_open(path, &other, &d)) fail_msg("open %s: %s", path, d.reason);
+  g3_high(other, a, FK_DATE_NONE); /* another process writes */
+  assert_string_equal(check(&c, &c.rules, "P3", "R3", "2022-07-11 11:01", 36.5, 1, &r),
+                      "area_high");
+  assert_true(r.recorded);
+  fk_store_close(other);
+  fk_free(a);
+  city_free(&c);
+}
+
+static void a_memo_fails_cleanly_when_memory_runs_out(void **state)
+{
+  (void)state;
+  struct city c;
+  struct fk_entrance_result r;
+  struct fk_diag d;
+  int ok_at = 0;
+  the_city(&c);
+  for (long n = 1; n < 200 && !ok_at; n++) {
+    struct fk_entrance_memo *m = NULL;
+    fk_diag_clear(&d);
+    fk_alloc_fail_after(n);
+    int rc = fk_entrance_memo_new(&m);
+    if (!rc)
+      rc = fk_entrance_check_memo(c.st, &c.rules, m, "P2", "R1", T("2022-07-11 14:00"), 36.5, 1, &r,
+                                  &d);
+    fk_alloc_fail_after(0);
+    assert_true(rc == 0 || rc == FK_ENOMEM);
+    if (!rc) ok_at = (int)n;
+    if (!rc) { /* and again from what it kept */
+      assert_int_equal(fk_entrance_check_memo(c.st, &c.rules, m, "P2", "R1", T("2022-07-11 14:01"),
+                                              36.5, 1, &r, &d),
+                       0);
+      assert_true(r.reasons & (1u << FK_ENTRANCE_AREA_HIGH));
+    }
+    fk_entrance_memo_free(m);
+  }
+  assert_true(ok_at > 1);
+  assert_false(r.pass);
+  city_free(&c);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -226,6 +365,9 @@ int main(void)
       cmocka_unit_test(checks_are_read_back_with_their_fever_and_reasons),
       cmocka_unit_test(unknown_persons_and_places_are_errors),
       cmocka_unit_test(allocation_failures_are_clean_errors),
+      cmocka_unit_test(a_memo_answers_as_the_store_and_sees_areas_another_connection_wrote),
+      cmocka_unit_test(a_repeated_check_leaves_the_store_writable_after_others_wrote),
+      cmocka_unit_test(a_memo_fails_cleanly_when_memory_runs_out),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

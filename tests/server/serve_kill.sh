@@ -45,4 +45,6 @@ equals "after restart" "$(post 1000 | cut -d' ' -f2)" 200
 kill -TERM "$pid"
 wait "$pid"
 equals "stored after restart" "$(sqlite3 t.db 'SELECT count(*) FROM entrance_checks WHERE at = 1657505800')" 1
+# The store is whole after the kill: integrity and every reference (persons, places, tokens).
+expect 0 "verify after the kill" -- "$B" verify --db t.db
 finish

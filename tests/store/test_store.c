@@ -155,6 +155,22 @@ static void duplicates_conflicts_and_unknown_references_are_told_apart(void **st
   fk_store_close(st);
 }
 
+static void the_data_version_moves_with_other_connections_commits_only(void **state)
+{
+  (void)state;
+  struct fk_store *st = open_store(), *other = open_store();
+  uint64_t v0, v1, v2;
+  assert_int_equal(fk_store_data_version(st, &v0), 0);
+  assert_int_equal(put_grid(st, "G1", "坞城社区", 37.7), 0);
+  assert_int_equal(fk_store_data_version(st, &v1), 0);
+  assert_true(v1 == v0);
+  assert_int_equal(put_grid(other, "G2", "坞城社区", 37.7), 0);
+  assert_int_equal(fk_store_data_version(st, &v2), 0);
+  assert_true(v2 != v1);
+  fk_store_close(other);
+  fk_store_close(st);
+}
+
 static void the_hierarchy_is_built_from_grids(void **state)
 {
   (void)state;
@@ -215,6 +231,7 @@ int main(void)
       cmocka_unit_test_setup(rolled_back_rows_are_gone_and_committed_rows_stay, setup),
       cmocka_unit_test_setup(an_uncommitted_batch_vanishes_when_the_process_dies, setup),
       cmocka_unit_test_setup(duplicates_conflicts_and_unknown_references_are_told_apart, setup),
+      cmocka_unit_test_setup(the_data_version_moves_with_other_connections_commits_only, setup),
       cmocka_unit_test_setup(the_hierarchy_is_built_from_grids, setup),
       cmocka_unit_test_setup(verify_finds_a_dangling_reference, setup),
       cmocka_unit_test_setup(a_missing_folder_is_a_clear_error, setup),
