@@ -69,32 +69,39 @@ static int entrance_scalars(json_t *o, struct fk__entrance_req *out, char *why, 
   return 0;
 }
 
-int fk__entrance_body_parse(const char *buf, size_t n, struct fk__entrance_req *out, char *why,
-                            size_t whysz)
+/* The body's JSON object with only the given fields, into *o (a new reference). Returns 0, or
+ * FK_EINVAL with why: malformed JSON (line and column), not an object, an unknown field. */
+static int load_object(const char *buf, size_t n, const char *const *fields, json_t **o, char *why,
+                       size_t whysz)
 {
   json_error_t err;
-  json_t *o;
   int rc;
   assert(buf || !n);
-  assert(out && why && whysz);
-  memset(out, 0, sizeof *out);
   why[0] = '\0';
-  o = json_loadb(buf ? buf : "", n, JSON_REJECT_DUPLICATES, &err);
-  if (!o)
+  if (!(*o = json_loadb(buf ? buf : "", n, JSON_REJECT_DUPLICATES, &err)))
     return snprintf(why, whysz, "malformed JSON at line %d, column %d: %s", err.line, err.column,
                     err.text),
            FK_EINVAL;
-  if (!json_is_object(o)) {
-    snprintf(why, whysz, "the body must be a JSON object");
-    rc = FK_EINVAL;
-    goto out;
+  rc = json_is_object(*o) ? known_fields(*o, fields, why, whysz)
+                          : (snprintf(why, whysz, "the body must be a JSON object"), FK_EINVAL);
+  if (rc) {
+    json_decref(*o);
+    *o = NULL;
   }
-  if ((rc = known_fields(o, entrance_fields, why, whysz)) ||
-      (rc = id_field(o, "person_id", out->person_id, FK__ID_MAX, why, whysz)) ||
-      (rc = id_field(o, "place_id", out->place_id, FK__ID_MAX, why, whysz)))
-    goto out;
-  rc = entrance_scalars(o, out, why, whysz);
-out:
+  return rc;
+}
+
+int fk__entrance_body_parse(const char *buf, size_t n, struct fk__entrance_req *out, char *why,
+                            size_t whysz)
+{
+  json_t *o = NULL;
+  int rc;
+  assert(out && why && whysz);
+  memset(out, 0, sizeof *out);
+  if ((rc = load_object(buf, n, entrance_fields, &o, why, whysz))) return rc;
+  if (!(rc = id_field(o, "person_id", out->person_id, FK__ID_MAX, why, whysz)) &&
+      !(rc = id_field(o, "place_id", out->place_id, FK__ID_MAX, why, whysz)))
+    rc = entrance_scalars(o, out, why, whysz);
   json_decref(o);
   return rc;
 }
@@ -103,21 +110,13 @@ int fk__task_body_parse(const char *buf, size_t n, char *proof, size_t proofsz, 
                         size_t whysz)
 {
   static const char *const fields[] = {"proof", NULL};
-  json_error_t err;
-  json_t *o, *v;
+  json_t *o = NULL, *v;
   int rc;
-  assert(buf || !n);
   assert(proof && proofsz && why && whysz);
-  proof[0] = why[0] = '\0';
-  o = json_loadb(buf ? buf : "", n, JSON_REJECT_DUPLICATES, &err);
-  if (!o)
-    return snprintf(why, whysz, "malformed JSON at line %d, column %d: %s", err.line, err.column,
-                    err.text),
-           FK_EINVAL;
-  rc = json_is_object(o) ? known_fields(o, fields, why, whysz) : FK_EINVAL;
-  if (!json_is_object(o)) snprintf(why, whysz, "the body must be a JSON object");
+  proof[0] = '\0';
+  if ((rc = load_object(buf, n, fields, &o, why, whysz))) return rc;
   v = json_object_get(o, "proof");
-  if (!rc && !v) rc = (snprintf(why, whysz, "proof: missing"), FK_EINVAL);
+  if (!v) rc = (snprintf(why, whysz, "proof: missing"), FK_EINVAL);
   if (!rc && (!json_is_string(v) || !json_string_length(v) || json_string_length(v) >= proofsz ||
               memchr(json_string_value(v), 0, json_string_length(v))))
     rc = (snprintf(why, whysz, "proof: must be a string of 1 to %zu characters", proofsz - 1),
@@ -157,24 +156,13 @@ int fk__verify_body_parse(const char *buf, size_t n, int *verdict, char *note, s
                           char *why, size_t whysz)
 {
   static const char *const fields[] = {"verdict", "note", NULL};
-  json_error_t err;
-  json_t *o;
+  json_t *o = NULL;
   int rc;
-  assert(buf || !n);
   assert(verdict && note && notesz && why && whysz);
   *verdict = -1;
-  note[0] = why[0] = '\0';
-  o = json_loadb(buf ? buf : "", n, JSON_REJECT_DUPLICATES, &err);
-  if (!o)
-    return snprintf(why, whysz, "malformed JSON at line %d, column %d: %s", err.line, err.column,
-                    err.text),
-           FK_EINVAL;
-  if (!json_is_object(o)) {
-    snprintf(why, whysz, "the body must be a JSON object");
-    rc = FK_EINVAL;
-  } else if (!(rc = known_fields(o, fields, why, whysz)) &&
-             !(rc = verdict_field(o, verdict, why, whysz)))
-    rc = note_field(o, note, notesz, why, whysz);
+  note[0] = '\0';
+  if ((rc = load_object(buf, n, fields, &o, why, whysz))) return rc;
+  if (!(rc = verdict_field(o, verdict, why, whysz))) rc = note_field(o, note, notesz, why, whysz);
   if (rc) *verdict = -1, note[0] = '\0';
   json_decref(o);
   return rc;
