@@ -517,14 +517,15 @@ static void our_answer(const struct fk_trace_result *r, struct answer *a)
       answer_add(a, (struct row){l->to, -1, 1, cat, l->first, l->last, (int64_t)l->nexp});
     } else {
       const struct fk_contact *c = &r->contacts[i++];
-      answer_add(a, (struct row){c->person, 0, 1, c->category == FK_CAT_CLOSE, c->first, c->last,
-                                 (int64_t)c->nexp});
+      answer_add(a,
+                 (struct row){c->person, 0, 1, c->category == FK_CAT_CLOSE, fk_trace_time(c->first),
+                              fk_trace_time(c->last), (int64_t)c->nexp});
     }
   }
   for (; i < r->ncontacts; i++) {
     const struct fk_contact *c = &r->contacts[i];
-    answer_add(a, (struct row){c->person, c->via, c->degree, c->category == FK_CAT_CLOSE, c->first,
-                               c->last, (int64_t)c->nexp});
+    answer_add(a, (struct row){c->person, c->via, c->degree, c->category == FK_CAT_CLOSE,
+                               fk_trace_time(c->first), fk_trace_time(c->last), (int64_t)c->nexp});
   }
 }
 
