@@ -126,26 +126,38 @@ static enum fk_category category_at(const struct fk_trace_index *ix, uint32_t pl
   return place ? ix->rules->trace.kinds[ix->kind[place]].category : FK_CAT_CLOSE;
 }
 
+/* Stays meet() handles between two checks for room: the hits' count and pointer stay in
+   registers meanwhile. */
+#define MEET_CHUNK 256
+
 /*
  * Others' stays s[0..n) at place p against [x, y), up to the first starting at or after y: a
  * hit for each overlap longer than min (the kind's minimum) of someone not left out (skip).
  * The inner loop of every trace: every stay's hit is written and kept or not by the count,
- * without a branch on whether it is kept (at degree 2 that is close to a coin toss). Returns 0
- * or FK_ENOMEM.
+ * without a branch on whether it is kept (at degree 2 that is close to a coin toss), room
+ * being made for a chunk of stays at a time. Returns 0 or FK_ENOMEM.
  */
 static int meet(struct tracer *t, const struct fk__stay *s, size_t n, uint32_t p, uint32_t x,
                 uint32_t y, fk_time min)
 {
   struct fk__vec *v = t->hits;
   const uint64_t *skip = t->skip;
-  for (size_t i = 0; i < n && s[i].start < y; i++) {
-    if (v->n == v->cap && fk__vec_reserve(v, v->n + 1)) return FK_ENOMEM;
-    uint32_t who = s[i].person;
-    uint32_t a = s[i].start > x ? s[i].start : x, b = s[i].end < y ? s[i].end : y;
-    int keep = (who != t->self) & (b > a) & ((fk_time)(b - a) > min);
-    keep &= skip ? !marked(skip, who) : 1;
-    ((struct hit *)v->data)[v->n] = (struct hit){who, t->via, p, a, b};
-    v->n += (size_t)keep;
+  uint32_t self = t->self, via = t->via;
+  size_t i = 0;
+  while (i < n && s[i].start < y) {
+    size_t end = n - i < MEET_CHUNK ? n : i + MEET_CHUNK;
+    if (v->cap - v->n < end - i && fk__vec_reserve(v, v->n + (end - i))) return FK_ENOMEM;
+    struct hit *h = v->data;
+    size_t k = v->n;
+    for (; i < end && s[i].start < y; i++) {
+      uint32_t who = s[i].person;
+      uint32_t a = s[i].start > x ? s[i].start : x, b = s[i].end < y ? s[i].end : y;
+      int keep = (who != self) & (b > a) & ((fk_time)(b - a) > min);
+      keep &= skip ? !marked(skip, who) : 1;
+      h[k] = (struct hit){who, via, p, a, b};
+      k += (size_t)keep;
+    }
+    v->n = k;
   }
   return 0;
 }
@@ -167,17 +179,23 @@ static int at_place(struct tracer *t, uint32_t p, uint32_t x, uint32_t y)
   return rc;
 }
 
-/* One of self's stays, cut to the window [wa, wb), against everyone else at its place. */
+/* One of self's stays, s at place p, cut to the window [wa, wb), against everyone else at p. */
 static int from_stay(struct tracer *t, const struct fk__stay *s, uint32_t p, uint32_t wa,
                      uint32_t wb)
 {
   uint32_t x = s->start > wa ? s->start : wa, y = s->end < wb ? s->end : wb;
-  if (x >= y) return 0;
   if (t->close_only && t->ix->rules->trace.kinds[t->ix->kind[p]].category != FK_CAT_CLOSE) return 0;
   return at_place(t, p, x, y);
 }
 
-/* Venue exposures of everyone who shared a place with `who` during [wa, wb). */
+/* Does stay s overlap [wa, wb)? */
+static int within(const struct fk__stay *s, uint32_t wa, uint32_t wb)
+{
+  return (s->start > wa ? s->start : wa) < (s->end < wb ? s->end : wb);
+}
+
+/* Venue exposures of everyone who shared a place with `who` during [wa, wb). The place of an
+   own stay is looked up only for the stays within the window. */
 static int venues(struct tracer *t, uint32_t who, uint32_t wa, uint32_t wb)
 {
   const struct fk_trace_index *ix = t->ix;
@@ -186,11 +204,13 @@ static int venues(struct tracer *t, uint32_t who, uint32_t wa, uint32_t wb)
   if (who < ix->csr_persons)
     for (uint32_t i = ix->person_off[who]; !rc && i < ix->person_off[who + 1]; i++) {
       uint32_t s = ix->person_stays[i];
-      rc = from_stay(t, &ix->stays[s], fk__trace_place_of(ix, s), wa, wb);
+      if (within(&ix->stays[s], wa, wb))
+        rc = from_stay(t, &ix->stays[s], fk__trace_place_of(ix, s), wa, wb);
     }
   for (size_t i = 0; !rc && i < ix->pending.n; i++) {
     const struct fk__pending *q = &FK__VEC_AT(&ix->pending, struct fk__pending, i);
-    if (q->stay.person == who) rc = from_stay(t, &q->stay, q->place, wa, wb);
+    if (q->stay.person == who && within(&q->stay, wa, wb))
+      rc = from_stay(t, &q->stay, q->place, wa, wb);
   }
   return rc;
 }
