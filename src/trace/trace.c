@@ -29,6 +29,8 @@ struct tracer {
   uint32_t self;        /* the person whose stays are scanned */
   int close_only;       /* degree 2: only close places propagate */
   const uint64_t *skip; /* degree 2: persons never reported (bit per person), else NULL */
+  /* the last search for a place's first stays (first_overlap): place, time, answer */
+  uint32_t hint_place, hint_from, hint_lo;
 };
 
 /* Is person's bit set in the bitmap? */
@@ -162,6 +164,40 @@ static int meet(struct tracer *t, const struct fk__stay *s, size_t n, uint32_t p
   return 0;
 }
 
+/*
+ * fk__trace_first_overlap(t->ix, p, x), searched from the last answer when that was at the
+ * same place for a time not later: a person's own stays at a place come in order of start,
+ * so from one day's answer the next day's is a short gallop away in memory just read, instead
+ * of a binary search over the whole place. The answer only moves forward with the time.
+ */
+static uint32_t first_overlap(struct tracer *t, uint32_t p, uint32_t x)
+{
+  const struct fk_trace_index *ix = t->ix;
+  uint32_t from = x > ix->maxdur[p] ? x - ix->maxdur[p] : 0;
+  uint32_t lo, hi = ix->place_off[p + 1], step = 1;
+  if (p != t->hint_place || from < t->hint_from) {
+    lo = fk__trace_first_overlap(ix, p, x);
+  } else {
+    lo = t->hint_lo; /* the answer is at or after it */
+    while (step < hi - lo && ix->stays[lo + step].start < from) {
+      lo += step;
+      step *= 2;
+    }
+    if (step < hi - lo) hi = lo + step + 1; /* stays[lo + step] starts at or after `from` */
+    while (lo < hi) {
+      uint32_t mid = lo + (hi - lo) / 2;
+      if (ix->stays[mid].start < from)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  }
+  t->hint_place = p;
+  t->hint_from = from;
+  t->hint_lo = lo;
+  return lo;
+}
+
 /* Everyone at place p during [x, y), from the sorted stays and the pending ones. */
 static int at_place(struct tracer *t, uint32_t p, uint32_t x, uint32_t y)
 {
@@ -169,7 +205,7 @@ static int at_place(struct tracer *t, uint32_t p, uint32_t x, uint32_t y)
   fk_time min = ix->rules->trace.kinds[ix->kind[p]].min_overlap;
   int rc = 0;
   if (p < ix->csr_places) {
-    uint32_t lo = fk__trace_first_overlap(ix, p, x);
+    uint32_t lo = first_overlap(t, p, x);
     rc = meet(t, ix->stays + lo, ix->place_off[p + 1] - lo, p, x, y, min);
   }
   for (size_t i = 0; !rc && i < ix->pending.n; i++) {
@@ -194,18 +230,22 @@ static int within(const struct fk__stay *s, uint32_t wa, uint32_t wb)
   return (s->start > wa ? s->start : wa) < (s->end < wb ? s->end : wb);
 }
 
-/* Venue exposures of everyone who shared a place with `who` during [wa, wb). The place of an
-   own stay is looked up only for the stays within the window. */
+/* Venue exposures of everyone who shared a place with `who` during [wa, wb). Own stays come
+   by place (their indexes are in order), so the place of the last one is tried first, and
+   only for stays within the window; the next stay is fetched while this one is scanned. */
 static int venues(struct tracer *t, uint32_t who, uint32_t wa, uint32_t wb)
 {
   const struct fk_trace_index *ix = t->ix;
+  uint32_t p = 0;
   int rc = 0;
   t->self = who;
   if (who < ix->csr_persons)
-    for (uint32_t i = ix->person_off[who]; !rc && i < ix->person_off[who + 1]; i++) {
+    for (uint32_t i = ix->person_off[who], end = ix->person_off[who + 1]; !rc && i < end; i++) {
       uint32_t s = ix->person_stays[i];
-      if (within(&ix->stays[s], wa, wb))
-        rc = from_stay(t, &ix->stays[s], fk__trace_place_of(ix, s), wa, wb);
+      if (i + 1 < end) __builtin_prefetch(&ix->stays[ix->person_stays[i + 1]]);
+      if (!within(&ix->stays[s], wa, wb)) continue;
+      if (s < ix->place_off[p] || s >= ix->place_off[p + 1]) p = fk__trace_place_of(ix, s);
+      rc = from_stay(t, &ix->stays[s], p, wa, wb);
     }
   for (size_t i = 0; !rc && i < ix->pending.n; i++) {
     const struct fk__pending *q = &FK__VEC_AT(&ix->pending, struct fk__pending, i);
@@ -535,7 +575,7 @@ int fk_trace_case(const struct fk_trace_index *ix, int64_t case_person, fk_time 
 int fk_trace_case_reuse(const struct fk_trace_index *ix, int64_t case_person, fk_time now,
                         int depth, struct fk_trace_result *out, struct fk_diag *diag)
 {
-  struct tracer t = {ix, NULL, 0, 0, 0, NULL};
+  struct tracer t = {ix, NULL, 0, 0, 0, NULL, UINT32_MAX, 0, 0};
   struct storage *st = out->storage_;
   fk_time w0, w1;
   int rc;
