@@ -18,7 +18,9 @@
  * The question's time is an argument (--now); the clock is read only to time things. Uses the
  * index's internal layout (src/trace/index.h) for the walk replica: a bench, not a user.
  */
+#include <pthread.h>
 #include <sqlite3.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +36,7 @@
 #include "trace/index.h"
 
 #define MAX_REPEAT 64
+#define MAX_THREADS 16
 
 static double now_s(void)
 {
@@ -48,6 +51,14 @@ static double cpu_s(void)
 {
   struct timespec ts;
   clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* CPU time of the calling thread, seconds. */
+static double thread_cpu_s(void)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
   return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
@@ -101,14 +112,14 @@ static void die(const char *fmt, const char *what)
 struct opts {
   const char *db, *sql_db, *now_text, *rules;
   fk_time now;
-  int ncases, depth, repeat, sql_repeat, keep_sql, no_sql, at_report;
+  int ncases, depth, repeat, sql_repeat, keep_sql, no_sql, at_report, threads;
   uint64_t seed;
 };
 
 static const char usage[] =
     "usage: bench_trace --db STORE --sql-db COPY --now T [--cases N] [--seed S] [--depth 1|2]\n"
     "                   [--repeat R] [--sql-repeat R] [--keep-sql] [--no-sql] [--at-report]\n"
-    "                   [--rules FILE]\n"
+    "                   [--threads T] [--rules FILE]\n"
     "  --db STORE      the store to trace (read only)\n"
     "  --sql-db COPY   where the store is copied for SQLite's indexes (replaced)\n"
     "  --now T         the time of the question, ISO 8601 with offset\n"
@@ -120,11 +131,14 @@ static const char usage[] =
     "  --keep-sql      reuse COPY when it already has the bench's indexes\n"
     "  --no-sql        our side only (profiling); --sql-db is then not needed\n"
     "  --at-report     ask each case's question at its report time (isolated_at, else\n"
-    "                  sampled_at: the hour after a positive result) instead of --now\n";
+    "                  sampled_at: the hour after a positive result) instead of --now\n"
+    "  --threads T     also trace the cases at --depth on T threads, each case once a pass,\n"
+    "                  and report the passes' wall and CPU times (2; 1: not)\n";
 
 static void parse_args(int argc, char **argv, struct opts *o)
 {
-  *o = (struct opts){.ncases = 100, .depth = 2, .repeat = 5, .sql_repeat = 1, .seed = 1};
+  *o = (struct opts){
+      .ncases = 100, .depth = 2, .repeat = 5, .sql_repeat = 1, .seed = 1, .threads = 2};
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
     if (!strcmp(a, "--keep-sql") || !strcmp(a, "--no-sql") || !strcmp(a, "--at-report")) {
@@ -150,13 +164,15 @@ static void parse_args(int argc, char **argv, struct opts *o)
       o->repeat = atoi(v);
     else if (!strcmp(a, "--sql-repeat"))
       o->sql_repeat = atoi(v);
+    else if (!strcmp(a, "--threads"))
+      o->threads = atoi(v);
     else
       die("%s", usage);
     i++;
   }
   if (!o->db || (!o->sql_db && !o->no_sql) || (!o->now_text && !o->at_report) || o->ncases < 1 ||
       o->depth < 1 || o->depth > 2 || o->repeat < 1 || o->repeat > MAX_REPEAT ||
-      o->sql_repeat < 1 || o->sql_repeat > MAX_REPEAT)
+      o->sql_repeat < 1 || o->sql_repeat > MAX_REPEAT || o->threads < 1 || o->threads > MAX_THREADS)
     die("%s", usage);
   if (o->now_text && fk_time_parse(o->now_text, strlen(o->now_text), &o->now, NULL))
     die("--now: not an ISO 8601 instant with offset: %s", o->now_text);
@@ -517,14 +533,15 @@ static void our_answer(const struct fk_trace_result *r, struct answer *a)
       answer_add(a, (struct row){l->to, -1, 1, cat, l->first, l->last, (int64_t)l->nexp});
     } else {
       const struct fk_contact *c = &r->contacts[i++];
-      answer_add(a, (struct row){c->person, 0, 1, c->category == FK_CAT_CLOSE, c->first, c->last,
-                                 (int64_t)c->nexp});
+      answer_add(a,
+                 (struct row){c->person, 0, 1, c->category == FK_CAT_CLOSE, fk_trace_time(c->first),
+                              fk_trace_time(c->last), (int64_t)c->nexp});
     }
   }
   for (; i < r->ncontacts; i++) {
     const struct fk_contact *c = &r->contacts[i];
-    answer_add(a, (struct row){c->person, c->via, c->degree, c->category == FK_CAT_CLOSE, c->first,
-                               c->last, (int64_t)c->nexp});
+    answer_add(a, (struct row){c->person, c->via, c->degree, c->category == FK_CAT_CLOSE,
+                               fk_trace_time(c->first), fk_trace_time(c->last), (int64_t)c->nexp});
   }
 }
 
@@ -603,6 +620,64 @@ static double trace_all(const struct fk_trace_index *ix, const int64_t *cases, i
   free(ct);
   *cpu = median(cpus, (size_t)repeat);
   return median(pass, (size_t)repeat);
+}
+
+/* One thread of a parallel pass: traces the cases it takes (next) into its own result, as
+   `fangkong trace` traces into one. */
+struct worker {
+  const struct fk_trace_index *ix;
+  const int64_t *cases;
+  const fk_time *now;
+  int n, depth;
+  atomic_int *next;
+  struct fk_trace_result r; /* kept from pass to pass */
+  double cpu;               /* this thread's CPU time in fk_trace_case, this pass */
+};
+
+static void *work(void *arg)
+{
+  struct worker *w = arg;
+  struct fk_diag diag;
+  char msg[1024];
+  for (int c; (c = atomic_fetch_add(w->next, 1)) < w->n;) {
+    double c0 = thread_cpu_s();
+    if (fk_trace_case_reuse(w->ix, w->cases[c], w->now[c], w->depth, &w->r, &diag))
+      die("fk_trace_case: %s", fk_diag_format(&diag, msg, sizeof msg));
+    w->cpu += thread_cpu_s() - c0;
+  }
+  return NULL;
+}
+
+/* Traces every case (case c as of now[c]) at depth on `threads` threads, which take the cases
+   in turn, `repeat` passes. Returns the median of the passes' wall times (from the start to the
+   last thread's end), *cpu the median of their CPU totals (the threads' in fk_trace_case). */
+static double trace_parallel(const struct fk_trace_index *ix, const int64_t *cases, int n,
+                             const fk_time *now, int depth, int repeat, int threads, double *cpu)
+{
+  struct worker w[MAX_THREADS];
+  pthread_t tid[MAX_THREADS];
+  double wall[MAX_REPEAT], cpus[MAX_REPEAT];
+  atomic_int next;
+  for (int k = 0; k < threads; k++)
+    w[k] = (struct worker){ix, cases, now, n, depth, &next, {0}, 0};
+  for (int r = 0; r < repeat; r++) {
+    atomic_store(&next, 0);
+    double t0 = now_s();
+    for (int k = 0; k < threads; k++)
+      if (pthread_create(&tid[k], NULL, work, &w[k])) die("%s", "cannot start a thread");
+    for (int k = 0; k < threads; k++)
+      pthread_join(tid[k], NULL);
+    wall[r] = now_s() - t0;
+    cpus[r] = 0;
+    for (int k = 0; k < threads; k++) {
+      cpus[r] += w[k].cpu;
+      w[k].cpu = 0;
+    }
+  }
+  for (int k = 0; k < threads; k++)
+    fk_trace_result_free(&w[k].r);
+  *cpu = median(cpus, (size_t)repeat);
+  return median(wall, (size_t)repeat);
 }
 
 /* What the tracer's index walk touches, without collecting anything (see trace.c). */
@@ -686,6 +761,9 @@ int main(int argc, char **argv)
   double tot2 =
       trace_all(ix, cases, n, nows, 2, o.repeat, lat2, clat2, &cpu2, o.depth == 2 ? res : NULL);
   double tot = o.depth == 2 ? tot2 : tot1;
+  double par = 0, par_cpu = 0;
+  if (o.threads > 1)
+    par = trace_parallel(ix, cases, n, nows, o.depth, o.repeat, o.threads, &par_cpu);
   fprintf(stderr, "bench_trace: traced, %.1f s for %d cases at depth 2\n", tot2, n);
 
   /* Scanning alone: the same walk, counting; repeated like the traces. */
@@ -778,6 +856,9 @@ int main(int argc, char **argv)
          our_lat[2][1] * 1e3, cpu1 * 1e3);
   printf("%-30s %12.3f %12.3f %12.1f\n", "  the same in CPU time, depth 2", our_lat[3][0] * 1e3,
          our_lat[3][1] * 1e3, cpu2 * 1e3);
+  if (o.threads > 1)
+    printf("%d threads, depth %d: %d cases in %.1f ms wall, %.1f ms CPU (cases taken in turn)\n",
+           o.threads, o.depth, n, par * 1e3, par_cpu * 1e3);
   if (!o.no_sql) {
     printf("%-30s %12.3f %12.3f %12.1f\n", o.depth == 2 ? "SQLite, depth 2" : "SQLite, depth 1",
            sql_med * 1e3, sql_worst * 1e3, sql_tot * 1e3);

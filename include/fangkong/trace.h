@@ -111,21 +111,29 @@ struct fk_case_row;
 void fk_case_window(const struct fk_case_row *c, int window_days, fk_time now, fk_time *start,
                     fk_time *end);
 
-/* One reason a person is a contact: a shared place and time, or the household (place 0). */
+/* 2000-01-01T00:00:00Z: the times of contacts and exposures are 32-bit seconds after it (as the
+   index keeps them; good until 2136), so that a depth-2 answer of millions of rows stays small. */
+#define FK_TRACE_EPOCH INT64_C(946684800)
+
+/* Returns the instant of t, a time of a contact or an exposure (seconds after FK_TRACE_EPOCH). */
+fk_time fk_trace_time(uint32_t t);
+
+/* One reason a person is a contact: a shared place and time, or the household (place 0).
+   16 bytes. */
 struct fk_exposure {
-  int64_t place; /* internal place id; 0 for the household */
-  fk_time start, end;
-  enum fk_category category;
+  uint32_t place;            /* internal place id; 0 for the household */
+  uint32_t start, end;       /* seconds after FK_TRACE_EPOCH: fk_trace_time() */
+  enum fk_category category; /* the place's kind's; close for the household */
 };
 
+/* A contact of the case the result traced (fk_trace_result.index_person). 32 bytes. */
 struct fk_contact {
-  int64_t index_person; /* the case traced */
-  int64_t person;
-  int degree; /* 1: contact of the case; 2: secondary contact (密接的密接) */
-  enum fk_category category;
-  int64_t via;         /* degree 2: the close contact through whom; 0 for degree 1 */
-  fk_time first, last; /* first exposure start, last exposure end */
-  size_t nexp;
+  uint32_t person;      /* internal person id */
+  uint32_t via;         /* degree 2: the close contact through whom; 0 for degree 1 */
+  uint32_t first, last; /* first exposure start, last exposure end: fk_trace_time() */
+  uint32_t nexp;
+  uint8_t degree;   /* 1: contact of the case; 2: secondary contact (密接的密接) */
+  uint8_t category; /* enum fk_category */
   const struct fk_exposure *exp; /* owned by the result */
 };
 

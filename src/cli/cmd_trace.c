@@ -5,8 +5,10 @@
 
 #include "cli/args.h"
 #include "cli/cli.h"
+#include "cli/trace_ahead.h"
 #include "cli/trace_out.h"
 #include "cli/traced.h"
+#include "fangkong/alloc.h"
 #include "fangkong/error.h"
 #include "fangkong/store.h"
 #include "fangkong/trace.h"
@@ -47,27 +49,116 @@ struct job {
   struct fk_trace_result r; /* traced into case after case: its memory is reused */
 };
 
-/* Traces one case and hands the result to the output; returns an exit status. */
-static int trace_one(struct job *j, int64_t person)
+/* The checks before tracing person: a case, and --now when it is needed. Returns an exit
+   status. */
+static int check_one(struct job *j, int64_t person)
 {
-  struct fk_trace_result *r = &j->r;
-  struct fk_diag diag;
   fk_time start, end;
-  char msg[1024];
   const char *name = fk_trace_person_id(j->t.ix, person);
-  fk_diag_clear(&diag);
   if (fk_trace_window(j->t.ix, person, j->now, &start, &end))
     return fk__fail("%s is not a case (not in cases.csv)", name);
   if (!j->now_text && (j->depth == 2 || end == j->now))
     return fk__fail("case %s: give --now (the case is not isolated, or depth 2 needs it)", name);
-  if (fk_trace_case_reuse(j->t.ix, person, j->now, j->depth, r, &diag))
-    return fk__fail("%s", fk_diag_format(&diag, msg, sizeof msg));
-  int rc = j->save ? fk_store_save_trace(j->t.st, r, j->now, j->rules_name, &diag) : 0;
+  return FK_EXIT_OK;
+}
+
+/* Saves (--save) and prints the trace r of person, or says why tracing failed (rc, diag).
+   Returns an exit status. */
+static int finish_one(struct job *j, int64_t person, int rc, const struct fk_diag *diag,
+                      const struct fk_trace_result *r)
+{
+  struct fk_diag d;
+  char msg[1024];
+  if (rc) return fk__fail("%s", fk_diag_format(diag, msg, sizeof msg));
+  fk_diag_clear(&d);
+  rc = j->save ? fk_store_save_trace(j->t.st, r, j->now, j->rules_name, &d) : 0;
   if (rc)
-    fk__fail("saving the trace of %s: %s", name, fk_diag_format(&diag, msg, sizeof msg));
+    fk__fail("saving the trace of %s: %s", fk_trace_person_id(j->t.ix, person),
+             fk_diag_format(&d, msg, sizeof msg));
   else
     rc = fk__trace_out_add(&j->out, r);
   return rc ? FK_EXIT_ERROR : FK_EXIT_OK;
+}
+
+/* Traces one case and hands the result to the output; returns an exit status. */
+static int trace_one(struct job *j, int64_t person)
+{
+  struct fk_diag diag;
+  int rc = check_one(j, person);
+  if (rc) return rc;
+  fk_diag_clear(&diag);
+  rc = fk_trace_case_reuse(j->t.ix, person, j->now, j->depth, &j->r, &diag);
+  return finish_one(j, person, rc, &diag, &j->r);
+}
+
+/* The cases to trace, in order. */
+struct list {
+  struct job *j;
+  int64_t *persons;
+  size_t n, cap;
+};
+
+/* Appends person; returns 0 or FK_ENOMEM. */
+static int list_add(struct list *l, int64_t person)
+{
+  if (l->n == l->cap) {
+    size_t cap = l->cap ? 2 * l->cap : 64;
+    int64_t *p = fk_realloc(l->persons, cap * sizeof *p);
+    if (!p) return FK_ENOMEM;
+    l->persons = p;
+    l->cap = cap;
+  }
+  l->persons[l->n++] = person;
+  return 0;
+}
+
+static int list_check(void *arg, size_t i)
+{
+  struct list *l = arg;
+  return check_one(l->j, l->persons[i]);
+}
+
+static int list_take(void *arg, size_t i, int rc, const struct fk_diag *diag,
+                     const struct fk_trace_result *r)
+{
+  struct list *l = arg;
+  return finish_one(l->j, l->persons[i], rc, diag, r);
+}
+
+/* Traces the listed cases in order: each on a second thread while the one before is saved and
+   printed (fk__trace_ahead), or here when there is one. Returns an exit status. */
+static int trace_list(struct list *l)
+{
+  struct fk__ahead_fns fns = {list_check, list_take, l};
+  if (l->n < 2) return l->n ? trace_one(l->j, l->persons[0]) : FK_EXIT_OK;
+  return fk__trace_ahead(l->j->t.ix, l->persons, l->n, l->j->now, l->j->depth, &fns);
+}
+
+/*
+ * --cases FILE: one person_id a line; a header line "person_id" and blank lines are skipped.
+ * The cases up to the first unknown person are traced, then that person is named.
+ */
+static int trace_file(struct job *j, const char *path)
+{
+  struct list l = {j, NULL, 0, 0};
+  FILE *f = fopen(path, "r");
+  char line[256], unknown[256] = "";
+  int rc = 0;
+  if (!f) return fk__fail("cannot read %s", path);
+  while (!rc && !unknown[0] && fgets(line, sizeof line, f)) {
+    size_t n = strcspn(line, ",\r\n");
+    if (n == 0 || (n == 9 && !memcmp(line, "person_id", 9))) continue;
+    int64_t person = fk_trace_person(j->t.ix, line, n);
+    if (person)
+      rc = list_add(&l, person) ? fk__fail("out of memory") : 0;
+    else
+      snprintf(unknown, sizeof unknown, "%.*s", (int)n, line);
+  }
+  fclose(f);
+  if (!rc) rc = trace_list(&l);
+  if (!rc && unknown[0]) rc = fk__fail("unknown person '%s'", unknown);
+  fk_free(l.persons);
+  return rc;
 }
 
 static int trace_named(struct job *j, const char *id, size_t n)
@@ -77,31 +168,20 @@ static int trace_named(struct job *j, const char *id, size_t n)
   return trace_one(j, person);
 }
 
-/* --cases FILE: one person_id a line; a header line "person_id" and blank lines are skipped. */
-static int trace_file(struct job *j, const char *path)
+static void list_case(void *arg, int64_t person)
 {
-  FILE *f = fopen(path, "r");
-  char line[256];
-  int rc = 0;
-  if (!f) return fk__fail("cannot read %s", path);
-  while (!rc && fgets(line, sizeof line, f)) {
-    size_t n = strcspn(line, ",\r\n");
-    if (n == 0 || (n == 9 && !memcmp(line, "person_id", 9))) continue;
-    rc = trace_named(j, line, n);
-  }
-  fclose(f);
-  return rc;
+  struct list *l = arg;
+  if (l->j && list_add(l, person)) l->j = NULL; /* out of memory: said once listed */
 }
 
-struct all {
-  struct job *j;
-  int rc;
-};
-
-static void trace_each(void *arg, int64_t person)
+/* --all-cases: every case in the store's order. */
+static int trace_all(struct job *j)
 {
-  struct all *a = arg;
-  if (!a->rc) a->rc = trace_one(a->j, person);
+  struct list l = {j, NULL, 0, 0};
+  fk_trace_each_case(j->t.ix, list_case, &l);
+  int rc = l.j ? trace_list(&l) : fk__fail("out of memory");
+  fk_free(l.persons);
+  return rc;
 }
 
 int fk__cmd_trace(int argc, char **argv)
@@ -139,9 +219,7 @@ int fk__cmd_trace(int argc, char **argv)
   } else if (file) {
     rc = trace_file(&j, file);
   } else {
-    struct all a = {&j, 0};
-    fk_trace_each_case(j.t.ix, trace_each, &a);
-    rc = a.rc;
+    rc = trace_all(&j);
   }
   if (!rc) rc = fk__trace_out_finish(&j.out) ? FK_EXIT_ERROR : FK_EXIT_OK;
   fk__trace_out_free(&j.out);

@@ -9,9 +9,10 @@
 #include "fangkong/table.h"
 #include "fangkong/time.h"
 
-/* A merged row owns a copy of its contact's exposures. */
+/* A merged row: the contact, the case it was traced from, and its own copy of the exposures. */
 struct fk__merged {
   struct fk_contact c;
+  int64_t index_person;
   struct fk_exposure *exp;
 };
 
@@ -99,12 +100,14 @@ static void places(struct line *l, const struct fk_trace_index *ix, const struct
   }
 }
 
-static void csv_row(FILE *f, const struct fk_trace_index *ix, const struct fk_contact *c)
+/* The CSV row of contact c of the case index_person. */
+static void csv_row(FILE *f, const struct fk_trace_index *ix, int64_t index_person,
+                    const struct fk_contact *c)
 {
   struct line l;
   l.f = f;
   l.n = 0;
-  put_str(&l, fk_trace_person_id(ix, c->index_person));
+  put_str(&l, fk_trace_person_id(ix, index_person));
   put(&l, ",", 1);
   put_str(&l, fk_trace_person_id(ix, c->person));
   put(&l, ",", 1);
@@ -114,9 +117,9 @@ static void csv_row(FILE *f, const struct fk_trace_index *ix, const struct fk_co
   put(&l, ",", 1);
   put_str(&l, c->via ? fk_trace_person_id(ix, c->via) : "");
   put(&l, ",", 1);
-  put_time(&l, c->first);
+  put_time(&l, fk_trace_time(c->first));
   put(&l, ",", 1);
-  put_time(&l, c->last);
+  put_time(&l, fk_trace_time(c->last));
   put(&l, ",", 1);
   put_num(&l, c->nexp);
   put(&l, ",", 1);
@@ -145,9 +148,9 @@ static void json_exposures(FILE *f, const struct fk_trace_index *ix, const struc
     json_str(f, e[i].place ? fk_trace_place_id(ix, e[i].place) : NULL);
     put_str(&l, e[i].place ? ", \"household\": false, \"start\": \""
                            : ", \"household\": true, \"start\": \"");
-    put_time(&l, e[i].start);
+    put_time(&l, fk_trace_time(e[i].start));
     put_str(&l, "\", \"end\": \"");
-    put_time(&l, e[i].end);
+    put_time(&l, fk_trace_time(e[i].end));
     put_str(&l, "\", \"category\": \"");
     put_str(&l, category(e[i].category));
     put_str(&l, "\"}");
@@ -156,18 +159,21 @@ static void json_exposures(FILE *f, const struct fk_trace_index *ix, const struc
   fputs("]", f);
 }
 
-static void json_contact(FILE *f, const struct fk_trace_index *ix, const struct fk_contact *c)
+/* The JSON object of contact c of the case index_person. */
+static void json_contact(FILE *f, const struct fk_trace_index *ix, int64_t index_person,
+                         const struct fk_contact *c)
 {
   char first[FK_TIME_BUFSZ], last[FK_TIME_BUFSZ];
   fputs("{\"index_person_id\": ", f);
-  json_str(f, fk_trace_person_id(ix, c->index_person));
+  json_str(f, fk_trace_person_id(ix, index_person));
   fputs(", \"contact_person_id\": ", f);
   json_str(f, fk_trace_person_id(ix, c->person));
   fprintf(f, ", \"degree\": %d, \"category\": \"%s\", \"via_person_id\": ", c->degree,
           category(c->category));
   json_str(f, c->via ? fk_trace_person_id(ix, c->via) : NULL);
   fprintf(f, ", \"first_exposure\": \"%s\", \"last_exposure\": \"%s\", \"exposures\": %zu",
-          fk_time_format(c->first, first), fk_time_format(c->last, last), c->nexp);
+          fk_time_format(fk_trace_time(c->first), first),
+          fk_time_format(fk_trace_time(c->last), last), (size_t)c->nexp);
   fputs(", \"places\": \"", f);
   struct line l;
   l.f = f;
@@ -188,7 +194,7 @@ static void json_trace(FILE *f, const struct fk_trace_index *ix, const struct fk
           fk_time_format(r->window_start, a), fk_time_format(r->window_end, b));
   for (size_t i = 0; i < r->ncontacts; i++) {
     fputs(i ? ",\n   " : "\n   ", f);
-    json_contact(f, ix, &r->contacts[i]);
+    json_contact(f, ix, r->index_person, &r->contacts[i]);
   }
   fputs("],\n  \"links\": [", f);
   for (size_t i = 0; i < r->nlinks; i++) {
@@ -235,7 +241,8 @@ static int better(const struct fk_contact *a, const struct fk_contact *b)
   return a->degree != b->degree ? a->degree < b->degree : a->last > b->last;
 }
 
-static int keep(struct fk__trace_out *o, const struct fk_contact *c)
+/* Keeps contact c of the case index_person when it is the best row of its person so far. */
+static int keep(struct fk__trace_out *o, int64_t index_person, const struct fk_contact *c)
 {
   int64_t at;
   if (fk__strmap_get(&o->best, (const char *)&c->person, sizeof c->person, &at)) {
@@ -255,6 +262,7 @@ static int keep(struct fk__trace_out *o, const struct fk_contact *c)
   }
   struct fk__merged *m = &o->rows[at];
   m->c = *c;
+  m->index_person = index_person;
   m->exp = fk_malloc((c->nexp ? c->nexp : 1) * sizeof *m->exp);
   if (!m->exp) return FK_ENOMEM;
   memcpy(m->exp, c->exp, c->nexp * sizeof *m->exp);
@@ -267,7 +275,7 @@ int fk__trace_out_add(struct fk__trace_out *o, const struct fk_trace_result *r)
   if (!o->quiet) summary(o->ix, r);
   if (o->merge) {
     for (size_t i = 0; i < r->ncontacts; i++)
-      if (keep(o, &r->contacts[i])) return FK_ENOMEM;
+      if (keep(o, r->index_person, &r->contacts[i])) return FK_ENOMEM;
     return 0;
   }
   if (o->json) {
@@ -276,7 +284,7 @@ int fk__trace_out_add(struct fk__trace_out *o, const struct fk_trace_result *r)
   } else {
     if (!o->traces) fputs(header, o->f);
     for (size_t i = 0; i < r->ncontacts; i++)
-      csv_row(o->f, o->ix, &r->contacts[i]);
+      csv_row(o->f, o->ix, r->index_person, &r->contacts[i]);
   }
   o->traces++;
   return 0;
@@ -295,11 +303,11 @@ int fk__trace_out_finish(struct fk__trace_out *o)
     fputs(o->json ? "{\"contacts\": [" : header, o->f);
     for (size_t i = 0; i < o->nrows; i++) {
       if (!o->json) {
-        csv_row(o->f, o->ix, &o->rows[i].c);
+        csv_row(o->f, o->ix, o->rows[i].index_person, &o->rows[i].c);
         continue;
       }
       fputs(i ? ",\n " : "\n ", o->f);
-      json_contact(o->f, o->ix, &o->rows[i].c);
+      json_contact(o->f, o->ix, o->rows[i].index_person, &o->rows[i].c);
     }
     if (o->json) fputs("]}\n", o->f);
   } else if (o->json) {

@@ -154,7 +154,7 @@ static int contacts_of(struct ctx *x, const struct fk_case_row *row)
   for (size_t i = 0; !rc && i < r->ncontacts; i++) {
     const struct fk_contact *k = &r->contacts[i];
     const struct fk_exposure *e = last_exposure(k);
-    fk_date d = exposure_date(k->first, k->last);
+    fk_date d = exposure_date(fk_trace_time(k->first), fk_trace_time(k->last));
     if (k->degree == 2) d = cap_at_confinement(x, k->via, d);
     if (k->category != FK_CAT_CLOSE) continue; /* general contacts get no measure */
     fk_date_format(d, day);

@@ -50,16 +50,21 @@ static const char *category(enum fk_category c)
 
 static int save_contact(sqlite3 *db, sqlite3_stmt **q, int64_t run, const struct fk_contact *c)
 {
-  struct params p = {7,
-                     {run, c->person, c->degree, 0, c->via, c->first, c->last},
-                     1u << 4,
-                     4,
-                     category(c->category)};
+  struct params p = {
+      7,
+      {run, c->person, c->degree, 0, c->via, fk_trace_time(c->first), fk_trace_time(c->last)},
+      1u << 4,
+      4,
+      category(c->category)};
   int rc = step(q[CONTACT], &p);
   int64_t id = sqlite3_last_insert_rowid(db);
   for (size_t i = 0; !rc && i < c->nexp; i++) {
     const struct fk_exposure *e = &c->exp[i];
-    struct params x = {5, {id, e->place, e->start, e->end}, 1u << 1, 5, category(e->category)};
+    struct params x = {5,
+                       {id, e->place, fk_trace_time(e->start), fk_trace_time(e->end)},
+                       1u << 1,
+                       5,
+                       category(e->category)};
     rc = step(q[EXPOSURE], &x);
   }
   return rc;

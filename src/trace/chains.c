@@ -150,15 +150,16 @@ static void settle_edge(struct builder *b, const struct raw *w, size_t from, siz
   size_t m = 0;
   for (size_t i = 0; i < n; i++)
     if (!m || by_time(&x[m - 1], &x[i])) x[m++] = x[i];
-  e->first = m ? x[0].start : 0;
-  e->last = m ? x[0].end : 0;
+  uint32_t last = m ? x[0].end : 0;
+  e->first = m ? fk_trace_time(x[0].start) : 0;
   for (size_t i = 0; i < m; i++) {
     size_t k = 0;
-    if (x[i].end > e->last) e->last = x[i].end;
+    if (x[i].end > last) last = x[i].end;
     while (k < np && p[k] != x[i].place)
       k++;
     if (k == np) p[np++] = x[i].place;
   }
+  e->last = m ? fk_trace_time(last) : 0;
   e->nexp = m;
   e->exp = x;
   e->nplaces = np;

@@ -48,7 +48,7 @@ uint32_t fk__trace_t32(fk_time t)
   return t < 0 ? 0 : t > (fk_time)UINT32_MAX ? UINT32_MAX : (uint32_t)t;
 }
 
-fk_time fk__trace_time(uint32_t t)
+fk_time fk_trace_time(uint32_t t)
 {
   return FK__TRACE_EPOCH + (fk_time)t;
 }

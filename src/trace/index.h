@@ -21,8 +21,8 @@
 #include "fangkong/store.h"
 #include "fangkong/trace.h"
 
-/* 2000-01-01T00:00:00Z: stay times are 32-bit seconds after it (good until 2136). */
-#define FK__TRACE_EPOCH INT64_C(946684800)
+/* Stay times are 32-bit seconds after FK_TRACE_EPOCH (2000-01-01T00:00:00Z), as in results. */
+#define FK__TRACE_EPOCH FK_TRACE_EPOCH
 
 struct fk__stay {
   uint32_t person, start, end;
@@ -93,8 +93,7 @@ uint32_t fk__trace_place_of(const struct fk_trace_index *ix, uint32_t i);
  */
 uint32_t fk__trace_first_overlap(const struct fk_trace_index *ix, uint32_t p, uint32_t x);
 
-/* Converts an instant to index time, clamped; and back. */
+/* Converts an instant to index time, clamped (fk_trace_time converts back). */
 uint32_t fk__trace_t32(fk_time t);
-fk_time fk__trace_time(uint32_t t);
 
 #endif

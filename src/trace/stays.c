@@ -6,8 +6,8 @@ static int deliver(const struct fk_trace_index *ix, const struct fk__stay *s, ui
                    uint32_t a, uint32_t b, int (*fn)(void *arg, const struct fk_stay *s), void *arg)
 {
   if (s->start >= b || s->end <= a) return 0;
-  struct fk_stay out = {p, p < ix->nplace ? ix->kind[p] : 0, fk__trace_time(s->start),
-                        fk__trace_time(s->end)};
+  struct fk_stay out = {p, p < ix->nplace ? ix->kind[p] : 0, fk_trace_time(s->start),
+                        fk_trace_time(s->end)};
   return fn(arg, &out);
 }
 

@@ -5,6 +5,7 @@
  * and grouped into contacts and case links, so a person met at several places and at home is
  * one contact carrying all of its exposures.
  */
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,8 @@ struct tracer {
   uint32_t self;        /* the person whose stays are scanned */
   int close_only;       /* degree 2: only close places propagate */
   const uint64_t *skip; /* degree 2: persons never reported (bit per person), else NULL */
+  /* the last search for a place's first stays (first_overlap): place, time, answer */
+  uint32_t hint_place, hint_from, hint_lo;
 };
 
 /* Is person's bit set in the bitmap? */
@@ -125,28 +128,74 @@ static enum fk_category category_at(const struct fk_trace_index *ix, uint32_t pl
   return place ? ix->rules->trace.kinds[ix->kind[place]].category : FK_CAT_CLOSE;
 }
 
+/* Stays meet() handles between two checks for room: the hits' count and pointer stay in
+   registers meanwhile. */
+#define MEET_CHUNK 256
+
 /*
  * Others' stays s[0..n) at place p against [x, y), up to the first starting at or after y: a
  * hit for each overlap longer than min (the kind's minimum) of someone not left out (skip).
  * The inner loop of every trace: every stay's hit is written and kept or not by the count,
- * without a branch on whether it is kept (at degree 2 that is close to a coin toss). Returns 0
- * or FK_ENOMEM.
+ * without a branch on whether it is kept (at degree 2 that is close to a coin toss), room
+ * being made for a chunk of stays at a time. Returns 0 or FK_ENOMEM.
  */
 static int meet(struct tracer *t, const struct fk__stay *s, size_t n, uint32_t p, uint32_t x,
                 uint32_t y, fk_time min)
 {
   struct fk__vec *v = t->hits;
   const uint64_t *skip = t->skip;
-  for (size_t i = 0; i < n && s[i].start < y; i++) {
-    if (v->n == v->cap && fk__vec_reserve(v, v->n + 1)) return FK_ENOMEM;
-    uint32_t who = s[i].person;
-    uint32_t a = s[i].start > x ? s[i].start : x, b = s[i].end < y ? s[i].end : y;
-    int keep = (who != t->self) & (b > a) & ((fk_time)(b - a) > min);
-    keep &= skip ? !marked(skip, who) : 1;
-    ((struct hit *)v->data)[v->n] = (struct hit){who, t->via, p, a, b};
-    v->n += (size_t)keep;
+  uint32_t self = t->self, via = t->via;
+  size_t i = 0;
+  while (i < n && s[i].start < y) {
+    size_t end = n - i < MEET_CHUNK ? n : i + MEET_CHUNK;
+    if (v->cap - v->n < end - i && fk__vec_reserve(v, v->n + (end - i))) return FK_ENOMEM;
+    struct hit *h = v->data;
+    size_t k = v->n;
+    for (; i < end && s[i].start < y; i++) {
+      uint32_t who = s[i].person;
+      uint32_t a = s[i].start > x ? s[i].start : x, b = s[i].end < y ? s[i].end : y;
+      int keep = (who != self) & (b > a) & ((fk_time)(b - a) > min);
+      keep &= skip ? !marked(skip, who) : 1;
+      h[k] = (struct hit){who, via, p, a, b};
+      k += (size_t)keep;
+    }
+    v->n = k;
   }
   return 0;
+}
+
+/*
+ * fk__trace_first_overlap(t->ix, p, x), searched from the last answer when that was at the
+ * same place for a time not later: a person's own stays at a place come in order of start,
+ * so from one day's answer the next day's is a short gallop away in memory just read, instead
+ * of a binary search over the whole place. The answer only moves forward with the time.
+ */
+static uint32_t first_overlap(struct tracer *t, uint32_t p, uint32_t x)
+{
+  const struct fk_trace_index *ix = t->ix;
+  uint32_t from = x > ix->maxdur[p] ? x - ix->maxdur[p] : 0;
+  uint32_t lo, hi = ix->place_off[p + 1], step = 1;
+  if (p != t->hint_place || from < t->hint_from) {
+    lo = fk__trace_first_overlap(ix, p, x);
+  } else {
+    lo = t->hint_lo; /* the answer is at or after it */
+    while (step < hi - lo && ix->stays[lo + step].start < from) {
+      lo += step;
+      step *= 2;
+    }
+    if (step < hi - lo) hi = lo + step + 1; /* stays[lo + step] starts at or after `from` */
+    while (lo < hi) {
+      uint32_t mid = lo + (hi - lo) / 2;
+      if (ix->stays[mid].start < from)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  }
+  t->hint_place = p;
+  t->hint_from = from;
+  t->hint_lo = lo;
+  return lo;
 }
 
 /* Everyone at place p during [x, y), from the sorted stays and the pending ones. */
@@ -156,7 +205,7 @@ static int at_place(struct tracer *t, uint32_t p, uint32_t x, uint32_t y)
   fk_time min = ix->rules->trace.kinds[ix->kind[p]].min_overlap;
   int rc = 0;
   if (p < ix->csr_places) {
-    uint32_t lo = fk__trace_first_overlap(ix, p, x);
+    uint32_t lo = first_overlap(t, p, x);
     rc = meet(t, ix->stays + lo, ix->place_off[p + 1] - lo, p, x, y, min);
   }
   for (size_t i = 0; !rc && i < ix->pending.n; i++) {
@@ -166,30 +215,42 @@ static int at_place(struct tracer *t, uint32_t p, uint32_t x, uint32_t y)
   return rc;
 }
 
-/* One of self's stays, cut to the window [wa, wb), against everyone else at its place. */
+/* One of self's stays, s at place p, cut to the window [wa, wb), against everyone else at p. */
 static int from_stay(struct tracer *t, const struct fk__stay *s, uint32_t p, uint32_t wa,
                      uint32_t wb)
 {
   uint32_t x = s->start > wa ? s->start : wa, y = s->end < wb ? s->end : wb;
-  if (x >= y) return 0;
   if (t->close_only && t->ix->rules->trace.kinds[t->ix->kind[p]].category != FK_CAT_CLOSE) return 0;
   return at_place(t, p, x, y);
 }
 
-/* Venue exposures of everyone who shared a place with `who` during [wa, wb). */
+/* Does stay s overlap [wa, wb)? */
+static int within(const struct fk__stay *s, uint32_t wa, uint32_t wb)
+{
+  return (s->start > wa ? s->start : wa) < (s->end < wb ? s->end : wb);
+}
+
+/* Venue exposures of everyone who shared a place with `who` during [wa, wb). Own stays come
+   by place (their indexes are in order), so the place of the last one is tried first, and
+   only for stays within the window; the next stay is fetched while this one is scanned. */
 static int venues(struct tracer *t, uint32_t who, uint32_t wa, uint32_t wb)
 {
   const struct fk_trace_index *ix = t->ix;
+  uint32_t p = 0;
   int rc = 0;
   t->self = who;
   if (who < ix->csr_persons)
-    for (uint32_t i = ix->person_off[who]; !rc && i < ix->person_off[who + 1]; i++) {
+    for (uint32_t i = ix->person_off[who], end = ix->person_off[who + 1]; !rc && i < end; i++) {
       uint32_t s = ix->person_stays[i];
-      rc = from_stay(t, &ix->stays[s], fk__trace_place_of(ix, s), wa, wb);
+      if (i + 1 < end) __builtin_prefetch(&ix->stays[ix->person_stays[i + 1]]);
+      if (!within(&ix->stays[s], wa, wb)) continue;
+      if (s < ix->place_off[p] || s >= ix->place_off[p + 1]) p = fk__trace_place_of(ix, s);
+      rc = from_stay(t, &ix->stays[s], p, wa, wb);
     }
   for (size_t i = 0; !rc && i < ix->pending.n; i++) {
     const struct fk__pending *q = &FK__VEC_AT(&ix->pending, struct fk__pending, i);
-    if (q->stay.person == who) rc = from_stay(t, &q->stay, q->place, wa, wb);
+    if (q->stay.person == who && within(&q->stay, wa, wb))
+      rc = from_stay(t, &q->stay, q->place, wa, wb);
   }
   return rc;
 }
@@ -221,9 +282,11 @@ static int by_who(const void *a, const void *b)
 /*
  * Sorting hits. A depth-2 trace collects hundreds of thousands of hits, and a comparison sort
  * was most of its time. Hits arrive grouped by `via` in increasing order (degree 1, then each
- * close contact in turn), so a stable radix sort on the person alone gives them by (person,
- * via); an insertion sort of each small (person, via) group by (start, place) then gives the
- * order of by_who. Equal keys keep their scan order.
+ * close contact in person order), so a stable radix sort on the person alone gives them by
+ * (person, via); an insertion sort of each small (person, via) group by (start, place) then
+ * gives the order of by_who. Equal keys keep their scan order. The last pass writes each hit
+ * apart as its key (person, via) and its exposure, straight into the result's exposures:
+ * exposures are never copied again, and grouping reads 24 bytes a hit.
  */
 #define RADIX_BITS 12
 #define RADIX_MIN 4096 /* fewer items than this: qsort */
@@ -238,18 +301,29 @@ static int bits_for(uint64_t n)
   return b;
 }
 
+/* Writes hit h apart: its key (person, via) into *key, its exposure into *e (close at degree 2,
+   which only ever meets at home and at close places; the place's category at degree 1). */
+static void split(const struct fk_trace_index *ix, const struct hit *h, uint64_t *key,
+                  struct fk_exposure *e)
+{
+  *key = (uint64_t)h->person << 32 | h->via;
+  *e = (struct fk_exposure){h->place, h->start, h->end,
+                            h->via ? FK_CAT_CLOSE : category_at(ix, h->place)};
+}
+
 /*
  * Sorts n hits stably by person (below 2^pbits) by LSD radix passes that move whole hits
- * between h and tmp (room for n hits): one pass counts every digit, then each pass reads
- * sequentially and writes one stream per digit. Returns 0, 1 when persons need more than
- * RADIX_PASSES digits, or FK_ENOMEM.
+ * between h and tmp (room for n hits), the last pass writing them apart into key and exp
+ * (room for n each): one pass counts every digit, then each pass reads sequentially and
+ * writes one stream per digit. Returns 0, 1 when persons need more than RADIX_PASSES digits,
+ * or FK_ENOMEM.
  */
-static int radix_by_person(struct hit *h, size_t n, int pbits, struct hit *tmp)
+static int radix_by_person(const struct fk_trace_index *ix, struct hit *h, size_t n, int pbits,
+                           struct hit *tmp, uint64_t *key, struct fk_exposure *exp)
 {
   int passes = (pbits + RADIX_BITS - 1) / RADIX_BITS;
   if (passes > RADIX_PASSES) return 1;
-  if (passes == 0) return 0; /* one person: already in order */
-  int width = (pbits + passes - 1) / passes;
+  int width = passes ? (pbits + passes - 1) / passes : 0;
   uint32_t mask = (UINT32_C(1) << width) - 1;
   size_t(*pos)[1u << RADIX_BITS] = fk_calloc(RADIX_PASSES, sizeof *pos);
   struct hit *src = h, *dst = tmp;
@@ -264,91 +338,99 @@ static int radix_by_person(struct hit *h, size_t n, int pbits, struct hit *tmp)
       pos[d][v] = at;
       at += c;
     }
+    if (d == passes - 1) break;
     for (size_t i = 0; i < n; i++)
       dst[pos[d][src[i].person >> (d * width) & mask]++] = src[i];
     struct hit *t = src;
     src = dst;
     dst = t;
   }
-  if (src != h) memcpy(h, src, n * sizeof *h);
+  for (size_t i = 0; i < n; i++) {
+    size_t at = passes ? pos[passes - 1][src[i].person >> ((passes - 1) * width) & mask]++ : i;
+    split(ix, &src[i], &key[at], &exp[at]);
+  }
   fk_free(pos);
   return 0;
 }
 
-/* Does hit a come after hit b within one (person, via) group? */
-static int later(const struct hit *a, const struct hit *b)
+/* Does exposure a come after exposure b within one (person, via) group? */
+static int later(const struct fk_exposure *a, const struct fk_exposure *b)
 {
   return a->start > b->start || (a->start == b->start && a->place > b->place);
 }
 
-/* Sorts the hits of one (person, via) group, h[0..n), by (start, place); stable. */
-static void order_group(struct hit *h, size_t n)
+/* Sorts the exposures of one (person, via) group, e[0..n), by (start, place); stable. */
+static void order_group(struct fk_exposure *e, size_t n)
 {
   for (size_t a = 1; a < n; a++) {
-    struct hit x = h[a];
+    struct fk_exposure x = e[a];
     size_t b = a;
-    for (; b > 0 && later(&h[b - 1], &x); b--)
-      h[b] = h[b - 1];
-    h[b] = x;
+    for (; b > 0 && later(&e[b - 1], &x); b--)
+      e[b] = e[b - 1];
+    e[b] = x;
   }
 }
 
+#ifndef NDEBUG
+/* Are the n hits of h in increasing order of via, as they are collected? */
+static int via_ordered(const struct hit *h, size_t n)
+{
+  for (size_t i = 1; i < n; i++)
+    if (h[i].via < h[i - 1].via) return 0;
+  return 1;
+}
+#endif
+
 /*
- * Sorts hits by (person, via), the order of by_who but within each group, which group() sorts
- * when it takes it; tmp (room for n hits) is room to work in. Returns 0 or FK_ENOMEM.
+ * Sorts the n hits h[0..n) (collected in increasing order of via) by (person, via), written
+ * apart into key and exp (room for n each; exp is the result's); tmp (room for n hits) is room
+ * to work in. Returns 0 or FK_ENOMEM.
  */
-static int sort_hits(const struct fk_trace_index *ix, struct hit *h, size_t n, struct hit *tmp)
+static int sort_hits(const struct fk_trace_index *ix, struct hit *h, size_t n, struct hit *tmp,
+                     uint64_t *key, struct fk_exposure *exp)
 {
   int rc = 1;
-  size_t i = 1;
-  while (i < n && h[i].via >= h[i - 1].via)
-    i++;
-  if (n >= RADIX_MIN && i == n) rc = radix_by_person(h, n, bits_for(ix->nperson), tmp);
-  if (rc < 0) return rc;
-  if (rc && n) qsort(h, n, sizeof *h, by_who); /* h is NULL when nobody was met */
+  assert(via_ordered(h, n));
+  if (n >= RADIX_MIN) rc = radix_by_person(ix, h, n, bits_for(ix->nperson), tmp, key, exp);
+  if (rc <= 0) return rc;
+  if (n) qsort(h, n, sizeof *h, by_who); /* h is NULL when nobody was met */
+  for (size_t i = 0; i < n; i++)
+    split(ix, &h[i], &key[i], &exp[i]);
   return 0;
 }
 
 /*
- * Groups sorted hits [from, to) into contacts (or links, for cases met at degree 1). Degree-2
- * hits of persons never reported there were dropped when collected (tracer.skip).
+ * Groups the n sorted hits, keys key[0..n) and exposures exp[0..n), into contacts of r (or
+ * links, for cases met at degree 1). Degree-2 hits of persons never reported there were
+ * dropped when collected (tracer.skip).
  */
-static int group(const struct fk_trace_index *ix, struct fk_trace_result *r, struct hit *h,
-                 size_t from, size_t to, struct fk_exposure *exp, size_t *nexp)
+static void group(const struct fk_trace_index *ix, struct fk_trace_result *r, const uint64_t *key,
+                  struct fk_exposure *exp, size_t n)
 {
-  for (size_t i = from; i < to;) {
-    size_t j = i;
-    while (j < to && h[j].person == h[i].person && h[j].via == h[i].via)
+  for (size_t i = 0; i < n;) {
+    size_t j = i + 1;
+    while (j < n && key[j] == key[i])
       j++;
-    int64_t person = h[i].person;
-    int degree = h[i].via ? 2 : 1;
-    order_group(h + i, j - i);
+    uint32_t person = (uint32_t)(key[i] >> 32), via = (uint32_t)key[i];
+    struct fk_exposure *e = exp + i;
+    order_group(e, j - i);
     if (person != r->index_person) {
-      struct fk_exposure *e = exp + *nexp;
-      uint32_t first = h[i].start, last = h[i].end;
+      uint32_t first = e[0].start, last = e[0].end;
       enum fk_category cat = FK_CAT_GENERAL;
-      for (size_t k = i; k < j; k++) {
-        /* degree 2 only ever meets at home and at close places */
-        enum fk_category c = degree == 2 ? FK_CAT_CLOSE : category_at(ix, h[k].place);
-        e[k - i] = (struct fk_exposure){h[k].place, fk__trace_time(h[k].start),
-                                        fk__trace_time(h[k].end), c};
-        if (h[k].start < first) first = h[k].start;
-        if (h[k].end > last) last = h[k].end;
-        if (c == FK_CAT_CLOSE) cat = FK_CAT_CLOSE;
+      for (size_t k = 0; k < j - i; k++) {
+        if (e[k].end > last) last = e[k].end;
+        if (e[k].category == FK_CAT_CLOSE) cat = FK_CAT_CLOSE;
       }
-      *nexp += j - i;
-      if (degree == 1 && fk_trace_is_case(ix, person)) {
+      if (!via && fk_trace_is_case(ix, person)) {
         r->links[r->nlinks++] = (struct fk_case_link){
-            r->index_person, person, fk__trace_time(first), fk__trace_time(last), j - i, e};
+            r->index_person, person, fk_trace_time(first), fk_trace_time(last), j - i, e};
       } else {
         r->contacts[r->ncontacts++] = (struct fk_contact){
-            r->index_person,      person, degree, cat, h[i].via, fk__trace_time(first),
-            fk__trace_time(last), j - i,  e};
+            person, via, first, last, (uint32_t)(j - i), via ? 2 : 1, (uint8_t)cat, e};
       }
     }
     i = j;
   }
-  return 0;
 }
 
 /* ---- the trace ---------------------------------------------------------------------------- */
@@ -370,10 +452,9 @@ static int degree2(struct tracer *t, const struct fk_trace_result *r, size_t n1,
   for (size_t i = 0; !rc && i < n1; i++) {
     const struct fk_contact *c = &r->contacts[i];
     if (c->category != FK_CAT_CLOSE) continue;
-    uint32_t wa = fk__trace_t32(c->first), wb = fk__trace_t32(now);
-    t->via = (uint32_t)c->person;
-    if (!(rc = household(t, (uint32_t)c->person, wa, wb)))
-      rc = venues(t, (uint32_t)c->person, wa, wb);
+    uint32_t wa = c->first, wb = fk__trace_t32(now);
+    t->via = c->person;
+    if (!(rc = household(t, c->person, wa, wb))) rc = venues(t, c->person, wa, wb);
   }
   return rc;
 }
@@ -382,8 +463,8 @@ static int degree2(struct tracer *t, const struct fk_trace_result *r, size_t n1,
  * What a result holds besides its arrays, kept from one trace to the next when the result is
  * traced into again (fk_trace_case_reuse), so tracing case after case touches no fresh memory
  * once it has grown: the capacities of contacts and links, an exposure block per grouping pass
- * (degree 1, degree 2: earlier contacts' pointers stay valid), the hits and the bitmap of
- * persons left out at degree 2 (all clear between traces).
+ * (degree 1, degree 2: earlier contacts' pointers stay valid), the hits, room to sort them,
+ * their keys and the bitmap of persons left out at degree 2 (all clear between traces).
  */
 struct storage {
   size_t contacts_cap, links_cap;
@@ -391,6 +472,10 @@ struct storage {
   size_t block_cap[2];
   int n;               /* blocks used by the current trace */
   struct fk__vec hits; /* struct hit */
+  struct hit *tmp;     /* room for the sort to work in */
+  size_t tmp_cap;
+  uint64_t *key; /* the sorted hits' (person, via) */
+  size_t key_cap;
   uint64_t *skip;
   size_t skip_words;
 };
@@ -406,27 +491,44 @@ static void *grow(void *p, size_t *cap, size_t n, size_t size)
   return q;
 }
 
-/* Sorts the hits collected since `from` and groups them into r; returns 0 or FK_ENOMEM. */
-static int settle(struct tracer *t, struct fk_trace_result *r, size_t from)
+/* Makes room in r's storage for n sorted hits (their keys and room to sort) and an exposure
+   block of n, and for n more contacts and links; returns 0 or FK_ENOMEM. */
+static int make_room(struct fk_trace_result *r, size_t n)
 {
   struct storage *st = r->storage_;
-  struct hit *h = t->hits->data;
-  size_t n = t->hits->n - from, total = r->ncontacts + r->nlinks + n + 1;
+  size_t total = r->ncontacts + r->nlinks + n + 1, m = n ? n : 1;
   int b = st->n;
-  struct fk_exposure *exp =
-      b < 2 ? grow(st->block[b], &st->block_cap[b], n ? n : 1, sizeof *exp) : NULL;
+  struct fk_exposure *exp = b < 2 ? grow(st->block[b], &st->block_cap[b], m, sizeof *exp) : NULL;
   if (!exp) return FK_ENOMEM;
-  st->block[st->n++] = exp;
+  st->block[b] = exp;
   struct fk_contact *contacts = grow(r->contacts, &st->contacts_cap, total, sizeof *contacts);
   if (!contacts) return FK_ENOMEM;
   r->contacts = contacts;
   struct fk_case_link *links = grow(r->links, &st->links_cap, total, sizeof *links);
   if (!links) return FK_ENOMEM;
   r->links = links;
-  /* The exposures' block (32 bytes a hit, not yet written) is the sort's scratch. */
-  int rc = sort_hits(t->ix, h + from, n, (struct hit *)(void *)exp);
-  size_t nexp = 0;
-  return rc ? rc : group(t->ix, r, h, from, t->hits->n, exp, &nexp);
+  struct hit *tmp = grow(st->tmp, &st->tmp_cap, m, sizeof *tmp);
+  if (!tmp) return FK_ENOMEM;
+  st->tmp = tmp;
+  uint64_t *key = grow(st->key, &st->key_cap, m, sizeof *key);
+  if (!key) return FK_ENOMEM;
+  st->key = key;
+  return 0;
+}
+
+/* Sorts the hits collected since `from` and groups them into r, their exposures into the next
+   block; returns 0 or FK_ENOMEM. */
+static int settle(struct tracer *t, struct fk_trace_result *r, size_t from)
+{
+  struct storage *st = r->storage_;
+  size_t n = t->hits->n - from;
+  int rc = make_room(r, n);
+  if (rc) return rc;
+  struct fk_exposure *exp = st->block[st->n++];
+  struct hit *h = n ? (struct hit *)t->hits->data + from : NULL;
+  rc = sort_hits(t->ix, h, n, st->tmp, st->key, exp);
+  if (!rc) group(t->ix, r, st->key, exp, n);
+  return rc;
 }
 
 /* Sets or clears (on 0/1) the bits of the persons never reported at degree 2: the case, every
@@ -473,7 +575,7 @@ int fk_trace_case(const struct fk_trace_index *ix, int64_t case_person, fk_time 
 int fk_trace_case_reuse(const struct fk_trace_index *ix, int64_t case_person, fk_time now,
                         int depth, struct fk_trace_result *out, struct fk_diag *diag)
 {
-  struct tracer t = {ix, NULL, 0, 0, 0, NULL};
+  struct tracer t = {ix, NULL, 0, 0, 0, NULL, UINT32_MAX, 0, 0};
   struct storage *st = out->storage_;
   fk_time w0, w1;
   int rc;
@@ -511,6 +613,8 @@ void fk_trace_result_free(struct fk_trace_result *r)
     fk_free(st->block[0]);
     fk_free(st->block[1]);
     fk__vec_free(&st->hits);
+    fk_free(st->tmp);
+    fk_free(st->key);
     fk_free(st->skip);
     fk_free(st);
   }

@@ -341,12 +341,12 @@ static inline void expect_contact(struct city *c, const char *person_id, int deg
   const struct fk_contact *k = contact(c, person_id, via);
   if (!k) fail_msg("%s (via %s) is not a contact", person_id, via ? via : "-");
   enum fk_category want = !strcmp(cat, "close") ? FK_CAT_CLOSE : FK_CAT_GENERAL;
-  if (k->degree != degree || k->category != want || k->first != T(first) || k->last != T(last) ||
-      k->nexp != nexp)
+  if (k->degree != degree || k->category != want || fk_trace_time(k->first) != T(first) ||
+      fk_trace_time(k->last) != T(last) || k->nexp != nexp)
     fail_msg("%s: degree %d %s %s..%s %zu exposures; want degree %d %s %s..%s %zu", person_id,
-             k->degree, k->category == FK_CAT_CLOSE ? "close" : "general", fmt_time(k->first),
-             fmt_time(k->last), k->nexp, degree, cat, iso(first), iso(last), nexp);
-  assert_int_equal(k->index_person, c->r.index_person);
+             k->degree, k->category == FK_CAT_CLOSE ? "close" : "general",
+             fmt_time(fk_trace_time(k->first)), fmt_time(fk_trace_time(k->last)), (size_t)k->nexp,
+             degree, cat, iso(first), iso(last), nexp);
 }
 
 static inline void expect_none(struct city *c, const char *person_id)

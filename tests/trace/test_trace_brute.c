@@ -531,8 +531,9 @@ static struct row row_of(const struct city *c, const struct fk_trace_index *ix, 
                   malloc((nexp + 1) * sizeof *r.exp)};
   for (size_t i = 0; i < nexp; i++) {
     const char *pl = exp[i].place ? fk_trace_place_id(ix, exp[i].place) : NULL;
-    r.exp[i] = (struct xp){pl ? find(c->place_name, c->place_by, c->nplaces, pl) : -1, exp[i].start,
-                           exp[i].end, exp[i].category == FK_CAT_CLOSE};
+    r.exp[i] = (struct xp){pl ? find(c->place_name, c->place_by, c->nplaces, pl) : -1,
+                           fk_trace_time(exp[i].start), fk_trace_time(exp[i].end),
+                           exp[i].category == FK_CAT_CLOSE};
   }
   return r;
 }
@@ -555,10 +556,9 @@ static void library_trace(const struct city *c, const struct fk_trace_index *ix,
   assert_int_equal(r.window_end, c->cases[k].w1);
   for (size_t i = 0; i < r.ncontacts; i++) {
     const struct fk_contact *x = &r.contacts[i];
-    assert_int_equal(x->index_person, p);
     add_row(&ans->rows, &ans->nrows,
-            row_of(c, ix, x->person, x->via, x->degree, x->category == FK_CAT_CLOSE, x->first,
-                   x->last, x->nexp, x->exp));
+            row_of(c, ix, x->person, x->via, x->degree, x->category == FK_CAT_CLOSE,
+                   fk_trace_time(x->first), fk_trace_time(x->last), x->nexp, x->exp));
   }
   for (size_t i = 0; i < r.nlinks; i++) {
     const struct fk_case_link *l = &r.links[i];

@@ -97,6 +97,21 @@ contains out.txt "P5,P4,1,general,,"
 printf 'person_id\nP1\nP5\n' >cases.txt
 expect 0 "merge from a cases file" -- "$B" trace --db t.db --cases cases.txt --now "$NOW" --merge
 equals "merged rows from a file" "$(wc -l <out.txt | tr -d ' ')" 4
+# A cases file is traced in its order (each case traced on a second thread while the one
+# before is printed), and stops at the first person who cannot be traced, after the cases
+# before it were printed.
+printf 'P5\nP1\nP5\n' >cases.txt
+expect 0 "cases in the file's order" -- "$B" trace --db t.db --cases cases.txt --now "$NOW"
+equals "index cases in order" "$(tail -n +2 out.txt | cut -d, -f1 | uniq | tr '\n' ' ')" "P5 P1 P5 "
+equals "rows of the three traces (2 + 3 + 2 and the header)" "$(wc -l <out.txt | tr -d ' ')" 8
+printf 'P1\nNOBODY\nP5\n' >cases.txt
+expect 1 "an unknown person in a cases file" -- "$B" trace --db t.db --cases cases.txt --now "$NOW"
+contains err.txt "unknown person 'NOBODY'"
+equals "rows before the unknown person" "$(tail -n +2 out.txt | cut -d, -f1 | sort -u)" "P1"
+printf 'P1\nP2\nP5\n' >cases.txt
+expect 1 "a person who is not a case in a cases file" -- "$B" trace --db t.db --cases cases.txt --now "$NOW"
+contains err.txt "P2 is not a case"
+equals "rows before the person who is not a case" "$(tail -n +2 out.txt | cut -d, -f1 | sort -u)" "P1"
 expect 0 "merge as JSON" -- "$B" trace --db t.db --all-cases --now "$NOW" --merge --format json
 contains out.txt '{"contacts": ['
 equals "merged JSON contacts" "$(grep -o '"contact_person_id"' out.txt | wc -l | tr -d ' ')" 3
