@@ -265,8 +265,8 @@ int fk_store_fail(struct fk_store *st, int rc, struct fk_diag *diag, const char 
   return rc;
 }
 
-int fk_store_put_token(struct fk_store *st, const char *hash, int role, int64_t scope,
-                       int64_t site, fk_time created_at, int64_t *id)
+int fk_store_put_token(struct fk_store *st, const char *hash, int role, int64_t scope, int64_t site,
+                       fk_time created_at, int64_t *id)
 {
   assert(st && hash && role >= 0 && role < FK_ROLE_COUNT);
   assert(!site == (role != FK_ROLE_SITE));
