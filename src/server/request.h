@@ -119,6 +119,7 @@ enum MHD_Result fk__route_areas(struct fk__req *r, const char *url);
 enum MHD_Result fk__route_tasks(struct fk__req *r, const char *url);
 enum MHD_Result fk__route_task_ack(struct fk__req *r, const char *url);
 enum MHD_Result fk__route_task_done(struct fk__req *r, const char *url);
+enum MHD_Result fk__route_task_fail(struct fk__req *r, const char *url);
 enum MHD_Result fk__route_alerts(struct fk__req *r, const char *url);
 enum MHD_Result fk__route_alert_verify(struct fk__req *r, const char *url);
 enum MHD_Result fk__route_briefing(struct fk__req *r, const char *url);

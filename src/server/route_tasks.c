@@ -77,7 +77,7 @@ static enum MHD_Result task_change(struct fk__req *r, const char *url, int kind)
     return fk__problem(r, MHD_HTTP_NOT_FOUND, url, "no task %.*s", (int)strcspn(id, "/"), id);
   fk__who(r, &r->job.audit);
   snprintf(r->job.audit.action, sizeof r->job.audit.action, "POST /v1/tasks/{id}/%s",
-           kind == FK__JOB_ACK ? "ack" : "done");
+           kind == FK__JOB_ACK ? "ack" : kind == FK__JOB_DONE ? "done" : "fail");
   snprintf(r->job.audit.object, sizeof r->job.audit.object, "task %lld", task);
   r->job.kind = kind;
   r->job.task = task;
@@ -92,12 +92,26 @@ enum MHD_Result fk__route_task_ack(struct fk__req *r, const char *url)
   return task_change(r, url, FK__JOB_ACK);
 }
 
-/* POST /v1/tasks/{id}/done, body {"proof"}: the unit did it. */
-enum MHD_Result fk__route_task_done(struct fk__req *r, const char *url)
+/* Queues the closing of a task as done or failed, body {"proof"}: what shows it done, or why it
+ * could not be done. */
+static enum MHD_Result task_close(struct fk__req *r, const char *url, int kind)
 {
   char why[512];
   if (r->state == FK__READING &&
       fk__task_body_parse(r->body, r->len, r->job.proof, sizeof r->job.proof, why, sizeof why))
-    return fk__problem(r, MHD_HTTP_BAD_REQUEST, url, "task done: %s", why);
-  return task_change(r, url, FK__JOB_DONE);
+    return fk__problem(r, MHD_HTTP_BAD_REQUEST, url, "task %s: %s",
+                       kind == FK__JOB_DONE ? "done" : "fail", why);
+  return task_change(r, url, kind);
+}
+
+/* POST /v1/tasks/{id}/done, body {"proof"}: the unit did it (完成). */
+enum MHD_Result fk__route_task_done(struct fk__req *r, const char *url)
+{
+  return task_close(r, url, FK__JOB_DONE);
+}
+
+/* POST /v1/tasks/{id}/fail, body {"proof"}: the unit could not do it (未能完成), and why. */
+enum MHD_Result fk__route_task_fail(struct fk__req *r, const char *url)
+{
+  return task_close(r, url, FK__JOB_FAIL);
 }

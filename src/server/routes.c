@@ -28,6 +28,7 @@ static const struct {
     {"GET", "/v1/tasks", fk__route_tasks, ~ROLE(ENTRANCE)},
     {"POST", "/v1/tasks/{id}/ack", fk__route_task_ack, ~ROLE(ENTRANCE)},
     {"POST", "/v1/tasks/{id}/done", fk__route_task_done, ~ROLE(ENTRANCE)},
+    {"POST", "/v1/tasks/{id}/fail", fk__route_task_fail, ~ROLE(ENTRANCE)},
     {"GET", "/v1/persons/{id}", fk__route_person, PEOPLE},
     {"GET", "/v1/alerts", fk__route_alerts, ALERTS},
     {"POST", "/v1/alerts/{id}/verify", fk__route_alert_verify, ALERTS},

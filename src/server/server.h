@@ -262,11 +262,12 @@ struct fk__job {
     FK__JOB_AUDIT,
     FK__JOB_ACK,
     FK__JOB_DONE,
+    FK__JOB_FAIL,
     FK__JOB_VERIFY,
     FK__JOB_FEED
   } kind;
   /* AUDIT: a read's row; FEED: rows of a posted feed (batch) */
-  int64_t task;                 /* ACK, DONE: the task */
+  int64_t task;                 /* ACK, DONE, FAIL: the task */
   int64_t alert;                /* VERIFY: the alert */
   int verdict;                  /* VERIFY: enum fk_alert_status */
   char note[256];               /* VERIFY: the officer's note ("" none) */

@@ -64,7 +64,7 @@ static int task_in_scope(struct fk__writer *w, struct fk__job *j, struct fk_task
              : fk_diag_set(&j->diag, FK_ENOTFOUND, "id", "no task %lld", (long long)j->task);
 }
 
-/* A unit's hand on a task (ack or done), with its audit row; the task after, as JSON. */
+/* A unit's hand on a task (ack, done or fail), with its audit row; the task after, as JSON. */
 static int task(struct fk__writer *w, struct fk__job *j)
 {
   struct fk_task_row t;
@@ -74,7 +74,9 @@ static int task(struct fk__writer *w, struct fk__job *j)
   if (rc || (rc = fk_store_begin(w->st))) return rc;
   rc = j->kind == FK__JOB_ACK
            ? fk_task_ack(w->st, j->task, now, &j->diag)
-           : fk_task_close(w->st, j->task, FK_TSTATUS_DONE, j->proof, now, &j->diag);
+           : fk_task_close(w->st, j->task,
+                           j->kind == FK__JOB_DONE ? FK_TSTATUS_DONE : FK_TSTATUS_FAILED, j->proof,
+                           now, &j->diag);
   if (!rc && (rc = fk_store_put_audit(w->st, &j->audit)))
     fk_diag_set(&j->diag, rc, NULL, "store: %s", fk_store_errmsg(w->st));
   if (!rc && !(rc = task_in_scope(w, j, &t)) && !(rc = fk__task_json(w->st, &t, &o)) &&

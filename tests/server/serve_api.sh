@@ -239,6 +239,18 @@ req devack POST "/v1/tasks/$TID/ack"
 equals "an entrance device acks nothing" "$(status devack)" 403
 expect 0 "task list after" -- "$B" task list --db t.db --format json --unit G1
 equals "stored" "$(pj out.txt '[t["status"] for t in d if t["task_id"] == '"$TID"']')" '["done"]'
+# ... or closes it as failed, with why (未能完成).
+FID=$(pj out.txt '[str(t["task_id"]) for t in d if t["status"] in ("created", "due")][0]')
+TOKEN=$DIST req dfail POST "/v1/tasks/$FID/fail" --data '{"proof":"x"}'
+equals "fail: another district's task" "$(status dfail)" 404
+TOKEN=$GRID req nowhy POST "/v1/tasks/$FID/fail" --data '{"proof":""}'
+equals "fail needs why" "$(pj nowhy.json '[d["status"], d["detail"]]')" '[400,"task fail: proof: must be a string of 1 to 127 characters"]'
+TOKEN=$GRID req fail POST "/v1/tasks/$FID/fail" --data '{"proof":"no answer at the door, 无人应答"}'
+equals "failed" "$(pj fail.json '[d["task_id"], d["status"], d["proof"]]')" "[$FID,\"failed\",\"no answer at the door, 无人应答\"]"
+TOKEN=$GRID req refail POST "/v1/tasks/$FID/fail" --data '{"proof":"again"}'
+equals "a failed task is closed" "$(status refail)" 409
+expect 0 "task list failed" -- "$B" task list --db t.db --format json --status failed
+equals "stored as failed" "$(pj out.txt '[t["task_id"] for t in d]')" "[$FID]"
 
 # The audit log: one row for each check answered 200 -- who, what, when, from where.
 expect 0 "audit" -- "$B" audit --db t.db
@@ -251,7 +263,8 @@ contains out.txt "(epidemiologist)  GET /v1/persons/{id}  person P2  from 127.0.
 equals "audited reads" "$(grep -c 'GET /v1/persons' out.txt)" 2
 contains out.txt "(grid)  POST /v1/tasks/{id}/ack  task $TID  from 127.0.0.1"
 contains out.txt "(grid)  POST /v1/tasks/{id}/done  task $TID  from 127.0.0.1"
-equals "audited task changes" "$(grep -c 'POST /v1/tasks' out.txt)" 2
+contains out.txt "(grid)  POST /v1/tasks/{id}/fail  task $FID  from 127.0.0.1"
+equals "audited task changes" "$(grep -c 'POST /v1/tasks' out.txt)" 3
 expect 0 "audit json" -- "$B" audit --db t.db --format json
 equals "audit json" "$(head -1 out.txt | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["role"], d["object"], d["peer"])')" "entrance person P3 at place R3 127.0.0.1"
 
