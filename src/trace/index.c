@@ -337,17 +337,22 @@ out:
   return rc;
 }
 
-/* Loads persons, places and cases newer than what the index has; rebuilds the small lookups. */
+/* Loads persons, places and cases newer than what the index has; rebuilds the small lookups
+   when a person came or a case changed (they cost a pass over every person: a refresh after a
+   few check-ins should not pay it). */
 static int load_entities(struct fk_trace_index *ix, struct fk_store *st, struct caps *caps)
 {
   struct loader l = {ix, caps, NULL};
-  int rc = fk_store_each_person(st, ix->last_person, load_person, &l);
+  struct fk__vec old = ix->cases;
+  uint32_t nperson = ix->nperson;
+  int rc = fk_store_each_person(st, ix->last_person, load_person, &l), same;
   if (!rc) rc = fk_store_each_place(st, ix->last_place, load_place, &l);
-  if (!rc) {
-    ix->cases.n = 0; /* cases are few and may change: reread them all */
-    rc = fk_store_each_case(st, load_case, &l);
-  }
-  return rc ? rc : index_people(ix);
+  ix->cases = (struct fk__vec){.size = old.size};
+  if (!rc) rc = fk_store_each_case(st, load_case, &l); /* few, and they change: reread all */
+  same = !rc && ix->case_of && nperson == ix->nperson && old.n == ix->cases.n &&
+         (!old.n || !memcmp(old.data, ix->cases.data, old.n * old.size));
+  fk__vec_free(&old);
+  return rc || same ? rc : index_people(ix);
 }
 
 /* The capacities are not kept in the index: recompute them from the sizes (arrays were sized

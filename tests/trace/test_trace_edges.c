@@ -678,6 +678,19 @@ static void checkins_imported_after_the_build_appear_after_a_refresh(void **stat
   assert_int_equal(c.r.nlinks, 1);
   assert_int_equal(c.r.links[0].to, who(&c, "P3"));
   assert_int_equal(c.r.links[0].first, T("2022-07-09 18:30"));
+
+  /* Only a case reported, no new person or check-in (the refresh then skips rebuilding the
+     person lookups unless the cases changed): P2 becomes a second link. */
+  city_next_batch(&c);
+  a_case(&c, "P2", "confirmed", "2022-07-11", "2022-07-11 10:00", "2022-07-11 20:00");
+  city_more(&c, "_6");
+  assert_int_equal(fk_trace_index_refresh(c.ix, c.st, &added, &d), 0);
+  assert_int_equal(added, 0);
+  assert_true(fk_trace_is_case(c.ix, who(&c, "P2")));
+  trace(&c, "P1", NOW, 1);
+  expect_none(&c, "P2");
+  assert_int_equal(c.r.ncontacts, 5);
+  assert_int_equal(c.r.nlinks, 2);
   city_free(&c);
 }
 
