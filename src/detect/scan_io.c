@@ -86,7 +86,7 @@ static int number(const char *s, size_t n, const char *field, double *out, struc
 /* A coordinates record into in. Returns 0 or the FK_E* code of what is wrong, why set. */
 static int geo_record(struct fk_scan_input *in, const struct line *l, struct fk_diag *why)
 {
-  double lat, lon;
+  double lat = 0, lon = 0; /* set by number(); initialised for -O3's flow analysis */
   int rc;
   if (l->nf != 3)
     return fk_diag_set(why, FK_EPARSE, NULL,
@@ -113,7 +113,7 @@ int fk_scan_date_parse(const char *s, size_t n, fk_date *out)
 /* A case record into in. Returns 0 or the FK_E* code of what is wrong, why set. */
 static int cas_record(struct fk_scan_input *in, const struct line *l, struct fk_diag *why)
 {
-  double n;
+  double n = 0; /* set by number(); initialised for -O3's flow analysis */
   fk_date day;
   long loc;
   int rc;
