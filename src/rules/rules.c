@@ -19,7 +19,7 @@ static void category(struct fk__rules_ctx *c, json_t *obj, const char *path, con
 {
   char p[256];
   json_t *v = json_object_get(obj, key);
-  snprintf(p, sizeof p, "%s.%s", path, key);
+  if (snprintf(p, sizeof p, "%s.%s", path, key) < 0) p[0] = '\0'; /* a long path is cut */
   if (!v) return;
   const char *s = json_string_value(v);
   if (s && !strcmp(s, "close"))
