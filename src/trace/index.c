@@ -69,16 +69,8 @@ uint32_t fk__trace_place_of(const struct fk_trace_index *ix, uint32_t i)
 
 uint32_t fk__trace_first_overlap(const struct fk_trace_index *ix, uint32_t p, uint32_t x)
 {
-  uint32_t lo = ix->place_off[p], hi = ix->place_off[p + 1];
   uint32_t from = x > ix->maxdur[p] ? x - ix->maxdur[p] : 0;
-  while (lo < hi) {
-    uint32_t mid = lo + (hi - lo) / 2;
-    if (ix->stays[mid].start < from)
-      lo = mid + 1;
-    else
-      hi = mid;
-  }
-  return lo;
+  return fk__trace_first_start(ix, ix->place_off[p], ix->place_off[p + 1], from);
 }
 
 /* Makes *arr hold at least n uint32 (new ones zeroed), growing geometrically. */

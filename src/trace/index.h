@@ -87,6 +87,21 @@ void fk__vec_free(struct fk__vec *v);
 /* Returns the place of stay index i (the CSR group holding it); i < nstays. */
 uint32_t fk__trace_place_of(const struct fk_trace_index *ix, uint32_t i);
 
+/* Returns the first stay in [lo, hi) (one place's run, in order of start) that starts at or
+ * after from, or hi; a binary search, inline for the tracer's inner loop. */
+static inline uint32_t fk__trace_first_start(const struct fk_trace_index *ix, uint32_t lo,
+                                             uint32_t hi, uint32_t from)
+{
+  while (lo < hi) {
+    uint32_t mid = lo + (hi - lo) / 2;
+    if (ix->stays[mid].start < from)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo;
+}
+
 /*
  * Returns the first stay of place p (p < csr_places) that can end after x: the first one
  * starting at or after x minus the longest stay at p. Stays before it all end by x.

@@ -184,13 +184,7 @@ static uint32_t first_overlap(struct tracer *t, uint32_t p, uint32_t x)
       step *= 2;
     }
     if (step < hi - lo) hi = lo + step + 1; /* stays[lo + step] starts at or after `from` */
-    while (lo < hi) {
-      uint32_t mid = lo + (hi - lo) / 2;
-      if (ix->stays[mid].start < from)
-        lo = mid + 1;
-      else
-        hi = mid;
-    }
+    lo = fk__trace_first_start(ix, lo, hi, from);
   }
   t->hint_place = p;
   t->hint_from = from;
