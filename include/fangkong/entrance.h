@@ -55,7 +55,8 @@ struct fk_entrance_result {
   int area_level;    /* the place's risk-area level then (enum fk_area_level), or -1 */
   char grid_id[72];  /* the place's grid */
   int recorded;      /* 1: this call stored the check; 0: it was stored already */
-  char text[FK_ENTRANCE_NREASONS][FK_ENTRANCE_TEXT]; /* each reason that holds, said in full */
+  /* each reason that holds, said in full (text[i] is set only when reasons has bit i) */
+  char text[FK_ENTRANCE_NREASONS][FK_ENTRANCE_TEXT];
 };
 
 /*

@@ -4,6 +4,7 @@
  * check and (when it passes) the check-in recorded in one transaction.
  */
 #include <assert.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -153,7 +154,7 @@ int fk_entrance_check_memo(struct fk_store *st, const struct fk_rules *rules,
   char why[128];
   int rc;
   assert(st && rules && person_id && place_id && out);
-  memset(out, 0, sizeof *out);
+  memset(out, 0, offsetof(struct fk_entrance_result, text)); /* a text is set with its reason */
   memset(&row, 0, sizeof row);
   out->area_level = -1;
   if (!(rules->sections & FK_RULES_HAS_LOOP))

@@ -94,6 +94,14 @@ static int load_object(const char *buf, size_t n, const char *const *fields, jso
 int fk__entrance_body_parse(const char *buf, size_t n, struct fk__entrance_req *out, char *why,
                             size_t whysz)
 {
+  assert(out && why && whysz);
+  why[0] = '\0';
+  return fk__entrance_body_fast(buf, n, out) ? 0 : fk__entrance_body_full(buf, n, out, why, whysz);
+}
+
+int fk__entrance_body_full(const char *buf, size_t n, struct fk__entrance_req *out, char *why,
+                           size_t whysz)
+{
   json_t *o = NULL;
   int rc;
   assert(out && why && whysz);

@@ -1,12 +1,18 @@
 /*
- * The daemon: libmicrohttpd with a thread pool over epoll, answering under /v1. Each request
- * is answered in two phases (libmicrohttpd closes a keep-alive connection whose answer is
- * queued on the first call): the first call only allocates the request's state, later calls
- * gather the body (capped), the last one routes (routes.c). A write suspends the connection
- * until the writer's batch commits, then resumes it to answer.
+ * The daemon: libmicrohttpd answering under /v1, in o->threads request loops. Each loop is a
+ * thread running its own daemon (external polling over epoll) on one shared listening socket.
+ * Each request is answered in two phases (libmicrohttpd closes a keep-alive connection whose
+ * answer is queued on the first call): the first call only allocates the request's state,
+ * later calls gather the body (capped), the last one routes (routes.c). A write suspends the
+ * connection and queues its job in the loop; when the loop's turn over the ready connections
+ * ends, the loop itself commits every job queued in that turn at once (group commit, through
+ * the one writer connection) and resumes their connections to answer. No thread hands a check
+ * to another: that hand-over and its wake-ups cost more than the check.
  */
+#define _DEFAULT_SOURCE /* SO_REUSEPORT */
 #include <arpa/inet.h>
 #include <assert.h>
+#include <unistd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +22,20 @@
 #include "fangkong/alloc.h"
 #include "fangkong/error.h"
 #include "server/request.h"
+
+/* Bytes of libmicrohttpd's pool per connection (headers, read buffer; a body is gathered apart
+ * and a feed read in pieces of it). The pool is zeroed for every request: libmicrohttpd's 32 KiB
+ * default cost more than parsing the check's body. */
+#define CONN_POOL 8192
+
+/* A request loop: a thread, its daemon, and the jobs its current turn queued. */
+struct fk__loop {
+  struct fk__server *srv;
+  struct MHD_Daemon *d;
+  pthread_t thread;
+  int started;
+  struct fk__job *head, **tail; /* touched by the loop's thread only */
+};
 
 /* Keeps up to max_body bytes of the body; past that only notes it was too big. */
 static void gather(struct fk__req *r, const char *data, size_t n)
@@ -43,12 +63,28 @@ static void gather(struct fk__req *r, const char *data, size_t n)
 }
 
 /* The first call of a request: its state only (the two-phase pattern). */
-static enum MHD_Result begin(struct fk__server *srv, struct MHD_Connection *c, const char *url,
+/* A request's state, zeroed but for the reasons' texts (most of its bytes), which are set only
+ * with their reason. NULL when out of memory. */
+static struct fk__req *req_new(void)
+{
+  size_t text = offsetof(struct fk__req, job) + offsetof(struct fk__job, result) +
+                offsetof(struct fk_entrance_result, text),
+         after = text + sizeof((struct fk_entrance_result *)0)->text;
+  struct fk__req *r = fk_malloc(sizeof *r);
+  if (r) {
+    memset(r, 0, text);
+    memset((char *)r + after, 0, sizeof *r - after);
+  }
+  return r;
+}
+
+static enum MHD_Result begin(struct fk__loop *l, struct MHD_Connection *c, const char *url,
                              const char *method, void **con_cls)
 {
-  struct fk__req *r = fk_calloc(1, sizeof *r);
+  struct fk__req *r = req_new();
   if (!r) return MHD_NO;
-  r->srv = srv;
+  r->srv = l->srv;
+  r->loop = l;
   r->c = c;
   r->stream = fk__route_stream(url, method);
   clock_gettime(CLOCK_MONOTONIC, &r->start);
@@ -112,25 +148,126 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
   *con_cls = NULL;
 }
 
+/* ---- the loops ---------------------------------------------------------------------------- */
+
+void fk__loop_queue(struct fk__loop *l, struct fk__job *job)
+{
+  job->next = NULL;
+  *l->tail = job;
+  l->tail = &job->next;
+}
+
+/* Commits what the turn queued (each job's done resumes its connection). */
+static void commit_turn(struct fk__loop *l)
+{
+  struct fk__job *batch = l->head;
+  l->head = NULL;
+  l->tail = &l->head;
+  if (batch) fk__writer_run(l->srv->writer, batch);
+}
+
+/* A loop's thread: turns over its ready connections, each followed by its group commit;
+ * stops accepting once srv->quiesce is set, leaves once srv->stop is. */
+static void *run_loop(void *arg)
+{
+  struct fk__loop *l = arg;
+  int quiesced = 0;
+  while (!__atomic_load_n(&l->srv->stop, __ATOMIC_ACQUIRE)) {
+    if (!quiesced && __atomic_load_n(&l->srv->quiesce, __ATOMIC_ACQUIRE)) {
+      MHD_socket s = MHD_quiesce_daemon(l->d); /* gives the listening socket back */
+      if (s != MHD_INVALID_SOCKET) close(s);
+      quiesced = 1;
+    }
+    MHD_run_wait(l->d, 100); /* wakes at least every 100 ms to see the flags */
+    commit_turn(l);
+  }
+  commit_turn(l);
+  return NULL;
+}
+
 /* ---- start, drain, stop ------------------------------------------------------------------- */
 
-static struct MHD_Daemon *start(struct fk__server *srv, const struct fk__serve_opts *o)
+/* A listening socket of its own for one loop on o->host:port, or -1. Every loop listens on the
+ * same port (SO_REUSEPORT): the kernel spreads new connections over them. */
+static int listen_on(const struct fk__serve_opts *o, unsigned port)
 {
   struct sockaddr_in addr;
+  int fd, one = 1;
   memset(&addr, 0, sizeof addr);
   addr.sin_family = AF_INET;
-  addr.sin_port = htons((uint16_t)o->port);
+  addr.sin_port = htons((uint16_t)port);
   if (inet_pton(AF_INET, o->host, &addr.sin_addr) != 1) {
     fprintf(stderr, "fangkong serve: %s is not an IPv4 address\n", o->host);
-    return NULL;
+    return -1;
   }
-  return MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
-                              MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG,
-                          (uint16_t)o->port, NULL, NULL, on_request, srv, MHD_OPTION_SOCK_ADDR,
-                          &addr, MHD_OPTION_THREAD_POOL_SIZE, o->threads,
-                          MHD_OPTION_CONNECTION_LIMIT, o->max_connections,
-                          MHD_OPTION_CONNECTION_TIMEOUT, o->timeout_s, MHD_OPTION_NOTIFY_COMPLETED,
-                          on_completed, srv, MHD_OPTION_END);
+  if ((fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0)) < 0) return -1;
+  if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) ||
+      setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) ||
+      bind(fd, (struct sockaddr *)&addr, sizeof addr) || listen(fd, SOMAXCONN)) {
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+/* Starts loop l's daemon on the listening socket fd (its own: closed on failure); 0 or
+ * FK_EIO. */
+static int start_loop(struct fk__server *srv, struct fk__loop *l, int fd)
+{
+  const struct fk__serve_opts *o = srv->o;
+  unsigned limit = o->max_connections / o->threads;
+  l->srv = srv;
+  l->tail = &l->head;
+  l->d = MHD_start_daemon(
+      MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG, 0, NULL, NULL, on_request, l,
+      MHD_OPTION_LISTEN_SOCKET, fd, MHD_OPTION_CONNECTION_LIMIT, limit ? limit : 1,
+      MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONN_POOL, MHD_OPTION_CONNECTION_TIMEOUT, o->timeout_s,
+      MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_END);
+  if (!l->d) {
+    close(fd);
+    return FK_EIO;
+  }
+  if (pthread_create(&l->thread, NULL, run_loop, l)) return FK_EIO;
+  l->started = 1;
+  return 0;
+}
+
+/* Starts the o->threads loops, all on one port (the first loop's, when o->port is 0); prints
+ * where. 0 or FK_EIO. */
+static int start(struct fk__server *srv, const struct fk__serve_opts *o)
+{
+  struct sockaddr_in addr;
+  socklen_t len = sizeof addr;
+  unsigned port = o->port;
+  int rc = (srv->loops = fk_calloc(o->threads, sizeof *srv->loops)) ? 0 : FK_ENOMEM;
+  for (unsigned i = 0; !rc && i < o->threads; i++) {
+    int fd = listen_on(o, port);
+    if (fd < 0)
+      rc = FK_EIO;
+    else if (!i && !getsockname(fd, (struct sockaddr *)&addr, &len))
+      port = ntohs(addr.sin_port);
+    if (!rc) rc = start_loop(srv, &srv->loops[i], fd);
+  }
+  if (rc)
+    fprintf(stderr, "fangkong serve: cannot listen on %s:%u\n", o->host, port);
+  else
+    printf("listening on http://%s:%u\n", o->host, port);
+  fflush(stdout);
+  return rc;
+}
+
+/* Leaves the loops (their queued jobs committed) and stops their daemons. */
+static void stop_loops(struct fk__server *srv)
+{
+  if (!srv->loops) return;
+  __atomic_store_n(&srv->stop, 1, __ATOMIC_RELEASE);
+  for (unsigned i = 0; i < srv->o->threads; i++) {
+    struct fk__loop *l = &srv->loops[i];
+    if (l->started) pthread_join(l->thread, NULL);
+    if (l->d) MHD_stop_daemon(l->d);
+  }
+  fk_free(srv->loops);
+  srv->loops = NULL;
 }
 
 /* Waits (up to the connection timeout) for the requests in flight to be answered. */
@@ -169,11 +306,9 @@ int fk__serve(struct fk_store *st, struct fk_store *reader, const struct fk_rule
               const struct fk__serve_opts *o)
 {
   struct fk__server srv = {.reader = reader, .rules = rules, .o = o};
-  struct MHD_Daemon *d = NULL;
-  const union MHD_DaemonInfo *info;
   sigset_t stop;
   int sig, rc;
-  assert(st && reader && rules && o && o->db);
+  assert(st && reader && rules && o && o->db && o->threads);
   pthread_mutex_init(&srv.mu, NULL);
   sigemptyset(&stop);
   sigaddset(&stop, SIGTERM);
@@ -184,20 +319,13 @@ int fk__serve(struct fk_store *st, struct fk_store *reader, const struct fk_rule
       (rc = fk__writer_start(st, rules, &srv.writer)))
     goto out;
   fk__writer_on_commit(srv.writer, fk__tracing_poke, srv.tracing);
-  if (!(d = start(&srv, o))) {
-    fprintf(stderr, "fangkong serve: cannot listen on %s:%u\n", o->host, o->port);
-    rc = FK_EIO;
-    goto out;
-  }
-  info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
-  printf("listening on http://%s:%u\n", o->host, info ? (unsigned)info->port : o->port);
-  fflush(stdout);
+  if ((rc = start(&srv, o))) goto out;
   sigwait(&stop, &sig);
   fprintf(stderr, "fangkong serve: %s: draining\n", sig == SIGTERM ? "SIGTERM" : "SIGINT");
-  MHD_quiesce_daemon(d);
+  __atomic_store_n(&srv.quiesce, 1, __ATOMIC_RELEASE);
   drain(o);
 out:
-  if (d) MHD_stop_daemon(d);
+  stop_loops(&srv);
   fk__writer_stop(srv.writer);
   fk__tracing_stop(srv.tracing);
   fk__token_cache_free(srv.tokens);

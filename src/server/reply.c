@@ -114,7 +114,7 @@ enum MHD_Result fk__req_queue(struct fk__req *r)
   r->job.arg = r;
   r->state = FK__QUEUED;
   MHD_suspend_connection(r->c);
-  fk__writer_post(r->srv->writer, &r->job);
+  fk__loop_queue(r->loop, &r->job);
   return MHD_YES;
 }
 

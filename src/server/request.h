@@ -14,8 +14,12 @@
 
 #include "server/server.h"
 
+struct fk__loop;
+
 struct fk__server {
   struct fk__writer *writer;
+  struct fk__loop *loops; /* o->threads request loops, each its own daemon (http.c) */
+  int quiesce, stop;      /* set once by the main thread: stop accepting; leave (atomics) */
   const struct fk_rules *rules;
   struct fk_store *reader; /* a second connection, for reads; under mu */
   pthread_mutex_t mu;
@@ -35,6 +39,7 @@ typedef enum MHD_Result (*fk__stream_fn)(struct fk__req *r, const char *url, con
 
 struct fk__req {
   struct fk__server *srv;
+  struct fk__loop *loop; /* the thread the request is served in */
   struct MHD_Connection *c;
   char *body; /* the gathered body (fk_malloc'd), len bytes, not NUL-terminated */
   size_t len, cap;
@@ -85,6 +90,10 @@ void fk__who(struct fk__req *r, struct fk_audit_row *a);
 /* Hands r->job (kind and fields set by the caller) to the writer and suspends the connection;
  * the route is called again in state FK__ANSWERED once the job is done. */
 enum MHD_Result fk__req_queue(struct fk__req *r);
+
+/* Queues job in loop l, whose thread (the caller's) commits it with the rest of its turn's
+ * jobs when the turn ends (http.c). */
+void fk__loop_queue(struct fk__loop *l, struct fk__job *job);
 
 /* Queues r->pending (the answer, set by the caller) to be given once an audit row for action
  * on object is committed. */

@@ -45,9 +45,21 @@ struct fk__entrance_req {
 int fk__entrance_body_parse(const char *buf, size_t n, struct fk__entrance_req *out, char *why,
                             size_t whysz);
 
+/* The two ways fk__entrance_body_parse reads: the plain form a device sends, without a JSON
+ * tree (body_fast.c: 1 when it took the body, which is then valid; 0 when it leaves the body to
+ * the full parser, out then meaningless), and jansson's tree (as fk__entrance_body_parse). */
+int fk__entrance_body_fast(const char *buf, size_t n, struct fk__entrance_req *out);
+int fk__entrance_body_full(const char *buf, size_t n, struct fk__entrance_req *out, char *why,
+                           size_t whysz);
+
 /* The answer to an entrance check: {"decision", "reasons": [{"key", "text"}], "code", "fever",
  * "grid_id", "area_level", "recorded"}. Returns a new reference, or NULL when out of memory. */
 json_t *fk__entrance_json(const struct fk_entrance_result *r);
+
+/* The same answer as text, byte for byte what json_dumps(fk__entrance_json(r), JSON_COMPACT)
+ * gives, written into buf (size bytes; not NUL-terminated) without building the object: the
+ * busiest route's answer. Returns its length, or -1 when it does not fit. */
+long fk__entrance_json_text(const struct fk_entrance_result *r, char *buf, size_t size);
 
 struct fk_measure_row;
 
@@ -292,8 +304,14 @@ struct fk__job {
  */
 int fk__writer_start(struct fk_store *st, const struct fk_rules *rules, struct fk__writer **out);
 
-/* Queues job; job->done is called once its batch committed (or failed). */
+/* Queues job; job->done is called once its batch committed (or failed), by the writer's
+ * thread. */
 void fk__writer_post(struct fk__writer *w, struct fk__job *job);
+
+/* Runs batch (jobs linked by next) as one group commit: now, in the calling thread, or, when
+ * another thread is running a batch, as part of that thread's next one (this returns at
+ * once). Each job's done is called after its commit, by whichever thread ran it. */
+void fk__writer_run(struct fk__writer *w, struct fk__job *batch);
 
 /* Finishes every queued job, then stops the thread and frees w. */
 void fk__writer_stop(struct fk__writer *w);

@@ -1,8 +1,11 @@
 /*
- * The one writer (group commit): request threads queue entrance checks; this thread takes all
- * that are queued, runs each (fk_entrance_check, a savepoint inside the batch's transaction),
- * commits the batch once and only then tells each request its answer. Under load a batch holds
- * as many checks as arrived during the previous commit, so the commit's cost is shared.
+ * The one writer (group commit). A batch of jobs runs in one transaction, each job in a
+ * savepoint (an entrance check: fk_entrance_check), is committed once, and only then is each
+ * request told its answer, so the commit's cost is shared by the batch. A request loop runs
+ * the jobs its last turn queued in its own thread (fk__writer_run: no hand-over, no wake-up);
+ * when another thread is running a batch, it leaves its jobs to that thread's next batch and
+ * goes back to its connections rather than wait. This file's thread runs what is posted
+ * (fk__writer_post: feeds, whose batches are long) the same way.
  */
 #include <assert.h>
 #include <pthread.h>
@@ -23,7 +26,9 @@ struct fk__writer {
   pthread_t thread;
   pthread_mutex_t mu;
   pthread_cond_t cv;
-  struct fk__job *head, **tail;
+  struct fk__job *head, **tail; /* posted, for the writer's thread */
+  struct fk__job *next;         /* handed to fk__writer_run while a batch ran (under mu) */
+  int running;                  /* a thread is running batches (under mu) */
   int stopping;
   void (*on_commit)(void *arg); /* after a batch that changed the store (fk__writer_on_commit) */
   void *on_commit_arg;
@@ -155,12 +160,38 @@ static void run_batch(struct fk__writer *w, struct fk__job *batch)
   }
 }
 
+/* Appends list (linked by next) to *to (under mu). */
+static void append(struct fk__job **to, struct fk__job *list)
+{
+  while (*to)
+    to = &(*to)->next;
+  *to = list;
+}
+
+void fk__writer_run(struct fk__writer *w, struct fk__job *batch)
+{
+  assert(w && batch);
+  pthread_mutex_lock(&w->mu);
+  append(&w->next, batch);
+  if (!w->running) { /* else the running thread takes it after its batch: nobody waits */
+    w->running = 1;
+    while ((batch = w->next)) {
+      w->next = NULL;
+      pthread_mutex_unlock(&w->mu);
+      run_batch(w, batch);
+      pthread_mutex_lock(&w->mu);
+    }
+    w->running = 0;
+  }
+  pthread_mutex_unlock(&w->mu);
+}
+
 static void *loop(void *arg)
 {
   struct fk__writer *w = arg;
   struct fk__job *batch;
   while ((batch = take(w)))
-    run_batch(w, batch);
+    fk__writer_run(w, batch);
   return NULL;
 }
 
