@@ -3,11 +3,13 @@
  * thread running its own daemon (external polling over epoll) on one shared listening socket.
  * Each request is answered in two phases (libmicrohttpd closes a keep-alive connection whose
  * answer is queued on the first call): the first call only allocates the request's state,
- * later calls gather the body (capped), the last one routes (routes.c). A write suspends the
- * connection and queues its job in the loop; when the loop's turn over the ready connections
- * ends, the loop itself commits every job queued in that turn at once (group commit, through
- * the one writer connection) and resumes their connections to answer. No thread hands a check
- * to another: that hand-over and its wake-ups cost more than the check.
+ * later calls gather the body (capped), the last one routes (routes.c). A write queues its job
+ * in the loop and leaves the request unanswered; when the loop's turn over the ready
+ * connections ends, the loop itself commits every job queued in that turn at once (group
+ * commit, through the one writer connection), and its next turn, which then does not wait,
+ * calls those routes again to answer. No thread hands a check to another and no connection is
+ * suspended: those hand-overs and wake-ups cost more than the check. (A feed is the exception:
+ * its long batches go to the writer's thread, its connection suspended meanwhile.)
  */
 #define _DEFAULT_SOURCE /* SO_REUSEPORT */
 #include <arpa/inet.h>
@@ -21,6 +23,7 @@
 
 #include "fangkong/alloc.h"
 #include "fangkong/error.h"
+#include "fangkong/store.h"
 #include "server/request.h"
 
 /* Bytes of libmicrohttpd's pool per connection (headers, read buffer; a body is gathered apart
@@ -28,13 +31,18 @@
  * default cost more than parsing the check's body. */
 #define CONN_POOL 8192
 
+/* Ended requests a loop keeps for the next ones (each is 8 KB, mostly the reasons' texts). */
+#define SPARES 64
+
 /* A request loop: a thread, its daemon, and the jobs its current turn queued. */
 struct fk__loop {
   struct fk__server *srv;
   struct MHD_Daemon *d;
   pthread_t thread;
   int started;
-  struct fk__job *head, **tail; /* touched by the loop's thread only */
+  struct fk__job *head, **tail;  /* touched by the loop's thread only */
+  struct fk__req *spare[SPARES]; /* ended requests, reused (the loop's thread only) */
+  int nspare;
 };
 
 /* Keeps up to max_body bytes of the body; past that only notes it was too big. */
@@ -63,25 +71,48 @@ static void gather(struct fk__req *r, const char *data, size_t n)
 }
 
 /* The first call of a request: its state only (the two-phase pattern). */
-/* A request's state, zeroed but for the reasons' texts (most of its bytes), which are set only
- * with their reason. NULL when out of memory. */
-static struct fk__req *req_new(void)
+/* A request's state, from l's spares or new, zeroed but for the reasons' texts (most of its
+ * bytes, set only with their reason) and the body's room (kept). NULL when out of memory. */
+static struct fk__req *req_new(struct fk__loop *l)
 {
   size_t text = offsetof(struct fk__req, job) + offsetof(struct fk__job, result) +
                 offsetof(struct fk_entrance_result, text),
          after = text + sizeof((struct fk_entrance_result *)0)->text;
-  struct fk__req *r = fk_malloc(sizeof *r);
-  if (r) {
-    memset(r, 0, text);
-    memset((char *)r + after, 0, sizeof *r - after);
+  struct fk__req *r;
+  char *body = NULL;
+  size_t cap = 0;
+  if (l->nspare) {
+    r = l->spare[--l->nspare];
+    body = r->body;
+    cap = r->cap;
+  } else if (!(r = fk_malloc(sizeof *r))) {
+    return NULL;
   }
+  memset(r, 0, text);
+  memset((char *)r + after, 0, sizeof *r - after);
+  r->body = body;
+  r->cap = cap;
   return r;
+}
+
+/* Ends r: kept among l's spares (its body's room with it), else freed. */
+static void req_end(struct fk__loop *l, struct fk__req *r)
+{
+  if (r->stream_free) r->stream_free(r);
+  free(r->pending); /* jansson's */
+  free(r->job.answer);
+  if (l->nspare < SPARES) {
+    l->spare[l->nspare++] = r;
+    return;
+  }
+  fk_free(r->body);
+  fk_free(r);
 }
 
 static enum MHD_Result begin(struct fk__loop *l, struct MHD_Connection *c, const char *url,
                              const char *method, void **con_cls)
 {
-  struct fk__req *r = req_new();
+  struct fk__req *r = req_new(l);
   if (!r) return MHD_NO;
   r->srv = l->srv;
   r->loop = l;
@@ -117,7 +148,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     r->too_big = 1; /* announced too large: answered now, the connection closed, nothing read */
     return fk__route(r, url, method);
   }
-  if (r->state == FK__QUEUED) return MHD_YES; /* resumed before the answer was ready: never here */
+  if (r->state == FK__QUEUED) return MHD_YES; /* its job is not committed yet */
   if (*data_size) {
     gather(r, data, *data_size);
     *data_size = 0;
@@ -140,11 +171,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
   fk__metric_add(&fk__metrics.latency_us, (uint64_t)((end.tv_sec - r->start.tv_sec) * 1000000 +
                                                      (end.tv_nsec - r->start.tv_nsec) / 1000));
   fk__metric_add(&fk__metrics.inflight, (uint64_t)-1);
-  if (r->stream_free) r->stream_free(r);
-  free(r->pending); /* jansson's */
-  free(r->job.answer);
-  fk_free(r->body);
-  fk_free(r);
+  req_end(r->loop, r);
   *con_cls = NULL;
 }
 
@@ -158,12 +185,13 @@ void fk__loop_queue(struct fk__loop *l, struct fk__job *job)
 }
 
 /* Commits what the turn queued (each job's done resumes its connection). */
-static void commit_turn(struct fk__loop *l)
+static int commit_turn(struct fk__loop *l)
 {
   struct fk__job *batch = l->head;
   l->head = NULL;
   l->tail = &l->head;
   if (batch) fk__writer_run(l->srv->writer, batch);
+  return batch != NULL;
 }
 
 /* A loop's thread: turns over its ready connections, each followed by its group commit;
@@ -171,15 +199,15 @@ static void commit_turn(struct fk__loop *l)
 static void *run_loop(void *arg)
 {
   struct fk__loop *l = arg;
-  int quiesced = 0;
+  int quiesced = 0, wait = 100;
   while (!__atomic_load_n(&l->srv->stop, __ATOMIC_ACQUIRE)) {
     if (!quiesced && __atomic_load_n(&l->srv->quiesce, __ATOMIC_ACQUIRE)) {
       MHD_socket s = MHD_quiesce_daemon(l->d); /* gives the listening socket back */
       if (s != MHD_INVALID_SOCKET) close(s);
       quiesced = 1;
     }
-    MHD_run_wait(l->d, 100); /* wakes at least every 100 ms to see the flags */
-    commit_turn(l);
+    MHD_run_wait(l->d, wait); /* wakes at least every 100 ms to see the flags */
+    wait = commit_turn(l) ? 0 : 100;
   }
   commit_turn(l);
   return NULL;
@@ -221,8 +249,8 @@ static int start_loop(struct fk__server *srv, struct fk__loop *l, int fd)
   l->d = MHD_start_daemon(
       MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG, 0, NULL, NULL, on_request, l,
       MHD_OPTION_LISTEN_SOCKET, fd, MHD_OPTION_CONNECTION_LIMIT, limit ? limit : 1,
-      MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONN_POOL, MHD_OPTION_CONNECTION_TIMEOUT, o->timeout_s,
-      MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_END);
+      MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONN_POOL, MHD_OPTION_CONNECTION_TIMEOUT,
+      o->timeout_s, MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_END);
   if (!l->d) {
     close(fd);
     return FK_EIO;
@@ -265,6 +293,11 @@ static void stop_loops(struct fk__server *srv)
     struct fk__loop *l = &srv->loops[i];
     if (l->started) pthread_join(l->thread, NULL);
     if (l->d) MHD_stop_daemon(l->d);
+    while (l->nspare) {
+      struct fk__req *r = l->spare[--l->nspare];
+      fk_free(r->body);
+      fk_free(r);
+    }
   }
   fk_free(srv->loops);
   srv->loops = NULL;
@@ -316,6 +349,7 @@ int fk__serve(struct fk_store *st, struct fk_store *reader, const struct fk_rule
   pthread_sigmask(SIG_BLOCK, &stop, NULL); /* every thread started below inherits it */
   signal(SIGPIPE, SIG_IGN);
   if ((rc = fk__token_cache_new(&srv.tokens)) || (rc = start_tracing(&srv)) ||
+      (rc = fk_store_checkpoint_by(st, 0)) || /* the trace refresher checkpoints instead */
       (rc = fk__writer_start(st, rules, &srv.writer)))
     goto out;
   fk__writer_on_commit(srv.writer, fk__tracing_poke, srv.tracing);

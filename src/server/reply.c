@@ -100,12 +100,12 @@ void fk__who(struct fk__req *r, struct fk_audit_row *a)
     inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, a->peer, sizeof a->peer);
 }
 
-/* The writer's callback: the job's batch committed; wake the connection to answer. */
+/* The writer's callback, in the request's own loop: the job's batch committed, so the route,
+ * called again in the loop's next turn, answers. */
 static void job_done(struct fk__job *job)
 {
   struct fk__req *r = job->arg;
   r->state = FK__ANSWERED;
-  MHD_resume_connection(r->c);
 }
 
 enum MHD_Result fk__req_queue(struct fk__req *r)
@@ -113,7 +113,6 @@ enum MHD_Result fk__req_queue(struct fk__req *r)
   r->job.done = job_done;
   r->job.arg = r;
   r->state = FK__QUEUED;
-  MHD_suspend_connection(r->c);
   fk__loop_queue(r->loop, &r->job);
   return MHD_YES;
 }

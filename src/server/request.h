@@ -87,8 +87,8 @@ enum MHD_Result fk__problem_rc(struct fk__req *r, const char *url, int rc,
 /* Fills who asks (the token), from where (the client's address) and when (the clock). */
 void fk__who(struct fk__req *r, struct fk_audit_row *a);
 
-/* Hands r->job (kind and fields set by the caller) to the writer and suspends the connection;
- * the route is called again in state FK__ANSWERED once the job is done. */
+/* Queues r->job (kind and fields set by the caller) in the request's loop, which commits it
+ * when its turn ends; the route is called again in state FK__ANSWERED in the next turn. */
 enum MHD_Result fk__req_queue(struct fk__req *r);
 
 /* Queues job in loop l, whose thread (the caller's) commits it with the rest of its turn's

@@ -77,7 +77,9 @@ static enum MHD_Result task_change(struct fk__req *r, const char *url, int kind)
     return fk__problem(r, MHD_HTTP_NOT_FOUND, url, "no task %.*s", (int)strcspn(id, "/"), id);
   fk__who(r, &r->job.audit);
   snprintf(r->job.audit.action, sizeof r->job.audit.action, "POST /v1/tasks/{id}/%s",
-           kind == FK__JOB_ACK ? "ack" : kind == FK__JOB_DONE ? "done" : "fail");
+           kind == FK__JOB_ACK    ? "ack"
+           : kind == FK__JOB_DONE ? "done"
+                                  : "fail");
   snprintf(r->job.audit.object, sizeof r->job.audit.object, "task %lld", task);
   r->job.kind = kind;
   r->job.task = task;

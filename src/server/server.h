@@ -308,9 +308,8 @@ int fk__writer_start(struct fk_store *st, const struct fk_rules *rules, struct f
  * thread. */
 void fk__writer_post(struct fk__writer *w, struct fk__job *job);
 
-/* Runs batch (jobs linked by next) as one group commit: now, in the calling thread, or, when
- * another thread is running a batch, as part of that thread's next one (this returns at
- * once). Each job's done is called after its commit, by whichever thread ran it. */
+/* Runs batch (jobs linked by next) now, in the calling thread, as one group commit (waiting
+ * while another thread's batch runs): each job's done is called before this returns. */
 void fk__writer_run(struct fk__writer *w, struct fk__job *batch);
 
 /* Finishes every queued job, then stops the thread and frees w. */

@@ -26,9 +26,9 @@ struct fk__tracing {
   struct fk_store *st; /* the refresher's own connection */
   struct fk_trace_index *ix;
   pthread_rwlock_t lock; /* readers trace under it; a refresh takes it to write */
-  pthread_mutex_t mu;    /* guards poked and stopping */
+  pthread_mutex_t mu;    /* guards poked, waiting and stopping */
   pthread_cond_t cv;
-  int poked, stopping;
+  int poked, waiting, stopping;
   unsigned gap_ms;
   pthread_t thread;
 };
@@ -68,6 +68,9 @@ static void refresh(struct fk__tracing *t)
     fprintf(stderr, "fangkong serve: refreshing the trace index: %s\n",
             fk_diag_format(&diag, msg, sizeof msg));
   }
+  /* the writer leaves checkpoints to this thread (fk_store_checkpoint_by) */
+  if (fk_store_checkpoint(t->st))
+    fprintf(stderr, "fangkong serve: checkpoint: %s\n", fk_store_errmsg(t->st));
 }
 
 /* Waits until gap_ms after last (a monotonic time), or the stop; returns 1 when stopping. */
@@ -82,7 +85,7 @@ static int keep_gap(struct fk__tracing *t, const struct timespec *last)
     until.tv_nsec -= 1000000000;
   }
   pthread_mutex_lock(&t->mu);
-  /* woken by pokes too: only the time (ETIMEDOUT), the stop or an error ends the wait */
+  /* only the time (ETIMEDOUT), the stop or an error ends the wait */
   while (!t->stopping && !pthread_cond_timedwait(&t->cv, &t->mu, &until))
     ;
   stop = t->stopping;
@@ -95,8 +98,10 @@ static int wait_poke(struct fk__tracing *t)
 {
   int stop;
   pthread_mutex_lock(&t->mu);
+  t->waiting = 1;
   while (!t->poked && !t->stopping)
     pthread_cond_wait(&t->cv, &t->mu);
+  t->waiting = 0;
   stop = t->stopping;
   t->poked = 0;
   pthread_mutex_unlock(&t->mu);
@@ -164,7 +169,7 @@ void fk__tracing_poke(void *arg)
   struct fk__tracing *t = arg;
   pthread_mutex_lock(&t->mu);
   t->poked = 1;
-  pthread_cond_signal(&t->cv);
+  if (t->waiting) pthread_cond_signal(&t->cv); /* else it sees poked when its gap ends */
   pthread_mutex_unlock(&t->mu);
 }
 

@@ -2,10 +2,9 @@
  * The one writer (group commit). A batch of jobs runs in one transaction, each job in a
  * savepoint (an entrance check: fk_entrance_check), is committed once, and only then is each
  * request told its answer, so the commit's cost is shared by the batch. A request loop runs
- * the jobs its last turn queued in its own thread (fk__writer_run: no hand-over, no wake-up);
- * when another thread is running a batch, it leaves its jobs to that thread's next batch and
- * goes back to its connections rather than wait. This file's thread runs what is posted
- * (fk__writer_post: feeds, whose batches are long) the same way.
+ * the jobs its last turn queued in its own thread (fk__writer_run: no hand-over, no wake-up),
+ * waiting while another batch runs; this file's thread runs what is posted (fk__writer_post:
+ * feeds, whose batches are long) the same way.
  */
 #include <assert.h>
 #include <pthread.h>
@@ -24,11 +23,10 @@ struct fk__writer {
   const struct fk_rules *rules;
   struct fk_entrance_memo *memo; /* places and risk areas, kept between checks */
   pthread_t thread;
+  pthread_mutex_t run_mu; /* held while a batch runs: the connection is one */
   pthread_mutex_t mu;
   pthread_cond_t cv;
   struct fk__job *head, **tail; /* posted, for the writer's thread */
-  struct fk__job *next;         /* handed to fk__writer_run while a batch ran (under mu) */
-  int running;                  /* a thread is running batches (under mu) */
   int stopping;
   void (*on_commit)(void *arg); /* after a batch that changed the store (fk__writer_on_commit) */
   void *on_commit_arg;
@@ -160,30 +158,12 @@ static void run_batch(struct fk__writer *w, struct fk__job *batch)
   }
 }
 
-/* Appends list (linked by next) to *to (under mu). */
-static void append(struct fk__job **to, struct fk__job *list)
-{
-  while (*to)
-    to = &(*to)->next;
-  *to = list;
-}
-
 void fk__writer_run(struct fk__writer *w, struct fk__job *batch)
 {
   assert(w && batch);
-  pthread_mutex_lock(&w->mu);
-  append(&w->next, batch);
-  if (!w->running) { /* else the running thread takes it after its batch: nobody waits */
-    w->running = 1;
-    while ((batch = w->next)) {
-      w->next = NULL;
-      pthread_mutex_unlock(&w->mu);
-      run_batch(w, batch);
-      pthread_mutex_lock(&w->mu);
-    }
-    w->running = 0;
-  }
-  pthread_mutex_unlock(&w->mu);
+  pthread_mutex_lock(&w->run_mu);
+  run_batch(w, batch);
+  pthread_mutex_unlock(&w->run_mu);
 }
 
 static void *loop(void *arg)
@@ -208,11 +188,13 @@ int fk__writer_start(struct fk_store *st, const struct fk_rules *rules, struct f
   w->st = st;
   w->rules = rules;
   w->tail = &w->head;
+  pthread_mutex_init(&w->run_mu, NULL);
   pthread_mutex_init(&w->mu, NULL);
   pthread_cond_init(&w->cv, NULL);
   if (pthread_create(&w->thread, NULL, loop, w)) {
     pthread_cond_destroy(&w->cv);
     pthread_mutex_destroy(&w->mu);
+    pthread_mutex_destroy(&w->run_mu);
     fk_entrance_memo_free(w->memo);
     fk_free(w);
     return FK_EIO;
@@ -251,6 +233,7 @@ void fk__writer_stop(struct fk__writer *w)
   pthread_join(w->thread, NULL);
   pthread_cond_destroy(&w->cv);
   pthread_mutex_destroy(&w->mu);
+  pthread_mutex_destroy(&w->run_mu);
   fk_entrance_memo_free(w->memo);
   fk_free(w);
 }

@@ -132,6 +132,18 @@ int fk_store_data_version(struct fk_store *st, uint64_t *v)
   return st->ops->data_version(st, v);
 }
 
+int fk_store_checkpoint_by(struct fk_store *st, int self)
+{
+  assert(st);
+  return st->ops->checkpoint_by(st, self);
+}
+
+int fk_store_checkpoint(struct fk_store *st)
+{
+  assert(st);
+  return st->ops->checkpoint(st);
+}
+
 /* ---- The loop (fangkong/tasks.h) ---- */
 
 int fk_store_each_task(struct fk_store *st, const struct fk_task_filter *f,

@@ -250,8 +250,8 @@ static const char *both(struct city *c, struct fk_entrance_memo *m, const char *
   assert_int_equal(with.code, without.code);
   assert_int_equal(with.area_level, without.area_level);
   assert_string_equal(with.grid_id, without.grid_id);
-  for (int i = 0; i < FK_ENTRANCE_NREASONS; i++)
-    assert_string_equal(with.text[i], without.text[i]);
+  for (int i = 0; i < FK_ENTRANCE_NREASONS; i++) /* a text is set with its reason only */
+    if (with.reasons & (1u << i)) assert_string_equal(with.text[i], without.text[i]);
   return keys;
 }
 
