@@ -28,7 +28,8 @@ static const char help[] =
     "(fangkong token create); an entrance token only for places in its scope.\n"
     "Feeds (POST /v1/feeds/KIND) are read as they come, never held whole; --max-feed caps one\n"
     "(default 1073741824 bytes; past it 413, the rows before it handled).\n"
-    "--threads: worker threads (default 2); --max-connections (default 1024); --timeout: a\n"
+    "--threads: request loops, each answering its share of the connections and committing its\n"
+    "own checks (default 1); --max-connections (default 1024); --timeout: a\n"
     "connection idle or stalled that long is closed (default 10).\n"
     "SIGTERM or SIGINT: stop accepting, answer what is in flight, commit what is queued, exit 0.\n"
     "--trace-gap: the trace index (GET /v1/persons/{id}/contacts) is refreshed after each commit\n"
@@ -86,7 +87,7 @@ int fk__cmd_serve(int argc, char **argv)
   memset(&o, 0, sizeof o);
   if (parse_listen(listen, host, sizeof host, &o.port))
     return fk__usage("serve", "--listen is HOST:PORT, e.g. 127.0.0.1:8080");
-  if (number(threads, 1, 256, 2, &n[0]) || number(max_body, 64, 1 << 26, 65536, &n[1]) ||
+  if (number(threads, 1, 256, 1, &n[0]) || number(max_body, 64, 1 << 26, 65536, &n[1]) ||
       number(max_conn, 1, 100000, 1024, &n[2]) || number(timeout, 1, 3600, 10, &n[3]) ||
       number(max_feed, 64, 1L << 40, 1L << 30, &n[4]) || number(gap, 0, 60000, 100, &n[5]))
     return fk__usage("serve", "--threads 1..256, --max-body 64..67108864, --max-connections "

@@ -95,9 +95,10 @@ static struct fk__req *req_new(struct fk__loop *l)
   return r;
 }
 
-/* Ends r: kept among l's spares (its body's room with it), else freed. */
-static void req_end(struct fk__loop *l, struct fk__req *r)
+/* Ends r: kept among its loop's spares (its body's room with it), else freed. */
+void fk__req_end(struct fk__req *r)
 {
+  struct fk__loop *l = r->loop;
   if (r->stream_free) r->stream_free(r);
   free(r->pending); /* jansson's */
   free(r->job.answer);
@@ -164,15 +165,20 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
   struct timespec end;
   (void)cls, (void)c, (void)why;
   if (!r) return;
-  if (r->state == FK__ANSWERED && !r->replied && !r->job.rc &&
-      r->job.kind == FK__JOB_CHECK) /* left */
-    fk__metric_add(&fk__metrics.checks_unanswered, 1);
+  *con_cls = NULL;
   clock_gettime(CLOCK_MONOTONIC, &end);
   fk__metric_add(&fk__metrics.latency_us, (uint64_t)((end.tv_sec - r->start.tv_sec) * 1000000 +
                                                      (end.tv_nsec - r->start.tv_nsec) / 1000));
   fk__metric_add(&fk__metrics.inflight, (uint64_t)-1);
-  req_end(r->loop, r);
-  *con_cls = NULL;
+  if (r->state == FK__QUEUED) { /* ended before its turn did (never seen with libmicrohttpd
+                                  0.9.75, which ends a connection between turns): the job runs */
+    r->left = 1;
+    return;
+  }
+  if (r->state == FK__ANSWERED && !r->replied && !r->job.rc &&
+      r->job.kind == FK__JOB_CHECK) /* left */
+    fk__metric_add(&fk__metrics.checks_unanswered, 1);
+  fk__req_end(r);
 }
 
 /* ---- the loops ---------------------------------------------------------------------------- */

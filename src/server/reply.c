@@ -101,11 +101,15 @@ void fk__who(struct fk__req *r, struct fk_audit_row *a)
 }
 
 /* The writer's callback, in the request's own loop: the job's batch committed, so the route,
- * called again in the loop's next turn, answers. */
+ * called again in the loop's next turn, answers; or the client left meanwhile (a check then
+ * stored with nobody to tell). */
 static void job_done(struct fk__job *job)
 {
   struct fk__req *r = job->arg;
   r->state = FK__ANSWERED;
+  if (!r->left) return;
+  if (!r->job.rc && r->job.kind == FK__JOB_CHECK) fk__metric_add(&fk__metrics.checks_unanswered, 1);
+  fk__req_end(r);
 }
 
 enum MHD_Result fk__req_queue(struct fk__req *r)

@@ -47,6 +47,7 @@ struct fk__req {
   enum fk__req_state state;
   struct timespec start;
   int replied;               /* the committed check's answer was given to libmicrohttpd */
+  int left;                  /* the connection ended with the job still queued: freed when done */
   char *pending;             /* a read's answer, given once its audit row is committed (free()) */
   struct fk_token_row token; /* who asks, once authenticated */
   struct fk__job job;
@@ -94,6 +95,9 @@ enum MHD_Result fk__req_queue(struct fk__req *r);
 /* Queues job in loop l, whose thread (the caller's) commits it with the rest of its turn's
  * jobs when the turn ends (http.c). */
 void fk__loop_queue(struct fk__loop *l, struct fk__job *job);
+
+/* Ends r (http.c), once libmicrohttpd is done with its connection and its job, if any, is. */
+void fk__req_end(struct fk__req *r);
 
 /* Queues r->pending (the answer, set by the caller) to be given once an audit row for action
  * on object is committed. */
