@@ -221,9 +221,9 @@ static void *run_loop(void *arg)
 
 /* ---- start, drain, stop ------------------------------------------------------------------- */
 
-/* A listening socket of its own for one loop on o->host:port, or -1. Every loop listens on the
- * same port (SO_REUSEPORT): the kernel spreads new connections over them. */
-static int listen_on(const struct fk__serve_opts *o, unsigned port)
+/* A socket bound to o->host:port, listening, or -1. share: every loop listens on the same port
+ * with a socket of its own (SO_REUSEPORT), and the kernel spreads new connections over them. */
+static int listen_on(const struct fk__serve_opts *o, unsigned port, int share)
 {
   struct sockaddr_in addr;
   int fd, one = 1;
@@ -236,12 +236,25 @@ static int listen_on(const struct fk__serve_opts *o, unsigned port)
   }
   if ((fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0)) < 0) return -1;
   if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) ||
-      setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) ||
+      (share && setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one)) ||
       bind(fd, (struct sockaddr *)&addr, sizeof addr) || listen(fd, SOMAXCONN)) {
     close(fd);
     return -1;
   }
   return fd;
+}
+
+/* The port o asks for (0: any free one), when nobody listens there; 0 when taken. A shared port
+ * would otherwise let a second server join the first one's (SO_REUSEPORT) without a word. */
+static unsigned free_port(const struct fk__serve_opts *o)
+{
+  struct sockaddr_in addr;
+  socklen_t len = sizeof addr;
+  int fd = listen_on(o, o->port, 0);
+  unsigned port =
+      fd >= 0 && !getsockname(fd, (struct sockaddr *)&addr, &len) ? ntohs(addr.sin_port) : 0;
+  if (fd >= 0) close(fd);
+  return port;
 }
 
 /* Starts loop l's daemon on the listening socket fd (its own: closed on failure); 0 or
@@ -266,24 +279,25 @@ static int start_loop(struct fk__server *srv, struct fk__loop *l, int fd)
   return 0;
 }
 
-/* Starts the o->threads loops, all on one port (the first loop's, when o->port is 0); prints
- * where. 0 or FK_EIO. */
+/* Starts the o->threads loops, all on one port (a free one when o->port is 0); prints where.
+ * 0 or FK_EIO. */
 static int start(struct fk__server *srv, const struct fk__serve_opts *o)
 {
   struct sockaddr_in addr;
   socklen_t len = sizeof addr;
-  unsigned port = o->port;
+  int share = o->threads > 1, fd = -1;
+  unsigned port = share ? free_port(o) : o->port;
   int rc = (srv->loops = fk_calloc(o->threads, sizeof *srv->loops)) ? 0 : FK_ENOMEM;
+  if (!rc && share && !port) rc = FK_EIO;
   for (unsigned i = 0; !rc && i < o->threads; i++) {
-    int fd = listen_on(o, port);
-    if (fd < 0)
+    if ((fd = listen_on(o, port, share)) < 0)
       rc = FK_EIO;
-    else if (!i && !getsockname(fd, (struct sockaddr *)&addr, &len))
+    else if (!getsockname(fd, (struct sockaddr *)&addr, &len))
       port = ntohs(addr.sin_port);
     if (!rc) rc = start_loop(srv, &srv->loops[i], fd);
   }
   if (rc)
-    fprintf(stderr, "fangkong serve: cannot listen on %s:%u\n", o->host, port);
+    fprintf(stderr, "fangkong serve: cannot listen on %s:%u\n", o->host, port ? port : o->port);
   else
     printf("listening on http://%s:%u\n", o->host, port);
   fflush(stdout);

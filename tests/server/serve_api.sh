@@ -37,6 +37,13 @@ expect 2 "role" -- "$B" token create --db t.db --role mayor --scope city
 
 start_server --threads 2 --timeout 2 --max-body 1024
 
+# A second server on the same port is refused, with several request loops or one (the loops'
+# shared port, SO_REUSEPORT, would otherwise take it in without a word).
+port=${U##*:}
+expect 1 "a second server, two loops" -- timeout 10 "$B" serve --db t.db --listen "127.0.0.1:$port" --threads 2
+contains err.txt "cannot listen on 127.0.0.1:$port"
+expect 1 "a second server, one loop" -- timeout 10 "$B" serve --db t.db --listen "127.0.0.1:$port"
+
 # req NAME METHOD PATH [BODY]: status to NAME.status, body to NAME.json, headers to NAME.h.
 req() {
   local name=$1 method=$2 path=$3
