@@ -31,6 +31,11 @@
  * default cost more than parsing the check's body. */
 #define CONN_POOL 8192
 
+/* The writer's checkpoints: when its log has grown past this many pages (32 MiB), not
+ * SQLite's 1,000. The checks' commits rewrite the same few pages (the tables' and indexes'
+ * ends) again and again; a longer log copies each once and syncs once per checkpoint. */
+#define WAL_PAGES 8192
+
 /* Ended requests a loop keeps for the next ones (each is 8 KB, mostly the reasons' texts). */
 #define SPARES 64
 
@@ -110,11 +115,27 @@ void fk__req_end(struct fk__req *r)
   fk_free(r);
 }
 
+/* A connection's memory (struct fk__conn) from its start to its end. */
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+                          enum MHD_ConnectionNotificationCode what)
+{
+  (void)cls, (void)c;
+  if (what == MHD_CONNECTION_NOTIFY_STARTED)
+    *socket_context = fk_calloc(1, sizeof(struct fk__conn));
+  else if (what == MHD_CONNECTION_NOTIFY_CLOSED) {
+    fk_free(*socket_context);
+    *socket_context = NULL;
+  }
+}
+
 static enum MHD_Result begin(struct fk__loop *l, struct MHD_Connection *c, const char *url,
                              const char *method, void **con_cls)
 {
+  const union MHD_ConnectionInfo *ci =
+      MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
   struct fk__req *r = req_new(l);
   if (!r) return MHD_NO;
+  r->conn = ci ? ci->socket_context : NULL; /* NULL when it could not be had: hashed each time */
   r->srv = l->srv;
   r->loop = l;
   r->c = c;
@@ -269,7 +290,8 @@ static int start_loop(struct fk__server *srv, struct fk__loop *l, int fd)
       MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG, 0, NULL, NULL, on_request, l,
       MHD_OPTION_LISTEN_SOCKET, fd, MHD_OPTION_CONNECTION_LIMIT, limit ? limit : 1,
       MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONN_POOL, MHD_OPTION_CONNECTION_TIMEOUT,
-      o->timeout_s, MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_END);
+      o->timeout_s, MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_NOTIFY_CONNECTION,
+      on_connection, NULL, MHD_OPTION_END);
   if (!l->d) {
     close(fd);
     return FK_EIO;
@@ -369,7 +391,7 @@ int fk__serve(struct fk_store *st, struct fk_store *reader, const struct fk_rule
   pthread_sigmask(SIG_BLOCK, &stop, NULL); /* every thread started below inherits it */
   signal(SIGPIPE, SIG_IGN);
   if ((rc = fk__token_cache_new(&srv.tokens)) || (rc = start_tracing(&srv)) ||
-      (rc = fk_store_checkpoint_by(st, 0)) || /* the trace refresher checkpoints instead */
+      (rc = fk_store_autocheckpoint(st, WAL_PAGES)) ||
       (rc = fk__writer_start(st, rules, &srv.writer)))
     goto out;
   fk__writer_on_commit(srv.writer, fk__tracing_poke, srv.tracing);

@@ -37,8 +37,18 @@ struct fk__req;
 typedef enum MHD_Result (*fk__stream_fn)(struct fk__req *r, const char *url, const char *method,
                                          const char *data, size_t *size);
 
+/* What a connection remembers between its requests: the token its last request gave, whose
+ * row is then known without hashing it again, until the row's life in the cache ends. */
+struct fk__conn {
+  char token[FK__TOKEN_BUFSZ];
+  size_t n; /* bytes of token; 0: none */
+  struct fk_token_row row;
+  time_t until; /* fk__token_clock */
+};
+
 struct fk__req {
   struct fk__server *srv;
+  struct fk__conn *conn; /* its connection's memory, or NULL */
   struct fk__loop *loop; /* the thread the request is served in */
   struct MHD_Connection *c;
   char *body; /* the gathered body (fk_malloc'd), len bytes, not NUL-terminated */

@@ -46,15 +46,35 @@ void fk__routes_print(FILE *out)
 
 /* Finds the Bearer token's row into r->token: 0, or 401 (no token, or not one of ours) or 403
  * (a role the route does not serve) as the HTTP status to answer. */
+/* The row of token (n bytes): the connection's, when its last request gave the same token and
+ * the row is still fresh, else from the cache or the store (and then remembered). 0 or
+ * FK_ENOTFOUND (also when it cannot be hashed) or FK_ESTORE. */
+static int token_row(struct fk__req *r, const char *token, size_t n)
+{
+  struct fk__conn *m = r->conn;
+  char hash[FK_TOKEN_HASH_BUFSZ];
+  time_t until;
+  int rc;
+  if (m && m->n == n && !memcmp(m->token, token, n) && fk__token_clock() < m->until) {
+    r->token = m->row;
+    return 0;
+  }
+  if (fk__token_hash(token, n, hash)) return FK_ENOTFOUND;
+  rc = fk__token_find(r->srv->tokens, r->srv->reader, &r->srv->mu, hash, &r->token, &until);
+  if (!rc && m && n < sizeof m->token) {
+    memcpy(m->token, token, n);
+    m->n = n;
+    m->row = r->token;
+    m->until = until;
+  }
+  return rc;
+}
+
 static unsigned authenticate(struct fk__req *r, unsigned roles)
 {
   const char *v = MHD_lookup_connection_value(r->c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
-  char hash[FK_TOKEN_HASH_BUFSZ];
-  int rc;
-  if (!v || strncmp(v, "Bearer ", 7) || fk__token_hash(v + 7, strlen(v + 7), hash))
+  if (!v || strncmp(v, "Bearer ", 7) || token_row(r, v + 7, strlen(v + 7)))
     return MHD_HTTP_UNAUTHORIZED;
-  rc = fk__token_find(r->srv->tokens, r->srv->reader, &r->srv->mu, hash, &r->token);
-  if (rc) return MHD_HTTP_UNAUTHORIZED;
   return roles & (1u << r->token.role) ? 0 : MHD_HTTP_FORBIDDEN;
 }
 

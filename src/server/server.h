@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <stdint.h>
+#include <time.h>
 
 #include <jansson.h>
 
@@ -203,9 +204,13 @@ int fk__token_cache_new(struct fk__token_cache **out);
 void fk__token_cache_free(struct fk__token_cache *c);
 
 /* Fills *out with the token whose hash (hex, borrowed) is hash: from c when read lately, else
- * from st (borrowed) under the lock mu. Returns 0, FK_ENOTFOUND or FK_ESTORE. */
+ * from st (borrowed) under the lock mu; *until is when the row must be read again (in
+ * fk__token_clock seconds). Returns 0, FK_ENOTFOUND or FK_ESTORE. */
 int fk__token_find(struct fk__token_cache *c, struct fk_store *st, pthread_mutex_t *mu,
-                   const char *hash, struct fk_token_row *out);
+                   const char *hash, struct fk_token_row *out, time_t *until);
+
+/* The clock of token rows' lives: monotonic seconds. */
+time_t fk__token_clock(void);
 
 /*
  * Parses the body of POST /v1/tasks/{id}/done, {"proof": "what shows it done"}, copying the

@@ -31,7 +31,7 @@ struct fk__token_cache {
   size_t n, cap;
 };
 
-static time_t now_s(void)
+time_t fk__token_clock(void)
 {
   struct timespec t;
   clock_gettime(CLOCK_MONOTONIC, &t);
@@ -58,20 +58,26 @@ void fk__token_cache_free(struct fk__token_cache *c)
   fk_free(c);
 }
 
-/* 1 and *out when hash is kept and fresh. Under c->mu. */
-static int lookup(struct fk__token_cache *c, const char *hash, struct fk_token_row *out)
+/* 1, *out and *until when hash is kept and fresh. Under c->mu. */
+static int lookup(struct fk__token_cache *c, const char *hash, struct fk_token_row *out,
+                  time_t *until)
 {
   int64_t i;
-  if (!fk__strmap_get(&c->index, hash, strlen(hash), &i) || c->seen[i].until < now_s()) return 0;
+  if (!fk__strmap_get(&c->index, hash, strlen(hash), &i) || c->seen[i].until < fk__token_clock())
+    return 0;
   *out = c->seen[i].row;
+  *until = c->seen[i].until;
   return 1;
 }
 
-/* Keeps row under hash (a failure to keep it only costs a later read). Under c->mu. */
-static void keep(struct fk__token_cache *c, const char *hash, const struct fk_token_row *row)
+/* Keeps row under hash until *until (set; a failure to keep it only costs a later read).
+ * Under c->mu. */
+static void keep(struct fk__token_cache *c, const char *hash, const struct fk_token_row *row,
+                 time_t *until)
 {
   size_t len = strlen(hash);
   int64_t i;
+  *until = fk__token_clock() + FK__TOKEN_LIFE_S;
   if (!fk__strmap_get(&c->index, hash, len, &i)) {
     if (c->n == FK__TOKEN_CACHE_MAX) { /* full: start afresh */
       fk__strmap_clear(&c->index);
@@ -88,16 +94,16 @@ static void keep(struct fk__token_cache *c, const char *hash, const struct fk_to
     i = (int64_t)c->n++;
   }
   c->seen[i].row = *row;
-  c->seen[i].until = now_s() + FK__TOKEN_LIFE_S;
+  c->seen[i].until = *until;
 }
 
 int fk__token_find(struct fk__token_cache *c, struct fk_store *st, pthread_mutex_t *mu,
-                   const char *hash, struct fk_token_row *out)
+                   const char *hash, struct fk_token_row *out, time_t *until)
 {
   int rc, hit;
-  assert(c && st && mu && hash && out);
+  assert(c && st && mu && hash && out && until);
   pthread_mutex_lock(&c->mu);
-  hit = lookup(c, hash, out);
+  hit = lookup(c, hash, out, until);
   pthread_mutex_unlock(&c->mu);
   if (hit) return 0;
   pthread_mutex_lock(mu);
@@ -105,7 +111,7 @@ int fk__token_find(struct fk__token_cache *c, struct fk_store *st, pthread_mutex
   pthread_mutex_unlock(mu);
   if (rc) return rc;
   pthread_mutex_lock(&c->mu);
-  keep(c, hash, out);
+  keep(c, hash, out, until);
   pthread_mutex_unlock(&c->mu);
   return 0;
 }

@@ -68,9 +68,6 @@ static void refresh(struct fk__tracing *t)
     fprintf(stderr, "fangkong serve: refreshing the trace index: %s\n",
             fk_diag_format(&diag, msg, sizeof msg));
   }
-  /* the writer leaves checkpoints to this thread (fk_store_checkpoint_by) */
-  if (fk_store_checkpoint(t->st))
-    fprintf(stderr, "fangkong serve: checkpoint: %s\n", fk_store_errmsg(t->st));
 }
 
 /* Waits until gap_ms after last (a monotonic time), or the stop; returns 1 when stopping. */

@@ -601,18 +601,11 @@ static int sqlite_data_version(struct fk_store *st, uint64_t *v)
   return step == SQLITE_ROW ? 0 : fail(S(st), "reading the data version");
 }
 
-static int sqlite_checkpoint_by(struct fk_store *st, int self)
+static int sqlite_autocheckpoint(struct fk_store *st, int pages)
 {
-  int pages = self ? 1000 : 0; /* SQLite's default, or never */
   return sqlite3_wal_autocheckpoint(S(st)->db, pages) == SQLITE_OK
              ? 0
-             : fail(S(st), "setting who checkpoints");
-}
-
-static int sqlite_checkpoint(struct fk_store *st)
-{
-  int rc = sqlite3_wal_checkpoint_v2(S(st)->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
-  return rc == SQLITE_OK || rc == SQLITE_BUSY ? 0 : fail(S(st), "checkpointing the log");
+             : fail(S(st), "setting the log's checkpoints");
 }
 
 sqlite3 *fk__sqlite_db(struct fk_store *st)
@@ -698,8 +691,7 @@ static const struct fk__store_ops sqlite_ops = {
     .put_measure = sqlite_put_measure,
     .person_id = sqlite_person_id,
     .data_version = sqlite_data_version,
-    .checkpoint_by = sqlite_checkpoint_by,
-    .checkpoint = sqlite_checkpoint,
+    .autocheckpoint = sqlite_autocheckpoint,
     .each_task = fk__sqlite_each_task,
     .put_task = fk__sqlite_put_task,
     .put_escalation = fk__sqlite_put_escalation,

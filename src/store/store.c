@@ -132,16 +132,10 @@ int fk_store_data_version(struct fk_store *st, uint64_t *v)
   return st->ops->data_version(st, v);
 }
 
-int fk_store_checkpoint_by(struct fk_store *st, int self)
+int fk_store_autocheckpoint(struct fk_store *st, int pages)
 {
-  assert(st);
-  return st->ops->checkpoint_by(st, self);
-}
-
-int fk_store_checkpoint(struct fk_store *st)
-{
-  assert(st);
-  return st->ops->checkpoint(st);
+  assert(st && pages > 0);
+  return st->ops->autocheckpoint(st, pages);
 }
 
 /* ---- The loop (fangkong/tasks.h) ---- */

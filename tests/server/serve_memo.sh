@@ -57,6 +57,31 @@ equals "a new token works at once" "$(cat later.status)" 200
 TOKEN=fk_0000 check forged P3 R3 03
 equals "an unknown one does not" "$(cat forged.status)" 401
 
+# A token taken out of the store stops working once its row's life in the cache (10 s) is over,
+# also on a connection kept alive (asked every 2 s), which remembers its token's row between
+# requests.
+expect 0 "token to remove" -- "$B" token create --db t.db --role city --scope city
+GONE=$(cat out.txt)
+python3 - "$U" "$GONE" >kept.txt <<'PY'
+import http.client, subprocess, sys, time, urllib.parse
+u = urllib.parse.urlparse(sys.argv[1])
+c = http.client.HTTPConnection(u.hostname, u.port)
+def ask(minute):
+    body = '{"person_id":"P3","place_id":"R3","temperature":36.5,"mask":true,"at":"2022-07-11T13:%02d:00+08:00"}' % minute
+    c.request("POST", "/v1/entrance-checks", body, {"Authorization": "Bearer " + sys.argv[2]})
+    r = c.getresponse(); r.read()
+    return r.status
+first = ask(0)
+subprocess.run(["sqlite3", "t.db", "UPDATE api_tokens SET hash = 'gone' WHERE id = (SELECT max(id) FROM api_tokens)"], check=True)
+later = []
+for m in range(1, 8):  # 12 s
+    if m > 1:
+        time.sleep(2)
+    later.append(ask(m))
+print(first, later[0], later[-1])
+PY
+equals "a removed token: works until its life ends, then not" "$(cat kept.txt)" "200 200 401"
+
 kill -TERM "$pid"
 wait "$pid"
 expect 0 "verify" -- "$B" verify --db t.db
