@@ -30,6 +30,12 @@ EOF
   expect 0 "tick" -- "$B" tick --db t.db --now 2022-07-11T08:00:00+08:00
 }
 
+# city_token: a city-wide token for t.db, in TOKEN.
+city_token() {
+  expect 0 "token" -- "$B" token create --db t.db --role city --scope city
+  TOKEN=$(cat out.txt)
+}
+
 # start_server OPTIONS...: `fangkong serve` on t.db on a free port; sets pid and U (its address).
 start_server() {
   "$B" serve --db t.db --listen 127.0.0.1:0 "$@" >serve.out 2>serve.err &

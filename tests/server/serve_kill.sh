@@ -9,8 +9,7 @@ rm -rf "$T" && mkdir -p "$T" && cd "$T"
 . "$(dirname "$0")/city.bash"
 
 make_city
-expect 0 "token" -- "$B" token create --db t.db --role city --scope city
-TOKEN=$(cat out.txt)
+city_token
 start_server --threads 2
 
 # 300 checks, one a second from 2022-07-11 10:00 +08:00 (epoch 1657504800), 6 at a time; each

@@ -11,8 +11,7 @@ rm -rf "$T" && mkdir -p "$T" && cd "$T"
 . "$(dirname "$0")/city.bash"
 
 make_city
-expect 0 "token" -- "$B" token create --db t.db --role city --scope city
-TOKEN=$(cat out.txt)
+city_token
 start_server --threads 2
 
 # 400 checks from 20 clients at once, one a second from 2022-07-11 10:00 +08:00; every client

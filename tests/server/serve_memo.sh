@@ -12,8 +12,7 @@ rm -rf "$T" && mkdir -p "$T" && cd "$T"
 pj() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(json.dumps(eval(sys.argv[2]), separators=(",", ":")))' "$1" "$2"; }
 
 make_city
-expect 0 "token" -- "$B" token create --db t.db --role city --scope city
-TOKEN=$(cat out.txt)
+city_token
 start_server --threads 2
 
 # check NAME PERSON PLACE MINUTE: an entrance check at 2022-07-11 12:MINUTE; the answer in NAME.json.
