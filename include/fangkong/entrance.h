@@ -93,12 +93,18 @@ int fk_entrance_memo_new(struct fk_entrance_memo **out);
 void fk_entrance_memo_forget(struct fk_entrance_memo *m);
 void fk_entrance_memo_free(struct fk_entrance_memo *m);
 
+struct fk_audit_row;
+
 /* fk_entrance_check, reading places and risk areas through memo (borrowed; NULL: from the
- * store at each call, as fk_entrance_check). The answers are the same. */
+ * store at each call, as fk_entrance_check); the answers are the same. who (borrowed; NULL
+ * from the command line) is the API's caller: its at, token, role and peer are stored with the
+ * check, which is then also the audit log's record of it (fk_store_each_audit). A check stored
+ * before (out->recorded 0) is not stored again: the caller audits that post itself. */
 int fk_entrance_check_memo(struct fk_store *st, const struct fk_rules *rules,
-                           struct fk_entrance_memo *memo, const char *person_id,
-                           const char *place_id, fk_time at, double temperature, int mask,
-                           struct fk_entrance_result *out, struct fk_diag *diag);
+                           struct fk_entrance_memo *memo, const struct fk_audit_row *who,
+                           const char *person_id, const char *place_id, fk_time at,
+                           double temperature, int mask, struct fk_entrance_result *out,
+                           struct fk_diag *diag);
 
 /* ---- The stored checks ---- */
 
@@ -112,6 +118,7 @@ struct fk_entrance_row {
   int code;         /* enum fk_code */
   unsigned reasons; /* as fk_entrance_result.reasons */
   int fever;
+  const struct fk_audit_row *who; /* the API's caller, stored with the check; NULL: none */
 };
 
 /*

@@ -20,7 +20,7 @@ struct fk_diag;
 struct fk_store;
 
 /* The schema version this program writes (PRAGMA user_version for SQLite). */
-#define FK_STORE_SCHEMA_VERSION 11
+#define FK_STORE_SCHEMA_VERSION 12
 
 /*
  * Opens (creating and migrating when needed) the store at `location`: a file path for SQLite.
@@ -293,17 +293,13 @@ int fk_store_person_id(struct fk_store *st, const char *person_id, int64_t *pers
 int fk_store_data_version(struct fk_store *st, uint64_t *v);
 
 /*
- * Who copies the store's write-ahead log back into the store (a checkpoint): self 1, st's own
- * commits when the log has grown past 1,000 pages (the default); self 0, never st's: another
- * connection calls fk_store_checkpoint (the server, so that its writer's commits, the
- * requests' path, never pay for it). Returns 0 or FK_ESTORE.
+ * Copies the store's write-ahead log back into the store (a checkpoint) when a commit through st
+ * has grown it past `pages` pages (SQLite's default: 1,000). A writer that commits small
+ * batches all the time (the server) checkpoints less often with more: each page written many
+ * times over is copied once, and the log still starts over after each checkpoint. Returns 0 or
+ * FK_ESTORE.
  */
-int fk_store_checkpoint_by(struct fk_store *st, int self);
-
-/* Copies what the log holds that no reader still needs back into the store, without waiting
- * for anyone (a passive checkpoint; what it cannot copy now the next call does). Returns 0 or
- * FK_ESTORE. */
-int fk_store_checkpoint(struct fk_store *st);
+int fk_store_autocheckpoint(struct fk_store *st, int pages);
 
 /* Sets *version to the schema version found in the store. Returns 0 or FK_ESTORE. */
 int fk_store_version(struct fk_store *st, int *version);

@@ -144,9 +144,10 @@ out:
 }
 
 int fk_entrance_check_memo(struct fk_store *st, const struct fk_rules *rules,
-                           struct fk_entrance_memo *memo, const char *person_id,
-                           const char *place_id, fk_time at, double temperature, int mask,
-                           struct fk_entrance_result *out, struct fk_diag *diag)
+                           struct fk_entrance_memo *memo, const struct fk_audit_row *who,
+                           const char *person_id, const char *place_id, fk_time at,
+                           double temperature, int mask, struct fk_entrance_result *out,
+                           struct fk_diag *diag)
 {
   const struct fk_entrance_rules *e = &rules->loop.entrance;
   struct fk_entrance_row row;
@@ -181,6 +182,7 @@ int fk_entrance_check_memo(struct fk_store *st, const struct fk_rules *rules,
   row.code = (int)out->code;
   row.reasons = out->reasons;
   row.fever = out->fever;
+  row.who = who;
   rc = record(st, &row, person_id, place_id, &out->recorded, diag);
   if (rc && diag && !diag->reason[0])
     fk_diag_set(diag, rc, NULL, "entrance check: %s", fk_store_errmsg(st));
@@ -191,6 +193,6 @@ int fk_entrance_check(struct fk_store *st, const struct fk_rules *rules, const c
                       const char *place_id, fk_time at, double temperature, int mask,
                       struct fk_entrance_result *out, struct fk_diag *diag)
 {
-  return fk_entrance_check_memo(st, rules, NULL, person_id, place_id, at, temperature, mask, out,
-                                diag);
+  return fk_entrance_check_memo(st, rules, NULL, NULL, person_id, place_id, at, temperature, mask,
+                                out, diag);
 }

@@ -94,7 +94,7 @@ static int task(struct fk__writer *w, struct fk__job *j)
 }
 
 /* One check, when its place lies in the token's scope (else FK_ENOTFOUND, as for an unknown
- * place: a device learns nothing of places outside its scope), with its audit row. */
+ * place: a device learns nothing of places outside its scope), audited. */
 static int check(struct fk__writer *w, struct fk__job *j)
 {
   struct fk_audit_row *a = &j->audit;
@@ -110,9 +110,10 @@ static int check(struct fk__writer *w, struct fk__job *j)
   if (!in) return fk_diag_set(&j->diag, FK_ENOTFOUND, "place_id", "no place %s", j->req.place_id);
   if ((rc = fk_store_begin(w->st)))
     return fk_diag_set(&j->diag, rc, NULL, "store: %s", fk_store_errmsg(w->st));
-  rc = fk_entrance_check_memo(w->st, w->rules, w->memo, j->req.person_id, j->req.place_id,
+  /* the check's row is its audit record; one posted again is audited in the log */
+  rc = fk_entrance_check_memo(w->st, w->rules, w->memo, a, j->req.person_id, j->req.place_id,
                               j->req.at, j->req.temperature, j->req.mask, &j->result, &j->diag);
-  if (!rc) {
+  if (!rc && !j->result.recorded) {
     snprintf(a->action, sizeof a->action, "POST /v1/entrance-checks");
     snprintf(a->object, sizeof a->object, "person %s at place %s", j->req.person_id,
              j->req.place_id);

@@ -8,12 +8,14 @@
 
 #include "fangkong/entrance.h"
 #include "fangkong/error.h"
+#include "fangkong/tokens.h"
 #include "store/sqlite_cols.h"
 #include "store/store_impl.h"
 
 static const char *const sql[] = {
     "INSERT INTO entrance_checks(person, place, at, temperature, mask, decision, code, reasons,"
-    " fever) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT(at, person, place) DO NOTHING",
+    " fever, audit_at, token, role, peer) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
+    " ?12, ?13) ON CONFLICT(at, person, place) DO NOTHING",
     "SELECT e.person, e.place, p.grid, e.at, e.temperature, e.mask, e.decision, e.code, e.reasons,"
     " e.fever FROM entrance_checks e JOIN places p ON p.id = e.place"
     " WHERE e.at >= ?1 AND e.at < ?2 ORDER BY e.at, e.id",
@@ -61,6 +63,12 @@ int fk__sqlite_put_entrance(struct fk_store *st, const struct fk_entrance_row *r
   sqlite3_bind_text(q, 7, fk_codes[r->code], -1, SQLITE_STATIC);
   sqlite3_bind_text(q, 8, keys, -1, SQLITE_STATIC);
   sqlite3_bind_int(q, 9, r->fever);
+  if (r->who) { /* the audit log's record of the check (fk__sqlite_each_audit) */
+    sqlite3_bind_int64(q, 10, r->who->at);
+    if (r->who->token) sqlite3_bind_int64(q, 11, r->who->token);
+    sqlite3_bind_text(q, 12, fk_roles[r->who->role], -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 13, r->who->peer, -1, SQLITE_STATIC);
+  }
   if (sqlite3_step(q) != SQLITE_DONE)
     rc = FK_ESTORE;
   else if (stored)

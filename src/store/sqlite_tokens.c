@@ -23,7 +23,14 @@ static const char *const sql[] = {
     " UNION ALL SELECT r.parent FROM regions r JOIN up ON r.id = up.id WHERE r.parent IS NOT NULL)"
     " SELECT 1 FROM up WHERE id = ?2 LIMIT 1",
     "INSERT INTO audit_log(at, token, role, action, object, peer) VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
-    "SELECT id, at, ifnull(token, 0), role, action, object, peer FROM audit_log ORDER BY id",
+    /* the log's own rows and the checks posted to the API (their own audit records), by time;
+       within a second the checks first, each kind in the order stored */
+    "SELECT id, at, ifnull(token, 0), role, action, object, peer FROM ("
+    " SELECT 1 AS kind, id, at, token, role, action, object, peer FROM audit_log UNION ALL"
+    " SELECT 0, e.id, e.audit_at, e.token, e.role, 'POST /v1/entrance-checks',"
+    "  'person ' || p.person_id || ' at place ' || l.place_id, e.peer FROM entrance_checks e"
+    "  JOIN persons p ON p.id = e.person JOIN places l ON l.id = e.place"
+    "  WHERE e.audit_at IS NOT NULL) ORDER BY at, kind, id",
     "WITH RECURSIVE up(id) AS (SELECT grid FROM persons WHERE id = ?1"
     " UNION ALL SELECT r.parent FROM regions r JOIN up ON r.id = up.id WHERE r.parent IS NOT NULL)"
     " SELECT 1 FROM up WHERE id = ?2 LIMIT 1",

@@ -241,7 +241,8 @@ static const char *both(struct city *c, struct fk_entrance_memo *m, const char *
   struct fk_entrance_result with, without;
   struct fk_diag d;
   fk_diag_clear(&d);
-  if (fk_entrance_check_memo(c->st, &c->rules, m, person, place, T(at), celsius, mask, &with, &d))
+  if (fk_entrance_check_memo(c->st, &c->rules, m, NULL, person, place, T(at), celsius, mask, &with,
+                             &d))
     fail_msg("check %s at %s: %s", person, place, d.reason);
   snprintf(keys, sizeof keys, "%s",
            check(c, &c->rules, person, place, at, celsius, mask, &without));
@@ -281,16 +282,16 @@ static void a_memo_answers_as_the_store_and_sees_areas_another_connection_wrote(
   g3_high(c.st, a, fk_time_date(T("2022-07-11 00:00")) + 1);
   struct fk_entrance_result r;
   fk_diag_clear(&d);
-  assert_int_equal(
-      fk_entrance_check_memo(c.st, &c.rules, m, "P3", "R3", T("2022-07-12 09:00"), 36.5, 1, &r, &d),
-      0);
+  assert_int_equal(fk_entrance_check_memo(c.st, &c.rules, m, NULL, "P3", "R3",
+                                          T("2022-07-12 09:00"), 36.5, 1, &r, &d),
+                   0);
   assert_int_equal(r.area_level, FK_AREA_HIGH);
   fk_entrance_memo_forget(m);
   assert_string_equal(both(&c, m, "P3", "R3", "2022-07-12 09:01", 36.5, 1), "pass");
   /* Unknown ids are the same errors through the memo. */
-  assert_int_equal(
-      fk_entrance_check_memo(c.st, &c.rules, m, "P3", "R9", T("2022-07-12 09:02"), 36.5, 1, &r, &d),
-      FK_ENOTFOUND);
+  assert_int_equal(fk_entrance_check_memo(c.st, &c.rules, m, NULL, "P3", "R9",
+                                          T("2022-07-12 09:02"), 36.5, 1, &r, &d),
+                   FK_ENOTFOUND);
   assert_string_equal(d.field, "place_id");
   fk_store_close(other);
   fk_entrance_memo_free(m);
@@ -338,14 +339,14 @@ static void a_memo_fails_cleanly_when_memory_runs_out(void **state)
     fk_alloc_fail_after(n);
     int rc = fk_entrance_memo_new(&m);
     if (!rc)
-      rc = fk_entrance_check_memo(c.st, &c.rules, m, "P2", "R1", T("2022-07-11 14:00"), 36.5, 1, &r,
-                                  &d);
+      rc = fk_entrance_check_memo(c.st, &c.rules, m, NULL, "P2", "R1", T("2022-07-11 14:00"), 36.5,
+                                  1, &r, &d);
     fk_alloc_fail_after(0);
     assert_true(rc == 0 || rc == FK_ENOMEM);
     if (!rc) ok_at = (int)n;
     if (!rc) { /* and again from what it kept */
-      assert_int_equal(fk_entrance_check_memo(c.st, &c.rules, m, "P2", "R1", T("2022-07-11 14:01"),
-                                              36.5, 1, &r, &d),
+      assert_int_equal(fk_entrance_check_memo(c.st, &c.rules, m, NULL, "P2", "R1",
+                                              T("2022-07-11 14:01"), 36.5, 1, &r, &d),
                        0);
       assert_true(r.reasons & (1u << FK_ENTRANCE_AREA_HIGH));
     }

@@ -38,6 +38,7 @@ city_token() {
 
 # start_server OPTIONS...: `fangkong serve` on t.db on a free port; sets pid and U (its address).
 start_server() {
+  rm -f serve.out serve.err # not a previous server's "listening" line
   "$B" serve --db t.db --listen 127.0.0.1:0 "$@" >serve.out 2>serve.err &
   pid=$!
   for _ in $(seq 100); do grep -q listening serve.out 2>/dev/null && break; sleep 0.1; done

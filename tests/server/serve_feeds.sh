@@ -199,6 +199,7 @@ equals "exit after SIGTERM" "$?" 0
 
 # 8. --max-feed: past it 413, with what was read before it handled and counted.
 "$B" token create --db cap.db --role city --scope city >cap.tok
+rm -f serve.out serve.err # not the first server's "listening" line
 "$B" serve --db cap.db --listen 127.0.0.1:0 --max-feed 100000 >serve.out 2>serve.err &
 pid=$!
 for _ in $(seq 100); do grep -q listening serve.out 2>/dev/null && break; sleep 0.1; done

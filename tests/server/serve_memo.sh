@@ -56,6 +56,16 @@ equals "a new token works at once" "$(cat later.status)" 200
 TOKEN=fk_0000 check forged P3 R3 03
 equals "an unknown one does not" "$(cat forged.status)" 401
 
+# A check posted twice is stored once (recorded false the second time) and audited twice: once
+# by its own row, once in the audit log.
+audited() { "$B" audit --db t.db | grep -c 'POST /v1/entrance-checks  person P2 at place R3'; }
+was=$(audited)
+check dup1 P2 R3 30
+check dup2 P2 R3 30
+equals "posted twice" "$(pj dup1.json 'd["recorded"]') $(pj dup2.json 'd["recorded"]')" "true false"
+equals "audited twice" "$(($(audited) - was))" 2
+equals "stored once" "$(sqlite3 t.db "SELECT count(*) FROM entrance_checks WHERE at = strftime('%s', '2022-07-11T12:30:00+08:00')")" 1
+
 # A token taken out of the store stops working once its row's life in the cache (10 s) is over,
 # also on a connection kept alive (asked every 2 s), which remembers its token's row between
 # requests.
