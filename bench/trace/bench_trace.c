@@ -581,16 +581,52 @@ static int compare(const struct fk_trace_index *ix, int64_t person, const struct
   return 0;
 }
 
+/* FNV-1a over the n 32-bit words of w (a word at a time), continuing from h. */
+static uint64_t fnv(uint64_t h, const uint32_t *w, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    h = (h ^ w[i]) * UINT64_C(1099511628211);
+  return h;
+}
+
+/* A digest of everything a result says, in its order: each contact's fields and exposures, each
+   link's. Equal digests of two builds' results mean the same answer, byte for byte in any
+   output made from it. */
+static uint64_t digest(const struct fk_trace_result *r)
+{
+  uint64_t h = UINT64_C(14695981039346656037);
+  for (size_t i = 0; i < r->ncontacts; i++) {
+    const struct fk_contact *c = &r->contacts[i];
+    uint32_t f[7] = {c->person, c->via, c->first, c->last, c->nexp, c->degree, c->category};
+    h = fnv(h, f, 7);
+    for (uint32_t e = 0; e < c->nexp; e++) {
+      uint32_t x[4] = {c->exp[e].place, c->exp[e].start, c->exp[e].end, c->exp[e].category};
+      h = fnv(h, x, 4);
+    }
+  }
+  for (size_t i = 0; i < r->nlinks; i++) {
+    const struct fk_case_link *l = &r->links[i];
+    uint32_t f[5] = {(uint32_t)l->from, (uint32_t)l->to, (uint32_t)(l->first - FK_TRACE_EPOCH),
+                     (uint32_t)(l->last - FK_TRACE_EPOCH), (uint32_t)l->nexp};
+    h = fnv(h, f, 5);
+    for (size_t e = 0; e < l->nexp; e++) {
+      uint32_t x[4] = {l->exp[e].place, l->exp[e].start, l->exp[e].end, l->exp[e].category};
+      h = fnv(h, x, 4);
+    }
+  }
+  return h;
+}
+
 /* ---- our tracer --------------------------------------------------------------------------- */
 
 /* Traces every case (case c as of now[c]) `repeat` times at depth; lat[c] and clat[c] get the
    medians of case c's wall and CPU times (the process's CPU time, in fk_trace_case), *cpu the
    median of the passes' CPU totals. Keeps the last pass's answers in ans (when not NULL),
-   compactly: a depth-2 result holds hundreds of thousands of contacts. Returns the median of
-   the passes' wall totals (time in fk_trace_case only). */
+   compactly: a depth-2 result holds hundreds of thousands of contacts, and their digests in
+   dig. Returns the median of the passes' wall totals (time in fk_trace_case only). */
 static double trace_all(const struct fk_trace_index *ix, const int64_t *cases, int n,
                         const fk_time *now, int depth, int repeat, double *lat, double *clat,
-                        double *cpu, struct answer *ans)
+                        double *cpu, struct answer *ans, uint64_t *dig)
 {
   double *t = malloc((size_t)n * repeat * sizeof *t), pass[MAX_REPEAT], cpus[MAX_REPEAT];
   double *ct = malloc((size_t)n * repeat * sizeof *ct);
@@ -609,6 +645,7 @@ static double trace_all(const struct fk_trace_index *ix, const int64_t *cases, i
       pass[r] += t[(size_t)c * repeat + r];
       cpus[r] += ct[(size_t)c * repeat + r];
       if (ans && r == repeat - 1) our_answer(&one, &ans[c]);
+      if (r == repeat - 1) dig[c] = digest(&one);
     }
   }
   fk_trace_result_free(&one);
@@ -630,6 +667,7 @@ struct worker {
   const fk_time *now;
   int n, depth;
   atomic_int *next;
+  uint64_t *dig;            /* each case's digest(), the last pass's */
   struct fk_trace_result r; /* kept from pass to pass */
   double cpu;               /* this thread's CPU time in fk_trace_case, this pass */
 };
@@ -644,22 +682,25 @@ static void *work(void *arg)
     if (fk_trace_case_reuse(w->ix, w->cases[c], w->now[c], w->depth, &w->r, &diag))
       die("fk_trace_case: %s", fk_diag_format(&diag, msg, sizeof msg));
     w->cpu += thread_cpu_s() - c0;
+    w->dig[c] = digest(&w->r);
   }
   return NULL;
 }
 
 /* Traces every case (case c as of now[c]) at depth on `threads` threads, which take the cases
    in turn, `repeat` passes. Returns the median of the passes' wall times (from the start to the
-   last thread's end), *cpu the median of their CPU totals (the threads' in fk_trace_case). */
+   last thread's end), *cpu the median of their CPU totals (the threads' in fk_trace_case); dig
+   gets each case's digest(). */
 static double trace_parallel(const struct fk_trace_index *ix, const int64_t *cases, int n,
-                             const fk_time *now, int depth, int repeat, int threads, double *cpu)
+                             const fk_time *now, int depth, int repeat, int threads, double *cpu,
+                             uint64_t *dig)
 {
   struct worker w[MAX_THREADS];
   pthread_t tid[MAX_THREADS];
   double wall[MAX_REPEAT], cpus[MAX_REPEAT];
   atomic_int next;
   for (int k = 0; k < threads; k++)
-    w[k] = (struct worker){ix, cases, now, n, depth, &next, {0}, 0};
+    w[k] = (struct worker){ix, cases, now, n, depth, &next, dig, {0}, 0};
   for (int r = 0; r < repeat; r++) {
     atomic_store(&next, 0);
     double t0 = now_s();
@@ -756,14 +797,20 @@ int main(int argc, char **argv)
   for (int c = 0; c < n; c++)
     nows[c] = o.at_report ? report_time(ix, cases[c]) : o.now;
   double cpu1, cpu2;
-  double tot1 =
-      trace_all(ix, cases, n, nows, 1, o.repeat, lat1, clat1, &cpu1, o.depth == 1 ? res : NULL);
-  double tot2 =
-      trace_all(ix, cases, n, nows, 2, o.repeat, lat2, clat2, &cpu2, o.depth == 2 ? res : NULL);
+  uint64_t *dig[3], all[3] = {0};
+  for (int d = 0; d < 3; d++)
+    if (!(dig[d] = calloc((size_t)n, sizeof *dig[d]))) die("%s", "out of memory");
+  double tot1 = trace_all(ix, cases, n, nows, 1, o.repeat, lat1, clat1, &cpu1,
+                          o.depth == 1 ? res : NULL, dig[0]);
+  double tot2 = trace_all(ix, cases, n, nows, 2, o.repeat, lat2, clat2, &cpu2,
+                          o.depth == 2 ? res : NULL, dig[1]);
   double tot = o.depth == 2 ? tot2 : tot1;
   double par = 0, par_cpu = 0;
   if (o.threads > 1)
-    par = trace_parallel(ix, cases, n, nows, o.depth, o.repeat, o.threads, &par_cpu);
+    par = trace_parallel(ix, cases, n, nows, o.depth, o.repeat, o.threads, &par_cpu, dig[2]);
+  for (int d = 0; d < 3; d++)
+    for (int c = 0; c < n; c++)
+      all[d] = all[d] * UINT64_C(1099511628211) ^ dig[d][c];
   fprintf(stderr, "bench_trace: traced, %.1f s for %d cases at depth 2\n", tot2, n);
 
   /* Scanning alone: the same walk, counting; repeated like the traces. */
@@ -859,6 +906,13 @@ int main(int argc, char **argv)
   if (o.threads > 1)
     printf("%d threads, depth %d: %d cases in %.1f ms wall, %.1f ms CPU (cases taken in turn)\n",
            o.threads, o.depth, n, par * 1e3, par_cpu * 1e3);
+  printf("answer digests (contacts, links, exposures in order): depth 1 %016llx, depth 2 "
+         "%016llx",
+         (unsigned long long)all[0], (unsigned long long)all[1]);
+  if (o.threads > 1)
+    printf("; on %d threads, depth %d %016llx (%s)", o.threads, o.depth, (unsigned long long)all[2],
+           all[2] == all[o.depth - 1] ? "the same" : "DIFFERENT");
+  printf("\n");
   if (!o.no_sql) {
     printf("%-30s %12.3f %12.3f %12.1f\n", o.depth == 2 ? "SQLite, depth 2" : "SQLite, depth 1",
            sql_med * 1e3, sql_worst * 1e3, sql_tot * 1e3);
@@ -901,6 +955,12 @@ int main(int argc, char **argv)
   free(nows);
   free(copy);
   free(ts);
+  for (int d = 0; d < 3; d++)
+    free(dig[d]);
+  if (o.threads > 1 && all[2] != all[o.depth - 1]) {
+    fprintf(stderr, "bench_trace: the threads' answers differ from one thread's\n");
+    return 1;
+  }
   if (bad) {
     fprintf(stderr, "bench_trace: %d of %d cases differ between the index and SQL\n", bad, n);
     return 1;
