@@ -112,14 +112,14 @@ static void die(const char *fmt, const char *what)
 struct opts {
   const char *db, *sql_db, *now_text, *rules;
   fk_time now;
-  int ncases, depth, repeat, sql_repeat, keep_sql, no_sql, at_report, threads;
+  int ncases, depth, repeat, sql_repeat, keep_sql, no_sql, at_report, threads, case_threads;
   uint64_t seed;
 };
 
 static const char usage[] =
     "usage: bench_trace --db STORE --sql-db COPY --now T [--cases N] [--seed S] [--depth 1|2]\n"
     "                   [--repeat R] [--sql-repeat R] [--keep-sql] [--no-sql] [--at-report]\n"
-    "                   [--threads T] [--rules FILE]\n"
+    "                   [--threads T] [--case-threads T] [--rules FILE]\n"
     "  --db STORE      the store to trace (read only)\n"
     "  --sql-db COPY   where the store is copied for SQLite's indexes (replaced)\n"
     "  --now T         the time of the question, ISO 8601 with offset\n"
@@ -133,12 +133,19 @@ static const char usage[] =
     "  --at-report     ask each case's question at its report time (isolated_at, else\n"
     "                  sampled_at: the hour after a positive result) instead of --now\n"
     "  --threads T     also trace the cases at --depth on T threads, each case once a pass,\n"
-    "                  and report the passes' wall and CPU times (2; 1: not)\n";
+    "                  and report the passes' wall and CPU times (2; 1: not)\n"
+    "  --case-threads T  trace each case of the timed passes on T threads\n"
+    "                  (fk_trace_case_threads; 1: the calling thread alone, as by default)\n";
 
 static void parse_args(int argc, char **argv, struct opts *o)
 {
-  *o = (struct opts){
-      .ncases = 100, .depth = 2, .repeat = 5, .sql_repeat = 1, .seed = 1, .threads = 2};
+  *o = (struct opts){.ncases = 100,
+                     .depth = 2,
+                     .repeat = 5,
+                     .sql_repeat = 1,
+                     .seed = 1,
+                     .threads = 2,
+                     .case_threads = 1};
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
     if (!strcmp(a, "--keep-sql") || !strcmp(a, "--no-sql") || !strcmp(a, "--at-report")) {
@@ -166,13 +173,16 @@ static void parse_args(int argc, char **argv, struct opts *o)
       o->sql_repeat = atoi(v);
     else if (!strcmp(a, "--threads"))
       o->threads = atoi(v);
+    else if (!strcmp(a, "--case-threads"))
+      o->case_threads = atoi(v);
     else
       die("%s", usage);
     i++;
   }
   if (!o->db || (!o->sql_db && !o->no_sql) || (!o->now_text && !o->at_report) || o->ncases < 1 ||
       o->depth < 1 || o->depth > 2 || o->repeat < 1 || o->repeat > MAX_REPEAT ||
-      o->sql_repeat < 1 || o->sql_repeat > MAX_REPEAT || o->threads < 1 || o->threads > MAX_THREADS)
+      o->sql_repeat < 1 || o->sql_repeat > MAX_REPEAT || o->threads < 1 ||
+      o->threads > MAX_THREADS || o->case_threads < 1 || o->case_threads > FK_TRACE_MAX_THREADS)
     die("%s", usage);
   if (o->now_text && fk_time_parse(o->now_text, strlen(o->now_text), &o->now, NULL))
     die("--now: not an ISO 8601 instant with offset: %s", o->now_text);
@@ -619,14 +629,15 @@ static uint64_t digest(const struct fk_trace_result *r)
 
 /* ---- our tracer --------------------------------------------------------------------------- */
 
-/* Traces every case (case c as of now[c]) `repeat` times at depth; lat[c] and clat[c] get the
-   medians of case c's wall and CPU times (the process's CPU time, in fk_trace_case), *cpu the
+/* Traces every case (case c as of now[c]) `repeat` times at depth, each on `threads` threads
+   (fk_trace_case_threads); lat[c] and clat[c] get the medians of case c's wall and CPU times
+   (the process's CPU time, in fk_trace_case), *cpu the
    median of the passes' CPU totals. Keeps the last pass's answers in ans (when not NULL),
    compactly: a depth-2 result holds hundreds of thousands of contacts, and their digests in
    dig. Returns the median of the passes' wall totals (time in fk_trace_case only). */
 static double trace_all(const struct fk_trace_index *ix, const int64_t *cases, int n,
-                        const fk_time *now, int depth, int repeat, double *lat, double *clat,
-                        double *cpu, struct answer *ans, uint64_t *dig)
+                        const fk_time *now, int depth, int threads, int repeat, double *lat,
+                        double *clat, double *cpu, struct answer *ans, uint64_t *dig)
 {
   double *t = malloc((size_t)n * repeat * sizeof *t), pass[MAX_REPEAT], cpus[MAX_REPEAT];
   double *ct = malloc((size_t)n * repeat * sizeof *ct);
@@ -638,7 +649,7 @@ static double trace_all(const struct fk_trace_index *ix, const int64_t *cases, i
     pass[r] = cpus[r] = 0;
     for (int c = 0; c < n; c++) {
       double t0 = now_s(), c0 = cpu_s();
-      if (fk_trace_case_reuse(ix, cases[c], now[c], depth, &one, &diag))
+      if (fk_trace_case_threads(ix, cases[c], now[c], depth, threads, &one, &diag))
         die("fk_trace_case: %s", fk_diag_format(&diag, msg, sizeof msg));
       t[(size_t)c * repeat + r] = now_s() - t0;
       ct[(size_t)c * repeat + r] = cpu_s() - c0;
@@ -800,9 +811,9 @@ int main(int argc, char **argv)
   uint64_t *dig[3], all[3] = {0};
   for (int d = 0; d < 3; d++)
     if (!(dig[d] = calloc((size_t)n, sizeof *dig[d]))) die("%s", "out of memory");
-  double tot1 = trace_all(ix, cases, n, nows, 1, o.repeat, lat1, clat1, &cpu1,
+  double tot1 = trace_all(ix, cases, n, nows, 1, o.case_threads, o.repeat, lat1, clat1, &cpu1,
                           o.depth == 1 ? res : NULL, dig[0]);
-  double tot2 = trace_all(ix, cases, n, nows, 2, o.repeat, lat2, clat2, &cpu2,
+  double tot2 = trace_all(ix, cases, n, nows, 2, o.case_threads, o.repeat, lat2, clat2, &cpu2,
                           o.depth == 2 ? res : NULL, dig[1]);
   double tot = o.depth == 2 ? tot2 : tot1;
   double par = 0, par_cpu = 0;
@@ -886,10 +897,10 @@ int main(int argc, char **argv)
   printf("\nstore %s: %ld persons, %ld places, %ld households, %ld check-ins, %ld cases\n", o.db,
          stats.persons, stats.places, stats.households, stats.checkins, stats.cases);
   printf("question: %d cases (seed %llu), now %s, depth %d; our passes x%d, SQL passes x%d "
-         "(medians)\n\n",
+         "(medians); each case on %d thread%s\n\n",
          n, (unsigned long long)o.seed,
          o.at_report ? "at each case's report time (isolated_at, else sampled_at)" : o.now_text,
-         o.depth, o.repeat, o.sql_repeat);
+         o.depth, o.repeat, o.sql_repeat, o.case_threads, o.case_threads > 1 ? "s" : "");
   printf("index build (from the store)  %9.2f s   %.1f bytes/check-in, %.0f MB in all, "
          "peak RSS +%ld MB\n",
          t_build, (double)stats.checkin_bytes / (double)(stats.checkins ? stats.checkins : 1),

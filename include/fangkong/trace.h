@@ -176,6 +176,22 @@ int fk_trace_case(const struct fk_trace_index *ix, int64_t case_person, fk_time 
 int fk_trace_case_reuse(const struct fk_trace_index *ix, int64_t case_person, fk_time now,
                         int depth, struct fk_trace_result *out, struct fk_diag *diag);
 
+/* The most threads fk_trace_case_threads shares one case between. */
+#define FK_TRACE_MAX_THREADS 8
+
+/*
+ * fk_trace_case_reuse with the work of one case shared between `threads` threads (1 to
+ * FK_TRACE_MAX_THREADS; 1: the calling thread alone): at depth 2 they take the close contacts
+ * in turn, each walking and grouping the secondary contacts through the ones it took, and then
+ * merge them by person, each a range of persons. The answer is the same whatever the number of
+ * threads. Threads are started per call and joined before it returns (a thread that cannot be
+ * started leaves its share to the calling thread). Returns as fk_trace_case_reuse, and
+ * FK_EINVAL for a bad number of threads (*out left as it was).
+ */
+int fk_trace_case_threads(const struct fk_trace_index *ix, int64_t case_person, fk_time now,
+                          int depth, int threads, struct fk_trace_result *out,
+                          struct fk_diag *diag);
+
 /* Frees what a result holds (the struct itself is the caller's). */
 void fk_trace_result_free(struct fk_trace_result *r);
 
