@@ -134,8 +134,9 @@ static const char usage[] =
     "                  sampled_at: the hour after a positive result) instead of --now\n"
     "  --threads T     also trace the cases at --depth on T threads, each case once a pass,\n"
     "                  and report the passes' wall and CPU times (2; 1: not)\n"
-    "  --case-threads T  trace each case of the timed passes on T threads\n"
-    "                  (fk_trace_case_threads; 1: the calling thread alone, as by default)\n";
+    "  --case-threads T  also trace the cases at --depth one after another, each shared\n"
+    "                  between T threads (fk_trace_case_threads), and report their latencies\n"
+    "                  (1, the default: not)\n";
 
 static void parse_args(int argc, char **argv, struct opts *o)
 {
@@ -807,19 +808,31 @@ int main(int argc, char **argv)
   if (!nows) die("%s", "out of memory");
   for (int c = 0; c < n; c++)
     nows[c] = o.at_report ? report_time(ix, cases[c]) : o.now;
-  double cpu1, cpu2;
-  uint64_t *dig[3], all[3] = {0};
-  for (int d = 0; d < 3; d++)
+  double cpu1, cpu2, cpu3 = 0, tot3 = 0, lat3[3] = {0}, clat3[3] = {0};
+  uint64_t *dig[4], all[4] = {0};
+  for (int d = 0; d < 4; d++)
     if (!(dig[d] = calloc((size_t)n, sizeof *dig[d]))) die("%s", "out of memory");
-  double tot1 = trace_all(ix, cases, n, nows, 1, o.case_threads, o.repeat, lat1, clat1, &cpu1,
+  double tot1 = trace_all(ix, cases, n, nows, 1, 1, o.repeat, lat1, clat1, &cpu1,
                           o.depth == 1 ? res : NULL, dig[0]);
-  double tot2 = trace_all(ix, cases, n, nows, 2, o.case_threads, o.repeat, lat2, clat2, &cpu2,
+  double tot2 = trace_all(ix, cases, n, nows, 2, 1, o.repeat, lat2, clat2, &cpu2,
                           o.depth == 2 ? res : NULL, dig[1]);
   double tot = o.depth == 2 ? tot2 : tot1;
   double par = 0, par_cpu = 0;
   if (o.threads > 1)
     par = trace_parallel(ix, cases, n, nows, o.depth, o.repeat, o.threads, &par_cpu, dig[2]);
-  for (int d = 0; d < 3; d++)
+  if (o.case_threads > 1) { /* latencies: median, worst, sum (wall, then CPU) */
+    double *l = malloc((size_t)n * sizeof *l), *cl = malloc((size_t)n * sizeof *cl);
+    if (!l || !cl) die("%s", "out of memory");
+    tot3 = trace_all(ix, cases, n, nows, o.depth, o.case_threads, o.repeat, l, cl, &cpu3, NULL,
+                     dig[3]);
+    lat3[1] = worst(l, (size_t)n);
+    clat3[1] = worst(cl, (size_t)n);
+    lat3[0] = median(l, (size_t)n);
+    clat3[0] = median(cl, (size_t)n);
+    free(l);
+    free(cl);
+  }
+  for (int d = 0; d < 4; d++)
     for (int c = 0; c < n; c++)
       all[d] = all[d] * UINT64_C(1099511628211) ^ dig[d][c];
   fprintf(stderr, "bench_trace: traced, %.1f s for %d cases at depth 2\n", tot2, n);
@@ -897,10 +910,10 @@ int main(int argc, char **argv)
   printf("\nstore %s: %ld persons, %ld places, %ld households, %ld check-ins, %ld cases\n", o.db,
          stats.persons, stats.places, stats.households, stats.checkins, stats.cases);
   printf("question: %d cases (seed %llu), now %s, depth %d; our passes x%d, SQL passes x%d "
-         "(medians); each case on %d thread%s\n\n",
+         "(medians)\n\n",
          n, (unsigned long long)o.seed,
          o.at_report ? "at each case's report time (isolated_at, else sampled_at)" : o.now_text,
-         o.depth, o.repeat, o.sql_repeat, o.case_threads, o.case_threads > 1 ? "s" : "");
+         o.depth, o.repeat, o.sql_repeat);
   printf("index build (from the store)  %9.2f s   %.1f bytes/check-in, %.0f MB in all, "
          "peak RSS +%ld MB\n",
          t_build, (double)stats.checkin_bytes / (double)(stats.checkins ? stats.checkins : 1),
@@ -923,7 +936,16 @@ int main(int argc, char **argv)
   if (o.threads > 1)
     printf("; on %d threads, depth %d %016llx (%s)", o.threads, o.depth, (unsigned long long)all[2],
            all[2] == all[o.depth - 1] ? "the same" : "DIFFERENT");
+  if (o.case_threads > 1)
+    printf("; each case on %d threads %016llx (%s)", o.case_threads, (unsigned long long)all[3],
+           all[3] == all[o.depth - 1] ? "the same" : "DIFFERENT");
   printf("\n");
+  if (o.case_threads > 1)
+    printf("each case on %d threads (fk_trace_case_threads), depth %d: median %.3f ms, worst "
+           "%.3f ms, %d cases %.1f ms wall;\n  CPU time: median %.3f ms, worst %.3f ms, "
+           "%d cases %.1f ms\n",
+           o.case_threads, o.depth, lat3[0] * 1e3, lat3[1] * 1e3, n, tot3 * 1e3, clat3[0] * 1e3,
+           clat3[1] * 1e3, n, cpu3 * 1e3);
   if (!o.no_sql) {
     printf("%-30s %12.3f %12.3f %12.1f\n", o.depth == 2 ? "SQLite, depth 2" : "SQLite, depth 1",
            sql_med * 1e3, sql_worst * 1e3, sql_tot * 1e3);
@@ -966,9 +988,10 @@ int main(int argc, char **argv)
   free(nows);
   free(copy);
   free(ts);
-  for (int d = 0; d < 3; d++)
+  for (int d = 0; d < 4; d++)
     free(dig[d]);
-  if (o.threads > 1 && all[2] != all[o.depth - 1]) {
+  if ((o.threads > 1 && all[2] != all[o.depth - 1]) ||
+      (o.case_threads > 1 && all[3] != all[o.depth - 1])) {
     fprintf(stderr, "bench_trace: the threads' answers differ from one thread's\n");
     return 1;
   }

@@ -432,13 +432,21 @@ static int settle(const struct fk_trace_index *ix, struct fk_trace_result *r, in
   return 0;
 }
 
-/* Counts the share's hits per range into its pos. */
-static void count_share(const struct fk_trace_index *ix, struct share *sh)
+/* Empties the share for a new walk. */
+static void share_reset(struct share *sh)
+{
+  sh->hits.size = sizeof(struct fk__hit);
+  sh->hits.n = 0;
+  memset(sh->pos, 0, sizeof sh->pos);
+}
+
+/* Counts the share's hits from `from` on per range into its pos: called after each via's walk,
+   while they are in cache. */
+static void count_share(const struct fk_trace_index *ix, struct share *sh, size_t from)
 {
   struct fk__ranges rg;
   fk__ranges_for(ix, &rg);
-  memset(sh->pos, 0, sizeof sh->pos);
-  fk__hits_count(&rg, sh->hits.data, sh->hits.n, sh->pos);
+  fk__hits_count(&rg, (const struct fk__hit *)sh->hits.data + from, sh->hits.n - from, sh->pos);
 }
 
 /* Collects the degree-1 hits of the case over [wa, wb) into share 0; returns 0 or FK_ENOMEM. */
@@ -446,11 +454,10 @@ static int degree1(const struct fk_trace_index *ix, struct share *sh, uint32_t p
                    uint32_t wb)
 {
   struct tracer t = {ix, &sh->hits, 0, 0, 0, NULL, UINT32_MAX, 0, 0};
-  sh->hits.size = sizeof(struct fk__hit);
-  sh->hits.n = 0;
+  share_reset(sh);
   int rc = household(&t, person, wa, wb);
   if (!rc) rc = venues(&t, person, wa, wb);
-  if (!rc) count_share(ix, sh);
+  if (!rc) count_share(ix, sh, 0);
   return rc;
 }
 
@@ -472,16 +479,16 @@ static void *walk_vias(void *arg)
   struct walker *w = arg;
   struct tracer t = {w->ix, &w->share->hits, 0, 0, 1, w->skip, UINT32_MAX, 0, 0};
   int rc = 0;
-  w->share->hits.size = sizeof(struct fk__hit);
-  w->share->hits.n = 0;
+  share_reset(w->share);
   for (size_t i = w->from; !rc && i < w->to; i++) {
     const struct fk_contact *c = &w->c[i];
+    size_t from = w->share->hits.n;
     if (c->category != FK_CAT_CLOSE) continue;
     t.via = c->person;
     rc = household(&t, c->person, c->first, w->now);
     if (!rc) rc = venues(&t, c->person, c->first, w->now);
+    if (!rc) count_share(w->ix, w->share, from);
   }
-  if (!rc) count_share(w->ix, w->share);
   w->rc = rc;
   return NULL;
 }
