@@ -37,10 +37,10 @@ static int bits_for(uint64_t n)
   return b;
 }
 
-void fk__ranges_for(const struct fk_trace_index *ix, struct fk__ranges *out)
+void fk__ranges_for(const struct fk_trace_index *ix, size_t n, struct fk__ranges *out)
 {
   int pbits = bits_for(ix->nperson);
-  int rbits = pbits < FK__RANGE_BITS ? pbits : FK__RANGE_BITS;
+  int rbits = n < FK__FEW_HITS ? 0 : pbits < FK__RANGE_BITS ? pbits : FK__RANGE_BITS;
   out->shift = pbits - rbits;
   out->n = UINT32_C(1) << rbits;
 }

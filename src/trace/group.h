@@ -33,9 +33,11 @@ struct fk__ranges {
   uint32_t n;
 };
 
-/* Sets *out for the persons of ix: 2^FK__RANGE_BITS ranges (fewer when there are few
-   persons). */
-void fk__ranges_for(const struct fk_trace_index *ix, struct fk__ranges *out);
+/* Sets *out for the persons of ix and about n hits: 2^FK__RANGE_BITS ranges (fewer when there
+   are few persons), or one when the hits are few (FK__FEW_HITS: degree 1, which knows its n
+   before counting; degree 2 counts as it walks and gives SIZE_MAX). */
+#define FK__FEW_HITS 4096
+void fk__ranges_for(const struct fk_trace_index *ix, size_t n, struct fk__ranges *out);
 
 /* Adds to count[r] (room for rg->n) the number of hits of h[0..n) in range r. */
 void fk__hits_count(const struct fk__ranges *rg, const struct fk__hit *h, size_t n, size_t *count);

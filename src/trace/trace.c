@@ -262,7 +262,8 @@ static int household(struct tracer *t, uint32_t who, uint32_t wa, uint32_t wb)
    collected, their count per range (then where its next hit of each range goes), and room for
    the keys of the ranges it groups. */
 struct share {
-  struct fk__vec hits; /* struct fk__hit */
+  struct fk__vec hits;  /* struct fk__hit */
+  struct fk__ranges rg; /* the ranges counted in pos */
   size_t pos[NRANGES];
   uint64_t *key;
   size_t key_cap;
@@ -398,10 +399,9 @@ static int make_room(struct fk_trace_result *r, struct storage *st, size_t n, in
 static int settle(const struct fk_trace_index *ix, struct fk_trace_result *r, int n, int d)
 {
   struct storage *st = r->storage_;
-  struct fk__ranges rg;
+  struct fk__ranges rg = st->share[0].rg; /* all shares counted the same ranges */
   struct task t[FK_TRACE_MAX_THREADS];
   size_t base[NRANGES + 1];
-  fk__ranges_for(ix, &rg);
   place_ranges(st->share, n, rg.n, base);
   int rc = make_room(r, st, base[rg.n], d);
   for (int k = 0; !rc && k < n; k++)
@@ -432,21 +432,20 @@ static int settle(const struct fk_trace_index *ix, struct fk_trace_result *r, in
   return 0;
 }
 
-/* Empties the share for a new walk. */
-static void share_reset(struct share *sh)
+/* Empties the share for a new walk whose hits will be counted in ranges for about n hits. */
+static void share_reset(const struct fk_trace_index *ix, struct share *sh, size_t n)
 {
   sh->hits.size = sizeof(struct fk__hit);
   sh->hits.n = 0;
+  fk__ranges_for(ix, n, &sh->rg);
   memset(sh->pos, 0, sizeof sh->pos);
 }
 
 /* Counts the share's hits from `from` on per range into its pos: called after each via's walk,
    while they are in cache. */
-static void count_share(const struct fk_trace_index *ix, struct share *sh, size_t from)
+static void count_share(struct share *sh, size_t from)
 {
-  struct fk__ranges rg;
-  fk__ranges_for(ix, &rg);
-  fk__hits_count(&rg, (const struct fk__hit *)sh->hits.data + from, sh->hits.n - from, sh->pos);
+  fk__hits_count(&sh->rg, (const struct fk__hit *)sh->hits.data + from, sh->hits.n - from, sh->pos);
 }
 
 /* Collects the degree-1 hits of the case over [wa, wb) into share 0; returns 0 or FK_ENOMEM. */
@@ -454,10 +453,11 @@ static int degree1(const struct fk_trace_index *ix, struct share *sh, uint32_t p
                    uint32_t wb)
 {
   struct tracer t = {ix, &sh->hits, 0, 0, 0, NULL, UINT32_MAX, 0, 0};
-  share_reset(sh);
+  share_reset(ix, sh, SIZE_MAX);
   int rc = household(&t, person, wa, wb);
   if (!rc) rc = venues(&t, person, wa, wb);
-  if (!rc) count_share(ix, sh, 0);
+  if (!rc) fk__ranges_for(ix, sh->hits.n, &sh->rg); /* the hits known: few is one range */
+  if (!rc) count_share(sh, 0);
   return rc;
 }
 
@@ -479,7 +479,7 @@ static void *walk_vias(void *arg)
   struct walker *w = arg;
   struct tracer t = {w->ix, &w->share->hits, 0, 0, 1, w->skip, UINT32_MAX, 0, 0};
   int rc = 0;
-  share_reset(w->share);
+  share_reset(w->ix, w->share, SIZE_MAX);
   for (size_t i = w->from; !rc && i < w->to; i++) {
     const struct fk_contact *c = &w->c[i];
     size_t from = w->share->hits.n;
@@ -487,7 +487,7 @@ static void *walk_vias(void *arg)
     t.via = c->person;
     rc = household(&t, c->person, c->first, w->now);
     if (!rc) rc = venues(&t, c->person, c->first, w->now);
-    if (!rc) count_share(w->ix, w->share, from);
+    if (!rc) count_share(w->share, from);
   }
   w->rc = rc;
   return NULL;
