@@ -150,29 +150,65 @@ static void emit(const struct fk_trace_index *ix, struct fk__grouped *out, uint3
       (struct fk_contact){person, via, first, last, (uint32_t)n, via ? 2 : 1, (uint8_t)cat, e};
 }
 
-void fk__group_range(const struct fk_trace_index *ix, const struct fk__ranges *rg,
-                     const struct fk__hit *h, size_t n, uint64_t *key, uint32_t index_person,
-                     struct fk_exposure *exp, struct fk__grouped *out)
+/* Writes the n hits of a range apart in order of person (below 2^bits within the range), found
+   order within a person: hit i's exposure into exp[j] and its key (person, via) into k[j], j
+   its place in that order. By sorting 8-byte keys (person, index) in cache, then gathering.
+   key: room for 2 n. */
+static void order_by_keys(const struct fk_trace_index *ix, const struct fk__hit *h, size_t n,
+                          int bits, uint64_t *key, struct fk_exposure *exp)
 {
-  uint32_t low = (UINT32_C(1) << rg->shift) - 1;
+  uint32_t low = (UINT32_C(1) << bits) - 1;
   uint64_t *k = key;
-  assert(n < UINT32_MAX);
   for (size_t i = 0; i < n; i++)
     k[i] = (uint64_t)(h[i].person & low) << 32 | i;
-  k = sort_keys(k, key + n, n, rg->shift);
-  /* the hits in order, each written apart: its exposure into place, its key (person, via) over
-     its sort key; the loads are independent, so they overlap */
+  k = sort_keys(k, key + n, n, bits);
+  /* the loads are independent, so they overlap */
   for (size_t i = 0; i < n; i++) {
     const struct fk__hit *x = &h[(uint32_t)k[i]];
     exp[i] = (struct fk_exposure){x->place, x->start, x->end,
                                   x->via ? FK_CAT_CLOSE : category_at(ix, x->place)};
-    k[i] = (uint64_t)x->person << 32 | x->via;
+    key[i] = (uint64_t)x->person << 32 | x->via; /* k[i] is key[i] or read already */
   }
+}
+
+/* order_by_keys when the range holds at least 2^bits hits: one counting sort of the hits
+   themselves (counters in key + n), each written once to its place. */
+static void order_by_count(const struct fk_trace_index *ix, const struct fk__hit *h, size_t n,
+                           int bits, uint64_t *key, struct fk_exposure *exp)
+{
+  uint32_t low = (UINT32_C(1) << bits) - 1, *count = (uint32_t *)(key + n), at = 0;
+  assert(((size_t)low + 2) <= 4 * n);
+  memset(count, 0, ((size_t)low + 1) * sizeof *count);
+  for (size_t i = 0; i < n; i++)
+    count[h[i].person & low]++;
+  for (uint32_t v = 0; v <= low; v++) {
+    uint32_t c = count[v];
+    count[v] = at;
+    at += c;
+  }
+  for (size_t i = 0; i < n; i++) {
+    const struct fk__hit *x = &h[i];
+    uint32_t j = count[x->person & low]++;
+    exp[j] = (struct fk_exposure){x->place, x->start, x->end,
+                                  x->via ? FK_CAT_CLOSE : category_at(ix, x->place)};
+    key[j] = (uint64_t)x->person << 32 | x->via;
+  }
+}
+
+void fk__group_range(const struct fk_trace_index *ix, const struct fk__ranges *rg,
+                     const struct fk__hit *h, size_t n, uint64_t *key, uint32_t index_person,
+                     struct fk_exposure *exp, struct fk__grouped *out)
+{
+  assert(n < UINT32_MAX);
+  if ((size_t)1 << rg->shift <= n)
+    order_by_count(ix, h, n, rg->shift, key, exp);
+  else
+    order_by_keys(ix, h, n, rg->shift, key, exp);
   for (size_t i = 0; i < n;) {
     size_t j = i + 1;
-    while (j < n && k[j] == k[i])
+    while (j < n && key[j] == key[i])
       j++;
-    uint32_t person = (uint32_t)(k[i] >> 32), via = (uint32_t)k[i];
+    uint32_t person = (uint32_t)(key[i] >> 32), via = (uint32_t)key[i];
     if (person != index_person) {
       order_exposures(exp + i, j - i);
       emit(ix, out, person, via, index_person, exp + i, j - i);

@@ -405,16 +405,15 @@ static int settle(const struct fk_trace_index *ix, struct fk_trace_result *r, in
   place_ranges(st->share, n, rg.n, base);
   int rc = make_room(r, st, base[rg.n], d);
   for (int k = 0; !rc && k < n; k++)
-    t[k] = (struct task){ix,
-                         &rg,
-                         base,
-                         st->ranged,
-                         &st->share[k],
-                         0,
-                         0,
-                         (uint32_t)r->index_person,
-                         st->block[d],
-                         {r->contacts + r->ncontacts, 0, d ? NULL : r->links + r->nlinks, 0}};
+    t[k] =
+        (struct task){.ix = ix,
+                      .rg = &rg,
+                      .base = base,
+                      .ranged = st->ranged,
+                      .share = &st->share[k],
+                      .index_person = (uint32_t)r->index_person,
+                      .exp = st->block[d],
+                      .out = {r->contacts + r->ncontacts, 0, d ? NULL : r->links + r->nlinks, 0}};
   if (!rc) rc = cut_ranges(t, n, rg.n, base);
   if (rc) return rc;
   for (int k = 0; k < n; k++)
