@@ -177,7 +177,7 @@ static void order_by_count(const struct fk_trace_index *ix, const struct fk__hit
                            int bits, uint64_t *key, struct fk_exposure *exp)
 {
   uint32_t low = (UINT32_C(1) << bits) - 1, *count = (uint32_t *)(key + n), at = 0;
-  assert(((size_t)low + 2) <= 4 * n);
+  assert((size_t)low + 1 <= 2 * n); /* counters fit in the n keys after the first n */
   memset(count, 0, ((size_t)low + 1) * sizeof *count);
   for (size_t i = 0; i < n; i++)
     count[h[i].person & low]++;
