@@ -318,6 +318,7 @@ struct task {
   struct fk__grouped out;  /* contacts from base[r0] on: never more than the hits before */
 };
 
+/* A thread's scatter of its share's hits into the ranges (arg: a struct task); cannot fail. */
 static void *scatter_share(void *arg)
 {
   struct task *t = arg;
@@ -325,6 +326,8 @@ static void *scatter_share(void *arg)
   return NULL;
 }
 
+/* A thread's grouping of its ranges [r0, r1) into contacts (arg: a struct task; the room was
+   made before); cannot fail. */
 static void *group_ranges(void *arg)
 {
   struct task *t = arg;
