@@ -112,14 +112,14 @@ static void die(const char *fmt, const char *what)
 struct opts {
   const char *db, *sql_db, *now_text, *rules;
   fk_time now;
-  int ncases, depth, repeat, sql_repeat, keep_sql, no_sql, at_report, threads;
+  int ncases, depth, repeat, sql_repeat, keep_sql, no_sql, at_report, threads, case_threads;
   uint64_t seed;
 };
 
 static const char usage[] =
     "usage: bench_trace --db STORE --sql-db COPY --now T [--cases N] [--seed S] [--depth 1|2]\n"
     "                   [--repeat R] [--sql-repeat R] [--keep-sql] [--no-sql] [--at-report]\n"
-    "                   [--threads T] [--rules FILE]\n"
+    "                   [--threads T] [--case-threads T] [--rules FILE]\n"
     "  --db STORE      the store to trace (read only)\n"
     "  --sql-db COPY   where the store is copied for SQLite's indexes (replaced)\n"
     "  --now T         the time of the question, ISO 8601 with offset\n"
@@ -133,12 +133,20 @@ static const char usage[] =
     "  --at-report     ask each case's question at its report time (isolated_at, else\n"
     "                  sampled_at: the hour after a positive result) instead of --now\n"
     "  --threads T     also trace the cases at --depth on T threads, each case once a pass,\n"
-    "                  and report the passes' wall and CPU times (2; 1: not)\n";
+    "                  and report the passes' wall and CPU times (2; 1: not)\n"
+    "  --case-threads T  also trace the cases at --depth one after another, each shared\n"
+    "                  between T threads (fk_trace_case_threads), and report their latencies\n"
+    "                  (1, the default: not)\n";
 
 static void parse_args(int argc, char **argv, struct opts *o)
 {
-  *o = (struct opts){
-      .ncases = 100, .depth = 2, .repeat = 5, .sql_repeat = 1, .seed = 1, .threads = 2};
+  *o = (struct opts){.ncases = 100,
+                     .depth = 2,
+                     .repeat = 5,
+                     .sql_repeat = 1,
+                     .seed = 1,
+                     .threads = 2,
+                     .case_threads = 1};
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
     if (!strcmp(a, "--keep-sql") || !strcmp(a, "--no-sql") || !strcmp(a, "--at-report")) {
@@ -166,13 +174,16 @@ static void parse_args(int argc, char **argv, struct opts *o)
       o->sql_repeat = atoi(v);
     else if (!strcmp(a, "--threads"))
       o->threads = atoi(v);
+    else if (!strcmp(a, "--case-threads"))
+      o->case_threads = atoi(v);
     else
       die("%s", usage);
     i++;
   }
   if (!o->db || (!o->sql_db && !o->no_sql) || (!o->now_text && !o->at_report) || o->ncases < 1 ||
       o->depth < 1 || o->depth > 2 || o->repeat < 1 || o->repeat > MAX_REPEAT ||
-      o->sql_repeat < 1 || o->sql_repeat > MAX_REPEAT || o->threads < 1 || o->threads > MAX_THREADS)
+      o->sql_repeat < 1 || o->sql_repeat > MAX_REPEAT || o->threads < 1 ||
+      o->threads > MAX_THREADS || o->case_threads < 1 || o->case_threads > FK_TRACE_MAX_THREADS)
     die("%s", usage);
   if (o->now_text && fk_time_parse(o->now_text, strlen(o->now_text), &o->now, NULL))
     die("--now: not an ISO 8601 instant with offset: %s", o->now_text);
@@ -581,16 +592,53 @@ static int compare(const struct fk_trace_index *ix, int64_t person, const struct
   return 0;
 }
 
+/* FNV-1a over the n 32-bit words of w (a word at a time), continuing from h. */
+static uint64_t fnv(uint64_t h, const uint32_t *w, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    h = (h ^ w[i]) * UINT64_C(1099511628211);
+  return h;
+}
+
+/* A digest of everything a result says, in its order: each contact's fields and exposures, each
+   link's. Equal digests of two builds' results mean the same answer, byte for byte in any
+   output made from it. */
+static uint64_t digest(const struct fk_trace_result *r)
+{
+  uint64_t h = UINT64_C(14695981039346656037);
+  for (size_t i = 0; i < r->ncontacts; i++) {
+    const struct fk_contact *c = &r->contacts[i];
+    uint32_t f[7] = {c->person, c->via, c->first, c->last, c->nexp, c->degree, c->category};
+    h = fnv(h, f, 7);
+    for (uint32_t e = 0; e < c->nexp; e++) {
+      uint32_t x[4] = {c->exp[e].place, c->exp[e].start, c->exp[e].end, c->exp[e].category};
+      h = fnv(h, x, 4);
+    }
+  }
+  for (size_t i = 0; i < r->nlinks; i++) {
+    const struct fk_case_link *l = &r->links[i];
+    uint32_t f[5] = {(uint32_t)l->from, (uint32_t)l->to, (uint32_t)(l->first - FK_TRACE_EPOCH),
+                     (uint32_t)(l->last - FK_TRACE_EPOCH), (uint32_t)l->nexp};
+    h = fnv(h, f, 5);
+    for (size_t e = 0; e < l->nexp; e++) {
+      uint32_t x[4] = {l->exp[e].place, l->exp[e].start, l->exp[e].end, l->exp[e].category};
+      h = fnv(h, x, 4);
+    }
+  }
+  return h;
+}
+
 /* ---- our tracer --------------------------------------------------------------------------- */
 
-/* Traces every case (case c as of now[c]) `repeat` times at depth; lat[c] and clat[c] get the
-   medians of case c's wall and CPU times (the process's CPU time, in fk_trace_case), *cpu the
+/* Traces every case (case c as of now[c]) `repeat` times at depth, each on `threads` threads
+   (fk_trace_case_threads); lat[c] and clat[c] get the medians of case c's wall and CPU times
+   (the process's CPU time, in fk_trace_case), *cpu the
    median of the passes' CPU totals. Keeps the last pass's answers in ans (when not NULL),
-   compactly: a depth-2 result holds hundreds of thousands of contacts. Returns the median of
-   the passes' wall totals (time in fk_trace_case only). */
+   compactly: a depth-2 result holds hundreds of thousands of contacts, and their digests in
+   dig. Returns the median of the passes' wall totals (time in fk_trace_case only). */
 static double trace_all(const struct fk_trace_index *ix, const int64_t *cases, int n,
-                        const fk_time *now, int depth, int repeat, double *lat, double *clat,
-                        double *cpu, struct answer *ans)
+                        const fk_time *now, int depth, int threads, int repeat, double *lat,
+                        double *clat, double *cpu, struct answer *ans, uint64_t *dig)
 {
   double *t = malloc((size_t)n * repeat * sizeof *t), pass[MAX_REPEAT], cpus[MAX_REPEAT];
   double *ct = malloc((size_t)n * repeat * sizeof *ct);
@@ -602,13 +650,14 @@ static double trace_all(const struct fk_trace_index *ix, const int64_t *cases, i
     pass[r] = cpus[r] = 0;
     for (int c = 0; c < n; c++) {
       double t0 = now_s(), c0 = cpu_s();
-      if (fk_trace_case_reuse(ix, cases[c], now[c], depth, &one, &diag))
+      if (fk_trace_case_threads(ix, cases[c], now[c], depth, threads, &one, &diag))
         die("fk_trace_case: %s", fk_diag_format(&diag, msg, sizeof msg));
       t[(size_t)c * repeat + r] = now_s() - t0;
       ct[(size_t)c * repeat + r] = cpu_s() - c0;
       pass[r] += t[(size_t)c * repeat + r];
       cpus[r] += ct[(size_t)c * repeat + r];
       if (ans && r == repeat - 1) our_answer(&one, &ans[c]);
+      if (r == repeat - 1) dig[c] = digest(&one);
     }
   }
   fk_trace_result_free(&one);
@@ -630,6 +679,7 @@ struct worker {
   const fk_time *now;
   int n, depth;
   atomic_int *next;
+  uint64_t *dig;            /* each case's digest(), the last pass's */
   struct fk_trace_result r; /* kept from pass to pass */
   double cpu;               /* this thread's CPU time in fk_trace_case, this pass */
 };
@@ -644,22 +694,25 @@ static void *work(void *arg)
     if (fk_trace_case_reuse(w->ix, w->cases[c], w->now[c], w->depth, &w->r, &diag))
       die("fk_trace_case: %s", fk_diag_format(&diag, msg, sizeof msg));
     w->cpu += thread_cpu_s() - c0;
+    w->dig[c] = digest(&w->r);
   }
   return NULL;
 }
 
 /* Traces every case (case c as of now[c]) at depth on `threads` threads, which take the cases
    in turn, `repeat` passes. Returns the median of the passes' wall times (from the start to the
-   last thread's end), *cpu the median of their CPU totals (the threads' in fk_trace_case). */
+   last thread's end), *cpu the median of their CPU totals (the threads' in fk_trace_case); dig
+   gets each case's digest(). */
 static double trace_parallel(const struct fk_trace_index *ix, const int64_t *cases, int n,
-                             const fk_time *now, int depth, int repeat, int threads, double *cpu)
+                             const fk_time *now, int depth, int repeat, int threads, double *cpu,
+                             uint64_t *dig)
 {
   struct worker w[MAX_THREADS];
   pthread_t tid[MAX_THREADS];
   double wall[MAX_REPEAT], cpus[MAX_REPEAT];
   atomic_int next;
   for (int k = 0; k < threads; k++)
-    w[k] = (struct worker){ix, cases, now, n, depth, &next, {0}, 0};
+    w[k] = (struct worker){ix, cases, now, n, depth, &next, dig, {0}, 0};
   for (int r = 0; r < repeat; r++) {
     atomic_store(&next, 0);
     double t0 = now_s();
@@ -755,15 +808,33 @@ int main(int argc, char **argv)
   if (!nows) die("%s", "out of memory");
   for (int c = 0; c < n; c++)
     nows[c] = o.at_report ? report_time(ix, cases[c]) : o.now;
-  double cpu1, cpu2;
-  double tot1 =
-      trace_all(ix, cases, n, nows, 1, o.repeat, lat1, clat1, &cpu1, o.depth == 1 ? res : NULL);
-  double tot2 =
-      trace_all(ix, cases, n, nows, 2, o.repeat, lat2, clat2, &cpu2, o.depth == 2 ? res : NULL);
+  double cpu1, cpu2, cpu3 = 0, tot3 = 0, lat3[3] = {0}, clat3[3] = {0};
+  uint64_t *dig[4], all[4] = {0};
+  for (int d = 0; d < 4; d++)
+    if (!(dig[d] = calloc((size_t)n, sizeof *dig[d]))) die("%s", "out of memory");
+  double tot1 = trace_all(ix, cases, n, nows, 1, 1, o.repeat, lat1, clat1, &cpu1,
+                          o.depth == 1 ? res : NULL, dig[0]);
+  double tot2 = trace_all(ix, cases, n, nows, 2, 1, o.repeat, lat2, clat2, &cpu2,
+                          o.depth == 2 ? res : NULL, dig[1]);
   double tot = o.depth == 2 ? tot2 : tot1;
   double par = 0, par_cpu = 0;
   if (o.threads > 1)
-    par = trace_parallel(ix, cases, n, nows, o.depth, o.repeat, o.threads, &par_cpu);
+    par = trace_parallel(ix, cases, n, nows, o.depth, o.repeat, o.threads, &par_cpu, dig[2]);
+  if (o.case_threads > 1) { /* latencies: median, worst, sum (wall, then CPU) */
+    double *l = malloc((size_t)n * sizeof *l), *cl = malloc((size_t)n * sizeof *cl);
+    if (!l || !cl) die("%s", "out of memory");
+    tot3 = trace_all(ix, cases, n, nows, o.depth, o.case_threads, o.repeat, l, cl, &cpu3, NULL,
+                     dig[3]);
+    lat3[1] = worst(l, (size_t)n);
+    clat3[1] = worst(cl, (size_t)n);
+    lat3[0] = median(l, (size_t)n);
+    clat3[0] = median(cl, (size_t)n);
+    free(l);
+    free(cl);
+  }
+  for (int d = 0; d < 4; d++)
+    for (int c = 0; c < n; c++)
+      all[d] = all[d] * UINT64_C(1099511628211) ^ dig[d][c];
   fprintf(stderr, "bench_trace: traced, %.1f s for %d cases at depth 2\n", tot2, n);
 
   /* Scanning alone: the same walk, counting; repeated like the traces. */
@@ -859,6 +930,22 @@ int main(int argc, char **argv)
   if (o.threads > 1)
     printf("%d threads, depth %d: %d cases in %.1f ms wall, %.1f ms CPU (cases taken in turn)\n",
            o.threads, o.depth, n, par * 1e3, par_cpu * 1e3);
+  printf("answer digests (contacts, links, exposures in order): depth 1 %016llx, depth 2 "
+         "%016llx",
+         (unsigned long long)all[0], (unsigned long long)all[1]);
+  if (o.threads > 1)
+    printf("; on %d threads, depth %d %016llx (%s)", o.threads, o.depth, (unsigned long long)all[2],
+           all[2] == all[o.depth - 1] ? "the same" : "DIFFERENT");
+  if (o.case_threads > 1)
+    printf("; each case on %d threads %016llx (%s)", o.case_threads, (unsigned long long)all[3],
+           all[3] == all[o.depth - 1] ? "the same" : "DIFFERENT");
+  printf("\n");
+  if (o.case_threads > 1)
+    printf("each case on %d threads (fk_trace_case_threads), depth %d: median %.3f ms, worst "
+           "%.3f ms, %d cases %.1f ms wall;\n  CPU time: median %.3f ms, worst %.3f ms, "
+           "%d cases %.1f ms\n",
+           o.case_threads, o.depth, lat3[0] * 1e3, lat3[1] * 1e3, n, tot3 * 1e3, clat3[0] * 1e3,
+           clat3[1] * 1e3, n, cpu3 * 1e3);
   if (!o.no_sql) {
     printf("%-30s %12.3f %12.3f %12.1f\n", o.depth == 2 ? "SQLite, depth 2" : "SQLite, depth 1",
            sql_med * 1e3, sql_worst * 1e3, sql_tot * 1e3);
@@ -901,6 +988,13 @@ int main(int argc, char **argv)
   free(nows);
   free(copy);
   free(ts);
+  for (int d = 0; d < 4; d++)
+    free(dig[d]);
+  if ((o.threads > 1 && all[2] != all[o.depth - 1]) ||
+      (o.case_threads > 1 && all[3] != all[o.depth - 1])) {
+    fprintf(stderr, "bench_trace: the threads' answers differ from one thread's\n");
+    return 1;
+  }
   if (bad) {
     fprintf(stderr, "bench_trace: %d of %d cases differ between the index and SQL\n", bad, n);
     return 1;

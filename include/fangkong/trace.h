@@ -176,6 +176,25 @@ int fk_trace_case(const struct fk_trace_index *ix, int64_t case_person, fk_time 
 int fk_trace_case_reuse(const struct fk_trace_index *ix, int64_t case_person, fk_time now,
                         int depth, struct fk_trace_result *out, struct fk_diag *diag);
 
+/* The most threads fk_trace_case_threads shares one case between. */
+#define FK_TRACE_MAX_THREADS 8
+
+/*
+ * fk_trace_case_reuse with the work of one case shared between `threads` threads (1 to
+ * FK_TRACE_MAX_THREADS; 1: the calling thread alone, as fk_trace_case_reuse): at depth 2 the
+ * close contacts are cut into `threads` consecutive shares of about equal guessed cost, each
+ * walked by one thread, and the secondary contacts then grouped by ranges of persons shared the
+ * same way. The answer is the same, in the same order, whatever the number of threads; it is
+ * quicker only when cores are free. Threads are started per call and joined before it returns
+ * (a thread that cannot be started leaves its share to the calling thread); the threads
+ * allocate, so failures injected by fk_alloc_fail_after are meant for one thread. ix, now,
+ * depth, out and diag as for fk_trace_case_reuse. Returns as fk_trace_case_reuse, and
+ * FK_EINVAL for a bad number of threads (*out left as it was).
+ */
+int fk_trace_case_threads(const struct fk_trace_index *ix, int64_t case_person, fk_time now,
+                          int depth, int threads, struct fk_trace_result *out,
+                          struct fk_diag *diag);
+
 /* Frees what a result holds (the struct itself is the caller's). */
 void fk_trace_result_free(struct fk_trace_result *r);
 

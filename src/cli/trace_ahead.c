@@ -14,7 +14,7 @@ struct ahead {
   const int64_t *persons;
   size_t n;
   fk_time now;
-  int depth;
+  int depth, threads;
   struct fk_trace_result r[SLOTS]; /* each traced into again: their memory is reused */
   struct fk_diag diag[SLOTS];
   int rc[SLOTS];
@@ -62,8 +62,8 @@ static void *tracer(void *arg)
     if (stop) break;
     size_t s = i % SLOTS;
     fk_diag_clear(&a->diag[s]);
-    a->rc[s] = a->persons[i] ? fk_trace_case_reuse(a->ix, a->persons[i], a->now, a->depth, &a->r[s],
-                                                   &a->diag[s])
+    a->rc[s] = a->persons[i] ? fk_trace_case_threads(a->ix, a->persons[i], a->now, a->depth,
+                                                     a->threads, &a->r[s], &a->diag[s])
                              : FK_ENOTFOUND;
     publish(a, &a->traced, i + 1);
   }
@@ -87,7 +87,7 @@ static int take_all(struct ahead *a, const struct fk__ahead_fns *fns)
 }
 
 int fk__trace_ahead(const struct fk_trace_index *ix, const int64_t *persons, size_t n, fk_time now,
-                    int depth, const struct fk__ahead_fns *fns)
+                    int depth, int threads, const struct fk__ahead_fns *fns)
 {
   struct ahead a;
   pthread_t thread;
@@ -98,6 +98,7 @@ int fk__trace_ahead(const struct fk_trace_index *ix, const int64_t *persons, siz
   a.n = n;
   a.now = now;
   a.depth = depth;
+  a.threads = threads;
   pthread_mutex_init(&a.mu, NULL);
   pthread_cond_init(&a.cv, NULL);
   if (pthread_create(&thread, NULL, tracer, &a)) {

@@ -1,11 +1,16 @@
 /*
  * Tracing one case through the index (see fangkong/trace.h for the semantics).
  *
- * Every exposure found becomes a `hit` (who, through whom, where, when); hits are then sorted
- * and grouped into contacts and case links, so a person met at several places and at home is
- * one contact carrying all of its exposures.
+ * Every exposure found becomes a hit (who, through whom, where, when): through the case at
+ * degree 1, through each close contact (the via) at degree 2. Hits are then grouped into
+ * contacts and case links (trace/group.c), so a person met at several places and at home is one
+ * contact carrying all of its exposures. At degree 2 the work can be shared between threads:
+ * the vias cut into consecutive shares of about equal cost, each walked by one thread, then the
+ * ranges of persons the hits are grouped in.
  */
 #include <assert.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,18 +18,12 @@
 #include "fangkong/alloc.h"
 #include "fangkong/error.h"
 #include "fangkong/tasks.h"
+#include "trace/group.h"
 #include "trace/index.h"
-
-/* 20 bytes, in index time: a trace may collect millions, so they stay compact until grouped. */
-struct hit {
-  uint32_t person, via; /* via: 0 at degree 1 */
-  uint32_t place;       /* 0: the household */
-  uint32_t start, end;
-};
 
 struct tracer {
   const struct fk_trace_index *ix;
-  struct fk__vec *hits; /* struct hit, kept in the result's storage */
+  struct fk__vec *hits; /* struct fk__hit */
   uint32_t via;         /* whose exposures are being collected: 0 for the case itself */
   uint32_t self;        /* the person whose stays are scanned */
   int close_only;       /* degree 2: only close places propagate */
@@ -118,14 +117,8 @@ static int add_hit(struct tracer *t, uint32_t person, uint32_t place, uint32_t a
   struct fk__vec *v = t->hits;
   if (t->skip && marked(t->skip, person)) return 0;
   if (v->n == v->cap && fk__vec_reserve(v, v->n + 1)) return FK_ENOMEM;
-  ((struct hit *)v->data)[v->n++] = (struct hit){person, t->via, place, a, b};
+  ((struct fk__hit *)v->data)[v->n++] = (struct fk__hit){person, t->via, place, a, b};
   return 0;
-}
-
-/* The category of an exposure at place (0: the household, always close). */
-static enum fk_category category_at(const struct fk_trace_index *ix, uint32_t place)
-{
-  return place ? ix->rules->trace.kinds[ix->kind[place]].category : FK_CAT_CLOSE;
 }
 
 /* Stays meet() handles between two checks for room: the hits' count and pointer stay in
@@ -149,14 +142,14 @@ static int meet(struct tracer *t, const struct fk__stay *s, size_t n, uint32_t p
   while (i < n && s[i].start < y) {
     size_t end = n - i < MEET_CHUNK ? n : i + MEET_CHUNK;
     if (v->cap - v->n < end - i && fk__vec_reserve(v, v->n + (end - i))) return FK_ENOMEM;
-    struct hit *h = v->data;
+    struct fk__hit *h = v->data;
     size_t k = v->n;
     for (; i < end && s[i].start < y; i++) {
       uint32_t who = s[i].person;
       uint32_t a = s[i].start > x ? s[i].start : x, b = s[i].end < y ? s[i].end : y;
       int keep = (who != self) & (b > a) & ((fk_time)(b - a) > min);
       keep &= skip ? !marked(skip, who) : 1;
-      h[k] = (struct hit){who, via, p, a, b};
+      h[k] = (struct fk__hit){who, via, p, a, b};
       k += (size_t)keep;
     }
     v->n = k;
@@ -261,268 +254,283 @@ static int household(struct tracer *t, uint32_t who, uint32_t wa, uint32_t wb)
   return rc;
 }
 
-/* ---- grouping ----------------------------------------------------------------------------- */
-
-/* The order contacts are reported in: by person, then via (degree 1, via 0, comes first). */
-static int by_who(const void *a, const void *b)
-{
-  const struct hit *x = a, *y = b;
-  if (x->person != y->person) return x->person < y->person ? -1 : 1;
-  if (x->via != y->via) return x->via < y->via ? -1 : 1;
-  if (x->start != y->start) return x->start < y->start ? -1 : 1;
-  return x->place < y->place ? -1 : x->place > y->place;
-}
-
-/*
- * Sorting hits. A depth-2 trace collects hundreds of thousands of hits, and a comparison sort
- * was most of its time. Hits arrive grouped by `via` in increasing order (degree 1, then each
- * close contact in person order), so a stable radix sort on the person alone gives them by
- * (person, via); an insertion sort of each small (person, via) group by (start, place) then
- * gives the order of by_who. Equal keys keep their scan order. The last pass writes each hit
- * apart as its key (person, via) and its exposure, straight into the result's exposures:
- * exposures are never copied again, and grouping reads 24 bytes a hit.
- */
-#define RADIX_BITS 12
-#define RADIX_MIN 4096 /* fewer items than this: qsort */
-#define RADIX_PASSES 3 /* persons below 2^36 */
-
-/* Bits needed to hold every value below n. */
-static int bits_for(uint64_t n)
-{
-  int b = 0;
-  while (b < 64 && (UINT64_C(1) << b) < n)
-    b++;
-  return b;
-}
-
-/* Writes hit h apart: its key (person, via) into *key, its exposure into *e (close at degree 2,
-   which only ever meets at home and at close places; the place's category at degree 1). */
-static void split(const struct fk_trace_index *ix, const struct hit *h, uint64_t *key,
-                  struct fk_exposure *e)
-{
-  *key = (uint64_t)h->person << 32 | h->via;
-  *e = (struct fk_exposure){h->place, h->start, h->end,
-                            h->via ? FK_CAT_CLOSE : category_at(ix, h->place)};
-}
-
-/*
- * Sorts n hits stably by person (below 2^pbits) by LSD radix passes that move whole hits
- * between h and tmp (room for n hits), the last pass writing them apart into key and exp
- * (room for n each): one pass counts every digit, then each pass reads sequentially and
- * writes one stream per digit. Returns 0, 1 when persons need more than RADIX_PASSES digits,
- * or FK_ENOMEM.
- */
-static int radix_by_person(const struct fk_trace_index *ix, struct hit *h, size_t n, int pbits,
-                           struct hit *tmp, uint64_t *key, struct fk_exposure *exp)
-{
-  int passes = (pbits + RADIX_BITS - 1) / RADIX_BITS;
-  if (passes > RADIX_PASSES) return 1;
-  int width = passes ? (pbits + passes - 1) / passes : 0;
-  uint32_t mask = (UINT32_C(1) << width) - 1;
-  size_t(*pos)[1u << RADIX_BITS] = fk_calloc(RADIX_PASSES, sizeof *pos);
-  struct hit *src = h, *dst = tmp;
-  if (!pos) return FK_ENOMEM;
-  for (size_t i = 0; i < n; i++)
-    for (int d = 0; d < passes; d++)
-      pos[d][h[i].person >> (d * width) & mask]++;
-  for (int d = 0; d < passes; d++) {
-    size_t at = 0;
-    for (uint32_t v = 0; v <= mask; v++) {
-      size_t c = pos[d][v];
-      pos[d][v] = at;
-      at += c;
-    }
-    if (d == passes - 1) break;
-    for (size_t i = 0; i < n; i++)
-      dst[pos[d][src[i].person >> (d * width) & mask]++] = src[i];
-    struct hit *t = src;
-    src = dst;
-    dst = t;
-  }
-  for (size_t i = 0; i < n; i++) {
-    size_t at = passes ? pos[passes - 1][src[i].person >> ((passes - 1) * width) & mask]++ : i;
-    split(ix, &src[i], &key[at], &exp[at]);
-  }
-  fk_free(pos);
-  return 0;
-}
-
-/* Does exposure a come after exposure b within one (person, via) group? */
-static int later(const struct fk_exposure *a, const struct fk_exposure *b)
-{
-  return a->start > b->start || (a->start == b->start && a->place > b->place);
-}
-
-/* Sorts the exposures of one (person, via) group, e[0..n), by (start, place); stable. */
-static void order_group(struct fk_exposure *e, size_t n)
-{
-  for (size_t a = 1; a < n; a++) {
-    struct fk_exposure x = e[a];
-    size_t b = a;
-    for (; b > 0 && later(&e[b - 1], &x); b--)
-      e[b] = e[b - 1];
-    e[b] = x;
-  }
-}
-
-#ifndef NDEBUG
-/* Are the n hits of h in increasing order of via, as they are collected? */
-static int via_ordered(const struct hit *h, size_t n)
-{
-  for (size_t i = 1; i < n; i++)
-    if (h[i].via < h[i - 1].via) return 0;
-  return 1;
-}
-#endif
-
-/*
- * Sorts the n hits h[0..n) (collected in increasing order of via) by (person, via), written
- * apart into key and exp (room for n each; exp is the result's); tmp (room for n hits) is room
- * to work in. Returns 0 or FK_ENOMEM.
- */
-static int sort_hits(const struct fk_trace_index *ix, struct hit *h, size_t n, struct hit *tmp,
-                     uint64_t *key, struct fk_exposure *exp)
-{
-  int rc = 1;
-  assert(via_ordered(h, n));
-  if (n >= RADIX_MIN) rc = radix_by_person(ix, h, n, bits_for(ix->nperson), tmp, key, exp);
-  if (rc <= 0) return rc;
-  if (n) qsort(h, n, sizeof *h, by_who); /* h is NULL when nobody was met */
-  for (size_t i = 0; i < n; i++)
-    split(ix, &h[i], &key[i], &exp[i]);
-  return 0;
-}
-
-/*
- * Groups the n sorted hits, keys key[0..n) and exposures exp[0..n), into contacts of r (or
- * links, for cases met at degree 1). Degree-2 hits of persons never reported there were
- * dropped when collected (tracer.skip).
- */
-static void group(const struct fk_trace_index *ix, struct fk_trace_result *r, const uint64_t *key,
-                  struct fk_exposure *exp, size_t n)
-{
-  for (size_t i = 0; i < n;) {
-    size_t j = i + 1;
-    while (j < n && key[j] == key[i])
-      j++;
-    uint32_t person = (uint32_t)(key[i] >> 32), via = (uint32_t)key[i];
-    struct fk_exposure *e = exp + i;
-    order_group(e, j - i);
-    if (person != r->index_person) {
-      uint32_t first = e[0].start, last = e[0].end;
-      enum fk_category cat = FK_CAT_GENERAL;
-      for (size_t k = 0; k < j - i; k++) {
-        if (e[k].end > last) last = e[k].end;
-        if (e[k].category == FK_CAT_CLOSE) cat = FK_CAT_CLOSE;
-      }
-      if (!via && fk_trace_is_case(ix, person)) {
-        r->links[r->nlinks++] = (struct fk_case_link){
-            r->index_person, person, fk_trace_time(first), fk_trace_time(last), j - i, e};
-      } else {
-        r->contacts[r->ncontacts++] = (struct fk_contact){
-            person, via, first, last, (uint32_t)(j - i), via ? 2 : 1, (uint8_t)cat, e};
-      }
-    }
-    i = j;
-  }
-}
-
 /* ---- the trace ---------------------------------------------------------------------------- */
 
-/* Collects degree-1 hits of the case over [wa, wb). */
-static int degree1(struct tracer *t, uint32_t person, uint32_t wa, uint32_t wb)
-{
-  t->via = 0;
-  t->close_only = 0;
-  int rc = household(t, person, wa, wb);
-  return rc ? rc : venues(t, person, wa, wb);
-}
+#define NRANGES (1u << FK__RANGE_BITS)
 
-/* Collects degree-2 hits through every close degree-1 contact, each over [first, now). */
-static int degree2(struct tracer *t, const struct fk_trace_result *r, size_t n1, fk_time now)
-{
-  int rc = 0;
-  t->close_only = 1;
-  for (size_t i = 0; !rc && i < n1; i++) {
-    const struct fk_contact *c = &r->contacts[i];
-    if (c->category != FK_CAT_CLOSE) continue;
-    uint32_t wa = c->first, wb = fk__trace_t32(now);
-    t->via = c->person;
-    if (!(rc = household(t, c->person, wa, wb))) rc = venues(t, c->person, wa, wb);
-  }
-  return rc;
-}
+/* One thread's share of a trace, kept from trace to trace (its arrays only grow): the hits it
+   collected, their count per range (then where its next hit of each range goes), and room for
+   the keys of the ranges it groups. */
+struct share {
+  struct fk__vec hits;  /* struct fk__hit */
+  struct fk__ranges rg; /* the ranges counted in pos */
+  size_t pos[NRANGES];
+  uint64_t *key;
+  size_t key_cap;
+};
 
 /*
  * What a result holds besides its arrays, kept from one trace to the next when the result is
  * traced into again (fk_trace_case_reuse), so tracing case after case touches no fresh memory
- * once it has grown: the capacities of contacts and links, an exposure block per grouping pass
- * (degree 1, degree 2: earlier contacts' pointers stay valid), the hits, room to sort them,
- * their keys and the bitmap of persons left out at degree 2 (all clear between traces).
+ * once it has grown: the capacities of contacts and links, an exposure block per degree
+ * (degree-1 contacts' pointers stay valid at degree 2), the threads' shares, the hits in ranges
+ * and the bitmap of persons left out at degree 2 (clear between traces).
  */
 struct storage {
   size_t contacts_cap, links_cap;
   struct fk_exposure *block[2];
   size_t block_cap[2];
-  int n;               /* blocks used by the current trace */
-  struct fk__vec hits; /* struct hit */
-  struct hit *tmp;     /* room for the sort to work in */
-  size_t tmp_cap;
-  uint64_t *key; /* the sorted hits' (person, via) */
-  size_t key_cap;
+  struct share share[FK_TRACE_MAX_THREADS];
+  struct fk__hit *ranged; /* every hit, by range */
+  size_t ranged_cap;
   uint64_t *skip;
   size_t skip_words;
 };
 
-/* Returns p grown to hold n items of size bytes (what it holds kept; *cap follows), or NULL
-   when out of memory (p is then unchanged). */
-static void *grow(void *p, size_t *cap, size_t n, size_t size)
+/* Runs fn(arg + k * size) for k in [0, n): k = 0 on the calling thread, the others on threads
+   of their own, or on the calling thread when a thread cannot be started. */
+static void run_threads(void *(*fn)(void *), void *arg, size_t size, int n)
 {
-  if (p && n <= *cap) return p;
-  size_t c = *cap > n ? *cap : n + n / 2;
-  void *q = fk_realloc(p, c * size);
-  if (q) *cap = c;
-  return q;
+  pthread_t tid[FK_TRACE_MAX_THREADS];
+  int started[FK_TRACE_MAX_THREADS] = {0};
+  assert(n >= 1 && n <= FK_TRACE_MAX_THREADS);
+  for (int k = 1; k < n; k++)
+    started[k] = !pthread_create(&tid[k], NULL, fn, (char *)arg + (size_t)k * size);
+  fn(arg);
+  for (int k = 1; k < n; k++) {
+    if (started[k])
+      pthread_join(tid[k], NULL);
+    else
+      fn((char *)arg + (size_t)k * size);
+  }
 }
 
-/* Makes room in r's storage for n sorted hits (their keys and room to sort) and an exposure
-   block of n, and for n more contacts and links; returns 0 or FK_ENOMEM. */
-static int make_room(struct fk_trace_result *r, size_t n)
+/* One thread's part of grouping: its share's hits to scatter, ranges [r0, r1) to group. */
+struct task {
+  const struct fk_trace_index *ix;
+  const struct fk__ranges *rg;
+  const size_t *base; /* base[r]: the first hit of range r in ranged */
+  struct fk__hit *ranged;
+  struct share *share;
+  uint32_t r0, r1;
+  uint32_t index_person;
+  struct fk_exposure *exp; /* exposure i for ranged[i] */
+  struct fk__grouped out;  /* contacts from base[r0] on: never more than the hits before */
+};
+
+/* A thread's scatter of its share's hits into the ranges (arg: a struct task); cannot fail. */
+static void *scatter_share(void *arg)
 {
-  struct storage *st = r->storage_;
-  size_t total = r->ncontacts + r->nlinks + n + 1, m = n ? n : 1;
-  int b = st->n;
-  struct fk_exposure *exp = b < 2 ? grow(st->block[b], &st->block_cap[b], m, sizeof *exp) : NULL;
-  if (!exp) return FK_ENOMEM;
-  st->block[b] = exp;
-  struct fk_contact *contacts = grow(r->contacts, &st->contacts_cap, total, sizeof *contacts);
-  if (!contacts) return FK_ENOMEM;
-  r->contacts = contacts;
-  struct fk_case_link *links = grow(r->links, &st->links_cap, total, sizeof *links);
-  if (!links) return FK_ENOMEM;
-  r->links = links;
-  struct hit *tmp = grow(st->tmp, &st->tmp_cap, m, sizeof *tmp);
-  if (!tmp) return FK_ENOMEM;
-  st->tmp = tmp;
-  uint64_t *key = grow(st->key, &st->key_cap, m, sizeof *key);
-  if (!key) return FK_ENOMEM;
-  st->key = key;
+  struct task *t = arg;
+  fk__hits_scatter(t->rg, t->share->hits.data, t->share->hits.n, t->share->pos, t->ranged);
+  return NULL;
+}
+
+/* A thread's grouping of its ranges [r0, r1) into contacts (arg: a struct task; the room was
+   made before); cannot fail. */
+static void *group_ranges(void *arg)
+{
+  struct task *t = arg;
+  for (uint32_t r = t->r0; r < t->r1; r++)
+    fk__group_range(t->ix, t->rg, t->ranged + t->base[r], t->base[r + 1] - t->base[r],
+                    t->share->key, t->index_person, t->exp + t->base[r], &t->out);
+  return NULL;
+}
+
+/* Turns the shares' counts per range into where each one's hits of a range go (the shares'
+   hits of a range in share order: the order of via) and base[r] (base[n]: every hit). */
+static void place_ranges(struct share *sh, int n, uint32_t nranges, size_t *base)
+{
+  size_t at = 0;
+  for (uint32_t r = 0; r < nranges; r++) {
+    base[r] = at;
+    for (int k = 0; k < n; k++) {
+      size_t c = sh[k].pos[r];
+      sh[k].pos[r] = at;
+      at += c;
+    }
+  }
+  base[nranges] = at;
+}
+
+/* Cuts ranges into n tasks' [r0, r1) of about equal numbers of hits, and makes room for each
+   task's keys (twice its largest range); returns 0 or FK_ENOMEM. */
+static int cut_ranges(struct task *t, int n, uint32_t nranges, const size_t *base)
+{
+  uint32_t r = 0;
+  for (int k = 0; k < n; k++) {
+    size_t goal = base[nranges] / (size_t)n * (size_t)(k + 1), big = 0;
+    t[k].r0 = r;
+    while (r < nranges && (k == n - 1 || base[r + 1] <= goal)) {
+      if (base[r + 1] - base[r] > big) big = base[r + 1] - base[r];
+      r++;
+    }
+    t[k].r1 = r;
+    void *q = fk__grow(t[k].share->key, &t[k].share->key_cap, 2 * big + 1, sizeof(uint64_t));
+    if (!q) return FK_ENOMEM;
+    t[k].share->key = q;
+  }
   return 0;
 }
 
-/* Sorts the hits collected since `from` and groups them into r, their exposures into the next
-   block; returns 0 or FK_ENOMEM. */
-static int settle(struct tracer *t, struct fk_trace_result *r, size_t from)
+/* Makes room in r for n more contacts (and links, at degree 1), in st for n ranged hits and
+   an exposure block of n for degree d; returns 0 or FK_ENOMEM. */
+static int make_room(struct fk_trace_result *r, struct storage *st, size_t n, int d)
+{
+  void *q;
+  if (!(q = fk__grow(st->block[d], &st->block_cap[d], n + 1, sizeof *st->block[d])))
+    return FK_ENOMEM;
+  st->block[d] = q;
+  if (!(q = fk__grow(st->ranged, &st->ranged_cap, n + 1, sizeof *st->ranged))) return FK_ENOMEM;
+  st->ranged = q;
+  q = fk__grow(r->contacts, &st->contacts_cap, r->ncontacts + n + 1, sizeof *r->contacts);
+  if (!q) return FK_ENOMEM;
+  r->contacts = q;
+  if (!d) {
+    if (!(q = fk__grow(r->links, &st->links_cap, r->nlinks + n + 1, sizeof *r->links)))
+      return FK_ENOMEM;
+    r->links = q;
+  }
+  return 0;
+}
+
+/*
+ * Groups the hits of the first n shares (collected in increasing order of via from one share
+ * to the next, each counted per range in its pos) into r's contacts (and links at degree 1,
+ * d = 0), exposures into the block of degree d, on n threads. Returns 0 or FK_ENOMEM.
+ */
+static int settle(const struct fk_trace_index *ix, struct fk_trace_result *r, int n, int d)
 {
   struct storage *st = r->storage_;
-  size_t n = t->hits->n - from;
-  int rc = make_room(r, n);
+  struct fk__ranges rg = st->share[0].rg; /* all shares counted the same ranges */
+  struct task t[FK_TRACE_MAX_THREADS];
+  size_t base[NRANGES + 1];
+  place_ranges(st->share, n, rg.n, base);
+  int rc = make_room(r, st, base[rg.n], d);
+  for (int k = 0; !rc && k < n; k++)
+    t[k] =
+        (struct task){.ix = ix,
+                      .rg = &rg,
+                      .base = base,
+                      .ranged = st->ranged,
+                      .share = &st->share[k],
+                      .index_person = (uint32_t)r->index_person,
+                      .exp = st->block[d],
+                      .out = {r->contacts + r->ncontacts, 0, d ? NULL : r->links + r->nlinks, 0}};
+  if (!rc) rc = cut_ranges(t, n, rg.n, base);
   if (rc) return rc;
-  struct fk_exposure *exp = st->block[st->n++];
-  struct hit *h = n ? (struct hit *)t->hits->data + from : NULL;
-  rc = sort_hits(t->ix, h, n, st->tmp, st->key, exp);
-  if (!rc) group(t->ix, r, st->key, exp, n);
+  for (int k = 0; k < n; k++)
+    t[k].out.con += base[t[k].r0];
+  run_threads(scatter_share, t, sizeof *t, n);
+  run_threads(group_ranges, t, sizeof *t, n);
+  size_t at = r->ncontacts;
+  for (int k = 0; k < n; k++) { /* each task wrote from its first range's first hit on */
+    if (t[k].out.ncon && t[k].out.con != r->contacts + at)
+      memmove(r->contacts + at, t[k].out.con, t[k].out.ncon * sizeof *r->contacts);
+    at += t[k].out.ncon;
+  }
+  r->ncontacts = at;
+  r->nlinks += t[0].out.nlnk;
+  return 0;
+}
+
+/* Empties the share for a new walk whose hits will be counted in ranges for about n hits. */
+static void share_reset(const struct fk_trace_index *ix, struct share *sh, size_t n)
+{
+  sh->hits.size = sizeof(struct fk__hit);
+  sh->hits.n = 0;
+  fk__ranges_for(ix, n, &sh->rg);
+  memset(sh->pos, 0, sizeof sh->pos);
+}
+
+/* Counts the share's hits from `from` on per range into its pos: called after each via's walk,
+   while they are in cache. */
+static void count_share(struct share *sh, size_t from)
+{
+  fk__hits_count(&sh->rg, (const struct fk__hit *)sh->hits.data + from, sh->hits.n - from, sh->pos);
+}
+
+/* Collects the degree-1 hits of the case over [wa, wb) into share 0; returns 0 or FK_ENOMEM. */
+static int degree1(const struct fk_trace_index *ix, struct share *sh, uint32_t person, uint32_t wa,
+                   uint32_t wb)
+{
+  struct tracer t = {ix, &sh->hits, 0, 0, 0, NULL, UINT32_MAX, 0, 0};
+  share_reset(ix, sh, SIZE_MAX);
+  int rc = household(&t, person, wa, wb);
+  if (!rc) rc = venues(&t, person, wa, wb);
+  if (!rc) fk__ranges_for(ix, sh->hits.n, &sh->rg); /* the hits known: few is one range */
+  if (!rc) count_share(sh, 0);
   return rc;
+}
+
+/* One thread's walk at degree 2: the close contacts among degree-1 contacts [from, to). */
+struct walker {
+  const struct fk_trace_index *ix;
+  const struct fk_contact *c; /* the degree-1 contacts */
+  size_t from, to;
+  uint32_t now;         /* index time */
+  const uint64_t *skip; /* persons never reported at degree 2 */
+  struct share *share;
+  int rc;
+};
+
+/* Collects the hits through a walker's vias, each over [its first exposure, now), and counts
+   them per range; sets w->rc (0 or FK_ENOMEM). */
+static void *walk_vias(void *arg)
+{
+  struct walker *w = arg;
+  struct tracer t = {w->ix, &w->share->hits, 0, 0, 1, w->skip, UINT32_MAX, 0, 0};
+  int rc = 0;
+  share_reset(w->ix, w->share, SIZE_MAX);
+  for (size_t i = w->from; !rc && i < w->to; i++) {
+    const struct fk_contact *c = &w->c[i];
+    size_t from = w->share->hits.n;
+    if (c->category != FK_CAT_CLOSE) continue;
+    t.via = c->person;
+    rc = household(&t, c->person, c->first, w->now);
+    if (!rc) rc = venues(&t, c->person, c->first, w->now);
+    if (!rc) count_share(w->share, from);
+  }
+  w->rc = rc;
+  return NULL;
+}
+
+/* A guess at the work of walking close contact c over [c->first, now): the stays at the close
+   places of its own stays then, and its household. 0 for a general contact (not walked). */
+static uint64_t via_cost(const struct fk_trace_index *ix, const struct fk_contact *c, uint32_t now)
+{
+  uint64_t cost = 1;
+  uint32_t who = c->person, p = 0, h = ix->household[who];
+  if (c->category != FK_CAT_CLOSE) return 0;
+  if (h) cost += ix->hh_off[h + 1] - ix->hh_off[h];
+  if (who >= ix->csr_persons) return cost;
+  for (uint32_t i = ix->person_off[who]; i < ix->person_off[who + 1]; i++) {
+    uint32_t s = ix->person_stays[i];
+    if (!within(&ix->stays[s], c->first, now)) continue;
+    if (s < ix->place_off[p] || s >= ix->place_off[p + 1]) p = fk__trace_place_of(ix, s);
+    if (ix->rules->trace.kinds[ix->kind[p]].category == FK_CAT_CLOSE)
+      cost += ix->place_off[p + 1] - ix->place_off[p];
+  }
+  return cost;
+}
+
+/* Cuts the n1 degree-1 contacts of r into n consecutive shares w[k].from..to of about equal
+   cost (via_cost; the order of via is kept from one share to the next). */
+static void cut_vias(const struct fk_trace_index *ix, const struct fk_trace_result *r, size_t n1,
+                     uint32_t now, struct walker *w, int n)
+{
+  uint64_t total = 0, done = 0;
+  size_t i = 0;
+  w[0].from = 0;
+  w[n - 1].to = n1;
+  if (n == 1) return;
+  for (size_t k = 0; k < n1; k++)
+    total += via_cost(ix, &r->contacts[k], now);
+  for (int k = 0; k < n - 1; k++) {
+    while (i < n1 && done * (uint64_t)n < total * (uint64_t)(k + 1))
+      done += via_cost(ix, &r->contacts[i++], now);
+    w[k].to = w[k + 1].from = i;
+  }
 }
 
 /* Sets or clears (on 0/1) the bits of the persons never reported at degree 2: the case, every
@@ -540,40 +548,55 @@ static void mark_not_secondary(const struct fk_trace_index *ix, const struct fk_
   }
 }
 
-/* Adds the secondary contacts through the n1 degree-1 contacts of r; returns 0 or FK_ENOMEM. */
-static int secondary(struct tracer *t, struct fk_trace_result *r, size_t n1, fk_time now)
+/* Adds the secondary contacts through the n1 degree-1 contacts of r on `threads` threads;
+   returns 0 or FK_ENOMEM. */
+static int secondary(const struct fk_trace_index *ix, struct fk_trace_result *r, size_t n1,
+                     fk_time now, int threads)
 {
   struct storage *st = r->storage_;
-  size_t words = ((size_t)t->ix->nperson + 63) / 64, from = t->hits->n;
+  struct walker w[FK_TRACE_MAX_THREADS];
+  size_t words = ((size_t)ix->nperson + 63) / 64;
+  uint32_t t_now = fk__trace_t32(now);
+  int rc = 0, n = n1 < (size_t)threads ? (n1 ? (int)n1 : 1) : threads;
   if (words > st->skip_words) { /* a refresh may have added persons */
     fk_free(st->skip);
     st->skip_words = 0;
     if (!(st->skip = fk_calloc(words, sizeof *st->skip))) return FK_ENOMEM;
     st->skip_words = words;
   }
-  mark_not_secondary(t->ix, r, n1, st->skip, 1);
-  t->skip = st->skip;
-  int rc = degree2(t, r, n1, now);
-  t->skip = NULL;
-  mark_not_secondary(t->ix, r, n1, st->skip, 0);
-  return rc ? rc : settle(t, r, from);
+  for (int k = 0; k < n; k++)
+    w[k] = (struct walker){ix, r->contacts, 0, 0, t_now, st->skip, &st->share[k], 0};
+  cut_vias(ix, r, n1, t_now, w, n);
+  mark_not_secondary(ix, r, n1, st->skip, 1);
+  run_threads(walk_vias, w, sizeof *w, n);
+  mark_not_secondary(ix, r, n1, st->skip, 0);
+  for (int k = 0; k < n; k++)
+    if (w[k].rc) rc = w[k].rc;
+  return rc ? rc : settle(ix, r, n, 1);
 }
 
 int fk_trace_case(const struct fk_trace_index *ix, int64_t case_person, fk_time now, int depth,
                   struct fk_trace_result *out, struct fk_diag *diag)
 {
   memset(out, 0, sizeof *out);
-  return fk_trace_case_reuse(ix, case_person, now, depth, out, diag);
+  return fk_trace_case_threads(ix, case_person, now, depth, 1, out, diag);
 }
 
 int fk_trace_case_reuse(const struct fk_trace_index *ix, int64_t case_person, fk_time now,
                         int depth, struct fk_trace_result *out, struct fk_diag *diag)
 {
-  struct tracer t = {ix, NULL, 0, 0, 0, NULL, UINT32_MAX, 0, 0};
+  return fk_trace_case_threads(ix, case_person, now, depth, 1, out, diag);
+}
+
+int fk_trace_case_threads(const struct fk_trace_index *ix, int64_t case_person, fk_time now,
+                          int depth, int threads, struct fk_trace_result *out, struct fk_diag *diag)
+{
   struct storage *st = out->storage_;
   fk_time w0, w1;
   int rc;
   if (depth < 1 || depth > 2) return fk_diag_set(diag, FK_EINVAL, "depth", "depth is 1 or 2");
+  if (threads < 1 || threads > FK_TRACE_MAX_THREADS)
+    return fk_diag_set(diag, FK_EINVAL, "threads", "threads is 1 to %d", FK_TRACE_MAX_THREADS);
   if (fk_trace_window(ix, case_person, now, &w0, &w1)) {
     const char *name = fk_trace_person_id(ix, case_person);
     return fk_diag_set(diag, FK_ENOTFOUND, NULL, "%s is not a case", name ? name : "the person");
@@ -581,18 +604,14 @@ int fk_trace_case_reuse(const struct fk_trace_index *ix, int64_t case_person, fk
   if (!st && !(st = out->storage_ = fk_calloc(1, sizeof *st)))
     return fk_diag_set(diag, FK_ENOMEM, NULL, "out of memory tracing");
   if (!ix->rules->trace.secondary_contacts) depth = 1;
-  st->n = 0;
-  st->hits.size = sizeof(struct hit);
-  st->hits.n = 0;
-  t.hits = &st->hits;
   out->index_person = case_person;
   out->depth = depth;
   out->window_start = w0;
   out->window_end = w1;
   out->ncontacts = out->nlinks = 0;
-  rc = degree1(&t, (uint32_t)case_person, fk__trace_t32(w0), fk__trace_t32(w1));
-  if (!rc) rc = settle(&t, out, 0);
-  if (!rc && depth == 2) rc = secondary(&t, out, out->ncontacts, now);
+  rc = degree1(ix, &st->share[0], (uint32_t)case_person, fk__trace_t32(w0), fk__trace_t32(w1));
+  if (!rc) rc = settle(ix, out, 1, 0);
+  if (!rc && depth == 2) rc = secondary(ix, out, out->ncontacts, now, threads);
   if (rc) {
     fk_trace_result_free(out);
     return fk_diag_set(diag, rc, NULL, "out of memory tracing");
@@ -604,11 +623,13 @@ void fk_trace_result_free(struct fk_trace_result *r)
 {
   struct storage *st = r->storage_;
   if (st) {
+    for (int k = 0; k < FK_TRACE_MAX_THREADS; k++) {
+      fk__vec_free(&st->share[k].hits);
+      fk_free(st->share[k].key);
+    }
     fk_free(st->block[0]);
     fk_free(st->block[1]);
-    fk__vec_free(&st->hits);
-    fk_free(st->tmp);
-    fk_free(st->key);
+    fk_free(st->ranged);
     fk_free(st->skip);
     fk_free(st);
   }

@@ -7,7 +7,9 @@
  * Both must give the same contacts with the same degree, category, via, first and last
  * exposure and exposures (place, start, end, category), and the same links between cases.
  * Depth 1 is checked on an index refreshed as check-ins arrive (merged and pending) and on one
- * built at once; depth 2 on a smaller city, where the brute force stays fast under ASan.
+ * built at once; depth 2 on a smaller city, where the brute force stays fast under ASan. Cases
+ * are traced on 1, 2 and 3 threads in turn (fk_trace_case_threads), and a third test checks
+ * that any number of threads gives the one answer, in the same order, on a larger city.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -539,17 +541,20 @@ static struct row row_of(const struct city *c, const struct fk_trace_index *ix, 
 }
 
 /* Traces case k into a fresh result, or (reused not NULL) into *reused, which holds the last
-   such trace: both must give the brute force's answer. */
+   such trace, on `threads` threads: all must give the brute force's answer. */
 static void library_trace(const struct city *c, const struct fk_trace_index *ix, int k, fk_time now,
-                          int depth, struct answer *ans, struct fk_trace_result *reused)
+                          int depth, int threads, struct answer *ans,
+                          struct fk_trace_result *reused)
 {
   struct fk_trace_result fresh, *rp = reused ? reused : &fresh;
   struct fk_diag d;
   const char *name = c->person_name[c->cases[k].person];
   int64_t p = fk_trace_person(ix, name, strlen(name));
   memset(ans, 0, sizeof *ans);
-  if (reused ? fk_trace_case_reuse(ix, p, now, depth, rp, &d)
-             : fk_trace_case(ix, p, now, depth, rp, &d))
+  if (!reused) memset(&fresh, 0, sizeof fresh);
+  if (threads > 1 ? fk_trace_case_threads(ix, p, now, depth, threads, rp, &d)
+      : reused    ? fk_trace_case_reuse(ix, p, now, depth, rp, &d)
+                  : fk_trace_case(ix, p, now, depth, rp, &d))
     fail_msg("trace %s: %s", name, d.reason);
   const struct fk_trace_result r = *rp;
   assert_int_equal(r.window_start, c->cases[k].w0);
@@ -620,7 +625,8 @@ struct totals {
   long degree1, close1, degree2, links;
 };
 
-/* Every other case is traced into one result reused from case to case (fk_trace_case_reuse). */
+/* Every other case is traced into one result reused from case to case (fk_trace_case_reuse),
+   every third one on 1, 2 or 3 threads in turn. */
 static void trace_every_case(const struct city *c, const struct fk_trace_index *ix, fk_time now,
                              int depth, struct totals *t)
 {
@@ -628,7 +634,7 @@ static void trace_every_case(const struct city *c, const struct fk_trace_index *
   for (int k = 0; k < c->ncases; k++) {
     struct answer lib, brute;
     const char *name = c->person_name[c->cases[k].person];
-    library_trace(c, ix, k, now, depth, &lib, k % 2 ? &reused : NULL);
+    library_trace(c, ix, k, now, depth, 1 + k % 3, &lib, k % 2 ? &reused : NULL);
     brute_trace(c, k, now, depth, &brute);
     compare(c, "contacts", lib.rows, lib.nrows, brute.rows, brute.nrows, name, depth);
     compare(c, "links", lib.links, lib.nlinks, brute.links, brute.nlinks, name, depth);
@@ -802,11 +808,90 @@ static void every_case_matches_the_brute_force_at_depth2(void **state)
   free_city(&c);
 }
 
+/* Are contacts x and y the same, exposures included? */
+static int same_contact(const struct fk_contact *x, const struct fk_contact *y)
+{
+  return x->person == y->person && x->via == y->via && x->first == y->first && x->last == y->last &&
+         x->nexp == y->nexp && x->degree == y->degree && x->category == y->category &&
+         !memcmp(x->exp, y->exp, x->nexp * sizeof *x->exp);
+}
+
+/* Are the results a and b the same, in the same order? */
+static void assert_same_result(const struct fk_trace_result *a, const struct fk_trace_result *b)
+{
+  assert_int_equal(a->ncontacts, b->ncontacts);
+  assert_int_equal(a->nlinks, b->nlinks);
+  for (size_t i = 0; i < a->ncontacts; i++)
+    assert_true(same_contact(&a->contacts[i], &b->contacts[i]));
+  for (size_t i = 0; i < a->nlinks; i++) {
+    const struct fk_case_link *x = &a->links[i], *y = &b->links[i];
+    assert_true(x->to == y->to && x->first == y->first && x->last == y->last &&
+                x->nexp == y->nexp && !memcmp(x->exp, y->exp, x->nexp * sizeof *x->exp));
+  }
+}
+
+/* Is r in the order of a result: degree-1 contacts by person, then degree-2 by (person, via)? */
+static void assert_in_order(const struct fk_trace_result *r)
+{
+  for (size_t i = 1; i < r->ncontacts; i++) {
+    const struct fk_contact *x = &r->contacts[i - 1], *y = &r->contacts[i];
+    assert_true(x->degree < y->degree ||
+                (x->degree == y->degree &&
+                 (x->person < y->person || (x->person == y->person && x->via < y->via))));
+  }
+}
+
+/* The answer does not depend on the number of threads: every case of a city larger than the
+   brute force's, at depth 2, traced on 1 to FK_TRACE_MAX_THREADS threads, into results fresh
+   and reused, gives the same contacts, exposures and links in the same order. */
+static void any_number_of_threads_gives_the_same_answer(void **state)
+{
+  struct city c;
+  struct fk_store *st;
+  struct fk_trace_index *ix;
+  struct fk_rules rules;
+  struct fk_trace_result one = {0}, many = {0};
+  struct fk_diag d;
+  fk_time now;
+  long secondary = 0;
+  (void)state;
+  generated("threads", 0.002, 4, 3, 11, 0, &c, &st, &ix, &rules, &now);
+  for (int k = 0; k < c.ncases; k++) {
+    const char *name = c.person_name[c.cases[k].person];
+    int64_t p = fk_trace_person(ix, name, strlen(name));
+    if (fk_trace_case(ix, p, now, 2, &one, &d)) fail_msg("trace %s: %s", name, d.reason);
+    assert_in_order(&one);
+    for (size_t i = 0; i < one.ncontacts; i++)
+      secondary += one.contacts[i].degree == 2;
+    for (int t = 2; t <= FK_TRACE_MAX_THREADS; t++) {
+      if (fk_trace_case_threads(ix, p, now, 2, t, &many, &d))
+        fail_msg("trace %s on %d threads: %s", name, t, d.reason);
+      assert_same_result(&one, &many);
+    }
+    fk_trace_result_free(&one);
+  }
+  print_message("%d cases: %ld secondary contacts\n", c.ncases, secondary);
+  assert_true(secondary > 1000);
+  /* a number of threads out of range is refused, the result left as it was */
+  int64_t p = fk_trace_person(ix, c.person_name[c.cases[0].person],
+                              strlen(c.person_name[c.cases[0].person]));
+  size_t n = many.ncontacts;
+  assert_int_equal(fk_trace_case_threads(ix, p, now, 2, 0, &many, &d), FK_EINVAL);
+  assert_int_equal(fk_trace_case_threads(ix, p, now, 2, FK_TRACE_MAX_THREADS + 1, &many, &d),
+                   FK_EINVAL);
+  assert_int_equal(many.ncontacts, n);
+  fk_trace_result_free(&many);
+  fk_trace_index_free(ix);
+  fk_store_close(st);
+  free_city(&c);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(every_case_matches_the_brute_force_at_depth1_built_or_refreshed),
       cmocka_unit_test(every_case_matches_the_brute_force_at_depth2),
+      cmocka_unit_test(any_number_of_threads_gives_the_same_answer),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -112,6 +112,20 @@ printf 'P1\nP2\nP5\n' >cases.txt
 expect 1 "a person who is not a case in a cases file" -- "$B" trace --db t.db --cases cases.txt --now "$NOW"
 contains err.txt "P2 is not a case"
 equals "rows before the person who is not a case" "$(tail -n +2 out.txt | cut -d, -f1 | sort -u)" "P1"
+# --threads: each case shared between threads; the output is the same, byte for byte.
+expect 0 "all cases, JSON" -- "$B" trace --db t.db --all-cases --now "$NOW" --format json
+cp out.txt one-thread.json
+for n in 2 3 8; do
+  expect 0 "all cases on $n threads" -- "$B" trace --db t.db --all-cases --now "$NOW" --format json --threads $n
+  equals "the same JSON on $n threads" "$(cmp -s out.txt one-thread.json && echo same)" same
+done
+expect 0 "one case on 2 threads" -- "$B" trace --db t.db --case P1 --now "$NOW" --threads 2
+equals "rows on 2 threads" "$(wc -l <out.txt | tr -d ' ')" 4
+contains out.txt "P1,P4,2,close,P2,2022-07-09T09:00:00+08:00,2022-07-09T17:00:00+08:00,1,O1"
+expect 2 "no threads" -- "$B" trace --db t.db --case P1 --now "$NOW" --threads 0
+contains err.txt "--threads is 1 to 8"
+expect 2 "too many threads" -- "$B" trace --db t.db --case P1 --now "$NOW" --threads 9
+expect 2 "threads not a number" -- "$B" trace --db t.db --case P1 --now "$NOW" --threads two
 expect 0 "merge as JSON" -- "$B" trace --db t.db --all-cases --now "$NOW" --merge --format json
 contains out.txt '{"contacts": ['
 equals "merged JSON contacts" "$(grep -o '"contact_person_id"' out.txt | wc -l | tr -d ' ')" 3
