@@ -292,15 +292,6 @@ int fk_store_person_id(struct fk_store *st, const char *person_id, int64_t *pers
  */
 int fk_store_data_version(struct fk_store *st, uint64_t *v);
 
-/*
- * Copies the store's write-ahead log back into the store (a checkpoint) when a commit through st
- * has grown it past `pages` pages (SQLite's default: 1,000). A writer that commits small
- * batches all the time (the server) checkpoints less often with more: each page written many
- * times over is copied once, and the log still starts over after each checkpoint. Returns 0 or
- * FK_ESTORE.
- */
-int fk_store_autocheckpoint(struct fk_store *st, int pages);
-
 /* Sets *version to the schema version found in the store. Returns 0 or FK_ESTORE. */
 int fk_store_version(struct fk_store *st, int *version);
 

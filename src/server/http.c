@@ -31,11 +31,6 @@
  * default cost more than parsing the check's body. */
 #define CONN_POOL 8192
 
-/* The writer's checkpoints: when its log has grown past this many pages (32 MiB), not
- * SQLite's 1,000. The checks' commits rewrite the same few pages (the tables' and indexes'
- * ends) again and again; a longer log copies each once and syncs once per checkpoint. */
-#define WAL_PAGES 8192
-
 /* Ended requests a loop keeps for the next ones (each is 8 KB, mostly the reasons' texts). */
 #define SPARES 64
 
@@ -391,7 +386,6 @@ int fk__serve(struct fk_store *st, struct fk_store *reader, const struct fk_rule
   pthread_sigmask(SIG_BLOCK, &stop, NULL); /* every thread started below inherits it */
   signal(SIGPIPE, SIG_IGN);
   if ((rc = fk__token_cache_new(&srv.tokens)) || (rc = start_tracing(&srv)) ||
-      (rc = fk_store_autocheckpoint(st, WAL_PAGES)) ||
       (rc = fk__writer_start(st, rules, &srv.writer)))
     goto out;
   fk__writer_on_commit(srv.writer, fk__tracing_poke, srv.tracing);

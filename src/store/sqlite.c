@@ -601,13 +601,6 @@ static int sqlite_data_version(struct fk_store *st, uint64_t *v)
   return step == SQLITE_ROW ? 0 : fail(S(st), "reading the data version");
 }
 
-static int sqlite_autocheckpoint(struct fk_store *st, int pages)
-{
-  return sqlite3_wal_autocheckpoint(S(st)->db, pages) == SQLITE_OK
-             ? 0
-             : fail(S(st), "setting the log's checkpoints");
-}
-
 sqlite3 *fk__sqlite_db(struct fk_store *st)
 {
   return S(st)->db;
@@ -691,7 +684,6 @@ static const struct fk__store_ops sqlite_ops = {
     .put_measure = sqlite_put_measure,
     .person_id = sqlite_person_id,
     .data_version = sqlite_data_version,
-    .autocheckpoint = sqlite_autocheckpoint,
     .each_task = fk__sqlite_each_task,
     .put_task = fk__sqlite_put_task,
     .put_escalation = fk__sqlite_put_escalation,

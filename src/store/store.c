@@ -132,12 +132,6 @@ int fk_store_data_version(struct fk_store *st, uint64_t *v)
   return st->ops->data_version(st, v);
 }
 
-int fk_store_autocheckpoint(struct fk_store *st, int pages)
-{
-  assert(st && pages > 0);
-  return st->ops->autocheckpoint(st, pages);
-}
-
 /* ---- The loop (fangkong/tasks.h) ---- */
 
 int fk_store_each_task(struct fk_store *st, const struct fk_task_filter *f,

@@ -37,7 +37,6 @@ struct fk__store_ops {
   int (*put_measure)(struct fk_store *st, struct fk_measure_row *m, struct fk_diag *diag);
   int (*person_id)(struct fk_store *st, const char *person_id, int64_t *person);
   int (*data_version)(struct fk_store *st, uint64_t *v);
-  int (*autocheckpoint)(struct fk_store *st, int pages);
   /* The loop (fangkong/tasks.h): as the public functions of the same names. */
   int (*each_task)(struct fk_store *st, const struct fk_task_filter *f,
                    int (*fn)(void *arg, const struct fk_task_row *t), void *arg);
