@@ -9,6 +9,7 @@
  * a lookup per check-in through SQL would double the cost of an import.
  */
 #include <assert.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
@@ -734,8 +735,18 @@ static const char *const pragmas =
     "PRAGMA cache_size=-262144;" /* 256 MiB: the unique index of check-ins stays in memory */
     "PRAGMA temp_store=MEMORY;";
 
+/* SQLite's memory statistics take a global lock at every allocation and free (a few in each
+ * insert); nothing reads them. Set once, before SQLite starts (later it is refused, harmlessly:
+ * a program that started SQLite itself keeps its own settings). */
+static void configure(void)
+{
+  sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 int fk__sqlite_open(const char *path, struct fk_store **out, struct fk_diag *diag)
 {
+  static pthread_once_t once = PTHREAD_ONCE_INIT;
+  pthread_once(&once, configure);
   struct sqlite_store *s = fk_calloc(1, sizeof *s);
   int rc;
   if (!s) return FK_ENOMEM;
