@@ -36,6 +36,13 @@ city_token() {
   TOKEN=$(cat out.txt)
 }
 
+# serve_city OPTIONS...: the city, a city token (TOKEN) and a server on it (start_server).
+serve_city() {
+  make_city
+  city_token
+  start_server "$@"
+}
+
 # start_server OPTIONS...: `fangkong serve` on t.db on a free port; sets pid and U (its address).
 start_server() {
   rm -f serve.out serve.err # not a previous server's "listening" line

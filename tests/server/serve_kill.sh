@@ -8,9 +8,7 @@ rm -rf "$T" && mkdir -p "$T" && cd "$T"
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/city.bash"
 
-make_city
-city_token
-start_server --threads 2
+serve_city --threads 2
 
 # 300 checks, one a second from 2022-07-11 10:00 +08:00 (epoch 1657504800), 6 at a time; each
 # client writes "SECOND STATUS". The server is killed while they run.

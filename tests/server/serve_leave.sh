@@ -10,9 +10,7 @@ rm -rf "$T" && mkdir -p "$T" && cd "$T"
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/city.bash"
 
-make_city
-city_token
-start_server --threads 2
+serve_city --threads 2
 
 # 400 checks from 20 clients at once, one a second from 2022-07-11 10:00 +08:00; every client
 # leaves right after sending without reading: half close their socket, half reset it (RST),

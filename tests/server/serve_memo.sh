@@ -11,9 +11,7 @@ rm -rf "$T" && mkdir -p "$T" && cd "$T"
 . "$(dirname "$0")/city.bash"
 pj() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(json.dumps(eval(sys.argv[2]), separators=(",", ":")))' "$1" "$2"; }
 
-make_city
-city_token
-start_server --threads 2
+serve_city --threads 2
 
 # check NAME PERSON PLACE MINUTE: an entrance check at 2022-07-11 12:MINUTE; the answer in NAME.json.
 check() {
