@@ -1,6 +1,7 @@
 /*
  * The daemon: libmicrohttpd answering under /v1, in o->threads request loops. Each loop is a
- * thread running its own daemon (external polling over epoll) on one shared listening socket.
+ * thread running its own daemon (external polling over epoll) on a listening socket of its own,
+ * all on one port.
  * Each request is answered in two phases (libmicrohttpd closes a keep-alive connection whose
  * answer is queued on the first call): the first call only allocates the request's state,
  * later calls gather the body (capped), the last one routes (routes.c). A write queues its job
@@ -14,16 +15,16 @@
 #define _DEFAULT_SOURCE /* SO_REUSEPORT */
 #include <arpa/inet.h>
 #include <assert.h>
-#include <unistd.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "fangkong/alloc.h"
 #include "fangkong/error.h"
-#include "fangkong/store.h"
 #include "server/request.h"
 
 /* Bytes of libmicrohttpd's pool per connection (headers, read buffer; a body is gathered apart
@@ -70,7 +71,6 @@ static void gather(struct fk__req *r, const char *data, size_t n)
   r->len += n;
 }
 
-/* The first call of a request: its state only (the two-phase pattern). */
 /* A request's state, from l's spares or new, zeroed but for the reasons' texts (most of its
  * bytes, set only with their reason) and the body's room (kept). NULL when out of memory. */
 static struct fk__req *req_new(struct fk__loop *l)
@@ -123,6 +123,7 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_con
   }
 }
 
+/* The first call of a request: its state only (the two-phase pattern). */
 static enum MHD_Result begin(struct fk__loop *l, struct MHD_Connection *c, const char *url,
                              const char *method, void **con_cls)
 {
@@ -206,7 +207,8 @@ void fk__loop_queue(struct fk__loop *l, struct fk__job *job)
   l->tail = &job->next;
 }
 
-/* Commits what the turn queued (each job's done resumes its connection). */
+/* Commits what the turn queued (each job's done marks its request answered); 1 when there was
+ * something to commit. */
 static int commit_turn(struct fk__loop *l)
 {
   struct fk__job *batch = l->head;
