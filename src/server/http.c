@@ -391,7 +391,7 @@ int fk__serve(struct fk_store *st, struct fk_store *reader, const struct fk_rule
   pthread_sigmask(SIG_BLOCK, &stop, NULL); /* every thread started below inherits it */
   signal(SIGPIPE, SIG_IGN);
   if ((rc = fk__token_cache_new(&srv.tokens)) || (rc = start_tracing(&srv)) ||
-      (rc = fk__writer_start(st, rules, &srv.writer)))
+      (rc = fk__aside_start(&srv.aside)) || (rc = fk__writer_start(st, rules, &srv.writer)))
     goto out;
   fk__writer_on_commit(srv.writer, fk__tracing_poke, srv.tracing);
   if ((rc = start(&srv, o))) goto out;
@@ -400,6 +400,7 @@ int fk__serve(struct fk_store *st, struct fk_store *reader, const struct fk_rule
   __atomic_store_n(&srv.quiesce, 1, __ATOMIC_RELEASE);
   drain(o);
 out:
+  fk__aside_stop(srv.aside); /* its last reads resumed while the loops still turn */
   stop_loops(&srv);
   fk__writer_stop(srv.writer);
   fk__tracing_stop(srv.tracing);

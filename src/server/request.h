@@ -15,6 +15,7 @@
 #include "server/server.h"
 
 struct fk__loop;
+struct fk__aside;
 
 struct fk__server {
   struct fk__writer *writer;
@@ -26,9 +27,13 @@ struct fk__server {
   struct fk__token_cache *tokens; /* the tokens seen lately (token_cache.c) */
   const struct fk__serve_opts *o;
   struct fk__tracing *tracing; /* the trace index, kept fresh (tracing.c) */
+  struct fk__aside *aside;     /* the thread of long reads (aside.c) */
 };
 
-enum fk__req_state { FK__READING, FK__QUEUED, FK__ANSWERED };
+/* READING: the body comes; QUEUED: its write job waits for the turn's commit; ANSWERED: the job
+ * is done; ASIDE: a long read runs on the aside thread (aside.c), the connection suspended;
+ * ASIDE_DONE: that read is done, the connection resumed. */
+enum fk__req_state { FK__READING, FK__QUEUED, FK__ANSWERED, FK__ASIDE, FK__ASIDE_DONE };
 
 struct fk__req;
 
@@ -64,6 +69,13 @@ struct fk__req {
   fk__stream_fn stream;                   /* the route takes its body as it comes; or NULL */
   void *stream_state;                     /* such a route's own state */
   void (*stream_free)(struct fk__req *r); /* frees it when the request ends */
+  void (*aside_run)(struct fk__req *r);   /* the long read fk__req_aside runs */
+  struct fk__req *aside_next;             /* the aside thread's queue */
+  struct {                                /* GET /v1/persons/{id}/contacts, asked aside */
+    char person_id[FK__ID_MAX + 1];
+    fk_time now;
+    int depth, merge, rc;
+  } contacts;
 };
 
 typedef enum MHD_Result (*fk__route_fn)(struct fk__req *r, const char *url);
@@ -105,6 +117,16 @@ enum MHD_Result fk__req_queue(struct fk__req *r);
 /* Queues job in loop l, whose thread (the caller's) commits it with the rest of its turn's
  * jobs when the turn ends (http.c). */
 void fk__loop_queue(struct fk__loop *l, struct fk__job *job);
+
+/* Runs run(r) on the aside thread with r's connection suspended, so that a long read (a
+ * depth-2 trace of a large cluster) does not hold the loop's other connections; then resumes
+ * it, and the route is called again in state FK__ASIDE_DONE (aside.c). */
+enum MHD_Result fk__req_aside(struct fk__req *r, void (*run)(struct fk__req *r));
+
+/* Starts the aside thread into *out; 0, FK_ENOMEM or FK_EIO. Stop finishes what is queued
+ * (each read run and its connection resumed) before it returns; NULL is fine. */
+int fk__aside_start(struct fk__aside **out);
+void fk__aside_stop(struct fk__aside *a);
 
 /* Ends r (http.c), once libmicrohttpd is done with its connection and its job, if any, is. */
 void fk__req_end(struct fk__req *r);

@@ -1,8 +1,9 @@
 /*
  * GET /v1/persons/{id}/contacts: a case's contacts from the trace index the server keeps fresh
- * (tracing.c), as `fangkong trace --case ID --format json` prints them, answered once the read
- * is in the audit log.
+ * (tracing.c), as `fangkong trace --case ID --format json` prints them, traced on the aside thread
+ * (aside.c) and answered once the read is in the audit log.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -49,22 +50,45 @@ static enum MHD_Result answer(struct fk__req *r, const char *url)
   return fk__answer_owned(r, MHD_HTTP_OK, "application/json", text, strlen(text));
 }
 
+/* The trace, on the aside thread: a depth-2 trace of a large cluster takes hundreds of
+ * milliseconds at the real city's scale, which the loop's other connections must not wait for. */
+static void trace_aside(struct fk__req *r)
+{
+  size_t n;
+  fk_diag_clear(&r->job.diag);
+  r->contacts.rc =
+      fk__tracing_contacts(r->srv->tracing, r->contacts.person_id, r->contacts.now,
+                           r->contacts.depth, r->contacts.merge, &r->pending, &n, &r->job.diag);
+}
+
+/* After the trace: its answer kept for once the read is audited, or its error. */
+static enum MHD_Result traced(struct fk__req *r, const char *url)
+{
+  char object[128], msg[1024];
+  int rc = r->contacts.rc;
+  if (rc == FK_ENOTFOUND || rc == FK_EINVAL)
+    return fk__problem(r, rc == FK_ENOTFOUND ? MHD_HTTP_CONFLICT : MHD_HTTP_BAD_REQUEST, url, "%s",
+                       fk_diag_format(&r->job.diag, msg, sizeof msg));
+  if (rc) return fk__problem_rc(r, url, rc, &r->job.diag, NULL);
+  snprintf(object, sizeof object, "contacts of person %s", r->contacts.person_id);
+  return fk__req_audited(r, "GET /v1/persons/{id}/contacts", object);
+}
+
 /* GET /v1/persons/{id}/contacts[?now=T][&depth=1|2][&merge=0|1]: 400 bad arguments (or now
  * missing where the trace needs it), 404 unknown or outside the token's node, 409 not a case. */
 enum MHD_Result fk__route_contacts(struct fk__req *r, const char *url)
 {
   const char *id = url + strlen("/v1/persons/");
   size_t idlen = strcspn(id, "/");
-  char person_id[FK__ID_MAX + 1], object[128], msg[1024];
-  fk_time now;
-  int depth, merge, in, rc;
-  size_t n;
+  char *person_id = r->contacts.person_id;
+  int in, rc;
   if (r->state == FK__ANSWERED) return answer(r, url);
-  if (fk__arg_time(r, "now", &now))
+  if (r->state == FK__ASIDE_DONE) return traced(r, url);
+  if (fk__arg_time(r, "now", &r->contacts.now))
     return fk__problem(r, MHD_HTTP_BAD_REQUEST, url, "now: " FK__BAD_TIME);
-  if (arg_digit(r, "depth", 1, 2, 2, &depth))
+  if (arg_digit(r, "depth", 1, 2, 2, &r->contacts.depth))
     return fk__problem(r, MHD_HTTP_BAD_REQUEST, url, "depth: must be 1 or 2");
-  if (arg_digit(r, "merge", 0, 1, 0, &merge))
+  if (arg_digit(r, "merge", 0, 1, 0, &r->contacts.merge))
     return fk__problem(r, MHD_HTTP_BAD_REQUEST, url, "merge: must be 0 or 1");
   if (idlen > FK__ID_MAX) return fk__problem(r, MHD_HTTP_NOT_FOUND, url, "no person");
   memcpy(person_id, id, idlen);
@@ -73,12 +97,5 @@ enum MHD_Result fk__route_contacts(struct fk__req *r, const char *url)
   if ((rc = person_visible(r, person_id, &in, &r->job.diag)))
     return fk__problem_rc(r, url, rc, &r->job.diag, NULL);
   if (!in) return fk__problem(r, MHD_HTTP_NOT_FOUND, url, "no person %s", person_id);
-  rc = fk__tracing_contacts(r->srv->tracing, person_id, now, depth, merge, &r->pending, &n,
-                            &r->job.diag);
-  if (rc == FK_ENOTFOUND || rc == FK_EINVAL)
-    return fk__problem(r, rc == FK_ENOTFOUND ? MHD_HTTP_CONFLICT : MHD_HTTP_BAD_REQUEST, url, "%s",
-                       fk_diag_format(&r->job.diag, msg, sizeof msg));
-  if (rc) return fk__problem_rc(r, url, rc, &r->job.diag, NULL);
-  snprintf(object, sizeof object, "contacts of person %s", person_id);
-  return fk__req_audited(r, "GET /v1/persons/{id}/contacts", object);
+  return fk__req_aside(r, trace_aside);
 }
