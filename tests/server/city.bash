@@ -1,14 +1,23 @@
 # Helpers of the server's shell tests (sourced, after lib.sh): a small city and a server on it.
 # (Not a *.sh file: ctest runs every tests/*/*.sh, and this one only defines.)
 
-# make_city: t.db with G1 (小店区) and G3 (迎泽区), P1 a case and P2 of their household in G1, P3
-# in G3, restaurants R1 (G1) and R3 (G3), after the tick of 2022-07-11 08:00.
-make_city() {
+# pj FILE EXPR: EXPR (Python, over the JSON in FILE as d) printed: a string as it is, anything
+# else as compact JSON.
+pj() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); r=eval(sys.argv[2]); print(r if isinstance(r, str) else json.dumps(r, ensure_ascii=False, separators=(",", ":")))' "$1" "$2"; }
+
+# city_grids: grids.csv with G1 (小店区, 坞城街道) and G3 (迎泽区, 柳巷街道).
+city_grids() {
   cat >grids.csv <<'EOF'
 grid_id,name,community,street,district,lat,lon
 G1,一网格,坞城社区,坞城街道,小店区,37.74,112.56
 G3,三网格,柳巷社区,柳巷街道,迎泽区,37.86,112.56
 EOF
+}
+
+# make_city: t.db with G1 (小店区) and G3 (迎泽区), P1 a case and P2 of their household in G1, P3
+# in G3, restaurants R1 (G1) and R3 (G3), after the tick of 2022-07-11 08:00.
+make_city() {
+  city_grids
   {
     echo "person_id,id_number,name,sex,birth_date,phone,household_id,grid_id,address"
     echo "P1,$(idnum 1),张三丰,M,1990-01-01,13812345678,H1,G1,"

@@ -17,11 +17,7 @@ rm -rf "$T" && mkdir -p "$T" && cd "$T"
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/city.bash"
 
-cat >grids.csv <<'EOF'
-grid_id,name,community,street,district,lat,lon
-G1,一网格,坞城社区,坞城街道,小店区,37.74,112.56
-G3,三网格,柳巷社区,柳巷街道,迎泽区,37.86,112.56
-EOF
+city_grids
 {
   echo "person_id,id_number,name,sex,birth_date,phone,household_id,grid_id,address"
   echo "P1,$(idnum 1),张三丰,M,1990-01-01,13812345678,H1,G1,"

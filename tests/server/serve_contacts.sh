@@ -11,7 +11,6 @@ B=${FK_BIN:?} T=${FK_TMP:?}
 rm -rf "$T" && mkdir -p "$T" && cd "$T"
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/city.bash"
-pj() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); r=eval(sys.argv[2]); print(r if isinstance(r, str) else json.dumps(r, ensure_ascii=False, separators=(",", ":")))' "$1" "$2"; }
 
 # make_city's P1 (a case, isolated 2022-07-10 18:00) and P2 (household H1) in G1, P3 in G3;
 # here P4 of P3's household, and P5 in G1 who will be checked in through the API. P1 and P3

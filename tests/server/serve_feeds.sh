@@ -10,7 +10,6 @@ B=${FK_BIN:?} T=${FK_TMP:?}
 rm -rf "$T" && mkdir -p "$T" && cd "$T"
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/city.bash"
-pj() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); r=eval(sys.argv[2]); print(r if isinstance(r, str) else json.dumps(r, ensure_ascii=False, separators=(",", ":")))' "$1" "$2"; }
 
 # A city of ~10,800 people over 28 days: checkins.csv is ~50 MB.
 expect 0 "gen" -- "$B" gen --scale 0.002 --days 28 --seed 1 --outbreak 2 --out city

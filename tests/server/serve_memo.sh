@@ -9,7 +9,8 @@ B=${FK_BIN:?} T=${FK_TMP:?}
 rm -rf "$T" && mkdir -p "$T" && cd "$T"
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/city.bash"
-pj() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(json.dumps(eval(sys.argv[2]), separators=(",", ":")))' "$1" "$2"; }
+# pjs FILE EXPR: EXPR over the JSON in FILE (d), printed as compact JSON (strings quoted).
+pjs() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(json.dumps(eval(sys.argv[2]), separators=(",", ":")))' "$1" "$2"; }
 
 serve_city --threads 2
 
@@ -21,16 +22,16 @@ check() {
 }
 
 check before P2 R3 00
-equals "before: G3 is no risk area" "$(cat before.status) $(pj before.json '[d["grid_id"], d["area_level"]]')" '200 ["G3",null]'
+equals "before: G3 is no risk area" "$(cat before.status) $(pjs before.json '[d["grid_id"], d["area_level"]]')" '200 ["G3",null]'
 
 # A place imported by another process after the server stored its first check-in (which loaded
 # the writer's map of places) takes checks and their check-ins.
 check pass P3 R3 00
-equals "a pass, its check-in stored" "$(cat pass.status) $(pj pass.json 'd["decision"]')" '200 "pass"'
+equals "a pass, its check-in stored" "$(cat pass.status) $(pjs pass.json 'd["decision"]')" '200 "pass"'
 printf 'place_id,name,kind,grid_id,lat,lon,capacity\nR4,四面馆,restaurant,G3,37.86,112.56,40\n' >places2.csv
 expect 0 "import a place" -- "$B" import --db t.db places places2.csv
 check newplace P3 R4 00
-equals "the new place" "$(cat newplace.status) $(pj newplace.json '[d["decision"], d["grid_id"]]')" '200 ["pass","G3"]'
+equals "the new place" "$(cat newplace.status) $(pjs newplace.json '[d["decision"], d["grid_id"]]')" '200 ["pass","G3"]'
 equals "its check-in" "$(sqlite3 t.db "SELECT count(*) FROM checkins c JOIN places p ON p.id = c.place WHERE p.place_id = 'R4'")" 1
 
 # Another process: a case living in G3, and the risk areas updated.
@@ -42,7 +43,7 @@ expect 0 "import the case" -- "$B" import --db t.db cases cases2.csv
 expect 0 "areas update" -- "$B" areas update --db t.db --now 2022-07-11T11:30:00+08:00
 sqlite3 t.db "VACUUM INTO 'ref.db'"
 check after P2 R3 01
-equals "after: G3's level applies" "$(cat after.status) $(pj after.json 'd["area_level"] is not None and "area_" + d["area_level"] in [r["key"] for r in d["reasons"]]')" '200 true'
+equals "after: G3's level applies" "$(cat after.status) $(pjs after.json 'd["area_level"] is not None and "area_" + d["area_level"] in [r["key"] for r in d["reasons"]]')" '200 true'
 expect 0 "the command on a copy" -- "$B" check P2 R3 --db ref.db --at 2022-07-11T12:01:00+08:00 --temperature 36.5 --mask 1
 equals "after = check" "$(cat after.json)" "$(cat out.txt)"
 
@@ -60,7 +61,7 @@ audited() { "$B" audit --db t.db | grep -c 'POST /v1/entrance-checks  person P2 
 was=$(audited)
 check dup1 P2 R3 30
 check dup2 P2 R3 30
-equals "posted twice" "$(pj dup1.json 'd["recorded"]') $(pj dup2.json 'd["recorded"]')" "true false"
+equals "posted twice" "$(pjs dup1.json 'd["recorded"]') $(pjs dup2.json 'd["recorded"]')" "true false"
 equals "audited twice" "$(($(audited) - was))" 2
 equals "stored once" "$(sqlite3 t.db "SELECT count(*) FROM entrance_checks WHERE at = strftime('%s', '2022-07-11T12:30:00+08:00')")" 1
 

@@ -8,7 +8,6 @@ B=${FK_BIN:?} T=${FK_TMP:?}
 rm -rf "$T" && mkdir -p "$T" && cd "$T"
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/city.bash"
-pj() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); r=eval(sys.argv[2]); print(r if isinstance(r, str) else json.dumps(r, ensure_ascii=False, separators=(",", ":")))' "$1" "$2"; }
 
 # The town of city.bash (P1 a case and P2 of their household in G1 (小店区), P3 in G3 (迎泽区)),
 # with a quarantine site in each district; the next tick houses P2 at S1.
