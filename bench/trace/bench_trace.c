@@ -311,15 +311,20 @@ static const char sql_degree1[] =
     "       EXISTS (SELECT 1 FROM cases k WHERE k.person = hits.person)"
     "  FROM hits WHERE b - a > mo GROUP BY person";
 
-/* Degree 2 through the close degree-1 contacts in temp.d1: ?1 case, ?2 now. */
+/* Degree 2 through the close degree-1 contacts in temp.d1, each until it entered a quarantine
+   site (stays) or now: ?1 case, ?2 now. */
 static const char sql_degree2[] =
-    "WITH v AS (SELECT person AS via, first AS ws FROM temp.d1"
-    "            WHERE cat = 1 AND is_case = 0 AND first < ?2),"
+    "WITH v AS (SELECT * FROM ("
+    "   SELECT person AS via, first AS ws,"
+    "          min(?2, COALESCE((SELECT min(max(s.from_at, d.first)) FROM stays s"
+    "                            WHERE s.person = d.person"
+    "                              AND (s.to_at IS NULL OR s.to_at > d.first)), ?2)) AS we"
+    "     FROM temp.d1 d WHERE cat = 1 AND is_case = 0) WHERE ws < we),"
     " vs AS ("
     "  SELECT v.via AS via, c.place AS place, max(c.checkin_at, v.ws) AS x,"
-    "         min(COALESCE(c.checkout_at, c.checkin_at + bp.dwell), ?2) AS y,"
+    "         min(COALESCE(c.checkout_at, c.checkin_at + bp.dwell), v.we) AS y,"
     "         bp.dwell AS dwell, bp.min_overlap AS mo, bp.maxdur AS md"
-    "    FROM v JOIN checkins c ON c.person = v.via AND c.checkin_at < ?2"
+    "    FROM v JOIN checkins c ON c.person = v.via AND c.checkin_at < v.we"
     "    JOIN bench_place bp ON bp.place = c.place AND bp.category = 1),"
     " hits AS ("
     "  SELECT o.person AS person, vs.via AS via, max(o.checkin_at, vs.x) AS a,"
@@ -328,14 +333,14 @@ static const char sql_degree2[] =
     "      ON o.place = vs.place AND o.checkin_at >= vs.x - vs.md AND o.checkin_at < vs.y"
     "   WHERE vs.x < vs.y AND o.person <> vs.via"
     "  UNION ALL"
-    "  SELECT m.id, v.via, v.ws, ?2, -1"
+    "  SELECT m.id, v.via, v.ws, v.we, -1"
     "    FROM v JOIN persons me ON me.id = v.via"
     "    JOIN persons m ON m.household_id = me.household_id AND m.id <> v.via)"
     "SELECT person, via, min(a), max(b), count(*) FROM hits"
     " WHERE b - a > mo AND person <> ?1"
     "   AND NOT EXISTS (SELECT 1 FROM cases k WHERE k.person = hits.person)"
     "   AND NOT EXISTS (SELECT 1 FROM temp.d1 d WHERE d.person = hits.person AND d.is_case = 0)"
-    " GROUP BY person, via ORDER BY person, via";
+    " GROUP BY via, person ORDER BY via, person";
 
 static const char sql_d1_rows[] =
     "SELECT person, first, last, n, cat, is_case FROM temp.d1 ORDER BY person";

@@ -6,7 +6,8 @@
  * [in, out) (out = in + the kind's dwell when the exit was not scanned), grouped by place and
  * sorted by start, plus each person's own stays, households and cases. It is rebuildable at
  * any time and refreshed incrementally from the store's check-in event ids
- * (fk_trace_index_refresh), never rebuilt per query. About 16 bytes a check-in.
+ * (fk_trace_index_refresh), never rebuilt per query. About 16 bytes a check-in. Quarantine-site
+ * stays (where close contacts stop propagating) are read again at every refresh.
  *
  * Semantics (docs/TRACING.md): the window of a case runs from 00:00 (UTC+8) of the day
  * `window_days` before onset (or before the day of sampling for an asymptomatic case or one
@@ -14,8 +15,10 @@
  * and persons whose stay at a place overlaps the case's stay (cut to the window) by more than
  * the kind's minimum; category close if any exposure is close. Degree 2 (when the rules keep
  * secondary contacts): household members of a close degree-1 contact, and persons exposed to
- * them at close places, during [their first exposure to the case, now); never a case nor a
- * degree-1 contact of the same case. A case met as a contact is a link, not a contact.
+ * them at close places, during [their first exposure to the case, their isolation or now),
+ * isolation being the moment they entered a quarantine site (the store's site stays); never a
+ * case nor a degree-1 contact of the same case. A case met as a contact is a link, not a
+ * contact.
  *
  * Internal person and place ids are the store's row ids; fk_trace_person_id and
  * fk_trace_place_id give the feeds' natural keys back. Not thread-safe for refresh; any number
@@ -149,7 +152,7 @@ struct fk_trace_result {
   int64_t index_person;
   int depth; /* the depth traced: the one asked, or 1 when the rules drop secondary contacts */
   fk_time window_start, window_end;
-  struct fk_contact *contacts; /* degree 1 then degree 2, each by person */
+  struct fk_contact *contacts; /* degree 1 by person, then degree 2 by (via, person) */
   size_t ncontacts;
   struct fk_case_link *links;
   size_t nlinks;
@@ -183,8 +186,8 @@ int fk_trace_case_reuse(const struct fk_trace_index *ix, int64_t case_person, fk
  * fk_trace_case_reuse with the work of one case shared between `threads` threads (1 to
  * FK_TRACE_MAX_THREADS; 1: the calling thread alone, as fk_trace_case_reuse): at depth 2 the
  * close contacts are cut into `threads` consecutive shares of about equal guessed cost, each
- * walked by one thread, and the secondary contacts then grouped by ranges of persons shared the
- * same way. The answer is the same, in the same order, whatever the number of threads; it is
+ * walked and grouped by one thread, and the shares' contacts put one after the other. The
+ * answer is the same, in the same order, whatever the number of threads; it is
  * quicker only when cores are free. Threads are started per call and joined before it returns
  * (a thread that cannot be started leaves its share to the calling thread); the threads
  * allocate, so failures injected by fk_alloc_fail_after are meant for one thread. ix, now,

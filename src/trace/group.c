@@ -1,12 +1,12 @@
 /*
  * Grouping a trace's hits into contacts (see trace/group.h).
  *
- * Why ranges: a depth-2 trace finds millions of hits. Sorting them all by person with radix
- * passes of 12 bits moved every hit through main memory three times, each pass writing 4,096
- * streams (more pages than the TLB holds). One scatter into 256 ranges of persons writes few
- * streams; what follows stays in cache: the range's keys (person, index) are sorted by the
- * person's low bits in two passes of 8 bits, and the hits gathered from them are written once,
- * as exposures, beside their contacts.
+ * Why by via: a depth-2 trace finds millions of hits. Collected whole and then sorted by
+ * person, they went through main memory three or four times (written by the walk, scattered
+ * into ranges of persons, read again to be grouped). One via's hits are a few thousand, still
+ * in cache when its walk ends: their keys (person, index) are sorted there by radix passes of
+ * 8 bits and the hits gathered from them are written once, as exposures, beside their
+ * contacts. Main memory sees only the answer.
  */
 #include <assert.h>
 #include <string.h>
@@ -16,8 +16,9 @@
 #include "trace/group.h"
 
 #define DIGIT_BITS 8
-#define MAX_PASSES 4 /* persons below 2^32 */
-#define SMALL 32     /* fewer keys than this: insertion sort */
+#define MAX_PASSES 4            /* persons below 2^32 */
+#define SMALL 32                /* fewer keys than this: insertion sort */
+#define CHUNK ((size_t)1 << 20) /* exposures in a chunk (16 MiB), unless a via needs more */
 
 void *fk__grow(void *p, size_t *cap, size_t n, size_t size)
 {
@@ -37,26 +38,56 @@ static int bits_for(uint64_t n)
   return b;
 }
 
-void fk__ranges_for(const struct fk_trace_index *ix, size_t n, struct fk__ranges *out)
+/* ---- exposure chunks ---------------------------------------------------------------------- */
+
+void fk__exposures_reset(struct fk__exposures *x)
 {
-  int pbits = bits_for(ix->nperson);
-  int rbits = n < FK__FEW_HITS ? 0 : pbits < FK__RANGE_BITS ? pbits : FK__RANGE_BITS;
-  out->shift = pbits - rbits;
-  out->n = UINT32_C(1) << rbits;
+  for (size_t i = 0; i < x->nc; i++)
+    x->c[i].n = 0;
+  x->cur = 0;
 }
 
-void fk__hits_count(const struct fk__ranges *rg, const struct fk__hit *h, size_t n, size_t *count)
+void fk__exposures_free(struct fk__exposures *x)
 {
-  for (size_t i = 0; i < n; i++)
-    count[h[i].person >> rg->shift]++;
+  for (size_t i = 0; i < x->nc; i++)
+    fk_free(x->c[i].e);
+  fk_free(x->c);
+  memset(x, 0, sizeof *x);
 }
 
-void fk__hits_scatter(const struct fk__ranges *rg, const struct fk__hit *h, size_t n, size_t *pos,
-                      struct fk__hit *out)
+/* Returns room for m more exposures in one chunk (then x->cur), moving on to the next chunk
+   (made or grown as needed) when the current one is too full; NULL when out of memory. */
+static struct fk_exposure *room(struct fk__exposures *x, size_t m)
 {
-  for (size_t i = 0; i < n; i++)
-    out[pos[h[i].person >> rg->shift]++] = h[i];
+  struct fk__chunk *k = x->nc ? &x->c[x->cur] : NULL;
+  if (k && k->cap - k->n >= m) return k->e + k->n;
+  size_t next = k ? x->cur + 1 : 0;
+  if (next == x->nc) {
+    void *q = fk__grow(x->c, &x->cap, x->nc + 1, sizeof *x->c);
+    if (!q) return NULL;
+    x->c = q;
+    x->c[x->nc++] = (struct fk__chunk){0};
+  }
+  k = &x->c[next];
+  if (k->cap < m) {
+    size_t cap = m > CHUNK ? m : CHUNK;
+    fk_free(k->e);
+    k->cap = 0;
+    if (!(k->e = fk_malloc(cap * sizeof *k->e))) return NULL;
+    k->cap = cap;
+  }
+  k->n = 0;
+  x->cur = next;
+  return k->e;
 }
+
+void fk__grouper_free(struct fk__grouper *g)
+{
+  fk_free(g->key);
+  memset(g, 0, sizeof *g);
+}
+
+/* ---- sorting and grouping ----------------------------------------------------------------- */
 
 /* Sorts the n keys k[0..n) by value, in place, by insertion (n small). */
 static void insertion(uint64_t *k, size_t n)
@@ -131,8 +162,8 @@ static enum fk_category category_at(const struct fk_trace_index *ix, uint32_t pl
 }
 
 /* Appends person's n exposures e (through via) to out as a contact, or, at degree 1 when out
-   takes links, as a link from index_person when person is a case. */
-static void emit(const struct fk_trace_index *ix, struct fk__grouped *out, uint32_t person,
+   takes links, as a link from index_person when person is a case. Room was made. */
+static void emit(const struct fk_trace_index *ix, struct fk__sink *out, uint32_t person,
                  uint32_t via, uint32_t index_person, const struct fk_exposure *e, size_t n)
 {
   uint32_t first = e[0].start, last = e[0].end;
@@ -142,77 +173,53 @@ static void emit(const struct fk_trace_index *ix, struct fk__grouped *out, uint3
     if (e[k].category == FK_CAT_CLOSE) cat = FK_CAT_CLOSE;
   }
   if (!via && out->lnk && fk_trace_is_case(ix, person)) {
-    out->lnk[out->nlnk++] = (struct fk_case_link){index_person,        person, fk_trace_time(first),
-                                                  fk_trace_time(last), n,      e};
+    FK__VEC_AT(out->lnk, struct fk_case_link, out->lnk->n++) = (struct fk_case_link){
+        index_person, person, fk_trace_time(first), fk_trace_time(last), n, e};
     return;
   }
-  out->con[out->ncon++] =
+  FK__VEC_AT(out->con, struct fk_contact, out->con->n++) =
       (struct fk_contact){person, via, first, last, (uint32_t)n, via ? 2 : 1, (uint8_t)cat, e};
 }
 
-/* Writes the n hits of a range apart in order of person (below 2^bits within the range), found
-   order within a person: hit i's exposure into exp[j] and its key (person, via) into k[j], j
-   its place in that order. By sorting 8-byte keys (person, index) in cache, then gathering.
-   key: room for 2 n. */
-static void order_by_keys(const struct fk_trace_index *ix, const struct fk__hit *h, size_t n,
-                          int bits, uint64_t *key, struct fk_exposure *exp)
+/* Makes room in out for n more contacts, links (at degree 1) and exposures, and in g for 2 n
+   keys; returns the exposures' room, or NULL when out of memory. */
+static struct fk_exposure *make_room(struct fk__grouper *g, struct fk__sink *out, size_t n,
+                                     uint32_t via)
 {
-  uint32_t low = (UINT32_C(1) << bits) - 1;
-  uint64_t *k = key;
-  for (size_t i = 0; i < n; i++)
-    k[i] = (uint64_t)(h[i].person & low) << 32 | i;
-  k = sort_keys(k, key + n, n, bits);
-  /* the loads are independent, so they overlap */
-  for (size_t i = 0; i < n; i++) {
-    const struct fk__hit *x = &h[(uint32_t)k[i]];
-    exp[i] = (struct fk_exposure){x->place, x->start, x->end,
-                                  x->via ? FK_CAT_CLOSE : category_at(ix, x->place)};
-    key[i] = (uint64_t)x->person << 32 | x->via; /* k[i] is key[i] or read already */
-  }
+  void *q = fk__grow(g->key, &g->key_cap, 2 * n, sizeof *g->key);
+  if (!q) return NULL;
+  g->key = q;
+  if (fk__vec_reserve(out->con, out->con->n + n)) return NULL;
+  if (!via && out->lnk && fk__vec_reserve(out->lnk, out->lnk->n + n)) return NULL;
+  return room(out->exp, n);
 }
 
-/* order_by_keys when the range holds at least 2^bits hits: one counting sort of the hits
-   themselves (counters in key + n), each written once to its place. */
-static void order_by_count(const struct fk_trace_index *ix, const struct fk__hit *h, size_t n,
-                           int bits, uint64_t *key, struct fk_exposure *exp)
-{
-  uint32_t low = (UINT32_C(1) << bits) - 1, *count = (uint32_t *)(key + n), at = 0;
-  assert((size_t)low + 1 <= 2 * n); /* counters fit in the n keys after the first n */
-  memset(count, 0, ((size_t)low + 1) * sizeof *count);
-  for (size_t i = 0; i < n; i++)
-    count[h[i].person & low]++;
-  for (uint32_t v = 0; v <= low; v++) {
-    uint32_t c = count[v];
-    count[v] = at;
-    at += c;
-  }
-  for (size_t i = 0; i < n; i++) {
-    const struct fk__hit *x = &h[i];
-    uint32_t j = count[x->person & low]++;
-    exp[j] = (struct fk_exposure){x->place, x->start, x->end,
-                                  x->via ? FK_CAT_CLOSE : category_at(ix, x->place)};
-    key[j] = (uint64_t)x->person << 32 | x->via;
-  }
-}
-
-void fk__group_range(const struct fk_trace_index *ix, const struct fk__ranges *rg,
-                     const struct fk__hit *h, size_t n, uint64_t *key, uint32_t index_person,
-                     struct fk_exposure *exp, struct fk__grouped *out)
+int fk__group_via(const struct fk_trace_index *ix, struct fk__grouper *g, const struct fk__hit *h,
+                  size_t n, uint32_t via, uint32_t index_person, struct fk__sink *out)
 {
   assert(n < UINT32_MAX);
-  if ((size_t)1 << rg->shift <= n)
-    order_by_count(ix, h, n, rg->shift, key, exp);
-  else
-    order_by_keys(ix, h, n, rg->shift, key, exp);
+  if (!n) return 0;
+  struct fk_exposure *e = make_room(g, out, n, via);
+  if (!e) return FK_ENOMEM;
+  for (size_t i = 0; i < n; i++)
+    g->key[i] = (uint64_t)h[i].person << 32 | i;
+  const uint64_t *k = sort_keys(g->key, g->key + n, n, bits_for(ix->nperson));
+  size_t j = 0;
   for (size_t i = 0; i < n;) {
-    size_t j = i + 1;
-    while (j < n && key[j] == key[i])
-      j++;
-    uint32_t person = (uint32_t)(key[i] >> 32), via = (uint32_t)key[i];
-    if (person != index_person) {
-      order_exposures(exp + i, j - i);
-      emit(ix, out, person, via, index_person, exp + i, j - i);
+    uint32_t person = (uint32_t)(k[i] >> 32);
+    size_t from = j;
+    for (; i < n && (uint32_t)(k[i] >> 32) == person; i++) { /* loads independent: they overlap */
+      const struct fk__hit *x = &h[(uint32_t)k[i]];
+      e[j++] = (struct fk_exposure){x->place, x->start, x->end,
+                                    via ? FK_CAT_CLOSE : category_at(ix, x->place)};
     }
-    i = j;
+    if (person == index_person) {
+      j = from;
+      continue;
+    }
+    order_exposures(e + from, j - from);
+    emit(ix, out, person, via, index_person, e + from, j - from);
   }
+  out->exp->c[out->exp->cur].n += j;
+  return 0;
 }

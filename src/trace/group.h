@@ -1,14 +1,12 @@
 /*
  * Grouping a trace's hits into contacts (src/trace/group.c).
  *
- * The walk (trace.c) finds the exposures of everyone met through one person, the via (0: the
- * case itself at degree 1; a close contact at degree 2): each is a hit, collected in increasing
- * order of via. Contacts are (person, via) groups of hits, reported by person then via. Hits
- * are first cut into ranges of persons (at most 2^FK__RANGE_BITS, by the person's high bits)
- * with one stable scatter, which keeps the order of via within a range; each range, a few
- * thousand hits that stay in cache, is then sorted by person and grouped at once, its
- * exposures written into place and its contacts in order. Ranges are independent: threads can
- * share them.
+ * The walk (trace.c) finds the exposures of everyone met through one person at a time, the via
+ * (0: the case itself at degree 1; a close contact at degree 2): each is a hit. Each via's hits
+ * are grouped at once, while they are in cache (a few thousand): sorted by person, their
+ * exposures written once, in order, into exposure chunks that never move, their contacts
+ * appended in order of person. So a trace's contacts come by via, then person, and no hit ever
+ * goes through main memory.
  */
 #ifndef FK_TRACE_GROUP_H
 #define FK_TRACE_GROUP_H
@@ -18,55 +16,59 @@
 
 #include "trace/index.h"
 
-/* One exposure found by the walk, in index time. 20 bytes: a trace may collect millions. */
+/* One exposure found through the via being walked, in index time. 16 bytes. */
 struct fk__hit {
-  uint32_t person, via; /* via: 0 at degree 1 */
-  uint32_t place;       /* 0: the household */
+  uint32_t person;
+  uint32_t place; /* 0: the household */
   uint32_t start, end;
 };
 
-#define FK__RANGE_BITS 10
-
-/* How hits are cut into ranges of persons: person p is in range p >> shift, of n. */
-struct fk__ranges {
-  int shift;
-  uint32_t n;
+/* A block of exposures; once written, an exposure stays where it is until the next trace. */
+struct fk__chunk {
+  struct fk_exposure *e;
+  size_t n, cap;
 };
 
-/* Sets *out for the persons of ix and about n hits: 2^FK__RANGE_BITS ranges (fewer when there
-   are few persons), or one when the hits are few (FK__FEW_HITS: degree 1, which knows its n
-   before counting; degree 2 counts as it walks and gives SIZE_MAX). */
-#define FK__FEW_HITS 4096
-void fk__ranges_for(const struct fk_trace_index *ix, size_t n, struct fk__ranges *out);
+/* Exposure chunks, kept from trace to trace (they only grow in number): chunks [0, cur] hold
+   this trace's exposures, in chunk cur up to its n. */
+struct fk__exposures {
+  struct fk__chunk *c;
+  size_t nc, cap, cur;
+};
 
-/* Adds to count[r] (room for rg->n) the number of hits of h[0..n) in range r. */
-void fk__hits_count(const struct fk__ranges *rg, const struct fk__hit *h, size_t n, size_t *count);
+/* Empties the chunks for a new trace (their memory kept). */
+void fk__exposures_reset(struct fk__exposures *x);
+/* Frees every chunk. */
+void fk__exposures_free(struct fk__exposures *x);
 
-/* Copies the hits h[0..n) into out by range, the next one of range r to out[pos[r]++] (pos has
-   room for rg->n): stable. */
-void fk__hits_scatter(const struct fk__ranges *rg, const struct fk__hit *h, size_t n, size_t *pos,
-                      struct fk__hit *out);
-
-/* Where grouping writes: contacts and (degree 1) links appended, their exposures pointing into
-   the exposures written. */
-struct fk__grouped {
+/* One thread's room for grouping one via, kept from trace to trace: sort keys, and the
+   exposures and contacts made before they are copied out. */
+struct fk__grouper {
+  uint64_t *key;
+  struct fk_exposure *exp;
   struct fk_contact *con;
-  size_t ncon;
-  struct fk_case_link *lnk; /* NULL at degree 2 */
-  size_t nlnk;
+  size_t key_cap, exp_cap, con_cap;
+};
+
+void fk__grouper_free(struct fk__grouper *g);
+
+/* Where one via's contacts go: contacts (struct fk_contact) appended to con; at degree 1, cases
+   met become links (struct fk_case_link) appended to lnk, when lnk is not NULL. */
+struct fk__sink {
+  struct fk__vec *con, *lnk;
+  struct fk__exposures *exp;
 };
 
 /*
- * Groups the hits h[0..n) of one range (in increasing order of via, as collected) into contacts
- * (person, via) appended to out in order of person then via, each one's exposures written into
- * exp (room for n: exposure i comes from a hit of the range) in order of (start, place), found
- * order for ties. At degree 1 (via 0) cases become links from index_person, when out->lnk is
- * set; index_person is left out. key is room for 2 n keys to sort. Categories: the place's at
- * degree 1, close at degree 2 (which only meets at home and at close places).
+ * Groups the n hits h[0..n) found through via (0: degree 1, through the case index_person) into
+ * contacts appended to out->con in order of person, each one's exposures written into out->exp
+ * in order of (start, place), found order for ties. At degree 1 a case met becomes a link from
+ * index_person when out->lnk is set; index_person is left out. Categories: the place's at
+ * degree 1, close at degree 2 (which only meets at home and at close places). Returns 0 or
+ * FK_ENOMEM (then out may hold part of this via's contacts).
  */
-void fk__group_range(const struct fk_trace_index *ix, const struct fk__ranges *rg,
-                     const struct fk__hit *h, size_t n, uint64_t *key, uint32_t index_person,
-                     struct fk_exposure *exp, struct fk__grouped *out);
+int fk__group_via(const struct fk_trace_index *ix, struct fk__grouper *g, const struct fk__hit *h,
+                  size_t n, uint32_t via, uint32_t index_person, struct fk__sink *out);
 
 /* Returns p grown to hold n items of size bytes (what it holds kept; *cap follows), or NULL
    when out of memory (p is then unchanged). */

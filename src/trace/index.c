@@ -1,12 +1,16 @@
 /*
  * Building and refreshing the trace index from the store (see index.h for the layout).
  */
+#define _DEFAULT_SOURCE /* MADV_HUGEPAGE */
 #include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/mman.h>
+
 #include "fangkong/alloc.h"
 #include "fangkong/error.h"
+#include "fangkong/site_store.h"
 #include "fangkong/store.h"
 #include "trace/index.h"
 
@@ -96,7 +100,8 @@ struct caps {
 struct loader {
   struct fk_trace_index *ix;
   struct caps *caps;
-  struct fk__vec *stays; /* struct fk__pending: where new check-ins go */
+  struct fk__vec *stays; /* where new rows go: check-ins (struct fk__pending), quarantine-site
+                            stays (struct fk__isolation) */
 };
 
 /* Appends text plus a NUL to a char vector; *off gets where it starts. */
@@ -161,6 +166,59 @@ static int load_case(void *arg, const struct fk_case_row *row)
 {
   struct loader *l = arg;
   return fk__vec_push(&l->ix->cases, row);
+}
+
+static int load_isolation(void *arg, const struct fk_stay_row *row)
+{
+  struct loader *l = arg;
+  if (row->person <= 0 || row->person >= l->ix->nperson) return 0;
+  struct fk__isolation v = {(uint32_t)row->person, fk__trace_t32(row->from),
+                            row->to == FK_TIME_NONE ? UINT32_MAX : fk__trace_t32(row->to)};
+  return fk__vec_push(l->stays, &v);
+}
+
+static int by_person_from(const void *a, const void *b)
+{
+  const struct fk__isolation *x = a, *y = b;
+  if (x->person != y->person) return x->person < y->person ? -1 : 1;
+  return x->from < y->from ? -1 : x->from > y->from;
+}
+
+/* Reads every quarantine-site stay again (few, and they end: like cases, reread at each
+   refresh), by person. Returns 0, FK_ENOMEM or FK_ESTORE. */
+static int load_isolations(struct fk_trace_index *ix, struct fk_store *st)
+{
+  struct fk__vec v = {.size = sizeof(struct fk__isolation)};
+  struct loader l = {ix, NULL, &v};
+  int rc =
+      fk_store_each_stay(st, FK_STAYS_BETWEEN, 0, INT64_MIN + 1, INT64_MAX, load_isolation, &l);
+  if (rc) {
+    fk__vec_free(&v);
+    return rc;
+  }
+  if (v.n) qsort(v.data, v.n, v.size, by_person_from);
+  fk__vec_free(&ix->isolations);
+  ix->isolations = v;
+  return 0;
+}
+
+uint32_t fk__trace_isolated(const struct fk_trace_index *ix, uint32_t person, uint32_t first,
+                            uint32_t end)
+{
+  const struct fk__isolation *v = ix->isolations.data;
+  size_t lo = 0, hi = ix->isolations.n;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (v[mid].person < person)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  for (; lo < ix->isolations.n && v[lo].person == person; lo++) {
+    uint32_t at = v[lo].from > first ? v[lo].from : first;
+    if (v[lo].to > first && at < end) end = at;
+  }
+  return end;
 }
 
 static int load_checkin(void *arg, const struct fk_checkin_row *row)
@@ -280,6 +338,21 @@ static void fill_persons(uint32_t nperson, const struct fk__stay *stays, size_t 
     person_stays[cursor[stays[i].person]++] = (uint32_t)i;
 }
 
+/* Asks for huge pages under the n bytes at p (where the kernel gives them only when asked):
+   the walk jumps from place to place over gigabytes, and with 4 KiB pages nearly every jump
+   missed the TLB. Advice only: nothing changes when it is not taken. */
+void fk__huge_pages(void *p, size_t n)
+{
+#ifdef MADV_HUGEPAGE
+  uintptr_t huge = (uintptr_t)2 << 20, a = ((uintptr_t)p + huge - 1) & ~(huge - 1),
+            b = ((uintptr_t)p + n) & ~(huge - 1);
+  if (b > a) madvise((void *)a, b - a, MADV_HUGEPAGE);
+#else
+  (void)p;
+  (void)n;
+#endif
+}
+
 /* Lays out all stays (the index's own plus `extra`) into fresh CSR arrays. */
 static int layout(struct fk_trace_index *ix, const struct fk__vec *extra)
 {
@@ -297,6 +370,8 @@ static int layout(struct fk_trace_index *ix, const struct fk__vec *extra)
     rc = FK_ENOMEM;
     goto out;
   }
+  fk__huge_pages(stays, n * sizeof *stays);
+  fk__huge_pages(person_stays, n * sizeof *person_stays);
   fill_places(ix, extra, place_off, stays, cursor);
   fill_persons(ix->nperson, stays, n, person_off, person_stays, cursor);
   for (uint32_t p = 0; p < ix->nplace; p++)
@@ -341,6 +416,7 @@ static int load_entities(struct fk_trace_index *ix, struct fk_store *st, struct 
   if (!rc) rc = fk_store_each_place(st, ix->last_place, load_place, &l);
   ix->cases = (struct fk__vec){.size = old.size};
   if (!rc) rc = fk_store_each_case(st, load_case, &l); /* few, and they change: reread all */
+  if (!rc) rc = load_isolations(ix, st);
   same = !rc && ix->case_of && nperson == ix->nperson && old.n == ix->cases.n &&
          (!old.n || !memcmp(old.data, ix->cases.data, old.n * old.size));
   fk__vec_free(&old);
@@ -380,8 +456,9 @@ int fk_trace_index_build(struct fk_store *st, const struct fk_rules *rules,
   struct loader l = {ix, &caps, &all};
   if ((rc = fk_store_each_person(st, 0, load_person, &l)) ||
       (rc = fk_store_each_place(st, 0, load_place, &l)) ||
-      (rc = fk_store_each_case(st, load_case, &l)) || (rc = index_people(ix)) ||
-      (rc = fk_store_each_checkin(st, 0, load_checkin, &l)) || (rc = layout(ix, &all))) {
+      (rc = fk_store_each_case(st, load_case, &l)) || (rc = load_isolations(ix, st)) ||
+      (rc = index_people(ix)) || (rc = fk_store_each_checkin(st, 0, load_checkin, &l)) ||
+      (rc = layout(ix, &all))) {
     store_error(rc, st, diag);
     fk_trace_index_free(ix);
     ix = NULL;
@@ -427,5 +504,6 @@ void fk_trace_index_free(struct fk_trace_index *ix)
   fk_free(ix->person_stays);
   fk__vec_free(&ix->pending);
   fk__vec_free(&ix->cases);
+  fk__vec_free(&ix->isolations);
   fk_free(ix);
 }

@@ -28,6 +28,12 @@ struct fk__stay {
   uint32_t person, start, end;
 };
 
+/* A person's time in a quarantine site (集中隔离), from the store's site stays: a close contact
+   stops propagating when it begins. Index time; `to` is UINT32_MAX while the stay is open. */
+struct fk__isolation {
+  uint32_t person, from, to;
+};
+
 struct fk__pending {
   struct fk__stay stay;
   uint32_t place;
@@ -72,7 +78,8 @@ struct fk_trace_index {
   struct fk__vec pending; /* struct fk__pending */
   long skipped;           /* check-ins outside the index's time range */
 
-  struct fk__vec cases; /* struct fk_case_row */
+  struct fk__vec cases;      /* struct fk_case_row */
+  struct fk__vec isolations; /* struct fk__isolation, by person then from */
 
   int64_t last_checkin, last_person, last_place;
 };
@@ -107,6 +114,15 @@ static inline uint32_t fk__trace_first_start(const struct fk_trace_index *ix, ui
  * starting at or after x minus the longest stay at p. Stays before it all end by x.
  */
 uint32_t fk__trace_first_overlap(const struct fk_trace_index *ix, uint32_t p, uint32_t x);
+
+/* Returns the moment close contact `person`, first exposed at `first`, was isolated in a
+   quarantine site from then on (`first` itself when it was in one then), or `end` when that
+   is not before `end`: where its degree-2 window ends. */
+uint32_t fk__trace_isolated(const struct fk_trace_index *ix, uint32_t person, uint32_t first,
+                            uint32_t end);
+
+/* Advises huge pages for the n bytes at p (the whole 2 MiB pages inside them). */
+void fk__huge_pages(void *p, size_t n);
 
 /* Converts an instant to index time, clamped (fk_trace_time converts back). */
 uint32_t fk__trace_t32(fk_time t);

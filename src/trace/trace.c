@@ -21,17 +21,6 @@
 #include "trace/group.h"
 #include "trace/index.h"
 
-struct tracer {
-  const struct fk_trace_index *ix;
-  struct fk__vec *hits; /* struct fk__hit */
-  uint32_t via;         /* whose exposures are being collected: 0 for the case itself */
-  uint32_t self;        /* the person whose stays are scanned */
-  int close_only;       /* degree 2: only close places propagate */
-  const uint64_t *skip; /* degree 2: persons never reported (bit per person), else NULL */
-  /* the last search for a place's first stays (first_overlap): place, time, answer */
-  uint32_t hint_place, hint_from, hint_lo;
-};
-
 /* Is person's bit set in the bitmap? */
 static int marked(const uint64_t *bits, uint32_t person)
 {
@@ -110,14 +99,24 @@ void fk_trace_index_stats(const struct fk_trace_index *ix, struct fk_trace_index
 
 /* ---- exposures ---------------------------------------------------------------------------- */
 
-/* Appends a hit of person through t->via, unless person is left out (t->skip: dropped now rather
-   than when grouping); returns 0 or FK_ENOMEM. */
+struct tracer {
+  const struct fk_trace_index *ix;
+  struct fk__vec *hits; /* struct fk__hit, through the via being walked */
+  uint32_t self;        /* the person whose stays are scanned: the via */
+  int close_only;       /* degree 2: only close places propagate */
+  const uint64_t *skip; /* degree 2: persons never reported (bit per person), else NULL */
+  /* the last search for a place's first stays (first_overlap): place, time, answer */
+  uint32_t hint_place, hint_from, hint_lo;
+};
+
+/* Appends a hit of person, unless person is left out (t->skip: dropped now rather than when
+   grouping); returns 0 or FK_ENOMEM. */
 static int add_hit(struct tracer *t, uint32_t person, uint32_t place, uint32_t a, uint32_t b)
 {
   struct fk__vec *v = t->hits;
   if (t->skip && marked(t->skip, person)) return 0;
   if (v->n == v->cap && fk__vec_reserve(v, v->n + 1)) return FK_ENOMEM;
-  ((struct fk__hit *)v->data)[v->n++] = (struct fk__hit){person, t->via, place, a, b};
+  ((struct fk__hit *)v->data)[v->n++] = (struct fk__hit){person, place, a, b};
   return 0;
 }
 
@@ -137,7 +136,7 @@ static int meet(struct tracer *t, const struct fk__stay *s, size_t n, uint32_t p
 {
   struct fk__vec *v = t->hits;
   const uint64_t *skip = t->skip;
-  uint32_t self = t->self, via = t->via;
+  uint32_t self = t->self;
   size_t i = 0;
   while (i < n && s[i].start < y) {
     size_t end = n - i < MEET_CHUNK ? n : i + MEET_CHUNK;
@@ -149,7 +148,7 @@ static int meet(struct tracer *t, const struct fk__stay *s, size_t n, uint32_t p
       uint32_t a = s[i].start > x ? s[i].start : x, b = s[i].end < y ? s[i].end : y;
       int keep = (who != self) & (b > a) & ((fk_time)(b - a) > min);
       keep &= skip ? !marked(skip, who) : 1;
-      h[k] = (struct fk__hit){who, via, p, a, b};
+      h[k] = (struct fk__hit){who, p, a, b};
       k += (size_t)keep;
     }
     v->n = k;
@@ -256,33 +255,34 @@ static int household(struct tracer *t, uint32_t who, uint32_t wa, uint32_t wb)
 
 /* ---- the trace ---------------------------------------------------------------------------- */
 
-#define NRANGES (1u << FK__RANGE_BITS)
-
-/* One thread's share of a trace, kept from trace to trace (its arrays only grow): the hits it
-   collected, their count per range (then where its next hit of each range goes), and room for
-   the keys of the ranges it groups. */
+/* One thread's share of a trace, kept from trace to trace (its arrays only grow): the hits of
+   the via being walked, room for grouping them, the exposures it wrote and (but the first
+   share, which writes into the result's) the contacts it found. */
 struct share {
-  struct fk__vec hits;  /* struct fk__hit */
-  struct fk__ranges rg; /* the ranges counted in pos */
-  size_t pos[NRANGES];
-  uint64_t *key;
-  size_t key_cap;
+  struct fk__vec hits; /* struct fk__hit */
+  struct fk__grouper g;
+  struct fk__exposures exp;
+  struct fk__vec con; /* struct fk_contact */
+};
+
+/* A close degree-1 contact to walk at degree 2: from its first exposure to the case until it
+   was isolated or now. */
+struct via {
+  uint32_t person, first, end;
 };
 
 /*
- * What a result holds besides its arrays, kept from one trace to the next when the result is
- * traced into again (fk_trace_case_reuse), so tracing case after case touches no fresh memory
- * once it has grown: the capacities of contacts and links, an exposure block per degree
- * (degree-1 contacts' pointers stay valid at degree 2), the threads' shares, the hits in ranges
- * and the bitmap of persons left out at degree 2 (clear between traces).
+ * What a result holds besides what it shows, kept from one trace to the next when the result
+ * is traced into again (fk_trace_case_reuse), so tracing case after case touches no fresh
+ * memory once it has grown: the contacts and links (the result's arrays), the threads' shares,
+ * the close contacts to walk and the bitmap of persons left out at degree 2 (clear between
+ * traces).
  */
 struct storage {
-  size_t contacts_cap, links_cap;
-  struct fk_exposure *block[2];
-  size_t block_cap[2];
+  struct fk__vec con, lnk; /* struct fk_contact, struct fk_case_link */
   struct share share[FK_TRACE_MAX_THREADS];
-  struct fk__hit *ranged; /* every hit, by range */
-  size_t ranged_cap;
+  struct via *vias;
+  size_t vias_cap;
   uint64_t *skip;
   size_t skip_words;
 };
@@ -305,208 +305,89 @@ static void run_threads(void *(*fn)(void *), void *arg, size_t size, int n)
   }
 }
 
-/* One thread's part of grouping: its share's hits to scatter, ranges [r0, r1) to group. */
-struct task {
-  const struct fk_trace_index *ix;
-  const struct fk__ranges *rg;
-  const size_t *base; /* base[r]: the first hit of range r in ranged */
-  struct fk__hit *ranged;
-  struct share *share;
-  uint32_t r0, r1;
-  uint32_t index_person;
-  struct fk_exposure *exp; /* exposure i for ranged[i] */
-  struct fk__grouped out;  /* contacts from base[r0] on: never more than the hits before */
-};
-
-/* A thread's scatter of its share's hits into the ranges (arg: a struct task); cannot fail. */
-static void *scatter_share(void *arg)
+/* Empties the storage for a new trace, its memory kept. */
+static void storage_reset(struct storage *st)
 {
-  struct task *t = arg;
-  fk__hits_scatter(t->rg, t->share->hits.data, t->share->hits.n, t->share->pos, t->ranged);
-  return NULL;
-}
-
-/* A thread's grouping of its ranges [r0, r1) into contacts (arg: a struct task; the room was
-   made before); cannot fail. */
-static void *group_ranges(void *arg)
-{
-  struct task *t = arg;
-  for (uint32_t r = t->r0; r < t->r1; r++)
-    fk__group_range(t->ix, t->rg, t->ranged + t->base[r], t->base[r + 1] - t->base[r],
-                    t->share->key, t->index_person, t->exp + t->base[r], &t->out);
-  return NULL;
-}
-
-/* Turns the shares' counts per range into where each one's hits of a range go (the shares'
-   hits of a range in share order: the order of via) and base[r] (base[n]: every hit). */
-static void place_ranges(struct share *sh, int n, uint32_t nranges, size_t *base)
-{
-  size_t at = 0;
-  for (uint32_t r = 0; r < nranges; r++) {
-    base[r] = at;
-    for (int k = 0; k < n; k++) {
-      size_t c = sh[k].pos[r];
-      sh[k].pos[r] = at;
-      at += c;
-    }
+  st->con.size = sizeof(struct fk_contact);
+  st->lnk.size = sizeof(struct fk_case_link);
+  st->con.n = st->lnk.n = 0;
+  for (int k = 0; k < FK_TRACE_MAX_THREADS; k++) {
+    struct share *sh = &st->share[k];
+    sh->hits.size = sizeof(struct fk__hit);
+    sh->con.size = sizeof(struct fk_contact);
+    sh->hits.n = sh->con.n = 0;
+    fk__exposures_reset(&sh->exp);
   }
-  base[nranges] = at;
 }
 
-/* Cuts ranges into n tasks' [r0, r1) of about equal numbers of hits, and makes room for each
-   task's keys (twice its largest range); returns 0 or FK_ENOMEM. */
-static int cut_ranges(struct task *t, int n, uint32_t nranges, const size_t *base)
+/* Shows what the storage holds in r. */
+static void show(struct fk_trace_result *r, const struct storage *st)
 {
-  uint32_t r = 0;
-  for (int k = 0; k < n; k++) {
-    size_t goal = base[nranges] / (size_t)n * (size_t)(k + 1), big = 0;
-    t[k].r0 = r;
-    while (r < nranges && (k == n - 1 || base[r + 1] <= goal)) {
-      if (base[r + 1] - base[r] > big) big = base[r + 1] - base[r];
-      r++;
-    }
-    t[k].r1 = r;
-    void *q = fk__grow(t[k].share->key, &t[k].share->key_cap, 2 * big + 1, sizeof(uint64_t));
-    if (!q) return FK_ENOMEM;
-    t[k].share->key = q;
-  }
-  return 0;
+  r->contacts = st->con.data;
+  r->ncontacts = st->con.n;
+  r->links = st->lnk.data;
+  r->nlinks = st->lnk.n;
 }
 
-/* Makes room in r for n more contacts (and links, at degree 1), in st for n ranged hits and
-   an exposure block of n for degree d; returns 0 or FK_ENOMEM. */
-static int make_room(struct fk_trace_result *r, struct storage *st, size_t n, int d)
+/* Collects the degree-1 hits of the case over [wa, wb) and groups them into st's contacts and
+   links; returns 0 or FK_ENOMEM. */
+static int degree1(const struct fk_trace_index *ix, struct storage *st, uint32_t person,
+                   uint32_t wa, uint32_t wb)
 {
-  void *q;
-  if (!(q = fk__grow(st->block[d], &st->block_cap[d], n + 1, sizeof *st->block[d])))
-    return FK_ENOMEM;
-  st->block[d] = q;
-  if (!(q = fk__grow(st->ranged, &st->ranged_cap, n + 1, sizeof *st->ranged))) return FK_ENOMEM;
-  st->ranged = q;
-  q = fk__grow(r->contacts, &st->contacts_cap, r->ncontacts + n + 1, sizeof *r->contacts);
-  if (!q) return FK_ENOMEM;
-  r->contacts = q;
-  if (!d) {
-    if (!(q = fk__grow(r->links, &st->links_cap, r->nlinks + n + 1, sizeof *r->links)))
-      return FK_ENOMEM;
-    r->links = q;
-  }
-  return 0;
-}
-
-/*
- * Groups the hits of the first n shares (collected in increasing order of via from one share
- * to the next, each counted per range in its pos) into r's contacts (and links at degree 1,
- * d = 0), exposures into the block of degree d, on n threads. Returns 0 or FK_ENOMEM.
- */
-static int settle(const struct fk_trace_index *ix, struct fk_trace_result *r, int n, int d)
-{
-  struct storage *st = r->storage_;
-  struct fk__ranges rg = st->share[0].rg; /* all shares counted the same ranges */
-  struct task t[FK_TRACE_MAX_THREADS];
-  size_t base[NRANGES + 1];
-  place_ranges(st->share, n, rg.n, base);
-  int rc = make_room(r, st, base[rg.n], d);
-  for (int k = 0; !rc && k < n; k++)
-    t[k] =
-        (struct task){.ix = ix,
-                      .rg = &rg,
-                      .base = base,
-                      .ranged = st->ranged,
-                      .share = &st->share[k],
-                      .index_person = (uint32_t)r->index_person,
-                      .exp = st->block[d],
-                      .out = {r->contacts + r->ncontacts, 0, d ? NULL : r->links + r->nlinks, 0}};
-  if (!rc) rc = cut_ranges(t, n, rg.n, base);
-  if (rc) return rc;
-  for (int k = 0; k < n; k++)
-    t[k].out.con += base[t[k].r0];
-  run_threads(scatter_share, t, sizeof *t, n);
-  run_threads(group_ranges, t, sizeof *t, n);
-  size_t at = r->ncontacts;
-  for (int k = 0; k < n; k++) { /* each task wrote from its first range's first hit on */
-    if (t[k].out.ncon && t[k].out.con != r->contacts + at)
-      memmove(r->contacts + at, t[k].out.con, t[k].out.ncon * sizeof *r->contacts);
-    at += t[k].out.ncon;
-  }
-  r->ncontacts = at;
-  r->nlinks += t[0].out.nlnk;
-  return 0;
-}
-
-/* Empties the share for a new walk whose hits will be counted in ranges for about n hits. */
-static void share_reset(const struct fk_trace_index *ix, struct share *sh, size_t n)
-{
-  sh->hits.size = sizeof(struct fk__hit);
-  sh->hits.n = 0;
-  fk__ranges_for(ix, n, &sh->rg);
-  memset(sh->pos, 0, sizeof sh->pos);
-}
-
-/* Counts the share's hits from `from` on per range into its pos: called after each via's walk,
-   while they are in cache. */
-static void count_share(struct share *sh, size_t from)
-{
-  fk__hits_count(&sh->rg, (const struct fk__hit *)sh->hits.data + from, sh->hits.n - from, sh->pos);
-}
-
-/* Collects the degree-1 hits of the case over [wa, wb) into share 0; returns 0 or FK_ENOMEM. */
-static int degree1(const struct fk_trace_index *ix, struct share *sh, uint32_t person, uint32_t wa,
-                   uint32_t wb)
-{
-  struct tracer t = {ix, &sh->hits, 0, 0, 0, NULL, UINT32_MAX, 0, 0};
-  share_reset(ix, sh, SIZE_MAX);
+  struct share *sh = &st->share[0];
+  struct tracer t = {ix, &sh->hits, 0, 0, NULL, UINT32_MAX, 0, 0};
+  struct fk__sink out = {&st->con, &st->lnk, &sh->exp};
   int rc = household(&t, person, wa, wb);
   if (!rc) rc = venues(&t, person, wa, wb);
-  if (!rc) fk__ranges_for(ix, sh->hits.n, &sh->rg); /* the hits known: few is one range */
-  if (!rc) count_share(sh, 0);
+  if (!rc) rc = fk__group_via(ix, &sh->g, sh->hits.data, sh->hits.n, 0, person, &out);
   return rc;
 }
 
-/* One thread's walk at degree 2: the close contacts among degree-1 contacts [from, to). */
+/* One thread's walk at degree 2: the close contacts v[from, to). */
 struct walker {
   const struct fk_trace_index *ix;
-  const struct fk_contact *c; /* the degree-1 contacts */
+  const struct via *v;
   size_t from, to;
-  uint32_t now;         /* index time */
+  uint32_t index_person;
   const uint64_t *skip; /* persons never reported at degree 2 */
   struct share *share;
+  struct fk__vec *con; /* where its contacts go */
   int rc;
 };
 
-/* Collects the hits through a walker's vias, each over [its first exposure, now), and counts
-   them per range; sets w->rc (0 or FK_ENOMEM). */
+/* Walks a walker's vias in turn, each over [its first exposure, its end), grouping each one's hits
+   into contacts at once; sets w->rc (0 or FK_ENOMEM). */
 static void *walk_vias(void *arg)
 {
   struct walker *w = arg;
-  struct tracer t = {w->ix, &w->share->hits, 0, 0, 1, w->skip, UINT32_MAX, 0, 0};
+  struct share *sh = w->share;
+  struct tracer t = {w->ix, &sh->hits, 0, 1, w->skip, UINT32_MAX, 0, 0};
+  struct fk__sink out = {w->con, NULL, &sh->exp};
   int rc = 0;
-  share_reset(w->ix, w->share, SIZE_MAX);
   for (size_t i = w->from; !rc && i < w->to; i++) {
-    const struct fk_contact *c = &w->c[i];
-    size_t from = w->share->hits.n;
-    if (c->category != FK_CAT_CLOSE) continue;
-    t.via = c->person;
-    rc = household(&t, c->person, c->first, w->now);
-    if (!rc) rc = venues(&t, c->person, c->first, w->now);
-    if (!rc) count_share(w->share, from);
+    const struct via *v = &w->v[i];
+    sh->hits.n = 0;
+    rc = household(&t, v->person, v->first, v->end);
+    if (!rc) rc = venues(&t, v->person, v->first, v->end);
+    if (!rc)
+      rc =
+          fk__group_via(w->ix, &sh->g, sh->hits.data, sh->hits.n, v->person, w->index_person, &out);
   }
   w->rc = rc;
   return NULL;
 }
 
-/* A guess at the work of walking close contact c over [c->first, now): the stays at the close
-   places of its own stays then, and its household. 0 for a general contact (not walked). */
-static uint64_t via_cost(const struct fk_trace_index *ix, const struct fk_contact *c, uint32_t now)
+/* A guess at the work of walking v over [v->first, v->end): the stays at the close places of
+   its own stays then, and its household. */
+static uint64_t via_cost(const struct fk_trace_index *ix, const struct via *v)
 {
   uint64_t cost = 1;
-  uint32_t who = c->person, p = 0, h = ix->household[who];
-  if (c->category != FK_CAT_CLOSE) return 0;
+  uint32_t who = v->person, p = 0, h = ix->household[who];
   if (h) cost += ix->hh_off[h + 1] - ix->hh_off[h];
   if (who >= ix->csr_persons) return cost;
   for (uint32_t i = ix->person_off[who]; i < ix->person_off[who + 1]; i++) {
     uint32_t s = ix->person_stays[i];
-    if (!within(&ix->stays[s], c->first, now)) continue;
+    if (!within(&ix->stays[s], v->first, v->end)) continue;
     if (s < ix->place_off[p] || s >= ix->place_off[p + 1]) p = fk__trace_place_of(ix, s);
     if (ix->rules->trace.kinds[ix->kind[p]].category == FK_CAT_CLOSE)
       cost += ix->place_off[p + 1] - ix->place_off[p];
@@ -514,65 +395,104 @@ static uint64_t via_cost(const struct fk_trace_index *ix, const struct fk_contac
   return cost;
 }
 
-/* Cuts the n1 degree-1 contacts of r into n consecutive shares w[k].from..to of about equal
-   cost (via_cost; the order of via is kept from one share to the next). */
-static void cut_vias(const struct fk_trace_index *ix, const struct fk_trace_result *r, size_t n1,
-                     uint32_t now, struct walker *w, int n)
+/* Cuts the nv vias into n consecutive shares w[k].from..to of about equal cost (via_cost; the
+   order of via is kept from one share to the next). */
+static void cut_vias(const struct fk_trace_index *ix, const struct via *v, size_t nv,
+                     struct walker *w, int n)
 {
   uint64_t total = 0, done = 0;
   size_t i = 0;
   w[0].from = 0;
-  w[n - 1].to = n1;
+  w[n - 1].to = nv;
   if (n == 1) return;
-  for (size_t k = 0; k < n1; k++)
-    total += via_cost(ix, &r->contacts[k], now);
+  for (size_t k = 0; k < nv; k++)
+    total += via_cost(ix, &v[k]);
   for (int k = 0; k < n - 1; k++) {
-    while (i < n1 && done * (uint64_t)n < total * (uint64_t)(k + 1))
-      done += via_cost(ix, &r->contacts[i++], now);
+    while (i < nv && done * (uint64_t)n < total * (uint64_t)(k + 1))
+      done += via_cost(ix, &v[i++]);
     w[k].to = w[k + 1].from = i;
   }
 }
 
 /* Sets or clears (on 0/1) the bits of the persons never reported at degree 2: the case, every
-   case, the n1 degree-1 contacts of r. */
-static void mark_not_secondary(const struct fk_trace_index *ix, const struct fk_trace_result *r,
-                               size_t n1, uint64_t *bits, int on)
+   case, the n1 degree-1 contacts c. */
+static void mark_not_secondary(const struct fk_trace_index *ix, int64_t index_person,
+                               const struct fk_contact *c, size_t n1, uint64_t *bits, int on)
 {
   for (size_t i = 0; i <= ix->cases.n + n1; i++) {
     int64_t p = i < ix->cases.n        ? FK__VEC_AT(&ix->cases, struct fk_case_row, i).person
-                : i < ix->cases.n + n1 ? r->contacts[i - ix->cases.n].person
-                                       : r->index_person;
+                : i < ix->cases.n + n1 ? c[i - ix->cases.n].person
+                                       : index_person;
     if (p <= 0 || p >= ix->nperson) continue;
     uint64_t bit = UINT64_C(1) << (p & 63);
     bits[p >> 6] = on ? bits[p >> 6] | bit : bits[p >> 6] & ~bit;
   }
 }
 
-/* Adds the secondary contacts through the n1 degree-1 contacts of r on `threads` threads;
-   returns 0 or FK_ENOMEM. */
-static int secondary(const struct fk_trace_index *ix, struct fk_trace_result *r, size_t n1,
-                     fk_time now, int threads)
+/* Makes room in st for the bitmap of ix's persons and n1 vias; returns 0 or FK_ENOMEM. */
+static int secondary_room(const struct fk_trace_index *ix, struct storage *st, size_t n1)
 {
-  struct storage *st = r->storage_;
-  struct walker w[FK_TRACE_MAX_THREADS];
   size_t words = ((size_t)ix->nperson + 63) / 64;
-  uint32_t t_now = fk__trace_t32(now);
-  int rc = 0, n = n1 < (size_t)threads ? (n1 ? (int)n1 : 1) : threads;
   if (words > st->skip_words) { /* a refresh may have added persons */
     fk_free(st->skip);
     st->skip_words = 0;
     if (!(st->skip = fk_calloc(words, sizeof *st->skip))) return FK_ENOMEM;
     st->skip_words = words;
   }
+  void *q = fk__grow(st->vias, &st->vias_cap, n1 + 1, sizeof *st->vias);
+  if (!q) return FK_ENOMEM;
+  st->vias = q;
+  return 0;
+}
+
+/* Appends the contacts of shares 1..n-1 to st's, in share order; returns 0 or FK_ENOMEM. */
+static int gather_shares(struct storage *st, int n)
+{
+  for (int k = 1; k < n; k++) {
+    struct fk__vec *v = &st->share[k].con;
+    if (fk__vec_reserve(&st->con, st->con.n + v->n)) return FK_ENOMEM;
+    if (v->n)
+      memcpy((struct fk_contact *)st->con.data + st->con.n, v->data,
+             v->n * sizeof(struct fk_contact));
+    st->con.n += v->n;
+  }
+  return 0;
+}
+
+/* Adds the secondary contacts through the n1 degree-1 contacts in st (of the case index_person)
+   on `threads` threads; returns 0 or FK_ENOMEM. */
+static int secondary(const struct fk_trace_index *ix, struct storage *st, int64_t index_person,
+                     size_t n1, fk_time now, int threads)
+{
+  struct walker w[FK_TRACE_MAX_THREADS];
+  uint32_t t_now = fk__trace_t32(now);
+  size_t nv = 0;
+  int rc = secondary_room(ix, st, n1);
+  if (rc) return rc;
+  for (size_t i = 0; i < n1; i++) { /* the contacts move as share 0 appends: the vias do not */
+    const struct fk_contact *c = &FK__VEC_AT(&st->con, struct fk_contact, i);
+    uint32_t end = fk__trace_isolated(ix, c->person, c->first, t_now);
+    if (c->category == FK_CAT_CLOSE && end > c->first)
+      st->vias[nv++] = (struct via){c->person, c->first, end};
+  }
+  int n = nv < (size_t)threads ? (nv ? (int)nv : 1) : threads;
   for (int k = 0; k < n; k++)
-    w[k] = (struct walker){ix, r->contacts, 0, 0, t_now, st->skip, &st->share[k], 0};
-  cut_vias(ix, r, n1, t_now, w, n);
-  mark_not_secondary(ix, r, n1, st->skip, 1);
+    w[k] = (struct walker){ix,
+                           st->vias,
+                           0,
+                           0,
+                           (uint32_t)index_person,
+                           st->skip,
+                           &st->share[k],
+                           k ? &st->share[k].con : &st->con,
+                           0};
+  cut_vias(ix, st->vias, nv, w, n);
+  mark_not_secondary(ix, index_person, st->con.data, n1, st->skip, 1);
   run_threads(walk_vias, w, sizeof *w, n);
-  mark_not_secondary(ix, r, n1, st->skip, 0);
+  mark_not_secondary(ix, index_person, st->con.data, n1, st->skip, 0);
   for (int k = 0; k < n; k++)
     if (w[k].rc) rc = w[k].rc;
-  return rc ? rc : settle(ix, r, n, 1);
+  return rc ? rc : gather_shares(st, n);
 }
 
 int fk_trace_case(const struct fk_trace_index *ix, int64_t case_person, fk_time now, int depth,
@@ -604,18 +524,18 @@ int fk_trace_case_threads(const struct fk_trace_index *ix, int64_t case_person, 
   if (!st && !(st = out->storage_ = fk_calloc(1, sizeof *st)))
     return fk_diag_set(diag, FK_ENOMEM, NULL, "out of memory tracing");
   if (!ix->rules->trace.secondary_contacts) depth = 1;
+  storage_reset(st);
   out->index_person = case_person;
   out->depth = depth;
   out->window_start = w0;
   out->window_end = w1;
-  out->ncontacts = out->nlinks = 0;
-  rc = degree1(ix, &st->share[0], (uint32_t)case_person, fk__trace_t32(w0), fk__trace_t32(w1));
-  if (!rc) rc = settle(ix, out, 1, 0);
-  if (!rc && depth == 2) rc = secondary(ix, out, out->ncontacts, now, threads);
+  rc = degree1(ix, st, (uint32_t)case_person, fk__trace_t32(w0), fk__trace_t32(w1));
+  if (!rc && depth == 2) rc = secondary(ix, st, case_person, st->con.n, now, threads);
   if (rc) {
     fk_trace_result_free(out);
     return fk_diag_set(diag, rc, NULL, "out of memory tracing");
   }
+  show(out, st);
   return 0;
 }
 
@@ -625,16 +545,18 @@ void fk_trace_result_free(struct fk_trace_result *r)
   if (st) {
     for (int k = 0; k < FK_TRACE_MAX_THREADS; k++) {
       fk__vec_free(&st->share[k].hits);
-      fk_free(st->share[k].key);
+      fk__vec_free(&st->share[k].con);
+      fk__grouper_free(&st->share[k].g);
+      fk__exposures_free(&st->share[k].exp);
     }
-    fk_free(st->block[0]);
-    fk_free(st->block[1]);
-    fk_free(st->ranged);
+    fk__vec_free(&st->con);
+    fk__vec_free(&st->lnk);
+    fk_free(st->vias);
     fk_free(st->skip);
     fk_free(st);
+  } else { /* a result nobody traced into holds nothing of its own */
+    assert(!r->contacts && !r->links);
   }
-  fk_free(r->contacts);
-  fk_free(r->links);
   memset(r, 0, sizeof *r);
 }
 

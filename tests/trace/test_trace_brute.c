@@ -20,6 +20,7 @@
 #include "fangkong/gen.h"
 #include "fangkong/ingest.h"
 #include "fangkong/rules.h"
+#include "fangkong/site_store.h"
 #include "fangkong/store.h"
 #include "fangkong/time.h"
 #include "fangkong/trace.h"
@@ -73,6 +74,8 @@ struct city {
   int *place_off, *place_stays;   /* stays grouped by place (CSR) */
   int *person_off, *person_stays; /* stays grouped by person (CSR) */
   struct bcase *cases;
+  fk_time *iso_from, *iso_to; /* per person: a quarantine-site stay [from, to) (to FK_TIME_NONE:
+                                 open), or none (NULL arrays, or from FK_TIME_NONE) */
 };
 
 /* Splits one CSV line in place into at most max fields (quotes as RFC 4180); returns count. */
@@ -344,6 +347,8 @@ static void free_city(struct city *c)
   free(c->close);
   free(c->case_of);
   free(c->hh);
+  free(c->iso_from);
+  free(c->iso_to);
   free(c->stays);
   free(c->place_off);
   free(c->place_stays);
@@ -487,6 +492,17 @@ static void group(const struct city *c, struct answer *ans, struct hits *hs, int
   }
 }
 
+/* Where person's degree-2 window from first ends: when it entered its quarantine site, if that
+   was before now and the stay had not ended by first (first itself when it was there then). */
+static fk_time isolated(const struct city *c, int person, fk_time first, fk_time now)
+{
+  if (!c->iso_from || c->iso_from[person] == FK_TIME_NONE) return now;
+  fk_time from = c->iso_from[person], to = c->iso_to[person];
+  if (to != FK_TIME_NONE && to <= first) return now;
+  fk_time at = from > first ? from : first;
+  return at < now ? at : now;
+}
+
 static void brute_trace(const struct city *c, int k, fk_time now, int depth, struct answer *ans)
 {
   const struct bcase *bc = &c->cases[k];
@@ -501,7 +517,8 @@ static void brute_trace(const struct city *c, int k, fk_time now, int depth, str
   if (depth == 2) {
     for (int i = 0; i < n1; i++)
       if (ans->rows[i].close)
-        exposed_to(c, &hs, ans->rows[i].person, ans->rows[i].person, ans->rows[i].first, now, 1);
+        exposed_to(c, &hs, ans->rows[i].person, ans->rows[i].person, ans->rows[i].first,
+                   isolated(c, ans->rows[i].person, ans->rows[i].first, now), 1);
     group(c, ans, &hs, from, 2, bc->person, degree1);
   }
   sort(ans->rows, (size_t)ans->nrows, sizeof *ans->rows, row_order);
@@ -755,6 +772,46 @@ static void generated(const char *tag, double scale, int days, int outbreak, uin
   assert_int_equal(total, c->nstays);
 }
 
+static int first_room(void *arg, const struct fk_room_row *row)
+{
+  *(int64_t *)arg = row->id;
+  return 1;
+}
+
+/*
+ * Puts about a third of the persons in a quarantine site (集中隔离) once, at a time spread over
+ * [t0, t1), for one to three days or still there, and refreshes the index: close contacts
+ * then stop propagating at different points of their degree-2 windows.
+ */
+static void quarantine_some(struct city *c, struct fk_store *st, struct fk_trace_index *ix,
+                            fk_time t0, fk_time t1)
+{
+  struct fk_diag d;
+  int64_t room = 0;
+  fk_store_each_room(st, first_room, &room);
+  assert_true(room > 0);
+  c->iso_from = malloc((size_t)c->npersons * sizeof *c->iso_from);
+  c->iso_to = malloc((size_t)c->npersons * sizeof *c->iso_to);
+  assert_int_equal(fk_store_begin(st), 0);
+  for (int p = 0; p < c->npersons; p++) {
+    uint64_t h = (uint64_t)(p + 1) * UINT64_C(0x9E3779B97F4A7C15);
+    c->iso_from[p] = c->iso_to[p] = FK_TIME_NONE;
+    if ((h >> 60) % 3) continue;
+    c->iso_from[p] = t0 + (fk_time)((h >> 20) % (uint64_t)(t1 - t0));
+    if ((h >> 8) % 4) c->iso_to[p] = c->iso_from[p] + 86400 * (fk_time)(1 + (h >> 12) % 3);
+    const char *name = c->person_name[p];
+    struct fk_stay_row row = {.person = fk_trace_person(ix, name, strlen(name)),
+                              .room = room,
+                              .from = c->iso_from[p],
+                              .to = c->iso_to[p],
+                              .reason = "close contact (密接)",
+                              .end_reason = c->iso_to[p] == FK_TIME_NONE ? NULL : "released"};
+    if (fk_store_put_stays(st, &row, 1, &d)) fail_msg("stay: %s", d.reason);
+  }
+  assert_int_equal(fk_store_commit(st), 0);
+  if (fk_trace_index_refresh(ix, st, NULL, &d)) fail_msg("refresh: %s", d.reason);
+}
+
 static void every_case_matches_the_brute_force_at_depth1_built_or_refreshed(void **state)
 {
   struct city c;
@@ -798,6 +855,12 @@ static void every_case_matches_the_brute_force_at_depth2(void **state)
   (void)state;
   generated("brute2", DEPTH2_SCALE, DEPTH2_DAYS, 3, 7, 0, &c, &st, &ix, &rules, &now);
   trace_every_case(&c, ix, now, 2, &t);
+  /* Again with close contacts isolated in a quarantine site along the way. */
+  struct totals iso = {0};
+  quarantine_some(&c, st, ix, now - 86400 * DEPTH2_DAYS, now);
+  trace_every_case(&c, ix, now, 2, &iso);
+  print_message("with a third of the persons isolated along the way: %ld secondary\n", iso.degree2);
+  assert_true(iso.degree2 > 0 && iso.degree2 < t.degree2);
   print_message("%d cases, %d stays: %ld contacts (%ld close), %ld links, %ld secondary\n",
                 c.ncases, c.nstays, t.degree1, t.close1, t.links, t.degree2);
   assert_true(c.ncases >= 3);
@@ -830,14 +893,14 @@ static void assert_same_result(const struct fk_trace_result *a, const struct fk_
   }
 }
 
-/* Is r in the order of a result: degree-1 contacts by person, then degree-2 by (person, via)? */
+/* Is r in the order of a result: degree-1 contacts by person, then degree-2 by (via, person)? */
 static void assert_in_order(const struct fk_trace_result *r)
 {
   for (size_t i = 1; i < r->ncontacts; i++) {
     const struct fk_contact *x = &r->contacts[i - 1], *y = &r->contacts[i];
     assert_true(x->degree < y->degree ||
                 (x->degree == y->degree &&
-                 (x->person < y->person || (x->person == y->person && x->via < y->via))));
+                 (x->via < y->via || (x->via == y->via && x->person < y->person))));
   }
 }
 

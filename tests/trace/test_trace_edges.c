@@ -6,6 +6,7 @@
  * 2022-07-10 and isolated 2022-07-11 12:00, so its window is [07-06 00:00, 07-11 12:00) (UTC+8).
  */
 #include "city.h"
+#include "fangkong/site_store.h"
 #include "trace/index.h" /* only to see that a refresh took the merge path */
 
 #define NOW "2022-07-12 00:00"
@@ -493,6 +494,78 @@ static void a_general_contact_does_not_propagate(void **state)
   city_free(&c);
 }
 
+static int first_room(void *arg, const struct fk_room_row *row)
+{
+  *(int64_t *)arg = row->id;
+  return 1;
+}
+
+/* Puts person_id in a quarantine site (集中隔离) over [from, to) (to NULL: still there), the
+   site made at the first call, and refreshes the index. */
+static void quarantine(struct city *c, const char *person_id, const char *from, const char *to)
+{
+  static const char sites[] =
+      "site_id,name,grid_id,lat,lon,clean_zone,buffer_zone,contaminated_zone,staff_channel,"
+      "resident_channel,staff,allows_households\n"
+      "Q1,隔离点,G1,37.7,112.5,清洁区,缓冲区,污染区,员工通道,住户通道,20,1\n";
+  static const char rooms[] = "site_id,room_id,kind,beds\nQ1,101,single,1\n";
+  struct fk_diag d;
+  int64_t room = 0;
+  fk_diag_clear(&d);
+  if (fk_store_each_room(c->st, first_room, &room) < 0) fail_msg("rooms");
+  if (!room) {
+    import_text(c, "sites", "sites.csv", sites, sizeof sites - 1);
+    import_text(c, "rooms", "rooms.csv", rooms, sizeof rooms - 1);
+    fk_store_each_room(c->st, first_room, &room);
+  }
+  struct fk_stay_row row = {.person = who(c, person_id),
+                            .room = room,
+                            .from = T(from),
+                            .to = to ? T(to) : FK_TIME_NONE,
+                            .reason = "close contact (密接)",
+                            .end_reason = to ? "released" : NULL};
+  assert_int_equal(fk_store_begin(c->st), 0);
+  if (fk_store_put_stays(c->st, &row, 1, &d)) fail_msg("stay: %s", d.reason);
+  assert_int_equal(fk_store_commit(c->st), 0);
+  if (fk_trace_index_refresh(c->ix, c->st, NULL, &d)) fail_msg("refresh: %s", d.reason);
+}
+
+/* A close contact propagates until it is isolated in a quarantine site, not until now: P2 (first
+   exposed 07-08 12:00) enters one on 07-09 at 12:00, halfway through its day at O1 with P5. */
+static void degree2_ends_when_the_close_contact_enters_a_quarantine_site(void **state)
+{
+  struct city c;
+  (void)state;
+  degree2_city(&c, "degree2_isolated");
+  quarantine(&c, "P2", "2022-07-01 08:00", "2022-07-08 11:00"); /* an earlier stay, released */
+  quarantine(&c, "P2", "2022-07-09 12:00", NULL);
+  trace(&c, "P1", NOW, 2);
+  degree1_of_the_degree2_city(&c);
+  expect_contact(&c, "P3", 2, "close", "P2", "2022-07-08 12:00", "2022-07-09 12:00", 1);
+  expect_contact(&c, "P5", 2, "close", "P2", "2022-07-09 09:00", "2022-07-09 12:00", 1);
+  expect_contact(&c, "P7", 2, "close", "P2", "2022-07-08 12:00", "2022-07-08 12:30", 1);
+  assert_int_equal(count_degree(&c, 2), 3);
+  /* Asked before the isolation began, the answer is as if it had not (time is an input). */
+  trace(&c, "P1", "2022-07-09 11:00", 2);
+  expect_contact(&c, "P3", 2, "close", "P2", "2022-07-08 12:00", "2022-07-09 11:00", 1);
+  expect_contact(&c, "P5", 2, "close", "P2", "2022-07-09 09:00", "2022-07-09 11:00", 1);
+  city_free(&c);
+}
+
+/* A close contact already in a quarantine site at its first exposure (the case was placed in
+   the same site) has no secondary contacts. */
+static void a_close_contact_isolated_at_its_first_exposure_does_not_propagate(void **state)
+{
+  struct city c;
+  (void)state;
+  degree2_city(&c, "degree2_in_site");
+  quarantine(&c, "P2", "2022-07-08 11:00", NULL);
+  trace(&c, "P1", NOW, 2);
+  degree1_of_the_degree2_city(&c);
+  assert_int_equal(count_degree(&c, 2), 0);
+  city_free(&c);
+}
+
 static void depth1_stops_at_the_contacts_of_the_case(void **state)
 {
   struct city c;
@@ -712,6 +785,8 @@ int main(void)
       cmocka_unit_test(degree2_is_only_at_close_places_and_from_the_first_exposure),
       cmocka_unit_test(degree2_never_lists_the_case_another_case_or_a_degree1_contact),
       cmocka_unit_test(a_general_contact_does_not_propagate),
+      cmocka_unit_test(degree2_ends_when_the_close_contact_enters_a_quarantine_site),
+      cmocka_unit_test(a_close_contact_isolated_at_its_first_exposure_does_not_propagate),
       cmocka_unit_test(depth1_stops_at_the_contacts_of_the_case),
       cmocka_unit_test(protocol10_rules_give_no_degree2_even_at_depth2),
       cmocka_unit_test(the_minimum_overlap_and_window_days_come_from_the_rule_set),
