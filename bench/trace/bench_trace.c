@@ -859,14 +859,22 @@ int main(int argc, char **argv)
                  (double)w.own * (sizeof(struct fk__stay) + sizeof(uint32_t));
 
   size_t ncontacts = 0, nlinks = 0, nexp = 0, n2 = 0;
+  double big_bytes = 0; /* the largest answer, as the result holds it */
+  size_t big_con = 0, big_exp = 0;
+  int big = 0;
   for (int c = 0; c < n; c++) {
+    size_t con = 0, exp = 0;
     for (size_t i = 0; i < res[c].n; i++) {
       const struct row *r = &res[c].v[i];
-      nexp += (size_t)r->n;
+      exp += (size_t)r->n;
       n2 += r->degree == 2;
       nlinks += r->via < 0;
-      ncontacts += r->via >= 0;
+      con += r->via >= 0;
     }
+    double b = (double)con * sizeof(struct fk_contact) + (double)exp * sizeof(struct fk_exposure);
+    if (b > big_bytes) big_bytes = b, big_con = con, big_exp = exp, big = c;
+    ncontacts += con;
+    nexp += exp;
   }
   double our_lat[4][3]; /* depth 1, depth 2: wall; then CPU */
   double *copy = malloc((size_t)n * sizeof *copy);
@@ -979,6 +987,12 @@ int main(int argc, char **argv)
   printf("  memcpy bandwidth here %.1f GB/s: those bytes take %.2f ms at full bandwidth;\n"
          "  the walk takes %.1fx that, the whole trace %.1fx\n",
          bw / 1e9, bytes / bw * 1e3, t_walk / (bytes / bw), tot / (bytes / bw));
+  printf("  the largest answer: %zu contacts, %zu exposures, %.1f MB as the result holds them,\n"
+         "  traced in %.1f ms (%.1f ms of CPU) at depth %d; writing %.1f MB alone at memcpy\n"
+         "  bandwidth takes %.1f ms\n",
+         big_con, big_exp, big_bytes / 1e6, (o.depth == 2 ? lat2 : lat1)[big] * 1e3,
+         (o.depth == 2 ? clat2 : clat1)[big] * 1e3, o.depth, big_bytes / 1e6,
+         big_bytes / bw * 1e3);
   for (int c = 0; c < n; c++)
     free(res[c].v);
   fk_trace_index_free(ix);
