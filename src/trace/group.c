@@ -177,10 +177,10 @@ static enum fk_category category_at(const struct fk_trace_index *ix, uint32_t pl
   return place ? ix->rules->trace.kinds[ix->kind[place]].category : FK_CAT_CLOSE;
 }
 
-/* Appends person's n exposures e (through via) to out as a contact, or, at degree 1 when out
-   takes links, as a link from index_person when person is a case. Room was made. */
+/* Appends person's n exposures e (degree 1) to out as a contact, or, when out takes links and
+   person is a case, as a link from index_person. Room was made. */
 static void emit(const struct fk_trace_index *ix, struct fk__sink *out, uint32_t person,
-                 uint32_t via, uint32_t index_person, const struct fk_exposure *e, size_t n)
+                 uint32_t index_person, const struct fk_exposure *e, size_t n)
 {
   uint32_t first = e[0].start, last = e[0].end;
   enum fk_category cat = FK_CAT_GENERAL;
@@ -188,13 +188,13 @@ static void emit(const struct fk_trace_index *ix, struct fk__sink *out, uint32_t
     if (e[k].end > last) last = e[k].end;
     if (e[k].category == FK_CAT_CLOSE) cat = FK_CAT_CLOSE;
   }
-  if (!via && out->lnk && fk_trace_is_case(ix, person)) {
+  if (out->lnk && fk_trace_is_case(ix, person)) {
     FK__VEC_AT(out->lnk, struct fk_case_link, out->lnk->n++) = (struct fk_case_link){
         index_person, person, fk_trace_time(first), fk_trace_time(last), n, e};
     return;
   }
   FK__VEC_AT(out->con, struct fk_contact, out->con->n++) =
-      (struct fk_contact){person, via, first, last, (uint32_t)n, via ? 2 : 1, (uint8_t)cat, e};
+      (struct fk_contact){person, 0, first, last, (uint32_t)n, 1, (uint8_t)cat, e};
 }
 
 /* Makes room in out for n more contacts, links (at degree 1) and exposures, and in g for 2 n
@@ -210,6 +210,31 @@ static struct fk_exposure *make_room(struct fk__grouper *g, struct fk__sink *out
   return room(out->exp, n);
 }
 
+/* Degree 2's grouping of the sorted keys k of a via's n hits h into exposures e (every one
+   close: degree 2 meets only at home and at close places) and contacts appended to con (room
+   made); returns the exposures written. The case and the other persons never reported were
+   left out by the walk. */
+static size_t group_secondary(const uint64_t *k, const struct fk__hit *h, size_t n, uint32_t via,
+                              struct fk_exposure *e, struct fk__vec *con)
+{
+  struct fk_contact *c = &FK__VEC_AT(con, struct fk_contact, con->n);
+  size_t j = 0, m = 0;
+  for (size_t i = 0; i < n;) {
+    uint32_t person = (uint32_t)(k[i] >> 32), last = 0;
+    size_t from = j;
+    for (; i < n && (uint32_t)(k[i] >> 32) == person; i++) { /* loads independent: they overlap */
+      const struct fk__hit *x = &h[(uint32_t)k[i]];
+      e[j++] = (struct fk_exposure){x->place, x->start, x->end, FK_CAT_CLOSE};
+      last = x->end > last ? x->end : last;
+    }
+    if (j - from > 1) order_exposures(e + from, j - from);
+    c[m++] = (struct fk_contact){person, via,          e[from].start, last, (uint32_t)(j - from),
+                                 2,      FK_CAT_CLOSE, e + from};
+  }
+  con->n += m;
+  return j;
+}
+
 int fk__group_via(const struct fk_trace_index *ix, struct fk__grouper *g, const struct fk__hit *h,
                   size_t n, uint32_t via, uint32_t index_person, struct fk__sink *out)
 {
@@ -221,20 +246,23 @@ int fk__group_via(const struct fk_trace_index *ix, struct fk__grouper *g, const 
     g->key[i] = (uint64_t)h[i].person << 32 | i;
   const uint64_t *k = sort_keys(g->key, g->key + n, n, bits_for(ix->nperson));
   size_t j = 0;
+  if (via) {
+    out->exp->c[out->exp->cur].n += group_secondary(k, h, n, via, e, out->con);
+    return 0;
+  }
   for (size_t i = 0; i < n;) {
     uint32_t person = (uint32_t)(k[i] >> 32);
     size_t from = j;
-    for (; i < n && (uint32_t)(k[i] >> 32) == person; i++) { /* loads independent: they overlap */
+    for (; i < n && (uint32_t)(k[i] >> 32) == person; i++) {
       const struct fk__hit *x = &h[(uint32_t)k[i]];
-      e[j++] = (struct fk_exposure){x->place, x->start, x->end,
-                                    via ? FK_CAT_CLOSE : category_at(ix, x->place)};
+      e[j++] = (struct fk_exposure){x->place, x->start, x->end, category_at(ix, x->place)};
     }
     if (person == index_person) {
       j = from;
       continue;
     }
     order_exposures(e + from, j - from);
-    emit(ix, out, person, via, index_person, e + from, j - from);
+    emit(ix, out, person, index_person, e + from, j - from);
   }
   out->exp->c[out->exp->cur].n += j;
   return 0;
