@@ -20,6 +20,7 @@
 #include "fangkong/tasks.h"
 #include "trace/group.h"
 #include "trace/index.h"
+#include "trace/meet.h"
 
 /* Is person's bit set in the bitmap? */
 static int marked(const uint64_t *bits, uint32_t person)
@@ -120,38 +121,28 @@ static int add_hit(struct tracer *t, uint32_t person, uint32_t place, uint32_t a
   return 0;
 }
 
-/* Stays meet() handles between two checks for room: the hits' count and pointer stay in
-   registers meanwhile. */
+/* Stays handed to fk__meet at a time, room being made for their hits before. */
 #define MEET_CHUNK 256
 
 /*
  * Others' stays s[0..n) at place p against [x, y), up to the first starting at or after y: a
- * hit for each overlap longer than min (the kind's minimum) of someone not left out (skip).
- * The inner loop of every trace: every stay's hit is written and kept or not by the count,
- * without a branch on whether it is kept (at degree 2 that is close to a coin toss), room
- * being made for a chunk of stays at a time. Returns 0 or FK_ENOMEM.
+ * hit for each overlap longer than min (the kind's minimum) of someone not left out (skip), by
+ * fk__meet (trace/meet.c), a chunk of stays at a time. Returns 0 or FK_ENOMEM.
  */
 static int meet(struct tracer *t, const struct fk__stay *s, size_t n, uint32_t p, uint32_t x,
                 uint32_t y, fk_time min)
 {
   struct fk__vec *v = t->hits;
-  const uint64_t *skip = t->skip;
-  uint32_t self = t->self;
+  struct fk__meeting m = {
+      p, x, y, min < 0 ? 0 : min > UINT32_MAX ? UINT32_MAX : (uint32_t)min, t->self, t->skip};
   size_t i = 0;
-  while (i < n && s[i].start < y) {
-    size_t end = n - i < MEET_CHUNK ? n : i + MEET_CHUNK;
-    if (v->cap - v->n < end - i && fk__vec_reserve(v, v->n + (end - i))) return FK_ENOMEM;
-    struct fk__hit *h = v->data;
-    size_t k = v->n;
-    for (; i < end && s[i].start < y; i++) {
-      uint32_t who = s[i].person;
-      uint32_t a = s[i].start > x ? s[i].start : x, b = s[i].end < y ? s[i].end : y;
-      int keep = (who != self) & (b > a) & ((fk_time)(b - a) > min);
-      keep &= skip ? !marked(skip, who) : 1;
-      h[k] = (struct fk__hit){who, p, a, b};
-      k += (size_t)keep;
-    }
-    v->n = k;
+  while (i < n) {
+    size_t len = n - i < MEET_CHUNK ? n - i : MEET_CHUNK, scanned;
+    if (v->cap - v->n < len + FK__MEET_SLACK && fk__vec_reserve(v, v->n + len + FK__MEET_SLACK))
+      return FK_ENOMEM;
+    v->n += fk__meet(&m, s + i, len, (struct fk__hit *)v->data + v->n, &scanned);
+    if (scanned < len) break;
+    i += len;
   }
   return 0;
 }

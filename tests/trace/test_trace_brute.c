@@ -26,6 +26,7 @@
 #include "fangkong/trace.h"
 #include "testutil.h"
 #include "trace/index.h" /* only to see which refresh merged */
+#include "trace/meet.h"  /* to trace with the plain kernel too */
 
 /* ---- the protocol-9 numbers, written out independently of the rules reader --------------- */
 
@@ -855,6 +856,12 @@ static void every_case_matches_the_brute_force_at_depth2(void **state)
   (void)state;
   generated("brute2", DEPTH2_SCALE, DEPTH2_DAYS, 3, 7, 0, &c, &st, &ix, &rules, &now);
   trace_every_case(&c, ix, now, 2, &t);
+  /* The same with the inner loop in plain C (the processor may have AVX-512: trace/meet.c). */
+  struct totals plain = {0};
+  fk__meet_simd = 0;
+  trace_every_case(&c, ix, now, 2, &plain);
+  fk__meet_simd = -1;
+  assert_int_equal(plain.degree2, t.degree2);
   /* Again with close contacts isolated in a quarantine site along the way. */
   struct totals iso = {0};
   quarantine_some(&c, st, ix, now - 86400 * DEPTH2_DAYS, now);
