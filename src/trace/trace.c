@@ -247,13 +247,11 @@ static int household(struct tracer *t, uint32_t who, uint32_t wa, uint32_t wb)
 /* ---- the trace ---------------------------------------------------------------------------- */
 
 /* One thread's share of a trace, kept from trace to trace (its arrays only grow): the hits of
-   the via being walked, room for grouping them, the exposures it wrote and (but the first
-   share, which writes into the result's) the contacts it found. */
+   the via being walked, room for grouping them and the exposures it wrote. */
 struct share {
   struct fk__vec hits; /* struct fk__hit */
   struct fk__grouper g;
   struct fk__exposures exp;
-  struct fk__vec con; /* struct fk_contact */
 };
 
 /* A close degree-1 contact to walk at degree 2: from its first exposure to the case until it
@@ -262,16 +260,23 @@ struct via {
   uint32_t person, first, end;
 };
 
+/* Parts of the close contacts when several threads share a case: each thread takes the next
+   part when done with one, so that they finish together whatever a part costs; a part's
+   contacts are put in place after the walk (a copy of the answer's contacts). */
+#define PARTS_PER_THREAD 8
+#define MAX_PARTS (PARTS_PER_THREAD * FK_TRACE_MAX_THREADS)
+
 /*
  * What a result holds besides what it shows, kept from one trace to the next when the result
  * is traced into again (fk_trace_case_reuse), so tracing case after case touches no fresh
  * memory once it has grown: the contacts and links (the result's arrays), the threads' shares,
- * the close contacts to walk and the bitmap of persons left out at degree 2 (clear between
- * traces).
+ * the contacts of the parts several threads walk, the close contacts to walk and the bitmap of
+ * persons left out at degree 2 (clear between traces).
  */
 struct storage {
   struct fk__vec con, lnk; /* struct fk_contact, struct fk_case_link */
   struct share share[FK_TRACE_MAX_THREADS];
+  struct fk__vec part[MAX_PARTS]; /* several threads: the contacts through each part of the vias */
   struct via *vias;
   size_t vias_cap;
   uint64_t *skip;
@@ -305,10 +310,11 @@ static void storage_reset(struct storage *st)
   for (int k = 0; k < FK_TRACE_MAX_THREADS; k++) {
     struct share *sh = &st->share[k];
     sh->hits.size = sizeof(struct fk__hit);
-    sh->con.size = sizeof(struct fk_contact);
-    sh->hits.n = sh->con.n = 0;
+    sh->hits.n = 0;
     fk__exposures_reset(&sh->exp);
   }
+  for (int k = 0; k < MAX_PARTS; k++)
+    st->part[k].size = sizeof(struct fk_contact);
 }
 
 /* Shows what the storage holds in r. */
@@ -334,75 +340,56 @@ static int degree1(const struct fk_trace_index *ix, struct storage *st, uint32_t
   return rc;
 }
 
-/* One thread's walk at degree 2: the close contacts v[from, to). */
+/* One thread's walk at degree 2: the close contacts v[0, nv), all into con (one thread) or
+   the parts it takes (next) into parts. */
 struct walker {
   const struct fk_trace_index *ix;
   const struct via *v;
-  size_t from, to;
+  size_t nv, nparts, part_size;
   uint32_t index_person;
   const uint64_t *skip; /* persons never reported at degree 2 */
   struct share *share;
-  struct fk__vec *con; /* where its contacts go */
+  struct fk__vec *con, *parts; /* parts NULL: one thread, into con */
+  atomic_size_t *next;         /* the next part to take */
   int rc;
 };
 
-/* Walks a walker's vias in turn, each over [its first exposure, its end), grouping each one's hits
-   into contacts at once; sets w->rc (0 or FK_ENOMEM). */
-static void *walk_vias(void *arg)
+/* Walks the vias [from, to) in turn, each over [its first exposure, its end), grouping each one's
+   hits into contacts appended to con at once; returns 0 or FK_ENOMEM. */
+static int walk_range(const struct walker *w, struct tracer *t, size_t from, size_t to,
+                      struct fk__vec *con)
 {
-  struct walker *w = arg;
   struct share *sh = w->share;
-  struct tracer t = {w->ix, &sh->hits, 0, 1, w->skip, UINT32_MAX, 0, 0};
-  struct fk__sink out = {w->con, NULL, &sh->exp};
+  struct fk__sink out = {con, NULL, &sh->exp};
   int rc = 0;
-  for (size_t i = w->from; !rc && i < w->to; i++) {
+  for (size_t i = from; !rc && i < to; i++) {
     const struct via *v = &w->v[i];
     sh->hits.n = 0;
-    rc = household(&t, v->person, v->first, v->end);
-    if (!rc) rc = venues(&t, v->person, v->first, v->end);
+    rc = household(t, v->person, v->first, v->end);
+    if (!rc) rc = venues(t, v->person, v->first, v->end);
     if (!rc)
       rc =
           fk__group_via(w->ix, &sh->g, sh->hits.data, sh->hits.n, v->person, w->index_person, &out);
   }
+  return rc;
+}
+
+/* A thread's walk (arg: a struct walker): every via, or part after part; sets w->rc (0 or
+   FK_ENOMEM). */
+static void *walk_vias(void *arg)
+{
+  struct walker *w = arg;
+  struct tracer t = {w->ix, &w->share->hits, 0, 1, w->skip, UINT32_MAX, 0, 0};
+  size_t c;
+  int rc = 0;
+  if (!w->parts) rc = walk_range(w, &t, 0, w->nv, w->con);
+  while (w->parts && !rc && (c = atomic_fetch_add(w->next, 1)) < w->nparts) {
+    size_t from = c * w->part_size, to = from + w->part_size;
+    w->parts[c].n = 0;
+    rc = walk_range(w, &t, from, to < w->nv ? to : w->nv, &w->parts[c]);
+  }
   w->rc = rc;
   return NULL;
-}
-
-/* A guess at the work of walking v over [v->first, v->end): the stays at the close places of
-   its own stays then, and its household. */
-static uint64_t via_cost(const struct fk_trace_index *ix, const struct via *v)
-{
-  uint64_t cost = 1;
-  uint32_t who = v->person, p = 0, h = ix->household[who];
-  if (h) cost += ix->hh_off[h + 1] - ix->hh_off[h];
-  if (who >= ix->csr_persons) return cost;
-  for (uint32_t i = ix->person_off[who]; i < ix->person_off[who + 1]; i++) {
-    uint32_t s = ix->person_stays[i];
-    if (!within(&ix->stays[s], v->first, v->end)) continue;
-    if (s < ix->place_off[p] || s >= ix->place_off[p + 1]) p = fk__trace_place_of(ix, s);
-    if (ix->rules->trace.kinds[ix->kind[p]].category == FK_CAT_CLOSE)
-      cost += ix->place_off[p + 1] - ix->place_off[p];
-  }
-  return cost;
-}
-
-/* Cuts the nv vias into n consecutive shares w[k].from..to of about equal cost (via_cost; the
-   order of via is kept from one share to the next). */
-static void cut_vias(const struct fk_trace_index *ix, const struct via *v, size_t nv,
-                     struct walker *w, int n)
-{
-  uint64_t total = 0, done = 0;
-  size_t i = 0;
-  w[0].from = 0;
-  w[n - 1].to = nv;
-  if (n == 1) return;
-  for (size_t k = 0; k < nv; k++)
-    total += via_cost(ix, &v[k]);
-  for (int k = 0; k < n - 1; k++) {
-    while (i < nv && done * (uint64_t)n < total * (uint64_t)(k + 1))
-      done += via_cost(ix, &v[i++]);
-    w[k].to = w[k + 1].from = i;
-  }
 }
 
 /* Sets or clears (on 0/1) the bits of the persons never reported at degree 2: the case, every
@@ -436,11 +423,11 @@ static int secondary_room(const struct fk_trace_index *ix, struct storage *st, s
   return 0;
 }
 
-/* Appends the contacts of shares 1..n-1 to st's, in share order; returns 0 or FK_ENOMEM. */
-static int gather_shares(struct storage *st, int n)
+/* Appends the contacts of the first n parts to st's, in order; returns 0 or FK_ENOMEM. */
+static int gather_parts(struct storage *st, size_t n)
 {
-  for (int k = 1; k < n; k++) {
-    struct fk__vec *v = &st->share[k].con;
+  for (size_t k = 0; k < n; k++) {
+    struct fk__vec *v = &st->part[k];
     if (fk__vec_reserve(&st->con, st->con.n + v->n)) return FK_ENOMEM;
     if (v->n)
       memcpy((struct fk_contact *)st->con.data + st->con.n, v->data,
@@ -467,23 +454,28 @@ static int secondary(const struct fk_trace_index *ix, struct storage *st, int64_
       st->vias[nv++] = (struct via){c->person, c->first, end};
   }
   int n = nv < (size_t)threads ? (nv ? (int)nv : 1) : threads;
+  size_t nparts = n == 1                              ? 1
+                  : nv < (size_t)n * PARTS_PER_THREAD ? nv
+                                                      : (size_t)n * PARTS_PER_THREAD;
+  atomic_size_t next = 0;
   for (int k = 0; k < n; k++)
-    w[k] = (struct walker){ix,
-                           st->vias,
-                           0,
-                           0,
-                           (uint32_t)index_person,
-                           st->skip,
-                           &st->share[k],
-                           k ? &st->share[k].con : &st->con,
-                           0};
-  cut_vias(ix, st->vias, nv, w, n);
+    w[k] = (struct walker){.ix = ix,
+                           .v = st->vias,
+                           .nv = nv,
+                           .nparts = nparts,
+                           .part_size = (nv + nparts - 1) / nparts,
+                           .index_person = (uint32_t)index_person,
+                           .skip = st->skip,
+                           .share = &st->share[k],
+                           .con = &st->con,
+                           .parts = n == 1 ? NULL : st->part,
+                           .next = &next};
   mark_not_secondary(ix, index_person, st->con.data, n1, st->skip, 1);
   run_threads(walk_vias, w, sizeof *w, n);
   mark_not_secondary(ix, index_person, st->con.data, n1, st->skip, 0);
   for (int k = 0; k < n; k++)
     if (w[k].rc) rc = w[k].rc;
-  return rc ? rc : gather_shares(st, n);
+  return rc || n == 1 ? rc : gather_parts(st, nparts);
 }
 
 int fk_trace_case(const struct fk_trace_index *ix, int64_t case_person, fk_time now, int depth,
@@ -536,10 +528,11 @@ void fk_trace_result_free(struct fk_trace_result *r)
   if (st) {
     for (int k = 0; k < FK_TRACE_MAX_THREADS; k++) {
       fk__vec_free(&st->share[k].hits);
-      fk__vec_free(&st->share[k].con);
       fk__grouper_free(&st->share[k].g);
       fk__exposures_free(&st->share[k].exp);
     }
+    for (int k = 0; k < MAX_PARTS; k++)
+      fk__vec_free(&st->part[k]);
     fk__vec_free(&st->con);
     fk__vec_free(&st->lnk);
     fk_free(st->vias);
