@@ -53,10 +53,12 @@ struct fk__grouper {
 void fk__grouper_free(struct fk__grouper *g);
 
 /* Where one via's contacts go: contacts (struct fk_contact) appended to con; at degree 1, cases
-   met become links (struct fk_case_link) appended to lnk, when lnk is not NULL. */
+   met become links (struct fk_case_link) appended to lnk, when lnk is not NULL. cases: a bit
+   per person set for every case (NULL: asked of the index, a larger array). */
 struct fk__sink {
   struct fk__vec *con, *lnk;
   struct fk__exposures *exp;
+  const uint64_t *cases;
 };
 
 /*

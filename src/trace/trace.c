@@ -327,13 +327,13 @@ static void show(struct fk_trace_result *r, const struct storage *st)
 }
 
 /* Collects the degree-1 hits of the case over [wa, wb) and groups them into st's contacts and
-   links; returns 0 or FK_ENOMEM. */
+   links (the cases marked in st's bitmap); returns 0 or FK_ENOMEM. */
 static int degree1(const struct fk_trace_index *ix, struct storage *st, uint32_t person,
                    uint32_t wa, uint32_t wb)
 {
   struct share *sh = &st->share[0];
   struct tracer t = {ix, &sh->hits, 0, 0, NULL, UINT32_MAX, 0, 0};
-  struct fk__sink out = {&st->con, &st->lnk, &sh->exp};
+  struct fk__sink out = {&st->con, &st->lnk, &sh->exp, st->skip};
   int rc = household(&t, person, wa, wb);
   if (!rc) rc = venues(&t, person, wa, wb);
   if (!rc) rc = fk__group_via(ix, &sh->g, sh->hits.data, sh->hits.n, 0, person, &out);
@@ -360,7 +360,7 @@ static int walk_range(const struct walker *w, struct tracer *t, size_t from, siz
                       struct fk__vec *con)
 {
   struct share *sh = w->share;
-  struct fk__sink out = {con, NULL, &sh->exp};
+  struct fk__sink out = {con, NULL, &sh->exp, NULL};
   int rc = 0;
   for (size_t i = from; !rc && i < to; i++) {
     const struct via *v = &w->v[i];
@@ -392,31 +392,47 @@ static void *walk_vias(void *arg)
   return NULL;
 }
 
-/* Sets or clears (on 0/1) the bits of the persons never reported at degree 2: the case, every
-   case, the n1 degree-1 contacts c. */
-static void mark_not_secondary(const struct fk_trace_index *ix, int64_t index_person,
-                               const struct fk_contact *c, size_t n1, uint64_t *bits, int on)
+/* Sets or clears (on 1/0) the bit of person p in bits. */
+static void mark(uint64_t *bits, int64_t p, int on)
 {
-  for (size_t i = 0; i <= ix->cases.n + n1; i++) {
-    int64_t p = i < ix->cases.n        ? FK__VEC_AT(&ix->cases, struct fk_case_row, i).person
-                : i < ix->cases.n + n1 ? c[i - ix->cases.n].person
-                                       : index_person;
-    if (p <= 0 || p >= ix->nperson) continue;
-    uint64_t bit = UINT64_C(1) << (p & 63);
-    bits[p >> 6] = on ? bits[p >> 6] | bit : bits[p >> 6] & ~bit;
+  uint64_t bit = UINT64_C(1) << (p & 63);
+  bits[p >> 6] = on ? bits[p >> 6] | bit : bits[p >> 6] & ~bit;
+}
+
+/* Sets or clears (on 1/0) the bits of every case of ix: links at degree 1, never secondary. */
+static void mark_cases(const struct fk_trace_index *ix, uint64_t *bits, int on)
+{
+  for (size_t i = 0; i < ix->cases.n; i++) {
+    int64_t p = FK__VEC_AT(&ix->cases, struct fk_case_row, i).person;
+    if (p > 0 && p < ix->nperson) mark(bits, p, on);
   }
 }
 
-/* Makes room in st for the bitmap of ix's persons and n1 vias; returns 0 or FK_ENOMEM. */
-static int secondary_room(const struct fk_trace_index *ix, struct storage *st, size_t n1)
+/* Sets or clears (on 1/0) the bits of the other persons never reported at degree 2: the case
+   and its n1 degree-1 contacts c. */
+static void mark_degree1(int64_t index_person, const struct fk_contact *c, size_t n1,
+                         uint64_t *bits, int on)
+{
+  mark(bits, index_person, on);
+  for (size_t i = 0; i < n1; i++)
+    mark(bits, c[i].person, on);
+}
+
+/* Makes room in st for the bitmap of ix's persons; returns 0 or FK_ENOMEM. */
+static int bitmap_room(const struct fk_trace_index *ix, struct storage *st)
 {
   size_t words = ((size_t)ix->nperson + 63) / 64;
-  if (words > st->skip_words) { /* a refresh may have added persons */
-    fk_free(st->skip);
-    st->skip_words = 0;
-    if (!(st->skip = fk_calloc(words, sizeof *st->skip))) return FK_ENOMEM;
-    st->skip_words = words;
-  }
+  if (words <= st->skip_words) return 0;
+  fk_free(st->skip); /* a refresh added persons */
+  st->skip_words = 0;
+  if (!(st->skip = fk_calloc(words, sizeof *st->skip))) return FK_ENOMEM;
+  st->skip_words = words;
+  return 0;
+}
+
+/* Makes room in st for n1 vias; returns 0 or FK_ENOMEM. */
+static int vias_room(struct storage *st, size_t n1)
+{
   void *q = fk__grow(st->vias, &st->vias_cap, n1 + 1, sizeof *st->vias);
   if (!q) return FK_ENOMEM;
   st->vias = q;
@@ -445,7 +461,7 @@ static int secondary(const struct fk_trace_index *ix, struct storage *st, int64_
   struct walker w[FK_TRACE_MAX_THREADS];
   uint32_t t_now = fk__trace_t32(now);
   size_t nv = 0;
-  int rc = secondary_room(ix, st, n1);
+  int rc = vias_room(st, n1);
   if (rc) return rc;
   for (size_t i = 0; i < n1; i++) { /* the contacts move as share 0 appends: the vias do not */
     const struct fk_contact *c = &FK__VEC_AT(&st->con, struct fk_contact, i);
@@ -470,9 +486,9 @@ static int secondary(const struct fk_trace_index *ix, struct storage *st, int64_
                            .con = &st->con,
                            .parts = n == 1 ? NULL : st->part,
                            .next = &next};
-  mark_not_secondary(ix, index_person, st->con.data, n1, st->skip, 1);
+  mark_degree1(index_person, st->con.data, n1, st->skip, 1); /* the cases are marked */
   run_threads(walk_vias, w, sizeof *w, n);
-  mark_not_secondary(ix, index_person, st->con.data, n1, st->skip, 0);
+  mark_degree1(index_person, st->con.data, n1, st->skip, 0);
   for (int k = 0; k < n; k++)
     if (w[k].rc) rc = w[k].rc;
   return rc || n == 1 ? rc : gather_parts(st, nparts);
@@ -512,8 +528,12 @@ int fk_trace_case_threads(const struct fk_trace_index *ix, int64_t case_person, 
   out->depth = depth;
   out->window_start = w0;
   out->window_end = w1;
-  rc = degree1(ix, st, (uint32_t)case_person, fk__trace_t32(w0), fk__trace_t32(w1));
-  if (!rc && depth == 2) rc = secondary(ix, st, case_person, st->con.n, now, threads);
+  if (!(rc = bitmap_room(ix, st))) {
+    mark_cases(ix, st->skip, 1);
+    rc = degree1(ix, st, (uint32_t)case_person, fk__trace_t32(w0), fk__trace_t32(w1));
+    if (!rc && depth == 2) rc = secondary(ix, st, case_person, st->con.n, now, threads);
+    mark_cases(ix, st->skip, 0);
+  }
   if (rc) {
     fk_trace_result_free(out);
     return fk_diag_set(diag, rc, NULL, "out of memory tracing");
