@@ -81,6 +81,16 @@ int fk_store_each_stay(struct fk_store *st, enum fk_stay_view view, int64_t pers
 int fk_store_each_wait(struct fk_store *st, enum fk_stay_view view, int64_t person, fk_time t0,
                        fk_time t1, int (*fn)(void *arg, const struct fk_wait_row *row), void *arg);
 
+/* What changes when site stays are stored: the highest stay id and how many have ended. */
+struct fk_stays_version {
+  int64_t last_id, ended;
+};
+
+/* Sets *out to the stays' version (0, 0 when there are none): equal versions mean no stay was
+   added or ended in between (stays are only added and ended: fk_store_put_stays). Returns 0
+   or FK_ESTORE. */
+int fk_store_stays_version(struct fk_store *st, struct fk_stays_version *out);
+
 /*
  * Stores n stays or waits (rows[0..n), borrowed): inserts each whose id is 0 (setting its id),
  * else records its end (to / until and end_reason). One statement serves the batch. Call inside

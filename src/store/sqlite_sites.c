@@ -43,6 +43,8 @@ static const char *const fixed_sql[] = {
                         " s.staff_channel, s.resident_channel FROM sites s"
                         " JOIN regions g ON g.id = s.grid ORDER BY s.id",
     [FK__SITES_ROOMS] = "SELECT id, site, room_id, kind, beds FROM rooms ORDER BY id",
+    [FK__SITES_STAYS_VERSION] = "SELECT (SELECT coalesce(max(id), 0) FROM stays),"
+                                " (SELECT count(*) FROM stays WHERE to_at IS NOT NULL)",
     [FK__SITES_NEEDS] = "SELECT m.id, m.person, m.category, " DAYS("m.anchor_date") ", " DAYS(
         "m.placed_date") ", p.household_id, " DAYS("p.birth_date") ", g.lat, g.lon"
                                                                    " FROM measures m JOIN persons "
@@ -89,6 +91,12 @@ static int deliver_room(sqlite3_stmt *q, int (*fn)(void *, const void *), void *
   struct fk_room_row r = {sqlite3_column_int64(q, 0), sqlite3_column_int64(q, 1), text(q, 2),
                           kind < 0 ? 0 : kind, sqlite3_column_int(q, 4)};
   return fn(arg, &r);
+}
+
+static int deliver_version(sqlite3_stmt *q, int (*fn)(void *, const void *), void *arg)
+{
+  struct fk_stays_version v = {sqlite3_column_int64(q, 0), sqlite3_column_int64(q, 1)};
+  return fn(arg, &v);
 }
 
 static int deliver_need(sqlite3_stmt *q, int (*fn)(void *, const void *), void *arg)
@@ -142,7 +150,7 @@ int fk__sqlite_sites_each(sqlite3 *db, int what, int view, int64_t person, fk_ti
                           int (*fn)(void *arg, const void *row), void *arg)
 {
   static int (*const deliver[])(sqlite3_stmt *, int (*)(void *, const void *), void *) = {
-      deliver_site, deliver_room, deliver_need, deliver_stay, deliver_wait};
+      deliver_site, deliver_room, deliver_need, deliver_stay, deliver_wait, deliver_version};
   char sql[1024];
   sqlite3_stmt *q = NULL;
   int rc = 0, step = SQLITE_DONE;

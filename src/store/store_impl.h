@@ -110,7 +110,8 @@ enum fk__sites_what {
   FK__SITES_ROOMS,
   FK__SITES_NEEDS,
   FK__SITES_STAYS,
-  FK__SITES_WAITS
+  FK__SITES_WAITS,
+  FK__SITES_STAYS_VERSION /* one row: struct fk_stays_version */
 };
 
 enum fk__view {

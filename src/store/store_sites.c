@@ -36,6 +36,19 @@ int fk_store_each_wait(struct fk_store *st, enum fk_stay_view view, int64_t pers
   return st->ops->sites_each(st, FK__SITES_WAITS, (int)view, person, t0, t1, (fk__row_fn)fn, arg);
 }
 
+static int take_version(void *arg, const struct fk_stays_version *v)
+{
+  *(struct fk_stays_version *)arg = *v;
+  return 0;
+}
+
+int fk_store_stays_version(struct fk_store *st, struct fk_stays_version *out)
+{
+  *out = (struct fk_stays_version){0, 0};
+  return st->ops->sites_each(st, FK__SITES_STAYS_VERSION, 0, 0, 0, 0, (fk__row_fn)take_version,
+                             out);
+}
+
 int fk_store_put_stays(struct fk_store *st, struct fk_stay_row *rows, int n, struct fk_diag *diag)
 {
   assert(st && (rows || n == 0));

@@ -184,14 +184,19 @@ static int by_person_from(const void *a, const void *b)
   return x->from < y->from ? -1 : x->from > y->from;
 }
 
-/* Reads every quarantine-site stay again (few, and they end: like cases, reread at each
-   refresh), by person. Returns 0, FK_ENOMEM or FK_ESTORE. */
+/* Reads every quarantine-site stay again, by person, when any was added or ended since the
+   last read (they end, so following them would mean rereading them anyway; a refresh under a
+   stream of check-ins should not pay for it each time). Returns 0, FK_ENOMEM or FK_ESTORE. */
 static int load_isolations(struct fk_trace_index *ix, struct fk_store *st)
 {
   struct fk__vec v = {.size = sizeof(struct fk__isolation)};
   struct loader l = {ix, NULL, &v};
-  int rc =
-      fk_store_each_stay(st, FK_STAYS_BETWEEN, 0, INT64_MIN + 1, INT64_MAX, load_isolation, &l);
+  struct fk_stays_version now;
+  int rc = fk_store_stays_version(st, &now);
+  if (rc || (ix->isolations.size && now.last_id == ix->isolations_read.last_id &&
+             now.ended == ix->isolations_read.ended))
+    return rc;
+  rc = fk_store_each_stay(st, FK_STAYS_BETWEEN, 0, INT64_MIN + 1, INT64_MAX, load_isolation, &l);
   if (rc) {
     fk__vec_free(&v);
     return rc;
@@ -199,6 +204,7 @@ static int load_isolations(struct fk_trace_index *ix, struct fk_store *st)
   if (v.n) qsort(v.data, v.n, v.size, by_person_from);
   fk__vec_free(&ix->isolations);
   ix->isolations = v;
+  ix->isolations_read = now;
   return 0;
 }
 

@@ -18,6 +18,7 @@
 
 #include "base/strmap.h"
 #include "fangkong/rules.h"
+#include "fangkong/site_store.h"
 #include "fangkong/store.h"
 #include "fangkong/trace.h"
 
@@ -78,8 +79,9 @@ struct fk_trace_index {
   struct fk__vec pending; /* struct fk__pending */
   long skipped;           /* check-ins outside the index's time range */
 
-  struct fk__vec cases;      /* struct fk_case_row */
-  struct fk__vec isolations; /* struct fk__isolation, by person then from */
+  struct fk__vec cases;                    /* struct fk_case_row */
+  struct fk__vec isolations;               /* struct fk__isolation, by person then from */
+  struct fk_stays_version isolations_read; /* the stays' version when they were read */
 
   int64_t last_checkin, last_person, last_place;
 };

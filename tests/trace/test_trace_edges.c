@@ -500,18 +500,28 @@ static int first_room(void *arg, const struct fk_room_row *row)
   return 1;
 }
 
+/* Stores the stay row (new, or ended when it has an id) and refreshes the index. */
+static void put_stay(struct city *c, struct fk_stay_row *row)
+{
+  struct fk_diag d;
+  fk_diag_clear(&d);
+  assert_int_equal(fk_store_begin(c->st), 0);
+  if (fk_store_put_stays(c->st, row, 1, &d)) fail_msg("stay: %s", d.reason);
+  assert_int_equal(fk_store_commit(c->st), 0);
+  if (fk_trace_index_refresh(c->ix, c->st, NULL, &d)) fail_msg("refresh: %s", d.reason);
+}
+
 /* Puts person_id in a quarantine site (集中隔离) over [from, to) (to NULL: still there), the
-   site made at the first call, and refreshes the index. */
-static void quarantine(struct city *c, const char *person_id, const char *from, const char *to)
+   site made at the first call, and refreshes the index; returns the stay's row. */
+static struct fk_stay_row quarantine(struct city *c, const char *person_id, const char *from,
+                                     const char *to)
 {
   static const char sites[] =
       "site_id,name,grid_id,lat,lon,clean_zone,buffer_zone,contaminated_zone,staff_channel,"
       "resident_channel,staff,allows_households\n"
       "Q1,隔离点,G1,37.7,112.5,清洁区,缓冲区,污染区,员工通道,住户通道,20,1\n";
   static const char rooms[] = "site_id,room_id,kind,beds\nQ1,101,single,1\n";
-  struct fk_diag d;
   int64_t room = 0;
-  fk_diag_clear(&d);
   if (fk_store_each_room(c->st, first_room, &room) < 0) fail_msg("rooms");
   if (!room) {
     import_text(c, "sites", "sites.csv", sites, sizeof sites - 1);
@@ -524,10 +534,8 @@ static void quarantine(struct city *c, const char *person_id, const char *from, 
                             .to = to ? T(to) : FK_TIME_NONE,
                             .reason = "close contact (密接)",
                             .end_reason = to ? "released" : NULL};
-  assert_int_equal(fk_store_begin(c->st), 0);
-  if (fk_store_put_stays(c->st, &row, 1, &d)) fail_msg("stay: %s", d.reason);
-  assert_int_equal(fk_store_commit(c->st), 0);
-  if (fk_trace_index_refresh(c->ix, c->st, NULL, &d)) fail_msg("refresh: %s", d.reason);
+  put_stay(c, &row);
+  return row;
 }
 
 /* A close contact propagates until it is isolated in a quarantine site, not until now: P2 (first
@@ -559,10 +567,17 @@ static void a_close_contact_isolated_at_its_first_exposure_does_not_propagate(vo
   struct city c;
   (void)state;
   degree2_city(&c, "degree2_in_site");
-  quarantine(&c, "P2", "2022-07-08 11:00", NULL);
+  struct fk_stay_row row = quarantine(&c, "P2", "2022-07-08 11:00", NULL);
   trace(&c, "P1", NOW, 2);
   degree1_of_the_degree2_city(&c);
   assert_int_equal(count_degree(&c, 2), 0);
+  /* The stay is ended (recorded later) before the first exposure: P2 propagates again once the
+     index is refreshed, which rereads the stays when one ended. */
+  row.to = T("2022-07-08 11:30");
+  row.end_reason = "released";
+  put_stay(&c, &row);
+  trace(&c, "P1", NOW, 2);
+  assert_int_equal(count_degree(&c, 2), 3);
   city_free(&c);
 }
 
