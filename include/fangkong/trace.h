@@ -7,7 +7,8 @@
  * sorted by start, plus each person's own stays, households and cases. It is rebuildable at
  * any time and refreshed incrementally from the store's check-in event ids
  * (fk_trace_index_refresh), never rebuilt per query. About 16 bytes a check-in. Quarantine-site
- * stays (where close contacts stop propagating) are read again at every refresh.
+ * stays (where close contacts stop propagating) are read again at a refresh when one was added
+ * or ended.
  *
  * Semantics (docs/TRACING.md): the window of a case runs from 00:00 (UTC+8) of the day
  * `window_days` before onset (or before the day of sampling for an asymptomatic case or one
