@@ -95,7 +95,8 @@ void fk_trace_index_stats(const struct fk_trace_index *ix, struct fk_trace_index
   out->cases = (long)ix->cases.n;
   out->checkins = (long)(ix->nstays + ix->pending.n);
   out->checkin_bytes = stays;
-  out->total_bytes = stays + people + places + ix->cases.cap * ix->cases.size;
+  out->total_bytes = stays + people + places + ix->cases.cap * ix->cases.size +
+                     ix->isolations.cap * ix->isolations.size;
 }
 
 /* ---- exposures ---------------------------------------------------------------------------- */
