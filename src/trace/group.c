@@ -18,7 +18,6 @@
 #define DIGIT_BITS 8
 #define MAX_PASSES 4            /* persons below 2^32 */
 #define SMALL 32                /* fewer keys than this: insertion sort */
-#define LANES 4                 /* slices a radix pass moves side by side (sort_keys) */
 #define CHUNK ((size_t)1 << 20) /* exposures in a chunk (16 MiB), unless a via needs more */
 
 void *fk__grow(void *p, size_t *cap, size_t n, size_t size)
@@ -106,13 +105,10 @@ static void insertion(uint64_t *k, size_t n)
  * Sorts the n keys k[0..n) by their high half (below 2^bits) by LSD radix passes of at most
  * DIGIT_BITS bits, moving them between k and tmp (room for n); returns where they ended up.
  * Keys are unique (the low half is an index), so the order is the index's within a high half.
- * Each pass moves LANES slices of the keys side by side, each slice with counters of its own
- * (slice l's keys of a digit go after slices 0..l-1's, so the sort stays stable): one slice's
- * counter updates wait on each other through memory, several slices' do not.
  */
 static uint64_t *sort_keys(uint64_t *k, uint64_t *tmp, size_t n, int bits)
 {
-  uint32_t count[LANES][1u << DIGIT_BITS];
+  uint32_t count[MAX_PASSES][1u << DIGIT_BITS];
   int passes = (bits + DIGIT_BITS - 1) / DIGIT_BITS;
   if (n < SMALL || !passes) {
     insertion(k, n);
@@ -121,31 +117,19 @@ static uint64_t *sort_keys(uint64_t *k, uint64_t *tmp, size_t n, int bits)
   assert(passes <= MAX_PASSES);
   int width = (bits + passes - 1) / passes;
   uint32_t mask = (UINT32_C(1) << width) - 1;
-  size_t q = n / LANES; /* keys in a slice; the last slice also takes the rest */
+  memset(count, 0, sizeof count);
+  for (size_t i = 0; i < n; i++)
+    for (int d = 0; d < passes; d++)
+      count[d][(uint32_t)(k[i] >> (32 + d * width)) & mask]++;
   for (int d = 0; d < passes; d++) {
-    int shift = 32 + d * width;
     uint32_t at = 0;
-    memset(count, 0, sizeof count);
-    for (int l = 0; l < LANES; l++)
-      for (size_t i = (size_t)l * q, end = l < LANES - 1 ? i + q : n; i < end; i++)
-        count[l][(uint32_t)(k[i] >> shift) & mask]++;
-    for (uint32_t v = 0; v <= mask; v++)
-      for (int l = 0; l < LANES; l++) {
-        uint32_t c = count[l][v];
-        count[l][v] = at;
-        at += c;
-      }
-    uint32_t *c0 = count[0], *c1 = count[1], *c2 = count[2], *c3 = count[3];
-    const uint64_t *k0 = k, *k1 = k + q, *k2 = k + 2 * q, *k3 = k + 3 * q;
-    for (size_t i = 0; i < q; i++) {
-      uint64_t x0 = k0[i], x1 = k1[i], x2 = k2[i], x3 = k3[i];
-      tmp[c0[(uint32_t)(x0 >> shift) & mask]++] = x0;
-      tmp[c1[(uint32_t)(x1 >> shift) & mask]++] = x1;
-      tmp[c2[(uint32_t)(x2 >> shift) & mask]++] = x2;
-      tmp[c3[(uint32_t)(x3 >> shift) & mask]++] = x3;
+    for (uint32_t v = 0; v <= mask; v++) {
+      uint32_t c = count[d][v];
+      count[d][v] = at;
+      at += c;
     }
-    for (size_t i = LANES * q; i < n; i++) /* the last slice's rest */
-      tmp[c3[(uint32_t)(k[i] >> shift) & mask]++] = k[i];
+    for (size_t i = 0; i < n; i++)
+      tmp[count[d][(uint32_t)(k[i] >> (32 + d * width)) & mask]++] = k[i];
     uint64_t *t = k;
     k = tmp;
     tmp = t;
