@@ -123,9 +123,6 @@ uint32_t fk__trace_first_overlap(const struct fk_trace_index *ix, uint32_t p, ui
 uint32_t fk__trace_isolated(const struct fk_trace_index *ix, uint32_t person, uint32_t first,
                             uint32_t end);
 
-/* Advises huge pages for the n bytes at p (the whole 2 MiB pages inside them). */
-void fk__huge_pages(void *p, size_t n);
-
 /* Converts an instant to index time, clamped (fk_trace_time converts back). */
 uint32_t fk__trace_t32(fk_time t);
 
