@@ -172,8 +172,7 @@ static void emit(const struct fk_trace_index *ix, struct fk__sink *out, uint32_t
     if (e[k].end > last) last = e[k].end;
     if (e[k].category == FK_CAT_CLOSE) cat = FK_CAT_CLOSE;
   }
-  int is_case = out->cases ? (int)(out->cases[person >> 6] >> (person & 63) & 1)
-                           : fk_trace_is_case(ix, person);
+  int is_case = out->cases ? (int)fk__marked(out->cases, person) : fk_trace_is_case(ix, person);
   if (out->lnk && is_case) {
     FK__VEC_AT(out->lnk, struct fk_case_link, out->lnk->n++) = (struct fk_case_link){
         index_person, person, fk_trace_time(first), fk_trace_time(last), n, e};

@@ -123,6 +123,12 @@ uint32_t fk__trace_first_overlap(const struct fk_trace_index *ix, uint32_t p, ui
 uint32_t fk__trace_isolated(const struct fk_trace_index *ix, uint32_t person, uint32_t first,
                             uint32_t end);
 
+/* Returns 1 when person's bit is set in the bitmap bits (a bit per person), else 0. */
+static inline uint32_t fk__marked(const uint64_t *bits, uint32_t person)
+{
+  return (uint32_t)(bits[person >> 6] >> (person & 63) & 1);
+}
+
 /* Converts an instant to index time, clamped (fk_trace_time converts back). */
 uint32_t fk__trace_t32(fk_time t);
 

@@ -16,12 +16,6 @@
 
 int fk__meet_simd = -1;
 
-/* Is person's bit set in the bitmap? */
-static uint32_t marked(const uint64_t *bits, uint32_t person)
-{
-  return (uint32_t)(bits[person >> 6] >> (person & 63) & 1);
-}
-
 static size_t meet_plain(const struct fk__meeting *m, const struct fk__stay *s, size_t n,
                          struct fk__hit *h, size_t *scanned)
 {
@@ -30,7 +24,7 @@ static size_t meet_plain(const struct fk__meeting *m, const struct fk__stay *s, 
     uint32_t who = s[i].person;
     uint32_t a = s[i].start > m->x ? s[i].start : m->x, b = s[i].end < m->y ? s[i].end : m->y;
     uint32_t keep = (who != m->self) & (b > a) & (b - a > m->min);
-    keep &= m->skip ? !marked(m->skip, who) : 1;
+    keep &= m->skip ? !fk__marked(m->skip, who) : 1;
     h[k] = (struct fk__hit){who, m->p, a, b};
     k += keep;
   }

@@ -22,12 +22,6 @@
 #include "trace/index.h"
 #include "trace/meet.h"
 
-/* Is person's bit set in the bitmap? */
-static int marked(const uint64_t *bits, uint32_t person)
-{
-  return (int)(bits[person >> 6] >> (person & 63) & 1);
-}
-
 /* ---- lookups ------------------------------------------------------------------------------ */
 
 int64_t fk_trace_person(const struct fk_trace_index *ix, const char *person_id, size_t n)
@@ -116,7 +110,7 @@ struct tracer {
 static int add_hit(struct tracer *t, uint32_t person, uint32_t place, uint32_t a, uint32_t b)
 {
   struct fk__vec *v = t->hits;
-  if (t->skip && marked(t->skip, person)) return 0;
+  if (t->skip && fk__marked(t->skip, person)) return 0;
   if (v->n == v->cap && fk__vec_reserve(v, v->n + 1)) return FK_ENOMEM;
   ((struct fk__hit *)v->data)[v->n++] = (struct fk__hit){person, place, a, b};
   return 0;
