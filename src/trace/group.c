@@ -4,7 +4,7 @@
  * Why by via: a depth-2 trace finds millions of hits. Collected whole and then sorted by
  * person, they went through main memory three or four times (written by the walk, scattered
  * into ranges of persons, read again to be grouped). One via's hits are a few thousand, still
- * in cache when its walk ends: their keys (person, index) are sorted there by radix passes of
+ * in cache when its walk ends: they are sorted there by person in radix passes of
  * 8 bits and the hits gathered from them are written once, as exposures, beside their
  * contacts. Main memory sees only the answer.
  */
@@ -17,7 +17,7 @@
 
 #define DIGIT_BITS 8
 #define MAX_PASSES 4            /* persons below 2^32 */
-#define SMALL 32                /* fewer keys than this: insertion sort */
+#define SMALL 32                /* fewer hits than this: insertion sort */
 #define CHUNK ((size_t)1 << 20) /* exposures in a chunk (16 MiB), unless a via needs more */
 
 void *fk__grow(void *p, size_t *cap, size_t n, size_t size)
@@ -83,44 +83,67 @@ static struct fk_exposure *room(struct fk__exposures *x, size_t m)
 
 void fk__grouper_free(struct fk__grouper *g)
 {
-  fk_free(g->key);
+  fk_free(g->tmp);
   memset(g, 0, sizeof *g);
 }
 
 /* ---- sorting and grouping ----------------------------------------------------------------- */
 
-/* Sorts the n keys k[0..n) by value, in place, by insertion (n small). */
-static void insertion(uint64_t *k, size_t n)
+/* Sorts the n hits h[0..n) by person, in place, by insertion (n small); stable. */
+static void insertion(struct fk__hit *h, size_t n)
 {
   for (size_t a = 1; a < n; a++) {
-    uint64_t x = k[a];
+    struct fk__hit x = h[a];
     size_t b = a;
-    for (; b > 0 && k[b - 1] > x; b--)
-      k[b] = k[b - 1];
-    k[b] = x;
+    for (; b > 0 && h[b - 1].person > x.person; b--)
+      h[b] = h[b - 1];
+    h[b] = x;
   }
 }
 
+/* Counts the digits of every pass over the persons of the n hits h (width bits each, under
+   mask): inline, so that with passes a constant each hit's digits are counted side by side. */
+static inline __attribute__((always_inline)) void count_digits(uint32_t count[][1u << DIGIT_BITS],
+                                                               const struct fk__hit *h, size_t n,
+                                                               int passes, int width, uint32_t mask)
+{
+  for (size_t i = 0; i < n; i++)
+    for (int d = 0; d < passes; d++)
+      count[d][(h[i].person >> (d * width)) & mask]++;
+}
+
 /*
- * Sorts the n keys k[0..n) by their high half (below 2^bits) by LSD radix passes of at most
- * DIGIT_BITS bits, moving them between k and tmp (room for n); returns where they ended up.
- * Keys are unique (the low half is an index), so the order is the index's within a high half.
+ * Sorts the n hits h[0..n) by person (below 2^bits) by LSD radix passes of at most DIGIT_BITS
+ * bits, moving them between h and tmp (room for n); returns where they ended up. Stable: a
+ * person's hits keep the order they were found in. The hits themselves are moved, not keys:
+ * a pass costs the same for 16 bytes as for 8, and the grouping then reads them in order.
  */
-static uint64_t *sort_keys(uint64_t *k, uint64_t *tmp, size_t n, int bits)
+static struct fk__hit *sort_hits(struct fk__hit *h, struct fk__hit *tmp, size_t n, int bits)
 {
   uint32_t count[MAX_PASSES][1u << DIGIT_BITS];
   int passes = (bits + DIGIT_BITS - 1) / DIGIT_BITS;
   if (n < SMALL || !passes) {
-    insertion(k, n);
-    return k;
+    insertion(h, n);
+    return h;
   }
   assert(passes <= MAX_PASSES);
   int width = (bits + passes - 1) / passes;
   uint32_t mask = (UINT32_C(1) << width) - 1;
   memset(count, 0, sizeof count);
-  for (size_t i = 0; i < n; i++)
-    for (int d = 0; d < passes; d++)
-      count[d][(uint32_t)(k[i] >> (32 + d * width)) & mask]++;
+  switch (passes) { /* a constant number of passes: the counting unrolled */
+  case 1:
+    count_digits(count, h, n, 1, width, mask);
+    break;
+  case 2:
+    count_digits(count, h, n, 2, width, mask);
+    break;
+  case 3:
+    count_digits(count, h, n, 3, width, mask);
+    break;
+  default:
+    count_digits(count, h, n, MAX_PASSES, width, mask);
+    break;
+  }
   for (int d = 0; d < passes; d++) {
     uint32_t at = 0;
     for (uint32_t v = 0; v <= mask; v++) {
@@ -129,29 +152,30 @@ static uint64_t *sort_keys(uint64_t *k, uint64_t *tmp, size_t n, int bits)
       at += c;
     }
     for (size_t i = 0; i < n; i++)
-      tmp[count[d][(uint32_t)(k[i] >> (32 + d * width)) & mask]++] = k[i];
-    uint64_t *t = k;
-    k = tmp;
+      tmp[count[d][(h[i].person >> (d * width)) & mask]++] = h[i];
+    struct fk__hit *t = h;
+    h = tmp;
     tmp = t;
   }
-  return k;
+  return h;
 }
 
-/* Does exposure a come after exposure b within one contact? */
-static int later(const struct fk_exposure *a, const struct fk_exposure *b)
+/* Does hit a come after hit b among one person's (the order of their exposures)? */
+static int later(const struct fk__hit *a, const struct fk__hit *b)
 {
   return a->start > b->start || (a->start == b->start && a->place > b->place);
 }
 
-/* Sorts the exposures of one contact, e[0..n), by (start, place); stable. */
-static void order_exposures(struct fk_exposure *e, size_t n)
+/* Sorts one person's hits h[0..n) by (start, place), the order of a contact's exposures;
+   stable. */
+static void order_hits(struct fk__hit *h, size_t n)
 {
   for (size_t a = 1; a < n; a++) {
-    struct fk_exposure x = e[a];
+    struct fk__hit x = h[a];
     size_t b = a;
-    for (; b > 0 && later(&e[b - 1], &x); b--)
-      e[b] = e[b - 1];
-    e[b] = x;
+    for (; b > 0 && later(&h[b - 1], &x); b--)
+      h[b] = h[b - 1];
+    h[b] = x;
   }
 }
 
@@ -182,71 +206,70 @@ static void emit(const struct fk_trace_index *ix, struct fk__sink *out, uint32_t
       (struct fk_contact){person, 0, first, last, (uint32_t)n, 1, (uint8_t)cat, e};
 }
 
-/* Makes room in out for n more contacts, links (at degree 1) and exposures, and in g for 2 n
-   keys; returns the exposures' room, or NULL when out of memory. */
+/* Makes room in out for n more contacts, links (at degree 1) and exposures, and in g for n
+   hits; returns the exposures' room, or NULL when out of memory. */
 static struct fk_exposure *make_room(struct fk__grouper *g, struct fk__sink *out, size_t n,
                                      uint32_t via)
 {
-  void *q = fk__grow(g->key, &g->key_cap, 2 * n, sizeof *g->key);
+  void *q = fk__grow(g->tmp, &g->tmp_cap, n, sizeof *g->tmp);
   if (!q) return NULL;
-  g->key = q;
+  g->tmp = q;
   if (fk__vec_reserve(out->con, out->con->n + n)) return NULL;
   if (!via && out->lnk && fk__vec_reserve(out->lnk, out->lnk->n + n)) return NULL;
   return room(out->exp, n);
 }
 
-/* Degree 2's grouping of the sorted keys k of a via's n hits h into exposures e (every one
-   close: degree 2 meets only at home and at close places) and contacts appended to con (room
-   made); returns the exposures written. The case and the other persons never reported were
-   left out by the walk. */
-static size_t group_secondary(const uint64_t *k, const struct fk__hit *h, size_t n, uint32_t via,
-                              struct fk_exposure *e, struct fk__vec *con)
+/* Degree 2's grouping of a via's n hits h, sorted by person, into exposures e (every one close:
+   degree 2 meets only at home and at close places) and contacts appended to con (room made);
+   returns the exposures written. The case and the other persons never reported were left out
+   by the walk. */
+static size_t group_secondary(struct fk__hit *h, size_t n, uint32_t via, struct fk_exposure *e,
+                              struct fk__vec *con)
 {
   struct fk_contact *c = &FK__VEC_AT(con, struct fk_contact, con->n);
-  size_t j = 0, m = 0;
-  for (size_t i = 0; i < n;) {
-    uint32_t person = (uint32_t)(k[i] >> 32), last = 0;
-    size_t from = j;
-    for (; i < n && (uint32_t)(k[i] >> 32) == person; i++) { /* loads independent: they overlap */
-      const struct fk__hit *x = &h[(uint32_t)k[i]];
-      e[j++] = (struct fk_exposure){x->place, x->start, x->end, FK_CAT_CLOSE};
-      last = x->end > last ? x->end : last;
+  size_t m = 0;
+  for (size_t i = 0, r; i < n; i = r) {
+    uint32_t last = 0;
+    for (r = i + 1; r < n && h[r].person == h[i].person; r++)
+      ;
+    if (r - i > 1) order_hits(h + i, r - i);
+    for (size_t k = i; k < r; k++) {
+      e[k] = (struct fk_exposure){h[k].place, h[k].start, h[k].end, FK_CAT_CLOSE};
+      last = h[k].end > last ? h[k].end : last;
     }
-    if (j - from > 1) order_exposures(e + from, j - from);
-    c[m++] = (struct fk_contact){person, via,          e[from].start, last, (uint32_t)(j - from),
-                                 2,      FK_CAT_CLOSE, e + from};
+    c[m++] = (struct fk_contact){h[i].person,       via, h[i].start,   last,
+                                 (uint32_t)(r - i), 2,   FK_CAT_CLOSE, e + i};
   }
   con->n += m;
-  return j;
+  return n;
 }
 
-int fk__group_via(const struct fk_trace_index *ix, struct fk__grouper *g, const struct fk__hit *h,
+int fk__group_via(const struct fk_trace_index *ix, struct fk__grouper *g, struct fk__hit *hits,
                   size_t n, uint32_t via, uint32_t index_person, struct fk__sink *out)
 {
   assert(n < UINT32_MAX);
   if (!n) return 0;
   struct fk_exposure *e = make_room(g, out, n, via);
   if (!e) return FK_ENOMEM;
-  for (size_t i = 0; i < n; i++)
-    g->key[i] = (uint64_t)h[i].person << 32 | i;
-  const uint64_t *k = sort_keys(g->key, g->key + n, n, bits_for(ix->nperson));
+  struct fk__hit *h = sort_hits(hits, g->tmp, n, bits_for(ix->nperson));
   size_t j = 0;
   if (via) {
-    out->exp->c[out->exp->cur].n += group_secondary(k, h, n, via, e, out->con);
+    out->exp->c[out->exp->cur].n += group_secondary(h, n, via, e, out->con);
     return 0;
   }
   for (size_t i = 0; i < n;) {
-    uint32_t person = (uint32_t)(k[i] >> 32);
+    uint32_t person = h[i].person;
     size_t from = j;
-    for (; i < n && (uint32_t)(k[i] >> 32) == person; i++) {
-      const struct fk__hit *x = &h[(uint32_t)k[i]];
-      e[j++] = (struct fk_exposure){x->place, x->start, x->end, category_at(ix, x->place)};
-    }
+    size_t r = i;
+    for (; r < n && h[r].person == person; r++)
+      ;
     if (person == index_person) {
-      j = from;
+      i = r;
       continue;
     }
-    order_exposures(e + from, j - from);
+    order_hits(h + i, r - i);
+    for (; i < r; i++)
+      e[j++] = (struct fk_exposure){h[i].place, h[i].start, h[i].end, category_at(ix, h[i].place)};
     emit(ix, out, person, index_person, e + from, j - from);
   }
   out->exp->c[out->exp->cur].n += j;

@@ -41,13 +41,11 @@ void fk__exposures_reset(struct fk__exposures *x);
 /* Frees every chunk. */
 void fk__exposures_free(struct fk__exposures *x);
 
-/* One thread's room for grouping one via, kept from trace to trace: sort keys, and the
-   exposures and contacts made before they are copied out. */
+/* One thread's room for grouping one via, kept from trace to trace: where its hits are moved
+   to while they are sorted. */
 struct fk__grouper {
-  uint64_t *key;
-  struct fk_exposure *exp;
-  struct fk_contact *con;
-  size_t key_cap, exp_cap, con_cap;
+  struct fk__hit *tmp;
+  size_t tmp_cap;
 };
 
 void fk__grouper_free(struct fk__grouper *g);
@@ -66,10 +64,11 @@ struct fk__sink {
  * contacts appended to out->con in order of person, each one's exposures written into out->exp
  * in order of (start, place), found order for ties. At degree 1 a case met becomes a link from
  * index_person when out->lnk is set; index_person is left out. Categories: the place's at
- * degree 1, close at degree 2 (which only meets at home and at close places). Returns 0 or
- * FK_ENOMEM (then out may hold part of this via's contacts).
+ * degree 1, close at degree 2 (which only meets at home and at close places). The hits are
+ * sorted in place: h holds them in no particular order afterwards. Returns 0 or FK_ENOMEM
+ * (then out may hold part of this via's contacts).
  */
-int fk__group_via(const struct fk_trace_index *ix, struct fk__grouper *g, const struct fk__hit *h,
+int fk__group_via(const struct fk_trace_index *ix, struct fk__grouper *g, struct fk__hit *h,
                   size_t n, uint32_t via, uint32_t index_person, struct fk__sink *out);
 
 /* Returns p grown to hold n items of size bytes (what it holds kept; *cap follows), or NULL

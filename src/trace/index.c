@@ -73,7 +73,7 @@ uint32_t fk__trace_place_of(const struct fk_trace_index *ix, uint32_t i)
 
 uint32_t fk__trace_first_overlap(const struct fk_trace_index *ix, uint32_t p, uint32_t x)
 {
-  uint32_t from = x > ix->maxdur[p] ? x - ix->maxdur[p] : 0;
+  uint32_t from = fk__trace_reach(ix, p, x);
   return fk__trace_first_start(ix, ix->place_off[p], ix->place_off[p + 1], from);
 }
 

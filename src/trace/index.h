@@ -96,19 +96,34 @@ void fk__vec_free(struct fk__vec *v);
 /* Returns the place of stay index i (the CSR group holding it); i < nstays. */
 uint32_t fk__trace_place_of(const struct fk_trace_index *ix, uint32_t i);
 
-/* Returns the first stay in [lo, hi) (one place's run, in order of start) that starts at or
- * after from, or hi; a binary search, inline for the tracer's inner loop. */
-static inline uint32_t fk__trace_first_start(const struct fk_trace_index *ix, uint32_t lo,
-                                             uint32_t hi, uint32_t from)
+/* Returns the first of the stays s[lo, hi) (in order of start) that starts at or after from,
+   or hi; a binary search, inline for the tracer's inner loop. */
+static inline uint32_t fk__stays_first_start(const struct fk__stay *s, uint32_t lo, uint32_t hi,
+                                             uint32_t from)
 {
   while (lo < hi) {
     uint32_t mid = lo + (hi - lo) / 2;
-    if (ix->stays[mid].start < from)
+    if (s[mid].start < from)
       lo = mid + 1;
     else
       hi = mid;
   }
   return lo;
+}
+
+/* Returns the earliest start of a stay at place p that can still overlap time x: x less the
+   place's longest stay (0 at the least). */
+static inline uint32_t fk__trace_reach(const struct fk_trace_index *ix, uint32_t p, uint32_t x)
+{
+  return x > ix->maxdur[p] ? x - ix->maxdur[p] : 0;
+}
+
+/* Returns the first stay in [lo, hi) (one place's run, in order of start) that starts at or
+ * after from, or hi. */
+static inline uint32_t fk__trace_first_start(const struct fk_trace_index *ix, uint32_t lo,
+                                             uint32_t hi, uint32_t from)
+{
+  return fk__stays_first_start(ix->stays, lo, hi, from);
 }
 
 /*

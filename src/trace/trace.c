@@ -19,6 +19,7 @@
 #include "fangkong/error.h"
 #include "fangkong/tasks.h"
 #include "trace/group.h"
+#include "trace/hot.h"
 #include "trace/index.h"
 #include "trace/meet.h"
 
@@ -101,8 +102,7 @@ struct tracer {
   uint32_t self;        /* the person whose stays are scanned: the via */
   int close_only;       /* degree 2: only close places propagate */
   const uint64_t *skip; /* degree 2: persons never reported (bit per person), else NULL */
-  /* the last search for a place's first stays (first_overlap): place, time, answer */
-  uint32_t hint_place, hint_from, hint_lo;
+  struct fk__hot *hot;  /* degree 2: copies of busy places without them, else NULL */
 };
 
 /* Appends a hit of person, unless person is left out (t->skip: dropped now rather than when
@@ -121,79 +121,93 @@ static int add_hit(struct tracer *t, uint32_t person, uint32_t place, uint32_t a
 
 /*
  * Others' stays s[0..n) at place p against [x, y), up to the first starting at or after y: a
- * hit for each overlap longer than min (the kind's minimum) of someone not left out (skip), by
- * fk__meet (trace/meet.c), a chunk of stays at a time. Returns 0 or FK_ENOMEM.
+ * hit for each overlap longer than min (the kind's minimum) of someone not left out (skip, may
+ * be NULL), by fk__meet (trace/meet.c), a chunk of stays at a time; *scanned gets the number of
+ * stays looked at. Returns 0 or FK_ENOMEM.
  */
 static int meet(struct tracer *t, const struct fk__stay *s, size_t n, uint32_t p, uint32_t x,
-                uint32_t y, fk_time min)
+                uint32_t y, fk_time min, const uint64_t *skip, size_t *scanned)
 {
   struct fk__vec *v = t->hits;
   struct fk__meeting m = {
-      p, x, y, min < 0 ? 0 : min > UINT32_MAX ? UINT32_MAX : (uint32_t)min, t->self, t->skip};
+      p, x, y, min < 0 ? 0 : min > UINT32_MAX ? UINT32_MAX : (uint32_t)min, t->self, skip};
   size_t i = 0;
   while (i < n) {
-    size_t len = n - i < MEET_CHUNK ? n - i : MEET_CHUNK, scanned;
+    size_t len = n - i < MEET_CHUNK ? n - i : MEET_CHUNK, seen;
     if (v->cap - v->n < len + FK__MEET_SLACK && fk__vec_reserve(v, v->n + len + FK__MEET_SLACK))
       return FK_ENOMEM;
-    v->n += fk__meet(&m, s + i, len, (struct fk__hit *)v->data + v->n, &scanned);
-    if (scanned < len) break;
-    i += len;
+    v->n += fk__meet(&m, s + i, len, (struct fk__hit *)v->data + v->n, &seen);
+    i += seen;
+    if (seen < len) break;
   }
+  *scanned = i;
   return 0;
 }
 
 /*
- * fk__trace_first_overlap(t->ix, p, x), searched from the last answer when that was at the
- * same place for a time not later: a person's own stays at a place come in order of start,
- * so from one day's answer the next day's is a short gallop away in memory just read, instead
- * of a binary search over the whole place. The answer only moves forward with the time.
+ * The first of place p's stays that can overlap [x, ...): fk__trace_first_overlap(ix, p, x).
+ * When the walked person's own stay there is one of p's sorted stays (own; UINT32_MAX: a
+ * pending one), galloped back from it instead of a binary search over the whole place: own
+ * starts at or after the answer (it reaches past x and lasts at most the place's longest stay),
+ * and the stays in between are the ones the meeting reads next, so the search only touches
+ * memory about to be read (and already fetched with own).
  */
-static uint32_t first_overlap(struct tracer *t, uint32_t p, uint32_t x)
+static uint32_t first_overlap(const struct fk_trace_index *ix, uint32_t p, uint32_t x, uint32_t own)
 {
-  const struct fk_trace_index *ix = t->ix;
-  uint32_t from = x > ix->maxdur[p] ? x - ix->maxdur[p] : 0;
-  uint32_t lo, hi = ix->place_off[p + 1], step = 1;
-  if (p != t->hint_place || from < t->hint_from) {
-    lo = fk__trace_first_overlap(ix, p, x);
-  } else {
-    lo = t->hint_lo; /* the answer is at or after it */
-    while (step < hi - lo && ix->stays[lo + step].start < from) {
-      lo += step;
-      step *= 2;
-    }
-    if (step < hi - lo) hi = lo + step + 1; /* stays[lo + step] starts at or after `from` */
-    lo = fk__trace_first_start(ix, lo, hi, from);
+  if (own == UINT32_MAX) return fk__trace_first_overlap(ix, p, x);
+  uint32_t from = fk__trace_reach(ix, p, x), base = ix->place_off[p];
+  uint32_t lo = own, step = 1;
+  assert(own >= base && own < ix->place_off[p + 1] && ix->stays[own].start >= from);
+  while (step <= lo - base && ix->stays[lo - step].start >= from) {
+    lo -= step;
+    step *= 2;
   }
-  t->hint_place = p;
-  t->hint_from = from;
-  t->hint_lo = lo;
-  return lo;
+  /* stays[lo] starts at or after from; stays[lo - step], when within p, before it */
+  return fk__trace_first_start(ix, step <= lo - base ? lo - step + 1 : base, lo, from);
 }
 
-/* Everyone at place p during [x, y), from the sorted stays and the pending ones. */
-static int at_place(struct tracer *t, uint32_t p, uint32_t x, uint32_t y)
+/* Everyone at place p during [x, y) (the kind's minimum overlap min) from its sorted stays:
+   its copy without the persons never reported when the trace has one (trace/hot.h), else the
+   index's, counted towards a copy at degree 2; own as for first_overlap. Returns 0 or
+   FK_ENOMEM. */
+static int at_sorted_place(struct tracer *t, uint32_t p, uint32_t x, uint32_t y, fk_time min,
+                           uint32_t own)
+{
+  const struct fk_trace_index *ix = t->ix;
+  size_t n, scanned;
+  const struct fk__stay *c = t->hot ? fk__hot_copy(t->hot, p, &n) : NULL;
+  if (c) {
+    uint32_t lo = fk__stays_first_start(c, 0, (uint32_t)n, fk__trace_reach(ix, p, x));
+    return meet(t, c + lo, n - lo, p, x, y, min, NULL, &scanned);
+  }
+  uint32_t lo = first_overlap(ix, p, x, own);
+  int rc = meet(t, ix->stays + lo, ix->place_off[p + 1] - lo, p, x, y, min, t->skip, &scanned);
+  return rc || !t->hot ? rc : fk__hot_scanned(t->hot, ix, p, scanned);
+}
+
+/* Everyone at place p during [x, y), from the sorted stays and the pending ones; own: the
+   walked person's stay there (its index in the sorted stays, or UINT32_MAX). */
+static int at_place(struct tracer *t, uint32_t p, uint32_t x, uint32_t y, uint32_t own)
 {
   const struct fk_trace_index *ix = t->ix;
   fk_time min = ix->rules->trace.kinds[ix->kind[p]].min_overlap;
-  int rc = 0;
-  if (p < ix->csr_places) {
-    uint32_t lo = first_overlap(t, p, x);
-    rc = meet(t, ix->stays + lo, ix->place_off[p + 1] - lo, p, x, y, min);
-  }
+  size_t scanned;
+  int rc = p < ix->csr_places ? at_sorted_place(t, p, x, y, min, own) : 0;
   for (size_t i = 0; !rc && i < ix->pending.n; i++) {
     const struct fk__pending *q = &FK__VEC_AT(&ix->pending, struct fk__pending, i);
-    if (q->place == p) rc = meet(t, &q->stay, 1, p, x, y, min);
+    if (q->place == p) rc = meet(t, &q->stay, 1, p, x, y, min, t->skip, &scanned);
   }
   return rc;
 }
 
-/* One of self's stays, s at place p, cut to the window [wa, wb), against everyone else at p. */
-static int from_stay(struct tracer *t, const struct fk__stay *s, uint32_t p, uint32_t wa,
-                     uint32_t wb)
+/* One of self's stays, s at place p, cut to the window [wa, wb), against everyone else at p;
+   own: s's index in the sorted stays (UINT32_MAX: a pending stay). */
+static int from_stay(struct tracer *t, const struct fk__stay *s, uint32_t p, uint32_t own,
+                     uint32_t wa, uint32_t wb)
 {
   uint32_t x = s->start > wa ? s->start : wa, y = s->end < wb ? s->end : wb;
   if (t->close_only && t->ix->rules->trace.kinds[t->ix->kind[p]].category != FK_CAT_CLOSE) return 0;
-  return at_place(t, p, x, y);
+  return at_place(t, p, x, y, own);
 }
 
 /* Does stay s overlap [wa, wb)? */
@@ -202,9 +216,14 @@ static int within(const struct fk__stay *s, uint32_t wa, uint32_t wb)
   return (s->start > wa ? s->start : wa) < (s->end < wb ? s->end : wb);
 }
 
+/* Own stays fetched ahead of the walk: each is somewhere in gigabytes of stays, and one
+   outside the window is passed over at once, so fetching only the next one left most of their
+   misses one after the other. */
+#define OWN_AHEAD 16
+
 /* Venue exposures of everyone who shared a place with `who` during [wa, wb). Own stays come
    by place (their indexes are in order), so the place of the last one is tried first, and
-   only for stays within the window; the next stay is fetched while this one is scanned. */
+   only for stays within the window; they are fetched OWN_AHEAD ahead. */
 static int venues(struct tracer *t, uint32_t who, uint32_t wa, uint32_t wb)
 {
   const struct fk_trace_index *ix = t->ix;
@@ -214,15 +233,18 @@ static int venues(struct tracer *t, uint32_t who, uint32_t wa, uint32_t wb)
   if (who < ix->csr_persons)
     for (uint32_t i = ix->person_off[who], end = ix->person_off[who + 1]; !rc && i < end; i++) {
       uint32_t s = ix->person_stays[i];
-      if (i + 1 < end) __builtin_prefetch(&ix->stays[ix->person_stays[i + 1]]);
+      if (i == ix->person_off[who])
+        for (uint32_t k = i + 1; k < end && k < i + OWN_AHEAD; k++)
+          __builtin_prefetch(&ix->stays[ix->person_stays[k]]);
+      if (i + OWN_AHEAD < end) __builtin_prefetch(&ix->stays[ix->person_stays[i + OWN_AHEAD]]);
       if (!within(&ix->stays[s], wa, wb)) continue;
       if (s < ix->place_off[p] || s >= ix->place_off[p + 1]) p = fk__trace_place_of(ix, s);
-      rc = from_stay(t, &ix->stays[s], p, wa, wb);
+      rc = from_stay(t, &ix->stays[s], p, s, wa, wb);
     }
   for (size_t i = 0; !rc && i < ix->pending.n; i++) {
     const struct fk__pending *q = &FK__VEC_AT(&ix->pending, struct fk__pending, i);
     if (q->stay.person == who && within(&q->stay, wa, wb))
-      rc = from_stay(t, &q->stay, q->place, wa, wb);
+      rc = from_stay(t, &q->stay, q->place, UINT32_MAX, wa, wb);
   }
   return rc;
 }
@@ -247,6 +269,7 @@ struct share {
   struct fk__vec hits; /* struct fk__hit */
   struct fk__grouper g;
   struct fk__exposures exp;
+  struct fk__hot hot; /* degree 2: busy places copied without the persons never reported */
 };
 
 /* A close degree-1 contact to walk at degree 2: from its first exposure to the case until it
@@ -327,7 +350,7 @@ static int degree1(const struct fk_trace_index *ix, struct storage *st, uint32_t
                    uint32_t wa, uint32_t wb)
 {
   struct share *sh = &st->share[0];
-  struct tracer t = {ix, &sh->hits, 0, 0, NULL, UINT32_MAX, 0, 0};
+  struct tracer t = {ix, &sh->hits, 0, 0, NULL, NULL};
   struct fk__sink out = {&st->con, &st->lnk, &sh->exp, st->skip};
   int rc = household(&t, person, wa, wb);
   if (!rc) rc = venues(&t, person, wa, wb);
@@ -343,6 +366,7 @@ struct walker {
   size_t nv, nparts, part_size;
   uint32_t index_person;
   const uint64_t *skip; /* persons never reported at degree 2 */
+  uint32_t from, to;    /* the walks' earliest start and latest end */
   struct share *share;
   struct fk__vec *con, *parts; /* parts NULL: one thread, into con */
   atomic_size_t *next;         /* the next part to take */
@@ -374,10 +398,10 @@ static int walk_range(const struct walker *w, struct tracer *t, size_t from, siz
 static void *walk_vias(void *arg)
 {
   struct walker *w = arg;
-  struct tracer t = {w->ix, &w->share->hits, 0, 1, w->skip, UINT32_MAX, 0, 0};
+  struct tracer t = {w->ix, &w->share->hits, 0, 1, w->skip, &w->share->hot};
   size_t c;
-  int rc = 0;
-  if (!w->parts) rc = walk_range(w, &t, 0, w->nv, w->con);
+  int rc = fk__hot_reset(&w->share->hot, w->ix, w->skip, w->from, w->to);
+  if (!w->parts && !rc) rc = walk_range(w, &t, 0, w->nv, w->con);
   while (w->parts && !rc && (c = atomic_fetch_add(w->next, 1)) < w->nparts) {
     size_t from = c * w->part_size, to = from + w->part_size;
     w->parts[c].n = 0;
@@ -454,15 +478,17 @@ static int secondary(const struct fk_trace_index *ix, struct storage *st, int64_
                      size_t n1, fk_time now, int threads)
 {
   struct walker w[FK_TRACE_MAX_THREADS];
-  uint32_t t_now = fk__trace_t32(now);
+  uint32_t t_now = fk__trace_t32(now), from = UINT32_MAX, to = 0;
   size_t nv = 0;
   int rc = vias_room(st, n1);
   if (rc) return rc;
   for (size_t i = 0; i < n1; i++) { /* the contacts move as share 0 appends: the vias do not */
     const struct fk_contact *c = &FK__VEC_AT(&st->con, struct fk_contact, i);
     uint32_t end = fk__trace_isolated(ix, c->person, c->first, t_now);
-    if (c->category == FK_CAT_CLOSE && end > c->first)
-      st->vias[nv++] = (struct via){c->person, c->first, end};
+    if (c->category != FK_CAT_CLOSE || end <= c->first) continue;
+    st->vias[nv++] = (struct via){c->person, c->first, end};
+    from = c->first < from ? c->first : from;
+    to = end > to ? end : to;
   }
   int n = nv < (size_t)threads ? (nv ? (int)nv : 1) : threads;
   size_t nparts = n == 1                              ? 1
@@ -477,6 +503,8 @@ static int secondary(const struct fk_trace_index *ix, struct storage *st, int64_
                            .part_size = (nv + nparts - 1) / nparts,
                            .index_person = (uint32_t)index_person,
                            .skip = st->skip,
+                           .from = from,
+                           .to = to,
                            .share = &st->share[k],
                            .con = &st->con,
                            .parts = n == 1 ? NULL : st->part,
@@ -545,6 +573,7 @@ void fk_trace_result_free(struct fk_trace_result *r)
       fk__vec_free(&st->share[k].hits);
       fk__grouper_free(&st->share[k].g);
       fk__exposures_free(&st->share[k].exp);
+      fk__hot_free(&st->share[k].hot);
     }
     for (int k = 0; k < MAX_PARTS; k++)
       fk__vec_free(&st->part[k]);

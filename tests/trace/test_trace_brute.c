@@ -26,6 +26,7 @@
 #include "fangkong/trace.h"
 #include "testutil.h"
 #include "trace/index.h" /* only to see which refresh merged */
+#include "trace/hot.h"   /* to trace with and without copies of busy places */
 #include "trace/meet.h"  /* to trace with the plain kernel too */
 
 /* ---- the protocol-9 numbers, written out independently of the rules reader --------------- */
@@ -862,6 +863,14 @@ static void every_case_matches_the_brute_force_at_depth2(void **state)
   trace_every_case(&c, ix, now, 2, &plain);
   fk__meet_simd = -1;
   assert_int_equal(plain.degree2, t.degree2);
+  /* The same with busy places never copied, and every place copied at once (trace/hot.h). */
+  for (int copies = 0; copies <= 2; copies += 2) {
+    struct totals other = {0};
+    fk__hot_copies = copies;
+    trace_every_case(&c, ix, now, 2, &other);
+    fk__hot_copies = 1;
+    assert_int_equal(other.degree2, t.degree2);
+  }
   /* Again with close contacts isolated in a quarantine site along the way. */
   struct totals iso = {0};
   quarantine_some(&c, st, ix, now - 86400 * DEPTH2_DAYS, now);
