@@ -4,12 +4,12 @@
  * At degree 2 everyone at a place is met against the persons never reported (the case and its
  * degree-1 contacts: a bitmap), and in the case's own office, school or factory those are most
  * of the people there, met again by every close contact on every day. Once the stays a trace
- * has scanned at a place outnumber the place's stays within the trace's span (its walks'
- * earliest start to latest end), those stays are copied without those persons
- * (the bitmap does not change during a trace); later meetings there scan the copy: fewer stays,
- * and no bitmap to look up. A copy costs what was already spent scanning, so a trace never
- * scans more than about twice what it did without copies (a ski rental), and where it pays is
- * the crowded workplace every close contact shares.
+ * has scanned at a place outnumber the place's stays, its stays within the trace's span (its
+ * walks' earliest start to latest end) are copied without those persons (the bitmap does not
+ * change during a trace); later meetings there scan the copy: fewer stays, and no bitmap to
+ * look up. A copy costs at most what was already spent scanning, so a trace never scans more
+ * than about twice what it did without copies (a ski rental), and where it pays is the crowded
+ * workplace every close contact shares.
  */
 #ifndef FK_TRACE_HOT_H
 #define FK_TRACE_HOT_H
@@ -52,8 +52,7 @@ static inline const struct fk__stay *fk__hot_copy(const struct fk__hot *h, uint3
 }
 
 /* Counts `scanned` more stays scanned at place p (one of the index's sorted places, not
-   copied), copying it once they outnumber its stays within the trace's span. Returns 0 or
-   FK_ENOMEM. */
+   copied), copying it once they outnumber its stays. Returns 0 or FK_ENOMEM. */
 int fk__hot_scanned(struct fk__hot *h, const struct fk_trace_index *ix, uint32_t p, size_t scanned);
 
 /* When places are copied: 1 (the default) once a trace's scans there outnumber its stays, 0

@@ -60,7 +60,9 @@ fk_time fk_trace_time(uint32_t t)
 /* The place of stay index i: the CSR group holding it. */
 uint32_t fk__trace_place_of(const struct fk_trace_index *ix, uint32_t i)
 {
-  uint32_t lo = 0, hi = ix->csr_places; /* last p with place_off[p] <= i */
+  assert(i < ix->nstays);
+  uint32_t lo = ix->place_step[i / FK__PLACE_STEP], hi = ix->place_step[i / FK__PLACE_STEP + 1] + 1;
+  /* last p in [lo, hi) with place_off[p] <= i */
   while (hi - lo > 1) {
     uint32_t mid = lo + (hi - lo) / 2;
     if (ix->place_off[mid] <= i)
@@ -360,6 +362,19 @@ static void huge_pages(void *p, size_t n)
 #endif
 }
 
+/* Fills step (n / FK__PLACE_STEP + 2) with the place of every FK__PLACE_STEP-th of the n stays
+   grouped by place_off (nplace places), then of the last. */
+static void fill_steps(const uint32_t *place_off, uint32_t nplace, size_t n, uint32_t *step)
+{
+  uint32_t p = 0;
+  for (size_t k = 0; k < n / FK__PLACE_STEP + 2; k++) {
+    size_t i = k * FK__PLACE_STEP < n ? k * FK__PLACE_STEP : (n ? n - 1 : 0);
+    while (p + 1 < nplace && place_off[p + 1] <= i) /* last p with place_off[p] <= i */
+      p++;
+    step[k] = p;
+  }
+}
+
 /* Lays out all stays (the index's own plus `extra`) into fresh CSR arrays. */
 static int layout(struct fk_trace_index *ix, const struct fk__vec *extra)
 {
@@ -370,10 +385,11 @@ static int layout(struct fk_trace_index *ix, const struct fk__vec *extra)
   uint32_t *maxdur = fk_calloc((size_t)ix->nplace + 1, sizeof *maxdur);
   struct fk__stay *stays = fk_malloc((n ? n : 1) * sizeof *stays);
   uint32_t *person_stays = fk_malloc((n ? n : 1) * sizeof *person_stays);
+  uint32_t *place_step = fk_malloc((n / FK__PLACE_STEP + 2) * sizeof *place_step);
   uint32_t *cursor = fk_malloc((most + 1) * sizeof *cursor);
   int rc = 0;
   if (n >= UINT32_MAX || !place_off || !person_off || !maxdur || !stays || !person_stays ||
-      !cursor) {
+      !place_step || !cursor) {
     rc = FK_ENOMEM;
     goto out;
   }
@@ -381,6 +397,7 @@ static int layout(struct fk_trace_index *ix, const struct fk__vec *extra)
   huge_pages(person_stays, n * sizeof *person_stays);
   fill_places(ix, extra, place_off, stays, cursor);
   fill_persons(ix->nperson, stays, n, person_off, person_stays, cursor);
+  fill_steps(place_off, ix->nplace, n, place_step);
   for (uint32_t p = 0; p < ix->nplace; p++)
     for (uint32_t i = place_off[p]; i < place_off[p + 1]; i++)
       if (stays[i].end - stays[i].start > maxdur[p] && stays[i].end > stays[i].start)
@@ -397,6 +414,7 @@ static int layout(struct fk_trace_index *ix, const struct fk__vec *extra)
   SWAP(ix->maxdur, maxdur);
   SWAP(ix->stays, stays);
   SWAP(ix->person_stays, person_stays);
+  SWAP(ix->place_step, place_step);
 #undef SWAP
   ix->nstays = n;
   ix->csr_places = ix->nplace;
@@ -407,6 +425,7 @@ out:
   fk_free(maxdur);
   fk_free(stays);
   fk_free(person_stays);
+  fk_free(place_step);
   fk_free(cursor);
   return rc;
 }
@@ -506,6 +525,7 @@ void fk_trace_index_free(struct fk_trace_index *ix)
   fk__vec_free(&ix->place_names);
   fk_free(ix->maxdur);
   fk_free(ix->place_off);
+  fk_free(ix->place_step);
   fk_free(ix->stays);
   fk_free(ix->person_off);
   fk_free(ix->person_stays);

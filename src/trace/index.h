@@ -72,6 +72,8 @@ struct fk_trace_index {
   /* stays */
   uint32_t csr_places, csr_persons; /* how many places and persons the CSR arrays cover */
   uint32_t *place_off;              /* csr_places + 1 */
+  uint32_t *place_step; /* the place of every FK__PLACE_STEP-th stay, and of the last: where
+                           fk__trace_place_of starts (nstays / FK__PLACE_STEP + 2) */
   struct fk__stay *stays;
   size_t nstays;
   uint32_t *person_off; /* csr_persons + 1 */
@@ -92,6 +94,10 @@ int fk__vec_reserve(struct fk__vec *v, size_t n);
 int fk__vec_push(struct fk__vec *v, const void *item);
 void fk__vec_free(struct fk__vec *v);
 #define FK__VEC_AT(v, type, i) (((type *)(v)->data)[i])
+
+/* Every how many stays the index notes the place (place_step): a stay's place is then searched
+   among the few places between two notes, not among all of them. */
+#define FK__PLACE_STEP 4096
 
 /* Returns the place of stay index i (the CSR group holding it); i < nstays. */
 uint32_t fk__trace_place_of(const struct fk_trace_index *ix, uint32_t i);

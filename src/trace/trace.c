@@ -4,9 +4,9 @@
  * Every exposure found becomes a hit (who, through whom, where, when): through the case at
  * degree 1, through each close contact (the via) at degree 2. Hits are then grouped into
  * contacts and case links (trace/group.c), so a person met at several places and at home is one
- * contact carrying all of its exposures. At degree 2 the work can be shared between threads:
- * the vias cut into consecutive shares of about equal cost, each walked by one thread, then the
- * ranges of persons the hits are grouped in.
+ * contact carrying all of its exposures; each via's hits as soon as its walk ends. At degree 2
+ * busy places are copied without the persons never reported (trace/hot.h), and the work can be
+ * shared between threads: the vias cut into consecutive parts the threads take in turn.
  */
 #include <assert.h>
 #include <pthread.h>
@@ -75,6 +75,7 @@ void fk_case_window(const struct fk_case_row *c, int window_days, fk_time now, f
 void fk_trace_index_stats(const struct fk_trace_index *ix, struct fk_trace_index_stats *out)
 {
   size_t stays = ix->nstays * (sizeof *ix->stays + sizeof *ix->person_stays) +
+                 (ix->nstays / FK__PLACE_STEP + 2) * sizeof *ix->place_step +
                  ix->pending.cap * ix->pending.size;
   size_t people = (size_t)ix->nperson * (sizeof *ix->household + sizeof *ix->name_off +
                                          sizeof *ix->case_of + sizeof *ix->person_off) +

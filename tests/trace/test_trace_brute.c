@@ -25,7 +25,7 @@
 #include "fangkong/time.h"
 #include "fangkong/trace.h"
 #include "testutil.h"
-#include "trace/index.h" /* only to see which refresh merged */
+#include "trace/index.h" /* to see which refresh merged; fk__trace_place_of */
 #include "trace/hot.h"   /* to trace with and without copies of busy places */
 #include "trace/meet.h"  /* to trace with the plain kernel too */
 
@@ -814,6 +814,20 @@ static void quarantine_some(struct city *c, struct fk_store *st, struct fk_trace
   if (fk_trace_index_refresh(ix, st, NULL, &d)) fail_msg("refresh: %s", d.reason);
 }
 
+/* Holds fk__trace_place_of (a search between the index's notes of every FK__PLACE_STEP-th
+   stay's place) to the place found by walking the CSR groups, for every stay. */
+static void place_of_matches_a_walk(const struct fk_trace_index *ix)
+{
+  uint32_t p = 0;
+  assert_true(ix->nstays > 4 * FK__PLACE_STEP); /* several notes, or it proves little */
+  for (uint32_t i = 0; i < ix->nstays; i++) {
+    while (ix->place_off[p + 1] <= i) /* empty places passed over */
+      p++;
+    if (fk__trace_place_of(ix, i) != p)
+      fail_msg("stay %u: place_of %u, walk %u", i, fk__trace_place_of(ix, i), p);
+  }
+}
+
 static void every_case_matches_the_brute_force_at_depth1_built_or_refreshed(void **state)
 {
   struct city c;
@@ -824,12 +838,14 @@ static void every_case_matches_the_brute_force_at_depth1_built_or_refreshed(void
   fk_time now;
   (void)state;
   generated("brute1", 0.002, 5, 3, 20221129, 1, &c, &st, &ix, &rules, &now);
+  place_of_matches_a_walk(ix);
   trace_every_case(&c, ix, now, 1, &t);
   /* The same store indexed in one build. */
   struct fk_diag d;
   struct totals again = {0};
   fk_trace_index_free(ix);
   if (fk_trace_index_build(st, &rules, &ix, &d)) fail_msg("index: %s", d.reason);
+  place_of_matches_a_walk(ix);
   trace_every_case(&c, ix, now, 1, &again);
   assert_int_equal(again.degree1, t.degree1);
   /* The comparison means something only if the city gives contacts of every kind. */
