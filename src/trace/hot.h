@@ -25,7 +25,7 @@ struct fk__hot {
                              there before it is copied */
   uint32_t *copy;         /* per place: 1 + its copy's number in runs, or 0 */
   uint32_t cap;           /* places the two arrays hold */
-  struct fk__vec touched; /* uint32_t: the places whose scanned or copy is set */
+  struct fk__vec touched; /* uint32_t: the places whose left or copy is set */
   struct fk__vec stays;   /* struct fk__stay: the copies, one after another */
   struct fk__vec runs;    /* struct fk__hot_run: where each copy is in stays */
   const uint64_t *skip;   /* the persons left out of the copies (borrowed) */
