@@ -376,6 +376,22 @@ struct walker {
 
 /* Walks the vias [from, to) in turn, each over [its first exposure, its end), grouping each one's
    hits into contacts appended to con at once; returns 0 or FK_ENOMEM. */
+/* Fetches ahead what the walks of the vias after v[i] (of v[0, to)) read first, each a miss
+   somewhere in the per-person arrays: the offsets and household of the one after next, and the
+   stay indexes and household members' offsets of the next one (its offsets fetched one via
+   before). Scale 1, 221 cases, one thread: 4.92-5.00 s against 5.02-5.05 s without. */
+static void fetch_ahead(const struct fk_trace_index *ix, const struct via *v, size_t i, size_t to)
+{
+  if (i + 2 < to && v[i + 2].person < ix->csr_persons) {
+    __builtin_prefetch(&ix->person_off[v[i + 2].person]);
+    __builtin_prefetch(&ix->household[v[i + 2].person]);
+  }
+  if (i + 1 < to && v[i + 1].person < ix->csr_persons) {
+    __builtin_prefetch(&ix->person_stays[ix->person_off[v[i + 1].person]]);
+    __builtin_prefetch(&ix->hh_off[ix->household[v[i + 1].person]]);
+  }
+}
+
 static int walk_range(const struct walker *w, struct tracer *t, size_t from, size_t to,
                       struct fk__vec *con)
 {
@@ -384,6 +400,7 @@ static int walk_range(const struct walker *w, struct tracer *t, size_t from, siz
   int rc = 0;
   for (size_t i = from; !rc && i < to; i++) {
     const struct via *v = &w->v[i];
+    fetch_ahead(w->ix, w->v, i, to);
     sh->hits.n = 0;
     rc = household(t, v->person, v->first, v->end);
     if (!rc) rc = venues(t, v->person, v->first, v->end);
