@@ -219,6 +219,17 @@ static struct fk_exposure *make_room(struct fk__grouper *g, struct fk__sink *out
   return room(out->exp, n);
 }
 
+/* Returns the end of the run of h[i]'s person among the n hits h (sorted by person), having put
+   the run in the order of a contact's exposures. */
+static size_t person_run(struct fk__hit *h, size_t i, size_t n)
+{
+  size_t r = i + 1;
+  while (r < n && h[r].person == h[i].person)
+    r++;
+  if (r - i > 1) order_hits(h + i, r - i);
+  return r;
+}
+
 /* Degree 2's grouping of a via's n hits h, sorted by person, into exposures e (every one close:
    degree 2 meets only at home and at close places) and contacts appended to con (room made);
    returns the exposures written. The case and the other persons never reported were left out
@@ -230,9 +241,7 @@ static size_t group_secondary(struct fk__hit *h, size_t n, uint32_t via, struct 
   size_t m = 0;
   for (size_t i = 0, r; i < n; i = r) {
     uint32_t last = 0;
-    for (r = i + 1; r < n && h[r].person == h[i].person; r++)
-      ;
-    if (r - i > 1) order_hits(h + i, r - i);
+    r = person_run(h, i, n);
     for (size_t k = i; k < r; k++) {
       e[k] = (struct fk_exposure){h[k].place, h[k].start, h[k].end, FK_CAT_CLOSE};
       last = h[k].end > last ? h[k].end : last;
@@ -259,15 +268,11 @@ int fk__group_via(const struct fk_trace_index *ix, struct fk__grouper *g, struct
   }
   for (size_t i = 0; i < n;) {
     uint32_t person = h[i].person;
-    size_t from = j;
-    size_t r = i;
-    for (; r < n && h[r].person == person; r++)
-      ;
+    size_t from = j, r = person_run(h, i, n);
     if (person == index_person) {
       i = r;
       continue;
     }
-    order_hits(h + i, r - i);
     for (; i < r; i++)
       e[j++] = (struct fk_exposure){h[i].place, h[i].start, h[i].end, category_at(ix, h[i].place)};
     emit(ix, out, person, index_person, e + from, j - from);
