@@ -284,7 +284,7 @@ struct via {
 
 /* Parts of the close contacts when several threads share a case: each thread takes the next
    part when done with one, so that they finish together whatever a part costs; a part's
-   contacts are put in place as soon as the parts before it are (struct gather). 32 a thread:
+   contacts are put in place as soon as the parts before it are (struct parts). 32 a thread:
    with 8, the last part alone kept one thread walking while the other waited (scale 1, the
    two worst cases at report time on two threads: 53-54 ms against 57-60 ms; 64 and 128 the
    same as 32). */
@@ -365,14 +365,18 @@ static int degree1(const struct fk_trace_index *ix, struct storage *st, uint32_t
   return rc;
 }
 
-/* Parts put in place as they finish, while the other threads walk: when parts [0, next) are in
-   con, a part that finishes is appended with the finished ones after it. Gathered after the
-   walk instead, the copy was a sixth of the worst case's time on two threads (scale 1, report
-   time: 11 of 68 ms), one thread copying while the other waited. */
-struct gather {
-  pthread_mutex_t lock;
-  struct fk__vec *con, *parts;
-  size_t next, nparts;
+/* The parts of the close contacts when several threads share a case: taken in turn, each walked
+   into contacts of its own (buf), and put in place as soon as the parts before it are, by the
+   thread that finished last among them, while the others walk on. Gathered after the walk
+   instead, the copy was a sixth of the worst case's time on two threads (scale 1, report time:
+   11 of 68 ms), one thread copying while the other waited. */
+struct parts {
+  atomic_size_t take;   /* the next part to take */
+  size_t n, size;       /* how many; close contacts in each (the last may have fewer) */
+  struct fk__vec *buf;  /* each part's contacts */
+  pthread_mutex_t lock; /* over what follows */
+  struct fk__vec *con;  /* the answer's contacts: parts [0, next) are in */
+  size_t next;
   unsigned char done[MAX_PARTS];
 };
 
@@ -398,13 +402,13 @@ static void copy_contacts(struct fk_contact *dst, const struct fk_contact *src, 
 
 /* Marks part c done and appends to g->con every finished part from g->next on, in order;
    returns 0 or FK_ENOMEM. */
-static int part_done(struct gather *g, size_t c)
+static int part_done(struct parts *g, size_t c)
 {
   int rc = 0;
   pthread_mutex_lock(&g->lock);
   g->done[c] = 1;
-  for (; !rc && g->next < g->nparts && g->done[g->next]; g->next++) {
-    struct fk__vec *v = &g->parts[g->next];
+  for (; !rc && g->next < g->n && g->done[g->next]; g->next++) {
+    struct fk__vec *v = &g->buf[g->next];
     if ((rc = fk__vec_reserve(g->con, g->con->n + v->n))) break;
     if (v->n) copy_contacts((struct fk_contact *)g->con->data + g->con->n, v->data, v->n);
     g->con->n += v->n;
@@ -414,18 +418,17 @@ static int part_done(struct gather *g, size_t c)
 }
 
 /* One thread's walk at degree 2: the close contacts v[0, nv), all into con (one thread) or
-   the parts it takes (next) into parts. */
+   the parts it takes. */
 struct walker {
   const struct fk_trace_index *ix;
   const struct via *v;
-  size_t nv, nparts, part_size;
+  size_t nv;
   uint32_t index_person;
   const uint64_t *skip; /* persons never reported at degree 2 */
   uint32_t from, to;    /* the walks' earliest start and latest end */
   struct share *share;
-  struct fk__vec *con, *parts; /* parts NULL: one thread, into con */
-  atomic_size_t *next;         /* the next part to take */
-  struct gather *gather;       /* several threads: parts put in place as they finish */
+  struct fk__vec *con; /* one thread: the answer's contacts */
+  struct parts *parts; /* several threads, else NULL */
   int rc;
 };
 
@@ -474,12 +477,13 @@ static void *walk_vias(void *arg)
   struct tracer t = {w->ix, &w->share->hits, 0, 1, w->skip, &w->share->hot};
   size_t c;
   int rc = fk__hot_reset(&w->share->hot, w->ix, w->skip, w->from, w->to);
-  if (!w->parts && !rc) rc = walk_range(w, &t, 0, w->nv, w->con);
-  while (w->parts && !rc && (c = atomic_fetch_add(w->next, 1)) < w->nparts) {
-    size_t from = c * w->part_size, to = from + w->part_size;
-    w->parts[c].n = 0;
-    rc = walk_range(w, &t, from, to < w->nv ? to : w->nv, &w->parts[c]);
-    if (!rc) rc = part_done(w->gather, c);
+  struct parts *g = w->parts;
+  if (!g && !rc) rc = walk_range(w, &t, 0, w->nv, w->con);
+  while (g && !rc && (c = atomic_fetch_add(&g->take, 1)) < g->n) {
+    size_t from = c * g->size, to = from + g->size;
+    g->buf[c].n = 0;
+    rc = walk_range(w, &t, from, to < w->nv ? to : w->nv, &g->buf[c]);
+    if (!rc) rc = part_done(g, c);
   }
   w->rc = rc;
   return NULL;
@@ -554,31 +558,28 @@ static int secondary(const struct fk_trace_index *ix, struct storage *st, int64_
   size_t nparts = n == 1                              ? 1
                   : nv < (size_t)n * PARTS_PER_THREAD ? nv
                                                       : (size_t)n * PARTS_PER_THREAD;
-  atomic_size_t next = 0;
-  struct gather g = {.con = &st->con, .parts = st->part, .nparts = nparts};
+  struct parts g = {
+      .n = nparts, .size = (nv + nparts - 1) / nparts, .buf = st->part, .con = &st->con};
+  atomic_init(&g.take, 0);
   if (n > 1 && pthread_mutex_init(&g.lock, NULL)) return FK_ENOMEM;
   for (int k = 0; k < n; k++)
     w[k] = (struct walker){.ix = ix,
                            .v = st->vias,
                            .nv = nv,
-                           .nparts = nparts,
-                           .part_size = (nv + nparts - 1) / nparts,
                            .index_person = (uint32_t)index_person,
                            .skip = st->skip,
                            .from = from,
                            .to = to,
                            .share = &st->share[k],
                            .con = &st->con,
-                           .parts = n == 1 ? NULL : st->part,
-                           .next = &next,
-                           .gather = &g};
+                           .parts = n == 1 ? NULL : &g};
   mark_degree1(index_person, st->con.data, n1, st->skip, 1); /* the cases are marked */
   run_threads(walk_vias, w, sizeof *w, n);
   mark_degree1(index_person, st->con.data, n1, st->skip, 0);
   for (int k = 0; k < n; k++)
     if (w[k].rc) rc = w[k].rc;
   if (n > 1) pthread_mutex_destroy(&g.lock);
-  assert(rc || n == 1 || g.next == nparts);
+  assert(rc || n == 1 || g.next == g.n);
   return rc;
 }
 
