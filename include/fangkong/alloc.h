@@ -20,8 +20,11 @@ char *fk_strndup(const char *s, size_t n);
 
 /*
  * For tests: the countdown-th allocation from now on fails, and every one after it
- * (0 turns injection off). Not thread-safe; tests only.
+ * (0 turns injection off), counted across threads; tests only.
  */
 void fk_alloc_fail_after(long countdown);
+/* For tests: the countdown-th allocation from now on fails, and only that one: a failure the
+   code ignored then shows as a wrong answer rather than as a later failure. */
+void fk_alloc_fail_once(long countdown);
 
 #endif

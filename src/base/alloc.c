@@ -1,25 +1,35 @@
 /* The library's one allocator, with failure injection for tests (see fangkong/alloc.h). */
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "fangkong/alloc.h"
 
-static long fail_countdown; /* 0: off; n: the n-th allocation from now fails, and all after */
+/* 0: off; n: the n-th allocation from now fails, and all after it unless fail_once. Atomic: a
+   trace shared between threads allocates on all of them, and a test injects into it. */
+static _Atomic long fail_countdown;
+static _Atomic int fail_once;
 
 static int injected_failure(void)
 {
-  if (fail_countdown == 0) return 0;
-  if (fail_countdown > 1) {
-    fail_countdown--;
-    return 0;
-  }
-  return 1;
+  long n = atomic_load_explicit(&fail_countdown, memory_order_relaxed);
+  while (n > 1 && !atomic_compare_exchange_weak(&fail_countdown, &n, n - 1))
+    ;
+  if (n != 1) return 0;
+  return !atomic_load(&fail_once) || atomic_compare_exchange_strong(&fail_countdown, &n, 0);
 }
 
 void fk_alloc_fail_after(long countdown)
 {
-  fail_countdown = countdown < 0 ? 0 : countdown;
+  atomic_store(&fail_once, 0);
+  atomic_store(&fail_countdown, countdown < 0 ? 0 : countdown);
+}
+
+void fk_alloc_fail_once(long countdown)
+{
+  atomic_store(&fail_once, 1);
+  atomic_store(&fail_countdown, countdown < 0 ? 0 : countdown);
 }
 
 void *fk_malloc(size_t size)

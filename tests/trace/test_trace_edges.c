@@ -6,6 +6,7 @@
  * 2022-07-10 and isolated 2022-07-11 12:00, so its window is [07-06 00:00, 07-11 12:00) (UTC+8).
  */
 #include "city.h"
+#include "fangkong/alloc.h"
 #include "fangkong/site_store.h"
 #include "trace/index.h" /* only to see that a refresh took the merge path */
 
@@ -782,6 +783,55 @@ static void checkins_imported_after_the_build_appear_after_a_refresh(void **stat
   city_free(&c);
 }
 
+/* Are the two answers the same, contact for contact and exposure for exposure? */
+static int same_answer(const struct fk_trace_result *a, const struct fk_trace_result *b)
+{
+  if (a->ncontacts != b->ncontacts || a->nlinks != b->nlinks) return 0;
+  for (size_t i = 0; i < a->ncontacts; i++) {
+    const struct fk_contact *x = &a->contacts[i], *y = &b->contacts[i];
+    if (x->person != y->person || x->via != y->via || x->first != y->first || x->last != y->last ||
+        x->nexp != y->nexp || x->degree != y->degree || x->category != y->category ||
+        memcmp(x->exp, y->exp, x->nexp * sizeof *x->exp))
+      return 0;
+  }
+  return 1;
+}
+
+/* Any allocation of a depth-2 trace may fail, on one thread or with the close contacts' parts
+   shared between two: the trace then returns FK_ENOMEM with its result emptied (nothing leaks:
+   the sanitizer build checks); a trace that returns 0 gives the answer of one that never
+   failed. Each allocation fails alone (a failure the code ignored would show as a wrong
+   answer), up to beyond the last one a trace makes. */
+static void running_out_of_memory_anywhere_fails_cleanly(void **state)
+{
+  struct city c;
+  (void)state;
+  degree2_city(&c, "degree2_nomem");
+  trace(&c, "P1", NOW, 2);
+  for (int threads = 1; threads <= 2; threads++) {
+    int failed = 0, ok_in_a_row = 0;
+    for (long n = 1; ok_in_a_row < 20; n++) {
+      struct fk_trace_result r = {0};
+      struct fk_diag d;
+      fk_alloc_fail_once(n);
+      int rc = fk_trace_case_threads(c.ix, who(&c, "P1"), T(NOW), 2, threads, &r, &d);
+      fk_alloc_fail_after(0);
+      ok_in_a_row = rc ? 0 : ok_in_a_row + 1;
+      if (rc) {
+        assert_int_equal(rc, FK_ENOMEM);
+        assert_null(r.contacts);
+        assert_null(r.storage_);
+        failed++;
+        continue;
+      }
+      assert_true(same_answer(&r, &c.r));
+      fk_trace_result_free(&r);
+    }
+    assert_true(failed > 5); /* the trace allocates: the loop went past its allocations */
+  }
+  city_free(&c);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -806,6 +856,7 @@ int main(void)
       cmocka_unit_test(protocol10_rules_give_no_degree2_even_at_depth2),
       cmocka_unit_test(the_minimum_overlap_and_window_days_come_from_the_rule_set),
       cmocka_unit_test(checkins_imported_after_the_build_appear_after_a_refresh),
+      cmocka_unit_test(running_out_of_memory_anywhere_fails_cleanly),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
