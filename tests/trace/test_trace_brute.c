@@ -24,6 +24,7 @@
 #include "fangkong/store.h"
 #include "fangkong/time.h"
 #include "fangkong/trace.h"
+#include "same_result.h"
 #include "testutil.h"
 #include "trace/index.h" /* to see which refresh merged; fk__trace_place_of */
 #include "trace/hot.h"   /* to trace with and without copies of busy places */
@@ -901,28 +902,6 @@ static void every_case_matches_the_brute_force_at_depth2(void **state)
   fk_trace_index_free(ix);
   fk_store_close(st);
   free_city(&c);
-}
-
-/* Are contacts x and y the same, exposures included? */
-static int same_contact(const struct fk_contact *x, const struct fk_contact *y)
-{
-  return x->person == y->person && x->via == y->via && x->first == y->first && x->last == y->last &&
-         x->nexp == y->nexp && x->degree == y->degree && x->category == y->category &&
-         !memcmp(x->exp, y->exp, x->nexp * sizeof *x->exp);
-}
-
-/* Are the results a and b the same, in the same order? */
-static void assert_same_result(const struct fk_trace_result *a, const struct fk_trace_result *b)
-{
-  assert_int_equal(a->ncontacts, b->ncontacts);
-  assert_int_equal(a->nlinks, b->nlinks);
-  for (size_t i = 0; i < a->ncontacts; i++)
-    assert_true(same_contact(&a->contacts[i], &b->contacts[i]));
-  for (size_t i = 0; i < a->nlinks; i++) {
-    const struct fk_case_link *x = &a->links[i], *y = &b->links[i];
-    assert_true(x->to == y->to && x->first == y->first && x->last == y->last &&
-                x->nexp == y->nexp && !memcmp(x->exp, y->exp, x->nexp * sizeof *x->exp));
-  }
 }
 
 /* Is r in the order of a result: degree-1 contacts by person, then degree-2 by (via, person)? */

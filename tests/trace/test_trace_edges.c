@@ -8,6 +8,7 @@
 #include "city.h"
 #include "fangkong/alloc.h"
 #include "fangkong/site_store.h"
+#include "same_result.h"
 #include "trace/index.h" /* only to see that a refresh took the merge path */
 
 #define NOW "2022-07-12 00:00"
@@ -783,20 +784,6 @@ static void checkins_imported_after_the_build_appear_after_a_refresh(void **stat
   city_free(&c);
 }
 
-/* Are the two answers the same, contact for contact and exposure for exposure? */
-static int same_answer(const struct fk_trace_result *a, const struct fk_trace_result *b)
-{
-  if (a->ncontacts != b->ncontacts || a->nlinks != b->nlinks) return 0;
-  for (size_t i = 0; i < a->ncontacts; i++) {
-    const struct fk_contact *x = &a->contacts[i], *y = &b->contacts[i];
-    if (x->person != y->person || x->via != y->via || x->first != y->first || x->last != y->last ||
-        x->nexp != y->nexp || x->degree != y->degree || x->category != y->category ||
-        memcmp(x->exp, y->exp, x->nexp * sizeof *x->exp))
-      return 0;
-  }
-  return 1;
-}
-
 /* Any allocation of a depth-2 trace may fail, on one thread or with the close contacts' parts
    shared between two: the trace then returns FK_ENOMEM with its result emptied (nothing leaks:
    the sanitizer build checks); a trace that returns 0 gives the answer of one that never
@@ -824,7 +811,7 @@ static void running_out_of_memory_anywhere_fails_cleanly(void **state)
         failed++;
         continue;
       }
-      assert_true(same_answer(&r, &c.r));
+      assert_same_result(&r, &c.r);
       fk_trace_result_free(&r);
     }
     assert_true(failed > 5); /* the trace allocates: the loop went past its allocations */
