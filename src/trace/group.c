@@ -15,9 +15,14 @@
 #include "fangkong/error.h"
 #include "trace/group.h"
 
-#define DIGIT_BITS 8
-#define MAX_PASSES 4            /* persons below 2^32 */
-#define SMALL 32                /* fewer hits than this: insertion sort */
+#define DIGIT_BITS 8 /* a radix pass's digit, up to WIDE_FROM hits */
+#define WIDE_BITS 12 /* from WIDE_FROM hits on */
+#define WIDE_FROM                                                                                  \
+  2048               /* scale 1, 221 cases at the end of the data, one thread: 4.47-4.55 s         \
+                        against 4.68-4.93 s with 8-bit digits throughout; from 1,024 and 4,096     \
+                        hits no better than from 2,048 */
+#define MAX_PASSES 4 /* persons below 2^32 */
+#define SMALL 32     /* fewer hits than this: insertion sort */
 #define CHUNK ((size_t)1 << 20) /* exposures in a chunk (16 MiB), unless a via needs more */
 
 void *fk__grow(void *p, size_t *cap, size_t n, size_t size)
@@ -102,16 +107,24 @@ static void insertion(struct fk__hit *h, size_t n)
 }
 
 /* Counts the digits of each of the passes over the persons of the n hits h (width bits each,
-   under mask). Three passes (persons of 17 to 24 bits: a city of 65,536 to 16 M) have a loop
-   of their own, three counts a hit side by side: given the number of passes as a constant
-   the compiler still counted one digit at a time, a quarter of the sort at scale 1, and the
-   sort is a third of a trace there (scale 1, 221 cases, one thread: 4.95-5.36 s against
-   5.14-5.55 s). */
-static void count_digits(uint32_t count[][1u << DIGIT_BITS], const struct fk__hit *h, size_t n,
+   under mask). Two and three passes (persons of up to 24 bits: a city of up to 16 M) have
+   loops of their own, the counts of a hit side by side: given the number of passes as a
+   constant the compiler still counted one digit at a time, a quarter of the sort at scale 1,
+   and the sort is a third of a trace there (scale 1, 221 cases, one thread, three passes:
+   4.95-5.36 s against 5.14-5.55 s). */
+static void count_digits(uint32_t count[][1u << WIDE_BITS], const struct fk__hit *h, size_t n,
                          int passes, int width, uint32_t mask)
 {
+  uint32_t *c0 = count[0], *c1 = count[1], *c2 = count[2];
+  if (passes == 2) {
+    for (size_t i = 0; i < n; i++) {
+      uint32_t v = h[i].person;
+      c0[v & mask]++;
+      c1[(v >> width) & mask]++;
+    }
+    return;
+  }
   if (passes == 3) {
-    uint32_t *c0 = count[0], *c1 = count[1], *c2 = count[2];
     for (size_t i = 0; i < n; i++) {
       uint32_t v = h[i].person;
       c0[v & mask]++;
@@ -127,14 +140,17 @@ static void count_digits(uint32_t count[][1u << DIGIT_BITS], const struct fk__hi
 
 /*
  * Sorts the n hits h[0..n) by person (below 2^bits) by LSD radix passes of at most DIGIT_BITS
- * bits, moving them between h and tmp (room for n); returns where they ended up. Stable: a
+ * bits, or WIDE_BITS from WIDE_FROM hits on (at scale 1 two passes instead of three: wide
+ * digits cost a count and a running sum over 4,096 buckets a pass, paid back only by that many
+ * hits), moving them between h and tmp (room for n); returns where they ended up. Stable: a
  * person's hits keep the order they were found in. The hits themselves are moved, not keys:
  * a pass costs the same for 16 bytes as for 8, and the grouping then reads them in order.
  */
 static struct fk__hit *sort_hits(struct fk__hit *h, struct fk__hit *tmp, size_t n, int bits)
 {
-  uint32_t count[MAX_PASSES][1u << DIGIT_BITS];
-  int passes = (bits + DIGIT_BITS - 1) / DIGIT_BITS;
+  uint32_t count[MAX_PASSES][1u << WIDE_BITS];
+  int digit = n >= WIDE_FROM ? WIDE_BITS : DIGIT_BITS;
+  int passes = (bits + digit - 1) / digit;
   if (n < SMALL || !passes) {
     insertion(h, n);
     return h;
@@ -142,7 +158,8 @@ static struct fk__hit *sort_hits(struct fk__hit *h, struct fk__hit *tmp, size_t 
   assert(passes <= MAX_PASSES);
   int width = (bits + passes - 1) / passes;
   uint32_t mask = (UINT32_C(1) << width) - 1;
-  memset(count, 0, sizeof count);
+  for (int d = 0; d < passes; d++)
+    memset(count[d], 0, (mask + 1) * sizeof count[d][0]);
   count_digits(count, h, n, passes, width, mask);
   for (int d = 0; d < passes; d++) {
     uint32_t at = 0;
