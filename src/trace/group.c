@@ -5,8 +5,8 @@
  * person, they went through main memory three or four times (written by the walk, scattered
  * into ranges of persons, read again to be grouped). One via's hits are a few thousand, still
  * in cache when its walk ends: they are sorted there by person in radix passes of
- * 8 bits and the hits gathered from them are written once, as exposures, beside their
- * contacts. Main memory sees only the answer.
+ * 8 or 12 bits and written once, as exposures, beside their contacts. Main memory sees only
+ * the answer.
  */
 #include <assert.h>
 #include <string.h>
