@@ -20,16 +20,21 @@ static int injected_failure(void)
   return !atomic_load(&fail_once) || atomic_compare_exchange_strong(&fail_countdown, &n, 0);
 }
 
+/* Arms the countdown-th allocation from now to fail, alone (once) or with all after it. */
+static void arm(long countdown, int once)
+{
+  atomic_store(&fail_once, once);
+  atomic_store(&fail_countdown, countdown < 0 ? 0 : countdown);
+}
+
 void fk_alloc_fail_after(long countdown)
 {
-  atomic_store(&fail_once, 0);
-  atomic_store(&fail_countdown, countdown < 0 ? 0 : countdown);
+  arm(countdown, 0);
 }
 
 void fk_alloc_fail_once(long countdown)
 {
-  atomic_store(&fail_once, 1);
-  atomic_store(&fail_countdown, countdown < 0 ? 0 : countdown);
+  arm(countdown, 1);
 }
 
 void *fk_malloc(size_t size)

@@ -15,14 +15,14 @@
 #include "fangkong/error.h"
 #include "trace/group.h"
 
-#define DIGIT_BITS 8 /* a radix pass's digit, up to WIDE_FROM hits */
-#define WIDE_BITS 12 /* from WIDE_FROM hits on */
-#define WIDE_FROM                                                                                  \
-  2048               /* scale 1, 221 cases at the end of the data, one thread: 4.47-4.55 s         \
-                        against 4.68-4.93 s with 8-bit digits throughout; from 1,024 and 4,096     \
-                        hits no better than from 2,048 */
-#define MAX_PASSES 4 /* persons below 2^32 */
-#define SMALL 32     /* fewer hits than this: insertion sort */
+/* Radix digits: DIGIT_BITS bits below WIDE_FROM hits, WIDE_BITS from there on. Scale 1, 221
+   cases at the end of the data, one thread: 4.47-4.55 s against 4.68-4.93 s with 8-bit digits
+   throughout; from 1,024 and 4,096 hits on no better than from 2,048. */
+#define DIGIT_BITS 8
+#define WIDE_BITS 12
+#define WIDE_FROM 2048
+#define MAX_PASSES 4            /* persons below 2^32 */
+#define SMALL 32                /* fewer hits than this: insertion sort */
 #define CHUNK ((size_t)1 << 20) /* exposures in a chunk (16 MiB), unless a via needs more */
 
 void *fk__grow(void *p, size_t *cap, size_t n, size_t size)
