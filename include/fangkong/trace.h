@@ -186,7 +186,7 @@ int fk_trace_case_reuse(const struct fk_trace_index *ix, int64_t case_person, fk
 /*
  * fk_trace_case_reuse with the work of one case shared between `threads` threads (1 to
  * FK_TRACE_MAX_THREADS; 1: the calling thread alone, as fk_trace_case_reuse): at depth 2 the
- * close contacts are cut into consecutive parts (eight a thread) that the threads take in turn,
+ * close contacts are cut into consecutive parts (32 a thread) that the threads take in turn,
  * each walked and grouped by the thread that took it, and the parts' contacts put one after
  * the other. The answer is the same, in the same order, whatever the number of threads; it is
  * quicker only when cores are free. Threads are started per call and joined before it returns

@@ -10,6 +10,9 @@
  */
 #include <assert.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "fangkong/alloc.h"
 #include "fangkong/error.h"
@@ -138,6 +141,33 @@ static void count_digits(uint32_t count[][1u << WIDE_BITS], const struct fk__hit
       count[d][(h[i].person >> (d * width)) & mask]++;
 }
 
+/* The running sums of the counts of `passes` passes (digits below mask + 1) for passes known
+   at compile time: the sums of the passes side by side, so that each pass's chain of additions
+   overlaps the others' instead of following them. */
+static inline __attribute__((always_inline)) void sums_of(uint32_t count[][1u << WIDE_BITS],
+                                                          int passes, uint32_t mask)
+{
+  uint32_t at[MAX_PASSES] = {0};
+  for (uint32_t v = 0; v <= mask; v++)
+    for (int d = 0; d < passes; d++) {
+      uint32_t c = count[d][v];
+      count[d][v] = at[d];
+      at[d] += c;
+    }
+}
+
+/* Turns each pass's counts into where its digits start, two and three passes with loops of
+   their own as in count_digits. The sums were a fifth of the sort (perf annotate, scale 1). */
+static void running_sums(uint32_t count[][1u << WIDE_BITS], int passes, uint32_t mask)
+{
+  if (passes == 2)
+    sums_of(count, 2, mask);
+  else if (passes == 3)
+    sums_of(count, 3, mask);
+  else
+    sums_of(count, passes, mask);
+}
+
 /*
  * Sorts the n hits h[0..n) by person (below 2^bits) by LSD radix passes of at most DIGIT_BITS
  * bits, or WIDE_BITS from WIDE_FROM hits on (at scale 1 two passes instead of three: wide
@@ -161,13 +191,8 @@ static struct fk__hit *sort_hits(struct fk__hit *h, struct fk__hit *tmp, size_t 
   for (int d = 0; d < passes; d++)
     memset(count[d], 0, (mask + 1) * sizeof count[d][0]);
   count_digits(count, h, n, passes, width, mask);
+  running_sums(count, passes, mask);
   for (int d = 0; d < passes; d++) {
-    uint32_t at = 0;
-    for (uint32_t v = 0; v <= mask; v++) {
-      uint32_t c = count[d][v];
-      count[d][v] = at;
-      at += c;
-    }
     for (size_t i = 0; i < n; i++)
       tmp[count[d][(h[i].person >> (d * width)) & mask]++] = h[i];
     struct fk__hit *t = h;
@@ -247,11 +272,33 @@ static size_t person_run(struct fk__hit *h, size_t i, size_t n)
   return r;
 }
 
+/* Writes the exposures of the n hits h, every one close, to e: with stores that bypass the
+   cache where the machine has them (SSE2) and e is aligned for them, since the trace does not
+   read them again and a plain store first reads each line it writes. Scale 1, two threads
+   taking the 221 cases in turn at the end of the data: 2.33-2.49 s against 2.42-2.98 s with
+   plain stores (with the running sums side by side). */
+static void put_close(struct fk_exposure *e, const struct fk__hit *h, size_t n)
+{
+#ifdef __SSE2__
+  _Static_assert(sizeof *e == 16, "an exposure is stored 16 bytes at a time");
+  if (!((uintptr_t)e & 15)) {
+    for (size_t k = 0; k < n; k++)
+      _mm_stream_si128((__m128i *)(e + k), _mm_set_epi32((int)FK_CAT_CLOSE, (int)h[k].end,
+                                                         (int)h[k].start, (int)h[k].place));
+    _mm_sfence(); /* before anyone else reads them: streaming stores are not ordered */
+    return;
+  }
+#endif
+  for (size_t k = 0; k < n; k++)
+    e[k] = (struct fk_exposure){h[k].place, h[k].start, h[k].end, FK_CAT_CLOSE};
+}
+
 /* Degree 2's grouping of a via's n hits h, sorted by person, into exposures e (every one close:
    degree 2 meets only at home and at close places) and contacts appended to con (room made);
-   returns the exposures written. The case and the other persons never reported were left out
-   by the walk. Most rows have one exposure (four in five of the worst case's at scale 1), so a
-   run is looked for only when the next hit is the same person's. */
+   returns the exposures written, e[k] from h[k] once each person's run is in order. The case
+   and the other persons never reported were left out by the walk. Most rows have one exposure
+   (four in five of the worst case's at scale 1), so a run is looked for only when the next hit
+   is the same person's. */
 static size_t group_secondary(struct fk__hit *h, size_t n, uint32_t via, struct fk_exposure *e,
                               struct fk__vec *con)
 {
@@ -265,12 +312,11 @@ static size_t group_secondary(struct fk__hit *h, size_t n, uint32_t via, struct 
       for (size_t k = i; k < r; k++)
         last = h[k].end > last ? h[k].end : last;
     }
-    for (size_t k = i; k < r; k++)
-      e[k] = (struct fk_exposure){h[k].place, h[k].start, h[k].end, FK_CAT_CLOSE};
     c[m++] = (struct fk_contact){h[i].person,       via, h[i].start,   last,
                                  (uint32_t)(r - i), 2,   FK_CAT_CLOSE, e + i};
   }
   con->n += m;
+  put_close(e, h, n);
   return n;
 }
 

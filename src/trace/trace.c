@@ -301,7 +301,7 @@ struct via {
 struct storage {
   struct fk__vec con, lnk; /* struct fk_contact, struct fk_case_link */
   struct share share[FK_TRACE_MAX_THREADS];
-  struct fk__vec part[MAX_PARTS]; /* several threads: the contacts through each part of the vias */
+  struct fk__vec part[MAX_PARTS]; /* several threads: buffers for the parts' contacts */
   struct via *vias;
   size_t vias_cap;
   uint64_t *skip;
@@ -366,19 +366,35 @@ static int degree1(const struct fk_trace_index *ix, struct storage *st, uint32_t
 }
 
 /* The parts of the close contacts when several threads share a case: taken in turn, each walked
-   into contacts of its own (buf), and put in place as soon as the parts before it are, by the
-   thread that finished last among them, while the others walk on. Gathered after the walk
-   instead, the copy was a sixth of the worst case's time on two threads (scale 1, report time:
-   11 of 68 ms), one thread copying while the other waited. */
+   into a buffer of contacts, and put in place as soon as the parts before it are, by the thread
+   that finished last among them, while the others walk on. Gathered after the walk instead, the
+   copy was a sixth of the worst case's time on two threads (scale 1, report time: 11 of 68 ms),
+   one thread copying while the other waited. A buffer put in place is free for the next part
+   taken, the last freed first: it is still in cache, so its lines are written again there
+   instead of being read from memory and written back (a buffer for each part: 1.5-7 % slower). */
 struct parts {
   atomic_size_t take;   /* the next part to take */
   size_t n, size;       /* how many; close contacts in each (the last may have fewer) */
-  struct fk__vec *buf;  /* each part's contacts */
   pthread_mutex_t lock; /* over what follows */
   struct fk__vec *con;  /* the answer's contacts: parts [0, next) are in */
   size_t next;
   unsigned char done[MAX_PARTS];
+  struct fk__vec *of[MAX_PARTS];   /* each part's buffer, once taken */
+  struct fk__vec *free[MAX_PARTS]; /* buffers free, the last freed on top */
+  size_t nfree;
 };
+
+/* Returns an empty buffer for part c, the free one freed last; never fails (there are as many
+   buffers as parts). */
+static struct fk__vec *part_buffer(struct parts *g, size_t c)
+{
+  pthread_mutex_lock(&g->lock);
+  assert(g->nfree > 0);
+  struct fk__vec *b = g->of[c] = g->free[--g->nfree];
+  pthread_mutex_unlock(&g->lock);
+  b->n = 0;
+  return b;
+}
 
 /* Copies n contacts from src to dst with stores that bypass the cache where the machine has
    them (SSE2) and dst is aligned for them: this trace does not read them again, and a plain
@@ -400,18 +416,19 @@ static void copy_contacts(struct fk_contact *dst, const struct fk_contact *src, 
   memcpy(dst, src, n * sizeof *dst);
 }
 
-/* Marks part c done and appends to g->con every finished part from g->next on, in order;
-   returns 0 or FK_ENOMEM. */
+/* Marks part c done and appends to g->con every finished part from g->next on, in order,
+   freeing their buffers; returns 0 or FK_ENOMEM. */
 static int part_done(struct parts *g, size_t c)
 {
   int rc = 0;
   pthread_mutex_lock(&g->lock);
   g->done[c] = 1;
   for (; !rc && g->next < g->n && g->done[g->next]; g->next++) {
-    struct fk__vec *v = &g->buf[g->next];
+    struct fk__vec *v = g->of[g->next];
     if ((rc = fk__vec_reserve(g->con, g->con->n + v->n))) break;
     if (v->n) copy_contacts((struct fk_contact *)g->con->data + g->con->n, v->data, v->n);
     g->con->n += v->n;
+    g->free[g->nfree++] = v;
   }
   pthread_mutex_unlock(&g->lock);
   return rc;
@@ -432,8 +449,6 @@ struct walker {
   int rc;
 };
 
-/* Walks the vias [from, to) in turn, each over [its first exposure, its end), grouping each one's
-   hits into contacts appended to con at once; returns 0 or FK_ENOMEM. */
 /* Fetches ahead what the walks of the vias after v[i] (of v[0, to)) read first, each a miss
    somewhere in the per-person arrays: the offsets and household of the one after next, and the
    stay indexes and household members' offsets of the next one (its offsets fetched one via
@@ -450,6 +465,8 @@ static void fetch_ahead(const struct fk_trace_index *ix, const struct via *v, si
   }
 }
 
+/* Walks the vias [from, to) in turn, each over [its first exposure, its end), grouping each one's
+   hits into contacts appended to con at once; returns 0 or FK_ENOMEM. */
 static int walk_range(const struct walker *w, struct tracer *t, size_t from, size_t to,
                       struct fk__vec *con)
 {
@@ -481,8 +498,7 @@ static void *walk_vias(void *arg)
   if (!g && !rc) rc = walk_range(w, &t, 0, w->nv, w->con);
   while (g && !rc && (c = atomic_fetch_add(&g->take, 1)) < g->n) {
     size_t from = c * g->size, to = from + g->size;
-    g->buf[c].n = 0;
-    rc = walk_range(w, &t, from, to < w->nv ? to : w->nv, &g->buf[c]);
+    rc = walk_range(w, &t, from, to < w->nv ? to : w->nv, part_buffer(g, c));
     if (!rc) rc = part_done(g, c);
   }
   w->rc = rc;
@@ -558,9 +574,11 @@ static int secondary(const struct fk_trace_index *ix, struct storage *st, int64_
   size_t nparts = n == 1                              ? 1
                   : nv < (size_t)n * PARTS_PER_THREAD ? nv
                                                       : (size_t)n * PARTS_PER_THREAD;
-  struct parts g = {
-      .n = nparts, .size = (nv + nparts - 1) / nparts, .buf = st->part, .con = &st->con};
+  struct parts g = {.n = nparts, .size = (nv + nparts - 1) / nparts, .con = &st->con};
   atomic_init(&g.take, 0);
+  for (size_t k = 0; k < nparts; k++) /* part[0] on top */
+    g.free[k] = &st->part[nparts - 1 - k];
+  g.nfree = nparts;
   if (n > 1 && pthread_mutex_init(&g.lock, NULL)) return FK_ENOMEM;
   for (int k = 0; k < n; k++)
     w[k] = (struct walker){.ix = ix,
