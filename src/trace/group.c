@@ -143,12 +143,14 @@ static void count_digits(uint32_t count[][1u << WIDE_BITS], const struct fk__hit
 
 /* The running sums of the counts of `passes` passes (digits below mask + 1) for passes known
    at compile time: the sums of the passes side by side, so that each pass's chain of additions
-   overlaps the others' instead of following them. */
+   overlaps the others' instead of following them. Unrolled, so that the sums stay in
+   registers: rolled, the compiler kept three passes' sums in memory. */
 static inline __attribute__((always_inline)) void sums_of(uint32_t count[][1u << WIDE_BITS],
                                                           int passes, uint32_t mask)
 {
   uint32_t at[MAX_PASSES] = {0};
   for (uint32_t v = 0; v <= mask; v++)
+#pragma GCC unroll 4
     for (int d = 0; d < passes; d++) {
       uint32_t c = count[d][v];
       count[d][v] = at[d];
@@ -157,7 +159,9 @@ static inline __attribute__((always_inline)) void sums_of(uint32_t count[][1u <<
 }
 
 /* Turns each pass's counts into where its digits start, two and three passes with loops of
-   their own as in count_digits. The sums were a fifth of the sort (perf annotate, scale 1). */
+   their own as in count_digits. The sums were a fifth of the sort (perf annotate, scale 1);
+   side by side, all 221 cases at report time on one thread took 1.91 s against 1.93 s (9
+   rounds, alternated; 6 of them quicker). */
 static void running_sums(uint32_t count[][1u << WIDE_BITS], int passes, uint32_t mask)
 {
   if (passes == 2)
