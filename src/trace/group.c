@@ -141,12 +141,14 @@ static void count_digits(uint32_t count[][1u << WIDE_BITS], const struct fk__hit
       count[d][(h[i].person >> (d * width)) & mask]++;
 }
 
-/* The running sums of the counts of `passes` passes (digits below mask + 1) for passes known
-   at compile time: the sums of the passes side by side, so that each pass's chain of additions
-   overlaps the others' instead of following them. Unrolled, so that the sums stay in
-   registers: rolled, the compiler kept three passes' sums in memory. */
-static inline __attribute__((always_inline)) void sums_of(uint32_t count[][1u << WIDE_BITS],
-                                                          int passes, uint32_t mask)
+/* Turns each pass's counts (digits below mask + 1) into where its digits start, the passes
+   side by side so that each one's chain of additions overlaps the others' instead of following
+   them; unrolled, so that the sums stay in registers (rolled, the compiler kept three passes'
+   sums in memory). The sums were a fifth of the sort (perf annotate, scale 1); side by side,
+   all 221 cases at report time on one thread took 1.91 s against 1.93 s (9 rounds,
+   alternated; 6 of them quicker), and a loop of their own for two and three passes, as
+   count_digits has, made no difference (1.898 against 1.900 s). */
+static void running_sums(uint32_t count[][1u << WIDE_BITS], int passes, uint32_t mask)
 {
   uint32_t at[MAX_PASSES] = {0};
   for (uint32_t v = 0; v <= mask; v++)
@@ -156,20 +158,6 @@ static inline __attribute__((always_inline)) void sums_of(uint32_t count[][1u <<
       count[d][v] = at[d];
       at[d] += c;
     }
-}
-
-/* Turns each pass's counts into where its digits start, two and three passes with loops of
-   their own as in count_digits. The sums were a fifth of the sort (perf annotate, scale 1);
-   side by side, all 221 cases at report time on one thread took 1.91 s against 1.93 s (9
-   rounds, alternated; 6 of them quicker). */
-static void running_sums(uint32_t count[][1u << WIDE_BITS], int passes, uint32_t mask)
-{
-  if (passes == 2)
-    sums_of(count, 2, mask);
-  else if (passes == 3)
-    sums_of(count, 3, mask);
-  else
-    sums_of(count, passes, mask);
 }
 
 /*
