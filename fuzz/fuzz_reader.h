@@ -5,6 +5,7 @@
 
 #include "fangkong/error.h"
 #include "fangkong/feed.h"
+#include "fangkong/ingest.h"
 #include "ingest/reader.h"
 
 static int fuzz_reader(const uint8_t *data, size_t size, int ndjson)

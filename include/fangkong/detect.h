@@ -29,6 +29,7 @@
 #include <stddef.h>
 
 #include "fangkong/time.h"
+#include "fangkong/vocab.h"
 
 struct fk_diag;
 struct fk_counts;
@@ -51,18 +52,6 @@ struct fk_detect_point {
   int alarm;         /* 1 alarm, 0 none */
   int trend;         /* farrington: 1 when the time trend was kept */
   int evaluated;     /* 0 when the history was too short (or the model failed): all NaN */
-};
-
-enum fk_detect_method {
-  FK_DETECT_THRESHOLD,
-  FK_DETECT_CIDARS_MPM,
-  FK_DETECT_EARS_C1,
-  FK_DETECT_EARS_C2,
-  FK_DETECT_EARS_C3,
-  FK_DETECT_CUSUM,
-  FK_DETECT_FARRINGTON,
-  FK_DETECT_FARRINGTON_NOUFAILY,
-  FK_DETECT_METHOD_COUNT
 };
 
 enum fk_cusum_trans {

@@ -20,28 +20,13 @@
 #include <stdint.h>
 
 #include "fangkong/rules.h"
+#include "fangkong/entrance_store.h"
 #include "fangkong/store.h"
 #include "fangkong/time.h"
+#include "fangkong/vocab.h"
 
 struct fk_diag;
 
-/* Why an entrance may be denied; keys in fk_entrance_reasons. A code or area reason is
- * FK_ENTRANCE_CODE_GREEN + enum fk_code or FK_ENTRANCE_AREA_LOW + enum fk_area_level. */
-enum fk_entrance_reason {
-  FK_ENTRANCE_FEVER = 0,
-  FK_ENTRANCE_NO_MASK,
-  FK_ENTRANCE_CODE_GREEN,
-  FK_ENTRANCE_CODE_YELLOW,
-  FK_ENTRANCE_CODE_RED,
-  FK_ENTRANCE_AREA_LOW,
-  FK_ENTRANCE_AREA_MEDIUM,
-  FK_ENTRANCE_AREA_HIGH,
-  FK_ENTRANCE_CONFINED,
-  FK_ENTRANCE_NREASONS
-};
-/* "fever", "no_mask", "code_green", "code_yellow", "code_red", "area_low", "area_medium",
- * "area_high", "confined"; NULL-terminated. */
-extern const char *const fk_entrance_reasons[];
 /* The same for officials: "发热 fever", "未戴口罩 no mask", ... "隔离中 confined". */
 extern const char *const fk_entrance_labels[];
 
@@ -105,34 +90,5 @@ int fk_entrance_check_memo(struct fk_store *st, const struct fk_rules *rules,
                            const char *person_id, const char *place_id, fk_time at,
                            double temperature, int mask, struct fk_entrance_result *out,
                            struct fk_diag *diag);
-
-/* ---- The stored checks ---- */
-
-struct fk_entrance_row {
-  int64_t person, place; /* internal ids */
-  int64_t grid;          /* the place's grid (internal region id); filled when read */
-  fk_time at;
-  double temperature;
-  int mask;
-  int pass;
-  int code;         /* enum fk_code */
-  unsigned reasons; /* as fk_entrance_result.reasons */
-  int fever;
-  const struct fk_audit_row *who; /* the API's caller, stored with the check; NULL: none */
-};
-
-/*
- * Stores r unless a check of the same time, person and place is stored (*stored: 1 when this
- * call wrote it, else 0). Call inside a transaction to group writes. Returns 0 or FK_ESTORE.
- */
-int fk_store_put_entrance(struct fk_store *st, const struct fk_entrance_row *r, int *stored);
-
-/* Calls fn for every stored check with from <= at < to, in time order (rows borrowed for the
- * call). Returns 0, fn's first non-zero return, or FK_ESTORE. */
-int fk_store_each_entrance(struct fk_store *st, fk_time from, fk_time to,
-                           int (*fn)(void *arg, const struct fk_entrance_row *r), void *arg);
-
-/* Sets *place to the internal id of place_id, or 0 when unknown. Returns 0 or FK_ESTORE. */
-int fk_store_place_id(struct fk_store *st, const char *place_id, int64_t *place);
 
 #endif

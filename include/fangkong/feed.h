@@ -1,14 +1,17 @@
 /*
- * The feeds the command office receives, as data: each feed is a list of typed columns, and the
- * column names are a contract with programs outside the project (docs/FORMATS.md). The ingest
- * readers, the validators, the store and the synthetic city all work from these descriptors, so
- * a column is named and typed in exactly one place.
+ * The feeds the command office receives, as data (the store's data model): each feed is a list
+ * of typed columns, and the column names are a contract with programs outside the project
+ * (docs/FORMATS.md). The store maps them to its tables; the ingest readers and validators, export
+ * and the synthetic city all work from these descriptors, so a column is named and typed in
+ * exactly one place. Parsing a field's text into a value is ingest's (fangkong/ingest.h).
  */
 #ifndef FANGKONG_FEED_H
 #define FANGKONG_FEED_H
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include "fangkong/vocab.h"
 
 struct fk_diag;
 
@@ -92,26 +95,5 @@ const struct fk_feed *fk_feed_get(enum fk_feed_id id);
 const struct fk_feed *fk_feed_find(const char *name);
 /* Returns the index of column `name` in feed, or -1. */
 int fk_feed_column(const struct fk_feed *feed, const char *name);
-
-/* The place kinds (场所 kinds), NULL-terminated; the order is stable. */
-extern const char *const fk_place_kinds[];
-
-/* Syndromes of a fever-clinic visit and drug classes of a pharmacy sale, NULL-terminated. */
-extern const char *const fk_syndromes[];
-extern const char *const fk_drug_classes[];
-
-/* The kinds of quarantine room ("single", "family", "accessible"), NULL-terminated. */
-extern const char *const fk_room_kinds[];
-
-/*
- * Parses the n bytes at s as a value of column col into *out (s must stay alive while out is
- * used). Empty text gives out->present = 0, an error only for a required column.
- * Returns 0 or FK_EPARSE / FK_ERANGE / FK_EUTF8 / FK_ECHECKSUM / FK_ETOOLONG, reason in diag.
- */
-int fk_value_parse(const struct fk_column *col, const char *s, size_t n, struct fk_value *out,
-                   struct fk_diag *diag);
-
-/* Returns 1 if the n bytes at s are valid UTF-8 (no overlongs, no surrogates), else 0. */
-int fk_utf8_valid(const char *s, size_t n);
 
 #endif

@@ -47,4 +47,15 @@ int fk_import_each(const char *dir,
                    int (*found)(const struct fk_feed *feed, const char *path, void *arg),
                    void *arg);
 
+/*
+ * Parses the n bytes at s as a value of column col into *out (s must stay alive while out is
+ * used). Empty text gives out->present = 0, an error only for a required column.
+ * Returns 0 or FK_EPARSE / FK_ERANGE / FK_EUTF8 / FK_ECHECKSUM / FK_ETOOLONG, reason in diag.
+ */
+int fk_value_parse(const struct fk_column *col, const char *s, size_t n, struct fk_value *out,
+                   struct fk_diag *diag);
+
+/* Returns 1 if the n bytes at s are valid UTF-8 (no overlongs, no surrogates), else 0. */
+int fk_utf8_valid(const char *s, size_t n);
+
 #endif

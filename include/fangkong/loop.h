@@ -13,6 +13,7 @@
 #include "fangkong/sites.h"
 #include "fangkong/rules.h"
 #include "fangkong/store.h"
+#include "fangkong/task_store.h"
 #include "fangkong/tasks.h"
 #include "fangkong/time.h"
 
@@ -47,16 +48,5 @@ struct fk_tick_stats {
  */
 int fk_tick(struct fk_store *st, struct fk_trace_index **ix, const struct fk_rules *rules,
             fk_time now, struct fk_tick_stats *stats, struct fk_diag *diag);
-
-/*
- * The loop's record of its turns: every tick stores its now (and the rule set's name) with its
- * last step; a replay (fangkong/scenario.h) skips the days ticked already, since the store's
- * clock only goes forward. fk_store_put_tick (inside a transaction to group it) changes nothing
- * for a now stored already; fk_store_last_tick sets *at to the latest now, or FK_TIME_NONE when
- * the store was never ticked. Return 0 or FK_ESTORE.
- *   rules  the rule set's name (borrowed for the call)
- */
-int fk_store_put_tick(struct fk_store *st, fk_time at, const char *rules);
-int fk_store_last_tick(struct fk_store *st, fk_time *at);
 
 #endif

@@ -20,9 +20,6 @@
 #include "fangkong/rules.h"
 #include "fangkong/time.h"
 
-/* "No date": the end of an open-ended phase, a test not taken. */
-#define FK_DATE_NONE INT32_MIN
-
 #define FK_PLAN_MAXTESTS (2 * FK_RULES_MAXPHASES * FK_RULES_MAXTESTDAYS)
 
 struct fk_plan_phase {

@@ -87,15 +87,4 @@ int fk_measures_apply_opts(struct fk_store *st, const struct fk_trace_index *ix,
 int fk_measures_of(struct fk_store *st, int64_t person, fk_time now, struct fk_measure_row **out,
                    int *n, struct fk_diag *diag);
 
-/*
- * The person's code from their measures (as fk_measures_of gives them) as of now's date: the
- * states that hold are the category of every active measure not yet past its end, and
- * `test_overdue` when an active measure has a test missed; the code is the reddest of the codes
- * the rules give those states, else rules->codes.none. now FK_TIME_NONE: as the last apply left
- * the state (every active measure counts, whatever its end). reason (size n) says which state
- * decided it, or that none holds.
- */
-enum fk_code fk_person_code(const struct fk_rules *rules, const struct fk_measure_row *m, int nm,
-                            fk_time now, char *reason, size_t n);
-
 #endif

@@ -11,11 +11,9 @@
 
 #include "fangkong/detect.h"
 #include "fangkong/time.h"
+#include "fangkong/vocab.h"
 
 struct fk_diag;
-
-/* Contact categories (密接 and 一般接触者). */
-enum fk_category { FK_CAT_GENERAL = 0, FK_CAT_CLOSE = 1 };
 
 #define FK_RULES_MAXKINDS 64
 #define FK_RULES_SOURCE 512
@@ -49,32 +47,6 @@ struct fk_companion_rules {
 };
 
 /* ---- Measures: who gets which measure (第九版 §1), as data ---- */
-
-/* Person categories a measure is written for; names in fk_person_cats. */
-enum fk_person_cat {
-  FK_PERSON_CASE = 0,
-  FK_PERSON_CLOSE_CONTACT,
-  FK_PERSON_SECONDARY_CONTACT,
-  FK_PERSON_INBOUND_INTERNATIONAL,
-  FK_PERSON_HIGH_RISK_AREA,   /* was in a high-risk area in the last days */
-  FK_PERSON_MEDIUM_RISK_AREA, /* was in a medium-risk area */
-  FK_PERSON_LOW_RISK_AREA,    /* was in a low-risk area of a county with high/medium areas */
-  FK_PERSON_COMPANION,        /* spatiotemporal companion (时空伴随者) */
-  FK_PERSON_NCATS
-};
-/* "case", "close_contact", ... indexed by enum fk_person_cat; NULL-terminated. */
-extern const char *const fk_person_cats[];
-
-/* What a phase of a measure is; names in fk_measure_kinds. */
-enum fk_measure_kind {
-  FK_MEASURE_HOSPITAL = 0,
-  FK_MEASURE_CENTRALIZED_QUARANTINE,
-  FK_MEASURE_HOME_QUARANTINE,
-  FK_MEASURE_HOME_HEALTH_MONITORING,
-  FK_MEASURE_THREE_DAYS_TWO_TESTS,
-  FK_MEASURE_NKINDS
-};
-extern const char *const fk_measure_kinds[];
 
 /* The date day 0 of a measure is counted from; names in fk_anchors. */
 enum fk_anchor {
@@ -124,10 +96,6 @@ struct fk_measure_rules {
 
 /* ---- Risk areas (第九版 §2) ---- */
 
-enum fk_area_level { FK_AREA_LOW = 0, FK_AREA_MEDIUM, FK_AREA_HIGH, FK_AREA_NLEVELS };
-/* "low", "medium", "high" indexed by enum fk_area_level; NULL-terminated. */
-extern const char *const fk_area_levels[];
-
 #define FK_RULES_MAXSTEPS 4
 
 /* One downgrade: after `days` consecutive days without a new infection (and, when screening_day
@@ -165,10 +133,6 @@ struct fk_area_rules {
 
 /* ---- Health codes ---- */
 
-enum fk_code { FK_CODE_GREEN = 0, FK_CODE_YELLOW, FK_CODE_RED };
-/* "green", "yellow", "red" indexed by enum fk_code; NULL-terminated. */
-extern const char *const fk_codes[];
-
 /* States a code is derived from: a person under the measure of each category, then these. */
 enum {
   FK_CODE_STATE_TEST_OVERDUE = FK_PERSON_NCATS, /* a test due and not taken */
@@ -189,16 +153,6 @@ struct fk_code_rules {
 
 /* ---- Tasks, escalation and the entrance check (the loop) ---- */
 
-/* What a task asks of its unit; names in fk_task_kinds. */
-enum fk_task_kind {
-  FK_TASK_NOTIFY = 0, /* tell the person of the measure (告知) */
-  FK_TASK_TRANSFER,   /* take the person to a site or hospital (转运) */
-  FK_TASK_SAMPLE,     /* take the day-k sample (采样) */
-  FK_TASK_RELEASE,    /* release the person and close the file (解除) */
-  FK_TASK_NKINDS
-};
-extern const char *const fk_task_kinds[];
-
 struct fk_task_rules {
   int used;        /* 0: the rules make no task of this kind */
   int due_minutes; /* notify, transfer, release: after the event; sample: after 00:00 of the
@@ -207,17 +161,6 @@ struct fk_task_rules {
   int kind_minutes[FK_MEASURE_NKINDS]; /* transfer: its deadline per kind (0: due_minutes) */
   char source[FK_RULES_SOURCE];
 };
-
-/* The levels of the hierarchy, from the grid up; names in fk_levels ("city" .. "grid"). */
-enum fk_level {
-  FK_LEVEL_CITY = 0,
-  FK_LEVEL_DISTRICT,
-  FK_LEVEL_STREET,
-  FK_LEVEL_COMMUNITY,
-  FK_LEVEL_GRID,
-  FK_LEVEL_N
-};
-extern const char *const fk_levels[];
 
 /* An overdue task reaches `level` after_minutes past its due time (grid: 0). */
 struct fk_escalation_rules {
@@ -326,6 +269,19 @@ struct fk_rules {
   struct fk_scan_rules scan;
   unsigned sections; /* FK_RULES_HAS_* */
 };
+
+struct fk_measure_row;
+
+/*
+ * The person's code from their measures (as fk_measures_of, fangkong/measures.h, gives them) as of
+ * now's date: the states that hold are the category of every active measure not yet past its end,
+ * and `test_overdue` when an active measure has a test missed; the code is the reddest of the codes
+ * the rules give those states, else rules->codes.none. now FK_TIME_NONE: as the last apply left
+ * the state (every active measure counts, whatever its end). reason (size n) says which state
+ * decided it, or that none holds.
+ */
+enum fk_code fk_person_code(const struct fk_rules *rules, const struct fk_measure_row *m, int nm,
+                            fk_time now, char *reason, size_t n);
 
 /* The number of rules in the set (each a clause with its source), as `rules check` counts. */
 int fk_rules_count(const struct fk_rules *r);

@@ -24,13 +24,12 @@
 
 #include "fangkong/rules.h"
 #include "fangkong/time.h"
+#include "fangkong/vocab.h"
 
 struct fk_diag;
 struct fk_store;
 
 /* Room kinds, as fk_room_kinds names them (feed.h). */
-enum fk_room_kind { FK_ROOM_SINGLE = 0, FK_ROOM_FAMILY, FK_ROOM_ACCESSIBLE, FK_ROOM_NKINDS };
-
 struct fk_sites_stats {
   long need;       /* persons whose current phase is centralized quarantine as of now */
   long housed;     /* of them, in a room after the run */

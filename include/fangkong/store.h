@@ -15,6 +15,7 @@
 #include "fangkong/feed.h"
 #include "fangkong/table.h"
 #include "fangkong/time.h"
+#include "fangkong/vocab.h"
 
 struct fk_diag;
 struct fk_store;
@@ -79,18 +80,6 @@ int fk_store_set_bulk(struct fk_store *st, int bulk);
  * a stored row. Returns 0, or FK_ESTORE with the first problem in diag.
  */
 int fk_store_verify(struct fk_store *st, struct fk_diag *diag);
-
-struct fk_trace_result;
-
-/*
- * Writes a trace back with its evidence: the run (index case, now -- FK_TIME_NONE for none --,
- * the depth traced, rule set, window),
- * every contact and every exposure, and the links to other cases. Replaces what an earlier
- * run saved for the same index case, in one transaction, so re-running is safe. Borrows r.
- * Returns 0 or FK_ESTORE (diag says why).
- */
-int fk_store_save_trace(struct fk_store *st, const struct fk_trace_result *r, fk_time now,
-                        const char *rules, struct fk_diag *diag);
 
 /* Rows as derived indexes read them: internal ids, epoch seconds, no text conversions. */
 struct fk_checkin_row {
@@ -172,14 +161,6 @@ int fk_store_each_sample(struct fk_store *st, int64_t person,
 
 /* ---- Measures placed on persons (the stored vocabulary; see fangkong/measures.h) ---- */
 
-enum fk_measure_status { FK_MSTATUS_ACTIVE = 0, FK_MSTATUS_RELEASED, FK_MSTATUS_SUPERSEDED };
-/* "active", "released", "superseded"; NULL-terminated. */
-extern const char *const fk_measure_statuses[];
-
-enum fk_test_status { FK_TEST_DUE = 0, FK_TEST_DONE, FK_TEST_MISSED, FK_TEST_POSITIVE };
-/* "due", "done", "missed", "positive"; NULL-terminated. */
-extern const char *const fk_test_statuses[];
-
 #define FK_MEASURE_TEXT 512
 
 struct fk_measure_test {
@@ -225,10 +206,6 @@ int fk_store_each_measure(struct fk_store *st, int64_t person,
 int fk_store_put_measure(struct fk_store *st, struct fk_measure_row *m, struct fk_diag *diag);
 
 /* ---- Risk areas and their level history (see fangkong/areas.h) ---- */
-
-enum fk_area_kind { FK_AREA_GRID = 0, FK_AREA_DISTRICT };
-/* "grid", "district"; NULL-terminated. */
-extern const char *const fk_area_kinds[];
 
 #define FK_AREA_ID 132      /* a grid_id or a district's name, with its NUL */
 #define FK_AREA_MAXSPANS 32 /* level changes kept per area; the oldest go first */

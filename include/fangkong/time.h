@@ -24,6 +24,8 @@ typedef int32_t fk_date;
 
 /* "No time given", where a time is optional. */
 #define FK_TIME_NONE INT64_MIN
+/* "No date": the end of an open-ended phase, a test not taken, a date not given. */
+#define FK_DATE_NONE INT32_MIN
 
 /* Buffer sizes that always suffice for the formatters below, NUL included. */
 #define FK_DATE_BUFSZ 16

@@ -32,6 +32,7 @@
 #include <stdint.h>
 
 #include "fangkong/rules.h"
+#include "fangkong/trace_store.h"
 #include "fangkong/time.h"
 
 struct fk_diag;
@@ -89,14 +90,6 @@ void fk_trace_each_case(const struct fk_trace_index *ix, void (*fn)(void *arg, i
 int fk_trace_window(const struct fk_trace_index *ix, int64_t person, fk_time now, fk_time *start,
                     fk_time *end);
 
-/* One stay of a person at a place, as the index holds it (end = start + dwell when the exit
- * was not scanned). */
-struct fk_stay {
-  int64_t place; /* internal place id */
-  int kind;      /* the place's kind, index in fk_place_kinds */
-  fk_time start, end;
-};
-
 /*
  * Calls fn for each stay of person that overlaps [from, to), in no particular order; stops at
  * the first non-zero return of fn and returns it, else 0. What risk areas read of a case.
@@ -114,51 +107,6 @@ struct fk_case_row;
  */
 void fk_case_window(const struct fk_case_row *c, int window_days, fk_time now, fk_time *start,
                     fk_time *end);
-
-/* 2000-01-01T00:00:00Z: the times of contacts and exposures are 32-bit seconds after it (as the
-   index keeps them; good until 2136), so that a depth-2 answer of millions of rows stays small. */
-#define FK_TRACE_EPOCH INT64_C(946684800)
-
-/* Returns the instant of t, a time of a contact or an exposure (seconds after FK_TRACE_EPOCH). */
-fk_time fk_trace_time(uint32_t t);
-
-/* One reason a person is a contact: a shared place and time, or the household (place 0).
-   16 bytes. */
-struct fk_exposure {
-  uint32_t place;            /* internal place id; 0 for the household */
-  uint32_t start, end;       /* seconds after FK_TRACE_EPOCH: fk_trace_time() */
-  enum fk_category category; /* the place's kind's; close for the household */
-};
-
-/* A contact of the case the result traced (fk_trace_result.index_person). 32 bytes. */
-struct fk_contact {
-  uint32_t person;      /* internal person id */
-  uint32_t via;         /* degree 2: the close contact through whom; 0 for degree 1 */
-  uint32_t first, last; /* first exposure start, last exposure end: fk_trace_time() */
-  uint32_t nexp;
-  uint8_t degree;   /* 1: contact of the case; 2: secondary contact (密接的密接) */
-  uint8_t category; /* enum fk_category */
-  const struct fk_exposure *exp; /* owned by the result */
-};
-
-/* A case found among another case's contacts: an edge for transmission chains. */
-struct fk_case_link {
-  int64_t from, to; /* `to` was exposed to `from` within from's window */
-  fk_time first, last;
-  size_t nexp;
-  const struct fk_exposure *exp;
-};
-
-struct fk_trace_result {
-  int64_t index_person;
-  int depth; /* the depth traced: the one asked, or 1 when the rules drop secondary contacts */
-  fk_time window_start, window_end;
-  struct fk_contact *contacts; /* degree 1 by person, then degree 2 by (via, person) */
-  size_t ncontacts;
-  struct fk_case_link *links;
-  size_t nlinks;
-  void *storage_; /* exposures; internal */
-};
 
 /*
  * Traces one case to `depth` (1 or 2; 2 is cut to 1 when the rules drop secondary contacts)

@@ -15,7 +15,7 @@
 #include "fangkong/error.h"
 #include "fangkong/ident.h"
 #include "fangkong/table.h"
-#include "server/server.h"
+#include "present/present.h"
 
 static const char help[] =
     "usage: fangkong alert scan --now T [--db PATH] [--rules FILE]\n"

@@ -1,5 +1,5 @@
 /*
- * fangkong audit: the API's audit log (fangkong/tokens.h) -- who, what, when, from where.
+ * fangkong audit: the API's audit log (fangkong/token_store.h) -- who, what, when, from where.
  */
 #include <stdio.h>
 #include <string.h>
@@ -10,7 +10,7 @@
 #include "fangkong/error.h"
 #include "fangkong/store.h"
 #include "fangkong/table.h"
-#include "fangkong/tokens.h"
+#include "fangkong/token_store.h"
 
 static const char help[] =
     "usage: fangkong audit [--db PATH] [--format text|json]\n"

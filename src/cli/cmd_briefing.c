@@ -14,7 +14,7 @@
 #include "fangkong/measure.h"
 #include "fangkong/store.h"
 #include "fangkong/table.h"
-#include "server/server.h"
+#include "present/present.h"
 
 static const char help[] =
     "usage: fangkong briefing [--db PATH] [--rules FILE] --now T [--format text|json]\n"

@@ -13,7 +13,7 @@
 #include "cli/traced.h"
 #include "fangkong/entrance.h"
 #include "fangkong/error.h"
-#include "server/server.h"
+#include "present/present.h"
 
 static const char help[] =
     "usage: fangkong check PERSON_ID PLACE_ID --at T --temperature C --mask 0|1 [--db PATH]\n"

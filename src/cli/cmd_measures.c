@@ -17,7 +17,7 @@
 #include "fangkong/store.h"
 #include "fangkong/table.h"
 #include "fangkong/trace.h"
-#include "server/server.h"
+#include "present/present.h"
 
 static const char apply_help[] =
     "usage: fangkong measures apply [--db PATH] [--rules FILE] --now T\n"

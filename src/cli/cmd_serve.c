@@ -8,8 +8,9 @@
 #include "cli/args.h"
 #include "cli/cli.h"
 #include "cli/traced.h"
+#include "fangkong/error.h"
 #include "fangkong/store.h"
-#include "server/server.h"
+#include "server/serve.h"
 
 static const char help[] =
     "usage: fangkong serve [--db PATH] [--listen HOST:PORT] [--threads N] [--rules FILE]\n"

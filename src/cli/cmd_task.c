@@ -7,7 +7,7 @@
 
 #include "cli/args.h"
 #include "cli/cli.h"
-#include "server/server.h"
+#include "present/present.h"
 #include "cli/traced.h"
 #include "fangkong/alloc.h"
 #include "fangkong/error.h"

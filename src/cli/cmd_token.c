@@ -1,5 +1,5 @@
 /*
- * fangkong token create: a Bearer token for the API (fangkong/tokens.h), printed once, stored
+ * fangkong token create: a Bearer token for the API (fangkong/token_store.h), printed once, stored
  * only as its hash.
  */
 #include <stdio.h>
@@ -10,8 +10,8 @@
 #include "cli/cli.h"
 #include "fangkong/error.h"
 #include "fangkong/store.h"
-#include "fangkong/tokens.h"
-#include "server/server.h"
+#include "fangkong/token_store.h"
+#include "server/serve.h"
 
 static const char help[] =
     "usage: fangkong token create --role ROLE --scope NODE [--db PATH]\n"

@@ -6,7 +6,7 @@
 #include "cli/args.h"
 #include "cli/cli.h"
 #include "cli/trace_ahead.h"
-#include "cli/trace_out.h"
+#include "present/trace_out.h"
 #include "cli/traced.h"
 #include "fangkong/alloc.h"
 #include "fangkong/error.h"

@@ -1,8 +1,9 @@
 /* fangkong: the command-line entry point; dispatches to one subcommand. */
-#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "fangkong/version.h"
 
 struct command {
   const char *name;
@@ -55,35 +56,6 @@ static void usage(FILE *out)
   fprintf(out, "\n`fangkong COMMAND --help` tells more about each.\n");
 }
 
-int fk__wants_help(int argc, char **argv)
-{
-  for (int i = 1; i < argc; i++)
-    if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) return 1;
-  return 0;
-}
-
-int fk__fail(const char *fmt, ...)
-{
-  va_list ap;
-  va_start(ap, fmt);
-  fputs("fangkong: ", stderr);
-  vfprintf(stderr, fmt, ap);
-  fputc('\n', stderr);
-  va_end(ap);
-  return FK_EXIT_ERROR;
-}
-
-int fk__usage(const char *cmd, const char *fmt, ...)
-{
-  va_list ap;
-  va_start(ap, fmt);
-  fprintf(stderr, "fangkong %s: ", cmd);
-  vfprintf(stderr, fmt, ap);
-  fprintf(stderr, "\n(see `fangkong %s --help`)\n", cmd);
-  va_end(ap);
-  return FK_EXIT_USAGE;
-}
-
 int main(int argc, char **argv)
 {
   if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") ||
@@ -92,7 +64,7 @@ int main(int argc, char **argv)
     return argc < 2 ? FK_EXIT_USAGE : FK_EXIT_OK;
   }
   if (!strcmp(argv[1], "--version")) {
-    puts("fangkong 0.1.0");
+    printf("fangkong %s\n", fk_version());
     return FK_EXIT_OK;
   }
   for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)

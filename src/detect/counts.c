@@ -17,6 +17,7 @@
 #include "fangkong/detect.h"
 #include "fangkong/error.h"
 #include "fangkong/feed.h"
+#include "fangkong/ingest.h"
 #include "ingest/reader.h"
 
 #define MAX_DAYS 36525       /* a hundred years */

@@ -13,21 +13,16 @@
 #include "detect/detect_impl.h"
 #include "fangkong/error.h"
 
-static const char *const method_names[FK_DETECT_METHOD_COUNT] = {
-    "threshold", "cidars-mpm", "ears-c1",    "ears-c2",
-    "ears-c3",   "cusum",      "farrington", "farrington-noufaily"};
-
 int fk_detect_method_find(const char *name)
 {
   assert(name);
-  for (int i = 0; i < FK_DETECT_METHOD_COUNT; i++)
-    if (!strcmp(name, method_names[i])) return i;
-  return -1;
+  int i = fk_vocab_index(fk_detect_methods, name);
+  return i < 0 ? -1 : i;
 }
 
 const char *fk_detect_method_name(enum fk_detect_method method)
 {
-  return (unsigned)method < FK_DETECT_METHOD_COUNT ? method_names[method] : "?";
+  return (unsigned)method < FK_DETECT_METHOD_COUNT ? fk_detect_methods[method] : "?";
 }
 
 void fk_detect_defaults(enum fk_detect_method method, int step, struct fk_detect_params *p)
@@ -226,7 +221,7 @@ int fk_detect_param_set(enum fk_detect_method method, struct fk_detect_params *p
       at += (size_t)snprintf(names + at, sizeof names - at, "%s%s", at ? ", " : "", q->name);
   }
   return fk_diag_set(diag, FK_EINVAL, key, "%s has no parameter '%s' (its parameters: %s)",
-                     method_names[method], key, names);
+                     fk_detect_methods[method], key, names);
 }
 
 int fk_detect_run(enum fk_detect_method method, const struct fk_series *s,

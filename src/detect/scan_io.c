@@ -14,6 +14,7 @@
 #include "detect/scan_impl.h"
 #include "fangkong/error.h"
 #include "fangkong/feed.h"
+#include "fangkong/ingest.h"
 #include "ingest/reader.h"
 
 #define FIELDS 4   /* one more than a SaTScan record of ours holds, to notice extras */

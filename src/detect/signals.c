@@ -11,7 +11,7 @@
 #include "fangkong/detect.h"
 #include "fangkong/error.h"
 #include "fangkong/feed.h"
-#include "fangkong/rules.h"
+#include "fangkong/vocab.h"
 #include "fangkong/signals.h"
 
 #define MAX_CELLS (1u << 27) /* series x days held in memory, as counts files */

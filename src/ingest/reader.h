@@ -17,6 +17,7 @@
 #include <stddef.h>
 
 #include "fangkong/feed.h"
+#include "fangkong/ingest.h"
 
 #define FK__RECORD_MAX (1u << 20)
 

@@ -7,6 +7,7 @@
 
 #include "fangkong/error.h"
 #include "fangkong/feed.h"
+#include "fangkong/ingest.h"
 #include "fangkong/ident.h"
 #include "fangkong/time.h"
 

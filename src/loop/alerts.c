@@ -13,8 +13,6 @@
 #include "fangkong/error.h"
 #include "fangkong/signals.h"
 
-const char *const fk_alert_statuses[] = {"open", "outbreak", "not_outbreak", "watch", NULL};
-
 /* An alarm found by the scan, before it is joined or raised. */
 struct found {
   const char *channel; /* the rule's (borrowed) */

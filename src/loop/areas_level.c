@@ -10,6 +10,7 @@
 #include "fangkong/areas.h"
 #include "fangkong/error.h"
 #include "fangkong/feed.h"
+#include "fangkong/ingest.h"
 #include "fangkong/measure.h"
 
 static int keep(void *arg, const struct fk_area_row *a)

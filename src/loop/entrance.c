@@ -17,9 +17,6 @@
 #include "fangkong/tasks.h"
 #include "loop/entrance_impl.h"
 
-const char *const fk_entrance_reasons[] = {"fever",    "no_mask",  "code_green",  "code_yellow",
-                                           "code_red", "area_low", "area_medium", "area_high",
-                                           "confined", NULL};
 const char *const fk_entrance_labels[] = {"发热 fever",
                                           "未戴口罩 no mask",
                                           "绿码 green code",

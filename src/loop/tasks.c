@@ -9,9 +9,6 @@
 #include "fangkong/error.h"
 #include "fangkong/tasks.h"
 
-const char *const fk_task_statuses[] = {"created",   "due", "acknowledged", "done", "failed",
-                                        "cancelled", NULL};
-
 #define MAXTASKS 64 /* tasks of one measure: notify, transfer, release and the test days */
 
 struct mine {
@@ -141,8 +138,7 @@ static int sample_tasks(struct sync *s, struct mine *have)
       const struct fk_measure_rules *mr = &s->rules->measures[s->m->category];
       int kind = t->phase < mr->nphases ? (int)mr->phases[t->phase].kind : s->m->kind;
       snprintf(why, sizeof why, "day-%d sample of %s (%s), due %s", t->day,
-               fk_person_cats[s->m->category], fk_measure_kinds[kind],
-               fk_date_format(t->due, day));
+               fk_person_cats[s->m->category], fk_measure_kinds[kind], fk_date_format(t->due, day));
       rc = make_closed(s, FK_TASK_SAMPLE, t->due, start, start + 60 * (fk_time)tr->due_minutes, why,
                        taken ? proof : NULL);
       if (!rc && have->n < MAXTASKS) /* later tests due the same day find it */

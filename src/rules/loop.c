@@ -9,9 +9,6 @@
 #include "fangkong/rules.h"
 #include "rules/reader.h"
 
-const char *const fk_task_kinds[] = {"notify", "transfer", "sample", "release", NULL};
-const char *const fk_levels[] = {"city", "district", "street", "community", "grid", NULL};
-
 /* Index of s in the NULL-terminated names, or -1. */
 static int lookup(const char *const *names, const char *s)
 {

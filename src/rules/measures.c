@@ -11,24 +11,7 @@
 #include "fangkong/rules.h"
 #include "rules/reader.h"
 
-const char *const fk_person_cats[] = {"case",
-                                      "close_contact",
-                                      "secondary_contact",
-                                      "inbound_international",
-                                      "high_risk_area",
-                                      "medium_risk_area",
-                                      "low_risk_area",
-                                      "companion",
-                                      NULL};
-const char *const fk_measure_kinds[] = {"hospital",
-                                        "centralized_quarantine",
-                                        "home_quarantine",
-                                        "home_health_monitoring",
-                                        "three_days_two_tests",
-                                        NULL};
 const char *const fk_anchors[] = {"last_exposure", "arrival", "left_area", "identified", NULL};
-const char *const fk_area_levels[] = {"low", "medium", "high", NULL};
-const char *const fk_codes[] = {"green", "yellow", "red", NULL};
 
 /* Formats a path into p (vsnprintf, so a long path is cut rather than a warning). */
 static void pathf(char *p, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

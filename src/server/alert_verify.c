@@ -8,7 +8,7 @@
 
 #include "fangkong/alerts.h"
 #include "fangkong/error.h"
-#include "fangkong/tokens.h"
+#include "fangkong/token_store.h"
 #include "server/server.h"
 
 static int alert_row(void *arg, const struct fk_alert_row *a)
@@ -25,7 +25,7 @@ static int alert_in_scope(struct fk_store *st, struct fk__job *j, struct fk_aler
   int in = 0, rc;
   a->id = 0;
   if ((rc = fk_store_each_alert(st, &f, alert_row, a)) ||
-      (a->id && (rc = fk__region_in(st, a->region, j->scope, &in))))
+      (a->id && (rc = fk_store_region_in(st, a->region, j->scope, &in))))
     return fk_diag_set(&j->diag, rc, NULL, "store: %s", fk_store_errmsg(st));
   return a->id && in
              ? 0

@@ -8,7 +8,7 @@
 
 #include "fangkong/error.h"
 #include "fangkong/store.h"
-#include "fangkong/tokens.h"
+#include "fangkong/token_store.h"
 #include "ingest/reader.h"
 #include "server/server.h"
 

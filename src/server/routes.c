@@ -1,7 +1,7 @@
 /* The API's routes: which path and method, which roles, which handler; and the routing. */
 #include <string.h>
 
-#include "fangkong/tokens.h"
+#include "fangkong/token_store.h"
 #include "server/request.h"
 
 /* The routes (fk__routes_print lists them; a test holds the OpenAPI document to them). */

@@ -1,21 +1,9 @@
-/* What a token may see: a region up the hierarchy (at most four levels), a person, a task. */
+/* What a token may see: a person, a task. */
 #include <string.h>
 
 #include "fangkong/error.h"
 #include "fangkong/tasks.h"
 #include "server/server.h"
-
-int fk__region_in(struct fk_store *st, int64_t region, int64_t scope, int *in)
-{
-  struct fk_region_row row;
-  int rc = 0;
-  *in = !scope;
-  for (int i = 0; !*in && region && i < 8 && !rc; i++) {
-    if (region == scope) *in = 1;
-    if (!*in && !(rc = fk_store_region(st, region, &row))) region = row.parent;
-  }
-  return rc;
-}
 
 int fk__token_sees_person(struct fk_store *st, const struct fk_token_row *t, int64_t person,
                           int *in)
@@ -30,7 +18,7 @@ int fk__token_sees_task(struct fk_store *st, const struct fk_token_row *t,
 {
   int64_t site = 0, grid;
   int rc;
-  if (!t->site) return fk__region_in(st, task->region, t->scope, in);
+  if (!t->site) return fk_store_region_in(st, task->region, t->scope, in);
   *in = 0;
   if ((rc = fk_store_site_by_code(st, task->unit, &site, &grid))) return rc;
   if (site == t->site) return *in = 1, 0;

@@ -20,7 +20,9 @@
 #include "fangkong/ingest.h"
 #include "fangkong/rules.h"
 #include "fangkong/time.h"
-#include "fangkong/tokens.h"
+#include "fangkong/token_store.h"
+#include "present/present.h"
+#include "server/serve.h"
 
 struct fk_store;
 
@@ -53,28 +55,6 @@ int fk__entrance_body_fast(const char *buf, size_t n, struct fk__entrance_req *o
 int fk__entrance_body_full(const char *buf, size_t n, struct fk__entrance_req *out, char *why,
                            size_t whysz);
 
-/* The answer to an entrance check: {"decision", "reasons": [{"key", "text"}], "code", "fever",
- * "grid_id", "area_level", "recorded"}. Returns a new reference, or NULL when out of memory. */
-json_t *fk__entrance_json(const struct fk_entrance_result *r);
-
-/* The same answer as text, byte for byte what json_dumps(fk__entrance_json(r), JSON_COMPACT)
- * gives, written into buf (size bytes; not NUL-terminated) without building the object: the
- * busiest route's answer. Returns its length, or -1 when it does not fit. */
-long fk__entrance_json_text(const struct fk_entrance_result *r, char *buf, size_t size);
-
-struct fk_measure_row;
-
-/*
- * A person as of now (FK_TIME_NONE: as stored): {"person_id", "code", "code_reason", "measures":
- * [{"category", "kind", "anchor_date", "start_date", "end_date", "status", "rule", "tests"}],
- * "site": {...}|null}, from the person's measures m[0..nm) (fk_measures_of). st and rules are
- * borrowed. Returns a new reference, or NULL when out of memory; *rc is set to 0, or the error
- * of reading the site stay (diag says why; "site" is null then).
- */
-json_t *fk__person_json(struct fk_store *st, const struct fk_rules *rules, const char *person_id,
-                        int64_t person, const struct fk_measure_row *m, int nm, fk_time now,
-                        int *rc, struct fk_diag *diag);
-
 /*
  * The person person_id (borrowed) as token (borrowed) may see it, as of now: fk__person_json with
  * "name", "id_number", "phone" (masked unless the role is grid or epidemiologist) and "masked".
@@ -84,26 +64,6 @@ json_t *fk__person_json(struct fk_store *st, const struct fk_rules *rules, const
 int fk__person_read(struct fk_store *st, const struct fk_rules *rules, const char *person_id,
                     const struct fk_token_row *token, fk_time now, json_t **out,
                     struct fk_diag *diag);
-
-struct fk_areas;
-struct fk_table;
-
-/* The rows of `fangkong area list` (cli/cmd_areas.c): the risk areas in force on d (FK_DATE_NONE:
- * as last updated), high first, columns area_id, level, since, lifts_on, reason (text: with the
- * Chinese level and the rule's source). Returns 0 or FK_ENOMEM. */
-int fk__areas_fill(const struct fk_areas *as, fk_date d, int text, const struct fk_rules *r,
-                   struct fk_table *t);
-
-struct fk_task_row;
-
-/* A task: {"task_id", "kind", "person_id", "unit", "due_at", "status", "level", "reason",
- * "proof", "escalations": [{"level", "at", "unit", "officer", "phone"}]} (officers masked), into
- * *out (a new reference). Returns 0, FK_ENOMEM or FK_ESTORE. */
-int fk__task_json(struct fk_store *st, const struct fk_task_row *t, json_t **out);
-
-/* Sets *in to 1 when region (internal id) is scope or lies under it, or scope is 0 (the city).
- * Returns 0 or FK_ESTORE. */
-int fk__region_in(struct fk_store *st, int64_t region, int64_t scope, int *in);
 
 /* Sets *in to 1 when the token t (borrowed) may see person (internal id): the person's home grid
  * lies in t's node; for a site token, the person stays at t's site now. Returns 0 or
@@ -116,56 +76,6 @@ int fk__token_sees_person(struct fk_store *st, const struct fk_token_row *t, int
  * stays at the site now. Returns 0 or FK_ESTORE. */
 int fk__token_sees_task(struct fk_store *st, const struct fk_token_row *t,
                         const struct fk_task_row *task, int *in);
-
-/* ---- alerts (alert.c) and the briefing (briefing.c), shared with the command ---- */
-
-struct fk_alert_row;
-struct fk_briefing;
-
-/* The filters of `fangkong alert list` and GET /v1/alerts as given (borrowed; NULL: any). */
-struct fk__alert_args {
-  const char *status;  /* open, outbreak, not_outbreak, watch */
-  const char *level;   /* where the alert stands now: city .. grid */
-  const char *channel; /* a channel name */
-  const char *region;  /* a region code or grid_id: the alert's region is it or lies under it */
-  const char *since;   /* an ISO 8601 time: raised at or after it */
-};
-
-/* Which alerts to give. */
-struct fk__alert_query {
-  int status;          /* enum fk_alert_status, or -1 */
-  int level;           /* enum fk_level, or -1 */
-  const char *channel; /* NULL: any (borrowed) */
-  int64_t region;      /* internal region id (0: the city), or -1: any */
-  fk_time since;       /* FK_TIME_NONE: any */
-  int64_t scope;       /* the token's node (0: the city); only alerts whose region lies in it */
-};
-
-/*
- * Reads the filters args (borrowed) into *q (caller-owned; scope 0), looking the region up in
- * st (borrowed). Returns 0, FK_EINVAL with why (whysz bytes) naming the filter and what it may
- * be, or FK_ESTORE.
- */
-int fk__alert_query_parse(struct fk_store *st, const struct fk__alert_args *args,
-                          struct fk__alert_query *q, char *why, size_t whysz);
-
-/* Calls fn(arg, alert) for each alert of q (borrowed), in id order, the row borrowed for the
- * call. Returns 0, fn's first non-zero return, or FK_ESTORE. */
-int fk__alerts_each(struct fk_store *st, const struct fk__alert_query *q,
-                    int (*fn)(void *arg, const struct fk_alert_row *a), void *arg);
-
-/* Writes alert a (borrowed) to out as one JSON object (docs/ALERTS.md, Output): why it fired,
- * the officer masked, its verification, alarms and escalations (read from st). Returns 0 or
- * FK_ESTORE (the object is then cut short). */
-int fk__alert_print_json(FILE *out, struct fk_store *st, const struct fk_alert_row *a);
-
-/* Writes the alerts of q to out as the JSON array of `fangkong alert list --format json` (one
- * alert a line). Returns 0 or FK_ESTORE. */
-int fk__alerts_print_json(FILE *out, struct fk_store *st, const struct fk__alert_query *q);
-
-/* Writes briefing b (borrowed) to out as the JSON of `fangkong briefing --format json`
- * (docs/BRIEFING.md). Cannot fail (a write error shows in ferror(out)). */
-void fk__briefing_print_json(FILE *out, const struct fk_briefing *b);
 
 /*
  * Parses the body of POST /v1/alerts/{id}/verify, {"verdict": "outbreak"|"not_outbreak"|
@@ -185,16 +95,6 @@ struct fk__job;
 int fk__verify_run(struct fk_store *st, struct fk__job *j);
 
 /* ---- tokens (token.c) ---- */
-
-/* A token as printed: "fk_" and 64 hex digits, and a NUL. */
-#define FK__TOKEN_BUFSZ 68
-
-/* Makes a new random token into token and its hash (hex SHA-256) into hash. Returns 0, or
- * FK_EIO when no randomness could be had. */
-int fk__token_new(char token[FK__TOKEN_BUFSZ], char hash[FK_TOKEN_HASH_BUFSZ]);
-
-/* The hash of the n bytes of token (borrowed) into hash. Returns 0 or FK_EIO. */
-int fk__token_hash(const char *token, size_t n, char hash[FK_TOKEN_HASH_BUFSZ]);
 
 /* The tokens seen (token_cache.c): a token's row kept a few seconds after it was read. */
 struct fk__token_cache;
@@ -384,41 +284,5 @@ void fk__metric_add(uint64_t *c, uint64_t v);
 void fk__metric_max(uint64_t *c, uint64_t v);
 /* Writes the counters in Prometheus text format into buf (size bytes); returns the length. */
 size_t fk__metrics_text(char *buf, size_t size);
-
-/* ---- routes and the document describing them ---- */
-
-/* Prints the routes the server answers, "METHOD PATH" a line, paths as in the OpenAPI document
- * (/v1/persons/{id}); what `fangkong serve --routes` shows and the API test compares. */
-void fk__routes_print(FILE *out);
-
-/* The OpenAPI 3 document served at /v1/openapi.json (built in from src/server/openapi.json);
- * *n is set to its length. */
-const char *fk__openapi_text(size_t *n);
-
-/* ---- the daemon (http.c) ---- */
-
-struct fk__serve_opts {
-  const char *host; /* numeric IPv4 address to listen on */
-  unsigned port;    /* 0: any free port (printed on start) */
-  unsigned threads; /* worker threads */
-  unsigned max_connections;
-  unsigned timeout_s; /* idle or stalled connection closed after this */
-  size_t max_body;    /* bytes; a larger body is answered 413 */
-  size_t max_feed;    /* bytes of a posted feed (streamed, not held), past which 413 */
-
-  const char *db;        /* the store's path: the trace index opens its own connection */
-  unsigned trace_gap_ms; /* the trace index is refreshed at most this often */
-};
-
-/*
- * Serves until SIGTERM or SIGINT, then stops accepting, answers what is in flight, commits what
- * is queued and returns. st is the writer's connection, reader a second one to the same store
- * for reads (tokens); both and the rules are borrowed. The trace index is built from a third
- * connection to o->db before listening. Prints "listening on http://H:P" on
- * stdout once ready. Returns 0, FK_EIO when it cannot listen, or the error building the trace
- * index (said on stderr).
- */
-int fk__serve(struct fk_store *st, struct fk_store *reader, const struct fk_rules *rules,
-              const struct fk__serve_opts *o);
 
 #endif

@@ -15,7 +15,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "cli/trace_out.h"
+#include "present/trace_out.h"
 #include "fangkong/alloc.h"
 #include "fangkong/error.h"
 #include "fangkong/store.h"

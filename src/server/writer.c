@@ -15,7 +15,7 @@
 #include "fangkong/error.h"
 #include "fangkong/store.h"
 #include "fangkong/tasks.h"
-#include "fangkong/tokens.h"
+#include "fangkong/token_store.h"
 #include "server/server.h"
 
 struct fk__writer {

@@ -7,8 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "fangkong/alerts.h"
-#include "fangkong/detect.h"
+#include "fangkong/alert_store.h"
 #include "fangkong/error.h"
 #include "store/sqlite_cols.h"
 #include "store/store_impl.h"
@@ -41,7 +40,7 @@ enum { INS, UPD, ALARM_INS, ALARM_SEL, ESC_INS, ESC_SEL, NSTMT };
 
 static int method_of(const unsigned char *s)
 {
-  int m = s ? fk_detect_method_find((const char *)s) : -1;
+  int m = fk_vocab_index(fk_detect_methods, (const char *)s);
   return m < 0 ? 0 : m;
 }
 
@@ -183,8 +182,7 @@ static void bind_alert(sqlite3_stmt *q, const struct fk_alert_row *a)
   sqlite3_bind_int64(q, 2, a->region);
   sqlite3_bind_int(q, 3, a->region_level);
   sqlite3_bind_int(q, 4, a->level);
-  sqlite3_bind_text(q, 5, fk_detect_method_name((enum fk_detect_method)a->method), -1,
-                    SQLITE_STATIC);
+  sqlite3_bind_text(q, 5, fk_detect_methods[a->method], -1, SQLITE_STATIC);
   fk__sqlite_bind_date(q, 6, a->first);
   fk__sqlite_bind_date(q, 7, a->last);
   sqlite3_bind_double(q, 8, a->observed);
@@ -208,8 +206,7 @@ static void bind_alarm(sqlite3_stmt *q, const struct fk_alarm_row *al)
 {
   sqlite3_bind_int64(q, 1, al->alert);
   fk__sqlite_bind_date(q, 2, al->date);
-  sqlite3_bind_text(q, 3, fk_detect_method_name((enum fk_detect_method)al->method), -1,
-                    SQLITE_STATIC);
+  sqlite3_bind_text(q, 3, fk_detect_methods[al->method], -1, SQLITE_STATIC);
   sqlite3_bind_double(q, 4, al->observed);
   bind_real(q, 5, al->expected);
   bind_real(q, 6, al->upperbound);

@@ -9,7 +9,7 @@
 
 #include "fangkong/alloc.h"
 #include "fangkong/error.h"
-#include "fangkong/rules.h"
+#include "fangkong/vocab.h"
 #include "fangkong/store.h"
 #include "fangkong/time.h"
 #include "store/sqlite_cols.h"

@@ -6,9 +6,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "fangkong/entrance.h"
+#include "fangkong/entrance_store.h"
 #include "fangkong/error.h"
-#include "fangkong/tokens.h"
+#include "fangkong/token_store.h"
 #include "store/sqlite_cols.h"
 #include "store/store_impl.h"
 

@@ -8,7 +8,7 @@
 
 #include "fangkong/alloc.h"
 #include "fangkong/error.h"
-#include "fangkong/rules.h"
+#include "fangkong/vocab.h"
 #include "fangkong/store.h"
 #include "fangkong/time.h"
 #include "store/store_impl.h"

@@ -7,7 +7,7 @@
 #include <stdio.h>
 
 #include "fangkong/error.h"
-#include "fangkong/signals.h"
+#include "fangkong/signal_store.h"
 #include "fangkong/time.h"
 #include "store/store_impl.h"
 

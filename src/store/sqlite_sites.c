@@ -9,7 +9,7 @@
 
 #include "fangkong/error.h"
 #include "fangkong/feed.h"
-#include "fangkong/rules.h"
+#include "fangkong/vocab.h"
 #include "fangkong/site_store.h"
 #include "fangkong/store.h"
 #include "store/store_impl.h"

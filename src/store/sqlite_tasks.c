@@ -9,8 +9,8 @@
 
 #include "fangkong/error.h"
 #include "fangkong/feed.h"
-#include "fangkong/tasks.h"
-#include "fangkong/trace.h"
+#include "fangkong/task_store.h"
+#include "fangkong/trace_store.h"
 #include "store/store_impl.h"
 
 #define TASK_COLS                                                                                  \

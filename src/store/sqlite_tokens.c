@@ -1,10 +1,10 @@
-/* API tokens and the scope of the hierarchy in the SQLite store (fangkong/tokens.h). */
+/* API tokens and the scope of the hierarchy in the SQLite store (fangkong/token_store.h). */
 #include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "fangkong/error.h"
-#include "fangkong/tokens.h"
+#include "fangkong/token_store.h"
 #include "store/sqlite_cols.h"
 #include "store/store_impl.h"
 

@@ -6,7 +6,7 @@
 #include <sqlite3.h>
 
 #include "fangkong/error.h"
-#include "fangkong/trace.h"
+#include "fangkong/trace_store.h"
 
 static const char *const sql[] = {
     "DELETE FROM trace_runs WHERE index_person = ?1",

@@ -100,9 +100,6 @@ int fk_store_each_case(struct fk_store *st, int (*fn)(void *arg, const struct fk
 
 EACH(fk_store_each_arrival, FK__VIEW_ARRIVALS, struct fk_arrival_row)
 
-const char *const fk_measure_statuses[] = {"active", "released", "superseded", NULL};
-const char *const fk_test_statuses[] = {"due", "done", "missed", "positive", NULL};
-
 int fk_store_each_sample(struct fk_store *st, int64_t person,
                          int (*fn)(void *arg, const struct fk_sample_row *row), void *arg)
 {
@@ -192,8 +189,6 @@ int fk_store_last_tick(struct fk_store *st, fk_time *at)
 {
   return st->ops->last_tick(st, at);
 }
-
-const char *const fk_area_kinds[] = {"grid", "district", NULL};
 
 int fk_store_each_area(struct fk_store *st, int (*fn)(void *arg, const struct fk_area_row *a),
                        void *arg)
@@ -333,4 +328,18 @@ int fk_store_person_private(struct fk_store *st, int64_t person, struct fk_perso
 {
   assert(st && out);
   return st->ops->person_private(st, person, out);
+}
+
+/* Backend-neutral: the hierarchy has at most four levels under the city, walked up by parent. */
+int fk_store_region_in(struct fk_store *st, int64_t region, int64_t scope, int *in)
+{
+  struct fk_region_row row;
+  int rc = 0;
+  assert(st && in);
+  *in = !scope;
+  for (int i = 0; !*in && region && i < 8 && !rc; i++) {
+    if (region == scope) *in = 1;
+    if (!*in && !(rc = fk_store_region(st, region, &row))) region = row.parent;
+  }
+  return rc;
 }

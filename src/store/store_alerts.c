@@ -2,7 +2,7 @@
    forwarded to the backend's three entries. */
 #include <assert.h>
 
-#include "fangkong/alerts.h"
+#include "fangkong/alert_store.h"
 #include "store/store_impl.h"
 
 int fk_store_each_signal(struct fk_store *st, const struct fk_signal_query *q,

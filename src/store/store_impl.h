@@ -6,11 +6,14 @@
 #ifndef FK_STORE_IMPL_H
 #define FK_STORE_IMPL_H
 
+#include "fangkong/alert_store.h"
+#include "fangkong/entrance_store.h"
+#include "fangkong/signal_store.h"
+#include "fangkong/site_store.h"
 #include "fangkong/store.h"
-#include "fangkong/entrance.h"
-#include "fangkong/signals.h"
-#include "fangkong/tasks.h"
-#include "fangkong/tokens.h"
+#include "fangkong/task_store.h"
+#include "fangkong/token_store.h"
+#include "fangkong/trace_store.h"
 
 struct fk__store_ops {
   const char *name;
@@ -83,7 +86,7 @@ struct fk__store_ops {
   int (*alerts_each)(struct fk_store *st, int what, const void *filter,
                      int (*fn)(void *arg, const void *row), void *arg);
   int (*alerts_put)(struct fk_store *st, int what, void *row, int *added, struct fk_diag *diag);
-  /* API tokens and scope (fangkong/tokens.h): as the public functions of the same names. */
+  /* API tokens and scope (fangkong/token_store.h): as the public functions of the same names. */
   int (*put_token)(struct fk_store *st, const char *hash, int role, int64_t scope, int64_t site,
                    fk_time created_at, int64_t *id);
   int (*token)(struct fk_store *st, const char *hash, struct fk_token_row *out);

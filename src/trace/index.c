@@ -52,11 +52,6 @@ uint32_t fk__trace_t32(fk_time t)
   return t < 0 ? 0 : t > (fk_time)UINT32_MAX ? UINT32_MAX : (uint32_t)t;
 }
 
-fk_time fk_trace_time(uint32_t t)
-{
-  return FK__TRACE_EPOCH + (fk_time)t;
-}
-
 /* The place of stay index i: the CSR group holding it. */
 uint32_t fk__trace_place_of(const struct fk_trace_index *ix, uint32_t i)
 {

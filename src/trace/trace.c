@@ -20,7 +20,7 @@
 
 #include "fangkong/alloc.h"
 #include "fangkong/error.h"
-#include "fangkong/tasks.h"
+#include "fangkong/task_store.h"
 #include "trace/group.h"
 #include "trace/hot.h"
 #include "trace/index.h"

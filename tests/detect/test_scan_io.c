@@ -9,6 +9,7 @@
 
 #include "fangkong/error.h"
 #include "fangkong/feed.h"
+#include "fangkong/ingest.h"
 #include "fangkong/scan.h"
 #include "fangkong/store.h"
 #include "testutil.h"

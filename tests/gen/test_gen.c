@@ -10,6 +10,7 @@
 #include "fangkong/alloc.h"
 #include "fangkong/error.h"
 #include "fangkong/feed.h"
+#include "fangkong/ingest.h"
 #include "fangkong/gen.h"
 #include "fangkong/ident.h"
 #include "gen/city.h"

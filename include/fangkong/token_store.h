@@ -3,29 +3,14 @@
  * once when created and stored only as its SHA-256 hash; it carries a role and a scope, a node of
  * the hierarchy (regions: 1 district .. 4 grid) or the whole city, and sees only that node.
  */
-#ifndef FANGKONG_TOKENS_H
-#define FANGKONG_TOKENS_H
+#ifndef FANGKONG_TOKEN_STORE_H
+#define FANGKONG_TOKEN_STORE_H
 
 #include <stdint.h>
 
 #include "fangkong/store.h"
 #include "fangkong/time.h"
-
-/* The roles, keys in fk_roles. */
-enum fk_role {
-  FK_ROLE_CITY = 0,       /* city command 市指挥部: the whole city */
-  FK_ROLE_DISTRICT,       /* 区: a district (level 1) */
-  FK_ROLE_STREET,         /* 街道: a street (level 2) */
-  FK_ROLE_COMMUNITY,      /* 社区: a community (level 3) */
-  FK_ROLE_GRID,           /* 网格员: a grid (level 4) */
-  FK_ROLE_SITE,           /* 隔离点: a quarantine site's region */
-  FK_ROLE_EPIDEMIOLOGIST, /* 流调: a region, or the city */
-  FK_ROLE_ENTRANCE,       /* 场所码设备: an entrance device, for the places of its region */
-  FK_ROLE_COUNT
-};
-/* "city", "district", "street", "community", "grid", "site", "epidemiologist", "entrance";
- * NULL-terminated. */
-extern const char *const fk_roles[];
+#include "fangkong/vocab.h"
 
 /* The length of a token's hash as stored: 64 hex digits and a NUL. */
 #define FK_TOKEN_HASH_BUFSZ 65

@@ -3,9 +3,10 @@
 #include <jansson.h>
 #include <string.h>
 
+#include "fangkong/error.h"
 #include "fangkong/ident.h"
 #include "fangkong/tasks.h"
-#include "server/server.h"
+#include "present/present.h"
 
 static json_t *text_or_null(const char *s)
 {

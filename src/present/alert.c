@@ -13,8 +13,8 @@
 #include "fangkong/error.h"
 #include "fangkong/ident.h"
 #include "fangkong/table.h"
-#include "fangkong/tokens.h"
-#include "server/server.h"
+#include "fangkong/token_store.h"
+#include "present/present.h"
 
 static void json_str(FILE *out, const char *s)
 {
@@ -188,8 +188,9 @@ static int select_one(void *arg, const struct fk_alert_row *a)
   struct selecting *s = arg;
   int in = 1, rc = 0;
   if (s->q->level >= 0 && a->level != s->q->level) return 0;
-  if (s->q->region >= 0 && (rc = fk__region_in(s->st, a->region, s->q->region, &in))) return rc;
-  if (in && (rc = fk__region_in(s->st, a->region, s->q->scope, &in))) return rc;
+  if (s->q->region >= 0 && (rc = fk_store_region_in(s->st, a->region, s->q->region, &in)))
+    return rc;
+  if (in && (rc = fk_store_region_in(s->st, a->region, s->q->scope, &in))) return rc;
   return in ? s->fn(s->arg, a) : 0;
 }
 

@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/trace_out.h"
+#include "present/trace_out.h"
 #include "fangkong/alloc.h"
 #include "fangkong/error.h"
 #include "fangkong/feed.h"

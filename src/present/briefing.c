@@ -6,10 +6,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "fangkong/error.h"
 #include "fangkong/briefing.h"
 #include "fangkong/measure.h"
 #include "fangkong/table.h"
-#include "server/server.h"
+#include "present/present.h"
 
 static void json_str(FILE *out, const char *s)
 {

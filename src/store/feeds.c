@@ -8,41 +8,6 @@
 #include "fangkong/feed.h"
 #include "fangkong/ident.h"
 
-const char *const fk_place_kinds[] = {"supermarket",
-                                      "market",
-                                      "restaurant",
-                                      "office",
-                                      "factory",
-                                      "school",
-                                      "hospital",
-                                      "fever_clinic",
-                                      "pharmacy",
-                                      "bus",
-                                      "metro",
-                                      "railway_station",
-                                      "airport",
-                                      "hotel",
-                                      "gym",
-                                      "cinema",
-                                      "theatre",
-                                      "park",
-                                      "scenic_spot",
-                                      "mall",
-                                      "bank",
-                                      "government",
-                                      "construction_site",
-                                      "cold_store",
-                                      "kindergarten",
-                                      "university",
-                                      "residential",
-                                      NULL};
-
-const char *const fk_room_kinds[] = {"single", "family", "accessible", NULL};
-
-const char *const fk_syndromes[] = {"fever",     "respiratory", "fever_respiratory",
-                                    "diarrhoea", "other",       NULL};
-const char *const fk_drug_classes[] = {"fever", "cough", "antiviral", "antibiotic", "cold", NULL};
-
 static const char *const sexes[] = {"M", "F", NULL};
 static const char *const case_kinds[] = {"confirmed", "asymptomatic", NULL};
 static const char *const results[] = {"negative", "positive", "pending", NULL};

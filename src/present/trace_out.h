@@ -5,8 +5,8 @@
  * API's GET /v1/persons/{id}/contacts prints the same JSON into memory (open_memstream), so the
  * two answers are one code path and byte-equal.
  */
-#ifndef FK_CLI_TRACE_OUT_H
-#define FK_CLI_TRACE_OUT_H
+#ifndef FK_PRESENT_TRACE_OUT_H
+#define FK_PRESENT_TRACE_OUT_H
 
 #include <stdio.h>
 

@@ -9,7 +9,7 @@
 #include "fangkong/measure.h"
 #include "fangkong/measures.h"
 #include "fangkong/sites.h"
-#include "server/server.h"
+#include "present/present.h"
 
 static json_t *date_json(fk_date d)
 {

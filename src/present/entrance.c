@@ -3,9 +3,10 @@
 #include <jansson.h>
 #include <string.h>
 
+#include "fangkong/error.h"
 #include "fangkong/areas.h"
 #include "fangkong/measure.h"
-#include "server/server.h"
+#include "present/present.h"
 
 /* Text written into a buffer of fixed size: where it is, and whether it overflowed. */
 struct text {
