@@ -54,21 +54,21 @@ struct fk_alert_filter {
 
 /* Calls fn for each alert the filter f lets through (f and st borrowed; arg passed to fn), in
  * id order, the row borrowed for the call. Returns 0, fn's first non-zero return, or FK_ESTORE. */
-int fk_store_each_alert(struct fk_store *st, const struct fk_alert_filter *f,
-                        int (*fn)(void *arg, const struct fk_alert_row *a), void *arg);
+FK_API int fk_store_each_alert(struct fk_store *st, const struct fk_alert_filter *f,
+                               int (*fn)(void *arg, const struct fk_alert_row *a), void *arg);
 /* Inserts a (a->id 0; sets it) or updates it. Returns 0 or FK_ESTORE (diag says why). */
-int fk_store_put_alert(struct fk_store *st, struct fk_alert_row *a, struct fk_diag *diag);
+FK_API int fk_store_put_alert(struct fk_store *st, struct fk_alert_row *a, struct fk_diag *diag);
 /* Stores an alarm; *added (may be NULL) is 0 when it was there already. Returns 0 or FK_ESTORE. */
-int fk_store_put_alarm(struct fk_store *st, const struct fk_alarm_row *al, int *added,
-                       struct fk_diag *diag);
+FK_API int fk_store_put_alarm(struct fk_store *st, const struct fk_alarm_row *al, int *added,
+                              struct fk_diag *diag);
 /* Calls fn for each alarm of alert, by date then method. As fk_store_each_alert. */
-int fk_store_each_alarm(struct fk_store *st, int64_t alert,
-                        int (*fn)(void *arg, const struct fk_alarm_row *al), void *arg);
+FK_API int fk_store_each_alarm(struct fk_store *st, int64_t alert,
+                               int (*fn)(void *arg, const struct fk_alarm_row *al), void *arg);
 /* An alert's steps up the hierarchy, as tasks' (e->task is the alert's id). As above. */
-int fk_store_put_alert_escalation(struct fk_store *st, const struct fk_escalation_row *e,
-                                  struct fk_diag *diag);
-int fk_store_each_alert_escalation(struct fk_store *st, int64_t alert,
-                                   int (*fn)(void *arg, const struct fk_escalation_row *e),
-                                   void *arg);
+FK_API int fk_store_put_alert_escalation(struct fk_store *st, const struct fk_escalation_row *e,
+                                         struct fk_diag *diag);
+FK_API int fk_store_each_alert_escalation(struct fk_store *st, int64_t alert,
+                                          int (*fn)(void *arg, const struct fk_escalation_row *e),
+                                          void *arg);
 
 #endif

@@ -14,6 +14,8 @@
 #ifndef FANGKONG_ALERTS_H
 #define FANGKONG_ALERTS_H
 
+#include "fangkong/export.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -45,16 +47,16 @@ struct fk_alerts_stats {
  * (fk_alerts_advance). stats (may be NULL) is filled.
  * Returns 0; FK_EINVAL when the rules have no alerts section; FK_ENOMEM; FK_ESTORE.
  */
-int fk_alerts_scan(struct fk_store *st, const struct fk_rules *rules, fk_time now,
-                   struct fk_alerts_stats *stats, struct fk_diag *diag);
+FK_API int fk_alerts_scan(struct fk_store *st, const struct fk_rules *rules, fk_time now,
+                          struct fk_alerts_stats *stats, struct fk_diag *diag);
 
 /*
  * Raises every unverified alert past its due time to each level whose delay (the rules'
  * escalation section) has passed by now, with the officer on duty then. Nothing without an
  * escalation section. Returns 0, FK_ENOMEM or FK_ESTORE.
  */
-int fk_alerts_advance(struct fk_store *st, const struct fk_rules *rules, fk_time now,
-                      struct fk_alerts_stats *stats, struct fk_diag *diag);
+FK_API int fk_alerts_advance(struct fk_store *st, const struct fk_rules *rules, fk_time now,
+                             struct fk_alerts_stats *stats, struct fk_diag *diag);
 
 /*
  * st borrowed; id the alert_id; note copied (may be NULL); now the time of the verification.
@@ -62,8 +64,8 @@ int fk_alerts_advance(struct fk_store *st, const struct fk_rules *rules, fk_time
  * note (may be NULL). An alert verified before may be re-judged; its first verification time
  * stays. Returns 0, FK_ENOTFOUND, FK_EINVAL (status open, now before the alert) or FK_ESTORE.
  */
-int fk_alert_verify(struct fk_store *st, int64_t id, enum fk_alert_status status, const char *note,
-                    fk_time now, struct fk_diag *diag);
+FK_API int fk_alert_verify(struct fk_store *st, int64_t id, enum fk_alert_status status,
+                           const char *note, fk_time now, struct fk_diag *diag);
 
 /* The response figures CIDARS publishes, for alerts raised in a span. */
 struct fk_alert_report {
@@ -82,7 +84,8 @@ struct fk_alert_report {
  * name) then the total (channel ""), in *rows (caller frees with fk_free), *n of them.
  * Returns 0, FK_ENOMEM or FK_ESTORE.
  */
-int fk_alerts_report(struct fk_store *st, const struct fk_rules *rules, fk_date from, fk_date to,
-                     struct fk_alert_report **rows, size_t *n, struct fk_diag *diag);
+FK_API int fk_alerts_report(struct fk_store *st, const struct fk_rules *rules, fk_date from,
+                            fk_date to, struct fk_alert_report **rows, size_t *n,
+                            struct fk_diag *diag);
 
 #endif

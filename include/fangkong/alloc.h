@@ -5,26 +5,28 @@
 #ifndef FANGKONG_ALLOC_H
 #define FANGKONG_ALLOC_H
 
+#include "fangkong/export.h"
+
 #include <stddef.h>
 
 /* Returns size bytes, or NULL when out of memory (or when a test injected a failure). */
-void *fk_malloc(size_t size);
+FK_API void *fk_malloc(size_t size);
 /* Returns n*size zeroed bytes, or NULL on overflow or when out of memory. */
-void *fk_calloc(size_t n, size_t size);
+FK_API void *fk_calloc(size_t n, size_t size);
 /* Returns the resized block or NULL (ptr stays valid then), as realloc. */
-void *fk_realloc(void *ptr, size_t size);
+FK_API void *fk_realloc(void *ptr, size_t size);
 /* Frees ptr (NULL is fine). */
-void fk_free(void *ptr);
+FK_API void fk_free(void *ptr);
 /* Returns a copy of the n bytes at s plus a NUL, or NULL when out of memory. */
-char *fk_strndup(const char *s, size_t n);
+FK_API char *fk_strndup(const char *s, size_t n);
 
 /*
  * For tests: the countdown-th allocation from now on fails, and every one after it
  * (0 turns injection off), counted across threads; tests only.
  */
-void fk_alloc_fail_after(long countdown);
+FK_API void fk_alloc_fail_after(long countdown);
 /* For tests: the countdown-th allocation from now on fails, and only that one: a failure the
    code ignored then shows as a wrong answer rather than as a later failure. */
-void fk_alloc_fail_once(long countdown);
+FK_API void fk_alloc_fail_once(long countdown);
 
 #endif

@@ -22,6 +22,8 @@
 #ifndef FANGKONG_AREAS_H
 #define FANGKONG_AREAS_H
 
+#include "fangkong/export.h"
+
 #include <stddef.h>
 
 #include "fangkong/rules.h"
@@ -47,17 +49,17 @@ struct fk_areas_stats {
  * now writes nothing. stats may be NULL.
  * Returns 0, FK_ENOMEM or FK_ESTORE (diag says why).
  */
-int fk_areas_update(struct fk_store *st, const struct fk_trace_index *ix,
-                    const struct fk_rules *rules, fk_time now, struct fk_areas_stats *stats,
-                    struct fk_diag *diag);
+FK_API int fk_areas_update(struct fk_store *st, const struct fk_trace_index *ix,
+                           const struct fk_rules *rules, fk_time now, struct fk_areas_stats *stats,
+                           struct fk_diag *diag);
 
 /*
  * As fk_areas_update, reading each case's stays as the tick kept them when it traced the case
  * (fk_store_put_case_stays), so that no trace index is needed: what `fangkong tick` runs.
  * Returns as fk_areas_update.
  */
-int fk_areas_update_traced(struct fk_store *st, const struct fk_rules *rules, fk_time now,
-                           struct fk_areas_stats *stats, struct fk_diag *diag);
+FK_API int fk_areas_update_traced(struct fk_store *st, const struct fk_rules *rules, fk_time now,
+                                  struct fk_areas_stats *stats, struct fk_diag *diag);
 
 /* The stored areas, loaded once for many questions. */
 struct fk_areas {
@@ -67,16 +69,16 @@ struct fk_areas {
 
 /* Loads every stored area into *out (free with fk_areas_free). Returns 0, FK_ENOMEM or
  * FK_ESTORE (diag says why); on failure *out is empty. */
-int fk_areas_load(struct fk_store *st, struct fk_areas *out, struct fk_diag *diag);
+FK_API int fk_areas_load(struct fk_store *st, struct fk_areas *out, struct fk_diag *diag);
 
 /* Frees what fk_areas_load gave (the struct itself is the caller's). */
-void fk_areas_free(struct fk_areas *as);
+FK_API void fk_areas_free(struct fk_areas *as);
 
 /* The stored area named area_id, or NULL. Borrowed from as. */
-const struct fk_area_row *fk_areas_find(const struct fk_areas *as, const char *area_id);
+FK_API const struct fk_area_row *fk_areas_find(const struct fk_areas *as, const char *area_id);
 
 /* The span of a in force on date d, or NULL (not in force then). Borrowed from a. */
-const struct fk_area_span *fk_area_span_at(const struct fk_area_row *a, fk_date d);
+FK_API const struct fk_area_span *fk_area_span_at(const struct fk_area_row *a, fk_date d);
 
 /*
  * The level of area_id at time t (the city's date of t), as the stored history says: a grid's
@@ -84,14 +86,14 @@ const struct fk_area_span *fk_area_span_at(const struct fk_area_row *a, fk_date 
  * an enum fk_area_level, or -1 when no risk area holds it then. *span (may be NULL) gets the
  * span that decided, borrowed from as, or NULL.
  */
-void fk_areas_level_at(const struct fk_areas *as, const char *area_id, fk_time t, int *level,
-                       const struct fk_area_span **span);
+FK_API void fk_areas_level_at(const struct fk_areas *as, const char *area_id, fk_time t, int *level,
+                              const struct fk_area_span **span);
 
 /*
  * The same from the store: loads the areas, answers, frees. Returns 0, FK_ENOMEM or FK_ESTORE.
  */
-int fk_area_level_at(struct fk_store *st, const char *area_id, fk_time t, int *level,
-                     struct fk_diag *diag);
+FK_API int fk_area_level_at(struct fk_store *st, const char *area_id, fk_time t, int *level,
+                            struct fk_diag *diag);
 
 /*
  * What an origin text names among the areas: a grid area's id or a district area's name
@@ -99,7 +101,7 @@ int fk_area_level_at(struct fk_store *st, const char *area_id, fk_time t, int *l
  * Sets *level to the level it had at t (or -1) and writes the area_id that decided to
  * area_id (size FK_AREA_ID; "" when none). Returns 0 or FK_ESTORE.
  */
-int fk_areas_match(const struct fk_areas *as, struct fk_store *st, const char *origin, fk_time t,
-                   int *level, char *area_id);
+FK_API int fk_areas_match(const struct fk_areas *as, struct fk_store *st, const char *origin,
+                          fk_time t, int *level, char *area_id);
 
 #endif

@@ -11,6 +11,8 @@
 #ifndef FANGKONG_BRIEFING_H
 #define FANGKONG_BRIEFING_H
 
+#include "fangkong/export.h"
+
 #include "fangkong/rules.h"
 #include "fangkong/store.h"
 #include "fangkong/time.h"
@@ -106,10 +108,10 @@ struct fk_briefing {
  *   rules  the rule set: measures' phases, the briefing's placement deadline (borrowed)
  * Returns 0, FK_ENOMEM or FK_ESTORE (diag says why).
  */
-int fk_briefing(struct fk_store *st, const struct fk_rules *rules, fk_time now,
-                struct fk_briefing *out, struct fk_diag *diag);
+FK_API int fk_briefing(struct fk_store *st, const struct fk_rules *rules, fk_time now,
+                       struct fk_briefing *out, struct fk_diag *diag);
 
 /* Frees what fk_briefing allocated in b (the struct itself is the caller's). */
-void fk_briefing_free(struct fk_briefing *b);
+FK_API void fk_briefing_free(struct fk_briefing *b);
 
 #endif

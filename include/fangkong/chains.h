@@ -17,6 +17,8 @@
 #ifndef FANGKONG_CHAINS_H
 #define FANGKONG_CHAINS_H
 
+#include "fangkong/export.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -70,10 +72,10 @@ struct fk_chains {
  * success the caller frees *out with fk_chains_free; on failure *out is empty. Returns 0 or
  * FK_ENOMEM (diag says so).
  */
-int fk_chains_build(const struct fk_trace_index *ix, fk_time now, struct fk_chains *out,
-                    struct fk_diag *diag);
+FK_API int fk_chains_build(const struct fk_trace_index *ix, fk_time now, struct fk_chains *out,
+                           struct fk_diag *diag);
 
 /* Frees what the chains hold (the struct itself is the caller's); an empty struct is fine. */
-void fk_chains_free(struct fk_chains *c);
+FK_API void fk_chains_free(struct fk_chains *c);
 
 #endif

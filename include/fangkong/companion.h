@@ -22,6 +22,8 @@
 #ifndef FANGKONG_COMPANION_H
 #define FANGKONG_COMPANION_H
 
+#include "fangkong/export.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -43,11 +45,11 @@ struct fk_companion_index;
  * rules.trace.window_days are what it uses). On success *out owns it; free it with
  * fk_companion_index_free. Returns 0, FK_ENOMEM or FK_ESTORE (diag says why).
  */
-int fk_companion_index_build(struct fk_store *st, const struct fk_rules *rules,
-                             struct fk_companion_index **out, struct fk_diag *diag);
+FK_API int fk_companion_index_build(struct fk_store *st, const struct fk_rules *rules,
+                                    struct fk_companion_index **out, struct fk_diag *diag);
 
 /* Frees the index (NULL is fine). */
-void fk_companion_index_free(struct fk_companion_index *ix);
+FK_API void fk_companion_index_free(struct fk_companion_index *ix);
 
 struct fk_companion_index_stats {
   long pings;     /* pings read */
@@ -59,15 +61,15 @@ struct fk_companion_index_stats {
 };
 
 /* Fills *out with the index's sizes. */
-void fk_companion_index_stats(const struct fk_companion_index *ix,
-                              struct fk_companion_index_stats *out);
+FK_API void fk_companion_index_stats(const struct fk_companion_index *ix,
+                                     struct fk_companion_index_stats *out);
 
 /* Calls fn(arg, person) for every case in the index, in person order. */
-void fk_companion_each_case(const struct fk_companion_index *ix,
-                            void (*fn)(void *arg, int64_t person), void *arg);
+FK_API void fk_companion_each_case(const struct fk_companion_index *ix,
+                                   void (*fn)(void *arg, int64_t person), void *arg);
 
 /* Writes cell's text id ("800:3:-2") into buf (FK_COMPANION_CELLSZ bytes); returns buf. */
-char *fk_companion_cell_format(const struct fk_companion_index *ix, int64_t cell, char *buf);
+FK_API char *fk_companion_cell_format(const struct fk_companion_index *ix, int64_t cell, char *buf);
 
 /* Which party was in the cell more than `dwell` over the lookback. */
 enum fk_companion_party { FK_PARTY_INDEX = 0, FK_PARTY_CONTACT = 1 };
@@ -98,10 +100,10 @@ struct fk_companion_result {
  * FK_ENOTFOUND (not a case), FK_EINVAL (the case is not isolated and there is no now) or
  * FK_ENOMEM, with the reason in diag.
  */
-int fk_companions_case(const struct fk_companion_index *ix, int64_t case_person, fk_time now,
-                       struct fk_companion_result *out, struct fk_diag *diag);
+FK_API int fk_companions_case(const struct fk_companion_index *ix, int64_t case_person, fk_time now,
+                              struct fk_companion_result *out, struct fk_diag *diag);
 
 /* Frees what a result holds (the struct itself is the caller's). */
-void fk_companion_result_free(struct fk_companion_result *r);
+FK_API void fk_companion_result_free(struct fk_companion_result *r);
 
 #endif

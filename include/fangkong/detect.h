@@ -26,6 +26,8 @@
 #ifndef FANGKONG_DETECT_H
 #define FANGKONG_DETECT_H
 
+#include "fangkong/export.h"
+
 #include <stddef.h>
 
 #include "fangkong/time.h"
@@ -103,20 +105,20 @@ struct fk_detect_params {
 };
 
 /* Returns the method named name ("ears-c3"), or -1. */
-int fk_detect_method_find(const char *name);
+FK_API int fk_detect_method_find(const char *name);
 /* Returns the name of a method ("farrington-noufaily"), or "?". */
-const char *fk_detect_method_name(enum fk_detect_method method);
+FK_API const char *fk_detect_method_name(enum fk_detect_method method);
 
 /* Fills *p with the defaults of method for a series of the given step (1 or 7). */
-void fk_detect_defaults(enum fk_detect_method method, int step, struct fk_detect_params *p);
+FK_API void fk_detect_defaults(enum fk_detect_method method, int step, struct fk_detect_params *p);
 
 /*
  * Sets parameter key (R's name, e.g. "b", "thresholdMethod", "limit54") of method to the text
  * value ("3", "nbPlugin", "5,4", "TRUE"). Returns 0, or FK_EINVAL for a key the method does not
  * have or a value out of range, with the reason in diag (field = key).
  */
-int fk_detect_param_set(enum fk_detect_method method, struct fk_detect_params *p, const char *key,
-                        const char *value, struct fk_diag *diag);
+FK_API int fk_detect_param_set(enum fk_detect_method method, struct fk_detect_params *p,
+                               const char *key, const char *value, struct fk_diag *diag);
 
 /*
  * Runs method over points from..to (0-based, inclusive, to < s->n) of series s and writes
@@ -124,22 +126,26 @@ int fk_detect_param_set(enum fk_detect_method method, struct fk_detect_params *p
  * range (diag says why; cusum without m needs from >= 1); FK_ENOMEM. Points whose history is
  * too short are written with evaluated = 0, not as errors.
  */
-int fk_detect_run(enum fk_detect_method method, const struct fk_series *s,
-                  const struct fk_detect_params *p, size_t from, size_t to,
-                  struct fk_detect_point *out, struct fk_diag *diag);
+FK_API int fk_detect_run(enum fk_detect_method method, const struct fk_series *s,
+                         const struct fk_detect_params *p, size_t from, size_t to,
+                         struct fk_detect_point *out, struct fk_diag *diag);
 
 /* The methods one by one, as fk_detect_run (which dispatches to them). */
-int fk_detect_threshold(const struct fk_series *s, const struct fk_detect_params *p, size_t from,
-                        size_t to, struct fk_detect_point *out, struct fk_diag *diag);
-int fk_detect_cidars_mpm(const struct fk_series *s, const struct fk_detect_params *p, size_t from,
-                         size_t to, struct fk_detect_point *out, struct fk_diag *diag);
+FK_API int fk_detect_threshold(const struct fk_series *s, const struct fk_detect_params *p,
+                               size_t from, size_t to, struct fk_detect_point *out,
+                               struct fk_diag *diag);
+FK_API int fk_detect_cidars_mpm(const struct fk_series *s, const struct fk_detect_params *p,
+                                size_t from, size_t to, struct fk_detect_point *out,
+                                struct fk_diag *diag);
 /* c is 1, 2 or 3. */
-int fk_detect_ears(int c, const struct fk_series *s, const struct fk_detect_params *p, size_t from,
-                   size_t to, struct fk_detect_point *out, struct fk_diag *diag);
-int fk_detect_cusum(const struct fk_series *s, const struct fk_detect_params *p, size_t from,
-                    size_t to, struct fk_detect_point *out, struct fk_diag *diag);
-int fk_detect_farrington(const struct fk_series *s, const struct fk_detect_params *p, size_t from,
-                         size_t to, struct fk_detect_point *out, struct fk_diag *diag);
+FK_API int fk_detect_ears(int c, const struct fk_series *s, const struct fk_detect_params *p,
+                          size_t from, size_t to, struct fk_detect_point *out,
+                          struct fk_diag *diag);
+FK_API int fk_detect_cusum(const struct fk_series *s, const struct fk_detect_params *p, size_t from,
+                           size_t to, struct fk_detect_point *out, struct fk_diag *diag);
+FK_API int fk_detect_farrington(const struct fk_series *s, const struct fk_detect_params *p,
+                                size_t from, size_t to, struct fk_detect_point *out,
+                                struct fk_diag *diag);
 
 /*
  * Evaluation (issue 5, item 6): how a method would do on a CDC's own data. Outbreaks are
@@ -166,16 +172,17 @@ struct fk_eval_result {
 };
 
 /* Fills *e with the defaults for a series of the given step (1 or 7). */
-void fk_eval_defaults(int step, struct fk_eval_setup *e);
+FK_API void fk_eval_defaults(int step, struct fk_eval_setup *e);
 
 /*
  * Evaluates method with parameters p on every series of c over points from..to (0-based,
  * inclusive; from >= 1, and the outbreak must fit: to - from + 1 >= e->duration). Borrows
  * everything. Returns 0, FK_EINVAL (diag says why), FK_ENOMEM. Deterministic for a seed.
  */
-int fk_evaluate(const struct fk_counts *c, enum fk_detect_method method,
-                const struct fk_detect_params *p, size_t from, size_t to,
-                const struct fk_eval_setup *e, struct fk_eval_result *out, struct fk_diag *diag);
+FK_API int fk_evaluate(const struct fk_counts *c, enum fk_detect_method method,
+                       const struct fk_detect_params *p, size_t from, size_t to,
+                       const struct fk_eval_setup *e, struct fk_eval_result *out,
+                       struct fk_diag *diag);
 
 /*
  * Counts files. A file holds one or many series: rows (date, region_id, channel, count), the
@@ -207,15 +214,15 @@ typedef void (*fk_counts_reject_fn)(void *arg, const struct fk_diag *why);
  * FK_EPARSE when the header lacks date or count or no row is valid (diag says why); FK_ERANGE
  * when the dates span more than 100 years or series x dates exceed 2^27; FK_ENOMEM.
  */
-int fk_counts_parse(const char *buf, size_t size, const char *name, struct fk_counts **out,
-                    fk_counts_reject_fn on_reject, void *arg, long *nrejected,
-                    struct fk_diag *diag);
+FK_API int fk_counts_parse(const char *buf, size_t size, const char *name, struct fk_counts **out,
+                           fk_counts_reject_fn on_reject, void *arg, long *nrejected,
+                           struct fk_diag *diag);
 
 /* Reads the file at path as fk_counts_parse; also FK_EIO when it cannot be read. */
-int fk_counts_read(const char *path, struct fk_counts **out, fk_counts_reject_fn on_reject,
-                   void *arg, long *nrejected, struct fk_diag *diag);
+FK_API int fk_counts_read(const char *path, struct fk_counts **out, fk_counts_reject_fn on_reject,
+                          void *arg, long *nrejected, struct fk_diag *diag);
 
 /* Frees counts and everything in it (NULL is fine). */
-void fk_counts_free(struct fk_counts *counts);
+FK_API void fk_counts_free(struct fk_counts *counts);
 
 #endif

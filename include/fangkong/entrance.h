@@ -17,6 +17,8 @@
 #ifndef FANGKONG_ENTRANCE_H
 #define FANGKONG_ENTRANCE_H
 
+#include "fangkong/export.h"
+
 #include <stdint.h>
 
 #include "fangkong/rules.h"
@@ -28,7 +30,7 @@
 struct fk_diag;
 
 /* The same for officials: "发热 fever", "未戴口罩 no mask", ... "隔离中 confined". */
-extern const char *const fk_entrance_labels[];
+FK_API extern const char *const fk_entrance_labels[];
 
 #define FK_ENTRANCE_TEXT 640
 
@@ -59,9 +61,10 @@ struct fk_entrance_result {
  * unknown, FK_EINVAL when the rule set has no entrance section, FK_ENOMEM or FK_ESTORE (diag
  * says why; nothing is written then).
  */
-int fk_entrance_check(struct fk_store *st, const struct fk_rules *rules, const char *person_id,
-                      const char *place_id, fk_time at, double temperature, int mask,
-                      struct fk_entrance_result *out, struct fk_diag *diag);
+FK_API int fk_entrance_check(struct fk_store *st, const struct fk_rules *rules,
+                             const char *person_id, const char *place_id, fk_time at,
+                             double temperature, int mask, struct fk_entrance_result *out,
+                             struct fk_diag *diag);
 
 /*
  * What entrance checks read that seldom changes, kept between the checks of one store
@@ -73,10 +76,10 @@ int fk_entrance_check(struct fk_store *st, const struct fk_rules *rules, const c
 struct fk_entrance_memo;
 
 /* Makes an empty memo into *out (free with fk_entrance_memo_free). Returns 0 or FK_ENOMEM. */
-int fk_entrance_memo_new(struct fk_entrance_memo **out);
+FK_API int fk_entrance_memo_new(struct fk_entrance_memo **out);
 /* Drops the risk areas m holds (read again at the next check). */
-void fk_entrance_memo_forget(struct fk_entrance_memo *m);
-void fk_entrance_memo_free(struct fk_entrance_memo *m);
+FK_API void fk_entrance_memo_forget(struct fk_entrance_memo *m);
+FK_API void fk_entrance_memo_free(struct fk_entrance_memo *m);
 
 struct fk_audit_row;
 
@@ -85,10 +88,10 @@ struct fk_audit_row;
  * from the command line) is the API's caller: its at, token, role and peer are stored with the
  * check, which is then also the audit log's record of it (fk_store_each_audit). A check stored
  * before (out->recorded 0) is not stored again: the caller audits that post itself. */
-int fk_entrance_check_memo(struct fk_store *st, const struct fk_rules *rules,
-                           struct fk_entrance_memo *memo, const struct fk_audit_row *who,
-                           const char *person_id, const char *place_id, fk_time at,
-                           double temperature, int mask, struct fk_entrance_result *out,
-                           struct fk_diag *diag);
+FK_API int fk_entrance_check_memo(struct fk_store *st, const struct fk_rules *rules,
+                                  struct fk_entrance_memo *memo, const struct fk_audit_row *who,
+                                  const char *person_id, const char *place_id, fk_time at,
+                                  double temperature, int mask, struct fk_entrance_result *out,
+                                  struct fk_diag *diag);
 
 #endif

@@ -34,14 +34,14 @@ struct fk_entrance_row {
  * Stores r unless a check of the same time, person and place is stored (*stored: 1 when this
  * call wrote it, else 0). Call inside a transaction to group writes. Returns 0 or FK_ESTORE.
  */
-int fk_store_put_entrance(struct fk_store *st, const struct fk_entrance_row *r, int *stored);
+FK_API int fk_store_put_entrance(struct fk_store *st, const struct fk_entrance_row *r, int *stored);
 
 /* Calls fn for every stored check with from <= at < to, in time order (rows borrowed for the
  * call). Returns 0, fn's first non-zero return, or FK_ESTORE. */
-int fk_store_each_entrance(struct fk_store *st, fk_time from, fk_time to,
-                           int (*fn)(void *arg, const struct fk_entrance_row *r), void *arg);
+FK_API int fk_store_each_entrance(struct fk_store *st, fk_time from, fk_time to,
+                                  int (*fn)(void *arg, const struct fk_entrance_row *r), void *arg);
 
 /* Sets *place to the internal id of place_id, or 0 when unknown. Returns 0 or FK_ESTORE. */
-int fk_store_place_id(struct fk_store *st, const char *place_id, int64_t *place);
+FK_API int fk_store_place_id(struct fk_store *st, const char *place_id, int64_t *place);
 
 #endif

@@ -8,6 +8,8 @@
 #ifndef FANGKONG_ERROR_H
 #define FANGKONG_ERROR_H
 
+#include "fangkong/export.h"
+
 #include <stddef.h>
 
 #define FK_ERRNO_MAP(X)                                                                            \
@@ -44,10 +46,10 @@ enum fk_err {
 };
 
 /* Returns a static English message for an FK_E* code (or "unknown error"). Never NULL. */
-const char *fk_strerror(int err);
+FK_API const char *fk_strerror(int err);
 
 /* Returns the code's name ("FK_EPARSE"), static, never NULL. */
-const char *fk_errname(int err);
+FK_API const char *fk_errname(int err);
 
 /*
  * What went wrong, for a person to read: "persons.csv:12: id_number: check digit ...".
@@ -61,16 +63,16 @@ struct fk_diag {
 };
 
 /* Clears every member of diag (NULL is allowed and ignored). */
-void fk_diag_clear(struct fk_diag *diag);
+FK_API void fk_diag_clear(struct fk_diag *diag);
 
 /*
  * Sets diag->field to field (NULL leaves it) and diag->reason from a printf format; returns err,
  * so a caller can write `return fk_diag_set(d, FK_EPARSE, "x", "bad")`. NULL diag is ignored.
  */
-int fk_diag_set(struct fk_diag *diag, int err, const char *field, const char *fmt, ...)
+FK_API int fk_diag_set(struct fk_diag *diag, int err, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
 /* Writes "file:line: field: reason" into buf (always NUL-terminated); returns buf. */
-char *fk_diag_format(const struct fk_diag *diag, char *buf, size_t size);
+FK_API char *fk_diag_format(const struct fk_diag *diag, char *buf, size_t size);
 
 #endif

@@ -8,6 +8,8 @@
 #ifndef FANGKONG_FEED_H
 #define FANGKONG_FEED_H
 
+#include "fangkong/export.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -90,10 +92,10 @@ struct fk_feed {
 #define FK_FEED_MAXCOLS 16
 
 /* Returns the descriptor of a feed; never NULL for a valid id. */
-const struct fk_feed *fk_feed_get(enum fk_feed_id id);
+FK_API const struct fk_feed *fk_feed_get(enum fk_feed_id id);
 /* Returns the feed named name ("checkins"), or NULL. */
-const struct fk_feed *fk_feed_find(const char *name);
+FK_API const struct fk_feed *fk_feed_find(const char *name);
 /* Returns the index of column `name` in feed, or -1. */
-int fk_feed_column(const struct fk_feed *feed, const char *name);
+FK_API int fk_feed_column(const struct fk_feed *feed, const char *name);
 
 #endif

@@ -14,6 +14,8 @@
 #ifndef FANGKONG_GEN_H
 #define FANGKONG_GEN_H
 
+#include "fangkong/export.h"
+
 #include <stdint.h>
 
 #include "feed.h"
@@ -39,12 +41,12 @@ struct fk_gen_stats {
 
 /* Fills opts with the defaults: scale 0.01, 14 days from 2022-07-01, seed 1, no outbreak, no
  * pings. */
-void fk_gen_opts_init(struct fk_gen_opts *opts);
+FK_API void fk_gen_opts_init(struct fk_gen_opts *opts);
 
 /*
  * Checks opts (ranges above); returns 0 or FK_ERANGE with the reason in diag (may be NULL).
  */
-int fk_gen_opts_check(const struct fk_gen_opts *opts, struct fk_diag *diag);
+FK_API int fk_gen_opts_check(const struct fk_gen_opts *opts, struct fk_diag *diag);
 
 /*
  * Writes grids.csv, persons.csv, places.csv, sites.csv, rooms.csv, checkins.csv, cases.csv,
@@ -54,7 +56,7 @@ int fk_gen_opts_check(const struct fk_gen_opts *opts, struct fk_diag *diag);
  * FK_ENOMEM or FK_EIO, with the file and reason in diag (may be NULL). On failure, files may be
  * partly written.
  */
-int fk_gen_city(const struct fk_gen_opts *opts, const char *outdir, struct fk_gen_stats *stats,
-                struct fk_diag *diag);
+FK_API int fk_gen_city(const struct fk_gen_opts *opts, const char *outdir,
+                       struct fk_gen_stats *stats, struct fk_diag *diag);
 
 #endif

@@ -8,6 +8,8 @@
 #ifndef FANGKONG_INGEST_H
 #define FANGKONG_INGEST_H
 
+#include "fangkong/export.h"
+
 #include <stdio.h>
 
 #include "fangkong/feed.h"
@@ -34,28 +36,28 @@ struct fk_import_opts {
  * FK_EIO / FK_EPARSE (unusable header) / FK_ESTORE / FK_ENOMEM with diag saying why; rows of
  * batches committed before such an error stay stored.
  */
-int fk_import_file(struct fk_store *st, const struct fk_feed *feed, const char *path,
-                   const struct fk_import_opts *opts, struct fk_import_stats *stats,
-                   struct fk_diag *diag);
+FK_API int fk_import_file(struct fk_store *st, const struct fk_feed *feed, const char *path,
+                          const struct fk_import_opts *opts, struct fk_import_stats *stats,
+                          struct fk_diag *diag);
 
 /*
  * Calls found(feed, path, arg) for every known feed file in dir (grids.csv, persons.ndjson, ...)
  * in dependency order, stopping at the first non-zero return, which it returns. Returns
  * FK_ENOTFOUND when dir holds no feed file, FK_EIO when it cannot be read.
  */
-int fk_import_each(const char *dir,
-                   int (*found)(const struct fk_feed *feed, const char *path, void *arg),
-                   void *arg);
+FK_API int fk_import_each(const char *dir,
+                          int (*found)(const struct fk_feed *feed, const char *path, void *arg),
+                          void *arg);
 
 /*
  * Parses the n bytes at s as a value of column col into *out (s must stay alive while out is
  * used). Empty text gives out->present = 0, an error only for a required column.
  * Returns 0 or FK_EPARSE / FK_ERANGE / FK_EUTF8 / FK_ECHECKSUM / FK_ETOOLONG, reason in diag.
  */
-int fk_value_parse(const struct fk_column *col, const char *s, size_t n, struct fk_value *out,
-                   struct fk_diag *diag);
+FK_API int fk_value_parse(const struct fk_column *col, const char *s, size_t n,
+                          struct fk_value *out, struct fk_diag *diag);
 
 /* Returns 1 if the n bytes at s are valid UTF-8 (no overlongs, no surrogates), else 0. */
-int fk_utf8_valid(const char *s, size_t n);
+FK_API int fk_utf8_valid(const char *s, size_t n);
 
 #endif

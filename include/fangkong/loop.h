@@ -7,6 +7,8 @@
 #ifndef FANGKONG_LOOP_H
 #define FANGKONG_LOOP_H
 
+#include "fangkong/export.h"
+
 #include "fangkong/alerts.h"
 #include "fangkong/areas.h"
 #include "fangkong/measures.h"
@@ -46,7 +48,7 @@ struct fk_tick_stats {
  * Returns 0, FK_ENOMEM or FK_ESTORE (diag says why); a failed tick leaves the store as before
  * its failing step (each step is a transaction).
  */
-int fk_tick(struct fk_store *st, struct fk_trace_index **ix, const struct fk_rules *rules,
-            fk_time now, struct fk_tick_stats *stats, struct fk_diag *diag);
+FK_API int fk_tick(struct fk_store *st, struct fk_trace_index **ix, const struct fk_rules *rules,
+                   fk_time now, struct fk_tick_stats *stats, struct fk_diag *diag);
 
 #endif

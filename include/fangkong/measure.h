@@ -17,6 +17,8 @@
 #ifndef FANGKONG_MEASURE_H
 #define FANGKONG_MEASURE_H
 
+#include "fangkong/export.h"
+
 #include "fangkong/rules.h"
 #include "fangkong/time.h"
 
@@ -62,8 +64,8 @@ struct fk_plan {
  * Returns 0, or FK_ENOTFOUND when the rules give the category no measure (out->nphases is 0),
  * or FK_EINVAL for a category out of range.
  */
-int fk_measure_plan(const struct fk_rules *rules, enum fk_person_cat category, fk_date anchor,
-                    fk_date placed, struct fk_plan *out);
+FK_API int fk_measure_plan(const struct fk_rules *rules, enum fk_person_cat category,
+                           fk_date anchor, fk_date placed, struct fk_plan *out);
 
 /*
  * Of two categories a person qualifies for at once, returns the one whose measure wins: the
@@ -72,8 +74,8 @@ int fk_measure_plan(const struct fk_rules *rules, enum fk_person_cat category, f
  *   rules  the rule set (borrowed)
  *   a, b   the two categories
  */
-enum fk_person_cat fk_measure_stricter(const struct fk_rules *rules, enum fk_person_cat a,
-                                       enum fk_person_cat b);
+FK_API enum fk_person_cat fk_measure_stricter(const struct fk_rules *rules, enum fk_person_cat a,
+                                              enum fk_person_cat b);
 
 /*
  * A new exposure moves the anchor: re-plans `old` from new_anchor under the same category and
@@ -88,7 +90,7 @@ enum fk_person_cat fk_measure_stricter(const struct fk_rules *rules, enum fk_per
  * Returns 0, FK_EINVAL when new_anchor is earlier than the old anchor, FK_ENOTFOUND as
  * fk_measure_plan, or FK_ERANGE if the kept and new tests would not fit.
  */
-int fk_measure_replan(const struct fk_rules *rules, const struct fk_plan *old, fk_date new_anchor,
-                      struct fk_plan *out);
+FK_API int fk_measure_replan(const struct fk_rules *rules, const struct fk_plan *old,
+                             fk_date new_anchor, struct fk_plan *out);
 
 #endif

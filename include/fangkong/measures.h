@@ -20,6 +20,8 @@
 #ifndef FANGKONG_MEASURES_H
 #define FANGKONG_MEASURES_H
 
+#include "fangkong/export.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -51,9 +53,9 @@ struct fk_measures_stats {
  *   stats  filled (may be NULL)
  * Returns 0, FK_ENOMEM or FK_ESTORE (diag says why).
  */
-int fk_measures_apply(struct fk_store *st, const struct fk_trace_index *ix,
-                      const struct fk_rules *rules, fk_time now, struct fk_measures_stats *stats,
-                      struct fk_diag *diag);
+FK_API int fk_measures_apply(struct fk_store *st, const struct fk_trace_index *ix,
+                             const struct fk_rules *rules, fk_time now,
+                             struct fk_measures_stats *stats, struct fk_diag *diag);
 
 /* What fk_measures_apply_opts does beyond fk_measures_apply. */
 struct fk_measures_opts {
@@ -74,17 +76,17 @@ struct fk_measures_opts {
  * again only when its window changed). ix may be NULL when opts->cases is empty (ncases 0).
  * Returns as fk_measures_apply, or FK_EINVAL when a case must be traced and ix is NULL.
  */
-int fk_measures_apply_opts(struct fk_store *st, const struct fk_trace_index *ix,
-                           const struct fk_rules *rules, fk_time now,
-                           const struct fk_measures_opts *opts, struct fk_measures_stats *stats,
-                           struct fk_diag *diag);
+FK_API int fk_measures_apply_opts(struct fk_store *st, const struct fk_trace_index *ix,
+                                  const struct fk_rules *rules, fk_time now,
+                                  const struct fk_measures_opts *opts,
+                                  struct fk_measures_stats *stats, struct fk_diag *diag);
 
 /*
  * Loads every measure of person (internal id) into *out (caller frees with fk_free), *n of them,
  * in the order placed. When now is not FK_TIME_NONE the test statuses are worked out again from
  * the samples as of now (nothing is written). Returns 0, FK_ENOMEM or FK_ESTORE.
  */
-int fk_measures_of(struct fk_store *st, int64_t person, fk_time now, struct fk_measure_row **out,
-                   int *n, struct fk_diag *diag);
+FK_API int fk_measures_of(struct fk_store *st, int64_t person, fk_time now,
+                          struct fk_measure_row **out, int *n, struct fk_diag *diag);
 
 #endif

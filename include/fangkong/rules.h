@@ -7,6 +7,8 @@
 #ifndef FANGKONG_RULES_H
 #define FANGKONG_RULES_H
 
+#include "fangkong/export.h"
+
 #include <stddef.h>
 
 #include "fangkong/detect.h"
@@ -56,7 +58,7 @@ enum fk_anchor {
   FK_ANCHOR_IDENTIFIED,        /* the day the person was identified (cases, companions) */
   FK_ANCHOR_NKINDS
 };
-extern const char *const fk_anchors[];
+FK_API extern const char *const fk_anchors[];
 
 #define FK_RULES_MAXPHASES 4
 #define FK_RULES_MAXTESTDAYS 16
@@ -280,11 +282,11 @@ struct fk_measure_row;
  * the state (every active measure counts, whatever its end). reason (size n) says which state
  * decided it, or that none holds.
  */
-enum fk_code fk_person_code(const struct fk_rules *rules, const struct fk_measure_row *m, int nm,
-                            fk_time now, char *reason, size_t n);
+FK_API enum fk_code fk_person_code(const struct fk_rules *rules, const struct fk_measure_row *m,
+                                   int nm, fk_time now, char *reason, size_t n);
 
 /* The number of rules in the set (each a clause with its source), as `rules check` counts. */
-int fk_rules_count(const struct fk_rules *r);
+FK_API int fk_rules_count(const struct fk_rules *r);
 
 /*
  * Parses a rule set from the n bytes of JSON at text; `origin` names it in messages. Every
@@ -292,19 +294,19 @@ int fk_rules_count(const struct fk_rules *r);
  * general"): the first in diag, and all of them, one a line, through report (may be NULL).
  * Returns 0, or FK_EPARSE (not JSON), FK_EINVAL (a rule is wrong) or FK_ENOMEM.
  */
-int fk_rules_parse(const char *text, size_t n, const char *origin, struct fk_rules *out,
-                   void (*report)(void *arg, const char *path, const char *reason), void *arg,
-                   struct fk_diag *diag);
+FK_API int fk_rules_parse(const char *text, size_t n, const char *origin, struct fk_rules *out,
+                          void (*report)(void *arg, const char *path, const char *reason),
+                          void *arg, struct fk_diag *diag);
 
 /* Reads and parses the rule set in the file at path (see fk_rules_parse). FK_EIO if unreadable. */
-int fk_rules_load(const char *path, struct fk_rules *out,
-                  void (*report)(void *arg, const char *path, const char *reason), void *arg,
-                  struct fk_diag *diag);
+FK_API int fk_rules_load(const char *path, struct fk_rules *out,
+                         void (*report)(void *arg, const char *path, const char *reason), void *arg,
+                         struct fk_diag *diag);
 
 /* Fills out with the built-in default rule set (protocol-9). Returns 0 (or FK_ENOMEM). */
-int fk_rules_default(struct fk_rules *out);
+FK_API int fk_rules_default(struct fk_rules *out);
 
 /* The built-in default's JSON text and its length. */
-const char *fk_rules_default_text(size_t *n);
+FK_API const char *fk_rules_default_text(size_t *n);
 
 #endif

@@ -25,6 +25,8 @@
 #ifndef FANGKONG_SCAN_H
 #define FANGKONG_SCAN_H
 
+#include "fangkong/export.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -57,35 +59,35 @@ struct fk_scan_params {
 struct fk_scan_input;
 
 /* Makes an empty input into *out. Returns 0 or FK_ENOMEM. Free with fk_scan_input_free. */
-int fk_scan_input_new(struct fk_scan_input **out);
+FK_API int fk_scan_input_new(struct fk_scan_input **out);
 
 /* Frees the input (NULL is fine). */
-void fk_scan_input_free(struct fk_scan_input *in);
+FK_API void fk_scan_input_free(struct fk_scan_input *in);
 
 /*
  * Adds location `id` (the n bytes at id, copied) at latitude lat and longitude lon (degrees).
  * Returns 0, FK_EDUP when the id is already there, FK_ERANGE for a coordinate off the globe or a
  * location beyond FK_SCAN_MAX_LOCATIONS, FK_ENOMEM; diag (may be NULL) says why.
  */
-int fk_scan_add_location(struct fk_scan_input *in, const char *id, size_t n, double lat, double lon,
-                         struct fk_diag *diag);
+FK_API int fk_scan_add_location(struct fk_scan_input *in, const char *id, size_t n, double lat,
+                                double lon, struct fk_diag *diag);
 
 /* Returns the index of location id (n bytes), or -1. */
-long fk_scan_find_location(const struct fk_scan_input *in, const char *id, size_t n);
+FK_API long fk_scan_find_location(const struct fk_scan_input *in, const char *id, size_t n);
 
 /* Returns the number of locations, and the id of location i (borrowed from in). */
-size_t fk_scan_nlocations(const struct fk_scan_input *in);
-const char *fk_scan_location_id(const struct fk_scan_input *in, size_t i);
+FK_API size_t fk_scan_nlocations(const struct fk_scan_input *in);
+FK_API const char *fk_scan_location_id(const struct fk_scan_input *in, size_t i);
 
 /*
  * Adds n >= 0 cases at location index loc on day `day`. Returns 0, FK_EINVAL for a bad index,
  * FK_ERANGE when the total would pass FK_SCAN_MAX_CASES, FK_ENOMEM.
  */
-int fk_scan_add_cases(struct fk_scan_input *in, size_t loc, fk_date day, int64_t n);
+FK_API int fk_scan_add_cases(struct fk_scan_input *in, size_t loc, fk_date day, int64_t n);
 
 /* Sets *first and *last to the earliest and latest day with cases; returns 0, or FK_ENOTFOUND
  * when there are no cases. */
-int fk_scan_days(const struct fk_scan_input *in, fk_date *first, fk_date *last);
+FK_API int fk_scan_days(const struct fk_scan_input *in, fk_date *first, fk_date *last);
 
 /* A cluster: a circle of locations over days start..end. */
 struct fk_scan_cluster {
@@ -119,20 +121,21 @@ struct fk_scan_result {
  * FK_EINVAL for bad parameters or an empty study period, FK_ERANGE when the period is longer
  * than FK_SCAN_MAX_DAYS, FK_ENOMEM, FK_EIO when a thread cannot start; diag says why.
  */
-int fk_scan_run(const struct fk_scan_input *in, fk_date start, fk_date end,
-                const struct fk_scan_params *p, struct fk_scan_result *out, struct fk_diag *diag);
+FK_API int fk_scan_run(const struct fk_scan_input *in, fk_date start, fk_date end,
+                       const struct fk_scan_params *p, struct fk_scan_result *out,
+                       struct fk_diag *diag);
 
 /* Frees what the result owns and zeroes it (NULL is fine). */
-void fk_scan_result_free(struct fk_scan_result *r);
+FK_API void fk_scan_result_free(struct fk_scan_result *r);
 
 /*
  * The Poisson generalized log-likelihood ratio of `observed` cases in a cylinder expecting
  * `expected` of `total` cases: c ln(c/e) + (C-c) ln((C-c)/(C-e)) when c > e, else 0.
  */
-double fk_scan_llr(int64_t observed, double expected, int64_t total);
+FK_API double fk_scan_llr(int64_t observed, double expected, int64_t total);
 
 /* Chord distance in km between two points given in degrees, on a sphere of FK_SCAN_EARTH_KM. */
-double fk_scan_distance_km(double lat1, double lon1, double lat2, double lon2);
+FK_API double fk_scan_distance_km(double lat1, double lon1, double lat2, double lon2);
 
 /* ---- Readers (scan_io.c). Each reads the n bytes at text; `origin` names the file in
  * messages. A bad row is skipped and reported through reject(arg, why) with file, line, field
@@ -144,46 +147,48 @@ typedef void fk_scan_reject_fn(void *arg, const struct fk_diag *why);
 
 /* SaTScan's coordinates file (.geo): location id, latitude, longitude, separated by spaces or
  * tabs. */
-int fk_scan_read_geo(struct fk_scan_input *in, const char *text, size_t n, const char *origin,
-                     fk_scan_reject_fn *reject, void *arg, long *rejected, struct fk_diag *diag);
+FK_API int fk_scan_read_geo(struct fk_scan_input *in, const char *text, size_t n,
+                            const char *origin, fk_scan_reject_fn *reject, void *arg,
+                            long *rejected, struct fk_diag *diag);
 
 /* SaTScan's case file (.cas): location id, number of cases, date YYYY/MM/DD (or YYYY-MM-DD),
  * separated by spaces or tabs. A location must be in the coordinates read before. */
-int fk_scan_read_cas(struct fk_scan_input *in, const char *text, size_t n, const char *origin,
-                     fk_scan_reject_fn *reject, void *arg, long *rejected, struct fk_diag *diag);
+FK_API int fk_scan_read_cas(struct fk_scan_input *in, const char *text, size_t n,
+                            const char *origin, fk_scan_reject_fn *reject, void *arg,
+                            long *rejected, struct fk_diag *diag);
 
 /* A regions file: CSV with a header naming region_id (or grid_id), lat and lon; other columns
  * are ignored, so grids.csv serves. */
-int fk_scan_read_regions(struct fk_scan_input *in, const char *text, size_t n, const char *origin,
-                         fk_scan_reject_fn *reject, void *arg, long *rejected,
-                         struct fk_diag *diag);
+FK_API int fk_scan_read_regions(struct fk_scan_input *in, const char *text, size_t n,
+                                const char *origin, fk_scan_reject_fn *reject, void *arg,
+                                long *rejected, struct fk_diag *diag);
 
 /* counts.csv: date, region_id, channel, count (header in any order; channel may be absent).
  * Only rows of `channel` are read when it is not NULL; otherwise the file may hold one channel
  * only (FK_EINVAL names two when it holds more). Regions must have been read before. */
-int fk_scan_read_counts(struct fk_scan_input *in, const char *text, size_t n, const char *origin,
-                        const char *channel, fk_scan_reject_fn *reject, void *arg, long *rejected,
-                        struct fk_diag *diag);
+FK_API int fk_scan_read_counts(struct fk_scan_input *in, const char *text, size_t n,
+                               const char *origin, const char *channel, fk_scan_reject_fn *reject,
+                               void *arg, long *rejected, struct fk_diag *diag);
 
 /* Parses the n bytes at s as a day written YYYY/MM/DD (SaTScan) or YYYY-MM-DD into *out.
  * Returns 0 or FK_EPARSE. */
-int fk_scan_date_parse(const char *s, size_t n, fk_date *out);
+FK_API int fk_scan_date_parse(const char *s, size_t n, fk_date *out);
 
 /* The layouts the readers above take. */
 enum fk_scan_layout { FK_SCAN_GEO, FK_SCAN_CAS, FK_SCAN_REGIONS, FK_SCAN_COUNTS };
 
 /* Reads the file at path (borrowed) in `layout` with the reader above (channel: counts only).
  * Returns as that reader does, or FK_EIO when the file cannot be read. */
-int fk_scan_read_file(struct fk_scan_input *in, enum fk_scan_layout layout, const char *path,
-                      const char *channel, fk_scan_reject_fn *reject, void *arg, long *rejected,
-                      struct fk_diag *diag);
+FK_API int fk_scan_read_file(struct fk_scan_input *in, enum fk_scan_layout layout, const char *path,
+                             const char *channel, fk_scan_reject_fn *reject, void *arg,
+                             long *rejected, struct fk_diag *diag);
 
 /* The store's grids as locations (grid_id, lat, lon). Returns 0, FK_ESTORE or FK_ENOMEM. */
-int fk_scan_load_grids(struct fk_scan_input *in, struct fk_store *st, struct fk_diag *diag);
+FK_API int fk_scan_load_grids(struct fk_scan_input *in, struct fk_store *st, struct fk_diag *diag);
 
 /* The store's cases (confirmed and asymptomatic) at their home grid, on their onset date, or
  * the day of sampling when there is none. Grids must have been loaded. Returns 0, FK_ESTORE or
  * FK_ENOMEM. */
-int fk_scan_load_cases(struct fk_scan_input *in, struct fk_store *st, struct fk_diag *diag);
+FK_API int fk_scan_load_cases(struct fk_scan_input *in, struct fk_store *st, struct fk_diag *diag);
 
 #endif

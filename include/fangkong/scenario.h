@@ -15,6 +15,8 @@
 #ifndef FANGKONG_SCENARIO_H
 #define FANGKONG_SCENARIO_H
 
+#include "fangkong/export.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -56,10 +58,11 @@ struct fk_scenario_event {
  * whatever the result. Returns 0, or FK_EPARSE / FK_ERANGE / ... with diag naming the field and
  * why (diag->line is left for the caller), FK_ETOOLONG, FK_ENOMEM.
  */
-int fk_scenario_parse(const char *s, size_t n, struct fk_scenario_event *ev, struct fk_diag *diag);
+FK_API int fk_scenario_parse(const char *s, size_t n, struct fk_scenario_event *ev,
+                             struct fk_diag *diag);
 
 /* Frees what fk_scenario_parse holds in ev (ev itself is the caller's). */
-void fk_scenario_event_free(struct fk_scenario_event *ev);
+FK_API void fk_scenario_event_free(struct fk_scenario_event *ev);
 
 struct fk_scenario_stats {
   long read;           /* events read (blank lines excluded) */
@@ -96,8 +99,8 @@ struct fk_scenario_opts {
  * Returns 0 (even with rejects: see stats), FK_EIO (unreadable file), FK_ENOMEM, FK_ESTORE or
  * a tick's error, diag saying why; what was applied and ticked before an error stays.
  */
-int fk_scenario_run(struct fk_store *st, const struct fk_rules *rules, const char *path,
-                    const struct fk_scenario_opts *opts, struct fk_scenario_stats *stats,
-                    struct fk_diag *diag);
+FK_API int fk_scenario_run(struct fk_store *st, const struct fk_rules *rules, const char *path,
+                           const struct fk_scenario_opts *opts, struct fk_scenario_stats *stats,
+                           struct fk_diag *diag);
 
 #endif

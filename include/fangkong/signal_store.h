@@ -39,9 +39,9 @@ struct fk_signal_query {
  * by day then region; code is the region's code (borrowed for the call).
  * Returns 0, fn's first non-zero return, or FK_ESTORE.
  */
-int fk_store_each_signal(struct fk_store *st, const struct fk_signal_query *q,
-                         int (*fn)(void *arg, fk_date day, int64_t region, const char *code,
-                                   double n),
-                         void *arg);
+FK_API int fk_store_each_signal(struct fk_store *st, const struct fk_signal_query *q,
+                                int (*fn)(void *arg, fk_date day, int64_t region, const char *code,
+                                          double n),
+                                void *arg);
 
 #endif

@@ -19,6 +19,8 @@
 #ifndef FANGKONG_SIGNALS_H
 #define FANGKONG_SIGNALS_H
 
+#include "fangkong/export.h"
+
 #include <stdint.h>
 
 #include "fangkong/signal_store.h"
@@ -33,7 +35,7 @@ struct fk_counts;
  * pointing into channel). Returns 0, or FK_EINVAL for an unknown drug class or a name that is
  * not an identifier ([0-9A-Za-z_.:-], 1-64 bytes).
  */
-int fk_signal_channel(const char *channel, enum fk_signal_source *source, const char **arg);
+FK_API int fk_signal_channel(const char *channel, enum fk_signal_source *source, const char **arg);
 
 /*
  * st borrowed; channel a channel name (borrowed); level an enum fk_level; from, to days.
@@ -45,7 +47,8 @@ int fk_signal_channel(const char *channel, enum fk_signal_source *source, const 
  * Returns 0; FK_ENOTFOUND when nothing was counted (diag says why); FK_EINVAL for a bad channel
  * or level; FK_ERANGE when series x days exceed 2^27; FK_ENOMEM; FK_ESTORE.
  */
-int fk_signal_counts(struct fk_store *st, const char *channel, int level, fk_date from, fk_date to,
-                     struct fk_counts **out, int64_t **regions, struct fk_diag *diag);
+FK_API int fk_signal_counts(struct fk_store *st, const char *channel, int level, fk_date from,
+                            fk_date to, struct fk_counts **out, int64_t **regions,
+                            struct fk_diag *diag);
 
 #endif

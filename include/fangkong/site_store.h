@@ -8,6 +8,8 @@
 #ifndef FANGKONG_SITE_STORE_H
 #define FANGKONG_SITE_STORE_H
 
+#include "fangkong/export.h"
+
 #include <stdint.h>
 
 #include "fangkong/time.h"
@@ -68,18 +70,20 @@ enum fk_stay_view {
   FK_STAYS_BETWEEN, /* overlapping [t0, t1): begun before t1, not ended by t0 */
 };
 
-int fk_store_each_site(struct fk_store *st, int (*fn)(void *arg, const struct fk_site_row *row),
-                       void *arg);
-int fk_store_each_room(struct fk_store *st, int (*fn)(void *arg, const struct fk_room_row *row),
-                       void *arg);
+FK_API int fk_store_each_site(struct fk_store *st,
+                              int (*fn)(void *arg, const struct fk_site_row *row), void *arg);
+FK_API int fk_store_each_room(struct fk_store *st,
+                              int (*fn)(void *arg, const struct fk_room_row *row), void *arg);
 /* The active measures, with their person's household, birth date and home position. */
-int fk_store_each_need(struct fk_store *st, int (*fn)(void *arg, const struct fk_need_row *row),
-                       void *arg);
+FK_API int fk_store_each_need(struct fk_store *st,
+                              int (*fn)(void *arg, const struct fk_need_row *row), void *arg);
 /* Stays or waits of the view; person is read by FK_STAYS_OF, t0 and t1 by FK_STAYS_BETWEEN. */
-int fk_store_each_stay(struct fk_store *st, enum fk_stay_view view, int64_t person, fk_time t0,
-                       fk_time t1, int (*fn)(void *arg, const struct fk_stay_row *row), void *arg);
-int fk_store_each_wait(struct fk_store *st, enum fk_stay_view view, int64_t person, fk_time t0,
-                       fk_time t1, int (*fn)(void *arg, const struct fk_wait_row *row), void *arg);
+FK_API int fk_store_each_stay(struct fk_store *st, enum fk_stay_view view, int64_t person,
+                              fk_time t0, fk_time t1,
+                              int (*fn)(void *arg, const struct fk_stay_row *row), void *arg);
+FK_API int fk_store_each_wait(struct fk_store *st, enum fk_stay_view view, int64_t person,
+                              fk_time t0, fk_time t1,
+                              int (*fn)(void *arg, const struct fk_wait_row *row), void *arg);
 
 /* What changes when site stays are stored: the highest stay id and how many have ended. */
 struct fk_stays_version {
@@ -89,14 +93,16 @@ struct fk_stays_version {
 /* Sets *out to the stays' version (0, 0 when there are none): equal versions mean no stay was
    added or ended in between (stays are only added and ended: fk_store_put_stays). Returns 0
    or FK_ESTORE. */
-int fk_store_stays_version(struct fk_store *st, struct fk_stays_version *out);
+FK_API int fk_store_stays_version(struct fk_store *st, struct fk_stays_version *out);
 
 /*
  * Stores n stays or waits (rows[0..n), borrowed): inserts each whose id is 0 (setting its id),
  * else records its end (to / until and end_reason). One statement serves the batch. Call inside
  * a transaction. Returns 0 or FK_ESTORE (diag says why).
  */
-int fk_store_put_stays(struct fk_store *st, struct fk_stay_row *rows, int n, struct fk_diag *diag);
-int fk_store_put_waits(struct fk_store *st, struct fk_wait_row *rows, int n, struct fk_diag *diag);
+FK_API int fk_store_put_stays(struct fk_store *st, struct fk_stay_row *rows, int n,
+                              struct fk_diag *diag);
+FK_API int fk_store_put_waits(struct fk_store *st, struct fk_wait_row *rows, int n,
+                              struct fk_diag *diag);
 
 #endif

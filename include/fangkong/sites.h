@@ -20,6 +20,8 @@
 #ifndef FANGKONG_SITES_H
 #define FANGKONG_SITES_H
 
+#include "fangkong/export.h"
+
 #include <stdint.h>
 
 #include "fangkong/rules.h"
@@ -51,8 +53,8 @@ struct fk_sites_stats {
  *   stats  filled (may be NULL)
  * Returns 0, FK_ENOMEM or FK_ESTORE (diag says why); on failure nothing is written.
  */
-int fk_sites_allocate(struct fk_store *st, const struct fk_rules *rules, fk_time now,
-                      struct fk_sites_stats *stats, struct fk_diag *diag);
+FK_API int fk_sites_allocate(struct fk_store *st, const struct fk_rules *rules, fk_time now,
+                             struct fk_sites_stats *stats, struct fk_diag *diag);
 
 #define FK_SITE_ZONES 5 /* clean, buffer, contaminated zone; staff, resident channel */
 
@@ -78,8 +80,8 @@ struct fk_site_status {
  * gets the people waiting with no site to point at (the store has none). Returns 0, FK_ENOMEM
  * or FK_ESTORE (diag says why).
  */
-int fk_sites_status(struct fk_store *st, fk_time at, struct fk_site_status **out, int *n,
-                    long *unsited, struct fk_diag *diag);
+FK_API int fk_sites_status(struct fk_store *st, fk_time at, struct fk_site_status **out, int *n,
+                           long *unsited, struct fk_diag *diag);
 
 /* One site on one day: the census at the end of the day (24:00), and the day's movements. */
 struct fk_site_day {
@@ -96,8 +98,8 @@ struct fk_site_day {
  * fk_sites_status (its *n), in the same order. Returns 0, FK_EINVAL (to before from, or too
  * long a range), FK_ENOMEM or FK_ESTORE (diag says why).
  */
-int fk_sites_occupancy(struct fk_store *st, fk_date from, fk_date to, struct fk_site_day **out,
-                       int *n, struct fk_diag *diag);
+FK_API int fk_sites_occupancy(struct fk_store *st, fk_date from, fk_date to,
+                              struct fk_site_day **out, int *n, struct fk_diag *diag);
 
 /* A person's stay (or wait) at a site. */
 struct fk_site_stay {
@@ -114,7 +116,7 @@ struct fk_site_stay {
  * their wait in force then, else their latest stay. Returns 0 with *out filled, FK_ENOTFOUND when
  * the person never had a stay nor a wait, FK_ESTORE (diag says why).
  */
-int fk_sites_stay_of(struct fk_store *st, int64_t person, fk_time at, struct fk_site_stay *out,
-                     struct fk_diag *diag);
+FK_API int fk_sites_stay_of(struct fk_store *st, int64_t person, fk_time at,
+                            struct fk_site_stay *out, struct fk_diag *diag);
 
 #endif

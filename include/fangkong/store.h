@@ -12,6 +12,8 @@
 #ifndef FANGKONG_STORE_H
 #define FANGKONG_STORE_H
 
+#include "fangkong/export.h"
+
 #include "fangkong/feed.h"
 #include "fangkong/table.h"
 #include "fangkong/time.h"
@@ -29,24 +31,24 @@ struct fk_store;
  * cannot be opened, FK_ESCHEMA when it was written by a newer program, FK_ESTORE otherwise;
  * diag says why.
  */
-int fk_store_open(const char *location, struct fk_store **out, struct fk_diag *diag);
+FK_API int fk_store_open(const char *location, struct fk_store **out, struct fk_diag *diag);
 
 /* Closes the store, rolling back an open transaction. NULL is fine. */
-void fk_store_close(struct fk_store *st);
+FK_API void fk_store_close(struct fk_store *st);
 
 /* Transactions. Each returns 0 or FK_ESTORE (diag-less; fk_store_errmsg tells more). */
-int fk_store_begin(struct fk_store *st);
-int fk_store_commit(struct fk_store *st);
-int fk_store_rollback(struct fk_store *st);
+FK_API int fk_store_begin(struct fk_store *st);
+FK_API int fk_store_commit(struct fk_store *st);
+FK_API int fk_store_rollback(struct fk_store *st);
 /* Ends the transaction begun: commits when rc is 0, else rolls back. Returns rc, or the
  * commit's error. */
-int fk_store_end(struct fk_store *st, int rc);
+FK_API int fk_store_end(struct fk_store *st, int rc);
 /* When rc is an error and diag says nothing yet, says "<what>: <the store's message or rc's>".
  * Returns rc. */
-int fk_store_fail(struct fk_store *st, int rc, struct fk_diag *diag, const char *what);
+FK_API int fk_store_fail(struct fk_store *st, int rc, struct fk_diag *diag, const char *what);
 
 /* Returns the backend's last error message (static or owned by st); never NULL. */
-const char *fk_store_errmsg(struct fk_store *st);
+FK_API const char *fk_store_errmsg(struct fk_store *st);
 
 /*
  * Stores one row of `feed` (row[i] is column i, parsed by fk_value_parse and checked by
@@ -55,8 +57,8 @@ const char *fk_store_errmsg(struct fk_store *st);
  * reference names nothing stored (diag->field names the column), FK_ESTORE on a backend error.
  * Borrows row for the call only.
  */
-int fk_store_put(struct fk_store *st, const struct fk_feed *feed, const struct fk_value *row,
-                 struct fk_diag *diag);
+FK_API int fk_store_put(struct fk_store *st, const struct fk_feed *feed, const struct fk_value *row,
+                        struct fk_diag *diag);
 
 /*
  * Calls row(arg, cells) for every stored row of feed in the order stored, cells[i] being column
@@ -64,8 +66,8 @@ int fk_store_put(struct fk_store *st, const struct fk_feed *feed, const struct f
  * ISO 8601 in the city's zone; NULL for an empty field). Cells are borrowed for the call. Stops
  * at the first non-zero return of row, and returns it; else 0, or FK_ESTORE.
  */
-int fk_store_scan(struct fk_store *st, const struct fk_feed *feed,
-                  int (*row)(void *arg, const char *const *cells), void *arg);
+FK_API int fk_store_scan(struct fk_store *st, const struct fk_feed *feed,
+                         int (*row)(void *arg, const char *const *cells), void *arg);
 
 /*
  * Declares that the writes that follow are a bulk load (1) or not (0). In a bulk load the
@@ -73,13 +75,13 @@ int fk_store_scan(struct fk_store *st, const struct fk_feed *feed,
  * against the stored keys before writing (a row naming nothing is refused with FK_ENOREF
  * either way). Call outside a transaction. Returns 0 or FK_ESTORE.
  */
-int fk_store_set_bulk(struct fk_store *st, int bulk);
+FK_API int fk_store_set_bulk(struct fk_store *st, int bulk);
 
 /*
  * Checks the store's consistency: the backend's integrity check and that every reference names
  * a stored row. Returns 0, or FK_ESTORE with the first problem in diag.
  */
-int fk_store_verify(struct fk_store *st, struct fk_diag *diag);
+FK_API int fk_store_verify(struct fk_store *st, struct fk_diag *diag);
 
 /* Rows as derived indexes read them: internal ids, epoch seconds, no text conversions. */
 struct fk_checkin_row {
@@ -120,16 +122,16 @@ struct fk_case_row {
  * in person order. Stops at the first non-zero return of fn and returns it; else 0 or
  * FK_ESTORE. Rows are borrowed for the call.
  */
-int fk_store_each_checkin(struct fk_store *st, int64_t after_id,
-                          int (*fn)(void *arg, const struct fk_checkin_row *row), void *arg);
-int fk_store_each_person(struct fk_store *st, int64_t after_id,
-                         int (*fn)(void *arg, const struct fk_person_row *row), void *arg);
-int fk_store_each_place(struct fk_store *st, int64_t after_id,
-                        int (*fn)(void *arg, const struct fk_place_row *row), void *arg);
-int fk_store_each_case(struct fk_store *st, int (*fn)(void *arg, const struct fk_case_row *row),
-                       void *arg);
-int fk_store_each_ping(struct fk_store *st, int64_t after_id,
-                       int (*fn)(void *arg, const struct fk_ping_row *row), void *arg);
+FK_API int fk_store_each_checkin(struct fk_store *st, int64_t after_id,
+                                 int (*fn)(void *arg, const struct fk_checkin_row *row), void *arg);
+FK_API int fk_store_each_person(struct fk_store *st, int64_t after_id,
+                                int (*fn)(void *arg, const struct fk_person_row *row), void *arg);
+FK_API int fk_store_each_place(struct fk_store *st, int64_t after_id,
+                               int (*fn)(void *arg, const struct fk_place_row *row), void *arg);
+FK_API int fk_store_each_case(struct fk_store *st,
+                              int (*fn)(void *arg, const struct fk_case_row *row), void *arg);
+FK_API int fk_store_each_ping(struct fk_store *st, int64_t after_id,
+                              int (*fn)(void *arg, const struct fk_ping_row *row), void *arg);
 
 /* An arrival, as the measures engine reads it. */
 struct fk_arrival_row {
@@ -154,10 +156,10 @@ struct fk_sample_row {
  * Arrivals (id order, after after_id) and samples: of one person (person > 0) or of everyone
  * (person 0), in id order. As the iterators above.
  */
-int fk_store_each_arrival(struct fk_store *st, int64_t after_id,
-                          int (*fn)(void *arg, const struct fk_arrival_row *row), void *arg);
-int fk_store_each_sample(struct fk_store *st, int64_t person,
-                         int (*fn)(void *arg, const struct fk_sample_row *row), void *arg);
+FK_API int fk_store_each_arrival(struct fk_store *st, int64_t after_id,
+                                 int (*fn)(void *arg, const struct fk_arrival_row *row), void *arg);
+FK_API int fk_store_each_sample(struct fk_store *st, int64_t person,
+                                int (*fn)(void *arg, const struct fk_sample_row *row), void *arg);
 
 /* ---- Measures placed on persons (the stored vocabulary; see fangkong/measures.h) ---- */
 
@@ -196,14 +198,15 @@ struct fk_measure_row {
  * Calls fn for every stored measure of person (0: of everyone), in id order, tests in due order.
  * The row is borrowed for the call. Returns 0, fn's first non-zero return, or FK_ESTORE.
  */
-int fk_store_each_measure(struct fk_store *st, int64_t person,
-                          int (*fn)(void *arg, const struct fk_measure_row *m), void *arg);
+FK_API int fk_store_each_measure(struct fk_store *st, int64_t person,
+                                 int (*fn)(void *arg, const struct fk_measure_row *m), void *arg);
 
 /*
  * Stores m: inserts it when m->id is 0 (setting m->id), else updates the row and replaces its
  * tests. Call inside a transaction to group writes. Returns 0 or FK_ESTORE (diag says why).
  */
-int fk_store_put_measure(struct fk_store *st, struct fk_measure_row *m, struct fk_diag *diag);
+FK_API int fk_store_put_measure(struct fk_store *st, struct fk_measure_row *m,
+                                struct fk_diag *diag);
 
 /* ---- Risk areas and their level history (see fangkong/areas.h) ---- */
 
@@ -229,12 +232,12 @@ struct fk_area_row {
 };
 
 /* Calls fn for every stored area, in id order. As fk_store_each_measure. */
-int fk_store_each_area(struct fk_store *st, int (*fn)(void *arg, const struct fk_area_row *a),
-                       void *arg);
+FK_API int fk_store_each_area(struct fk_store *st,
+                              int (*fn)(void *arg, const struct fk_area_row *a), void *arg);
 
 /* Stores a (inserting when a->id is 0, setting it; else replacing the row and its spans). Call
  * inside a transaction to group writes. Returns 0 or FK_ESTORE (diag says why). */
-int fk_store_put_area(struct fk_store *st, struct fk_area_row *a, struct fk_diag *diag);
+FK_API int fk_store_put_area(struct fk_store *st, struct fk_area_row *a, struct fk_diag *diag);
 
 /* Where something is: its grid (0 and "" for a district) and its district. */
 struct fk_location {
@@ -250,16 +253,17 @@ enum fk_locate { FK_LOCATE_PERSON = 0, FK_LOCATE_PLACE, FK_LOCATE_TEXT };
  * (FK_LOCATE_PLACE, internal id) or a name (FK_LOCATE_TEXT: text is a grid_id, a place_id or a
  * district's name, tried in that order). Returns 0, FK_ENOTFOUND or FK_ESTORE.
  */
-int fk_store_locate(struct fk_store *st, enum fk_locate what, int64_t id, const char *text,
-                    struct fk_location *out);
+FK_API int fk_store_locate(struct fk_store *st, enum fk_locate what, int64_t id, const char *text,
+                           struct fk_location *out);
 
 /* Calls fn for every sample taken in [from, to) by a person living in grid (internal region
  * id), in no particular order. As the iterators above. */
-int fk_store_each_grid_sample(struct fk_store *st, int64_t grid, fk_time from, fk_time to,
-                              int (*fn)(void *arg, const struct fk_sample_row *row), void *arg);
+FK_API int fk_store_each_grid_sample(struct fk_store *st, int64_t grid, fk_time from, fk_time to,
+                                     int (*fn)(void *arg, const struct fk_sample_row *row),
+                                     void *arg);
 
 /* Sets *person to the internal id of person_id, or 0 when unknown. Returns 0 or FK_ESTORE. */
-int fk_store_person_id(struct fk_store *st, const char *person_id, int64_t *person);
+FK_API int fk_store_person_id(struct fk_store *st, const char *person_id, int64_t *person);
 
 /*
  * Sets *v to a number that changes whenever another connection (another process, or another
@@ -267,10 +271,10 @@ int fk_store_person_id(struct fk_store *st, const char *person_id, int64_t *pers
  * through st itself do not change it. What a cache of rarely changed rows (the risk areas of the
  * entrance check) asks to know that it must read them again. Returns 0 or FK_ESTORE.
  */
-int fk_store_data_version(struct fk_store *st, uint64_t *v);
+FK_API int fk_store_data_version(struct fk_store *st, uint64_t *v);
 
 /* Sets *version to the schema version found in the store. Returns 0 or FK_ESTORE. */
-int fk_store_version(struct fk_store *st, int *version);
+FK_API int fk_store_version(struct fk_store *st, int *version);
 
 /*
  * Summaries for `fangkong stats`: *feeds gets one row per feed (feed, rows, first, last: the
@@ -278,6 +282,7 @@ int fk_store_version(struct fk_store *st, int *version);
  * communities, grids, persons, places, checkins). The caller frees both with fk_table_free.
  * Returns 0, FK_ENOMEM or FK_ESTORE.
  */
-int fk_store_stats(struct fk_store *st, struct fk_table **feeds, struct fk_table **districts);
+FK_API int fk_store_stats(struct fk_store *st, struct fk_table **feeds,
+                          struct fk_table **districts);
 
 #endif

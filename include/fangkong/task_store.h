@@ -50,15 +50,15 @@ struct fk_task_filter {
  * Calls fn for each task the filter lets through, in id order (the row is borrowed for the
  * call). Returns 0, fn's first non-zero return, or FK_ESTORE.
  */
-int fk_store_each_task(struct fk_store *st, const struct fk_task_filter *f,
-                       int (*fn)(void *arg, const struct fk_task_row *t), void *arg);
+FK_API int fk_store_each_task(struct fk_store *st, const struct fk_task_filter *f,
+                              int (*fn)(void *arg, const struct fk_task_row *t), void *arg);
 
 /*
  * Stores t: inserts it when t->id is 0 (setting t->id), else updates the row. Call inside a
  * transaction to group writes. Returns 0, FK_ECONFLICT when a task of the same measure, kind and
  * day exists, or FK_ESTORE (diag says why).
  */
-int fk_store_put_task(struct fk_store *st, struct fk_task_row *t, struct fk_diag *diag);
+FK_API int fk_store_put_task(struct fk_store *st, struct fk_task_row *t, struct fk_diag *diag);
 
 /* One step of an overdue task up the hierarchy. */
 struct fk_escalation_row {
@@ -71,20 +71,21 @@ struct fk_escalation_row {
 };
 
 /* Stores e (one per task and level; storing it again changes nothing). Returns 0 or FK_ESTORE. */
-int fk_store_put_escalation(struct fk_store *st, const struct fk_escalation_row *e,
-                            struct fk_diag *diag);
+FK_API int fk_store_put_escalation(struct fk_store *st, const struct fk_escalation_row *e,
+                                   struct fk_diag *diag);
 
 /* Calls fn for each escalation of task (0: of every task), by task then level. As above. */
-int fk_store_each_escalation(struct fk_store *st, int64_t task,
-                             int (*fn)(void *arg, const struct fk_escalation_row *e), void *arg);
+FK_API int fk_store_each_escalation(struct fk_store *st, int64_t task,
+                                    int (*fn)(void *arg, const struct fk_escalation_row *e),
+                                    void *arg);
 
 /*
  * The officer on duty for unit (a grid_id, region code or "city") at time at, from the duty
  * roster: the shift with from <= at < to that started last. officer and phone get "" when none.
  * Returns 0 or FK_ESTORE.
  */
-int fk_store_duty_at(struct fk_store *st, const char *unit, fk_time at, char *officer,
-                     size_t officer_size, char *phone, size_t phone_size);
+FK_API int fk_store_duty_at(struct fk_store *st, const char *unit, fk_time at, char *officer,
+                            size_t officer_size, char *phone, size_t phone_size);
 
 /* A region of the hierarchy (regions are districts, streets, communities and grids). */
 struct fk_region_row {
@@ -97,7 +98,7 @@ struct fk_region_row {
 };
 
 /* Fills *out with region id. Returns 0, FK_ENOTFOUND or FK_ESTORE. */
-int fk_store_region(struct fk_store *st, int64_t id, struct fk_region_row *out);
+FK_API int fk_store_region(struct fk_store *st, int64_t id, struct fk_region_row *out);
 
 /* Sets *in to 1 when region (internal id) is scope or lies under it, or scope is 0 (the city),
  * else 0. Returns 0 or FK_ESTORE. */
@@ -114,14 +115,15 @@ struct fk_person_info {
 };
 
 /* Fills *out for person (internal id). Returns 0, FK_ENOTFOUND or FK_ESTORE. */
-int fk_store_person_info(struct fk_store *st, int64_t person, struct fk_person_info *out);
+FK_API int fk_store_person_info(struct fk_store *st, int64_t person, struct fk_person_info *out);
 
 /*
  * The end of the window case (internal person id) was last traced over by the tick, in
  * *window_end (FK_TIME_NONE: never traced); and recording a new one. Return 0 or FK_ESTORE.
  */
-int fk_store_case_traced(struct fk_store *st, int64_t person, fk_time *window_end);
-int fk_store_put_case_traced(struct fk_store *st, int64_t person, fk_time window_end, fk_time now);
+FK_API int fk_store_case_traced(struct fk_store *st, int64_t person, fk_time *window_end);
+FK_API int fk_store_put_case_traced(struct fk_store *st, int64_t person, fk_time window_end,
+                                    fk_time now);
 
 /*
  * The loop's record of its turns: every tick stores its now (and the rule set's name) with its
@@ -131,7 +133,7 @@ int fk_store_put_case_traced(struct fk_store *st, int64_t person, fk_time window
  * the store was never ticked. Return 0 or FK_ESTORE.
  *   rules  the rule set's name (borrowed for the call)
  */
-int fk_store_put_tick(struct fk_store *st, fk_time at, const char *rules);
-int fk_store_last_tick(struct fk_store *st, fk_time *at);
+FK_API int fk_store_put_tick(struct fk_store *st, fk_time at, const char *rules);
+FK_API int fk_store_last_tick(struct fk_store *st, fk_time *at);
 
 #endif

@@ -13,6 +13,8 @@
 #ifndef FANGKONG_TASKS_H
 #define FANGKONG_TASKS_H
 
+#include "fangkong/export.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -45,8 +47,9 @@ struct fk_tasks_stats {
  *   was_new  1 when m was placed by this run
  * Returns 0, FK_ENOMEM or FK_ESTORE.
  */
-int fk_tasks_sync(struct fk_store *st, const struct fk_rules *rules, const struct fk_measure_row *m,
-                  int was_new, fk_time now, struct fk_tasks_stats *stats, struct fk_diag *diag);
+FK_API int fk_tasks_sync(struct fk_store *st, const struct fk_rules *rules,
+                         const struct fk_measure_row *m, int was_new, fk_time now,
+                         struct fk_tasks_stats *stats, struct fk_diag *diag);
 
 /*
  * The time-driven part, over open tasks only: a created task whose start has come is due; an
@@ -54,16 +57,16 @@ int fk_tasks_sync(struct fk_store *st, const struct fk_rules *rules, const struc
  * officer on duty at that moment. Running it twice with the same now changes nothing.
  * Returns 0, FK_ENOMEM or FK_ESTORE.
  */
-int fk_tasks_advance(struct fk_store *st, const struct fk_rules *rules, fk_time now,
-                     struct fk_tasks_stats *stats, struct fk_diag *diag);
+FK_API int fk_tasks_advance(struct fk_store *st, const struct fk_rules *rules, fk_time now,
+                            struct fk_tasks_stats *stats, struct fk_diag *diag);
 
 /*
  * A unit's hand on a task: acknowledge (status acknowledged), done (proof required: what shows
  * it done) or failed (proof: why). A closed task is not changed again.
  * Returns 0, FK_ENOTFOUND (no such task), FK_EINVAL (closed already, or no proof) or FK_ESTORE.
  */
-int fk_task_ack(struct fk_store *st, int64_t task, fk_time now, struct fk_diag *diag);
-int fk_task_close(struct fk_store *st, int64_t task, enum fk_task_status status, const char *proof,
-                  fk_time now, struct fk_diag *diag);
+FK_API int fk_task_ack(struct fk_store *st, int64_t task, fk_time now, struct fk_diag *diag);
+FK_API int fk_task_close(struct fk_store *st, int64_t task, enum fk_task_status status,
+                         const char *proof, fk_time now, struct fk_diag *diag);
 
 #endif

@@ -10,6 +10,8 @@
 #ifndef FANGKONG_TIME_H
 #define FANGKONG_TIME_H
 
+#include "fangkong/export.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -32,36 +34,36 @@ typedef int32_t fk_date;
 #define FK_TIME_BUFSZ 32
 
 /* Sets *out from a proleptic Gregorian y-m-d; returns 0 or FK_ERANGE (no 2022-02-30). */
-int fk_date_from_ymd(int y, int m, int d, fk_date *out);
+FK_API int fk_date_from_ymd(int y, int m, int d, fk_date *out);
 /* Splits a date into year, month (1-12) and day (1-31); any pointer may be NULL. */
-void fk_date_to_ymd(fk_date date, int *y, int *m, int *d);
+FK_API void fk_date_to_ymd(fk_date date, int *y, int *m, int *d);
 /* Returns 1 for a leap year, else 0. */
-int fk_is_leap_year(int y);
+FK_API int fk_is_leap_year(int y);
 /* Returns the number of days in month m (1-12) of year y, or 0 for a bad month. */
-int fk_days_in_month(int y, int m);
+FK_API int fk_days_in_month(int y, int m);
 
 /*
  * Parses exactly "YYYY-MM-DD" from the n bytes at s. Returns 0, FK_EPARSE (shape) or
  * FK_ERANGE (no such day); diag, if not NULL, says which.
  */
-int fk_date_parse(const char *s, size_t n, fk_date *out, struct fk_diag *diag);
+FK_API int fk_date_parse(const char *s, size_t n, fk_date *out, struct fk_diag *diag);
 /* Writes "YYYY-MM-DD" into buf (FK_DATE_BUFSZ bytes); returns buf. */
-char *fk_date_format(fk_date date, char *buf);
+FK_API char *fk_date_format(fk_date date, char *buf);
 
 /*
  * Parses an ISO 8601 instant with its offset from the n bytes at s:
  * YYYY-MM-DD(T| )HH:MM[:SS[.fraction]](Z|+HH:MM|-HH:MM|+HHMM|-HHMM). A fraction is accepted and
  * dropped (the store keeps seconds). Returns 0, FK_EPARSE or FK_ERANGE, with the reason in diag.
  */
-int fk_time_parse(const char *s, size_t n, fk_time *out, struct fk_diag *diag);
+FK_API int fk_time_parse(const char *s, size_t n, fk_time *out, struct fk_diag *diag);
 /* Writes t in the city's zone, "2022-07-14T09:31:00+08:00", into buf (FK_TIME_BUFSZ). */
-char *fk_time_format(fk_time t, char *buf);
+FK_API char *fk_time_format(fk_time t, char *buf);
 
 /* Returns the city's civil date at instant t. */
-fk_date fk_time_date(fk_time t);
+FK_API fk_date fk_time_date(fk_time t);
 /* Returns the instant of 00:00 in the city's zone on date d. */
-fk_time fk_date_start(fk_date d);
+FK_API fk_time fk_date_start(fk_date d);
 /* Returns the instant of hh:mm:ss on date d in the city's zone. */
-fk_time fk_date_at(fk_date d, int hh, int mm, int ss);
+FK_API fk_time fk_date_at(fk_date d, int hh, int mm, int ss);
 
 #endif

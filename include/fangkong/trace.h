@@ -28,6 +28,8 @@
 #ifndef FANGKONG_TRACE_H
 #define FANGKONG_TRACE_H
 
+#include "fangkong/export.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -44,19 +46,19 @@ struct fk_trace_index;
  * success *out owns it (free with fk_trace_index_free). Returns 0, FK_ENOMEM or FK_ESTORE
  * (diag says why).
  */
-int fk_trace_index_build(struct fk_store *st, const struct fk_rules *rules,
-                         struct fk_trace_index **out, struct fk_diag *diag);
+FK_API int fk_trace_index_build(struct fk_store *st, const struct fk_rules *rules,
+                                struct fk_trace_index **out, struct fk_diag *diag);
 
 /*
  * Adds what the store gained since the index was built or last refreshed: new check-ins (by
  * event id), persons, places and cases. *added (may be NULL) gets the number of new check-ins.
  * Returns 0, FK_ENOMEM or FK_ESTORE; on error the index is unchanged.
  */
-int fk_trace_index_refresh(struct fk_trace_index *ix, struct fk_store *st, long *added,
-                           struct fk_diag *diag);
+FK_API int fk_trace_index_refresh(struct fk_trace_index *ix, struct fk_store *st, long *added,
+                                  struct fk_diag *diag);
 
 /* Frees the index (NULL is fine). */
-void fk_trace_index_free(struct fk_trace_index *ix);
+FK_API void fk_trace_index_free(struct fk_trace_index *ix);
 
 struct fk_trace_index_stats {
   long persons, places, households, cases;
@@ -66,36 +68,36 @@ struct fk_trace_index_stats {
 };
 
 /* Fills *out with the index's sizes. */
-void fk_trace_index_stats(const struct fk_trace_index *ix, struct fk_trace_index_stats *out);
+FK_API void fk_trace_index_stats(const struct fk_trace_index *ix, struct fk_trace_index_stats *out);
 
 /* Returns the internal id of the person with person_id (n bytes), or 0 when unknown. */
-int64_t fk_trace_person(const struct fk_trace_index *ix, const char *person_id, size_t n);
+FK_API int64_t fk_trace_person(const struct fk_trace_index *ix, const char *person_id, size_t n);
 /* Returns the person_id of an internal person id (borrowed from the index), or NULL. */
-const char *fk_trace_person_id(const struct fk_trace_index *ix, int64_t person);
+FK_API const char *fk_trace_person_id(const struct fk_trace_index *ix, int64_t person);
 /* The person_id of person into out (size bytes): from the index when ix is not NULL and holds
  * them, else from the store; "?" when neither knows them. Returns 0 or FK_ESTORE. */
-int fk_trace_person_name(const struct fk_trace_index *ix, struct fk_store *st, int64_t person,
-                         char *out, size_t size);
+FK_API int fk_trace_person_name(const struct fk_trace_index *ix, struct fk_store *st,
+                                int64_t person, char *out, size_t size);
 /* Returns the place_id of an internal place id (borrowed), or NULL. */
-const char *fk_trace_place_id(const struct fk_trace_index *ix, int64_t place);
+FK_API const char *fk_trace_place_id(const struct fk_trace_index *ix, int64_t place);
 /* Returns 1 when the person is a case in the index, else 0. */
-int fk_trace_is_case(const struct fk_trace_index *ix, int64_t person);
+FK_API int fk_trace_is_case(const struct fk_trace_index *ix, int64_t person);
 /* Calls fn(arg, person) for every case in the index, in the store's order. */
-void fk_trace_each_case(const struct fk_trace_index *ix, void (*fn)(void *arg, int64_t person),
-                        void *arg);
+FK_API void fk_trace_each_case(const struct fk_trace_index *ix,
+                               void (*fn)(void *arg, int64_t person), void *arg);
 /*
  * Sets *start and *end to the case's tracing window under the index's rules and now.
  * Returns 0, or FK_ENOTFOUND when the person is not a case.
  */
-int fk_trace_window(const struct fk_trace_index *ix, int64_t person, fk_time now, fk_time *start,
-                    fk_time *end);
+FK_API int fk_trace_window(const struct fk_trace_index *ix, int64_t person, fk_time now,
+                           fk_time *start, fk_time *end);
 
 /*
  * Calls fn for each stay of person that overlaps [from, to), in no particular order; stops at
  * the first non-zero return of fn and returns it, else 0. What risk areas read of a case.
  */
-int fk_trace_each_stay(const struct fk_trace_index *ix, int64_t person, fk_time from, fk_time to,
-                       int (*fn)(void *arg, const struct fk_stay *s), void *arg);
+FK_API int fk_trace_each_stay(const struct fk_trace_index *ix, int64_t person, fk_time from,
+                              fk_time to, int (*fn)(void *arg, const struct fk_stay *s), void *arg);
 
 struct fk_case_row;
 
@@ -105,16 +107,16 @@ struct fk_case_row;
  * asymptomatic case or one without onset -- until isolation, or `now` when not isolated (then
  * *end is `now` as given, FK_TIME_NONE included). The one rule tracing and companions share.
  */
-void fk_case_window(const struct fk_case_row *c, int window_days, fk_time now, fk_time *start,
-                    fk_time *end);
+FK_API void fk_case_window(const struct fk_case_row *c, int window_days, fk_time now,
+                           fk_time *start, fk_time *end);
 
 /*
  * Traces one case to `depth` (1 or 2; 2 is cut to 1 when the rules drop secondary contacts)
  * as of `now`. On success the caller frees *out with fk_trace_result_free. Returns 0,
  * FK_ENOTFOUND (not a case: diag says so), FK_EINVAL (bad depth) or FK_ENOMEM.
  */
-int fk_trace_case(const struct fk_trace_index *ix, int64_t case_person, fk_time now, int depth,
-                  struct fk_trace_result *out, struct fk_diag *diag);
+FK_API int fk_trace_case(const struct fk_trace_index *ix, int64_t case_person, fk_time now,
+                         int depth, struct fk_trace_result *out, struct fk_diag *diag);
 
 /*
  * fk_trace_case into a result that is zeroed (`struct fk_trace_result r = {0}`) or holds an
@@ -125,8 +127,8 @@ int fk_trace_case(const struct fk_trace_index *ix, int64_t case_person, fk_time 
  * or FK_ENOTFOUND *out is left as it was, on FK_ENOMEM it is freed (and zeroed, so it can be
  * traced into again).
  */
-int fk_trace_case_reuse(const struct fk_trace_index *ix, int64_t case_person, fk_time now,
-                        int depth, struct fk_trace_result *out, struct fk_diag *diag);
+FK_API int fk_trace_case_reuse(const struct fk_trace_index *ix, int64_t case_person, fk_time now,
+                               int depth, struct fk_trace_result *out, struct fk_diag *diag);
 
 /* The most threads fk_trace_case_threads shares one case between. */
 #define FK_TRACE_MAX_THREADS 8
@@ -143,11 +145,11 @@ int fk_trace_case_reuse(const struct fk_trace_index *ix, int64_t case_person, fk
  * depth, out and diag as for fk_trace_case_reuse. Returns as fk_trace_case_reuse, and
  * FK_EINVAL for a bad number of threads (*out left as it was).
  */
-int fk_trace_case_threads(const struct fk_trace_index *ix, int64_t case_person, fk_time now,
-                          int depth, int threads, struct fk_trace_result *out,
-                          struct fk_diag *diag);
+FK_API int fk_trace_case_threads(const struct fk_trace_index *ix, int64_t case_person, fk_time now,
+                                 int depth, int threads, struct fk_trace_result *out,
+                                 struct fk_diag *diag);
 
 /* Frees what a result holds (the struct itself is the caller's). */
-void fk_trace_result_free(struct fk_trace_result *r);
+FK_API void fk_trace_result_free(struct fk_trace_result *r);
 
 #endif

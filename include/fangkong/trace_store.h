@@ -80,17 +80,19 @@ struct fk_trace_result {
  * run saved for the same index case, in one transaction, so re-running is safe. Borrows r.
  * Returns 0 or FK_ESTORE (diag says why).
  */
-int fk_store_save_trace(struct fk_store *st, const struct fk_trace_result *r, fk_time now,
-                        const char *rules, struct fk_diag *diag);
+FK_API int fk_store_save_trace(struct fk_store *st, const struct fk_trace_result *r, fk_time now,
+                               const char *rules, struct fk_diag *diag);
 
 /*
  * A traced case's stays (what risk areas read of it): replacing them (the stays over the window
  * the case was traced over, s[0..n)), and reading those overlapping [from, to) with the place's
  * id (borrowed for the call). Return 0, fn's first non-zero return, or FK_ESTORE.
  */
-int fk_store_put_case_stays(struct fk_store *st, int64_t person, const struct fk_stay *s, size_t n);
-int fk_store_each_case_stay(struct fk_store *st, int64_t person, fk_time from, fk_time to,
-                            int (*fn)(void *arg, const struct fk_stay *s, const char *place_id),
-                            void *arg);
+FK_API int fk_store_put_case_stays(struct fk_store *st, int64_t person, const struct fk_stay *s,
+                                   size_t n);
+FK_API int fk_store_each_case_stay(struct fk_store *st, int64_t person, fk_time from, fk_time to,
+                                   int (*fn)(void *arg, const struct fk_stay *s,
+                                             const char *place_id),
+                                   void *arg);
 
 #endif

@@ -2,7 +2,9 @@
 #ifndef FANGKONG_VERSION_H
 #define FANGKONG_VERSION_H
 
+#include "fangkong/export.h"
+
 /* Returns the version, "MAJOR.MINOR.PATCH"; static, never NULL. */
-const char *fk_version(void);
+FK_API const char *fk_version(void);
 
 #endif
