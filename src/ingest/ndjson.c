@@ -7,20 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fangkong/alloc.h"
+#include "base/json_alloc.h"
 #include "fangkong/error.h"
 #include "ingest/reader.h"
 #include "ingest/reader_impl.h"
-
-/* Set when an allocation for jansson failed: jansson reports some of those as syntax errors. */
-static _Thread_local int json_starved;
-
-static void *json_alloc(size_t n)
-{
-  void *p = fk_malloc(n);
-  if (!p) json_starved = 1;
-  return p;
-}
 
 void fk__ndjson_free(struct fk__reader *r)
 {
@@ -76,11 +66,12 @@ static int fields(struct fk__reader *r, json_t *obj, struct fk__record *rec, str
 int fk__ndjson_load(const char *s, size_t n, void **out, struct fk_diag *diag)
 {
   json_error_t err;
-  json_set_alloc_funcs(json_alloc, fk_free);
-  json_starved = 0;
+  fk__json_use_allocator();
+  unsigned long failures = fk__json_alloc_failures();
   json_t *obj = json_loadb(s, n, JSON_REJECT_DUPLICATES, &err);
   *out = obj;
-  if (!obj && json_starved) return fk_diag_set(diag, FK_ENOMEM, NULL, "out of memory reading JSON");
+  if (!obj && fk__json_alloc_failures() != failures)
+    return fk_diag_set(diag, FK_ENOMEM, NULL, "out of memory reading JSON");
   if (!obj)
     return fk_diag_set(diag, FK_EPARSE, NULL, "invalid JSON at column %d: %s", err.column,
                        err.text);

@@ -6,18 +6,6 @@
 #include "ingest/reader.h"
 #include "ingest/reader_impl.h"
 
-int fk__scratch(struct fk__reader *r, size_t need, char **out)
-{
-  if (need > r->scratch_cap) {
-    char *p = fk_realloc(r->scratch, need);
-    if (!p) return FK_ENOMEM;
-    r->scratch = p;
-    r->scratch_cap = need;
-  }
-  *out = r->scratch;
-  return 0;
-}
-
 int fk__reader_init(struct fk__reader *r, const struct fk_feed *feed, const char *buf, size_t size,
                     int ndjson, struct fk_diag *diag)
 {

@@ -4,7 +4,8 @@
 
 #include "ingest/reader.h"
 
-/* Makes r->scratch hold at least `need` bytes; *out points at it. Returns 0 or FK_ENOMEM. */
+/* Makes r->scratch hold at least `need` bytes; *out points at it. Returns 0 or FK_ENOMEM
+ * (scratch.c: a leaf, since both parsers use it and reader.c calls both). */
 int fk__scratch(struct fk__reader *r, size_t need, char **out);
 
 int fk__csv_header(struct fk__reader *r, struct fk_diag *diag);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/json_alloc.h"
 #include "fangkong/alloc.h"
 #include "fangkong/error.h"
 #include "fangkong/feed.h"
@@ -140,11 +141,6 @@ static void companion(struct fk__rules_ctx *c, json_t *obj, struct fk_companion_
   presence(c, json_object_get(obj, "presence"), r);
 }
 
-static void *json_alloc(size_t n)
-{
-  return fk_malloc(n);
-}
-
 int fk_rules_parse(const char *textp, size_t n, const char *origin, struct fk_rules *out,
                    void (*report)(void *arg, const char *path, const char *reason), void *arg,
                    struct fk_diag *diag)
@@ -154,7 +150,7 @@ int fk_rules_parse(const char *textp, size_t n, const char *origin, struct fk_ru
       "sites", "tasks", "escalation", "entrance", "briefing",  "scan",     "alerts", NULL};
   struct fk__rules_ctx c = {report, arg, diag, 0};
   json_error_t err;
-  json_set_alloc_funcs(json_alloc, fk_free);
+  fk__json_use_allocator();
   json_t *root = json_loadb(textp, n, JSON_REJECT_DUPLICATES, &err);
   memset(out, 0, sizeof *out);
   if (diag) snprintf(diag->file, sizeof diag->file, "%s", origin ? origin : "");

@@ -25,26 +25,13 @@
 
 #include "fangkong/alloc.h"
 #include "fangkong/error.h"
+#include "server/completion.h"
 #include "server/request.h"
 
 /* Bytes of libmicrohttpd's pool per connection (headers, read buffer; a body is gathered apart
  * and a feed read in pieces of it). The pool is zeroed for every request: libmicrohttpd's 32 KiB
  * default cost more than parsing the check's body. */
 #define CONN_POOL 8192
-
-/* Ended requests a loop keeps for the next ones (each is 8 KB, mostly the reasons' texts). */
-#define SPARES 64
-
-/* A request loop: a thread, its daemon, and the jobs its current turn queued. */
-struct fk__loop {
-  struct fk__server *srv;
-  struct MHD_Daemon *d;
-  pthread_t thread;
-  int started;
-  struct fk__job *head, **tail;  /* touched by the loop's thread only */
-  struct fk__req *spare[SPARES]; /* ended requests, reused (the loop's thread only) */
-  int nspare;
-};
 
 /* Keeps up to max_body bytes of the body; past that only notes it was too big. */
 static void gather(struct fk__req *r, const char *data, size_t n)
@@ -93,21 +80,6 @@ static struct fk__req *req_new(struct fk__loop *l)
   r->body = body;
   r->cap = cap;
   return r;
-}
-
-/* Ends r: kept among its loop's spares (its body's room with it), else freed. */
-void fk__req_end(struct fk__req *r)
-{
-  struct fk__loop *l = r->loop;
-  if (r->stream_free) r->stream_free(r);
-  free(r->pending); /* jansson's */
-  free(r->job.answer);
-  if (l->nspare < SPARES) {
-    l->spare[l->nspare++] = r;
-    return;
-  }
-  fk_free(r->body);
-  fk_free(r);
 }
 
 /* A connection's memory (struct fk__conn) from its start to its end. */
@@ -199,13 +171,6 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 }
 
 /* ---- the loops ---------------------------------------------------------------------------- */
-
-void fk__loop_queue(struct fk__loop *l, struct fk__job *job)
-{
-  job->next = NULL;
-  *l->tail = job;
-  l->tail = &job->next;
-}
 
 /* Commits what the turn queued (each job's done marks its request answered); 1 when there was
  * something to commit. */

@@ -115,7 +115,7 @@ void fk__who(struct fk__req *r, struct fk_audit_row *a);
 enum MHD_Result fk__req_queue(struct fk__req *r);
 
 /* Queues job in loop l, whose thread (the caller's) commits it with the rest of its turn's
- * jobs when the turn ends (http.c). */
+ * jobs when the turn ends (http.c; the queue in completion.c). */
 void fk__loop_queue(struct fk__loop *l, struct fk__job *job);
 
 /* Runs run(r) on the aside thread with r's connection suspended, so that a long read (a
@@ -128,7 +128,8 @@ enum MHD_Result fk__req_aside(struct fk__req *r, void (*run)(struct fk__req *r))
 int fk__aside_start(struct fk__aside **out);
 void fk__aside_stop(struct fk__aside *a);
 
-/* Ends r (http.c), once libmicrohttpd is done with its connection and its job, if any, is. */
+/* Ends r (completion.c), once libmicrohttpd is done with its connection and its job, if any,
+ * is. */
 void fk__req_end(struct fk__req *r);
 
 /* Queues r->pending (the answer, set by the caller) to be given once an audit row for action
