@@ -107,7 +107,9 @@ static enum MHD_Result begin(struct fk__loop *l, struct MHD_Connection *c, const
   r->srv = l->srv;
   r->loop = l;
   r->c = c;
-  r->stream = fk__route_stream(url, method);
+  /* A streamed route is admitted (its path, the token's role) before its first piece. */
+  if ((r->stream = fk__route_stream(url, method)))
+    r->stream_status = fk__route_allowed(r, url, method);
   clock_gettime(CLOCK_MONOTONIC, &r->start);
   *con_cls = r;
   fk__metric_add(&fk__metrics.inflight, 1);
@@ -133,7 +135,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
   struct fk__req *r = *con_cls;
   (void)version;
   if (!r) return begin(cls, c, url, method, con_cls);
-  if (r->stream) return r->stream(r, url, method, data, data_size); /* a feed: as it comes */
+  if (r->stream) { /* a feed: as it comes */
+    enum MHD_Result res = r->stream(r, url, method, data, data_size);
+    if (r->stream) return res;
+    return fk__route(r, url, method); /* refused before it began: says why (fk__route_feed) */
+  }
   if (!*data_size && !r->too_big && over_cap(r)) {
     r->too_big = 1; /* announced too large: answered now, the connection closed, nothing read */
     return fk__route(r, url, method);

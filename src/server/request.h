@@ -38,7 +38,9 @@ enum fk__req_state { FK__READING, FK__QUEUED, FK__ANSWERED, FK__ASIDE, FK__ASIDE
 struct fk__req;
 
 /* A route that takes its body as it comes rather than gathered (a feed): called with every
- * piece (*size bytes at data, *size set to 0 once taken) and at the end (*size 0). */
+ * piece (*size bytes at data, *size set to 0 once taken) and at the end (*size 0). At the end
+ * of a request it refused before it began, it sets r->stream to NULL: the request is then
+ * answered by the routing (fk__route), as any other. */
 typedef enum MHD_Result (*fk__stream_fn)(struct fk__req *r, const char *url, const char *method,
                                          const char *data, size_t *size);
 
@@ -67,6 +69,7 @@ struct fk__req {
   struct fk_token_row token; /* who asks, once authenticated */
   struct fk__job job;
   fk__stream_fn stream;                   /* the route takes its body as it comes; or NULL */
+  unsigned stream_status;                 /* stream: fk__route_allowed's answer at its start */
   void *stream_state;                     /* such a route's own state */
   void (*stream_free)(struct fk__req *r); /* frees it when the request ends */
   void (*aside_run)(struct fk__req *r);   /* the long read fk__req_aside runs */

@@ -257,7 +257,7 @@ static void post_free(struct fk__req *r)
 }
 
 /* The post's state, at its first call; NULL when out of memory. */
-static struct post *start(struct fk__req *r, const char *url, const char *method)
+static struct post *start(struct fk__req *r, const char *url)
 {
   struct post *p = fk_calloc(1, sizeof *p);
   if (!p) return NULL;
@@ -265,7 +265,7 @@ static struct post *start(struct fk__req *r, const char *url, const char *method
   pthread_cond_init(&p->cv, NULL);
   r->stream_state = p;
   r->stream_free = post_free;
-  if (!(p->status = fk__route_allowed(r, url, method))) admit(r, p, url);
+  if (!(p->status = r->stream_status)) admit(r, p, url);
   return p;
 }
 
@@ -345,8 +345,13 @@ enum MHD_Result fk__route_feed_piece(struct fk__req *r, const char *url, const c
                                      const char *data, size_t *size)
 {
   struct post *p = r->stream_state;
-  if (!p && !(p = start(r, url, method))) return MHD_NO;
-  if (!*size) return p->started ? finish(r, p, url) : fk__route(r, url, method);
+  (void)method; /* admitted at the start (r->stream_status) */
+  if (!p && !(p = start(r, url))) return MHD_NO;
+  if (!*size && !p->started) {
+    r->stream = NULL; /* refused before it began: answered by the routing (fk__route_feed) */
+    return MHD_YES;
+  }
+  if (!*size) return finish(r, p, url);
   if (p->started && !p->status && !p->failed) {
     p->bytes += *size;
     if (p->bytes > r->srv->o->max_feed) {
