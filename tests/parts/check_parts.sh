@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# The walls between parts (src/PARTS.md) hold on this build, and scripts/check-parts refuses a
+# breach: a copy of the tree with deliberately wrong uses added, built beside this build's
+# objects, must fail with the file and the symbol (or header) named.
+set -uo pipefail
+B=${FK_BIN:?} T=${FK_TMP:?} S=${FK_SRC:?}
+build=$(dirname "$B")
+rm -rf "$T" && mkdir -p "$T" && cd "$T"
+. "$S/tests/lib.sh"
+
+expect 0 "the walls hold on this build" -- "$S/scripts/check-parts" "$build"
+contains out.txt "every use allowed"
+
+# A tree like this one: sources copied, the build's object libraries linked, plus the rogues.
+mkdir -p tree/CMakeFiles
+cp -r "$S/src" tree/src
+ln -s "$S/include" tree/include
+ln -s "$S/docs" tree/docs
+for d in "$build"/CMakeFiles/fk_*.dir; do ln -s "$d" "tree/CMakeFiles/$(basename "$d")"; done
+rogue() { # PART FILE: compiles tree/src/PART/FILE (its text on stdin) into the part's objects
+  cat >"tree/src/$1/$2"
+  if [ -L "tree/CMakeFiles/fk_$1.dir" ]; then # the part's objects copied, to add to them
+    rm "tree/CMakeFiles/fk_$1.dir" && mkdir -p "tree/CMakeFiles/fk_$1.dir"
+    cp -r "$build/CMakeFiles/fk_$1.dir/." "tree/CMakeFiles/fk_$1.dir/"
+  fi
+  mkdir -p "tree/CMakeFiles/fk_$1.dir/src/$1"
+  cc -std=c17 -c -I"$S/include" -I"$S/src" "tree/src/$1/$2" \
+    -o "tree/CMakeFiles/fk_$1.dir/src/$1/$2.o"
+}
+
+# Rules is pure: it may not include the loop's header nor call the loop.
+rogue rules rogue.c <<'C'
+#include "fangkong/tasks.h"
+int fk__rogue(struct fk_store *st, const struct fk_rules *r)
+{
+  return fk_tasks_advance(st, r, 0, NULL, NULL);
+}
+C
+expect 1 "a wrong include and call in rules" -- "$S/scripts/check-parts" --src tree tree
+contains out.txt "src/rules/rogue.c: uses fk_tasks_advance of loop"
+contains out.txt "src/rules/rogue.c:1: includes fangkong/tasks.h of loop"
+rm tree/src/rules/rogue.c tree/CMakeFiles/fk_rules.dir/src/rules/rogue.c.o
+
+# The store knows no engine: not even a private header of the trace part.
+rogue store rogue.c <<'C'
+#include "trace/index.h"
+C
+expect 1 "a private header of another part" -- "$S/scripts/check-parts" --src tree tree
+contains out.txt "src/store/rogue.c:1: includes trace/index.h, private to trace"
+rm tree/src/store/rogue.c tree/CMakeFiles/fk_store.dir/src/store/rogue.c.o
+
+# Two files of one part that call each other are a cycle.
+rogue base rogue_a.c <<'C'
+int fk__rogue_b(void);
+int fk__rogue_a(int n) { return n ? fk__rogue_b() : 0; }
+C
+rogue base rogue_b.c <<'C'
+int fk__rogue_a(int n);
+int fk__rogue_b(void) { return fk__rogue_a(0); }
+C
+expect 1 "a cycle between two files" -- "$S/scripts/check-parts" --src tree tree
+contains out.txt "base: a cycle between its files: src/base/rogue_a.c (fk__rogue_b) -> src/base/rogue_b.c"
+
+# Gen may use the store's feed descriptors only.
+rogue gen rogue.c <<'C'
+#include "fangkong/store.h"
+int fk__rogue(struct fk_store *st) { return fk_feed_get(FK_FEED_GRIDS) ? fk_store_begin(st) : 0; }
+C
+expect 1 "a store call beyond the descriptors in gen" -- "$S/scripts/check-parts" --src tree tree
+contains out.txt "src/gen/rogue.c: uses fk_store_begin of store"
+lacks out.txt "fk_feed_get of store"
+finish
