@@ -85,9 +85,8 @@ static int list_text(void *arg, const struct fk_alert_row *a)
 
 static int status_of(const char *s)
 {
-  for (int i = 0; fk_alert_statuses[i]; i++)
-    if (!strcmp(fk_alert_statuses[i], s)) return i;
-  return -2;
+  int i = fk_vocab_index(fk_alert_statuses, s);
+  return i < 0 ? -2 : i;
 }
 
 static int alert_list(struct fk_store *st, const struct fk__alert_args *args, const char *format)

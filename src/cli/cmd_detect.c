@@ -268,9 +268,7 @@ static int counts_of_store(const struct opts *o, struct fk_counts **c)
   char msg[1024];
   int level = FK_LEVEL_DISTRICT, rc = 0;
   if (o->level) {
-    for (level = 0; level < FK_LEVEL_N && strcmp(fk_levels[level], o->level); level++)
-      ;
-    if (level == FK_LEVEL_N)
+    if ((level = fk_vocab_index(fk_levels, o->level)) < 0)
       return fk__usage("detect", "--level is city, district, street, community or grid");
   }
   fk_diag_clear(&d);

@@ -63,9 +63,8 @@ static int list_one(void *arg, const struct fk_task_row *t)
 
 static int status_of(const char *s)
 {
-  for (int i = 0; fk_task_statuses[i]; i++)
-    if (!strcmp(fk_task_statuses[i], s)) return i;
-  return -2;
+  int i = fk_vocab_index(fk_task_statuses, s);
+  return i < 0 ? -2 : i;
 }
 
 static int task_list(struct fk_store *st, const char *unit, const char *status, int open,

@@ -30,10 +30,8 @@ int fk_signal_channel(const char *channel, enum fk_signal_source *source, const 
   for (int s = 0; s < FK_SIGNAL_COUNTS; s++)
     if (fixed[s][0] && !strcmp(channel, fixed[s])) return *source = (enum fk_signal_source)s, 0;
   if (!strncmp(channel, "pharmacy_", 9)) {
-    for (int i = 0; fk_drug_classes[i]; i++)
-      if (!strcmp(channel + 9, fk_drug_classes[i]))
-        return *source = FK_SIGNAL_PHARMACY, *arg = channel + 9, 0;
-    return FK_EINVAL;
+    if (fk_vocab_index(fk_drug_classes, channel + 9) < 0) return FK_EINVAL;
+    return *source = FK_SIGNAL_PHARMACY, *arg = channel + 9, 0;
   }
   *source = FK_SIGNAL_COUNTS;
   *arg = channel;

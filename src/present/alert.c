@@ -138,14 +138,6 @@ int fk__alert_print_json(FILE *out, struct fk_store *st, const struct fk_alert_r
   return rc;
 }
 
-/* Sets *i to the index of name in the NULL-terminated names; -1 when it is none of them. */
-static int name_index(const char *const *names, const char *name, int *i)
-{
-  for (*i = 0; names[*i]; ++*i)
-    if (!strcmp(names[*i], name)) return 0;
-  return *i = -1;
-}
-
 int fk__alert_query_parse(struct fk_store *st, const struct fk__alert_args *args,
                           struct fk__alert_query *q, char *why, size_t whysz)
 {
@@ -157,9 +149,9 @@ int fk__alert_query_parse(struct fk_store *st, const struct fk__alert_args *args
   q->since = FK_TIME_NONE;
   q->channel = args->channel;
   why[0] = '\0';
-  if (args->status && name_index(fk_alert_statuses, args->status, &q->status))
+  if (args->status && (q->status = fk_vocab_index(fk_alert_statuses, args->status)) < 0)
     return snprintf(why, whysz, "status: one of open, outbreak, not_outbreak, watch"), FK_EINVAL;
-  if (args->level && name_index(fk_levels, args->level, &q->level))
+  if (args->level && (q->level = fk_vocab_index(fk_levels, args->level)) < 0)
     return snprintf(why, whysz, "level: one of city, district, street, community, grid"), FK_EINVAL;
   if (args->since && fk_time_parse(args->since, strlen(args->since), &q->since, NULL))
     return snprintf(why, whysz, "since: must be an ISO 8601 time with its offset"), FK_EINVAL;

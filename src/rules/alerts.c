@@ -88,9 +88,7 @@ static void levels(struct fk__rules_ctx *c, json_t *arr, const char *path, int *
   }
   json_array_foreach(arr, i, e)
   {
-    int found = -1;
-    for (int l = 0; l < FK_LEVEL_N && json_is_string(e); l++)
-      if (!strcmp(json_string_value(e), fk_levels[l])) found = l;
+    int found = json_is_string(e) ? fk_vocab_index(fk_levels, json_string_value(e)) : -1;
     if (found < 0)
       fk__rules_problem(c, path, "item %zu is not a level", i);
     else

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "fangkong/error.h"
 #include "fangkong/feed.h"
 #include "fangkong/rules.h"
 #include "rules/reader.h"
@@ -21,13 +22,13 @@ static void level_of(struct fk__rules_ctx *c, json_t *obj, const char *path,
     fk__rules_problem(c, p, "required");
     return;
   }
-  for (int l = FK_AREA_MEDIUM; s && l < FK_AREA_NLEVELS; l++)
-    if (!strcmp(s, fk_area_levels[l])) {
-      if (!a->levels[l].used)
-        fk__rules_problem(c, p, "areas.levels has no %s areas", fk_area_levels[l]);
-      d->level = (enum fk_area_level)l;
-      return;
-    }
+  int l = s ? fk_vocab_index(fk_area_levels, s) : FK_ENOTFOUND;
+  if (l >= FK_AREA_MEDIUM) {
+    if (!a->levels[l].used)
+      fk__rules_problem(c, p, "areas.levels has no %s areas", fk_area_levels[l]);
+    d->level = (enum fk_area_level)l;
+    return;
+  }
   fk__rules_problem(c, p, "must be medium or high (the rest of the county is low)");
 }
 
@@ -45,10 +46,8 @@ static int kind_list(struct fk__rules_ctx *c, json_t *obj, const char *path, con
   }
   for (size_t i = 0; i < json_array_size(list); i++) {
     const char *s = json_string_value(json_array_get(list, i));
-    int k = 0;
-    while (s && fk_place_kinds[k] && strcmp(fk_place_kinds[k], s))
-      k++;
-    if (!s || !fk_place_kinds[k]) {
+    int k = s ? fk_vocab_index(fk_place_kinds, s) : FK_ENOTFOUND;
+    if (k < 0) {
       char pi[300];
       snprintf(pi, sizeof pi, "%s[%zu]", p, i);
       fk__rules_problem(c, pi, "not a place kind (see docs/FORMATS.md)");

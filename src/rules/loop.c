@@ -9,14 +9,6 @@
 #include "fangkong/rules.h"
 #include "rules/reader.h"
 
-/* Index of s in the NULL-terminated names, or -1. */
-static int lookup(const char *const *names, const char *s)
-{
-  for (int i = 0; s && names[i]; i++)
-    if (!strcmp(names[i], s)) return i;
-  return -1;
-}
-
 /* tasks.transfer.kinds: {"centralized_quarantine": minutes, ...}. */
 static void transfer_kinds(struct fk__rules_ctx *c, json_t *obj, const char *path,
                            struct fk_task_rules *t)
@@ -31,7 +23,7 @@ static void transfer_kinds(struct fk__rules_ctx *c, json_t *obj, const char *pat
   }
   json_object_foreach(obj, key, v)
   {
-    int k = lookup(fk_measure_kinds, key);
+    int k = fk_vocab_index(fk_measure_kinds, key);
     snprintf(p, sizeof p, "%.160s.%.64s", path, key);
     if (k < 0) {
       fk__rules_problem(c, p, "not a measure kind");
@@ -59,7 +51,7 @@ static void tasks(struct fk__rules_ctx *c, json_t *obj, struct fk_task_rules *ou
   json_object_foreach(obj, key, v)
   {
     if (!strcmp(key, "source")) continue;
-    int k = lookup(fk_task_kinds, key);
+    int k = fk_vocab_index(fk_task_kinds, key);
     snprintf(p, sizeof p, "tasks.%.64s", key);
     if (k < 0) {
       fk__rules_problem(c, p, "not a task kind (notify, transfer, sample, release)");
@@ -135,7 +127,7 @@ static void flags(struct fk__rules_ctx *c, json_t *obj, const char *key, const c
   memset(out, 0, (size_t)n * sizeof *out);
   json_array_foreach(v, i, e)
   {
-    int k = lookup(names, json_string_value(e));
+    int k = fk_vocab_index(names, json_string_value(e));
     if (k < 0 || k >= n)
       fk__rules_problem(c, p, "item %zu is not one of the names allowed here", i);
     else

@@ -46,11 +46,9 @@ static void kinds(struct fk__rules_ctx *c, json_t *obj, struct fk_trace_rules *t
   json_object_foreach(obj, key, v)
   {
     char p[256];
-    int k = 0;
+    int k = fk_vocab_index(fk_place_kinds, key);
     snprintf(p, sizeof p, "trace.kinds.%s", key);
-    while (fk_place_kinds[k] && strcmp(fk_place_kinds[k], key))
-      k++;
-    if (!fk_place_kinds[k]) {
+    if (k < 0) {
       fk__rules_problem(c, p, "not a place kind (see docs/FORMATS.md)");
       continue;
     }

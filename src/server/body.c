@@ -140,9 +140,9 @@ static int verdict_field(json_t *o, int *verdict, char *why, size_t whysz)
   json_t *v = json_object_get(o, "verdict");
   const char *s = json_string_value(v);
   if (!v) return snprintf(why, whysz, "verdict: missing"), FK_EINVAL;
-  for (int i = FK_ALERT_OPEN + 1; s && i < FK_ALERT_NSTATUS; i++)
-    if (!strcmp(fk_alert_statuses[i], s) && strlen(s) == json_string_length(v))
-      return *verdict = i, 0;
+  int i = s ? fk_vocab_index(fk_alert_statuses, s) : FK_ENOTFOUND;
+  if (i > FK_ALERT_OPEN && strlen(s) == json_string_length(v)) /* no NUL inside */
+    return *verdict = i, 0;
   return snprintf(why, whysz, "verdict: must be \"outbreak\", \"not_outbreak\" or \"watch\""),
          FK_EINVAL;
 }

@@ -27,9 +27,10 @@ static int list_task(void *arg, const struct fk_task_row *t)
 static int status_arg(const char *status, struct fk_task_filter *f)
 {
   if (!status) return 0;
-  while (fk_task_statuses[++f->status] && strcmp(fk_task_statuses[f->status], status))
-    ;
-  return fk_task_statuses[f->status] ? 0 : -1;
+  int i = fk_vocab_index(fk_task_statuses, status);
+  if (i < 0) return -1;
+  f->status = i;
+  return 0;
 }
 
 /* GET /v1/tasks[?unit=U][&status=S]: those of the token's node only; unit is a unit exactly
