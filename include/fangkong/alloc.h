@@ -1,6 +1,9 @@
 /*
  * One allocator for the whole library, so tests can make the N-th allocation fail and prove
- * that nothing leaks or crashes (SQLite's habit). Thin wrappers over malloc by default.
+ * that nothing leaks or crashes (SQLite's habit). Thin wrappers over malloc by default. Every
+ * function is safe to call from any thread, injection included: the countdown is atomic, so a
+ * failure injected while several threads allocate hits exactly one allocation (which one, the
+ * schedule decides).
  */
 #ifndef FANGKONG_ALLOC_H
 #define FANGKONG_ALLOC_H

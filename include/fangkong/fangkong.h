@@ -1,24 +1,43 @@
-/* fangkong (防控): the whole public API. */
+/* fangkong (防控): the whole public API; every header of include/fangkong/ (scripts/check-parts
+ * holds this list to the folder). */
 #ifndef FANGKONG_H
 #define FANGKONG_H
 
+#include "fangkong/alert_store.h"
+#include "fangkong/alerts.h"
 #include "fangkong/alloc.h"
 #include "fangkong/areas.h"
 #include "fangkong/briefing.h"
+#include "fangkong/chains.h"
 #include "fangkong/companion.h"
+#include "fangkong/detect.h"
 #include "fangkong/entrance.h"
+#include "fangkong/entrance_store.h"
 #include "fangkong/error.h"
+#include "fangkong/export.h"
 #include "fangkong/feed.h"
 #include "fangkong/gen.h"
 #include "fangkong/ident.h"
 #include "fangkong/ingest.h"
+#include "fangkong/loop.h"
+#include "fangkong/measure.h"
 #include "fangkong/measures.h"
+#include "fangkong/rules.h"
 #include "fangkong/scan.h"
-#include "fangkong/site_store.h"
 #include "fangkong/scenario.h"
+#include "fangkong/signal_store.h"
+#include "fangkong/signals.h"
+#include "fangkong/site_store.h"
 #include "fangkong/sites.h"
 #include "fangkong/store.h"
 #include "fangkong/table.h"
+#include "fangkong/task_store.h"
+#include "fangkong/tasks.h"
 #include "fangkong/time.h"
+#include "fangkong/token_store.h"
+#include "fangkong/trace.h"
+#include "fangkong/trace_store.h"
+#include "fangkong/version.h"
+#include "fangkong/vocab.h"
 
 #endif
