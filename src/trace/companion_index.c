@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/rng.h"
 #include "fangkong/alloc.h"
 #include "fangkong/error.h"
 #include "trace/companion_index.h"
@@ -30,13 +31,6 @@ struct build {
   int rc;
 };
 
-static uint64_t hash64(uint64_t z)
-{
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
-}
-
 /* Doubles the hash's slots and re-inserts every key; returns 0 or FK_ENOMEM. */
 static int grow_slots(struct build *b)
 {
@@ -44,7 +38,7 @@ static int grow_slots(struct build *b)
   uint32_t *s = fk_calloc(n, sizeof *s);
   if (!s) return FK_ENOMEM;
   for (size_t c = 0; c < b->ix->ncells; c++) {
-    size_t h = hash64((uint64_t)b->ix->keys[c]) & (n - 1);
+    size_t h = fk__mix64((uint64_t)b->ix->keys[c]) & (n - 1);
     while (s[h])
       h = (h + 1) & (n - 1);
     s[h] = (uint32_t)c + 1;
@@ -60,7 +54,7 @@ static int64_t cell_index(struct build *b, int64_t key)
 {
   struct fk_companion_index *ix = b->ix;
   if ((ix->ncells + 1) * 2 > b->nslots && grow_slots(b)) return FK_ENOMEM;
-  size_t h = hash64((uint64_t)key) & (b->nslots - 1);
+  size_t h = fk__mix64((uint64_t)key) & (b->nslots - 1);
   while (b->slots[h]) {
     if (ix->keys[b->slots[h] - 1] == key) return b->slots[h] - 1;
     h = (h + 1) & (b->nslots - 1);
