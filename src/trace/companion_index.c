@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/geo.h"
 #include "base/rng.h"
 #include "fangkong/alloc.h"
 #include "fangkong/error.h"
@@ -17,8 +18,6 @@
 /* The projection's fixed reference: Taiyuan's centre (五一广场), so cell ids never move. */
 #define REF_LAT 37.87
 #define REF_LON 112.55
-#define EARTH_RADIUS 6371008.8 /* meters, the IUGG mean radius */
-#define DEG (3.14159265358979323846 / 180)
 
 struct build {
   struct fk_companion_index *ix;
@@ -175,8 +174,8 @@ int fk_companion_index_build(struct fk_store *st, const struct fk_rules *rules,
     return fk_diag_set(diag, FK_ENOMEM, NULL, "out of memory");
   b.ix->rules = rules->companion;
   b.ix->window_days = rules->trace.window_days;
-  b.m_north = EARTH_RADIUS * DEG;
-  b.m_east = EARTH_RADIUS * DEG * cos(REF_LAT * DEG);
+  b.m_north = fk__geo_m_per_deg_lat();
+  b.m_east = fk__geo_m_per_deg_lon(REF_LAT);
   rc = fk_store_each_ping(st, 0, on_ping, &b);
   if (!rc) rc = fk_store_each_case(st, on_case, &b);
   if (b.rc) rc = b.rc;
