@@ -30,6 +30,8 @@
 
 #define EPS 1e-6 /* the floors' margin below the level, far above rounding in the LLR */
 
+double fk__scan_level_share = 0.5;
+
 struct worker {
   const struct fk__scan_study *s;
   int first, step, replicates;
