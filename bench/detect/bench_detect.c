@@ -13,9 +13,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/rng.h"
 #include "fangkong/detect.h"
 #include "fangkong/error.h"
-#include "gen/rng.h"
 
 struct job {
   const struct fk_detect_params *p;
@@ -28,16 +28,11 @@ struct job {
   long alarms, evaluated;
 };
 
-static double uniform(struct fk__rng *r)
-{
-  return (double)(fk__rng_u64(r) >> 11) * 0x1.0p-53;
-}
-
 /* Poisson by inversion for small means, normal approximation above 50. */
 static double poisson(struct fk__rng *r, double mu)
 {
   if (mu > 50) {
-    double u1 = uniform(r), u2 = uniform(r);
+    double u1 = fk__rng_unit(r), u2 = fk__rng_unit(r);
     double z = sqrt(-2 * log(u1 + 1e-300)) * cos(2 * 3.141592653589793 * u2);
     double v = floor(mu + sqrt(mu) * z + 0.5);
     return v < 0 ? 0 : v;
@@ -46,7 +41,7 @@ static double poisson(struct fk__rng *r, double mu)
   int k = 0;
   do {
     k++;
-    p *= uniform(r);
+    p *= fk__rng_unit(r);
   } while (p > l);
   return k - 1;
 }
@@ -56,23 +51,23 @@ static double gamma1(struct fk__rng *r, double shape)
 {
   double d = shape - 1.0 / 3, c = 1 / sqrt(9 * d);
   for (;;) {
-    double u1 = uniform(r), u2 = uniform(r);
+    double u1 = fk__rng_unit(r), u2 = fk__rng_unit(r);
     double z = sqrt(-2 * log(u1 + 1e-300)) * cos(2 * 3.141592653589793 * u2), v = 1 + c * z;
     if (v <= 0) continue;
     v = v * v * v;
-    if (log(uniform(r) + 1e-300) < 0.5 * z * z + d - d * v + d * log(v)) return d * v;
+    if (log(fk__rng_unit(r) + 1e-300) < 0.5 * z * z + d - d * v + d * log(v)) return d * v;
   }
 }
 
 static void make_series(double *y, size_t n, size_t eval_from, uint64_t seed, size_t id)
 {
   struct fk__rng r = fk__rng_make(seed, 1, id, 0);
-  double base = exp(log(0.5) + uniform(&r) * (log(12.0) - log(0.5))), size = 2;
+  double base = exp(log(0.5) + fk__rng_unit(&r) * (log(12.0) - log(0.5))), size = 2;
   for (size_t t = 0; t < n; t++) {
     double mu = base * exp(0.5 * sin(2 * 3.141592653589793 * (double)t / 52.18));
     y[t] = poisson(&r, mu * gamma1(&r, size) / size);
   }
-  if (uniform(&r) < 0.3) { /* an outbreak in the evaluated years */
+  if (fk__rng_unit(&r) < 0.3) { /* an outbreak in the evaluated years */
     size_t at = eval_from + fk__rng_below(&r, (uint32_t)(n - eval_from - 4));
     for (size_t k = 0; k < 4; k++)
       y[at + k] += poisson(&r, base * 3);

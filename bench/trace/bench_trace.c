@@ -27,6 +27,7 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include "base/rng.h"
 #include "fangkong/error.h"
 #include "fangkong/feed.h"
 #include "fangkong/rules.h"
@@ -206,14 +207,6 @@ static void collect(void *arg, int64_t person)
   p->v[p->n++] = person;
 }
 
-static uint64_t splitmix64(uint64_t *s)
-{
-  uint64_t z = (*s += UINT64_C(0x9e3779b97f4a7c15));
-  z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-  z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
-  return z ^ (z >> 31);
-}
-
 /* The first n of a seeded Fisher-Yates shuffle of the store's cases (in the store's order). */
 static int64_t *choose_cases(const struct fk_trace_index *ix, const struct opts *o)
 {
@@ -226,7 +219,7 @@ static int64_t *choose_cases(const struct fk_trace_index *ix, const struct opts 
     die("the store has too few cases (%s): generate with a larger --outbreak", msg);
   }
   for (size_t i = all.n - 1; i > 0; i--) {
-    size_t j = (size_t)(splitmix64(&s) % (i + 1));
+    size_t j = (size_t)(fk__splitmix64(&s) % (i + 1));
     int64_t t = all.v[i];
     all.v[i] = all.v[j];
     all.v[j] = t;
@@ -996,8 +989,7 @@ int main(int argc, char **argv)
          "  traced in %.1f ms (%.1f ms of CPU) at depth %d; writing %.1f MB alone at memcpy\n"
          "  bandwidth takes %.1f ms\n",
          big_con, big_exp, big_bytes / 1e6, (o.depth == 2 ? lat2 : lat1)[big] * 1e3,
-         (o.depth == 2 ? clat2 : clat1)[big] * 1e3, o.depth, big_bytes / 1e6,
-         big_bytes / bw * 1e3);
+         (o.depth == 2 ? clat2 : clat1)[big] * 1e3, o.depth, big_bytes / 1e6, big_bytes / bw * 1e3);
   for (int c = 0; c < n; c++)
     free(res[c].v);
   fk_trace_index_free(ix);

@@ -35,7 +35,9 @@
 struct fk_diag;
 struct fk_store;
 
-/* The earth as SaTScan measures latitude/longitude: chord distance on a sphere of this radius. */
+/* SaTScan's own Earth radius: it measures latitude/longitude as the chord on a sphere of 6367
+ * km. The scan keeps it, rather than the mean radius (6371.0088 km) the rest of fangkong uses,
+ * so that its distances, circles and radii are SaTScan's. */
 #define FK_SCAN_EARTH_KM 6367.0
 
 /* Limits that bound memory and time for hostile input; beyond them the input is refused. */

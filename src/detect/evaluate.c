@@ -11,10 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/rng.h"
 #include "detect/detect_impl.h"
 #include "fangkong/alloc.h"
 #include "fangkong/error.h"
-#include "gen/rng.h"
 
 #define EVAL_TOPIC 0x45 /* the streams of evaluation, apart from the generator's topics */
 
@@ -24,20 +24,15 @@ void fk_eval_defaults(int step, struct fk_eval_setup *e)
   e->k = 5, e->duration = step == 7 ? 2 : 7, e->replicates = 10, e->seed = 1;
 }
 
-static double uniform(struct fk__rng *r)
-{
-  return (double)(fk__rng_u64(r) >> 11) * 0x1.0p-53;
-}
-
 /* Poisson by inversion in chunks of 500 (no underflow of exp(-mu)). */
 static long poisson(struct fk__rng *r, double mu)
 {
   long k = 0;
   while (mu > 0) {
-    double m = mu > 500 ? 500 : mu, l = exp(-m), p = uniform(r);
+    double m = mu > 500 ? 500 : mu, l = exp(-m), p = fk__rng_unit(r);
     mu -= m;
     while (p > l)
-      p *= uniform(r), k++;
+      p *= fk__rng_unit(r), k++;
   }
   return k;
 }

@@ -14,16 +14,6 @@
 #include "fangkong/error.h"
 
 int64_t fk__scan_table_max = 1 << 22;
-double fk__scan_level_share = 0.5;
-
-double fk_scan_llr(int64_t observed, double expected, int64_t total)
-{
-  double c = (double)observed, C = (double)total;
-  if (!(c > expected) || expected <= 0) return 0;
-  double llr = c * log(c / expected);
-  if (observed < total) llr += (C - c) * log((C - c) / (C - expected));
-  return llr;
-}
 
 /* Checks the parameters and the period; returns 0 or FK_EINVAL / FK_ERANGE with diag set. */
 static int check_params(const struct fk_scan_params *p, fk_date start, fk_date end,

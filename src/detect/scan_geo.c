@@ -2,12 +2,15 @@
  * Distances and circles of the scan. Latitude and longitude become points in space and
  * distances are chords, as SaTScan measures them: the order of neighbours is the order of
  * great-circle distances, and a chord of a few km differs from the arc by under a millimetre.
+ * The sphere is SaTScan's (FK_SCAN_EARTH_KM), not base/geo.h's mean radius, so that circles,
+ * radii and the clusters they give are SaTScan's own.
  */
 #include <assert.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/geo.h"
 #include "detect/scan_impl.h"
 #include "fangkong/alloc.h"
 #include "fangkong/error.h"
@@ -15,14 +18,14 @@
 /* The unit vector of a point given in degrees. */
 static void unit(double lat, double lon, double *v)
 {
-  const double rad = 3.14159265358979323846 / 180.0;
+  const double rad = FK__GEO_RAD;
   v[0] = cos(lat * rad) * cos(lon * rad);
   v[1] = cos(lat * rad) * sin(lon * rad);
   v[2] = sin(lat * rad);
 }
 
-/* The chord in km between two unit vectors on the sphere of FK_SCAN_EARTH_KM. */
-static double chord(const double *a, const double *b)
+/* The chord in km between two unit vectors on SaTScan's sphere (FK_SCAN_EARTH_KM). */
+static double chord_km(const double *a, const double *b)
 {
   double dx = a[0] - b[0], dy = a[1] - b[1], dz = a[2] - b[2];
   return FK_SCAN_EARTH_KM * sqrt(dx * dx + dy * dy + dz * dz);
@@ -33,7 +36,7 @@ double fk_scan_distance_km(double lat1, double lon1, double lat2, double lon2)
   double a[3], b[3];
   unit(lat1, lon1, a);
   unit(lat2, lon2, b);
-  return chord(a, b);
+  return chord_km(a, b);
 }
 
 void fk__scan_xyz(const struct fk_scan_input *in, double *xyz)
@@ -90,7 +93,7 @@ static void sort_about(const double *xyz, size_t nloc, size_t i, struct near *ne
                        struct near *tmp)
 {
   for (size_t j = 0; j < nloc; j++)
-    near[j] = (struct near){chord(xyz + 3 * i, xyz + 3 * j), (uint32_t)j};
+    near[j] = (struct near){chord_km(xyz + 3 * i, xyz + 3 * j), (uint32_t)j};
   sort_near(near, tmp, nloc);
 }
 
@@ -98,11 +101,11 @@ size_t fk__scan_prefix(const double *xyz, size_t nloc, size_t i, size_t last, ui
                        double *dist, void *scratch)
 {
   struct near *near = scratch;
-  const double reach = chord(xyz + 3 * i, xyz + 3 * last);
+  const double reach = chord_km(xyz + 3 * i, xyz + 3 * last);
   size_t n = 0;
   assert(xyz && order && dist && near && i < nloc && last < nloc);
   for (size_t j = 0; j < nloc; j++) { /* nearer than `last`, or as near and before it */
-    double d = chord(xyz + 3 * i, xyz + 3 * j);
+    double d = chord_km(xyz + 3 * i, xyz + 3 * j);
     if (d < reach || (d == reach && j <= last)) near[n++] = (struct near){d, (uint32_t)j};
   }
   sort_near(near, near + nloc, n);

@@ -1,7 +1,11 @@
 /*
  * Internals of the space-time permutation scan (see fangkong/scan.h), shared by its files:
  * scan_input.c (locations and cases), scan_geo.c (distances and circles), scan.c (the study's
- * margins, the observed clusters), scan_mc.c (the Monte Carlo replicates) and the readers.
+ * margins, the observed clusters), scan_mc.c (the Monte Carlo replicates), scan_eval.c (every
+ * circle's best cylinder), scan_llr.c (the LLR) and the readers. Calls between them run one
+ * way, never back: each of scan.c, scan_mc.c, scan_eval.c and scan_llr.c calls only files
+ * after it in that list (and scan.c scan_geo.c, which calls none); the readers call
+ * scan_input.c. So each file can be read, and tested, knowing only those below it.
  */
 #ifndef FK_DETECT_SCAN_IMPL_H
 #define FK_DETECT_SCAN_IMPL_H

@@ -6,9 +6,9 @@
  * afterwards -- is the same in law as permuting all dates, at the cost of the recent cases
  * only.
  *
- * Replicate r draws from xoshiro256** seeded by splitmix64 from (seed, r), and every worker
- * starts each replicate from the case list in its original order, so replicate r gives the
- * same maximum whichever thread runs it and however many there are.
+ * Replicate r draws from xoshiro256** seeded by splitmix64 from (seed, r) (base/rng.h), and
+ * every worker starts each replicate from the case list in its original order, so replicate r
+ * gives the same maximum whichever thread runs it and however many there are.
  *
  * Pruning: a replicate only needs its maximum. The first `pilot` replicates run in full; half
  * the smallest of their maxima, t, is a level nearly every replicate passes. For each cylinder
@@ -23,63 +23,14 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/rng.h"
 #include "detect/scan_impl.h"
 #include "fangkong/alloc.h"
 #include "fangkong/error.h"
 
-struct rng {
-  uint64_t s[4];
-};
-
-/* splitmix64 (Steele, Lea, Flood 2014): the next output of the sequence at *x. */
-static uint64_t splitmix64(uint64_t *x)
-{
-  uint64_t z = (*x += 0x9e3779b97f4a7c15u);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
-  return z ^ (z >> 31);
-}
-
-/* Seeds g for replicate `stream` of `seed`: independent streams for any two replicates. */
-static void rng_seed(struct rng *g, uint64_t seed, uint64_t stream)
-{
-  uint64_t x = seed ^ splitmix64(&stream);
-  for (int i = 0; i < 4; i++)
-    g->s[i] = splitmix64(&x);
-}
-
-/* Rotates x left by k bits (0 < k < 64). */
-static uint64_t rotl(uint64_t x, int k)
-{
-  return (x << k) | (x >> (64 - k));
-}
-
-/* xoshiro256** (Blackman, Vigna 2018): the next 64 random bits. */
-static uint64_t next(struct rng *g)
-{
-  uint64_t *s = g->s, r = rotl(s[1] * 5, 7) * 9, t = s[1] << 17;
-  s[2] ^= s[0];
-  s[3] ^= s[1];
-  s[1] ^= s[2];
-  s[0] ^= s[3];
-  s[2] ^= t;
-  s[3] = rotl(s[3], 45);
-  return r;
-}
-
-/* A uniform integer in [0, n), n < 2^32, without modulo bias (Lemire 2019). */
-static uint32_t below(struct rng *g, uint32_t n)
-{
-  uint64_t m = (next(g) >> 32) * (uint64_t)n;
-  if ((uint32_t)m < n) {
-    uint32_t t = (uint32_t)(-n) % n;
-    while ((uint32_t)m < t)
-      m = (next(g) >> 32) * (uint64_t)n;
-  }
-  return (uint32_t)(m >> 32);
-}
-
 #define EPS 1e-6 /* the floors' margin below the level, far above rounding in the LLR */
+
+double fk__scan_level_share = 0.5;
 
 struct worker {
   const struct fk__scan_study *s;
@@ -115,10 +66,10 @@ static void replicate(struct worker *w, int r)
 {
   const struct fk__scan_study *s = w->s;
   const uint32_t C = (uint32_t)s->C;
-  struct rng g;
-  rng_seed(&g, w->seed, (uint64_t)r);
+  struct fk__xoshiro g;
+  fk__xoshiro_seed(&g, w->seed, (uint64_t)r);
   for (uint32_t i = 0; i < (uint32_t)s->recent; i++) {
-    uint32_t j = i + below(&g, C - i), t = w->cases[i];
+    uint32_t j = i + fk__xoshiro_below(&g, C - i), t = w->cases[i];
     w->cases[i] = w->cases[j];
     w->cases[j] = t;
     w->swaps[i] = j;
@@ -142,8 +93,8 @@ static void *work(void *arg)
   return NULL;
 }
 
-/* Allocates a worker's private arrays (before any thread starts: the allocator is not
- * thread-safe). Returns 0 or FK_ENOMEM. */
+/* Allocates a worker's private arrays before any thread starts, so that an injected allocation
+ * failure is met before the replicates run. Returns 0 or FK_ENOMEM. */
 static int worker_init(struct worker *w, const struct fk__scan_study *s)
 {
   size_t C = (size_t)s->C;

@@ -11,8 +11,9 @@
 #include <stdint.h>
 
 #include "fangkong/gen.h"
+#include "base/rng.h"
 #include "gen/divisions.h"
-#include "gen/rng.h"
+#include "gen/topics.h"
 #include "gen/writer.h"
 
 #define FK__NOPLACE UINT32_MAX

@@ -6,12 +6,24 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/geo.h"
 #include "fangkong/alloc.h"
 #include "fangkong/error.h"
 #include "gen/city.h"
 #include "gen/names.h"
 
 #define GRIDS_AT_SCALE_1 5000.0
+
+/*
+ * The flat map on which grids are scattered about their district's seat: a round 111 km to a
+ * degree of latitude (the sphere of base/geo.h gives 111.195) and pi to 15 digits (7 ulps below
+ * FK__GEO_PI). Both are part of every city generated so far, which the same arguments must give
+ * byte for byte: the sphere's figure would move grids by up to tens of metres, and even the
+ * exact pi, which moves a grid by far less than a micrometre, could change a printed
+ * microdegree somewhere in a large city.
+ */
+#define MAP_KM_PER_DEG 111.0
+#define MAP_PI 3.14159265358979
 
 static long city_population(void)
 {
@@ -53,7 +65,7 @@ int fk__gen_grids(struct fk__city *c)
     uint32_t ncomm = communities_of(d, counts[d]);
     uint32_t nstreet = ncomm < (uint32_t)dist->nstreets ? ncomm : (uint32_t)dist->nstreets;
     /* Most people live near the seat: radii shrink toward the centre of the district's disc. */
-    double radius_km = sqrt(dist->area_km2 / 3.14159265358979) * (dist->urban ? 0.8 : 0.6);
+    double radius_km = sqrt(dist->area_km2 / MAP_PI) * (dist->urban ? 0.8 : 0.6);
     for (uint32_t i = 0; i < counts[d]; i++) {
       struct fk__grid *g = &c->grids[c->grid_first[d] + i];
       struct fk__rng r = fk__rng_make(c->opts->seed, FK__RNG_GRIDS, (uint64_t)d, i);
@@ -61,9 +73,9 @@ int fk__gen_grids(struct fk__city *c)
       g->community = (uint16_t)(i % ncomm);
       g->street = (uint16_t)(g->community % nstreet);
       double rr = radius_km * pow(fk__rng_unit(&r), 0.75);
-      double theta = 6.283185307179586 * fk__rng_unit(&r);
-      g->lat = dist->lat + rr * sin(theta) / 111.0;
-      g->lon = dist->lon + rr * cos(theta) / (111.0 * cos(dist->lat * 3.14159265358979 / 180));
+      double theta = 2 * FK__GEO_PI * fk__rng_unit(&r);
+      g->lat = dist->lat + rr * sin(theta) / MAP_KM_PER_DEG;
+      g->lon = dist->lon + rr * cos(theta) / (MAP_KM_PER_DEG * cos(dist->lat * MAP_PI / 180));
     }
   }
   return 0;
@@ -162,9 +174,9 @@ static void duty_unit(const struct fk__city *c, struct fk__csv *w, const char *c
       fk__csv_c(w, ',');
       fk__csv_str(w, fk_time_format(fk_date_at(o->start + day, k * hours, 0, 0), at));
       fk__csv_c(w, ',');
-      fk__csv_str(w, fk_time_format(fk_date_at(o->start + day, 0, 0, 0) +
-                                        (fk_time)(k + 1) * hours * 3600,
-                                    at));
+      fk__csv_str(
+          w, fk_time_format(fk_date_at(o->start + day, 0, 0, 0) + (fk_time)(k + 1) * hours * 3600,
+                            at));
       fk__csv_c(w, ',');
       fk__csv_mem(w, names[who_k], nn[who_k]);
       fk__csv_c(w, ',');

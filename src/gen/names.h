@@ -8,7 +8,7 @@
 
 #include <stddef.h>
 
-#include "gen/rng.h"
+#include "base/rng.h"
 
 /* Writes a person's name (surname plus one or two characters) into out; returns its length. */
 size_t fk__name_person(struct fk__rng *r, int female, char *out, size_t size);

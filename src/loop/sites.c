@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/geo.h"
 #include "fangkong/alloc.h"
 #include "fangkong/error.h"
 #include "fangkong/measure.h"
@@ -326,7 +327,7 @@ static int nearest(struct run *x, double lat, double lon, int beds, int family, 
       for (int k = 0; k < FK_ROOM_NKINDS && room < 0; k++)
         if (only < 0 || order[k] == only) room = free_room(&x->s, i, order[k], beds);
     if (room < 0) continue;
-    double d = fk__km(lat, lon, si->lat, si->lon);
+    double d = fk__geo_km(lat, lon, si->lat, si->lon);
     if (best < 0 || d < best_km) {
       best = room;
       best_km = d;
@@ -342,7 +343,7 @@ static int nearest_site(const struct run *x, double lat, double lon)
   int best = -1;
   double best_km = 0;
   for (int i = 0; i < x->s.nsites; i++) {
-    double d = fk__km(lat, lon, x->s.site[i].lat, x->s.site[i].lon);
+    double d = fk__geo_km(lat, lon, x->s.site[i].lat, x->s.site[i].lon);
     if (best < 0 || d < best_km) {
       best = i;
       best_km = d;
@@ -460,7 +461,7 @@ static int join_household(struct run *x, const int *members, int n)
       if (p->room >= 0) continue;
       const struct fk__site *si = &x->s.site[r->site];
       rc = admit(x, p, q->room, "joins their household in its family room",
-                 fk__km(p->lat, p->lon, si->lat, si->lon));
+                 fk__geo_km(p->lat, p->lon, si->lat, si->lon));
       if (!rc && x->stats) x->stats->together++;
     }
   }

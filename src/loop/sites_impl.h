@@ -55,9 +55,6 @@ int fk__sites_room_at(const struct fk__sites *s, int64_t id);
 /* The index of the site with internal id `id`, or -1. */
 int fk__sites_site_at(const struct fk__sites *s, int64_t id);
 
-/* Great-circle distance in km between two WGS-84 positions (haversine, mean Earth radius). */
-double fk__km(double lat1, double lon1, double lat2, double lon2);
-
 /*
  * The index of the phase of plan current on `today` (the first not yet over; the first before
  * it starts), or -1 when every phase is over.

@@ -1,5 +1,4 @@
 /* Sites and rooms in memory for allocation and reports (see sites_impl.h). */
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -134,15 +133,6 @@ int fk__sites_site_at(const struct fk__sites *s, int64_t id)
       hi = mid;
   }
   return lo < s->nsites && s->site[lo].id == id ? lo : -1;
-}
-
-double fk__km(double lat1, double lon1, double lat2, double lon2)
-{
-  const double rad = 3.14159265358979323846 / 180, earth = 6371.0088;
-  double dlat = (lat2 - lat1) * rad, dlon = (lon2 - lon1) * rad;
-  double a = sin(dlat / 2) * sin(dlat / 2) +
-             cos(lat1 * rad) * cos(lat2 * rad) * sin(dlon / 2) * sin(dlon / 2);
-  return 2 * earth * asin(sqrt(a < 1 ? a : 1));
 }
 
 int fk__phase_on(const struct fk_plan *p, fk_date today)

@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/geo.h"
+#include "base/rng.h"
 #include "fangkong/alloc.h"
 #include "fangkong/error.h"
 #include "trace/companion_index.h"
@@ -16,8 +18,6 @@
 /* The projection's fixed reference: Taiyuan's centre (五一广场), so cell ids never move. */
 #define REF_LAT 37.87
 #define REF_LON 112.55
-#define EARTH_RADIUS 6371008.8 /* meters, the IUGG mean radius */
-#define DEG (3.14159265358979323846 / 180)
 
 struct build {
   struct fk_companion_index *ix;
@@ -30,13 +30,6 @@ struct build {
   int rc;
 };
 
-static uint64_t hash64(uint64_t z)
-{
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
-}
-
 /* Doubles the hash's slots and re-inserts every key; returns 0 or FK_ENOMEM. */
 static int grow_slots(struct build *b)
 {
@@ -44,7 +37,7 @@ static int grow_slots(struct build *b)
   uint32_t *s = fk_calloc(n, sizeof *s);
   if (!s) return FK_ENOMEM;
   for (size_t c = 0; c < b->ix->ncells; c++) {
-    size_t h = hash64((uint64_t)b->ix->keys[c]) & (n - 1);
+    size_t h = fk__mix64((uint64_t)b->ix->keys[c]) & (n - 1);
     while (s[h])
       h = (h + 1) & (n - 1);
     s[h] = (uint32_t)c + 1;
@@ -60,7 +53,7 @@ static int64_t cell_index(struct build *b, int64_t key)
 {
   struct fk_companion_index *ix = b->ix;
   if ((ix->ncells + 1) * 2 > b->nslots && grow_slots(b)) return FK_ENOMEM;
-  size_t h = hash64((uint64_t)key) & (b->nslots - 1);
+  size_t h = fk__mix64((uint64_t)key) & (b->nslots - 1);
   while (b->slots[h]) {
     if (ix->keys[b->slots[h] - 1] == key) return b->slots[h] - 1;
     h = (h + 1) & (b->nslots - 1);
@@ -181,8 +174,8 @@ int fk_companion_index_build(struct fk_store *st, const struct fk_rules *rules,
     return fk_diag_set(diag, FK_ENOMEM, NULL, "out of memory");
   b.ix->rules = rules->companion;
   b.ix->window_days = rules->trace.window_days;
-  b.m_north = EARTH_RADIUS * DEG;
-  b.m_east = EARTH_RADIUS * DEG * cos(REF_LAT * DEG);
+  b.m_north = fk__geo_m_per_deg_lat();
+  b.m_east = fk__geo_m_per_deg_lon(REF_LAT);
   rc = fk_store_each_ping(st, 0, on_ping, &b);
   if (!rc) rc = fk_store_each_case(st, on_case, &b);
   if (b.rc) rc = b.rc;

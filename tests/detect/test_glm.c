@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/rng.h"
 #include "detect/glm.h"
 #include "testutil.h"
 
@@ -26,14 +27,11 @@ struct set {
   size_t start[FK__GLM_MAXLEVELS + 1];
 };
 
-static uint64_t state;
+static struct fk__rng state;
 
 static double uniform(void)
 {
-  uint64_t z = (state += 0x9e3779b97f4a7c15u);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
-  return (double)((z ^ (z >> 31)) >> 11) * 0x1.0p-53;
+  return fk__rng_unit(&state);
 }
 
 /* Counts over times 0..ntimes-1, each time at a random level (every level used), the mean
@@ -245,7 +243,7 @@ static void fit_matches_the_textbook_irls(void **st)
   static struct brute b;
   const int levels[] = {1, 2, 3, 10, 12};
   const double thresholds[] = {2.58, 1, 0.5};
-  state = 20240601;
+  state.s = 20240601;
   int checked = 0;
   for (int k = 0; k < 5; k++)
     for (int trend = 0; trend <= 1; trend++)
@@ -270,7 +268,7 @@ static void negative_threshold_takes_the_careful_path(void **st)
   static struct set s;
   static struct fitted f;
   static struct brute b;
-  state = 7;
+  state.s = 7;
   make_set(&s, 4, 200, 0);
   fit_set(&s, 1, 0, -0.5, &f);
   brute_fit(&s, 1, &b);
