@@ -503,17 +503,6 @@ static int sqlite_scan(struct fk_store *st, const struct fk_feed *feed,
   return rc;
 }
 
-int fk__sqlite_each(struct fk_store *st, int view, int64_t after_id,
-                    int (*fn)(void *, const void *), void *arg);
-
-static int sqlite_each(struct fk_store *st, int view, int64_t after_id,
-                       int (*fn)(void *arg, const void *row), void *arg)
-{
-  int rc = fk__sqlite_each(st, view, after_id, fn, arg);
-  if (rc == FK_ESTORE) fail(S(st), "reading rows");
-  return rc;
-}
-
 int fk__sqlite_save_trace(sqlite3 *db, const struct fk_trace_result *r, fk_time now,
                           const char *rules, struct fk_diag *diag);
 
@@ -675,7 +664,13 @@ static const struct fk__store_ops sqlite_ops = {
     .errmsg = sqlite_errmsg,
     .put = sqlite_put,
     .scan = sqlite_scan,
-    .each = sqlite_each,
+    .each_checkin = fk__sqlite_each_checkin,
+    .each_person = fk__sqlite_each_person,
+    .each_place = fk__sqlite_each_place,
+    .each_case = fk__sqlite_each_case,
+    .each_ping = fk__sqlite_each_ping,
+    .each_arrival = fk__sqlite_each_arrival,
+    .each_sample = fk__sqlite_each_sample,
     .save_trace = sqlite_save_trace,
     .set_bulk = sqlite_set_bulk,
     .verify = sqlite_verify,

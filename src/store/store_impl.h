@@ -26,9 +26,22 @@ struct fk__store_ops {
              struct fk_diag *diag);
   int (*scan)(struct fk_store *st, const struct fk_feed *feed,
               int (*row)(void *arg, const char *const *cells), void *arg);
-  /* view: what rows (enum fk__view); fn gets a pointer to the view's fk_*_row struct. */
-  int (*each)(struct fk_store *st, int view, int64_t after_id,
-              int (*fn)(void *arg, const void *row), void *arg);
+  /* The raw rows of derived indexes (fangkong/store.h): as the public functions of the same
+     names. */
+  int (*each_checkin)(struct fk_store *st, int64_t after_id,
+                      int (*fn)(void *arg, const struct fk_checkin_row *row), void *arg);
+  int (*each_person)(struct fk_store *st, int64_t after_id,
+                     int (*fn)(void *arg, const struct fk_person_row *row), void *arg);
+  int (*each_place)(struct fk_store *st, int64_t after_id,
+                    int (*fn)(void *arg, const struct fk_place_row *row), void *arg);
+  int (*each_case)(struct fk_store *st, int (*fn)(void *arg, const struct fk_case_row *row),
+                   void *arg);
+  int (*each_ping)(struct fk_store *st, int64_t after_id,
+                   int (*fn)(void *arg, const struct fk_ping_row *row), void *arg);
+  int (*each_arrival)(struct fk_store *st, int64_t after_id,
+                      int (*fn)(void *arg, const struct fk_arrival_row *row), void *arg);
+  int (*each_sample)(struct fk_store *st, int64_t person,
+                     int (*fn)(void *arg, const struct fk_sample_row *row), void *arg);
   int (*save_trace)(struct fk_store *st, const struct fk_trace_result *r, fk_time now,
                     const char *rules, struct fk_diag *diag);
   int (*set_bulk)(struct fk_store *st, int bulk);
@@ -117,17 +130,6 @@ enum fk__sites_what {
   FK__SITES_STAYS_VERSION /* one row: struct fk_stays_version */
 };
 
-enum fk__view {
-  FK__VIEW_CHECKINS,
-  FK__VIEW_PERSONS,
-  FK__VIEW_PLACES,
-  FK__VIEW_CASES,
-  FK__VIEW_PINGS,
-  FK__VIEW_ARRIVALS,
-  FK__VIEW_SAMPLES,   /* after_id: every sample */
-  FK__VIEW_SAMPLES_OF /* after_id: the person */
-};
-
 /* Every backend's state begins with this header. */
 struct fk_store {
   const struct fk__store_ops *ops;
@@ -154,6 +156,22 @@ struct sqlite3 *fk__sqlite_db(struct fk_store *st);
 int fk__sqlite_key(struct fk_store *st, int feed, const char *key, int64_t *id);
 /* Records the backend's message for fk_store_errmsg; returns FK_ESTORE. */
 int fk__sqlite_fail(struct fk_store *st, const char *what);
+
+/* The raw rows in the SQLite backend (sqlite_each.c), as the ops above. */
+int fk__sqlite_each_checkin(struct fk_store *st, int64_t after_id,
+                            int (*fn)(void *arg, const struct fk_checkin_row *row), void *arg);
+int fk__sqlite_each_person(struct fk_store *st, int64_t after_id,
+                           int (*fn)(void *arg, const struct fk_person_row *row), void *arg);
+int fk__sqlite_each_place(struct fk_store *st, int64_t after_id,
+                          int (*fn)(void *arg, const struct fk_place_row *row), void *arg);
+int fk__sqlite_each_case(struct fk_store *st, int (*fn)(void *arg, const struct fk_case_row *row),
+                         void *arg);
+int fk__sqlite_each_ping(struct fk_store *st, int64_t after_id,
+                         int (*fn)(void *arg, const struct fk_ping_row *row), void *arg);
+int fk__sqlite_each_arrival(struct fk_store *st, int64_t after_id,
+                            int (*fn)(void *arg, const struct fk_arrival_row *row), void *arg);
+int fk__sqlite_each_sample(struct fk_store *st, int64_t person,
+                           int (*fn)(void *arg, const struct fk_sample_row *row), void *arg);
 
 /* The loop's ops in the SQLite backend (sqlite_tasks.c), as the ops above. */
 int fk__sqlite_each_task(struct fk_store *st, const struct fk_task_filter *f,
