@@ -601,23 +601,6 @@ int fk__sqlite_fail(struct fk_store *st, const char *what)
   return fail(S(st), what);
 }
 
-int fk__sqlite_sites_each(sqlite3 *db, int what, int view, int64_t person, fk_time t0, fk_time t1,
-                          int (*fn)(void *arg, const void *row), void *arg);
-int fk__sqlite_sites_put(sqlite3 *db, int what, void *rows, int n, struct fk_diag *diag);
-
-static int sqlite_sites_each(struct fk_store *st, int what, int view, int64_t person, fk_time t0,
-                             fk_time t1, int (*fn)(void *arg, const void *row), void *arg)
-{
-  int rc = fk__sqlite_sites_each(S(st)->db, what, view, person, t0, t1, fn, arg);
-  if (rc == FK_ESTORE) fail(S(st), "reading sites");
-  return rc;
-}
-
-static int sqlite_sites_put(struct fk_store *st, int what, void *rows, int n, struct fk_diag *diag)
-{
-  return fk__sqlite_sites_put(S(st)->db, what, rows, n, diag);
-}
-
 int fk__sqlite_each_area(struct fk_store *st, int (*fn)(void *arg, const struct fk_area_row *a),
                          void *arg);
 int fk__sqlite_put_area(sqlite3 *db, struct fk_area_row *a, struct fk_diag *diag);
@@ -694,8 +677,14 @@ static const struct fk__store_ops sqlite_ops = {
     .put_tick = fk__sqlite_put_tick,
     .last_tick = fk__sqlite_last_tick,
 
-    .sites_each = sqlite_sites_each,
-    .sites_put = sqlite_sites_put,
+    .each_site = fk__sqlite_each_site,
+    .each_room = fk__sqlite_each_room,
+    .each_need = fk__sqlite_each_need,
+    .each_stay = fk__sqlite_each_stay,
+    .each_wait = fk__sqlite_each_wait,
+    .stays_version = fk__sqlite_stays_version,
+    .put_stays = fk__sqlite_put_stays,
+    .put_waits = fk__sqlite_put_waits,
 
     .each_area = sqlite_each_area,
     .put_area = sqlite_put_area,

@@ -82,10 +82,20 @@ struct fk__store_ops {
                 struct fk_location *out);
   int (*each_grid_sample)(struct fk_store *st, int64_t grid, fk_time from, fk_time to,
                           int (*fn)(void *arg, const struct fk_sample_row *row), void *arg);
-  /* Quarantine sites (fangkong/site_store.h): what is enum fk__sites_what; fn gets its row. */
-  int (*sites_each)(struct fk_store *st, int what, int view, int64_t person, fk_time t0, fk_time t1,
-                    int (*fn)(void *arg, const void *row), void *arg);
-  int (*sites_put)(struct fk_store *st, int what, void *rows, int n, struct fk_diag *diag);
+  /* Quarantine sites (fangkong/site_store.h): as the public functions of the same names. */
+  int (*each_site)(struct fk_store *st, int (*fn)(void *arg, const struct fk_site_row *row),
+                   void *arg);
+  int (*each_room)(struct fk_store *st, int (*fn)(void *arg, const struct fk_room_row *row),
+                   void *arg);
+  int (*each_need)(struct fk_store *st, int (*fn)(void *arg, const struct fk_need_row *row),
+                   void *arg);
+  int (*each_stay)(struct fk_store *st, enum fk_stay_view view, int64_t person, fk_time t0,
+                   fk_time t1, int (*fn)(void *arg, const struct fk_stay_row *row), void *arg);
+  int (*each_wait)(struct fk_store *st, enum fk_stay_view view, int64_t person, fk_time t0,
+                   fk_time t1, int (*fn)(void *arg, const struct fk_wait_row *row), void *arg);
+  int (*stays_version)(struct fk_store *st, struct fk_stays_version *out);
+  int (*put_stays)(struct fk_store *st, struct fk_stay_row *rows, int n, struct fk_diag *diag);
+  int (*put_waits)(struct fk_store *st, struct fk_wait_row *rows, int n, struct fk_diag *diag);
   /* Entrance checks (fangkong/entrance.h): as the public functions of the same names. */
   int (*put_entrance)(struct fk_store *st, const struct fk_entrance_row *r, int *stored);
   int (*each_entrance)(struct fk_store *st, fk_time from, fk_time to,
@@ -119,16 +129,6 @@ struct fk__store_ops {
 /* The rows of fk__store_ops.alerts_each and alerts_put: struct fk_alert_row (filter: struct
    fk_alert_filter), struct fk_alarm_row and struct fk_escalation_row (filter: int64_t alert). */
 enum fk__alerts_what { FK__ALERTS_ALERTS, FK__ALERTS_ALARMS, FK__ALERTS_ESCALATIONS };
-
-/* The rows of fk__store_ops.sites_each and sites_put. */
-enum fk__sites_what {
-  FK__SITES_SITES,
-  FK__SITES_ROOMS,
-  FK__SITES_NEEDS,
-  FK__SITES_STAYS,
-  FK__SITES_WAITS,
-  FK__SITES_STAYS_VERSION /* one row: struct fk_stays_version */
-};
 
 /* Every backend's state begins with this header. */
 struct fk_store {
@@ -195,6 +195,25 @@ int fk__sqlite_last_tick(struct fk_store *st, fk_time *at);
 int fk__sqlite_each_case_stay(struct fk_store *st, int64_t person, fk_time from, fk_time to,
                               int (*fn)(void *arg, const struct fk_stay *s, const char *place_id),
                               void *arg);
+
+/* Quarantine sites in the SQLite backend (sqlite_sites.c), as the ops above. */
+int fk__sqlite_each_site(struct fk_store *st, int (*fn)(void *arg, const struct fk_site_row *row),
+                         void *arg);
+int fk__sqlite_each_room(struct fk_store *st, int (*fn)(void *arg, const struct fk_room_row *row),
+                         void *arg);
+int fk__sqlite_each_need(struct fk_store *st, int (*fn)(void *arg, const struct fk_need_row *row),
+                         void *arg);
+int fk__sqlite_each_stay(struct fk_store *st, enum fk_stay_view view, int64_t person, fk_time t0,
+                         fk_time t1, int (*fn)(void *arg, const struct fk_stay_row *row),
+                         void *arg);
+int fk__sqlite_each_wait(struct fk_store *st, enum fk_stay_view view, int64_t person, fk_time t0,
+                         fk_time t1, int (*fn)(void *arg, const struct fk_wait_row *row),
+                         void *arg);
+int fk__sqlite_stays_version(struct fk_store *st, struct fk_stays_version *out);
+int fk__sqlite_put_stays(struct fk_store *st, struct fk_stay_row *rows, int n,
+                         struct fk_diag *diag);
+int fk__sqlite_put_waits(struct fk_store *st, struct fk_wait_row *rows, int n,
+                         struct fk_diag *diag);
 
 /* Entrance checks in the SQLite backend (sqlite_entrance.c), as the ops above. */
 int fk__sqlite_put_entrance(struct fk_store *st, const struct fk_entrance_row *r, int *stored);
