@@ -101,14 +101,22 @@ struct fk__store_ops {
   int (*each_entrance)(struct fk_store *st, fk_time from, fk_time to,
                        int (*fn)(void *arg, const struct fk_entrance_row *r), void *arg);
   int (*place_id)(struct fk_store *st, const char *place_id, int64_t *place);
-  /* Signals and alerts (fangkong/signals.h, fangkong/alerts.h): what is enum fk__alerts_what;
-     alerts_each's filter and fn's row, and alerts_put's row, are that what's structs. */
+  /* Signals and alerts (fangkong/signal_store.h, fangkong/alert_store.h): as the public
+     functions of the same names. */
   int (*each_signal)(struct fk_store *st, const struct fk_signal_query *q,
                      int (*fn)(void *arg, fk_date day, int64_t region, const char *code, double n),
                      void *arg);
-  int (*alerts_each)(struct fk_store *st, int what, const void *filter,
-                     int (*fn)(void *arg, const void *row), void *arg);
-  int (*alerts_put)(struct fk_store *st, int what, void *row, int *added, struct fk_diag *diag);
+  int (*each_alert)(struct fk_store *st, const struct fk_alert_filter *f,
+                    int (*fn)(void *arg, const struct fk_alert_row *a), void *arg);
+  int (*put_alert)(struct fk_store *st, struct fk_alert_row *a, struct fk_diag *diag);
+  int (*put_alarm)(struct fk_store *st, const struct fk_alarm_row *al, int *added,
+                   struct fk_diag *diag);
+  int (*each_alarm)(struct fk_store *st, int64_t alert,
+                    int (*fn)(void *arg, const struct fk_alarm_row *al), void *arg);
+  int (*put_alert_escalation)(struct fk_store *st, const struct fk_escalation_row *e,
+                              struct fk_diag *diag);
+  int (*each_alert_escalation)(struct fk_store *st, int64_t alert,
+                               int (*fn)(void *arg, const struct fk_escalation_row *e), void *arg);
   /* API tokens and scope (fangkong/token_store.h): as the public functions of the same names. */
   int (*put_token)(struct fk_store *st, const char *hash, int role, int64_t scope, int64_t site,
                    fk_time created_at, int64_t *id);
@@ -125,10 +133,6 @@ struct fk__store_ops {
   int (*each_audit)(struct fk_store *st, int (*fn)(void *arg, const struct fk_audit_row *r),
                     void *arg);
 };
-
-/* The rows of fk__store_ops.alerts_each and alerts_put: struct fk_alert_row (filter: struct
-   fk_alert_filter), struct fk_alarm_row and struct fk_escalation_row (filter: int64_t alert). */
-enum fk__alerts_what { FK__ALERTS_ALERTS, FK__ALERTS_ALARMS, FK__ALERTS_ESCALATIONS };
 
 /* Every backend's state begins with this header. */
 struct fk_store {
@@ -225,10 +229,18 @@ int fk__sqlite_each_signal(struct fk_store *st, const struct fk_signal_query *q,
                            int (*fn)(void *arg, fk_date day, int64_t region, const char *code,
                                      double n),
                            void *arg);
-int fk__sqlite_alerts_each(struct fk_store *st, int what, const void *filter,
-                           int (*fn)(void *arg, const void *row), void *arg);
-int fk__sqlite_alerts_put(struct fk_store *st, int what, void *row, int *added,
-                          struct fk_diag *diag);
+int fk__sqlite_each_alert(struct fk_store *st, const struct fk_alert_filter *f,
+                          int (*fn)(void *arg, const struct fk_alert_row *a), void *arg);
+int fk__sqlite_put_alert(struct fk_store *st, struct fk_alert_row *a, struct fk_diag *diag);
+int fk__sqlite_put_alarm(struct fk_store *st, const struct fk_alarm_row *al, int *added,
+                         struct fk_diag *diag);
+int fk__sqlite_each_alarm(struct fk_store *st, int64_t alert,
+                          int (*fn)(void *arg, const struct fk_alarm_row *al), void *arg);
+int fk__sqlite_put_alert_escalation(struct fk_store *st, const struct fk_escalation_row *e,
+                                    struct fk_diag *diag);
+int fk__sqlite_each_alert_escalation(struct fk_store *st, int64_t alert,
+                                     int (*fn)(void *arg, const struct fk_escalation_row *e),
+                                     void *arg);
 int fk__sqlite_put_token(struct fk_store *st, const char *hash, int role, int64_t scope,
                          int64_t site, fk_time created_at, int64_t *id);
 int fk__sqlite_token(struct fk_store *st, const char *hash, struct fk_token_row *out);
