@@ -9,8 +9,7 @@
 
 #include "fangkong/alert_store.h"
 #include "fangkong/error.h"
-#include "store/sqlite_cols.h"
-#include "store/store_impl.h"
+#include "store/sqlite_impl.h"
 
 #define ALERT_COLS                                                                                 \
   "a.id, a.channel, a.region, coalesce(r.code, 'city'), a.region_level, a.level, a.method,"        \

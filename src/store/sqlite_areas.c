@@ -12,8 +12,7 @@
 #include "fangkong/vocab.h"
 #include "fangkong/store.h"
 #include "fangkong/time.h"
-#include "store/sqlite_cols.h"
-#include "store/store_impl.h"
+#include "store/sqlite_impl.h"
 
 /* A grid's district: grid -> community -> street -> district in `regions`. */
 #define GRID_DISTRICT                                                                              \
@@ -97,10 +96,10 @@ int fk__sqlite_each_area(struct fk_store *st, int (*fn)(void *arg, const struct 
     fk__sqlite_copy_text(a->district, sizeof a->district, sqlite3_column_text(q, 3));
     a->lifts_on = fk__sqlite_col_date(q, 4);
     a->updated = sqlite3_column_int64(q, 5);
-    rc = load_spans(t, a);
+    if ((rc = load_spans(t, a))) rc = fk__sqlite_fail(st, "reading areas");
     if (!rc) rc = fn(arg, a);
   }
-  if (!rc && step != SQLITE_DONE) rc = FK_ESTORE;
+  if (!rc && step != SQLITE_DONE) rc = fk__sqlite_fail(st, "reading areas");
 out:
   fk_free(a);
   fk__sqlite_done(q, own_q);
@@ -108,7 +107,7 @@ out:
   return rc;
 }
 
-static int put(sqlite3 *db, sqlite3_stmt **q, struct fk_area_row *a)
+static int put(struct fk_store *st, sqlite3_stmt **q, struct fk_area_row *a)
 {
   sqlite3_stmt *w = q[a->id ? UPD : INS];
   sqlite3_bind_text(w, 1, a->area_id, -1, SQLITE_STATIC);
@@ -118,7 +117,7 @@ static int put(sqlite3 *db, sqlite3_stmt **q, struct fk_area_row *a)
   sqlite3_bind_int64(w, 5, a->updated);
   if (a->id) sqlite3_bind_int64(w, 6, a->id);
   if (sqlite3_step(w) != SQLITE_DONE) return FK_ESTORE;
-  if (!a->id) a->id = sqlite3_last_insert_rowid(db);
+  if (!a->id) a->id = sqlite3_last_insert_rowid(fk__sqlite_db(st));
   sqlite3_bind_int64(q[DEL_SPANS], 1, a->id);
   if (sqlite3_step(q[DEL_SPANS]) != SQLITE_DONE) return FK_ESTORE;
   for (int i = 0; i < a->nspans; i++) {
@@ -135,13 +134,14 @@ static int put(sqlite3 *db, sqlite3_stmt **q, struct fk_area_row *a)
   return 0;
 }
 
-int fk__sqlite_put_area(sqlite3 *db, struct fk_area_row *a, struct fk_diag *diag)
+int fk__sqlite_put_area(struct fk_store *st, struct fk_area_row *a, struct fk_diag *diag)
 {
+  sqlite3 *db = fk__sqlite_db(st);
   sqlite3_stmt *q[NSTMT] = {0};
   int rc = 0;
   for (int i = INS; !rc && i <= INS_SPAN; i++)
     if (sqlite3_prepare_v2(db, sql[i], -1, &q[i], NULL) != SQLITE_OK) rc = FK_ESTORE;
-  if (!rc) rc = put(db, q, a);
+  if (!rc) rc = put(st, q, a);
   if (rc) fk_diag_set(diag, FK_ESTORE, NULL, "storing area %s: %s", a->area_id, sqlite3_errmsg(db));
   for (int i = 0; i < NSTMT; i++)
     sqlite3_finalize(q[i]);
@@ -167,7 +167,9 @@ static int locate_by(struct fk_store *st, int which, int64_t id, const char *tex
     fk__sqlite_copy_text(out->district, sizeof out->district, sqlite3_column_text(q, 2));
   }
   fk__sqlite_done(q, own);
-  return step == SQLITE_ROW ? 0 : step == SQLITE_DONE ? FK_ENOTFOUND : FK_ESTORE;
+  return step == SQLITE_ROW    ? 0
+         : step == SQLITE_DONE ? FK_ENOTFOUND
+                               : fk__sqlite_fail(st, "locating");
 }
 
 int fk__sqlite_locate(struct fk_store *st, enum fk_locate what, int64_t id, const char *text,
@@ -183,12 +185,13 @@ int fk__sqlite_locate(struct fk_store *st, enum fk_locate what, int64_t id, cons
   return rc;
 }
 
-int fk__sqlite_each_grid_sample(sqlite3 *db, int64_t grid, fk_time from, fk_time to,
+int fk__sqlite_each_grid_sample(struct fk_store *st, int64_t grid, fk_time from, fk_time to,
                                 int (*fn)(void *arg, const struct fk_sample_row *row), void *arg)
 {
   sqlite3_stmt *q = NULL;
   int rc = 0, step = SQLITE_DONE;
-  if (sqlite3_prepare_v2(db, sql[GRID_SAMPLES], -1, &q, NULL) != SQLITE_OK) return FK_ESTORE;
+  if (sqlite3_prepare_v2(fk__sqlite_db(st), sql[GRID_SAMPLES], -1, &q, NULL) != SQLITE_OK)
+    return fk__sqlite_fail(st, "reading a grid's samples");
   sqlite3_bind_int64(q, 1, grid);
   sqlite3_bind_int64(q, 2, from);
   sqlite3_bind_int64(q, 3, to);
@@ -199,7 +202,7 @@ int fk__sqlite_each_grid_sample(sqlite3 *db, int64_t grid, fk_time from, fk_time
                               (const char *)sqlite3_column_text(q, 4)};
     rc = fn(arg, &r);
   }
-  if (!rc && step != SQLITE_DONE) rc = FK_ESTORE;
+  if (!rc && step != SQLITE_DONE) rc = fk__sqlite_fail(st, "reading a grid's samples");
   sqlite3_finalize(q);
   return rc;
 }

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "store/sqlite_cols.h"
+#include "store/sqlite_impl.h"
 
 int fk__sqlite_name_index(const char *const *names, const char *s)
 {

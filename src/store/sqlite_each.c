@@ -9,8 +9,7 @@
 
 #include "fangkong/error.h"
 #include "fangkong/feed.h"
-#include "store/sqlite_cols.h"
-#include "store/store_impl.h"
+#include "store/sqlite_impl.h"
 
 static const char *const checkins_sql = "SELECT id, person, place, checkin_at, checkout_at"
                                         " FROM checkins WHERE id > ?1 ORDER BY id";

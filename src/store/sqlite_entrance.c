@@ -9,8 +9,7 @@
 #include "fangkong/entrance_store.h"
 #include "fangkong/error.h"
 #include "fangkong/token_store.h"
-#include "store/sqlite_cols.h"
-#include "store/store_impl.h"
+#include "store/sqlite_impl.h"
 
 static const char *const sql[] = {
     "INSERT INTO entrance_checks(person, place, at, temperature, mask, decision, code, reasons,"

@@ -11,8 +11,7 @@
 #include "fangkong/vocab.h"
 #include "fangkong/store.h"
 #include "fangkong/time.h"
-#include "store/store_impl.h"
-#include "store/sqlite_cols.h"
+#include "store/sqlite_impl.h"
 
 /* A measure's columns, as fk__sqlite_each_measure reads them. */
 #define MEASURE_COLS                                                                               \
@@ -91,10 +90,10 @@ int fk__sqlite_each_measure(struct fk_store *st, int64_t person,
     fk__sqlite_copy_text(m->reason, sizeof m->reason, sqlite3_column_text(q, 10));
     m->created = sqlite3_column_int64(q, 11);
     m->linked = sqlite3_column_int64(q, 12);
-    rc = load_tests(t, m);
+    if ((rc = load_tests(t, m))) rc = fk__sqlite_fail(st, "reading measures");
     if (!rc) rc = fn(arg, m);
   }
-  if (!rc && step != SQLITE_DONE) rc = FK_ESTORE;
+  if (!rc && step != SQLITE_DONE) rc = fk__sqlite_fail(st, "reading measures");
 done:
   fk_free(m);
   fk__sqlite_done(q, own_q);
@@ -102,7 +101,7 @@ done:
   return rc;
 }
 
-static int put(sqlite3 *db, sqlite3_stmt **q, struct fk_measure_row *m)
+static int put(struct fk_store *st, sqlite3_stmt **q, struct fk_measure_row *m)
 {
   sqlite3_stmt *w = q[m->id ? UPD : INS];
   sqlite3_bind_int64(w, 1, m->person);
@@ -122,7 +121,7 @@ static int put(sqlite3 *db, sqlite3_stmt **q, struct fk_measure_row *m)
   else
     sqlite3_bind_null(w, 13);
   if (sqlite3_step(w) != SQLITE_DONE) return FK_ESTORE;
-  if (!m->id) m->id = sqlite3_last_insert_rowid(db);
+  if (!m->id) m->id = sqlite3_last_insert_rowid(fk__sqlite_db(st));
   sqlite3_bind_int64(q[DEL_TESTS], 1, m->id);
   if (sqlite3_step(q[DEL_TESTS]) != SQLITE_DONE) return FK_ESTORE;
   for (int i = 0; i < m->ntests; i++) {
@@ -153,7 +152,7 @@ int fk__sqlite_put_measure(struct fk_store *st, struct fk_measure_row *m, struct
     own[i] = rc == 1;
     rc = rc == 1 ? 0 : rc;
   }
-  if (!rc) rc = put(db, q, m);
+  if (!rc) rc = put(st, q, m);
   if (rc) fk_diag_set(diag, FK_ESTORE, NULL, "storing a measure: %s", sqlite3_errmsg(db));
   for (int i = 0; i < NSTMT; i++)
     fk__sqlite_done(q[i], own[i]);
@@ -171,5 +170,5 @@ int fk__sqlite_person_id(struct fk_store *st, const char *person_id, int64_t *pe
   step = sqlite3_step(q);
   if (step == SQLITE_ROW) *person = sqlite3_column_int64(q, 0);
   fk__sqlite_done(q, own);
-  return step == SQLITE_ROW || step == SQLITE_DONE ? 0 : FK_ESTORE;
+  return step == SQLITE_ROW || step == SQLITE_DONE ? 0 : fk__sqlite_fail(st, "finding a person");
 }

@@ -9,7 +9,7 @@
 #include "fangkong/error.h"
 #include "fangkong/signal_store.h"
 #include "fangkong/time.h"
-#include "store/store_impl.h"
+#include "store/sqlite_impl.h"
 
 /* Civil day (UTC+8) of an instant column, as days since 1970-01-01. */
 #define DAY(col) "((" col " + 28800) / 86400)"

@@ -12,7 +12,7 @@
 #include "fangkong/vocab.h"
 #include "fangkong/site_store.h"
 #include "fangkong/store.h"
-#include "store/store_impl.h"
+#include "store/sqlite_impl.h"
 
 /* Dates come out as day numbers: julianday(x) - 2440587.5. */
 #define STAY_COLS                                                                                  \

@@ -10,7 +10,7 @@
 #include "fangkong/alloc.h"
 #include "fangkong/error.h"
 #include "fangkong/time.h"
-#include "store/store_impl.h"
+#include "store/sqlite_impl.h"
 
 /* Per feed: its count, and the first and last of its time column (times as epoch seconds
    unless `dates`). */
@@ -44,8 +44,9 @@ static const char *when(sqlite3_stmt *q, int i, int dates, char *buf)
   return fk_time_format(sqlite3_column_int64(q, i), buf);
 }
 
-static int feed_table(sqlite3 *db, struct fk_table **out)
+static int feed_table(struct fk_store *st, struct fk_table **out)
 {
+  sqlite3 *db = fk__sqlite_db(st);
   static const char *const names[] = {"feed", "#rows", "first", "last"};
   struct fk_table *t = fk_table_new(4, names);
   int rc = t ? 0 : FK_ENOMEM;
@@ -84,8 +85,9 @@ static const char *const district_sql =
     " FROM regions d WHERE d.level = 1 ORDER BY d.id";
 
 /* Counts check-ins per place id into a calloc'd array of *n entries. */
-static int checkins_per_place(sqlite3 *db, int64_t **counts, int64_t *n)
+static int checkins_per_place(struct fk_store *st, int64_t **counts, int64_t *n)
 {
+  sqlite3 *db = fk__sqlite_db(st);
   sqlite3_stmt *q = NULL;
   int rc = 0;
   *counts = NULL;
@@ -110,8 +112,9 @@ static int checkins_per_place(sqlite3 *db, int64_t **counts, int64_t *n)
 }
 
 /* Adds up per-place check-ins for district `did`. */
-static int64_t district_checkins(sqlite3 *db, int64_t did, const int64_t *counts, int64_t n)
+static int64_t district_checkins(struct fk_store *st, int64_t did, const int64_t *counts, int64_t n)
 {
+  sqlite3 *db = fk__sqlite_db(st);
   sqlite3_stmt *q = NULL;
   int64_t sum = 0;
   if (sqlite3_prepare_v2(db,
@@ -129,14 +132,15 @@ static int64_t district_checkins(sqlite3 *db, int64_t did, const int64_t *counts
   return sum;
 }
 
-static int district_table(sqlite3 *db, struct fk_table **out)
+static int district_table(struct fk_store *st, struct fk_table **out)
 {
+  sqlite3 *db = fk__sqlite_db(st);
   static const char *const names[] = {"district", "#streets", "#communities", "#grids",
                                       "#persons", "#places",  "#checkins"};
   struct fk_table *t = fk_table_new(7, names);
   sqlite3_stmt *q = NULL;
   int64_t *counts = NULL, n = 0;
-  int rc = t ? checkins_per_place(db, &counts, &n) : FK_ENOMEM;
+  int rc = t ? checkins_per_place(st, &counts, &n) : FK_ENOMEM;
   if (!rc && sqlite3_prepare_v2(db, district_sql, -1, &q, NULL) != SQLITE_OK) rc = FK_ESTORE;
   while (!rc && sqlite3_step(q) == SQLITE_ROW) {
     char num[6][24];
@@ -146,7 +150,7 @@ static int district_table(sqlite3 *db, struct fk_table **out)
       cells[1 + i] = num[i];
     }
     snprintf(num[5], sizeof num[5], "%lld",
-             (long long)district_checkins(db, sqlite3_column_int64(q, 0), counts, n));
+             (long long)district_checkins(st, sqlite3_column_int64(q, 0), counts, n));
     cells[6] = num[5];
     rc = fk_table_add(t, cells);
   }
@@ -159,13 +163,11 @@ static int district_table(sqlite3 *db, struct fk_table **out)
   return rc;
 }
 
-int fk__sqlite_stats(struct fk_store *st, sqlite3 *db, struct fk_table **feeds,
-                     struct fk_table **districts)
+int fk__sqlite_stats(struct fk_store *st, struct fk_table **feeds, struct fk_table **districts)
 {
-  (void)st;
-  int rc = feed_table(db, feeds);
+  int rc = feed_table(st, feeds);
   if (rc) return rc;
-  if ((rc = district_table(db, districts))) {
+  if ((rc = district_table(st, districts))) {
     fk_table_free(*feeds);
     *feeds = NULL;
   }

@@ -11,7 +11,7 @@
 #include "fangkong/feed.h"
 #include "fangkong/task_store.h"
 #include "fangkong/trace_store.h"
-#include "store/store_impl.h"
+#include "store/sqlite_impl.h"
 
 #define TASK_COLS                                                                                  \
   "t.id, t.kind, t.person, t.measure, julianday(NULLIF(t.day, '')) - 2440587.5, t.unit,"           \

@@ -5,8 +5,7 @@
 
 #include "fangkong/error.h"
 #include "fangkong/token_store.h"
-#include "store/sqlite_cols.h"
-#include "store/store_impl.h"
+#include "store/sqlite_impl.h"
 
 /* The rest of "the row lies in region ?2", after the row's grid is found. */
 #define UP                                                                                         \

@@ -7,6 +7,7 @@
 
 #include "fangkong/error.h"
 #include "fangkong/trace_store.h"
+#include "store/sqlite_impl.h"
 
 static const char *const sql[] = {
     "DELETE FROM trace_runs WHERE index_person = ?1",
@@ -48,7 +49,8 @@ static const char *category(enum fk_category c)
   return c == FK_CAT_CLOSE ? "close" : "general";
 }
 
-static int save_contact(sqlite3 *db, sqlite3_stmt **q, int64_t run, const struct fk_contact *c)
+static int save_contact(struct fk_store *st, sqlite3_stmt **q, int64_t run,
+                        const struct fk_contact *c)
 {
   struct params p = {
       7,
@@ -57,7 +59,7 @@ static int save_contact(sqlite3 *db, sqlite3_stmt **q, int64_t run, const struct
       4,
       category(c->category)};
   int rc = step(q[CONTACT], &p);
-  int64_t id = sqlite3_last_insert_rowid(db);
+  int64_t id = sqlite3_last_insert_rowid(fk__sqlite_db(st));
   for (size_t i = 0; !rc && i < c->nexp; i++) {
     const struct fk_exposure *e = &c->exp[i];
     struct params x = {5,
@@ -70,8 +72,8 @@ static int save_contact(sqlite3 *db, sqlite3_stmt **q, int64_t run, const struct
   return rc;
 }
 
-static int save_all(sqlite3 *db, sqlite3_stmt **q, const struct fk_trace_result *r, fk_time now,
-                    const char *rules)
+static int save_all(struct fk_store *st, sqlite3_stmt **q, const struct fk_trace_result *r,
+                    fk_time now, const char *rules)
 {
   struct params del = {1, {r->index_person}, 0, 0, NULL};
   /* `now` is NULL when the question named no time (a depth-1 trace of isolated cases); the
@@ -84,9 +86,9 @@ static int save_all(sqlite3 *db, sqlite3_stmt **q, const struct fk_trace_result 
       rules};
   int rc = step(q[DEL], &del);
   if (!rc) rc = step(q[RUN], &run);
-  int64_t id = sqlite3_last_insert_rowid(db);
+  int64_t id = sqlite3_last_insert_rowid(fk__sqlite_db(st));
   for (size_t i = 0; !rc && i < r->ncontacts; i++)
-    rc = save_contact(db, q, id, &r->contacts[i]);
+    rc = save_contact(st, q, id, &r->contacts[i]);
   for (size_t i = 0; !rc && i < r->nlinks; i++) {
     struct params l = {4, {id, r->links[i].to, r->links[i].first, r->links[i].last}, 0, 0, NULL};
     rc = step(q[LINK], &l);
@@ -94,16 +96,17 @@ static int save_all(sqlite3 *db, sqlite3_stmt **q, const struct fk_trace_result 
   return rc;
 }
 
-int fk__sqlite_save_trace(sqlite3 *db, const struct fk_trace_result *r, fk_time now,
+int fk__sqlite_save_trace(struct fk_store *st, const struct fk_trace_result *r, fk_time now,
                           const char *rules, struct fk_diag *diag)
 {
+  sqlite3 *db = fk__sqlite_db(st);
   sqlite3_stmt *q[NSTMT] = {0};
   int rc = 0;
   for (int i = 0; !rc && i < NSTMT; i++)
     if (sqlite3_prepare_v2(db, sql[i], -1, &q[i], NULL) != SQLITE_OK) rc = FK_ESTORE;
   if (!rc && sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) rc = FK_ESTORE;
   if (!rc) {
-    rc = save_all(db, q, r, now, rules);
+    rc = save_all(st, q, r, now, rules);
     sqlite3_exec(db, rc ? "ROLLBACK" : "COMMIT", NULL, NULL, NULL);
   }
   if (rc) fk_diag_set(diag, FK_ESTORE, NULL, "saving the trace: %s", sqlite3_errmsg(db));

@@ -1,0 +1,251 @@
+/*
+ * The SQLite backend's private header: its connection and every function its files share.
+ *
+ * Its files, none calling back into one that calls it: sqlite_conn.c is the connection's core
+ * (statements kept prepared, errors, the key maps, transactions, close) and calls no other
+ * sqlite file; sqlite_cols.c reads and binds columns; sqlite.c opens a store (pragmas,
+ * migrations) and holds the ops table, which points straight at the functions below, so no
+ * sub-file calls into sqlite.c; sqlite_put.c stores feed rows; every other sqlite_*.c
+ * implements the ops of one subject. No sqlite file calls the public fk_store_* functions of
+ * store.c, which call into them.
+ *
+ * Signatures: every function that uses the connection takes struct fk_store *st first (never a
+ * bare sqlite3 *db; fk__sqlite_db gives the handle); an op's function has the op's own type.
+ */
+#ifndef FK_STORE_SQLITE_IMPL_H
+#define FK_STORE_SQLITE_IMPL_H
+
+#include <sqlite3.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/strmap.h"
+#include "store/store_impl.h"
+
+/* Statements kept prepared per connection: the engines run the same few many times. */
+#define FK__SQLITE_CACHE 64
+
+/* The SQLite backend's connection: what a struct fk_store * of this backend points at. */
+struct fk__sqlite_conn {
+  struct fk_store base; /* first, so that the two pointers convert */
+  sqlite3 *db;
+  /* The feed rows' INSERT and "is the stored row the same" SELECT, built from the feed
+     descriptors (sqlite_put.c) */
+  sqlite3_stmt *insert[FK_FEED_COUNT];
+  sqlite3_stmt *same[FK_FEED_COUNT];
+  sqlite3_stmt *region_insert;
+  struct fk__strmap keys[FK_FEED_COUNT]; /* natural key -> row id, for referenced feeds */
+  int loaded[FK_FEED_COUNT];             /* keys[feed] holds every stored key of feed */
+  struct fk__sqlite_cached {
+    char *sql;
+    sqlite3_stmt *q;
+  } cache[FK__SQLITE_CACHE]; /* statements the engines run again and again (fk__sqlite_cached) */
+  int ncache;
+  int depth; /* open transactions: the outer one a BEGIN, each inner one a SAVEPOINT */
+  char err[512];
+};
+
+static inline struct fk__sqlite_conn *fk__sqlite_conn_of(struct fk_store *st)
+{
+  return (struct fk__sqlite_conn *)st;
+}
+
+static inline sqlite3 *fk__sqlite_db(struct fk_store *st)
+{
+  return fk__sqlite_conn_of(st)->db;
+}
+
+/* ---- The connection's core (sqlite_conn.c) ---- */
+
+/*
+ * The statement for sql, prepared once per connection and reset with its bindings cleared.
+ * Returns 0 (give it back with fk__sqlite_done(q, 0)), 1 when the cache is full or the cached
+ * one is still in use further up the stack and q was prepared for this use only
+ * (fk__sqlite_done(q, 1) finalizes it), FK_ENOMEM or FK_ESTORE.
+ */
+int fk__sqlite_cached(struct fk_store *st, const char *sql, sqlite3_stmt **out);
+/* Gives back q (NULL is fine) as fk__sqlite_cached returned it (rc 0 or 1). */
+void fk__sqlite_done(sqlite3_stmt *q, int rc);
+
+/* Records "what: SQLite's message" for fk_store_errmsg; returns FK_ESTORE. */
+int fk__sqlite_fail(struct fk_store *st, const char *what);
+/* Runs sql (statements without rows). Returns 0 or FK_ESTORE, recorded as sql. */
+int fk__sqlite_exec(struct fk_store *st, const char *sql);
+
+/* Loads feed's key map once: every stored natural key of the feed (grids, persons, places,
+ * sites) and its row id. Returns 0, FK_ENOMEM or FK_ESTORE. */
+int fk__sqlite_keys_load(struct fk_store *st, enum fk_feed_id feed);
+/* 1 and *id when key (NUL-terminated) is in feed's key map, which puts of rows that reference
+ * the feed load (persons, places ...); 0 when the map is not loaded or lacks the key (ask SQL). */
+int fk__sqlite_key(struct fk_store *st, enum fk_feed_id feed, const char *key, int64_t *id);
+/*
+ * Looks a key missing from feed's map up in the table, adding it to the map when found: another
+ * connection may have stored it since the map was loaded (a place imported while the server
+ * runs). *id is 0 when the table lacks it too. Returns 0, FK_ENOMEM or FK_ESTORE.
+ */
+int fk__sqlite_key_find(struct fk_store *st, enum fk_feed_id feed, const char *key, size_t n,
+                        int64_t *id);
+/* Adds key -> id to feed's map when it is loaded (a map not loaded yet will read it from the
+ * table). Returns 0 or FK_ENOMEM. */
+int fk__sqlite_key_add(struct fk_store *st, enum fk_feed_id feed, const char *key, size_t n,
+                       int64_t id);
+
+/* The ops of the connection itself (fangkong/store.h): as the public functions of the same
+ * names. Transactions nest: the outer one is BEGIN IMMEDIATE ... COMMIT, each inner one a
+ * savepoint. */
+int fk__sqlite_begin(struct fk_store *st);
+int fk__sqlite_commit(struct fk_store *st);
+int fk__sqlite_rollback(struct fk_store *st);
+const char *fk__sqlite_errmsg(struct fk_store *st);
+int fk__sqlite_set_bulk(struct fk_store *st, int bulk);
+int fk__sqlite_data_version(struct fk_store *st, uint64_t *v);
+/* Closes st (any state fk__sqlite_open leaves, opened or not) and frees it. */
+void fk__sqlite_close(struct fk_store *st);
+
+/* ---- Columns (sqlite_cols.c): enums stored by name, text copied with a cap, dates as TEXT
+ * 'YYYY-MM-DD' (read back as day numbers through julianday), sample results ---- */
+
+/* The index of s in the NULL-terminated names, or 0 when it is none of them (or NULL). */
+int fk__sqlite_name_index(const char *const *names, const char *s);
+/* Copies src (NULL: "") into dst of size bytes, cut to fit. */
+void fk__sqlite_copy_text(char *dst, size_t size, const unsigned char *src);
+/* Column i as a day number (selected as julianday(x) - 2440587.5), INT32_MIN when NULL. */
+fk_date fk__sqlite_col_date(sqlite3_stmt *q, int i);
+/* Binds d as 'YYYY-MM-DD' to parameter i, NULL when d is INT32_MIN. */
+void fk__sqlite_bind_date(sqlite3_stmt *q, int i, fk_date d);
+/* A stored sample result: 1 positive, 0 negative, -1 pending (or NULL). */
+int fk__sqlite_result_code(const char *r);
+
+/* ---- The ops, each as the public function of the same name (fk_store_*) ---- */
+
+/* sqlite.c: the schema version and the consistency check. */
+int fk__sqlite_version(struct fk_store *st, int *version);
+int fk__sqlite_verify(struct fk_store *st, struct fk_diag *diag);
+
+/* sqlite_put.c: feed rows in; sqlite_scan.c: feed rows out; sqlite_stats.c: `fangkong stats`. */
+int fk__sqlite_put(struct fk_store *st, const struct fk_feed *feed, const struct fk_value *row,
+                   struct fk_diag *diag);
+int fk__sqlite_scan(struct fk_store *st, const struct fk_feed *feed,
+                    int (*row)(void *arg, const char *const *cells), void *arg);
+int fk__sqlite_stats(struct fk_store *st, struct fk_table **feeds, struct fk_table **districts);
+
+/* sqlite_each.c: the raw rows of derived indexes. */
+int fk__sqlite_each_checkin(struct fk_store *st, int64_t after_id,
+                            int (*fn)(void *arg, const struct fk_checkin_row *row), void *arg);
+int fk__sqlite_each_person(struct fk_store *st, int64_t after_id,
+                           int (*fn)(void *arg, const struct fk_person_row *row), void *arg);
+int fk__sqlite_each_place(struct fk_store *st, int64_t after_id,
+                          int (*fn)(void *arg, const struct fk_place_row *row), void *arg);
+int fk__sqlite_each_case(struct fk_store *st, int (*fn)(void *arg, const struct fk_case_row *row),
+                         void *arg);
+int fk__sqlite_each_ping(struct fk_store *st, int64_t after_id,
+                         int (*fn)(void *arg, const struct fk_ping_row *row), void *arg);
+int fk__sqlite_each_arrival(struct fk_store *st, int64_t after_id,
+                            int (*fn)(void *arg, const struct fk_arrival_row *row), void *arg);
+int fk__sqlite_each_sample(struct fk_store *st, int64_t person,
+                           int (*fn)(void *arg, const struct fk_sample_row *row), void *arg);
+
+/* sqlite_trace.c: a trace saved with its evidence. */
+int fk__sqlite_save_trace(struct fk_store *st, const struct fk_trace_result *r, fk_time now,
+                          const char *rules, struct fk_diag *diag);
+
+/* sqlite_measures.c: measures and their tests; persons by person_id. */
+int fk__sqlite_each_measure(struct fk_store *st, int64_t person,
+                            int (*fn)(void *arg, const struct fk_measure_row *m), void *arg);
+int fk__sqlite_put_measure(struct fk_store *st, struct fk_measure_row *m, struct fk_diag *diag);
+int fk__sqlite_person_id(struct fk_store *st, const char *person_id, int64_t *person);
+
+/* sqlite_tasks.c: the loop's tables (fangkong/task_store.h, fangkong/trace_store.h). */
+int fk__sqlite_each_task(struct fk_store *st, const struct fk_task_filter *f,
+                         int (*fn)(void *arg, const struct fk_task_row *t), void *arg);
+int fk__sqlite_put_task(struct fk_store *st, struct fk_task_row *t, struct fk_diag *diag);
+int fk__sqlite_put_escalation(struct fk_store *st, const struct fk_escalation_row *e,
+                              struct fk_diag *diag);
+int fk__sqlite_each_escalation(struct fk_store *st, int64_t task,
+                               int (*fn)(void *arg, const struct fk_escalation_row *e), void *arg);
+int fk__sqlite_duty_at(struct fk_store *st, const char *unit, fk_time at, char *officer,
+                       size_t osize, char *phone, size_t psize);
+int fk__sqlite_region(struct fk_store *st, int64_t id, struct fk_region_row *out);
+int fk__sqlite_person_info(struct fk_store *st, int64_t person, struct fk_person_info *out);
+int fk__sqlite_case_traced(struct fk_store *st, int64_t person, fk_time *window_end);
+int fk__sqlite_put_case_traced(struct fk_store *st, int64_t person, fk_time window_end,
+                               fk_time now);
+int fk__sqlite_put_case_stays(struct fk_store *st, int64_t person, const struct fk_stay *s,
+                              size_t n);
+int fk__sqlite_each_case_stay(struct fk_store *st, int64_t person, fk_time from, fk_time to,
+                              int (*fn)(void *arg, const struct fk_stay *s, const char *place_id),
+                              void *arg);
+int fk__sqlite_put_tick(struct fk_store *st, fk_time at, const char *rules);
+int fk__sqlite_last_tick(struct fk_store *st, fk_time *at);
+
+/* sqlite_areas.c: risk areas, where things are, the samples of a grid's residents. */
+int fk__sqlite_each_area(struct fk_store *st, int (*fn)(void *arg, const struct fk_area_row *a),
+                         void *arg);
+int fk__sqlite_put_area(struct fk_store *st, struct fk_area_row *a, struct fk_diag *diag);
+int fk__sqlite_locate(struct fk_store *st, enum fk_locate what, int64_t id, const char *text,
+                      struct fk_location *out);
+int fk__sqlite_each_grid_sample(struct fk_store *st, int64_t grid, fk_time from, fk_time to,
+                                int (*fn)(void *arg, const struct fk_sample_row *row), void *arg);
+
+/* sqlite_sites.c: quarantine sites (fangkong/site_store.h). */
+int fk__sqlite_each_site(struct fk_store *st, int (*fn)(void *arg, const struct fk_site_row *row),
+                         void *arg);
+int fk__sqlite_each_room(struct fk_store *st, int (*fn)(void *arg, const struct fk_room_row *row),
+                         void *arg);
+int fk__sqlite_each_need(struct fk_store *st, int (*fn)(void *arg, const struct fk_need_row *row),
+                         void *arg);
+int fk__sqlite_each_stay(struct fk_store *st, enum fk_stay_view view, int64_t person, fk_time t0,
+                         fk_time t1, int (*fn)(void *arg, const struct fk_stay_row *row),
+                         void *arg);
+int fk__sqlite_each_wait(struct fk_store *st, enum fk_stay_view view, int64_t person, fk_time t0,
+                         fk_time t1, int (*fn)(void *arg, const struct fk_wait_row *row),
+                         void *arg);
+int fk__sqlite_stays_version(struct fk_store *st, struct fk_stays_version *out);
+int fk__sqlite_put_stays(struct fk_store *st, struct fk_stay_row *rows, int n,
+                         struct fk_diag *diag);
+int fk__sqlite_put_waits(struct fk_store *st, struct fk_wait_row *rows, int n,
+                         struct fk_diag *diag);
+
+/* sqlite_entrance.c: entrance checks (fangkong/entrance_store.h); places by place_id. */
+int fk__sqlite_put_entrance(struct fk_store *st, const struct fk_entrance_row *r, int *stored);
+int fk__sqlite_each_entrance(struct fk_store *st, fk_time from, fk_time to,
+                             int (*fn)(void *arg, const struct fk_entrance_row *r), void *arg);
+int fk__sqlite_place_id(struct fk_store *st, const char *place_id, int64_t *place);
+
+/* sqlite_signals.c, sqlite_alerts.c: signal counts and alerts (fangkong/signal_store.h,
+ * fangkong/alert_store.h). */
+int fk__sqlite_each_signal(struct fk_store *st, const struct fk_signal_query *q,
+                           int (*fn)(void *arg, fk_date day, int64_t region, const char *code,
+                                     double n),
+                           void *arg);
+int fk__sqlite_each_alert(struct fk_store *st, const struct fk_alert_filter *f,
+                          int (*fn)(void *arg, const struct fk_alert_row *a), void *arg);
+int fk__sqlite_put_alert(struct fk_store *st, struct fk_alert_row *a, struct fk_diag *diag);
+int fk__sqlite_put_alarm(struct fk_store *st, const struct fk_alarm_row *al, int *added,
+                         struct fk_diag *diag);
+int fk__sqlite_each_alarm(struct fk_store *st, int64_t alert,
+                          int (*fn)(void *arg, const struct fk_alarm_row *al), void *arg);
+int fk__sqlite_put_alert_escalation(struct fk_store *st, const struct fk_escalation_row *e,
+                                    struct fk_diag *diag);
+int fk__sqlite_each_alert_escalation(struct fk_store *st, int64_t alert,
+                                     int (*fn)(void *arg, const struct fk_escalation_row *e),
+                                     void *arg);
+
+/* sqlite_tokens.c: API tokens, the audit log and the scope of the hierarchy
+ * (fangkong/token_store.h). */
+int fk__sqlite_put_token(struct fk_store *st, const char *hash, int role, int64_t scope,
+                         int64_t site, fk_time created_at, int64_t *id);
+int fk__sqlite_token(struct fk_store *st, const char *hash, struct fk_token_row *out);
+int fk__sqlite_region_by_code(struct fk_store *st, const char *code, int64_t *id, int *level);
+int fk__sqlite_place_in(struct fk_store *st, const char *place_id, int64_t region, int *in);
+int fk__sqlite_person_in(struct fk_store *st, int64_t person, int64_t region, int *in);
+int fk__sqlite_site_by_code(struct fk_store *st, const char *code, int64_t *id, int64_t *grid);
+int fk__sqlite_person_at_site(struct fk_store *st, int64_t person, int64_t site, int *in);
+int fk__sqlite_key_in(struct fk_store *st, enum fk_feed_id feed, const char *key, int64_t region,
+                      int *in);
+int fk__sqlite_person_private(struct fk_store *st, int64_t person, struct fk_person_private *out);
+int fk__sqlite_put_audit(struct fk_store *st, const struct fk_audit_row *r);
+int fk__sqlite_each_audit(struct fk_store *st, int (*fn)(void *arg, const struct fk_audit_row *r),
+                          void *arg);
+
+#endif
