@@ -22,15 +22,18 @@
 int fk__sqlite_version(struct fk_store *st, int *version)
 {
   sqlite3_stmt *q = NULL;
-  int rc = sqlite3_prepare_v2(fk__sqlite_db(st), "PRAGMA user_version", -1, &q, NULL);
-  if (rc == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW)
+  int own = fk__sqlite_cached(st, "PRAGMA user_version", &q), rc = 0;
+  if (own < 0) return own;
+  if (sqlite3_step(q) == SQLITE_ROW)
     *version = sqlite3_column_int(q, 0);
   else
-    rc = SQLITE_ERROR;
-  sqlite3_finalize(q);
-  return rc == SQLITE_OK ? 0 : fk__sqlite_fail(st, "reading the schema version");
+    rc = fk__sqlite_fail(st, "reading the schema version");
+  fk__sqlite_done(q, own);
+  return rc;
 }
 
+/* Brings the schema up to this program's, one migration a transaction. The migrations are
+ * scripts of many statements, run once: through fk__sqlite_exec, not kept prepared. */
 static int migrate(struct fk_store *st, struct fk_diag *diag)
 {
   int v, rc = fk__sqlite_version(st, &v);
@@ -42,14 +45,14 @@ static int migrate(struct fk_store *st, struct fk_diag *diag)
   for (; v < fk__sqlite_migration_count; v++) {
     char pragma[64];
     snprintf(pragma, sizeof pragma, "PRAGMA user_version=%d", v + 1);
-    if ((rc = fk__sqlite_exec(st, "BEGIN IMMEDIATE"))) return rc;
+    if ((rc = fk__sqlite_begin(st))) return rc;
     if ((rc = fk__sqlite_exec(st, fk__sqlite_migrations[v])) ||
         (rc = fk__sqlite_exec(st, pragma))) {
-      fk__sqlite_exec(st, "ROLLBACK");
+      fk__sqlite_rollback(st);
       return fk_diag_set(diag, rc, NULL, "migration %d failed: %s", v + 1,
                          fk__sqlite_conn_of(st)->err);
     }
-    if ((rc = fk__sqlite_exec(st, "COMMIT"))) return rc;
+    if ((rc = fk__sqlite_commit(st))) return rc;
   }
   return 0;
 }
@@ -60,9 +63,8 @@ static int migrate(struct fk_store *st, struct fk_diag *diag)
 static int first_problem(struct fk_store *st, const char *sql, const char *ok, struct fk_diag *diag)
 {
   sqlite3_stmt *q = NULL;
-  int rc = 0;
-  if (sqlite3_prepare_v2(fk__sqlite_db(st), sql, -1, &q, NULL) != SQLITE_OK)
-    return fk__sqlite_fail(st, sql);
+  int own = fk__sqlite_cached(st, sql, &q), rc = 0;
+  if (own < 0) return own;
   if (sqlite3_step(q) == SQLITE_ROW) {
     const char *a = (const char *)sqlite3_column_text(q, 0);
     if (!ok || !a || strcmp(a, ok))
@@ -71,7 +73,7 @@ static int first_problem(struct fk_store *st, const char *sql, const char *ok, s
                            ? (const char *)sqlite3_column_text(q, 1)
                            : "");
   }
-  sqlite3_finalize(q);
+  fk__sqlite_done(q, own);
   return rc;
 }
 
@@ -196,6 +198,11 @@ int fk__sqlite_open(const char *path, struct fk_store **out, struct fk_diag *dia
   sqlite3_extended_result_codes(s->db, 0);
   if ((rc = fk__sqlite_exec(&s->base, pragmas))) {
     rc = fk_diag_set(diag, FK_EIO, NULL, "cannot use %s as a store: %s", path, s->err);
+    goto out;
+  }
+  if ((rc = fk__sqlite_keep_transactions(&s->base))) {
+    if (rc == FK_ESTORE)
+      rc = fk_diag_set(diag, FK_EIO, NULL, "cannot use %s as a store: %s", path, s->err);
     goto out;
   }
   rc = migrate(&s->base, diag);

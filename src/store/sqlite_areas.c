@@ -138,13 +138,13 @@ int fk__sqlite_put_area(struct fk_store *st, struct fk_area_row *a, struct fk_di
 {
   sqlite3 *db = fk__sqlite_db(st);
   sqlite3_stmt *q[NSTMT] = {0};
-  int rc = 0;
+  int own[NSTMT] = {0}, rc = 0;
   for (int i = INS; !rc && i <= INS_SPAN; i++)
-    if (sqlite3_prepare_v2(db, sql[i], -1, &q[i], NULL) != SQLITE_OK) rc = FK_ESTORE;
+    if ((rc = own[i] = fk__sqlite_cached(st, sql[i], &q[i])) > 0) rc = 0;
   if (!rc) rc = put(st, q, a);
   if (rc) fk_diag_set(diag, FK_ESTORE, NULL, "storing area %s: %s", a->area_id, sqlite3_errmsg(db));
   for (int i = 0; i < NSTMT; i++)
-    sqlite3_finalize(q[i]);
+    fk__sqlite_done(q[i], own[i]);
   return rc;
 }
 
@@ -189,9 +189,8 @@ int fk__sqlite_each_grid_sample(struct fk_store *st, int64_t grid, fk_time from,
                                 int (*fn)(void *arg, const struct fk_sample_row *row), void *arg)
 {
   sqlite3_stmt *q = NULL;
-  int rc = 0, step = SQLITE_DONE;
-  if (sqlite3_prepare_v2(fk__sqlite_db(st), sql[GRID_SAMPLES], -1, &q, NULL) != SQLITE_OK)
-    return fk__sqlite_fail(st, "reading a grid's samples");
+  int own = fk__sqlite_cached(st, sql[GRID_SAMPLES], &q), rc = 0, step = SQLITE_DONE;
+  if (own < 0) return own;
   sqlite3_bind_int64(q, 1, grid);
   sqlite3_bind_int64(q, 2, from);
   sqlite3_bind_int64(q, 3, to);
@@ -203,6 +202,6 @@ int fk__sqlite_each_grid_sample(struct fk_store *st, int64_t grid, fk_time from,
     rc = fn(arg, &r);
   }
   if (!rc && step != SQLITE_DONE) rc = fk__sqlite_fail(st, "reading a grid's samples");
-  sqlite3_finalize(q);
+  fk__sqlite_done(q, own);
   return rc;
 }

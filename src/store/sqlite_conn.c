@@ -29,34 +29,64 @@ int fk__sqlite_exec(struct fk_store *st, const char *sql)
              : fk__sqlite_fail(st, sql);
 }
 
+/* A hash of the n bytes of s, eight at a time: the cache is searched at every use of one of
+ * its statements, on the hottest paths (an entrance check uses a dozen). */
+static uint64_t hash_text(const char *s, size_t n)
+{
+  uint64_t h = n, w;
+  for (; n >= 8; s += 8, n -= 8) {
+    memcpy(&w, s, 8);
+    h = (h ^ w) * 0x9E3779B97F4A7C15u;
+    h ^= h >> 29;
+  }
+  w = 0;
+  memcpy(&w, s, n);
+  h = (h ^ w) * 0x9E3779B97F4A7C15u;
+  return h ^ h >> 32;
+}
+
 int fk__sqlite_cached(struct fk_store *st, const char *sql, sqlite3_stmt **out)
 {
   struct fk__sqlite_conn *c = fk__sqlite_conn_of(st);
-  int i = 0;
-  while (i < c->ncache && strcmp(c->cache[i].sql, sql))
-    i++;
-  if (i < c->ncache && sqlite3_stmt_busy(c->cache[i].q)) /* in use further up: a fresh one */
-    return sqlite3_prepare_v2(c->db, sql, -1, out, NULL) == SQLITE_OK ? 1
-                                                                      : fk__sqlite_fail(st, sql);
-  if (i < c->ncache) {
-    sqlite3_reset(c->cache[i].q);
-    sqlite3_clear_bindings(c->cache[i].q);
-    *out = c->cache[i].q;
+  size_t len = strlen(sql), slot;
+  uint64_t h = hash_text(sql, len);
+  struct fk__sqlite_cached *e;
+  for (slot = h & (FK__SQLITE_SLOTS - 1); c->slots[slot];
+       slot = (slot + 1) & (FK__SQLITE_SLOTS - 1)) {
+    e = &c->cache[c->slots[slot] - 1];
+    if (e->hash != h || e->len != len || memcmp(e->sql, sql, len)) continue;
+    if (sqlite3_stmt_busy(e->q)) /* in use further up the stack: a fresh one for this use */
+      return sqlite3_prepare_v2(c->db, sql, -1, out, NULL) == SQLITE_OK ? 1
+                                                                        : fk__sqlite_fail(st, sql);
+    sqlite3_reset(e->q);
+    sqlite3_clear_bindings(e->q);
+    *out = e->q;
     return 0;
   }
   if (c->ncache == FK__SQLITE_CACHE) /* full: prepared for this use only */
     return sqlite3_prepare_v2(c->db, sql, -1, out, NULL) == SQLITE_OK ? 1
                                                                       : fk__sqlite_fail(st, sql);
-  size_t n = strlen(sql) + 1;
-  char *copy = fk_malloc(n);
+  char *copy = fk_malloc(len + 1);
   if (!copy) return FK_ENOMEM;
-  memcpy(copy, sql, n);
+  memcpy(copy, sql, len + 1);
   if (sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, out, NULL) != SQLITE_OK) {
     fk_free(copy);
     return fk__sqlite_fail(st, sql);
   }
-  c->cache[c->ncache++] = (struct fk__sqlite_cached){copy, *out};
+  c->cache[c->ncache] = (struct fk__sqlite_cached){copy, len, h, *out};
+  c->slots[slot] = (uint16_t)++c->ncache;
   return 0;
+}
+
+/* Runs sql, a statement without rows, kept prepared. Returns 0 or FK_ESTORE, recorded as sql. */
+static int run_cached(struct fk_store *st, const char *sql)
+{
+  sqlite3_stmt *q = NULL;
+  int own = fk__sqlite_cached(st, sql, &q), step;
+  if (own < 0) return own;
+  step = sqlite3_step(q);
+  fk__sqlite_done(q, own);
+  return step == SQLITE_DONE ? 0 : fk__sqlite_fail(st, sql);
 }
 
 void fk__sqlite_done(sqlite3_stmt *q, int rc)
@@ -85,15 +115,14 @@ int fk__sqlite_keys_load(struct fk_store *st, enum fk_feed_id feed)
   };
   struct fk__sqlite_conn *c = fk__sqlite_conn_of(st);
   sqlite3_stmt *q = NULL;
-  int rc = 0;
+  int own, rc = 0;
   if (c->loaded[feed]) return 0;
   assert(sql[feed]);
-  if (sqlite3_prepare_v2(c->db, sql[feed], -1, &q, NULL) != SQLITE_OK)
-    return fk__sqlite_fail(st, sql[feed]);
+  if ((own = fk__sqlite_cached(st, sql[feed], &q)) < 0) return own;
   while (!rc && sqlite3_step(q) == SQLITE_ROW)
     rc = fk__strmap_put(&c->keys[feed], (const char *)sqlite3_column_text(q, 0),
                         (size_t)sqlite3_column_bytes(q, 0), sqlite3_column_int64(q, 1));
-  sqlite3_finalize(q);
+  fk__sqlite_done(q, own);
   if (!rc) c->loaded[feed] = 1;
   return rc;
 }
@@ -150,17 +179,20 @@ int fk__sqlite_key_add(struct fk_store *st, enum fk_feed_id feed, const char *ke
  * Transactions nest: the outermost is BEGIN IMMEDIATE ... COMMIT, each inner one a savepoint, so
  * a caller may group many self-contained writes (each with its own begin/commit) into one commit
  * (the server's group commit of entrance checks). An inner rollback undoes only its own writes.
+ * Their statements are kept prepared: the server opens and releases a savepoint or two per
+ * entrance check, and parsing them each time cost more than the check's inserts.
  */
-/* Runs a statement without rows kept prepared: the server opens and releases a savepoint or two
- * per entrance check, and parsing them each time cost more than the check's inserts. */
-static int run_cached(struct fk_store *st, const char *sql)
+int fk__sqlite_keep_transactions(struct fk_store *st)
 {
-  sqlite3_stmt *q = NULL;
-  int own = fk__sqlite_cached(st, sql, &q), step;
-  if (own < 0) return own;
-  step = sqlite3_step(q);
-  fk__sqlite_done(q, own);
-  return step == SQLITE_DONE ? 0 : fk__sqlite_fail(st, sql);
+  static const char *const sql[] = {"BEGIN IMMEDIATE", "SAVEPOINT fk_inner",   "RELEASE fk_inner",
+                                    "COMMIT",          "ROLLBACK TO fk_inner", "ROLLBACK"};
+  for (size_t i = 0; i < sizeof sql / sizeof sql[0]; i++) {
+    sqlite3_stmt *q = NULL;
+    int own = fk__sqlite_cached(st, sql[i], &q);
+    if (own < 0) return own;
+    fk__sqlite_done(q, own);
+  }
+  return 0;
 }
 
 int fk__sqlite_begin(struct fk_store *st)
@@ -185,10 +217,11 @@ int fk__sqlite_rollback(struct fk_store *st)
   forget_keys(c); /* the maps may hold ids of rows that no longer exist */
   if (c->depth > 1) {
     c->depth--;
-    return fk__sqlite_exec(st, "ROLLBACK TO fk_inner; RELEASE fk_inner");
+    int rc = run_cached(st, "ROLLBACK TO fk_inner");
+    return rc ? rc : run_cached(st, "RELEASE fk_inner");
   }
   c->depth = 0;
-  return sqlite3_get_autocommit(c->db) ? 0 : fk__sqlite_exec(st, "ROLLBACK");
+  return sqlite3_get_autocommit(c->db) ? 0 : run_cached(st, "ROLLBACK");
 }
 
 /*
@@ -199,7 +232,7 @@ int fk__sqlite_rollback(struct fk_store *st)
  */
 int fk__sqlite_set_bulk(struct fk_store *st, int bulk)
 {
-  return fk__sqlite_exec(st, bulk ? "PRAGMA foreign_keys=OFF" : "PRAGMA foreign_keys=ON");
+  return run_cached(st, bulk ? "PRAGMA foreign_keys=OFF" : "PRAGMA foreign_keys=ON");
 }
 
 int fk__sqlite_data_version(struct fk_store *st, uint64_t *v)
@@ -222,7 +255,6 @@ void fk__sqlite_close(struct fk_store *st)
     sqlite3_finalize(c->insert[i]);
     sqlite3_finalize(c->same[i]);
   }
-  sqlite3_finalize(c->region_insert);
   for (int i = 0; i < c->ncache; i++) {
     sqlite3_finalize(c->cache[i].q);
     fk_free(c->cache[i].sql);

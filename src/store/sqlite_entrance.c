@@ -79,12 +79,10 @@ int fk__sqlite_put_entrance(struct fk_store *st, const struct fk_entrance_row *r
 int fk__sqlite_each_entrance(struct fk_store *st, fk_time from, fk_time to,
                              int (*fn)(void *arg, const struct fk_entrance_row *r), void *arg)
 {
-  sqlite3 *db = fk__sqlite_db(st);
   sqlite3_stmt *q = NULL;
   struct fk_entrance_row r;
-  int rc = 0, step = SQLITE_DONE;
-  if (sqlite3_prepare_v2(db, sql[SEL], -1, &q, NULL) != SQLITE_OK)
-    return fk__sqlite_fail(st, "reading entrance checks");
+  int own = fk__sqlite_cached(st, sql[SEL], &q), rc = 0, step = SQLITE_DONE;
+  if (own < 0) return own;
   sqlite3_bind_int64(q, 1, from);
   sqlite3_bind_int64(q, 2, to);
   while (!rc && (step = sqlite3_step(q)) == SQLITE_ROW) {
@@ -102,7 +100,7 @@ int fk__sqlite_each_entrance(struct fk_store *st, fk_time from, fk_time to,
     rc = fn(arg, &r);
   }
   if (!rc && step != SQLITE_DONE && step != SQLITE_ROW) rc = FK_ESTORE;
-  sqlite3_finalize(q);
+  fk__sqlite_done(q, own);
   return rc == FK_ESTORE ? fk__sqlite_fail(st, "reading entrance checks") : rc;
 }
 

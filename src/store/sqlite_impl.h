@@ -9,8 +9,17 @@
  * implements the ops of one subject. No sqlite file calls the public fk_store_* functions of
  * store.c, which call into them.
  *
- * Signatures: every function that uses the connection takes struct fk_store *st first (never a
- * bare sqlite3 *db; fk__sqlite_db gives the handle); an op's function has the op's own type.
+ * Its conventions, one each:
+ *
+ * - Signatures. Every function that uses the connection takes struct fk_store *st first (never
+ *   a bare sqlite3 *db; fk__sqlite_db gives the handle); an op's function has the op's own type.
+ * - Statements. Every fixed statement goes through fk__sqlite_cached and back through
+ *   fk__sqlite_done: prepared once per connection, found again by its text. So do the
+ *   statements of the filtered lists (tasks, alerts, signal counts), whose text is one of a few
+ *   the filter picks. The feed rows' INSERT and comparison, whose text is built at run time from
+ *   the feed descriptors, are prepared once into the connection's own arrays (insert[], same[]).
+ *   Scripts of many statements (the pragmas at open, the migrations) run once, through
+ *   fk__sqlite_exec.
  */
 #ifndef FK_STORE_SQLITE_IMPL_H
 #define FK_STORE_SQLITE_IMPL_H
@@ -22,8 +31,10 @@
 #include "base/strmap.h"
 #include "store/store_impl.h"
 
-/* Statements kept prepared per connection: the engines run the same few many times. */
-#define FK__SQLITE_CACHE 64
+/* Statements kept prepared per connection: every fixed statement of the backend (about 150)
+ * and the variants of the filtered lists (tasks, alerts) that a process uses. */
+#define FK__SQLITE_CACHE 256
+#define FK__SQLITE_SLOTS (2 * FK__SQLITE_CACHE) /* the cache's hash index: a power of 2 */
 
 /* The SQLite backend's connection: what a struct fk_store * of this backend points at. */
 struct fk__sqlite_conn {
@@ -33,14 +44,16 @@ struct fk__sqlite_conn {
      descriptors (sqlite_put.c) */
   sqlite3_stmt *insert[FK_FEED_COUNT];
   sqlite3_stmt *same[FK_FEED_COUNT];
-  sqlite3_stmt *region_insert;
   struct fk__strmap keys[FK_FEED_COUNT]; /* natural key -> row id, for referenced feeds */
   int loaded[FK_FEED_COUNT];             /* keys[feed] holds every stored key of feed */
   struct fk__sqlite_cached {
     char *sql;
+    size_t len;
+    uint64_t hash;
     sqlite3_stmt *q;
-  } cache[FK__SQLITE_CACHE]; /* statements the engines run again and again (fk__sqlite_cached) */
+  } cache[FK__SQLITE_CACHE]; /* statements kept prepared (fk__sqlite_cached) */
   int ncache;
+  uint16_t slots[FK__SQLITE_SLOTS]; /* by the text's hash: 1 + its index in cache, 0 none */
   int depth; /* open transactions: the outer one a BEGIN, each inner one a SAVEPOINT */
   char err[512];
 };
@@ -58,10 +71,12 @@ static inline sqlite3 *fk__sqlite_db(struct fk_store *st)
 /* ---- The connection's core (sqlite_conn.c) ---- */
 
 /*
- * The statement for sql, prepared once per connection and reset with its bindings cleared.
+ * The statement for sql, prepared once per connection and reset with its bindings cleared; it is
+ * found again by a hash of its text, so a lookup costs the same however full the cache is.
  * Returns 0 (give it back with fk__sqlite_done(q, 0)), 1 when the cache is full or the cached
- * one is still in use further up the stack and q was prepared for this use only
- * (fk__sqlite_done(q, 1) finalizes it), FK_ENOMEM or FK_ESTORE.
+ * one is still in use further up the stack (a callback of a loop over its rows running it
+ * again) and q was prepared for this use only (fk__sqlite_done(q, 1) finalizes it), FK_ENOMEM,
+ * or FK_ESTORE (recorded as sql).
  */
 int fk__sqlite_cached(struct fk_store *st, const char *sql, sqlite3_stmt **out);
 /* Gives back q (NULL is fine) as fk__sqlite_cached returned it (rc 0 or 1). */
@@ -94,6 +109,10 @@ int fk__sqlite_key_add(struct fk_store *st, enum fk_feed_id feed, const char *ke
  * names. Transactions nest: the outer one is BEGIN IMMEDIATE ... COMMIT, each inner one a
  * savepoint. */
 int fk__sqlite_begin(struct fk_store *st);
+/* Prepares the transactions' statements into the cache, so that a rollback never asks fk_malloc
+ * for memory: the rollback after a failure to allocate must not fail for the same want. Called
+ * once, by fk__sqlite_open. Returns 0, FK_ENOMEM or FK_ESTORE. */
+int fk__sqlite_keep_transactions(struct fk_store *st);
 int fk__sqlite_commit(struct fk_store *st);
 int fk__sqlite_rollback(struct fk_store *st);
 const char *fk__sqlite_errmsg(struct fk_store *st);

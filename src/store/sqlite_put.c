@@ -55,7 +55,9 @@ static const struct feed_map maps[FK_FEED_COUNT] = {
 enum { G_ID, G_NAME, G_COMMUNITY, G_STREET, G_DISTRICT, G_LAT, G_LON };
 enum { LEVEL_DISTRICT = 1, LEVEL_STREET, LEVEL_COMMUNITY, LEVEL_GRID };
 
-/* Prepares sql into *out for the connection's life, unless done already. */
+/* Prepares sql, built from the feed descriptors, into *out for the connection's life, unless
+ * done already: kept in the connection (insert[], same[]) rather than in the cache, which is
+ * for fixed text. */
 static int prepare(struct fk_store *st, const char *sql, sqlite3_stmt **out)
 {
   if (*out) return 0;
@@ -154,21 +156,19 @@ static int region(struct fk_store *st, int level, const char *code, size_t codel
                   const struct fk_value *name, int64_t parent, int64_t *id)
 {
   struct fk__sqlite_conn *s = fk__sqlite_conn_of(st);
-  int rc = fk__sqlite_keys_load(st, FK_FEED_GRIDS);
+  sqlite3_stmt *q = NULL;
+  int own, rc = fk__sqlite_keys_load(st, FK_FEED_GRIDS);
   if (rc || fk__strmap_get(&s->keys[FK_FEED_GRIDS], code, codelen, id)) return rc;
-  if ((rc = prepare(st, "INSERT INTO regions(level, code, name, parent) VALUES(?1,?2,?3,?4)",
-                    &s->region_insert)))
-    return rc;
-  sqlite3_stmt *q = s->region_insert;
-  sqlite3_reset(q);
+  if ((own = fk__sqlite_cached(
+           st, "INSERT INTO regions(level, code, name, parent) VALUES(?1,?2,?3,?4)", &q)) < 0)
+    return own;
   sqlite3_bind_int(q, 1, level);
   sqlite3_bind_text(q, 2, code, (int)codelen, SQLITE_STATIC);
   sqlite3_bind_text(q, 3, name->s, (int)name->n, SQLITE_STATIC);
-  if (parent)
-    sqlite3_bind_int64(q, 4, parent);
-  else
-    sqlite3_bind_null(q, 4);
-  if (sqlite3_step(q) != SQLITE_DONE) return fk__sqlite_fail(st, "adding a region");
+  if (parent) sqlite3_bind_int64(q, 4, parent); /* else NULL */
+  if (sqlite3_step(q) != SQLITE_DONE) rc = fk__sqlite_fail(st, "adding a region");
+  fk__sqlite_done(q, own);
+  if (rc) return rc;
   *id = sqlite3_last_insert_rowid(s->db);
   return fk__strmap_put(&s->keys[FK_FEED_GRIDS], code, codelen, *id);
 }

@@ -78,9 +78,8 @@ int fk__sqlite_scan(struct fk_store *st, const struct fk_feed *feed,
                     int (*row)(void *arg, const char *const *cells), void *arg)
 {
   sqlite3_stmt *q = NULL;
-  int rc = 0, step = SQLITE_DONE;
-  if (sqlite3_prepare_v2(fk__sqlite_db(st), scan_sql[feed->id], -1, &q, NULL) != SQLITE_OK)
-    return fk__sqlite_fail(st, "reading rows");
+  int own = fk__sqlite_cached(st, scan_sql[feed->id], &q), rc = 0, step = SQLITE_DONE;
+  if (own < 0) return own;
   while (!rc && (step = sqlite3_step(q)) == SQLITE_ROW) {
     char bufs[FK_FEED_MAXCOLS][FK_TIME_BUFSZ];
     const char *cells[FK_FEED_MAXCOLS];
@@ -89,6 +88,6 @@ int fk__sqlite_scan(struct fk_store *st, const struct fk_feed *feed,
     rc = row(arg, cells);
   }
   if (!rc && step != SQLITE_DONE) rc = fk__sqlite_fail(st, "reading rows");
-  sqlite3_finalize(q);
+  fk__sqlite_done(q, own);
   return rc;
 }

@@ -44,6 +44,17 @@ static const char *const sites_sql =
 static const char *const rooms_sql = "SELECT id, site, room_id, kind, beds FROM rooms ORDER BY id";
 static const char *const version_sql = "SELECT (SELECT coalesce(max(id), 0) FROM stays),"
                                        " (SELECT count(*) FROM stays WHERE to_at IS NOT NULL)";
+/* A stay or wait stored (id 0) or ended. */
+static const char *const stay_insert_sql =
+    "INSERT INTO stays(person, room, measure, from_at, to_at, reason, end_reason)"
+    " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+static const char *const stay_end_sql =
+    "UPDATE stays SET to_at = ?2, end_reason = ?3 WHERE id = ?1";
+static const char *const wait_insert_sql =
+    "INSERT INTO site_waits(person, measure, site, since, until, end_reason)"
+    " VALUES(?1, ?2, ?3, ?4, ?5, ?6)";
+static const char *const wait_end_sql =
+    "UPDATE site_waits SET until = ?2, end_reason = ?3 WHERE id = ?1";
 static const char *const needs_sql =
     "SELECT m.id, m.person, m.category, julianday(m.anchor_date) - 2440587.5,"
     " julianday(m.placed_date) - 2440587.5, p.household_id, julianday(p.birth_date) - 2440587.5,"
@@ -67,19 +78,12 @@ static fk_time opt_time(sqlite3_stmt *q, int i)
   return sqlite3_column_type(q, i) == SQLITE_NULL ? FK_TIME_NONE : sqlite3_column_int64(q, i);
 }
 
-/* Prepares sql into *q (given back by end). Returns 0 or FK_ESTORE, recorded as what. */
-static int start(struct fk_store *st, const char *sql, sqlite3_stmt **q, const char *what)
-{
-  if (sqlite3_prepare_v2(fk__sqlite_db(st), sql, -1, q, NULL) == SQLITE_OK) return 0;
-  return fk__sqlite_fail(st, what);
-}
-
 /* Ends a loop over q's rows: a last step that was neither a row nor the end is recorded as
- * what. Finalizes q; returns rc (fn's return) or FK_ESTORE. */
-static int end(struct fk_store *st, sqlite3_stmt *q, int rc, int step, const char *what)
+ * what. Gives q back; returns rc (fn's return) or FK_ESTORE. */
+static int end(struct fk_store *st, sqlite3_stmt *q, int own, int rc, int step, const char *what)
 {
   if (!rc && step != SQLITE_DONE && step != SQLITE_ROW) rc = fk__sqlite_fail(st, what);
-  sqlite3_finalize(q);
+  fk__sqlite_done(q, own);
   return rc;
 }
 
@@ -87,8 +91,8 @@ int fk__sqlite_each_site(struct fk_store *st, int (*fn)(void *arg, const struct 
                          void *arg)
 {
   sqlite3_stmt *q = NULL;
-  int rc = start(st, sites_sql, &q, "reading sites"), step = SQLITE_DONE;
-  if (rc) return rc;
+  int own = fk__sqlite_cached(st, sites_sql, &q), rc = 0, step = SQLITE_DONE;
+  if (own < 0) return own;
   while (!rc && (step = sqlite3_step(q)) == SQLITE_ROW) {
     struct fk_site_row r = {sqlite3_column_int64(q, 0),
                             text(q, 1),
@@ -101,41 +105,41 @@ int fk__sqlite_each_site(struct fk_store *st, int (*fn)(void *arg, const struct 
                             {text(q, 8), text(q, 9), text(q, 10), text(q, 11), text(q, 12)}};
     rc = fn(arg, &r);
   }
-  return end(st, q, rc, step, "reading sites");
+  return end(st, q, own, rc, step, "reading sites");
 }
 
 int fk__sqlite_each_room(struct fk_store *st, int (*fn)(void *arg, const struct fk_room_row *row),
                          void *arg)
 {
   sqlite3_stmt *q = NULL;
-  int rc = start(st, rooms_sql, &q, "reading rooms"), step = SQLITE_DONE;
-  if (rc) return rc;
+  int own = fk__sqlite_cached(st, rooms_sql, &q), rc = 0, step = SQLITE_DONE;
+  if (own < 0) return own;
   while (!rc && (step = sqlite3_step(q)) == SQLITE_ROW) {
     int kind = name_index(fk_room_kinds, text(q, 3));
     struct fk_room_row r = {sqlite3_column_int64(q, 0), sqlite3_column_int64(q, 1), text(q, 2),
                             kind < 0 ? 0 : kind, sqlite3_column_int(q, 4)};
     rc = fn(arg, &r);
   }
-  return end(st, q, rc, step, "reading rooms");
+  return end(st, q, own, rc, step, "reading rooms");
 }
 
 int fk__sqlite_stays_version(struct fk_store *st, struct fk_stays_version *out)
 {
   sqlite3_stmt *q = NULL;
-  int rc = start(st, version_sql, &q, "reading the stays' version"), step;
+  int own = fk__sqlite_cached(st, version_sql, &q), step;
   *out = (struct fk_stays_version){0, 0};
-  if (rc) return rc;
+  if (own < 0) return own;
   if ((step = sqlite3_step(q)) == SQLITE_ROW)
     *out = (struct fk_stays_version){sqlite3_column_int64(q, 0), sqlite3_column_int64(q, 1)};
-  return end(st, q, 0, step, "reading the stays' version");
+  return end(st, q, own, 0, step, "reading the stays' version");
 }
 
 int fk__sqlite_each_need(struct fk_store *st, int (*fn)(void *arg, const struct fk_need_row *row),
                          void *arg)
 {
   sqlite3_stmt *q = NULL;
-  int rc = start(st, needs_sql, &q, "reading the active measures"), step = SQLITE_DONE;
-  if (rc) return rc;
+  int own = fk__sqlite_cached(st, needs_sql, &q), rc = 0, step = SQLITE_DONE;
+  if (own < 0) return own;
   while (!rc && (step = sqlite3_step(q)) == SQLITE_ROW) {
     int cat = name_index(fk_person_cats, text(q, 2));
     struct fk_need_row r = {sqlite3_column_int64(q, 0),
@@ -149,7 +153,7 @@ int fk__sqlite_each_need(struct fk_store *st, int (*fn)(void *arg, const struct 
                             sqlite3_column_double(q, 8)};
     if (cat >= 0) rc = fn(arg, &r); /* a category this program does not know has no phases */
   }
-  return end(st, q, rc, step, "reading the active measures");
+  return end(st, q, own, rc, step, "reading the active measures");
 }
 
 /* Binds the view's parameters: ?1 person (FK_STAYS_OF), ?2 ?3 the times (FK_STAYS_BETWEEN). */
@@ -167,9 +171,9 @@ int fk__sqlite_each_stay(struct fk_store *st, enum fk_stay_view view, int64_t pe
                          fk_time t1, int (*fn)(void *arg, const struct fk_stay_row *row), void *arg)
 {
   sqlite3_stmt *q = NULL;
-  int rc, step = SQLITE_DONE;
+  int own, rc = 0, step = SQLITE_DONE;
   if (view < FK_STAYS_OPEN || view > FK_STAYS_BETWEEN) return FK_EINVAL;
-  if ((rc = start(st, stays_sql[view], &q, "reading stays"))) return rc;
+  if ((own = fk__sqlite_cached(st, stays_sql[view], &q)) < 0) return own;
   bind_view(q, view, person, t0, t1);
   while (!rc && (step = sqlite3_step(q)) == SQLITE_ROW) {
     int known = sqlite3_column_type(q, 9) != SQLITE_NULL;
@@ -188,16 +192,16 @@ int fk__sqlite_each_stay(struct fk_store *st, enum fk_stay_view view, int64_t pe
                             (fk_date)sqlite3_column_int64(q, 12)};
     rc = fn(arg, &r);
   }
-  return end(st, q, rc, step, "reading stays");
+  return end(st, q, own, rc, step, "reading stays");
 }
 
 int fk__sqlite_each_wait(struct fk_store *st, enum fk_stay_view view, int64_t person, fk_time t0,
                          fk_time t1, int (*fn)(void *arg, const struct fk_wait_row *row), void *arg)
 {
   sqlite3_stmt *q = NULL;
-  int rc, step = SQLITE_DONE;
+  int own, rc = 0, step = SQLITE_DONE;
   if (view < FK_STAYS_OPEN || view > FK_STAYS_BETWEEN) return FK_EINVAL;
-  if ((rc = start(st, waits_sql[view], &q, "reading waits"))) return rc;
+  if ((own = fk__sqlite_cached(st, waits_sql[view], &q)) < 0) return own;
   bind_view(q, view, person, t0, t1);
   while (!rc && (step = sqlite3_step(q)) == SQLITE_ROW) {
     struct fk_wait_row r = {sqlite3_column_int64(q, 0),
@@ -209,7 +213,7 @@ int fk__sqlite_each_wait(struct fk_store *st, enum fk_stay_view view, int64_t pe
                             text(q, 6)};
     rc = fn(arg, &r);
   }
-  return end(st, q, rc, step, "reading waits");
+  return end(st, q, own, rc, step, "reading waits");
 }
 
 static void bind_opt_time(sqlite3_stmt *q, int i, fk_time t)
@@ -283,48 +287,38 @@ static int put_failed(struct fk_store *st, struct fk_diag *diag, const char *wha
 
 int fk__sqlite_put_stays(struct fk_store *st, struct fk_stay_row *rows, int n, struct fk_diag *diag)
 {
-  sqlite3 *db = fk__sqlite_db(st);
   sqlite3_stmt *ins = NULL, *upd = NULL;
-  int rc = 0;
-  if (sqlite3_prepare_v2(db,
-                         "INSERT INTO stays(person, room, measure, from_at, to_at, reason,"
-                         " end_reason) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                         -1, &ins, NULL) != SQLITE_OK ||
-      sqlite3_prepare_v2(db, "UPDATE stays SET to_at = ?2, end_reason = ?3 WHERE id = ?1", -1, &upd,
-                         NULL) != SQLITE_OK)
-    rc = put_failed(st, diag, "storing a stay");
+  int own_ins = 0, own_upd = 0, rc = 0;
+  if ((rc = own_ins = fk__sqlite_cached(st, stay_insert_sql, &ins)) >= 0 &&
+      (rc = own_upd = fk__sqlite_cached(st, stay_end_sql, &upd)) >= 0)
+    rc = 0;
   for (int i = 0; !rc && i < n; i++) {
     struct fk_stay_row *r = &rows[i];
     if (put_stay(r->id ? upd : ins, r) != SQLITE_DONE)
       rc = put_failed(st, diag, "storing a stay");
     else if (!r->id)
-      r->id = sqlite3_last_insert_rowid(db);
+      r->id = sqlite3_last_insert_rowid(fk__sqlite_db(st));
   }
-  sqlite3_finalize(ins);
-  sqlite3_finalize(upd);
+  fk__sqlite_done(ins, own_ins);
+  fk__sqlite_done(upd, own_upd);
   return rc;
 }
 
 int fk__sqlite_put_waits(struct fk_store *st, struct fk_wait_row *rows, int n, struct fk_diag *diag)
 {
-  sqlite3 *db = fk__sqlite_db(st);
   sqlite3_stmt *ins = NULL, *upd = NULL;
-  int rc = 0;
-  if (sqlite3_prepare_v2(db,
-                         "INSERT INTO site_waits(person, measure, site, since, until,"
-                         " end_reason) VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
-                         -1, &ins, NULL) != SQLITE_OK ||
-      sqlite3_prepare_v2(db, "UPDATE site_waits SET until = ?2, end_reason = ?3 WHERE id = ?1", -1,
-                         &upd, NULL) != SQLITE_OK)
-    rc = put_failed(st, diag, "storing a wait");
+  int own_ins = 0, own_upd = 0, rc = 0;
+  if ((rc = own_ins = fk__sqlite_cached(st, wait_insert_sql, &ins)) >= 0 &&
+      (rc = own_upd = fk__sqlite_cached(st, wait_end_sql, &upd)) >= 0)
+    rc = 0;
   for (int i = 0; !rc && i < n; i++) {
     struct fk_wait_row *r = &rows[i];
     if (put_wait(r->id ? upd : ins, r) != SQLITE_DONE)
       rc = put_failed(st, diag, "storing a wait");
     else if (!r->id)
-      r->id = sqlite3_last_insert_rowid(db);
+      r->id = sqlite3_last_insert_rowid(fk__sqlite_db(st));
   }
-  sqlite3_finalize(ins);
-  sqlite3_finalize(upd);
+  fk__sqlite_done(ins, own_ins);
+  fk__sqlite_done(upd, own_upd);
   return rc;
 }

@@ -46,15 +46,16 @@ static const char *when(sqlite3_stmt *q, int i, int dates, char *buf)
 
 static int feed_table(struct fk_store *st, struct fk_table **out)
 {
-  sqlite3 *db = fk__sqlite_db(st);
   static const char *const names[] = {"feed", "#rows", "first", "last"};
   struct fk_table *t = fk_table_new(4, names);
   int rc = t ? 0 : FK_ENOMEM;
   for (size_t i = 0; !rc && i < sizeof feed_sql / sizeof feed_sql[0]; i++) {
     sqlite3_stmt *q = NULL;
     char rows[24], first[FK_TIME_BUFSZ], last[FK_TIME_BUFSZ];
-    if (sqlite3_prepare_v2(db, feed_sql[i].sql, -1, &q, NULL) != SQLITE_OK ||
-        sqlite3_step(q) != SQLITE_ROW) {
+    int own = fk__sqlite_cached(st, feed_sql[i].sql, &q);
+    if (own < 0) {
+      rc = own;
+    } else if (sqlite3_step(q) != SQLITE_ROW) {
       rc = FK_ESTORE;
     } else {
       snprintf(rows, sizeof rows, "%lld", (long long)sqlite3_column_int64(q, 0));
@@ -62,7 +63,7 @@ static int feed_table(struct fk_store *st, struct fk_table **out)
                               when(q, 2, feed_sql[i].dates, last)};
       rc = fk_table_add(t, cells);
     }
-    sqlite3_finalize(q);
+    fk__sqlite_done(q, own);
   }
   if (rc)
     fk_table_free(t);
@@ -83,65 +84,63 @@ static const char *const district_sql =
     "  (SELECT count(*) FROM persons p JOIN g ON p.grid = g.gid WHERE g.did = d.id),"
     "  (SELECT count(*) FROM places p JOIN g ON p.grid = g.gid WHERE g.did = d.id)"
     " FROM regions d WHERE d.level = 1 ORDER BY d.id";
+static const char *const places_sql = "SELECT coalesce(max(id), 0) FROM places";
+static const char *const checkins_sql = "SELECT place FROM checkins";
+static const char *const district_places_sql =
+    "SELECT p.id FROM places p JOIN regions grid ON p.grid = grid.id"
+    " JOIN regions c ON grid.parent = c.id JOIN regions s ON c.parent = s.id WHERE s.parent = ?1";
 
 /* Counts check-ins per place id into a calloc'd array of *n entries. */
 static int checkins_per_place(struct fk_store *st, int64_t **counts, int64_t *n)
 {
-  sqlite3 *db = fk__sqlite_db(st);
   sqlite3_stmt *q = NULL;
-  int rc = 0;
+  int rc = 0, own, step;
   *counts = NULL;
   *n = 0;
-  if (sqlite3_prepare_v2(db, "SELECT coalesce(max(id), 0) FROM places", -1, &q, NULL) ||
-      sqlite3_step(q) != SQLITE_ROW) {
-    sqlite3_finalize(q);
-    return FK_ESTORE;
-  }
-  *n = sqlite3_column_int64(q, 0) + 1;
-  sqlite3_finalize(q);
+  if ((own = fk__sqlite_cached(st, places_sql, &q)) < 0) return own;
+  if (sqlite3_step(q) == SQLITE_ROW)
+    *n = sqlite3_column_int64(q, 0) + 1;
+  else
+    rc = FK_ESTORE;
+  fk__sqlite_done(q, own);
+  if (rc) return rc;
   if (!(*counts = fk_calloc((size_t)*n, sizeof **counts))) return FK_ENOMEM;
-  if (sqlite3_prepare_v2(db, "SELECT place FROM checkins", -1, &q, NULL)) return FK_ESTORE;
-  int step;
+  if ((own = fk__sqlite_cached(st, checkins_sql, &q)) < 0) return own;
   while ((step = sqlite3_step(q)) == SQLITE_ROW) {
     int64_t p = sqlite3_column_int64(q, 0);
     if (p >= 0 && p < *n) (*counts)[p]++;
   }
   if (step != SQLITE_DONE) rc = FK_ESTORE;
-  sqlite3_finalize(q);
+  fk__sqlite_done(q, own);
   return rc;
 }
 
 /* Adds up per-place check-ins for district `did`. */
 static int64_t district_checkins(struct fk_store *st, int64_t did, const int64_t *counts, int64_t n)
 {
-  sqlite3 *db = fk__sqlite_db(st);
   sqlite3_stmt *q = NULL;
   int64_t sum = 0;
-  if (sqlite3_prepare_v2(db,
-                         "SELECT p.id FROM places p JOIN regions grid ON p.grid = grid.id"
-                         " JOIN regions c ON grid.parent = c.id JOIN regions s ON c.parent = s.id"
-                         " WHERE s.parent = ?1",
-                         -1, &q, NULL) == SQLITE_OK) {
+  int own = fk__sqlite_cached(st, district_places_sql, &q);
+  if (own >= 0) {
     sqlite3_bind_int64(q, 1, did);
     while (sqlite3_step(q) == SQLITE_ROW) {
       int64_t p = sqlite3_column_int64(q, 0);
       if (p >= 0 && p < n) sum += counts[p];
     }
   }
-  sqlite3_finalize(q);
+  fk__sqlite_done(q, own);
   return sum;
 }
 
 static int district_table(struct fk_store *st, struct fk_table **out)
 {
-  sqlite3 *db = fk__sqlite_db(st);
   static const char *const names[] = {"district", "#streets", "#communities", "#grids",
                                       "#persons", "#places",  "#checkins"};
   struct fk_table *t = fk_table_new(7, names);
   sqlite3_stmt *q = NULL;
   int64_t *counts = NULL, n = 0;
-  int rc = t ? checkins_per_place(st, &counts, &n) : FK_ENOMEM;
-  if (!rc && sqlite3_prepare_v2(db, district_sql, -1, &q, NULL) != SQLITE_OK) rc = FK_ESTORE;
+  int own = 0, rc = t ? checkins_per_place(st, &counts, &n) : FK_ENOMEM;
+  if (!rc && (own = fk__sqlite_cached(st, district_sql, &q)) < 0) rc = own;
   while (!rc && sqlite3_step(q) == SQLITE_ROW) {
     char num[6][24];
     const char *cells[7] = {(const char *)sqlite3_column_text(q, 1)};
@@ -154,7 +153,7 @@ static int district_table(struct fk_store *st, struct fk_table **out)
     cells[6] = num[5];
     rc = fk_table_add(t, cells);
   }
-  sqlite3_finalize(q);
+  fk__sqlite_done(q, own);
   fk_free(counts);
   if (rc)
     fk_table_free(t);

@@ -67,11 +67,9 @@ static void text_col(sqlite3_stmt *q, int i, char *buf, size_t size)
 int fk__sqlite_put_token(struct fk_store *st, const char *hash, int role, int64_t scope,
                          int64_t site, fk_time created_at, int64_t *id)
 {
-  sqlite3 *db = fk__sqlite_db(st);
   sqlite3_stmt *q = NULL;
-  int rc = 0, step;
-  if (sqlite3_prepare_v2(db, sql[PUT], -1, &q, NULL) != SQLITE_OK)
-    return fk__sqlite_fail(st, "storing a token");
+  int own = fk__sqlite_cached(st, sql[PUT], &q), rc = 0, step;
+  if (own < 0) return own;
   sqlite3_bind_text(q, 1, hash, -1, SQLITE_STATIC);
   sqlite3_bind_text(q, 2, fk_roles[role], -1, SQLITE_STATIC);
   sqlite3_bind_int64(q, 3, scope);
@@ -83,8 +81,8 @@ int fk__sqlite_put_token(struct fk_store *st, const char *hash, int role, int64_
   else if (step != SQLITE_DONE)
     rc = FK_ESTORE;
   else if (id)
-    *id = sqlite3_last_insert_rowid(db);
-  sqlite3_finalize(q);
+    *id = sqlite3_last_insert_rowid(fk__sqlite_db(st));
+  fk__sqlite_done(q, own);
   return rc == FK_ESTORE ? fk__sqlite_fail(st, "storing a token") : rc;
 }
 
@@ -111,12 +109,10 @@ int fk__sqlite_token(struct fk_store *st, const char *hash, struct fk_token_row 
 
 int fk__sqlite_region_by_code(struct fk_store *st, const char *code, int64_t *id, int *level)
 {
-  sqlite3 *db = fk__sqlite_db(st);
   sqlite3_stmt *q = NULL;
-  int rc = 0, step;
+  int own = fk__sqlite_cached(st, sql[REGION], &q), rc = 0, step;
   *id = 0;
-  if (sqlite3_prepare_v2(db, sql[REGION], -1, &q, NULL) != SQLITE_OK)
-    return fk__sqlite_fail(st, "looking up a region");
+  if (own < 0) return own;
   sqlite3_bind_text(q, 1, code, -1, SQLITE_STATIC);
   step = sqlite3_step(q);
   if (step == SQLITE_ROW) {
@@ -124,7 +120,7 @@ int fk__sqlite_region_by_code(struct fk_store *st, const char *code, int64_t *id
     if (level) *level = sqlite3_column_int(q, 1);
   } else if (step != SQLITE_DONE)
     rc = FK_ESTORE;
-  sqlite3_finalize(q);
+  fk__sqlite_done(q, own);
   return rc ? fk__sqlite_fail(st, "looking up a region") : 0;
 }
 
@@ -232,12 +228,10 @@ int fk__sqlite_put_audit(struct fk_store *st, const struct fk_audit_row *r)
 int fk__sqlite_each_audit(struct fk_store *st, int (*fn)(void *arg, const struct fk_audit_row *r),
                           void *arg)
 {
-  sqlite3 *db = fk__sqlite_db(st);
   sqlite3_stmt *q = NULL;
   struct fk_audit_row r;
-  int rc = 0, step = SQLITE_DONE;
-  if (sqlite3_prepare_v2(db, sql[AUDIT_SEL], -1, &q, NULL) != SQLITE_OK)
-    return fk__sqlite_fail(st, "reading the audit log");
+  int own = fk__sqlite_cached(st, sql[AUDIT_SEL], &q), rc = 0, step = SQLITE_DONE;
+  if (own < 0) return own;
   while (!rc && (step = sqlite3_step(q)) == SQLITE_ROW) {
     memset(&r, 0, sizeof r);
     r.id = sqlite3_column_int64(q, 0);
@@ -251,6 +245,6 @@ int fk__sqlite_each_audit(struct fk_store *st, int (*fn)(void *arg, const struct
     rc = fn(arg, &r);
   }
   if (!rc && step != SQLITE_DONE && step != SQLITE_ROW) rc = FK_ESTORE;
-  sqlite3_finalize(q);
+  fk__sqlite_done(q, own);
   return rc == FK_ESTORE ? fk__sqlite_fail(st, "reading the audit log") : rc;
 }

@@ -1,7 +1,7 @@
 /*
  * Writing a trace back to the SQLite store with its evidence (see fk_store_save_trace).
- * One transaction: the earlier run of the same index case goes (its contacts, exposures and
- * links cascade), the new run comes in whole.
+ * One transaction (a savepoint inside the caller's): the earlier run of the same index case goes
+ * (its contacts, exposures and links cascade), the new run comes in whole.
  */
 #include <sqlite3.h>
 
@@ -99,18 +99,19 @@ static int save_all(struct fk_store *st, sqlite3_stmt **q, const struct fk_trace
 int fk__sqlite_save_trace(struct fk_store *st, const struct fk_trace_result *r, fk_time now,
                           const char *rules, struct fk_diag *diag)
 {
-  sqlite3 *db = fk__sqlite_db(st);
   sqlite3_stmt *q[NSTMT] = {0};
-  int rc = 0;
+  int own[NSTMT] = {0}, rc = 0;
   for (int i = 0; !rc && i < NSTMT; i++)
-    if (sqlite3_prepare_v2(db, sql[i], -1, &q[i], NULL) != SQLITE_OK) rc = FK_ESTORE;
-  if (!rc && sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) rc = FK_ESTORE;
-  if (!rc) {
-    rc = save_all(st, q, r, now, rules);
-    sqlite3_exec(db, rc ? "ROLLBACK" : "COMMIT", NULL, NULL, NULL);
+    if ((rc = own[i] = fk__sqlite_cached(st, sql[i], &q[i])) > 0) rc = 0;
+  if (!rc && !(rc = fk__sqlite_begin(st))) {
+    if ((rc = save_all(st, q, r, now, rules)))
+      fk__sqlite_rollback(st);
+    else
+      rc = fk__sqlite_commit(st);
   }
-  if (rc) fk_diag_set(diag, FK_ESTORE, NULL, "saving the trace: %s", sqlite3_errmsg(db));
+  if (rc)
+    fk_diag_set(diag, FK_ESTORE, NULL, "saving the trace: %s", sqlite3_errmsg(fk__sqlite_db(st)));
   for (int i = 0; i < NSTMT; i++)
-    sqlite3_finalize(q[i]);
+    fk__sqlite_done(q[i], own[i]);
   return rc;
 }
