@@ -59,28 +59,29 @@ static int migrate(struct fk_store *st, struct fk_diag *diag)
 
 /* ---- verify ---------------------------------------------------------------------------- */
 
-/* Reports the first row of a check query, if any, as the problem. */
-static int first_problem(struct fk_store *st, const char *sql, const char *ok, struct fk_diag *diag)
+/* Records the first row of the check query sql, if any and not `ok`, as the problem; returns 0
+ * or FK_ESTORE. */
+static int first_problem(struct fk_store *st, const char *sql, const char *ok)
 {
   sqlite3_stmt *q = NULL;
-  int own = fk__sqlite_cached(st, sql, &q), rc = 0;
+  int own = fk__sqlite_cached(st, sql, &q), rc = 0, step;
   if (own < 0) return own;
-  if (sqlite3_step(q) == SQLITE_ROW) {
+  if ((step = sqlite3_step(q)) == SQLITE_ROW) {
     const char *a = (const char *)sqlite3_column_text(q, 0);
     if (!ok || !a || strcmp(a, ok))
-      rc = fk_diag_set(diag, FK_ESTORE, NULL, "%s: %s %s", sql, a ? a : "",
-                       sqlite3_column_count(q) > 1 && sqlite3_column_text(q, 1)
-                           ? (const char *)sqlite3_column_text(q, 1)
-                           : "");
+      rc = fk__sqlite_failf(st, "%s: %s %s", sql, a ? a : "",
+                            sqlite3_column_count(q) > 1 && sqlite3_column_text(q, 1)
+                                ? (const char *)sqlite3_column_text(q, 1)
+                                : "");
   }
-  fk__sqlite_done(q, own);
-  return rc;
+  return fk__sqlite_end(st, q, own, rc, step, sql);
 }
 
 int fk__sqlite_verify(struct fk_store *st, struct fk_diag *diag)
 {
-  int rc = first_problem(st, "PRAGMA quick_check", "ok", diag);
-  return rc ? rc : first_problem(st, "PRAGMA foreign_key_check", NULL, diag);
+  int rc = first_problem(st, "PRAGMA quick_check", "ok");
+  if (!rc) rc = first_problem(st, "PRAGMA foreign_key_check", NULL);
+  return fk__sqlite_diag(st, diag, rc);
 }
 
 /* ---- open ------------------------------------------------------------------------------ */

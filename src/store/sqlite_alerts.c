@@ -124,9 +124,7 @@ int fk__sqlite_each_alert(struct fk_store *st, const struct fk_alert_filter *f,
     read_alert(q, &a);
     rc = fn(arg, &a);
   }
-  if (!rc && step != SQLITE_DONE) rc = fk__sqlite_fail(st, "reading alerts");
-  fk__sqlite_done(q, own);
-  return rc;
+  return fk__sqlite_end(st, q, own, rc, step, "reading alerts");
 }
 
 int fk__sqlite_each_alarm(struct fk_store *st, int64_t alert,
@@ -146,9 +144,7 @@ int fk__sqlite_each_alarm(struct fk_store *st, int64_t alert,
                               col_real(q, 6)};
     rc = fn(arg, &al);
   }
-  if (!rc && step != SQLITE_DONE) rc = fk__sqlite_fail(st, "reading an alert's alarms");
-  fk__sqlite_done(q, own);
-  return rc;
+  return fk__sqlite_end(st, q, own, rc, step, "reading an alert's alarms");
 }
 
 int fk__sqlite_each_alert_escalation(struct fk_store *st, int64_t alert,
@@ -170,9 +166,7 @@ int fk__sqlite_each_alert_escalation(struct fk_store *st, int64_t alert,
     fk__sqlite_copy_text(e.phone, sizeof e.phone, sqlite3_column_text(q, 5));
     rc = fn(arg, &e);
   }
-  if (!rc && step != SQLITE_DONE) rc = fk__sqlite_fail(st, "reading an alert's escalations");
-  fk__sqlite_done(q, own);
-  return rc;
+  return fk__sqlite_end(st, q, own, rc, step, "reading an alert's escalations");
 }
 
 static void bind_alert(sqlite3_stmt *q, const struct fk_alert_row *a)
@@ -227,22 +221,17 @@ static void bind_escalation(sqlite3_stmt *q, const struct fk_escalation_row *e)
 static int run(struct fk_store *st, sqlite3_stmt *q, int own, int *added, struct fk_diag *diag,
                const char *what)
 {
-  int rc = 0;
-  if (sqlite3_step(q) != SQLITE_DONE) {
-    fk_diag_set(diag, FK_ESTORE, NULL, "%s: %s", what, sqlite3_errmsg(fk__sqlite_db(st)));
-    rc = fk__sqlite_fail(st, what);
-  } else if (added) {
-    *added = sqlite3_changes(fk__sqlite_db(st)) > 0;
-  }
-  fk__sqlite_done(q, own);
-  return rc;
+  int step = sqlite3_step(q);
+  if (step == SQLITE_DONE && added) *added = sqlite3_changes(fk__sqlite_db(st)) > 0;
+  return fk__sqlite_diag(st, diag, fk__sqlite_end(st, q, own, 0, step, what));
 }
 
 int fk__sqlite_put_alert(struct fk_store *st, struct fk_alert_row *a, struct fk_diag *diag)
 {
   sqlite3_stmt *q = NULL;
   int own, rc, insert = !a->id;
-  if ((own = fk__sqlite_cached(st, sql[insert ? INS : UPD], &q)) < 0) return own;
+  if ((own = fk__sqlite_cached(st, sql[insert ? INS : UPD], &q)) < 0)
+    return fk__sqlite_diag(st, diag, own);
   bind_alert(q, a);
   if (!(rc = run(st, q, own, NULL, diag, "storing an alert")) && insert)
     a->id = sqlite3_last_insert_rowid(fk__sqlite_db(st));
@@ -254,7 +243,7 @@ int fk__sqlite_put_alarm(struct fk_store *st, const struct fk_alarm_row *al, int
 {
   sqlite3_stmt *q = NULL;
   int own;
-  if ((own = fk__sqlite_cached(st, sql[ALARM_INS], &q)) < 0) return own;
+  if ((own = fk__sqlite_cached(st, sql[ALARM_INS], &q)) < 0) return fk__sqlite_diag(st, diag, own);
   bind_alarm(q, al);
   return run(st, q, own, added, diag, "storing an alarm");
 }
@@ -264,7 +253,7 @@ int fk__sqlite_put_alert_escalation(struct fk_store *st, const struct fk_escalat
 {
   sqlite3_stmt *q = NULL;
   int own;
-  if ((own = fk__sqlite_cached(st, sql[ESC_INS], &q)) < 0) return own;
+  if ((own = fk__sqlite_cached(st, sql[ESC_INS], &q)) < 0) return fk__sqlite_diag(st, diag, own);
   bind_escalation(q, e);
   return run(st, q, own, NULL, diag, "storing an alert's escalation");
 }

@@ -5,6 +5,7 @@
  */
 #include <assert.h>
 #include <sqlite3.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -20,6 +21,29 @@ int fk__sqlite_fail(struct fk_store *st, const char *what)
   struct fk__sqlite_conn *c = fk__sqlite_conn_of(st);
   snprintf(c->err, sizeof c->err, "%s: %s", what, sqlite3_errmsg(c->db));
   return FK_ESTORE;
+}
+
+int fk__sqlite_failf(struct fk_store *st, const char *fmt, ...)
+{
+  struct fk__sqlite_conn *c = fk__sqlite_conn_of(st);
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(c->err, sizeof c->err, fmt, ap);
+  va_end(ap);
+  return FK_ESTORE;
+}
+
+int fk__sqlite_fail_diag(struct fk_store *st, struct fk_diag *diag, const char *what)
+{
+  return fk__sqlite_diag(st, diag, fk__sqlite_fail(st, what));
+}
+
+int fk__sqlite_end(struct fk_store *st, sqlite3_stmt *q, int own, int rc, int step,
+                   const char *what)
+{
+  if (!rc && step != SQLITE_ROW && step != SQLITE_DONE) rc = fk__sqlite_fail(st, what);
+  fk__sqlite_done(q, own);
+  return rc;
 }
 
 int fk__sqlite_exec(struct fk_store *st, const char *sql)
@@ -82,11 +106,8 @@ int fk__sqlite_cached(struct fk_store *st, const char *sql, sqlite3_stmt **out)
 static int run_cached(struct fk_store *st, const char *sql)
 {
   sqlite3_stmt *q = NULL;
-  int own = fk__sqlite_cached(st, sql, &q), step;
-  if (own < 0) return own;
-  step = sqlite3_step(q);
-  fk__sqlite_done(q, own);
-  return step == SQLITE_DONE ? 0 : fk__sqlite_fail(st, sql);
+  int own = fk__sqlite_cached(st, sql, &q);
+  return own < 0 ? own : fk__sqlite_end(st, q, own, 0, sqlite3_step(q), sql);
 }
 
 void fk__sqlite_done(sqlite3_stmt *q, int rc)
@@ -115,15 +136,17 @@ int fk__sqlite_keys_load(struct fk_store *st, enum fk_feed_id feed)
   };
   struct fk__sqlite_conn *c = fk__sqlite_conn_of(st);
   sqlite3_stmt *q = NULL;
-  int own, rc = 0;
+  int own, rc = 0, step = SQLITE_DONE;
   if (c->loaded[feed]) return 0;
   assert(sql[feed]);
   if ((own = fk__sqlite_cached(st, sql[feed], &q)) < 0) return own;
-  while (!rc && sqlite3_step(q) == SQLITE_ROW)
+  while (!rc && (step = sqlite3_step(q)) == SQLITE_ROW)
     rc = fk__strmap_put(&c->keys[feed], (const char *)sqlite3_column_text(q, 0),
                         (size_t)sqlite3_column_bytes(q, 0), sqlite3_column_int64(q, 1));
-  fk__sqlite_done(q, own);
-  if (!rc) c->loaded[feed] = 1;
+  if (!(rc = fk__sqlite_end(st, q, own, rc, step, "loading the stored keys")))
+    c->loaded[feed] = 1;
+  else
+    fk__strmap_clear(&c->keys[feed]); /* partly loaded: looked up in SQL until loaded whole */
   return rc;
 }
 
@@ -153,16 +176,13 @@ int fk__sqlite_key_find(struct fk_store *st, enum fk_feed_id feed, const char *k
       [FK_FEED_SITES] = "SELECT id FROM sites WHERE site_id = ?1",
   };
   sqlite3_stmt *q = NULL;
-  int own, step;
+  int own, rc, step;
   assert(sql[feed]);
   *id = 0;
   if ((own = fk__sqlite_cached(st, sql[feed], &q)) < 0) return own;
   sqlite3_bind_text(q, 1, key, (int)n, SQLITE_STATIC);
-  step = sqlite3_step(q);
-  if (step == SQLITE_ROW) *id = sqlite3_column_int64(q, 0);
-  fk__sqlite_done(q, own);
-  if (step != SQLITE_ROW && step != SQLITE_DONE)
-    return fk__sqlite_fail(st, "looking up a reference");
+  if ((step = sqlite3_step(q)) == SQLITE_ROW) *id = sqlite3_column_int64(q, 0);
+  if ((rc = fk__sqlite_end(st, q, own, 0, step, "looking up a reference"))) return rc;
   return *id ? fk__strmap_put(&fk__sqlite_conn_of(st)->keys[feed], key, n, *id) : 0;
 }
 
@@ -240,10 +260,8 @@ int fk__sqlite_data_version(struct fk_store *st, uint64_t *v)
   sqlite3_stmt *q = NULL;
   int own = fk__sqlite_cached(st, "PRAGMA data_version", &q), step;
   if (own < 0) return own;
-  step = sqlite3_step(q);
-  if (step == SQLITE_ROW) *v = (uint64_t)sqlite3_column_int64(q, 0);
-  fk__sqlite_done(q, own);
-  return step == SQLITE_ROW ? 0 : fk__sqlite_fail(st, "reading the data version");
+  if ((step = sqlite3_step(q)) == SQLITE_ROW) *v = (uint64_t)sqlite3_column_int64(q, 0);
+  return fk__sqlite_end(st, q, own, 0, step, "reading the data version");
 }
 
 /* ---- close ------------------------------------------------------------------------------ */

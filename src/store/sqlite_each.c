@@ -37,15 +37,6 @@ static int start(struct fk_store *st, const char *sql, int64_t key, sqlite3_stmt
   return own;
 }
 
-/* Ends a loop over q's rows: a last step that was neither a row nor the end is recorded as
- * what. Gives q back; returns rc (fn's return) or FK_ESTORE. */
-static int end(struct fk_store *st, sqlite3_stmt *q, int own, int rc, int step, const char *what)
-{
-  if (!rc && step != SQLITE_DONE) rc = fk__sqlite_fail(st, what);
-  fk__sqlite_done(q, own);
-  return rc;
-}
-
 static int kind_index(const char *kind)
 {
   for (int k = 0; kind && fk_place_kinds[k]; k++)
@@ -66,7 +57,7 @@ int fk__sqlite_each_checkin(struct fk_store *st, int64_t after_id,
         sqlite3_column_int64(q, 4), sqlite3_column_type(q, 4) != SQLITE_NULL};
     rc = fn(arg, &r);
   }
-  return end(st, q, own, rc, step, "reading check-ins");
+  return fk__sqlite_end(st, q, own, rc, step, "reading check-ins");
 }
 
 int fk__sqlite_each_person(struct fk_store *st, int64_t after_id,
@@ -80,7 +71,7 @@ int fk__sqlite_each_person(struct fk_store *st, int64_t after_id,
                               (const char *)sqlite3_column_text(q, 2)};
     rc = fn(arg, &r);
   }
-  return end(st, q, own, rc, step, "reading persons");
+  return fk__sqlite_end(st, q, own, rc, step, "reading persons");
 }
 
 int fk__sqlite_each_place(struct fk_store *st, int64_t after_id,
@@ -94,7 +85,7 @@ int fk__sqlite_each_place(struct fk_store *st, int64_t after_id,
                              kind_index((const char *)sqlite3_column_text(q, 2))};
     rc = fn(arg, &r);
   }
-  return end(st, q, own, rc, step, "reading places");
+  return fk__sqlite_end(st, q, own, rc, step, "reading places");
 }
 
 int fk__sqlite_each_case(struct fk_store *st, int (*fn)(void *arg, const struct fk_case_row *row),
@@ -114,7 +105,7 @@ int fk__sqlite_each_case(struct fk_store *st, int (*fn)(void *arg, const struct 
                             .isolated = sqlite3_column_int64(q, 4)};
     rc = fn(arg, &r);
   }
-  return end(st, q, own, rc, step, "reading cases");
+  return fk__sqlite_end(st, q, own, rc, step, "reading cases");
 }
 
 int fk__sqlite_each_ping(struct fk_store *st, int64_t after_id,
@@ -129,7 +120,7 @@ int fk__sqlite_each_ping(struct fk_store *st, int64_t after_id,
                             sqlite3_column_double(q, 4)};
     rc = fn(arg, &r);
   }
-  return end(st, q, own, rc, step, "reading pings");
+  return fk__sqlite_end(st, q, own, rc, step, "reading pings");
 }
 
 int fk__sqlite_each_arrival(struct fk_store *st, int64_t after_id,
@@ -148,7 +139,7 @@ int fk__sqlite_each_arrival(struct fk_store *st, int64_t after_id,
         sqlite3_column_type(q, 5) == SQLITE_NULL ? FK_TIME_NONE : sqlite3_column_int64(q, 5)};
     rc = fn(arg, &r);
   }
-  return end(st, q, own, rc, step, "reading arrivals");
+  return fk__sqlite_end(st, q, own, rc, step, "reading arrivals");
 }
 
 int fk__sqlite_each_sample(struct fk_store *st, int64_t person,
@@ -165,5 +156,5 @@ int fk__sqlite_each_sample(struct fk_store *st, int64_t person,
                               (const char *)sqlite3_column_text(q, 4)};
     rc = fn(arg, &r);
   }
-  return end(st, q, own, rc, step, "reading samples");
+  return fk__sqlite_end(st, q, own, rc, step, "reading samples");
 }

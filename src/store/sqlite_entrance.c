@@ -50,7 +50,7 @@ int fk__sqlite_put_entrance(struct fk_store *st, const struct fk_entrance_row *r
 {
   sqlite3_stmt *q = NULL;
   char keys[256];
-  int own = fk__sqlite_cached(st, sql[INS], &q), rc = 0; /* kept prepared: the server's hot path */
+  int own = fk__sqlite_cached(st, sql[INS], &q), step; /* kept prepared: the server's hot path */
   if (own < 0) return own;
   keys_of(r->reasons, keys, sizeof keys);
   sqlite3_bind_int64(q, 1, r->person);
@@ -68,12 +68,9 @@ int fk__sqlite_put_entrance(struct fk_store *st, const struct fk_entrance_row *r
     sqlite3_bind_text(q, 12, fk_roles[r->who->role], -1, SQLITE_STATIC);
     sqlite3_bind_text(q, 13, r->who->peer, -1, SQLITE_STATIC);
   }
-  if (sqlite3_step(q) != SQLITE_DONE)
-    rc = FK_ESTORE;
-  else if (stored)
+  if ((step = sqlite3_step(q)) == SQLITE_DONE && stored)
     *stored = sqlite3_changes(fk__sqlite_db(st)) > 0;
-  fk__sqlite_done(q, own);
-  return rc == FK_ESTORE ? fk__sqlite_fail(st, "storing an entrance check") : rc;
+  return fk__sqlite_end(st, q, own, 0, step, "storing an entrance check");
 }
 
 int fk__sqlite_each_entrance(struct fk_store *st, fk_time from, fk_time to,
@@ -99,24 +96,17 @@ int fk__sqlite_each_entrance(struct fk_store *st, fk_time from, fk_time to,
     r.fever = sqlite3_column_int(q, 9);
     rc = fn(arg, &r);
   }
-  if (!rc && step != SQLITE_DONE && step != SQLITE_ROW) rc = FK_ESTORE;
-  fk__sqlite_done(q, own);
-  return rc == FK_ESTORE ? fk__sqlite_fail(st, "reading entrance checks") : rc;
+  return fk__sqlite_end(st, q, own, rc, step, "reading entrance checks");
 }
 
 int fk__sqlite_place_id(struct fk_store *st, const char *place_id, int64_t *place)
 {
   sqlite3_stmt *q = NULL;
-  int own, rc = 0, step;
+  int own, step;
   *place = 0;
   if (fk__sqlite_key(st, FK_FEED_PLACES, place_id, place)) return 0; /* places never change */
   if ((own = fk__sqlite_cached(st, sql[PLACE], &q)) < 0) return own;
   sqlite3_bind_text(q, 1, place_id, -1, SQLITE_STATIC);
-  step = sqlite3_step(q);
-  if (step == SQLITE_ROW)
-    *place = sqlite3_column_int64(q, 0);
-  else if (step != SQLITE_DONE)
-    rc = FK_ESTORE;
-  fk__sqlite_done(q, own);
-  return rc ? fk__sqlite_fail(st, "looking up a place") : 0;
+  if ((step = sqlite3_step(q)) == SQLITE_ROW) *place = sqlite3_column_int64(q, 0);
+  return fk__sqlite_end(st, q, own, 0, step, "looking up a place");
 }

@@ -20,6 +20,14 @@
  *   the feed descriptors, are prepared once into the connection's own arrays (insert[], same[]).
  *   Scripts of many statements (the pragmas at open, the migrations) run once, through
  *   fk__sqlite_exec.
+ * - Errors. A SQLite failure is recorded once, where it happens, with what was being done
+ *   (fk__sqlite_fail(st, "storing a stay"): fk_store_errmsg then says "storing a stay: " and
+ *   SQLite's message), and FK_ESTORE returned; before the statement is reset (fk__sqlite_end),
+ *   which would lose the message. A failure of the backend's own (a stored name it does not
+ *   know) is recorded with fk__sqlite_failf. An op that takes a struct fk_diag also says it
+ *   there (fk__sqlite_fail_diag; fk__sqlite_diag for a failure a helper recorded). Nothing
+ *   returns FK_ESTORE unrecorded, and no caller records over a failure it is handed: what a
+ *   callback returns passes through unchanged.
  */
 #ifndef FK_STORE_SQLITE_IMPL_H
 #define FK_STORE_SQLITE_IMPL_H
@@ -29,6 +37,7 @@
 #include <stdint.h>
 
 #include "base/strmap.h"
+#include "fangkong/error.h"
 #include "store/store_impl.h"
 
 /* Statements kept prepared per connection: every fixed statement of the backend (about 150)
@@ -84,11 +93,32 @@ void fk__sqlite_done(sqlite3_stmt *q, int rc);
 
 /* Records "what: SQLite's message" for fk_store_errmsg; returns FK_ESTORE. */
 int fk__sqlite_fail(struct fk_store *st, const char *what);
-/* Runs sql (statements without rows). Returns 0 or FK_ESTORE, recorded as sql. */
+/* Records a message of the backend's own (a stored name it does not know ...), printf-style, for
+ * fk_store_errmsg; returns FK_ESTORE. */
+int fk__sqlite_failf(struct fk_store *st, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* As fk__sqlite_fail, and says the same in diag (NULL is fine); returns FK_ESTORE. */
+int fk__sqlite_fail_diag(struct fk_store *st, struct fk_diag *diag, const char *what);
+/* When rc is FK_ESTORE, says in diag (NULL is fine) the failure recorded already (by the cache,
+ * the key maps ...); returns rc. Inline: the exit of fk__sqlite_put, once per row imported. */
+static inline int fk__sqlite_diag(struct fk_store *st, struct fk_diag *diag, int rc)
+{
+  if (rc == FK_ESTORE) fk_diag_set(diag, rc, NULL, "%s", fk__sqlite_conn_of(st)->err);
+  return rc;
+}
+/*
+ * Ends a use of q, own being what fk__sqlite_cached returned for it: when rc is 0 and the last
+ * step was neither a row nor the end, records the failure as what (before q is reset, which
+ * would lose SQLite's message); gives q back. Returns rc (a callback's return passes as it is)
+ * or FK_ESTORE.
+ */
+int fk__sqlite_end(struct fk_store *st, sqlite3_stmt *q, int own, int rc, int step,
+                   const char *what);
+/* Runs sql, a script of statements without rows. Returns 0 or FK_ESTORE, recorded as sql. */
 int fk__sqlite_exec(struct fk_store *st, const char *sql);
 
 /* Loads feed's key map once: every stored natural key of the feed (grids, persons, places,
- * sites) and its row id. Returns 0, FK_ENOMEM or FK_ESTORE. */
+ * sites) and its row id. Returns 0, FK_ENOMEM or FK_ESTORE (the map stays unloaded). */
 int fk__sqlite_keys_load(struct fk_store *st, enum fk_feed_id feed);
 /* 1 and *id when key (NUL-terminated) is in feed's key map, which puts of rows that reference
  * the feed load (persons, places ...); 0 when the map is not loaded or lacks the key (ask SQL). */

@@ -39,7 +39,8 @@ static const char *const sql[] = {
 };
 enum { SEL, SEL_TESTS, INS, UPD, DEL_TESTS, INS_TEST, PERSON, SEL_OF, NSTMT };
 
-static int load_tests(sqlite3_stmt *q, struct fk_measure_row *m)
+/* Reads m's tests with q (SEL_TESTS). Returns 0 or FK_ESTORE. */
+static int load_tests(struct fk_store *st, sqlite3_stmt *q, struct fk_measure_row *m)
 {
   int step;
   sqlite3_reset(q);
@@ -54,7 +55,9 @@ static int load_tests(sqlite3_stmt *q, struct fk_measure_row *m)
                                                            (const char *)sqlite3_column_text(q, 3));
     fk__sqlite_copy_text(t->sample_id, sizeof t->sample_id, sqlite3_column_text(q, 4));
   }
-  return step == SQLITE_DONE || step == SQLITE_ROW ? 0 : FK_ESTORE;
+  return step == SQLITE_DONE || step == SQLITE_ROW
+             ? 0
+             : fk__sqlite_fail(st, "reading a measure's tests");
 }
 
 int fk__sqlite_each_measure(struct fk_store *st, int64_t person,
@@ -63,10 +66,8 @@ int fk__sqlite_each_measure(struct fk_store *st, int64_t person,
   sqlite3_stmt *q = NULL, *t = NULL;
   struct fk_measure_row *m = NULL;
   int rc, step = SQLITE_DONE, own_q = 0, own_t = 0;
-  if ((rc = fk__sqlite_cached(st, sql[person ? SEL_OF : SEL], &q)) < 0) goto done;
-  own_q = rc == 1;
-  if ((rc = fk__sqlite_cached(st, sql[SEL_TESTS], &t)) < 0) goto done;
-  own_t = rc == 1;
+  if ((rc = own_q = fk__sqlite_cached(st, sql[person ? SEL_OF : SEL], &q)) < 0) goto done;
+  if ((rc = own_t = fk__sqlite_cached(st, sql[SEL_TESTS], &t)) < 0) goto done;
   rc = 0;
   m = fk_malloc(sizeof *m);
   if (!m) {
@@ -90,8 +91,7 @@ int fk__sqlite_each_measure(struct fk_store *st, int64_t person,
     fk__sqlite_copy_text(m->reason, sizeof m->reason, sqlite3_column_text(q, 10));
     m->created = sqlite3_column_int64(q, 11);
     m->linked = sqlite3_column_int64(q, 12);
-    if ((rc = load_tests(t, m))) rc = fk__sqlite_fail(st, "reading measures");
-    if (!rc) rc = fn(arg, m);
+    if (!(rc = load_tests(st, t, m))) rc = fn(arg, m);
   }
   if (!rc && step != SQLITE_DONE) rc = fk__sqlite_fail(st, "reading measures");
 done:
@@ -101,6 +101,7 @@ done:
   return rc;
 }
 
+/* Writes m (its row, then its tests anew) with the statements q. Returns 0 or FK_ESTORE. */
 static int put(struct fk_store *st, sqlite3_stmt **q, struct fk_measure_row *m)
 {
   sqlite3_stmt *w = q[m->id ? UPD : INS];
@@ -120,10 +121,10 @@ static int put(struct fk_store *st, sqlite3_stmt **q, struct fk_measure_row *m)
     sqlite3_bind_int64(w, 13, m->linked);
   else
     sqlite3_bind_null(w, 13);
-  if (sqlite3_step(w) != SQLITE_DONE) return FK_ESTORE;
+  if (sqlite3_step(w) != SQLITE_DONE) return fk__sqlite_fail(st, "storing a measure");
   if (!m->id) m->id = sqlite3_last_insert_rowid(fk__sqlite_db(st));
   sqlite3_bind_int64(q[DEL_TESTS], 1, m->id);
-  if (sqlite3_step(q[DEL_TESTS]) != SQLITE_DONE) return FK_ESTORE;
+  if (sqlite3_step(q[DEL_TESTS]) != SQLITE_DONE) return fk__sqlite_fail(st, "storing a measure");
   for (int i = 0; i < m->ntests; i++) {
     const struct fk_measure_test *t = &m->tests[i];
     sqlite3_stmt *x = q[INS_TEST];
@@ -137,26 +138,21 @@ static int put(struct fk_store *st, sqlite3_stmt **q, struct fk_measure_row *m)
       sqlite3_bind_text(x, 6, t->sample_id, -1, SQLITE_STATIC);
     else
       sqlite3_bind_null(x, 6);
-    if (sqlite3_step(x) != SQLITE_DONE) return FK_ESTORE;
+    if (sqlite3_step(x) != SQLITE_DONE) return fk__sqlite_fail(st, "storing a measure's tests");
   }
   return 0;
 }
 
 int fk__sqlite_put_measure(struct fk_store *st, struct fk_measure_row *m, struct fk_diag *diag)
 {
-  sqlite3 *db = fk__sqlite_db(st);
   sqlite3_stmt *q[NSTMT] = {0};
   int own[NSTMT] = {0}, rc = 0;
-  for (int i = INS; !rc && i <= INS_TEST; i++) {
-    rc = fk__sqlite_cached(st, sql[i], &q[i]);
-    own[i] = rc == 1;
-    rc = rc == 1 ? 0 : rc;
-  }
+  for (int i = INS; !rc && i <= INS_TEST; i++)
+    if ((rc = own[i] = fk__sqlite_cached(st, sql[i], &q[i])) > 0) rc = 0;
   if (!rc) rc = put(st, q, m);
-  if (rc) fk_diag_set(diag, FK_ESTORE, NULL, "storing a measure: %s", sqlite3_errmsg(db));
   for (int i = 0; i < NSTMT; i++)
     fk__sqlite_done(q[i], own[i]);
-  return rc;
+  return fk__sqlite_diag(st, diag, rc);
 }
 
 int fk__sqlite_person_id(struct fk_store *st, const char *person_id, int64_t *person)
@@ -167,8 +163,6 @@ int fk__sqlite_person_id(struct fk_store *st, const char *person_id, int64_t *pe
   if (fk__sqlite_key(st, FK_FEED_PERSONS, person_id, person)) return 0; /* persons never change */
   if ((own = fk__sqlite_cached(st, sql[PERSON], &q)) < 0) return own;
   sqlite3_bind_text(q, 1, person_id, -1, SQLITE_STATIC);
-  step = sqlite3_step(q);
-  if (step == SQLITE_ROW) *person = sqlite3_column_int64(q, 0);
-  fk__sqlite_done(q, own);
-  return step == SQLITE_ROW || step == SQLITE_DONE ? 0 : fk__sqlite_fail(st, "finding a person");
+  if ((step = sqlite3_step(q)) == SQLITE_ROW) *person = sqlite3_column_int64(q, 0);
+  return fk__sqlite_end(st, q, own, 0, step, "finding a person");
 }

@@ -64,7 +64,7 @@ static int prepare(struct fk_store *st, const char *sql, sqlite3_stmt **out)
   return sqlite3_prepare_v3(fk__sqlite_db(st), sql, -1, SQLITE_PREPARE_PERSISTENT, out, NULL) ==
                  SQLITE_OK
              ? 0
-             : fk__sqlite_fail(st, "prepare");
+             : fk__sqlite_fail(st, sql);
 }
 
 /* Resolves the key in v against feed `ref`; 0 and *id, or FK_ENOREF. */
@@ -202,7 +202,7 @@ static int compare_stored(struct fk_store *st, const struct fk_feed *feed,
 {
   sqlite3_stmt *q = fk__sqlite_conn_of(st)->same[feed->id];
   int next, rc = bind_row(q, feed, row, ids, &next);
-  if (rc) return fk__sqlite_fail(st, "binding");
+  if (rc) return fk__sqlite_fail(st, "binding a row");
   if (feed->id == FK_FEED_GRIDS) {
     sqlite3_bind_int(q, next, LEVEL_GRID);
     sqlite3_bind_int64(q, next + 1, parent);
@@ -222,26 +222,31 @@ int fk__sqlite_put(struct fk_store *st, const struct fk_feed *feed, const struct
 {
   struct fk__sqlite_conn *s = fk__sqlite_conn_of(st);
   int64_t ids[FK_FEED_MAXCOLS] = {0}, parent = 0;
-  int rc, next;
-  for (int i = 0; i < feed->ncols; i++)
-    if (feed->cols[i].ref != FK_FEED_NONE && row[i].present &&
-        (rc = resolve(st, &feed->cols[i], &row[i], &ids[i], diag)))
-      return rc;
-  if ((rc = feed_statements(st, feed))) return rc;
-  if (feed->id == FK_FEED_GRIDS && (rc = community_of(st, row, &parent))) return rc;
-  sqlite3_stmt *q = s->insert[feed->id];
-  if ((rc = bind_row(q, feed, row, ids, &next))) return fk__sqlite_fail(st, "binding");
+  sqlite3_stmt *q;
+  int rc = 0, next, step;
+  for (int i = 0; !rc && i < feed->ncols; i++)
+    if (feed->cols[i].ref != FK_FEED_NONE && row[i].present)
+      rc = resolve(st, &feed->cols[i], &row[i], &ids[i], diag);
+  if (rc || (rc = feed_statements(st, feed))) goto out;
+  if (feed->id == FK_FEED_GRIDS && (rc = community_of(st, row, &parent))) goto out;
+  q = s->insert[feed->id];
+  if (bind_row(q, feed, row, ids, &next)) {
+    rc = fk__sqlite_fail(st, "binding a row");
+    goto out;
+  }
   if (feed->id == FK_FEED_GRIDS) {
     sqlite3_bind_int(q, next, LEVEL_GRID);
     sqlite3_bind_int64(q, next + 1, parent);
   }
-  int step = sqlite3_step(q);
-  if (step == SQLITE_CONSTRAINT)
-    return fk_diag_set(diag, FK_ECONFLICT, NULL, "refused by the store: %s", sqlite3_errmsg(s->db));
-  if (step != SQLITE_DONE) return fk__sqlite_fail(st, "storing a row");
-  if (sqlite3_changes(s->db) == 0) return compare_stored(st, feed, row, ids, parent, diag);
-  /* Keep the key map of a referenced feed complete once it has been loaded. */
-  if (s->loaded[feed->id] && (feed->id <= FK_FEED_PLACES || feed->id == FK_FEED_SITES))
-    return fk__sqlite_key_add(st, feed->id, row[0].s, row[0].n, sqlite3_last_insert_rowid(s->db));
-  return 0;
+  if ((step = sqlite3_step(q)) == SQLITE_CONSTRAINT)
+    rc = fk_diag_set(diag, FK_ECONFLICT, NULL, "refused by the store: %s", sqlite3_errmsg(s->db));
+  else if (step != SQLITE_DONE)
+    rc = fk__sqlite_fail(st, "storing a row");
+  else if (sqlite3_changes(s->db) == 0)
+    rc = compare_stored(st, feed, row, ids, parent, diag);
+  else if (s->loaded[feed->id] && (feed->id <= FK_FEED_PLACES || feed->id == FK_FEED_SITES))
+    /* keep the key map of a referenced feed complete once it has been loaded */
+    rc = fk__sqlite_key_add(st, feed->id, row[0].s, row[0].n, sqlite3_last_insert_rowid(s->db));
+out:
+  return fk__sqlite_diag(st, diag, rc);
 }

@@ -87,7 +87,5 @@ int fk__sqlite_scan(struct fk_store *st, const struct fk_feed *feed,
       cells[i] = cell(q, i, &feed->cols[i], bufs[i], sizeof bufs[i]);
     rc = row(arg, cells);
   }
-  if (!rc && step != SQLITE_DONE) rc = fk__sqlite_fail(st, "reading rows");
-  fk__sqlite_done(q, own);
-  return rc;
+  return fk__sqlite_end(st, q, own, rc, step, "reading rows");
 }

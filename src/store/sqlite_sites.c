@@ -78,15 +78,6 @@ static fk_time opt_time(sqlite3_stmt *q, int i)
   return sqlite3_column_type(q, i) == SQLITE_NULL ? FK_TIME_NONE : sqlite3_column_int64(q, i);
 }
 
-/* Ends a loop over q's rows: a last step that was neither a row nor the end is recorded as
- * what. Gives q back; returns rc (fn's return) or FK_ESTORE. */
-static int end(struct fk_store *st, sqlite3_stmt *q, int own, int rc, int step, const char *what)
-{
-  if (!rc && step != SQLITE_DONE && step != SQLITE_ROW) rc = fk__sqlite_fail(st, what);
-  fk__sqlite_done(q, own);
-  return rc;
-}
-
 int fk__sqlite_each_site(struct fk_store *st, int (*fn)(void *arg, const struct fk_site_row *row),
                          void *arg)
 {
@@ -105,7 +96,7 @@ int fk__sqlite_each_site(struct fk_store *st, int (*fn)(void *arg, const struct 
                             {text(q, 8), text(q, 9), text(q, 10), text(q, 11), text(q, 12)}};
     rc = fn(arg, &r);
   }
-  return end(st, q, own, rc, step, "reading sites");
+  return fk__sqlite_end(st, q, own, rc, step, "reading sites");
 }
 
 int fk__sqlite_each_room(struct fk_store *st, int (*fn)(void *arg, const struct fk_room_row *row),
@@ -120,7 +111,7 @@ int fk__sqlite_each_room(struct fk_store *st, int (*fn)(void *arg, const struct 
                             kind < 0 ? 0 : kind, sqlite3_column_int(q, 4)};
     rc = fn(arg, &r);
   }
-  return end(st, q, own, rc, step, "reading rooms");
+  return fk__sqlite_end(st, q, own, rc, step, "reading rooms");
 }
 
 int fk__sqlite_stays_version(struct fk_store *st, struct fk_stays_version *out)
@@ -131,7 +122,7 @@ int fk__sqlite_stays_version(struct fk_store *st, struct fk_stays_version *out)
   if (own < 0) return own;
   if ((step = sqlite3_step(q)) == SQLITE_ROW)
     *out = (struct fk_stays_version){sqlite3_column_int64(q, 0), sqlite3_column_int64(q, 1)};
-  return end(st, q, own, 0, step, "reading the stays' version");
+  return fk__sqlite_end(st, q, own, 0, step, "reading the stays' version");
 }
 
 int fk__sqlite_each_need(struct fk_store *st, int (*fn)(void *arg, const struct fk_need_row *row),
@@ -153,7 +144,7 @@ int fk__sqlite_each_need(struct fk_store *st, int (*fn)(void *arg, const struct 
                             sqlite3_column_double(q, 8)};
     if (cat >= 0) rc = fn(arg, &r); /* a category this program does not know has no phases */
   }
-  return end(st, q, own, rc, step, "reading the active measures");
+  return fk__sqlite_end(st, q, own, rc, step, "reading the active measures");
 }
 
 /* Binds the view's parameters: ?1 person (FK_STAYS_OF), ?2 ?3 the times (FK_STAYS_BETWEEN). */
@@ -192,7 +183,7 @@ int fk__sqlite_each_stay(struct fk_store *st, enum fk_stay_view view, int64_t pe
                             (fk_date)sqlite3_column_int64(q, 12)};
     rc = fn(arg, &r);
   }
-  return end(st, q, own, rc, step, "reading stays");
+  return fk__sqlite_end(st, q, own, rc, step, "reading stays");
 }
 
 int fk__sqlite_each_wait(struct fk_store *st, enum fk_stay_view view, int64_t person, fk_time t0,
@@ -213,7 +204,7 @@ int fk__sqlite_each_wait(struct fk_store *st, enum fk_stay_view view, int64_t pe
                             text(q, 6)};
     rc = fn(arg, &r);
   }
-  return end(st, q, own, rc, step, "reading waits");
+  return fk__sqlite_end(st, q, own, rc, step, "reading waits");
 }
 
 static void bind_opt_time(sqlite3_stmt *q, int i, fk_time t)
@@ -278,13 +269,6 @@ static int put_wait(sqlite3_stmt *q, const struct fk_wait_row *r)
   return sqlite3_step(q);
 }
 
-/* Records what failed for fk_store_errmsg and in diag; returns FK_ESTORE. */
-static int put_failed(struct fk_store *st, struct fk_diag *diag, const char *what)
-{
-  fk_diag_set(diag, FK_ESTORE, NULL, "%s: %s", what, sqlite3_errmsg(fk__sqlite_db(st)));
-  return fk__sqlite_fail(st, what);
-}
-
 int fk__sqlite_put_stays(struct fk_store *st, struct fk_stay_row *rows, int n, struct fk_diag *diag)
 {
   sqlite3_stmt *ins = NULL, *upd = NULL;
@@ -295,13 +279,13 @@ int fk__sqlite_put_stays(struct fk_store *st, struct fk_stay_row *rows, int n, s
   for (int i = 0; !rc && i < n; i++) {
     struct fk_stay_row *r = &rows[i];
     if (put_stay(r->id ? upd : ins, r) != SQLITE_DONE)
-      rc = put_failed(st, diag, "storing a stay");
+      rc = fk__sqlite_fail(st, "storing a stay");
     else if (!r->id)
       r->id = sqlite3_last_insert_rowid(fk__sqlite_db(st));
   }
   fk__sqlite_done(ins, own_ins);
   fk__sqlite_done(upd, own_upd);
-  return rc;
+  return fk__sqlite_diag(st, diag, rc);
 }
 
 int fk__sqlite_put_waits(struct fk_store *st, struct fk_wait_row *rows, int n, struct fk_diag *diag)
@@ -314,11 +298,11 @@ int fk__sqlite_put_waits(struct fk_store *st, struct fk_wait_row *rows, int n, s
   for (int i = 0; !rc && i < n; i++) {
     struct fk_wait_row *r = &rows[i];
     if (put_wait(r->id ? upd : ins, r) != SQLITE_DONE)
-      rc = put_failed(st, diag, "storing a wait");
+      rc = fk__sqlite_fail(st, "storing a wait");
     else if (!r->id)
       r->id = sqlite3_last_insert_rowid(fk__sqlite_db(st));
   }
   fk__sqlite_done(ins, own_ins);
   fk__sqlite_done(upd, own_upd);
-  return rc;
+  return fk__sqlite_diag(st, diag, rc);
 }

@@ -52,18 +52,18 @@ static int feed_table(struct fk_store *st, struct fk_table **out)
   for (size_t i = 0; !rc && i < sizeof feed_sql / sizeof feed_sql[0]; i++) {
     sqlite3_stmt *q = NULL;
     char rows[24], first[FK_TIME_BUFSZ], last[FK_TIME_BUFSZ];
-    int own = fk__sqlite_cached(st, feed_sql[i].sql, &q);
+    int own = fk__sqlite_cached(st, feed_sql[i].sql, &q), step;
     if (own < 0) {
       rc = own;
-    } else if (sqlite3_step(q) != SQLITE_ROW) {
-      rc = FK_ESTORE;
-    } else {
+      break;
+    }
+    if ((step = sqlite3_step(q)) == SQLITE_ROW) {
       snprintf(rows, sizeof rows, "%lld", (long long)sqlite3_column_int64(q, 0));
       const char *cells[4] = {feed_sql[i].feed, rows, when(q, 1, feed_sql[i].dates, first),
                               when(q, 2, feed_sql[i].dates, last)};
       rc = fk_table_add(t, cells);
     }
-    fk__sqlite_done(q, own);
+    rc = fk__sqlite_end(st, q, own, rc, step, "counting a feed's rows");
   }
   if (rc)
     fk_table_free(t);
@@ -90,46 +90,40 @@ static const char *const district_places_sql =
     "SELECT p.id FROM places p JOIN regions grid ON p.grid = grid.id"
     " JOIN regions c ON grid.parent = c.id JOIN regions s ON c.parent = s.id WHERE s.parent = ?1";
 
-/* Counts check-ins per place id into a calloc'd array of *n entries. */
+/* Counts check-ins per place id into a calloc'd array of *n entries (the caller frees it, also
+ * on failure). Returns 0, FK_ENOMEM or FK_ESTORE. */
 static int checkins_per_place(struct fk_store *st, int64_t **counts, int64_t *n)
 {
   sqlite3_stmt *q = NULL;
-  int rc = 0, own, step;
+  int rc, own, step;
   *counts = NULL;
   *n = 0;
   if ((own = fk__sqlite_cached(st, places_sql, &q)) < 0) return own;
-  if (sqlite3_step(q) == SQLITE_ROW)
-    *n = sqlite3_column_int64(q, 0) + 1;
-  else
-    rc = FK_ESTORE;
-  fk__sqlite_done(q, own);
-  if (rc) return rc;
+  if ((step = sqlite3_step(q)) == SQLITE_ROW) *n = sqlite3_column_int64(q, 0) + 1;
+  if ((rc = fk__sqlite_end(st, q, own, 0, step, "counting places"))) return rc;
   if (!(*counts = fk_calloc((size_t)*n, sizeof **counts))) return FK_ENOMEM;
   if ((own = fk__sqlite_cached(st, checkins_sql, &q)) < 0) return own;
   while ((step = sqlite3_step(q)) == SQLITE_ROW) {
     int64_t p = sqlite3_column_int64(q, 0);
     if (p >= 0 && p < *n) (*counts)[p]++;
   }
-  if (step != SQLITE_DONE) rc = FK_ESTORE;
-  fk__sqlite_done(q, own);
-  return rc;
+  return fk__sqlite_end(st, q, own, 0, step, "counting check-ins");
 }
 
-/* Adds up per-place check-ins for district `did`. */
-static int64_t district_checkins(struct fk_store *st, int64_t did, const int64_t *counts, int64_t n)
+/* Adds up into *sum the per-place check-ins of district `did`. Returns 0 or FK_ESTORE. */
+static int district_checkins(struct fk_store *st, int64_t did, const int64_t *counts, int64_t n,
+                             int64_t *sum)
 {
   sqlite3_stmt *q = NULL;
-  int64_t sum = 0;
-  int own = fk__sqlite_cached(st, district_places_sql, &q);
-  if (own >= 0) {
-    sqlite3_bind_int64(q, 1, did);
-    while (sqlite3_step(q) == SQLITE_ROW) {
-      int64_t p = sqlite3_column_int64(q, 0);
-      if (p >= 0 && p < n) sum += counts[p];
-    }
+  int own = fk__sqlite_cached(st, district_places_sql, &q), step;
+  *sum = 0;
+  if (own < 0) return own;
+  sqlite3_bind_int64(q, 1, did);
+  while ((step = sqlite3_step(q)) == SQLITE_ROW) {
+    int64_t p = sqlite3_column_int64(q, 0);
+    if (p >= 0 && p < n) *sum += counts[p];
   }
-  fk__sqlite_done(q, own);
-  return sum;
+  return fk__sqlite_end(st, q, own, 0, step, "counting a district's check-ins");
 }
 
 static int district_table(struct fk_store *st, struct fk_table **out)
@@ -138,22 +132,23 @@ static int district_table(struct fk_store *st, struct fk_table **out)
                                       "#persons", "#places",  "#checkins"};
   struct fk_table *t = fk_table_new(7, names);
   sqlite3_stmt *q = NULL;
-  int64_t *counts = NULL, n = 0;
-  int own = 0, rc = t ? checkins_per_place(st, &counts, &n) : FK_ENOMEM;
+  int64_t *counts = NULL, n = 0, sum;
+  int own = 0, step = SQLITE_DONE, rc = t ? checkins_per_place(st, &counts, &n) : FK_ENOMEM;
   if (!rc && (own = fk__sqlite_cached(st, district_sql, &q)) < 0) rc = own;
-  while (!rc && sqlite3_step(q) == SQLITE_ROW) {
+  while (!rc && (step = sqlite3_step(q)) == SQLITE_ROW) {
     char num[6][24];
     const char *cells[7] = {(const char *)sqlite3_column_text(q, 1)};
     for (int i = 0; i < 5; i++) {
       snprintf(num[i], sizeof num[i], "%lld", (long long)sqlite3_column_int64(q, 2 + i));
       cells[1 + i] = num[i];
     }
-    snprintf(num[5], sizeof num[5], "%lld",
-             (long long)district_checkins(st, sqlite3_column_int64(q, 0), counts, n));
-    cells[6] = num[5];
-    rc = fk_table_add(t, cells);
+    if (!(rc = district_checkins(st, sqlite3_column_int64(q, 0), counts, n, &sum))) {
+      snprintf(num[5], sizeof num[5], "%lld", (long long)sum);
+      cells[6] = num[5];
+      rc = fk_table_add(t, cells);
+    }
   }
-  fk__sqlite_done(q, own);
+  rc = fk__sqlite_end(st, q, own, rc, step, "counting per district");
   fk_free(counts);
   if (rc)
     fk_table_free(t);

@@ -30,7 +30,8 @@ struct params {
   const char *text;
 };
 
-static int step(sqlite3_stmt *q, const struct params *p)
+/* Runs q with the parameters p. Returns 0 or FK_ESTORE. */
+static int step(struct fk_store *st, sqlite3_stmt *q, const struct params *p)
 {
   sqlite3_reset(q);
   for (int i = 0; i < p->n; i++) {
@@ -41,7 +42,7 @@ static int step(sqlite3_stmt *q, const struct params *p)
     else
       sqlite3_bind_int64(q, i + 1, p->v[i]);
   }
-  return sqlite3_step(q) == SQLITE_DONE ? 0 : FK_ESTORE;
+  return sqlite3_step(q) == SQLITE_DONE ? 0 : fk__sqlite_fail(st, "saving the trace");
 }
 
 static const char *category(enum fk_category c)
@@ -58,7 +59,7 @@ static int save_contact(struct fk_store *st, sqlite3_stmt **q, int64_t run,
       1u << 4,
       4,
       category(c->category)};
-  int rc = step(q[CONTACT], &p);
+  int rc = step(st, q[CONTACT], &p);
   int64_t id = sqlite3_last_insert_rowid(fk__sqlite_db(st));
   for (size_t i = 0; !rc && i < c->nexp; i++) {
     const struct fk_exposure *e = &c->exp[i];
@@ -67,7 +68,7 @@ static int save_contact(struct fk_store *st, sqlite3_stmt **q, int64_t run,
                        1u << 1,
                        5,
                        category(e->category)};
-    rc = step(q[EXPOSURE], &x);
+    rc = step(st, q[EXPOSURE], &x);
   }
   return rc;
 }
@@ -84,14 +85,14 @@ static int save_all(struct fk_store *st, sqlite3_stmt **q, const struct fk_trace
       1u << 1,
       4,
       rules};
-  int rc = step(q[DEL], &del);
-  if (!rc) rc = step(q[RUN], &run);
+  int rc = step(st, q[DEL], &del);
+  if (!rc) rc = step(st, q[RUN], &run);
   int64_t id = sqlite3_last_insert_rowid(fk__sqlite_db(st));
   for (size_t i = 0; !rc && i < r->ncontacts; i++)
     rc = save_contact(st, q, id, &r->contacts[i]);
   for (size_t i = 0; !rc && i < r->nlinks; i++) {
     struct params l = {4, {id, r->links[i].to, r->links[i].first, r->links[i].last}, 0, 0, NULL};
-    rc = step(q[LINK], &l);
+    rc = step(st, q[LINK], &l);
   }
   return rc;
 }
@@ -109,9 +110,7 @@ int fk__sqlite_save_trace(struct fk_store *st, const struct fk_trace_result *r, 
     else
       rc = fk__sqlite_commit(st);
   }
-  if (rc)
-    fk_diag_set(diag, FK_ESTORE, NULL, "saving the trace: %s", sqlite3_errmsg(fk__sqlite_db(st)));
   for (int i = 0; i < NSTMT; i++)
     fk__sqlite_done(q[i], own[i]);
-  return rc;
+  return fk__sqlite_diag(st, diag, rc);
 }
