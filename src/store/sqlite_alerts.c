@@ -37,12 +37,6 @@ static const char *const sql[] = {
 };
 enum { INS, UPD, ALARM_INS, ALARM_SEL, ESC_INS, ESC_SEL, NSTMT };
 
-static int method_of(const unsigned char *s)
-{
-  int m = fk_vocab_index(fk_detect_methods, (const char *)s);
-  return m < 0 ? 0 : m;
-}
-
 static double col_real(sqlite3_stmt *q, int i)
 {
   return sqlite3_column_type(q, i) == SQLITE_NULL ? NAN : sqlite3_column_double(q, i);
@@ -64,8 +58,10 @@ static void bind_text(sqlite3_stmt *q, int i, const char *s)
     sqlite3_bind_null(q, i);
 }
 
-static void read_alert(sqlite3_stmt *q, struct fk_alert_row *a)
+/* Reads the alert of q's current row into a. Returns 0 or FK_ESTORE (a name it does not know). */
+static int read_alert(struct fk_store *st, sqlite3_stmt *q, struct fk_alert_row *a)
 {
+  int status, rc;
   memset(a, 0, sizeof *a);
   a->id = sqlite3_column_int64(q, 0);
   fk__sqlite_copy_text(a->channel, sizeof a->channel, sqlite3_column_text(q, 1));
@@ -73,7 +69,6 @@ static void read_alert(sqlite3_stmt *q, struct fk_alert_row *a)
   fk__sqlite_copy_text(a->region_code, sizeof a->region_code, sqlite3_column_text(q, 3));
   a->region_level = sqlite3_column_int(q, 4);
   a->level = sqlite3_column_int(q, 5);
-  a->method = method_of(sqlite3_column_text(q, 6));
   a->first = fk__sqlite_col_date(q, 7);
   a->last = fk__sqlite_col_date(q, 8);
   a->observed = col_real(q, 9);
@@ -84,11 +79,14 @@ static void read_alert(sqlite3_stmt *q, struct fk_alert_row *a)
   a->due = sqlite3_column_int64(q, 14);
   fk__sqlite_copy_text(a->officer, sizeof a->officer, sqlite3_column_text(q, 15));
   fk__sqlite_copy_text(a->phone, sizeof a->phone, sqlite3_column_text(q, 16));
-  a->status = (enum fk_alert_status)fk__sqlite_name_index(fk_alert_statuses,
-                                                          (const char *)sqlite3_column_text(q, 17));
   a->verified =
       sqlite3_column_type(q, 18) == SQLITE_NULL ? FK_TIME_NONE : sqlite3_column_int64(q, 18);
   fk__sqlite_copy_text(a->note, sizeof a->note, sqlite3_column_text(q, 19));
+  if ((rc = fk__sqlite_col_name(st, q, 6, fk_detect_methods, "alerts.method", &a->method)) ||
+      (rc = fk__sqlite_col_name(st, q, 17, fk_alert_statuses, "alerts.status", &status)))
+    return rc;
+  a->status = (enum fk_alert_status)status;
+  return 0;
 }
 
 /* The filter's conditions, each only when asked. */
@@ -121,8 +119,7 @@ int fk__sqlite_each_alert(struct fk_store *st, const struct fk_alert_filter *f,
   sqlite3_bind_int64(q, 5, f->created_from);
   sqlite3_bind_int64(q, 6, f->created_to);
   while (!rc && (step = sqlite3_step(q)) == SQLITE_ROW) {
-    read_alert(q, &a);
-    rc = fn(arg, &a);
+    if (!(rc = read_alert(st, q, &a))) rc = fn(arg, &a);
   }
   return fk__sqlite_end(st, q, own, rc, step, "reading alerts");
 }
@@ -137,12 +134,13 @@ int fk__sqlite_each_alarm(struct fk_store *st, int64_t alert,
   while (!rc && (step = sqlite3_step(q)) == SQLITE_ROW) {
     struct fk_alarm_row al = {sqlite3_column_int64(q, 0),
                               fk__sqlite_col_date(q, 1),
-                              method_of(sqlite3_column_text(q, 2)),
+                              0,
                               col_real(q, 3),
                               col_real(q, 4),
                               col_real(q, 5),
                               col_real(q, 6)};
-    rc = fn(arg, &al);
+    if (!(rc = fk__sqlite_col_name(st, q, 2, fk_detect_methods, "alert_alarms.method", &al.method)))
+      rc = fn(arg, &al);
   }
   return fk__sqlite_end(st, q, own, rc, step, "reading an alert's alarms");
 }

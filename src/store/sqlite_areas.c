@@ -57,19 +57,21 @@ enum {
   NSTMT
 };
 
-/* Reads a's level history with q (SEL_SPANS). Returns 0 or FK_ESTORE. */
+/* Reads a's level history with q (SEL_SPANS). Returns 0 or FK_ESTORE (a failed step, or a name
+ * it does not know). */
 static int load_spans(struct fk_store *st, sqlite3_stmt *q, struct fk_area_row *a)
 {
-  int step;
+  int step, rc;
   sqlite3_reset(q);
   sqlite3_bind_int64(q, 1, a->id);
   a->nspans = 0;
   while ((step = sqlite3_step(q)) == SQLITE_ROW && a->nspans < FK_AREA_MAXSPANS) {
     struct fk_area_span *s = &a->spans[a->nspans++];
-    s->level = fk__sqlite_name_index(fk_area_levels, (const char *)sqlite3_column_text(q, 0));
     s->from = fk__sqlite_col_date(q, 1);
     s->to = fk__sqlite_col_date(q, 2);
     fk__sqlite_copy_text(s->reason, sizeof s->reason, sqlite3_column_text(q, 3));
+    if ((rc = fk__sqlite_col_name(st, q, 0, fk_area_levels, "area_levels.level", &s->level)))
+      return rc;
   }
   return step == SQLITE_DONE || step == SQLITE_ROW
              ? 0
@@ -95,11 +97,12 @@ int fk__sqlite_each_area(struct fk_store *st, int (*fn)(void *arg, const struct 
     memset(a, 0, sizeof *a);
     a->id = sqlite3_column_int64(q, 0);
     fk__sqlite_copy_text(a->area_id, sizeof a->area_id, sqlite3_column_text(q, 1));
-    a->kind = fk__sqlite_name_index(fk_area_kinds, (const char *)sqlite3_column_text(q, 2));
     fk__sqlite_copy_text(a->district, sizeof a->district, sqlite3_column_text(q, 3));
     a->lifts_on = fk__sqlite_col_date(q, 4);
     a->updated = sqlite3_column_int64(q, 5);
-    if (!(rc = load_spans(st, t, a))) rc = fn(arg, a);
+    if (!(rc = fk__sqlite_col_name(st, q, 2, fk_area_kinds, "areas.kind", &a->kind)) &&
+        !(rc = load_spans(st, t, a)))
+      rc = fn(arg, a);
   }
   if (!rc && step != SQLITE_DONE) rc = fk__sqlite_fail(st, "reading areas");
 out:
@@ -191,18 +194,19 @@ int fk__sqlite_locate(struct fk_store *st, enum fk_locate what, int64_t id, cons
 int fk__sqlite_each_grid_sample(struct fk_store *st, int64_t grid, fk_time from, fk_time to,
                                 int (*fn)(void *arg, const struct fk_sample_row *row), void *arg)
 {
+  struct fk__sqlite_results results;
   sqlite3_stmt *q = NULL;
   int own = fk__sqlite_cached(st, sql[GRID_SAMPLES], &q), rc = 0, step = SQLITE_DONE;
   if (own < 0) return own;
+  fk__sqlite_results(&results);
   sqlite3_bind_int64(q, 1, grid);
   sqlite3_bind_int64(q, 2, from);
   sqlite3_bind_int64(q, 3, to);
   while (!rc && (step = sqlite3_step(q)) == SQLITE_ROW) {
     struct fk_sample_row r = {sqlite3_column_int64(q, 0), sqlite3_column_int64(q, 1),
-                              sqlite3_column_int64(q, 2),
-                              fk__sqlite_result_code((const char *)sqlite3_column_text(q, 3)),
+                              sqlite3_column_int64(q, 2), 0,
                               (const char *)sqlite3_column_text(q, 4)};
-    rc = fn(arg, &r);
+    if (!(rc = fk__sqlite_col_result(st, q, 3, &results, &r.result))) rc = fn(arg, &r);
   }
   return fk__sqlite_end(st, q, own, rc, step, "reading a grid's samples");
 }

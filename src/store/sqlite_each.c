@@ -2,13 +2,14 @@
  * Raw row iteration for derived indexes (tracing): internal ids and integers straight from
  * SQLite, no text formatting, so the whole city's check-ins stream at millions of rows a second.
  * One function per row type, each with its own loop: the row is filled and handed to fn with
- * fn's own type, and nothing is done per row beyond reading its columns.
+ * fn's own type, and nothing is done per row beyond reading its columns (a stored name looked up
+ * in its vocabulary, an unknown one an error).
  */
 #include <sqlite3.h>
-#include <string.h>
 
 #include "fangkong/error.h"
 #include "fangkong/feed.h"
+#include "fangkong/vocab.h"
 #include "store/sqlite_impl.h"
 
 static const char *const checkins_sql = "SELECT id, person, place, checkin_at, checkout_at"
@@ -35,13 +36,6 @@ static int start(struct fk_store *st, const char *sql, int64_t key, sqlite3_stmt
   int own = fk__sqlite_cached(st, sql, q);
   if (own >= 0) sqlite3_bind_int64(*q, 1, key);
   return own;
-}
-
-static int kind_index(const char *kind)
-{
-  for (int k = 0; kind && fk_place_kinds[k]; k++)
-    if (!strcmp(fk_place_kinds[k], kind)) return k;
-  return 0;
 }
 
 int fk__sqlite_each_checkin(struct fk_store *st, int64_t after_id,
@@ -82,8 +76,9 @@ int fk__sqlite_each_place(struct fk_store *st, int64_t after_id,
   if (own < 0) return own;
   while (!rc && (step = sqlite3_step(q)) == SQLITE_ROW) {
     struct fk_place_row r = {sqlite3_column_int64(q, 0), (const char *)sqlite3_column_text(q, 1),
-                             kind_index((const char *)sqlite3_column_text(q, 2))};
-    rc = fn(arg, &r);
+                             0};
+    if (!(rc = fk__sqlite_col_name(st, q, 2, fk_place_kinds, "places.kind", &r.kind)))
+      rc = fn(arg, &r);
   }
   return fk__sqlite_end(st, q, own, rc, step, "reading places");
 }
@@ -91,13 +86,15 @@ int fk__sqlite_each_place(struct fk_store *st, int64_t after_id,
 int fk__sqlite_each_case(struct fk_store *st, int (*fn)(void *arg, const struct fk_case_row *row),
                          void *arg)
 {
+  const char *const *kinds = fk__sqlite_feed_names(FK_FEED_CASES, "kind");
+  int asymptomatic = fk_vocab_index(kinds, "asymptomatic"), kind;
   sqlite3_stmt *q = NULL;
   int own = start(st, cases_sql, 0, &q), rc = 0, step = SQLITE_DONE;
   if (own < 0) return own;
   while (!rc && (step = sqlite3_step(q)) == SQLITE_ROW) {
-    const char *kind = (const char *)sqlite3_column_text(q, 1);
+    if ((rc = fk__sqlite_col_name(st, q, 1, kinds, "cases.kind", &kind))) break;
     struct fk_case_row r = {.person = sqlite3_column_int64(q, 0),
-                            .asymptomatic = kind && !strcmp(kind, "asymptomatic"),
+                            .asymptomatic = kind == asymptomatic,
                             .has_onset = sqlite3_column_type(q, 2) != SQLITE_NULL,
                             .has_isolated = sqlite3_column_type(q, 4) != SQLITE_NULL,
                             .onset = (fk_date)sqlite3_column_int64(q, 2),
@@ -145,16 +142,17 @@ int fk__sqlite_each_arrival(struct fk_store *st, int64_t after_id,
 int fk__sqlite_each_sample(struct fk_store *st, int64_t person,
                            int (*fn)(void *arg, const struct fk_sample_row *row), void *arg)
 {
+  struct fk__sqlite_results results;
   sqlite3_stmt *q = NULL;
   int own = start(st, person ? samples_of_sql : samples_sql, person, &q), rc = 0,
       step = SQLITE_DONE;
   if (own < 0) return own;
+  fk__sqlite_results(&results);
   while (!rc && (step = sqlite3_step(q)) == SQLITE_ROW) {
     struct fk_sample_row r = {sqlite3_column_int64(q, 0), sqlite3_column_int64(q, 1),
-                              sqlite3_column_int64(q, 2),
-                              fk__sqlite_result_code((const char *)sqlite3_column_text(q, 3)),
+                              sqlite3_column_int64(q, 2), 0,
                               (const char *)sqlite3_column_text(q, 4)};
-    rc = fn(arg, &r);
+    if (!(rc = fk__sqlite_col_result(st, q, 3, &results, &r.result))) rc = fn(arg, &r);
   }
   return fk__sqlite_end(st, q, own, rc, step, "reading samples");
 }

@@ -9,6 +9,7 @@
 #include "fangkong/entrance_store.h"
 #include "fangkong/error.h"
 #include "fangkong/token_store.h"
+#include "fangkong/vocab.h"
 #include "store/sqlite_impl.h"
 
 static const char *const sql[] = {
@@ -22,6 +23,9 @@ static const char *const sql[] = {
 };
 enum { INS, SEL, PLACE };
 
+/* A check's decision as stored (entrance_checks.decision), by its pass flag. */
+static const char *const decisions[] = {"deny", "pass", NULL};
+
 /* The reason keys of bits, ';'-separated, into buf. */
 static void keys_of(unsigned bits, char *buf, size_t size)
 {
@@ -32,18 +36,28 @@ static void keys_of(unsigned bits, char *buf, size_t size)
       n += (size_t)snprintf(buf + n, size - n, "%s%s", n ? ";" : "", fk_entrance_reasons[i]);
 }
 
-/* The bits of ';'-separated reason keys; an unknown key is skipped. */
-static unsigned bits_of(const char *s)
+/* Sets *bits from the ';'-separated reason keys of column i. Returns 0 or FK_ESTORE, a key
+ * being none of fk_entrance_reasons. */
+static int bits_of(struct fk_store *st, sqlite3_stmt *q, int i, unsigned *bits)
 {
-  unsigned bits = 0;
+  const char *s = (const char *)sqlite3_column_text(q, i);
+  char key[32];
+  *bits = 0;
   while (s && *s) {
     size_t n = strcspn(s, ";");
-    for (int i = 0; i < FK_ENTRANCE_NREASONS; i++)
-      if (strlen(fk_entrance_reasons[i]) == n && !strncmp(fk_entrance_reasons[i], s, n))
-        bits |= 1u << i;
+    int k = FK_ENOTFOUND;
+    if (n < sizeof key) {
+      memcpy(key, s, n);
+      key[n] = '\0';
+      k = fk_vocab_index(fk_entrance_reasons, key);
+    }
+    if (k < 0)
+      return fk__sqlite_failf(st, "entrance_checks.reasons: unknown name '%.*s'",
+                              (int)(n > 64 ? 64 : n), s);
+    *bits |= 1u << k;
     s += n + (s[n] == ';');
   }
-  return bits;
+  return 0;
 }
 
 int fk__sqlite_put_entrance(struct fk_store *st, const struct fk_entrance_row *r, int *stored)
@@ -58,7 +72,7 @@ int fk__sqlite_put_entrance(struct fk_store *st, const struct fk_entrance_row *r
   sqlite3_bind_int64(q, 3, r->at);
   sqlite3_bind_double(q, 4, r->temperature);
   sqlite3_bind_int(q, 5, r->mask);
-  sqlite3_bind_text(q, 6, r->pass ? "pass" : "deny", -1, SQLITE_STATIC);
+  sqlite3_bind_text(q, 6, decisions[r->pass != 0], -1, SQLITE_STATIC);
   sqlite3_bind_text(q, 7, fk_codes[r->code], -1, SQLITE_STATIC);
   sqlite3_bind_text(q, 8, keys, -1, SQLITE_STATIC);
   sqlite3_bind_int(q, 9, r->fever);
@@ -90,11 +104,11 @@ int fk__sqlite_each_entrance(struct fk_store *st, fk_time from, fk_time to,
     r.at = sqlite3_column_int64(q, 3);
     r.temperature = sqlite3_column_double(q, 4);
     r.mask = sqlite3_column_int(q, 5);
-    r.pass = !strcmp((const char *)sqlite3_column_text(q, 6), "pass");
-    r.code = fk__sqlite_name_index(fk_codes, (const char *)sqlite3_column_text(q, 7));
-    r.reasons = bits_of((const char *)sqlite3_column_text(q, 8));
     r.fever = sqlite3_column_int(q, 9);
-    rc = fn(arg, &r);
+    if (!(rc = fk__sqlite_col_name(st, q, 6, decisions, "entrance_checks.decision", &r.pass)) &&
+        !(rc = fk__sqlite_col_name(st, q, 7, fk_codes, "entrance_checks.code", &r.code)) &&
+        !(rc = bits_of(st, q, 8, &r.reasons)))
+      rc = fn(arg, &r);
   }
   return fk__sqlite_end(st, q, own, rc, step, "reading entrance checks");
 }

@@ -28,6 +28,12 @@
  *   there (fk__sqlite_fail_diag; fk__sqlite_diag for a failure a helper recorded). Nothing
  *   returns FK_ESTORE unrecorded, and no caller records over a failure it is handed: what a
  *   callback returns passes through unchanged.
+ * - Stored names. Every name read back from the store (a kind, a status, a method, a role ...)
+ *   goes through fk_vocab_index, by fk__sqlite_col_name, against the vocabulary of
+ *   fangkong/vocab.h (or of a feed) it was written from. A name that is none of them is an
+ *   error with the name in the message ("rooms.kind: unknown name 'suite'", FK_ESTORE), never
+ *   index 0 nor a row skipped: the store's vocabularies are this program's. A column that may
+ *   be NULL (a stay's measure, gone) is tested for NULL first.
  */
 #ifndef FK_STORE_SQLITE_IMPL_H
 #define FK_STORE_SQLITE_IMPL_H
@@ -151,19 +157,36 @@ int fk__sqlite_data_version(struct fk_store *st, uint64_t *v);
 /* Closes st (any state fk__sqlite_open leaves, opened or not) and frees it. */
 void fk__sqlite_close(struct fk_store *st);
 
-/* ---- Columns (sqlite_cols.c): enums stored by name, text copied with a cap, dates as TEXT
- * 'YYYY-MM-DD' (read back as day numbers through julianday), sample results ---- */
+/* ---- Columns (sqlite_cols.c): names of the store's vocabularies, text copied with a cap, dates
+ * as TEXT 'YYYY-MM-DD' (read back as day numbers through julianday), sample results ---- */
 
-/* The index of s in the NULL-terminated names, or 0 when it is none of them (or NULL). */
-int fk__sqlite_name_index(const char *const *names, const char *s);
+/*
+ * Sets *out to the index of column i's text in names (a NULL-terminated vocabulary of
+ * fangkong/vocab.h or of a feed, through fk_vocab_index). Returns 0, or FK_ESTORE recorded as
+ * "<col>: unknown name '<text>'" when the text is none of them, NULL included (a column that may
+ * be NULL is tested before).
+ */
+int fk__sqlite_col_name(struct fk_store *st, sqlite3_stmt *q, int i, const char *const *names,
+                        const char *col, int *out);
+/* The names column col of feed may hold (its FK_COL_ENUM values, spelled in feeds.c), or NULL. */
+const char *const *fk__sqlite_feed_names(enum fk_feed_id feed, const char *col);
+/* The samples' results (the feed's vocabulary) and where positive and negative are in it: looked
+ * up once per loop, so that a row costs one fk_vocab_index. */
+struct fk__sqlite_results {
+  const char *const *names;
+  int positive, negative;
+};
+void fk__sqlite_results(struct fk__sqlite_results *r);
+/* Sets *out to column i's result: 1 positive, 0 negative, -1 pending. Returns as
+ * fk__sqlite_col_name. */
+int fk__sqlite_col_result(struct fk_store *st, sqlite3_stmt *q, int i,
+                          const struct fk__sqlite_results *r, int *out);
 /* Copies src (NULL: "") into dst of size bytes, cut to fit. */
 void fk__sqlite_copy_text(char *dst, size_t size, const unsigned char *src);
 /* Column i as a day number (selected as julianday(x) - 2440587.5), INT32_MIN when NULL. */
 fk_date fk__sqlite_col_date(sqlite3_stmt *q, int i);
 /* Binds d as 'YYYY-MM-DD' to parameter i, NULL when d is INT32_MIN. */
 void fk__sqlite_bind_date(sqlite3_stmt *q, int i, fk_date d);
-/* A stored sample result: 1 positive, 0 negative, -1 pending (or NULL). */
-int fk__sqlite_result_code(const char *r);
 
 /* ---- The ops, each as the public function of the same name (fk_store_*) ---- */
 

@@ -39,10 +39,11 @@ static const char *const sql[] = {
 };
 enum { SEL, SEL_TESTS, INS, UPD, DEL_TESTS, INS_TEST, PERSON, SEL_OF, NSTMT };
 
-/* Reads m's tests with q (SEL_TESTS). Returns 0 or FK_ESTORE. */
+/* Reads m's tests with q (SEL_TESTS). Returns 0 or FK_ESTORE (a failed step, or a name it does
+ * not know). */
 static int load_tests(struct fk_store *st, sqlite3_stmt *q, struct fk_measure_row *m)
 {
-  int step;
+  int step, status, rc;
   sqlite3_reset(q);
   sqlite3_bind_int64(q, 1, m->id);
   m->ntests = 0;
@@ -51,9 +52,10 @@ static int load_tests(struct fk_store *st, sqlite3_stmt *q, struct fk_measure_ro
     t->phase = sqlite3_column_int(q, 0);
     t->day = sqlite3_column_int(q, 1);
     t->due = fk__sqlite_col_date(q, 2);
-    t->status = (enum fk_test_status)fk__sqlite_name_index(fk_test_statuses,
-                                                           (const char *)sqlite3_column_text(q, 3));
     fk__sqlite_copy_text(t->sample_id, sizeof t->sample_id, sqlite3_column_text(q, 4));
+    if ((rc = fk__sqlite_col_name(st, q, 3, fk_test_statuses, "measure_tests.status", &status)))
+      return rc;
+    t->status = (enum fk_test_status)status;
   }
   return step == SQLITE_DONE || step == SQLITE_ROW
              ? 0
@@ -65,7 +67,7 @@ int fk__sqlite_each_measure(struct fk_store *st, int64_t person,
 {
   sqlite3_stmt *q = NULL, *t = NULL;
   struct fk_measure_row *m = NULL;
-  int rc, step = SQLITE_DONE, own_q = 0, own_t = 0;
+  int rc, status, step = SQLITE_DONE, own_q = 0, own_t = 0;
   if ((rc = own_q = fk__sqlite_cached(st, sql[person ? SEL_OF : SEL], &q)) < 0) goto done;
   if ((rc = own_t = fk__sqlite_cached(st, sql[SEL_TESTS], &t)) < 0) goto done;
   rc = 0;
@@ -79,19 +81,21 @@ int fk__sqlite_each_measure(struct fk_store *st, int64_t person,
     memset(m, 0, sizeof *m);
     m->id = sqlite3_column_int64(q, 0);
     m->person = sqlite3_column_int64(q, 1);
-    m->category = fk__sqlite_name_index(fk_person_cats, (const char *)sqlite3_column_text(q, 2));
-    m->kind = fk__sqlite_name_index(fk_measure_kinds, (const char *)sqlite3_column_text(q, 3));
     m->anchor = fk__sqlite_col_date(q, 4);
     m->placed = fk__sqlite_col_date(q, 5);
     m->start = fk__sqlite_col_date(q, 6);
     m->end = fk__sqlite_col_date(q, 7);
-    m->status = (enum fk_measure_status)fk__sqlite_name_index(
-        fk_measure_statuses, (const char *)sqlite3_column_text(q, 8));
     fk__sqlite_copy_text(m->rule, sizeof m->rule, sqlite3_column_text(q, 9));
     fk__sqlite_copy_text(m->reason, sizeof m->reason, sqlite3_column_text(q, 10));
     m->created = sqlite3_column_int64(q, 11);
     m->linked = sqlite3_column_int64(q, 12);
-    if (!(rc = load_tests(st, t, m))) rc = fn(arg, m);
+    if (!(rc = fk__sqlite_col_name(st, q, 2, fk_person_cats, "measures.category", &m->category)) &&
+        !(rc = fk__sqlite_col_name(st, q, 3, fk_measure_kinds, "measures.kind", &m->kind)) &&
+        !(rc = fk__sqlite_col_name(st, q, 8, fk_measure_statuses, "measures.status", &status)) &&
+        !(rc = load_tests(st, t, m))) {
+      m->status = (enum fk_measure_status)status;
+      rc = fn(arg, m);
+    }
   }
   if (!rc && step != SQLITE_DONE) rc = fk__sqlite_fail(st, "reading measures");
 done:

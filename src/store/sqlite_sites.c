@@ -5,7 +5,6 @@
  */
 #include <sqlite3.h>
 #include <stdio.h>
-#include <string.h>
 
 #include "fangkong/error.h"
 #include "fangkong/feed.h"
@@ -61,13 +60,6 @@ static const char *const needs_sql =
     " g.lat, g.lon FROM measures m JOIN persons p ON p.id = m.person"
     " JOIN regions g ON g.id = p.grid WHERE m.status = 'active' ORDER BY m.id";
 
-static int name_index(const char *const *names, const char *s)
-{
-  for (int i = 0; s && names[i]; i++)
-    if (!strcmp(names[i], s)) return i;
-  return -1;
-}
-
 static const char *text(sqlite3_stmt *q, int i)
 {
   return (const char *)sqlite3_column_text(q, i);
@@ -106,10 +98,10 @@ int fk__sqlite_each_room(struct fk_store *st, int (*fn)(void *arg, const struct 
   int own = fk__sqlite_cached(st, rooms_sql, &q), rc = 0, step = SQLITE_DONE;
   if (own < 0) return own;
   while (!rc && (step = sqlite3_step(q)) == SQLITE_ROW) {
-    int kind = name_index(fk_room_kinds, text(q, 3));
-    struct fk_room_row r = {sqlite3_column_int64(q, 0), sqlite3_column_int64(q, 1), text(q, 2),
-                            kind < 0 ? 0 : kind, sqlite3_column_int(q, 4)};
-    rc = fn(arg, &r);
+    struct fk_room_row r = {sqlite3_column_int64(q, 0), sqlite3_column_int64(q, 1), text(q, 2), 0,
+                            sqlite3_column_int(q, 4)};
+    if (!(rc = fk__sqlite_col_name(st, q, 3, fk_room_kinds, "rooms.kind", &r.kind)))
+      rc = fn(arg, &r);
   }
   return fk__sqlite_end(st, q, own, rc, step, "reading rooms");
 }
@@ -132,17 +124,17 @@ int fk__sqlite_each_need(struct fk_store *st, int (*fn)(void *arg, const struct 
   int own = fk__sqlite_cached(st, needs_sql, &q), rc = 0, step = SQLITE_DONE;
   if (own < 0) return own;
   while (!rc && (step = sqlite3_step(q)) == SQLITE_ROW) {
-    int cat = name_index(fk_person_cats, text(q, 2));
     struct fk_need_row r = {sqlite3_column_int64(q, 0),
                             sqlite3_column_int64(q, 1),
-                            cat,
+                            0,
                             (fk_date)sqlite3_column_int64(q, 3),
                             (fk_date)sqlite3_column_int64(q, 4),
                             text(q, 5),
                             (fk_date)sqlite3_column_int64(q, 6),
                             sqlite3_column_double(q, 7),
                             sqlite3_column_double(q, 8)};
-    if (cat >= 0) rc = fn(arg, &r); /* a category this program does not know has no phases */
+    if (!(rc = fk__sqlite_col_name(st, q, 2, fk_person_cats, "measures.category", &r.category)))
+      rc = fn(arg, &r);
   }
   return fk__sqlite_end(st, q, own, rc, step, "reading the active measures");
 }
@@ -167,7 +159,6 @@ int fk__sqlite_each_stay(struct fk_store *st, enum fk_stay_view view, int64_t pe
   if ((own = fk__sqlite_cached(st, stays_sql[view], &q)) < 0) return own;
   bind_view(q, view, person, t0, t1);
   while (!rc && (step = sqlite3_step(q)) == SQLITE_ROW) {
-    int known = sqlite3_column_type(q, 9) != SQLITE_NULL;
     struct fk_stay_row r = {sqlite3_column_int64(q, 0),
                             sqlite3_column_int64(q, 1),
                             sqlite3_column_int64(q, 2),
@@ -177,10 +168,16 @@ int fk__sqlite_each_stay(struct fk_store *st, enum fk_stay_view view, int64_t pe
                             text(q, 6),
                             text(q, 7),
                             text(q, 8),
-                            known ? name_index(fk_measure_statuses, text(q, 9)) : -1,
-                            known ? name_index(fk_person_cats, text(q, 10)) : -1,
+                            -1,
+                            -1,
                             (fk_date)sqlite3_column_int64(q, 11),
                             (fk_date)sqlite3_column_int64(q, 12)};
+    if (sqlite3_column_type(q, 9) != SQLITE_NULL && /* else the measure is gone */
+        ((rc = fk__sqlite_col_name(st, q, 9, fk_measure_statuses, "measures.status",
+                                   &r.measure_status)) ||
+         (rc = fk__sqlite_col_name(st, q, 10, fk_person_cats, "measures.category",
+                                   &r.measure_category))))
+      break;
     rc = fn(arg, &r);
   }
   return fk__sqlite_end(st, q, own, rc, step, "reading stays");

@@ -86,18 +86,12 @@ static fk_time col_time(sqlite3_stmt *q, int i)
   return sqlite3_column_type(q, i) == SQLITE_NULL ? FK_TIME_NONE : sqlite3_column_int64(q, i);
 }
 
-static int name_index(const char *const *names, const unsigned char *s)
+/* Reads the task of q's current row into t. Returns 0 or FK_ESTORE (a name it does not know). */
+static int read_task(struct fk_store *st, sqlite3_stmt *q, struct fk_task_row *t)
 {
-  for (int i = 0; s && names[i]; i++)
-    if (!strcmp(names[i], (const char *)s)) return i;
-  return 0;
-}
-
-static void read_task(sqlite3_stmt *q, struct fk_task_row *t)
-{
+  int status, rc;
   memset(t, 0, sizeof *t);
   t->id = sqlite3_column_int64(q, 0);
-  t->kind = name_index(fk_task_kinds, sqlite3_column_text(q, 1));
   t->person = sqlite3_column_int64(q, 2);
   t->measure = sqlite3_column_int64(q, 3);
   t->day =
@@ -108,12 +102,16 @@ static void read_task(sqlite3_stmt *q, struct fk_task_row *t)
   t->created = sqlite3_column_int64(q, 8);
   t->start = sqlite3_column_int64(q, 9);
   t->due = sqlite3_column_int64(q, 10);
-  t->status = (enum fk_task_status)name_index(fk_task_statuses, sqlite3_column_text(q, 11));
   t->acked = col_time(q, 12);
   t->closed = col_time(q, 13);
   text(t->proof, sizeof t->proof, q, 14);
   text(t->reason, sizeof t->reason, q, 15);
   text(t->person_id, sizeof t->person_id, q, 16);
+  if ((rc = fk__sqlite_col_name(st, q, 1, fk_task_kinds, "tasks.kind", &t->kind)) ||
+      (rc = fk__sqlite_col_name(st, q, 11, fk_task_statuses, "tasks.status", &status)))
+    return rc;
+  t->status = (enum fk_task_status)status;
+  return 0;
 }
 
 /* The filter's conditions, each only when asked, so that SQLite uses the index it needs. */
@@ -154,8 +152,7 @@ int fk__sqlite_each_task(struct fk_store *st, const struct fk_task_filter *f,
   if (f->unit) sqlite3_bind_text(q, 6, f->unit, -1, SQLITE_STATIC);
   if (f->act_at) sqlite3_bind_int64(q, 7, f->act_at);
   while (!rc && (step = sqlite3_step(q)) == SQLITE_ROW) {
-    read_task(q, &t);
-    rc = fn(arg, &t);
+    if (!(rc = read_task(st, q, &t))) rc = fn(arg, &t);
   }
   return fk__sqlite_end(st, q, own, rc, step, "reading tasks");
 }
@@ -343,13 +340,6 @@ out:
   return rc;
 }
 
-static int kind_index(const unsigned char *s)
-{
-  for (int k = 0; s && fk_place_kinds[k]; k++)
-    if (!strcmp(fk_place_kinds[k], (const char *)s)) return k;
-  return 0;
-}
-
 int fk__sqlite_each_case_stay(struct fk_store *st, int64_t person, fk_time from, fk_time to,
                               int (*fn)(void *arg, const struct fk_stay *s, const char *place_id),
                               void *arg)
@@ -361,9 +351,10 @@ int fk__sqlite_each_case_stay(struct fk_store *st, int64_t person, fk_time from,
   sqlite3_bind_int64(q, 2, from);
   sqlite3_bind_int64(q, 3, to);
   while (!rc && (step = sqlite3_step(q)) == SQLITE_ROW) {
-    struct fk_stay s = {sqlite3_column_int64(q, 0), kind_index(sqlite3_column_text(q, 1)),
-                        sqlite3_column_int64(q, 2), sqlite3_column_int64(q, 3)};
-    rc = fn(arg, &s, (const char *)sqlite3_column_text(q, 4));
+    struct fk_stay s = {sqlite3_column_int64(q, 0), 0, sqlite3_column_int64(q, 2),
+                        sqlite3_column_int64(q, 3)};
+    if (!(rc = fk__sqlite_col_name(st, q, 1, fk_place_kinds, "places.kind", &s.kind)))
+      rc = fn(arg, &s, (const char *)sqlite3_column_text(q, 4));
   }
   return fk__sqlite_end(st, q, own, rc, step, "reading a case's stays");
 }

@@ -91,13 +91,13 @@ int fk__sqlite_token(struct fk_store *st, const char *hash, struct fk_token_row 
   sqlite3_bind_text(q, 1, hash, -1, SQLITE_STATIC);
   if ((step = sqlite3_step(q)) == SQLITE_ROW) {
     out->id = sqlite3_column_int64(q, 0);
-    out->role = fk__sqlite_name_index(fk_roles, (const char *)sqlite3_column_text(q, 1));
     out->scope = sqlite3_column_int64(q, 2);
     out->created_at = sqlite3_column_int64(q, 3);
     out->site = sqlite3_column_int64(q, 4);
+    rc = fk__sqlite_col_name(st, q, 1, fk_roles, "api_tokens.role", &out->role);
   }
   rc = fk__sqlite_end(st, q, own, rc, step, "reading a token");
-  return rc ? rc : step == SQLITE_ROW && out->role >= 0 ? 0 : FK_ENOTFOUND;
+  return rc ? rc : step == SQLITE_ROW ? 0 : FK_ENOTFOUND;
 }
 
 int fk__sqlite_region_by_code(struct fk_store *st, const char *code, int64_t *id, int *level)
@@ -214,12 +214,11 @@ int fk__sqlite_each_audit(struct fk_store *st, int (*fn)(void *arg, const struct
     r.id = sqlite3_column_int64(q, 0);
     r.at = sqlite3_column_int64(q, 1);
     r.token = sqlite3_column_int64(q, 2);
-    r.role = fk__sqlite_name_index(fk_roles, (const char *)sqlite3_column_text(q, 3));
-    if (r.role < 0) r.role = FK_ROLE_CITY;
     text_col(q, 4, r.action, sizeof r.action);
     text_col(q, 5, r.object, sizeof r.object);
     text_col(q, 6, r.peer, sizeof r.peer);
-    rc = fn(arg, &r);
+    if (!(rc = fk__sqlite_col_name(st, q, 3, fk_roles, "audit_log.role", &r.role)))
+      rc = fn(arg, &r);
   }
   return fk__sqlite_end(st, q, own, rc, step, "reading the audit log");
 }
