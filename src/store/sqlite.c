@@ -33,11 +33,12 @@ int fk__sqlite_version(struct fk_store *st, int *version)
 }
 
 /* Brings the schema up to this program's, one migration a transaction. The migrations are
- * scripts of many statements, run once: through fk__sqlite_exec, not kept prepared. */
+ * scripts of many statements, run once: through fk__sqlite_exec, not kept prepared. Returns 0,
+ * FK_ESCHEMA, FK_ENOMEM or FK_ESTORE; diag says why. */
 static int migrate(struct fk_store *st, struct fk_diag *diag)
 {
   int v, rc = fk__sqlite_version(st, &v);
-  if (rc) return rc;
+  if (rc) return fk__sqlite_diag(st, diag, rc);
   if (v > fk__sqlite_migration_count)
     return fk_diag_set(diag, FK_ESCHEMA, NULL,
                        "store schema version %d is newer than this program's (%d)", v,
@@ -45,14 +46,14 @@ static int migrate(struct fk_store *st, struct fk_diag *diag)
   for (; v < fk__sqlite_migration_count; v++) {
     char pragma[64];
     snprintf(pragma, sizeof pragma, "PRAGMA user_version=%d", v + 1);
-    if ((rc = fk__sqlite_begin(st))) return rc;
+    if ((rc = fk__sqlite_begin(st))) return fk__sqlite_diag(st, diag, rc);
     if ((rc = fk__sqlite_exec(st, fk__sqlite_migrations[v])) ||
         (rc = fk__sqlite_exec(st, pragma))) {
       fk__sqlite_rollback(st);
       return fk_diag_set(diag, rc, NULL, "migration %d failed: %s", v + 1,
                          fk__sqlite_conn_of(st)->err);
     }
-    if ((rc = fk__sqlite_commit(st))) return rc;
+    if ((rc = fk__sqlite_commit(st))) return fk__sqlite_diag(st, diag, rc);
   }
   return 0;
 }

@@ -2,12 +2,12 @@
  * The SQLite backend's private header: its connection and every function its files share.
  *
  * Its files, none calling back into one that calls it: sqlite_conn.c is the connection's core
- * (statements kept prepared, errors, the key maps, transactions, close) and calls no other
- * sqlite file; sqlite_cols.c reads and binds columns; sqlite.c opens a store (pragmas,
- * migrations) and holds the ops table, which points straight at the functions below, so no
- * sub-file calls into sqlite.c; sqlite_put.c stores feed rows; every other sqlite_*.c
- * implements the ops of one subject. No sqlite file calls the public fk_store_* functions of
- * store.c, which call into them.
+ * (statements kept prepared, failures, the key maps, transactions, close) and calls no other
+ * sqlite file; sqlite_cols.c reads and binds columns (stored names, dates); sqlite.c opens a
+ * store (pragmas, the migrations of schema.c) and holds the ops table, which points straight at
+ * the functions below, so that nothing calls into sqlite.c; sqlite_put.c stores feed rows; every
+ * other sqlite_*.c implements the ops of one subject on the first two. No sqlite file calls the
+ * public fk_store_* functions of store.c, which call into them.
  *
  * Its conventions, one each:
  *
@@ -56,7 +56,7 @@ struct fk__sqlite_conn {
   struct fk_store base; /* first, so that the two pointers convert */
   sqlite3 *db;
   /* The feed rows' INSERT and "is the stored row the same" SELECT, built from the feed
-     descriptors (sqlite_put.c) */
+     descriptors at first use (sqlite_put.c) */
   sqlite3_stmt *insert[FK_FEED_COUNT];
   sqlite3_stmt *same[FK_FEED_COUNT];
   struct fk__strmap keys[FK_FEED_COUNT]; /* natural key -> row id, for referenced feeds */
@@ -145,10 +145,6 @@ int fk__sqlite_key_add(struct fk_store *st, enum fk_feed_id feed, const char *ke
  * names. Transactions nest: the outer one is BEGIN IMMEDIATE ... COMMIT, each inner one a
  * savepoint. */
 int fk__sqlite_begin(struct fk_store *st);
-/* Prepares the transactions' statements into the cache, so that a rollback never asks fk_malloc
- * for memory: the rollback after a failure to allocate must not fail for the same want. Called
- * once, by fk__sqlite_open. Returns 0, FK_ENOMEM or FK_ESTORE. */
-int fk__sqlite_keep_transactions(struct fk_store *st);
 int fk__sqlite_commit(struct fk_store *st);
 int fk__sqlite_rollback(struct fk_store *st);
 const char *fk__sqlite_errmsg(struct fk_store *st);
@@ -156,6 +152,10 @@ int fk__sqlite_set_bulk(struct fk_store *st, int bulk);
 int fk__sqlite_data_version(struct fk_store *st, uint64_t *v);
 /* Closes st (any state fk__sqlite_open leaves, opened or not) and frees it. */
 void fk__sqlite_close(struct fk_store *st);
+/* Prepares the transactions' statements into the cache, so that a rollback never asks fk_malloc
+ * for memory: the rollback after a failure to allocate must not fail for the same want. Called
+ * once, by fk__sqlite_open. Returns 0, FK_ENOMEM or FK_ESTORE. */
+int fk__sqlite_keep_transactions(struct fk_store *st);
 
 /* ---- Columns (sqlite_cols.c): names of the store's vocabularies, text copied with a cap, dates
  * as TEXT 'YYYY-MM-DD' (read back as day numbers through julianday), sample results ---- */

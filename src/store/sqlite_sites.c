@@ -248,6 +248,7 @@ static int put_stay(sqlite3_stmt *q, const struct fk_stay_row *r)
   return sqlite3_step(q);
 }
 
+/* As put_stay, for a wait. */
 static int put_wait(sqlite3_stmt *q, const struct fk_wait_row *r)
 {
   sqlite3_reset(q);

@@ -44,6 +44,7 @@ static const char *when(sqlite3_stmt *q, int i, int dates, char *buf)
   return fk_time_format(sqlite3_column_int64(q, i), buf);
 }
 
+/* One row per feed into *out (the caller frees it). Returns 0, FK_ENOMEM or FK_ESTORE. */
 static int feed_table(struct fk_store *st, struct fk_table **out)
 {
   static const char *const names[] = {"feed", "#rows", "first", "last"};
@@ -126,6 +127,7 @@ static int district_checkins(struct fk_store *st, int64_t did, const int64_t *co
   return fk__sqlite_end(st, q, own, 0, step, "counting a district's check-ins");
 }
 
+/* One row per district into *out (the caller frees it). Returns 0, FK_ENOMEM or FK_ESTORE. */
 static int district_table(struct fk_store *st, struct fk_table **out)
 {
   static const char *const names[] = {"district", "#streets", "#communities", "#grids",

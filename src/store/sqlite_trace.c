@@ -50,6 +50,7 @@ static const char *category(enum fk_category c)
   return c == FK_CAT_CLOSE ? "close" : "general";
 }
 
+/* Stores contact c of run, with its exposures. Returns 0 or FK_ESTORE. */
 static int save_contact(struct fk_store *st, sqlite3_stmt **q, int64_t run,
                         const struct fk_contact *c)
 {
@@ -73,6 +74,7 @@ static int save_contact(struct fk_store *st, sqlite3_stmt **q, int64_t run,
   return rc;
 }
 
+/* Stores the run r in place of the earlier one of its index case. Returns 0 or FK_ESTORE. */
 static int save_all(struct fk_store *st, sqlite3_stmt **q, const struct fk_trace_result *r,
                     fk_time now, const char *rules)
 {
