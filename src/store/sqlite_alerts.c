@@ -9,8 +9,7 @@
 
 #include "fangkong/alert_store.h"
 #include "fangkong/error.h"
-#include "store/sqlite_cols.h"
-#include "store/store_impl.h"
+#include "store/sqlite_impl.h"
 
 #define ALERT_COLS                                                                                 \
   "a.id, a.channel, a.region, coalesce(r.code, 'city'), a.region_level, a.level, a.method,"        \
@@ -38,12 +37,6 @@ static const char *const sql[] = {
 };
 enum { INS, UPD, ALARM_INS, ALARM_SEL, ESC_INS, ESC_SEL, NSTMT };
 
-static int method_of(const unsigned char *s)
-{
-  int m = fk_vocab_index(fk_detect_methods, (const char *)s);
-  return m < 0 ? 0 : m;
-}
-
 static double col_real(sqlite3_stmt *q, int i)
 {
   return sqlite3_column_type(q, i) == SQLITE_NULL ? NAN : sqlite3_column_double(q, i);
@@ -65,8 +58,10 @@ static void bind_text(sqlite3_stmt *q, int i, const char *s)
     sqlite3_bind_null(q, i);
 }
 
-static void read_alert(sqlite3_stmt *q, struct fk_alert_row *a)
+/* Reads the alert of q's current row into a. Returns 0 or FK_ESTORE (a name it does not know). */
+static int read_alert(struct fk_store *st, sqlite3_stmt *q, struct fk_alert_row *a)
 {
+  int status, rc;
   memset(a, 0, sizeof *a);
   a->id = sqlite3_column_int64(q, 0);
   fk__sqlite_copy_text(a->channel, sizeof a->channel, sqlite3_column_text(q, 1));
@@ -74,7 +69,6 @@ static void read_alert(sqlite3_stmt *q, struct fk_alert_row *a)
   fk__sqlite_copy_text(a->region_code, sizeof a->region_code, sqlite3_column_text(q, 3));
   a->region_level = sqlite3_column_int(q, 4);
   a->level = sqlite3_column_int(q, 5);
-  a->method = method_of(sqlite3_column_text(q, 6));
   a->first = fk__sqlite_col_date(q, 7);
   a->last = fk__sqlite_col_date(q, 8);
   a->observed = col_real(q, 9);
@@ -85,11 +79,14 @@ static void read_alert(sqlite3_stmt *q, struct fk_alert_row *a)
   a->due = sqlite3_column_int64(q, 14);
   fk__sqlite_copy_text(a->officer, sizeof a->officer, sqlite3_column_text(q, 15));
   fk__sqlite_copy_text(a->phone, sizeof a->phone, sqlite3_column_text(q, 16));
-  a->status = (enum fk_alert_status)fk__sqlite_name_index(fk_alert_statuses,
-                                                          (const char *)sqlite3_column_text(q, 17));
   a->verified =
       sqlite3_column_type(q, 18) == SQLITE_NULL ? FK_TIME_NONE : sqlite3_column_int64(q, 18);
   fk__sqlite_copy_text(a->note, sizeof a->note, sqlite3_column_text(q, 19));
+  if ((rc = fk__sqlite_col_name(st, q, 6, fk_detect_methods, "alerts.method", &a->method)) ||
+      (rc = fk__sqlite_col_name(st, q, 17, fk_alert_statuses, "alerts.status", &status)))
+    return rc;
+  a->status = (enum fk_alert_status)status;
+  return 0;
 }
 
 /* The filter's conditions, each only when asked. */
@@ -104,16 +101,15 @@ static void alert_where(const struct fk_alert_filter *f, char *sel, size_t size)
            f->created_from || f->created_to ? " AND a.created_at >= ?5 AND a.created_at < ?6" : "");
 }
 
-static int each_alert(struct fk_store *st, const struct fk_alert_filter *f,
-                      int (*fn)(void *arg, const void *row), void *arg)
+int fk__sqlite_each_alert(struct fk_store *st, const struct fk_alert_filter *f,
+                          int (*fn)(void *arg, const struct fk_alert_row *a), void *arg)
 {
   char sel[1024];
   sqlite3_stmt *q = NULL;
   struct fk_alert_row a;
-  int rc, step, own;
+  int rc, step = SQLITE_DONE, own;
   alert_where(f, sel, sizeof sel);
-  if ((rc = fk__sqlite_cached(st, sel, &q)) < 0) return rc;
-  own = rc == 1;
+  if ((own = fk__sqlite_cached(st, sel, &q)) < 0) return own;
   rc = 0;
   if (f->id) sqlite3_bind_int64(q, 1, f->id);
   if (f->status >= 0 && f->status < FK_ALERT_NSTATUS)
@@ -123,57 +119,52 @@ static int each_alert(struct fk_store *st, const struct fk_alert_filter *f,
   sqlite3_bind_int64(q, 5, f->created_from);
   sqlite3_bind_int64(q, 6, f->created_to);
   while (!rc && (step = sqlite3_step(q)) == SQLITE_ROW) {
-    read_alert(q, &a);
-    rc = fn(arg, &a);
+    if (!(rc = read_alert(st, q, &a))) rc = fn(arg, &a);
   }
-  if (!rc && step != SQLITE_DONE) rc = fk__sqlite_fail(st, "reading alerts");
-  fk__sqlite_done(q, own);
-  return rc;
+  return fk__sqlite_end(st, q, own, rc, step, "reading alerts");
 }
 
-/* Reads alarms or escalations of one alert (which: ALARM_SEL or ESC_SEL). */
-static int each_of_alert(struct fk_store *st, int which, int64_t alert,
-                         int (*fn)(void *arg, const void *row), void *arg)
+int fk__sqlite_each_alarm(struct fk_store *st, int64_t alert,
+                          int (*fn)(void *arg, const struct fk_alarm_row *al), void *arg)
 {
   sqlite3_stmt *q = NULL;
-  int rc, step, own;
-  if ((rc = fk__sqlite_cached(st, sql[which], &q)) < 0) return rc;
-  own = rc == 1;
-  rc = 0;
+  int rc = 0, step = SQLITE_DONE, own;
+  if ((own = fk__sqlite_cached(st, sql[ALARM_SEL], &q)) < 0) return own;
   sqlite3_bind_int64(q, 1, alert);
   while (!rc && (step = sqlite3_step(q)) == SQLITE_ROW) {
-    if (which == ALARM_SEL) {
-      struct fk_alarm_row al = {sqlite3_column_int64(q, 0),
-                                fk__sqlite_col_date(q, 1),
-                                method_of(sqlite3_column_text(q, 2)),
-                                col_real(q, 3),
-                                col_real(q, 4),
-                                col_real(q, 5),
-                                col_real(q, 6)};
+    struct fk_alarm_row al = {sqlite3_column_int64(q, 0),
+                              fk__sqlite_col_date(q, 1),
+                              0,
+                              col_real(q, 3),
+                              col_real(q, 4),
+                              col_real(q, 5),
+                              col_real(q, 6)};
+    if (!(rc = fk__sqlite_col_name(st, q, 2, fk_detect_methods, "alert_alarms.method", &al.method)))
       rc = fn(arg, &al);
-    } else {
-      struct fk_escalation_row e;
-      memset(&e, 0, sizeof e);
-      e.task = sqlite3_column_int64(q, 0);
-      e.level = sqlite3_column_int(q, 1);
-      e.at = sqlite3_column_int64(q, 2);
-      fk__sqlite_copy_text(e.unit, sizeof e.unit, sqlite3_column_text(q, 3));
-      fk__sqlite_copy_text(e.officer, sizeof e.officer, sqlite3_column_text(q, 4));
-      fk__sqlite_copy_text(e.phone, sizeof e.phone, sqlite3_column_text(q, 5));
-      rc = fn(arg, &e);
-    }
   }
-  if (!rc && step != SQLITE_DONE) rc = fk__sqlite_fail(st, "reading an alert's rows");
-  fk__sqlite_done(q, own);
-  return rc;
+  return fk__sqlite_end(st, q, own, rc, step, "reading an alert's alarms");
 }
 
-int fk__sqlite_alerts_each(struct fk_store *st, int what, const void *filter,
-                           int (*fn)(void *arg, const void *row), void *arg)
+int fk__sqlite_each_alert_escalation(struct fk_store *st, int64_t alert,
+                                     int (*fn)(void *arg, const struct fk_escalation_row *e),
+                                     void *arg)
 {
-  if (what == FK__ALERTS_ALERTS) return each_alert(st, filter, fn, arg);
-  return each_of_alert(st, what == FK__ALERTS_ALARMS ? ALARM_SEL : ESC_SEL,
-                       *(const int64_t *)filter, fn, arg);
+  sqlite3_stmt *q = NULL;
+  struct fk_escalation_row e;
+  int rc = 0, step = SQLITE_DONE, own;
+  if ((own = fk__sqlite_cached(st, sql[ESC_SEL], &q)) < 0) return own;
+  sqlite3_bind_int64(q, 1, alert);
+  while (!rc && (step = sqlite3_step(q)) == SQLITE_ROW) {
+    memset(&e, 0, sizeof e);
+    e.task = sqlite3_column_int64(q, 0);
+    e.level = sqlite3_column_int(q, 1);
+    e.at = sqlite3_column_int64(q, 2);
+    fk__sqlite_copy_text(e.unit, sizeof e.unit, sqlite3_column_text(q, 3));
+    fk__sqlite_copy_text(e.officer, sizeof e.officer, sqlite3_column_text(q, 4));
+    fk__sqlite_copy_text(e.phone, sizeof e.phone, sqlite3_column_text(q, 5));
+    rc = fn(arg, &e);
+  }
+  return fk__sqlite_end(st, q, own, rc, step, "reading an alert's escalations");
 }
 
 static void bind_alert(sqlite3_stmt *q, const struct fk_alert_row *a)
@@ -223,29 +214,44 @@ static void bind_escalation(sqlite3_stmt *q, const struct fk_escalation_row *e)
   bind_text(q, 6, e->phone);
 }
 
-int fk__sqlite_alerts_put(struct fk_store *st, int what, void *row, int *added,
-                          struct fk_diag *diag)
+/* Runs q, bound, as what; *added (may be NULL) gets whether it changed a row. Gives q back.
+ * Returns 0 or FK_ESTORE, said in diag. */
+static int run(struct fk_store *st, sqlite3_stmt *q, int own, int *added, struct fk_diag *diag,
+               const char *what)
 {
-  struct fk_alert_row *a = what == FK__ALERTS_ALERTS ? row : NULL;
-  int which = a ? (a->id ? UPD : INS) : what == FK__ALERTS_ALARMS ? ALARM_INS : ESC_INS;
+  int step = sqlite3_step(q);
+  if (step == SQLITE_DONE && added) *added = sqlite3_changes(fk__sqlite_db(st)) > 0;
+  return fk__sqlite_diag(st, diag, fk__sqlite_end(st, q, own, 0, step, what));
+}
+
+int fk__sqlite_put_alert(struct fk_store *st, struct fk_alert_row *a, struct fk_diag *diag)
+{
   sqlite3_stmt *q = NULL;
-  int rc, own;
-  if ((rc = fk__sqlite_cached(st, sql[which], &q)) < 0) return rc;
-  own = rc == 1;
-  rc = 0;
-  if (a)
-    bind_alert(q, a);
-  else if (which == ALARM_INS)
-    bind_alarm(q, row);
-  else
-    bind_escalation(q, row);
-  if (sqlite3_step(q) != SQLITE_DONE) {
-    rc = fk__sqlite_fail(st, "storing an alert");
-    fk_diag_set(diag, rc, NULL, "storing an alert: %s", fk_store_errmsg(st));
-  } else {
-    if (which == INS) a->id = sqlite3_last_insert_rowid(fk__sqlite_db(st));
-    if (added) *added = sqlite3_changes(fk__sqlite_db(st)) > 0;
-  }
-  fk__sqlite_done(q, own);
+  int own, rc, insert = !a->id;
+  if ((own = fk__sqlite_cached(st, sql[insert ? INS : UPD], &q)) < 0)
+    return fk__sqlite_diag(st, diag, own);
+  bind_alert(q, a);
+  if (!(rc = run(st, q, own, NULL, diag, "storing an alert")) && insert)
+    a->id = sqlite3_last_insert_rowid(fk__sqlite_db(st));
   return rc;
+}
+
+int fk__sqlite_put_alarm(struct fk_store *st, const struct fk_alarm_row *al, int *added,
+                         struct fk_diag *diag)
+{
+  sqlite3_stmt *q = NULL;
+  int own;
+  if ((own = fk__sqlite_cached(st, sql[ALARM_INS], &q)) < 0) return fk__sqlite_diag(st, diag, own);
+  bind_alarm(q, al);
+  return run(st, q, own, added, diag, "storing an alarm");
+}
+
+int fk__sqlite_put_alert_escalation(struct fk_store *st, const struct fk_escalation_row *e,
+                                    struct fk_diag *diag)
+{
+  sqlite3_stmt *q = NULL;
+  int own;
+  if ((own = fk__sqlite_cached(st, sql[ESC_INS], &q)) < 0) return fk__sqlite_diag(st, diag, own);
+  bind_escalation(q, e);
+  return run(st, q, own, NULL, diag, "storing an alert's escalation");
 }

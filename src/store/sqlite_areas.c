@@ -12,8 +12,7 @@
 #include "fangkong/vocab.h"
 #include "fangkong/store.h"
 #include "fangkong/time.h"
-#include "store/sqlite_cols.h"
-#include "store/store_impl.h"
+#include "store/sqlite_impl.h"
 
 /* A grid's district: grid -> community -> street -> district in `regions`. */
 #define GRID_DISTRICT                                                                              \
@@ -58,20 +57,25 @@ enum {
   NSTMT
 };
 
-static int load_spans(sqlite3_stmt *q, struct fk_area_row *a)
+/* Reads a's level history with q (SEL_SPANS). Returns 0 or FK_ESTORE (a failed step, or a name
+ * it does not know). */
+static int load_spans(struct fk_store *st, sqlite3_stmt *q, struct fk_area_row *a)
 {
-  int step;
+  int step, rc;
   sqlite3_reset(q);
   sqlite3_bind_int64(q, 1, a->id);
   a->nspans = 0;
   while ((step = sqlite3_step(q)) == SQLITE_ROW && a->nspans < FK_AREA_MAXSPANS) {
     struct fk_area_span *s = &a->spans[a->nspans++];
-    s->level = fk__sqlite_name_index(fk_area_levels, (const char *)sqlite3_column_text(q, 0));
     s->from = fk__sqlite_col_date(q, 1);
     s->to = fk__sqlite_col_date(q, 2);
     fk__sqlite_copy_text(s->reason, sizeof s->reason, sqlite3_column_text(q, 3));
+    if ((rc = fk__sqlite_col_name(st, q, 0, fk_area_levels, "area_levels.level", &s->level)))
+      return rc;
   }
-  return step == SQLITE_DONE || step == SQLITE_ROW ? 0 : FK_ESTORE;
+  return step == SQLITE_DONE || step == SQLITE_ROW
+             ? 0
+             : fk__sqlite_fail(st, "reading an area's levels");
 }
 
 int fk__sqlite_each_area(struct fk_store *st, int (*fn)(void *arg, const struct fk_area_row *a),
@@ -93,14 +97,14 @@ int fk__sqlite_each_area(struct fk_store *st, int (*fn)(void *arg, const struct 
     memset(a, 0, sizeof *a);
     a->id = sqlite3_column_int64(q, 0);
     fk__sqlite_copy_text(a->area_id, sizeof a->area_id, sqlite3_column_text(q, 1));
-    a->kind = fk__sqlite_name_index(fk_area_kinds, (const char *)sqlite3_column_text(q, 2));
     fk__sqlite_copy_text(a->district, sizeof a->district, sqlite3_column_text(q, 3));
     a->lifts_on = fk__sqlite_col_date(q, 4);
     a->updated = sqlite3_column_int64(q, 5);
-    rc = load_spans(t, a);
-    if (!rc) rc = fn(arg, a);
+    if (!(rc = fk__sqlite_col_name(st, q, 2, fk_area_kinds, "areas.kind", &a->kind)) &&
+        !(rc = load_spans(st, t, a)))
+      rc = fn(arg, a);
   }
-  if (!rc && step != SQLITE_DONE) rc = FK_ESTORE;
+  if (!rc && step != SQLITE_DONE) rc = fk__sqlite_fail(st, "reading areas");
 out:
   fk_free(a);
   fk__sqlite_done(q, own_q);
@@ -108,20 +112,24 @@ out:
   return rc;
 }
 
-static int put(sqlite3 *db, sqlite3_stmt **q, struct fk_area_row *a)
+/* Writes a (its row, then its spans anew) with the statements q. Returns 0 or FK_ESTORE. */
+static int put(struct fk_store *st, sqlite3_stmt **q, struct fk_area_row *a)
 {
+  char what[64 + FK_AREA_ID];
   sqlite3_stmt *w = q[a->id ? UPD : INS];
+  int ok;
   sqlite3_bind_text(w, 1, a->area_id, -1, SQLITE_STATIC);
   sqlite3_bind_text(w, 2, fk_area_kinds[a->kind], -1, SQLITE_STATIC);
   sqlite3_bind_text(w, 3, a->district, -1, SQLITE_STATIC);
   fk__sqlite_bind_date(w, 4, a->lifts_on);
   sqlite3_bind_int64(w, 5, a->updated);
   if (a->id) sqlite3_bind_int64(w, 6, a->id);
-  if (sqlite3_step(w) != SQLITE_DONE) return FK_ESTORE;
-  if (!a->id) a->id = sqlite3_last_insert_rowid(db);
-  sqlite3_bind_int64(q[DEL_SPANS], 1, a->id);
-  if (sqlite3_step(q[DEL_SPANS]) != SQLITE_DONE) return FK_ESTORE;
-  for (int i = 0; i < a->nspans; i++) {
+  if ((ok = sqlite3_step(w) == SQLITE_DONE)) {
+    if (!a->id) a->id = sqlite3_last_insert_rowid(fk__sqlite_db(st));
+    sqlite3_bind_int64(q[DEL_SPANS], 1, a->id);
+    ok = sqlite3_step(q[DEL_SPANS]) == SQLITE_DONE;
+  }
+  for (int i = 0; ok && i < a->nspans; i++) {
     const struct fk_area_span *s = &a->spans[i];
     sqlite3_stmt *x = q[INS_SPAN];
     sqlite3_reset(x);
@@ -130,22 +138,23 @@ static int put(sqlite3 *db, sqlite3_stmt **q, struct fk_area_row *a)
     fk__sqlite_bind_date(x, 3, s->from);
     fk__sqlite_bind_date(x, 4, s->to);
     sqlite3_bind_text(x, 5, s->reason, -1, SQLITE_STATIC);
-    if (sqlite3_step(x) != SQLITE_DONE) return FK_ESTORE;
+    ok = sqlite3_step(x) == SQLITE_DONE;
   }
-  return 0;
+  if (ok) return 0;
+  snprintf(what, sizeof what, "storing area %s", a->area_id);
+  return fk__sqlite_fail(st, what);
 }
 
-int fk__sqlite_put_area(sqlite3 *db, struct fk_area_row *a, struct fk_diag *diag)
+int fk__sqlite_put_area(struct fk_store *st, struct fk_area_row *a, struct fk_diag *diag)
 {
   sqlite3_stmt *q[NSTMT] = {0};
-  int rc = 0;
+  int own[NSTMT] = {0}, rc = 0;
   for (int i = INS; !rc && i <= INS_SPAN; i++)
-    if (sqlite3_prepare_v2(db, sql[i], -1, &q[i], NULL) != SQLITE_OK) rc = FK_ESTORE;
-  if (!rc) rc = put(db, q, a);
-  if (rc) fk_diag_set(diag, FK_ESTORE, NULL, "storing area %s: %s", a->area_id, sqlite3_errmsg(db));
+    if ((rc = own[i] = fk__sqlite_cached(st, sql[i], &q[i])) > 0) rc = 0;
+  if (!rc) rc = put(st, q, a);
   for (int i = 0; i < NSTMT; i++)
-    sqlite3_finalize(q[i]);
-  return rc;
+    fk__sqlite_done(q[i], own[i]);
+  return fk__sqlite_diag(st, diag, rc);
 }
 
 /* Runs statement `which` (kept prepared: the entrance check's path) with its one parameter; 0
@@ -154,20 +163,19 @@ static int locate_by(struct fk_store *st, int which, int64_t id, const char *tex
                      struct fk_location *out)
 {
   sqlite3_stmt *q = NULL;
-  int own = fk__sqlite_cached(st, sql[which], &q), step;
+  int own = fk__sqlite_cached(st, sql[which], &q), rc, step;
   if (own < 0) return own;
   if (text)
     sqlite3_bind_text(q, 1, text, -1, SQLITE_STATIC);
   else
     sqlite3_bind_int64(q, 1, id);
-  step = sqlite3_step(q);
-  if (step == SQLITE_ROW) {
+  if ((step = sqlite3_step(q)) == SQLITE_ROW) {
     out->grid = sqlite3_column_int64(q, 0);
     fk__sqlite_copy_text(out->grid_id, sizeof out->grid_id, sqlite3_column_text(q, 1));
     fk__sqlite_copy_text(out->district, sizeof out->district, sqlite3_column_text(q, 2));
   }
-  fk__sqlite_done(q, own);
-  return step == SQLITE_ROW ? 0 : step == SQLITE_DONE ? FK_ENOTFOUND : FK_ESTORE;
+  rc = fk__sqlite_end(st, q, own, 0, step, "locating");
+  return rc ? rc : step == SQLITE_ROW ? 0 : FK_ENOTFOUND;
 }
 
 int fk__sqlite_locate(struct fk_store *st, enum fk_locate what, int64_t id, const char *text,
@@ -183,23 +191,22 @@ int fk__sqlite_locate(struct fk_store *st, enum fk_locate what, int64_t id, cons
   return rc;
 }
 
-int fk__sqlite_each_grid_sample(sqlite3 *db, int64_t grid, fk_time from, fk_time to,
+int fk__sqlite_each_grid_sample(struct fk_store *st, int64_t grid, fk_time from, fk_time to,
                                 int (*fn)(void *arg, const struct fk_sample_row *row), void *arg)
 {
+  struct fk__sqlite_results results;
   sqlite3_stmt *q = NULL;
-  int rc = 0, step = SQLITE_DONE;
-  if (sqlite3_prepare_v2(db, sql[GRID_SAMPLES], -1, &q, NULL) != SQLITE_OK) return FK_ESTORE;
+  int own = fk__sqlite_cached(st, sql[GRID_SAMPLES], &q), rc = 0, step = SQLITE_DONE;
+  if (own < 0) return own;
+  fk__sqlite_results(&results);
   sqlite3_bind_int64(q, 1, grid);
   sqlite3_bind_int64(q, 2, from);
   sqlite3_bind_int64(q, 3, to);
   while (!rc && (step = sqlite3_step(q)) == SQLITE_ROW) {
     struct fk_sample_row r = {sqlite3_column_int64(q, 0), sqlite3_column_int64(q, 1),
-                              sqlite3_column_int64(q, 2),
-                              fk__sqlite_result_code((const char *)sqlite3_column_text(q, 3)),
+                              sqlite3_column_int64(q, 2), 0,
                               (const char *)sqlite3_column_text(q, 4)};
-    rc = fn(arg, &r);
+    if (!(rc = fk__sqlite_col_result(st, q, 3, &results, &r.result))) rc = fn(arg, &r);
   }
-  if (!rc && step != SQLITE_DONE) rc = FK_ESTORE;
-  sqlite3_finalize(q);
-  return rc;
+  return fk__sqlite_end(st, q, own, rc, step, "reading a grid's samples");
 }

@@ -9,8 +9,8 @@
 #include "fangkong/entrance_store.h"
 #include "fangkong/error.h"
 #include "fangkong/token_store.h"
-#include "store/sqlite_cols.h"
-#include "store/store_impl.h"
+#include "fangkong/vocab.h"
+#include "store/sqlite_impl.h"
 
 static const char *const sql[] = {
     "INSERT INTO entrance_checks(person, place, at, temperature, mask, decision, code, reasons,"
@@ -23,6 +23,9 @@ static const char *const sql[] = {
 };
 enum { INS, SEL, PLACE };
 
+/* A check's decision as stored (entrance_checks.decision), by its pass flag. */
+static const char *const decisions[] = {"deny", "pass", NULL};
+
 /* The reason keys of bits, ';'-separated, into buf. */
 static void keys_of(unsigned bits, char *buf, size_t size)
 {
@@ -33,25 +36,35 @@ static void keys_of(unsigned bits, char *buf, size_t size)
       n += (size_t)snprintf(buf + n, size - n, "%s%s", n ? ";" : "", fk_entrance_reasons[i]);
 }
 
-/* The bits of ';'-separated reason keys; an unknown key is skipped. */
-static unsigned bits_of(const char *s)
+/* Sets *bits from the ';'-separated reason keys of column i. Returns 0 or FK_ESTORE, a key
+ * being none of fk_entrance_reasons. */
+static int bits_of(struct fk_store *st, sqlite3_stmt *q, int i, unsigned *bits)
 {
-  unsigned bits = 0;
+  const char *s = (const char *)sqlite3_column_text(q, i);
+  char key[32];
+  *bits = 0;
   while (s && *s) {
     size_t n = strcspn(s, ";");
-    for (int i = 0; i < FK_ENTRANCE_NREASONS; i++)
-      if (strlen(fk_entrance_reasons[i]) == n && !strncmp(fk_entrance_reasons[i], s, n))
-        bits |= 1u << i;
+    int k = FK_ENOTFOUND;
+    if (n < sizeof key) {
+      memcpy(key, s, n);
+      key[n] = '\0';
+      k = fk_vocab_index(fk_entrance_reasons, key);
+    }
+    if (k < 0)
+      return fk__sqlite_failf(st, "entrance_checks.reasons: unknown name '%.*s'",
+                              (int)(n > 64 ? 64 : n), s);
+    *bits |= 1u << k;
     s += n + (s[n] == ';');
   }
-  return bits;
+  return 0;
 }
 
 int fk__sqlite_put_entrance(struct fk_store *st, const struct fk_entrance_row *r, int *stored)
 {
   sqlite3_stmt *q = NULL;
   char keys[256];
-  int own = fk__sqlite_cached(st, sql[INS], &q), rc = 0; /* kept prepared: the server's hot path */
+  int own = fk__sqlite_cached(st, sql[INS], &q), step; /* kept prepared: the server's hot path */
   if (own < 0) return own;
   keys_of(r->reasons, keys, sizeof keys);
   sqlite3_bind_int64(q, 1, r->person);
@@ -59,7 +72,7 @@ int fk__sqlite_put_entrance(struct fk_store *st, const struct fk_entrance_row *r
   sqlite3_bind_int64(q, 3, r->at);
   sqlite3_bind_double(q, 4, r->temperature);
   sqlite3_bind_int(q, 5, r->mask);
-  sqlite3_bind_text(q, 6, r->pass ? "pass" : "deny", -1, SQLITE_STATIC);
+  sqlite3_bind_text(q, 6, decisions[r->pass != 0], -1, SQLITE_STATIC);
   sqlite3_bind_text(q, 7, fk_codes[r->code], -1, SQLITE_STATIC);
   sqlite3_bind_text(q, 8, keys, -1, SQLITE_STATIC);
   sqlite3_bind_int(q, 9, r->fever);
@@ -69,23 +82,18 @@ int fk__sqlite_put_entrance(struct fk_store *st, const struct fk_entrance_row *r
     sqlite3_bind_text(q, 12, fk_roles[r->who->role], -1, SQLITE_STATIC);
     sqlite3_bind_text(q, 13, r->who->peer, -1, SQLITE_STATIC);
   }
-  if (sqlite3_step(q) != SQLITE_DONE)
-    rc = FK_ESTORE;
-  else if (stored)
+  if ((step = sqlite3_step(q)) == SQLITE_DONE && stored)
     *stored = sqlite3_changes(fk__sqlite_db(st)) > 0;
-  fk__sqlite_done(q, own);
-  return rc == FK_ESTORE ? fk__sqlite_fail(st, "storing an entrance check") : rc;
+  return fk__sqlite_end(st, q, own, 0, step, "storing an entrance check");
 }
 
 int fk__sqlite_each_entrance(struct fk_store *st, fk_time from, fk_time to,
                              int (*fn)(void *arg, const struct fk_entrance_row *r), void *arg)
 {
-  sqlite3 *db = fk__sqlite_db(st);
   sqlite3_stmt *q = NULL;
   struct fk_entrance_row r;
-  int rc = 0, step = SQLITE_DONE;
-  if (sqlite3_prepare_v2(db, sql[SEL], -1, &q, NULL) != SQLITE_OK)
-    return fk__sqlite_fail(st, "reading entrance checks");
+  int own = fk__sqlite_cached(st, sql[SEL], &q), rc = 0, step = SQLITE_DONE;
+  if (own < 0) return own;
   sqlite3_bind_int64(q, 1, from);
   sqlite3_bind_int64(q, 2, to);
   while (!rc && (step = sqlite3_step(q)) == SQLITE_ROW) {
@@ -96,30 +104,23 @@ int fk__sqlite_each_entrance(struct fk_store *st, fk_time from, fk_time to,
     r.at = sqlite3_column_int64(q, 3);
     r.temperature = sqlite3_column_double(q, 4);
     r.mask = sqlite3_column_int(q, 5);
-    r.pass = !strcmp((const char *)sqlite3_column_text(q, 6), "pass");
-    r.code = fk__sqlite_name_index(fk_codes, (const char *)sqlite3_column_text(q, 7));
-    r.reasons = bits_of((const char *)sqlite3_column_text(q, 8));
     r.fever = sqlite3_column_int(q, 9);
-    rc = fn(arg, &r);
+    if (!(rc = fk__sqlite_col_name(st, q, 6, decisions, "entrance_checks.decision", &r.pass)) &&
+        !(rc = fk__sqlite_col_name(st, q, 7, fk_codes, "entrance_checks.code", &r.code)) &&
+        !(rc = bits_of(st, q, 8, &r.reasons)))
+      rc = fn(arg, &r);
   }
-  if (!rc && step != SQLITE_DONE && step != SQLITE_ROW) rc = FK_ESTORE;
-  sqlite3_finalize(q);
-  return rc == FK_ESTORE ? fk__sqlite_fail(st, "reading entrance checks") : rc;
+  return fk__sqlite_end(st, q, own, rc, step, "reading entrance checks");
 }
 
 int fk__sqlite_place_id(struct fk_store *st, const char *place_id, int64_t *place)
 {
   sqlite3_stmt *q = NULL;
-  int own, rc = 0, step;
+  int own, step;
   *place = 0;
   if (fk__sqlite_key(st, FK_FEED_PLACES, place_id, place)) return 0; /* places never change */
   if ((own = fk__sqlite_cached(st, sql[PLACE], &q)) < 0) return own;
   sqlite3_bind_text(q, 1, place_id, -1, SQLITE_STATIC);
-  step = sqlite3_step(q);
-  if (step == SQLITE_ROW)
-    *place = sqlite3_column_int64(q, 0);
-  else if (step != SQLITE_DONE)
-    rc = FK_ESTORE;
-  fk__sqlite_done(q, own);
-  return rc ? fk__sqlite_fail(st, "looking up a place") : 0;
+  if ((step = sqlite3_step(q)) == SQLITE_ROW) *place = sqlite3_column_int64(q, 0);
+  return fk__sqlite_end(st, q, own, 0, step, "looking up a place");
 }

@@ -11,8 +11,7 @@
 #include "fangkong/vocab.h"
 #include "fangkong/store.h"
 #include "fangkong/time.h"
-#include "store/store_impl.h"
-#include "store/sqlite_cols.h"
+#include "store/sqlite_impl.h"
 
 /* A measure's columns, as fk__sqlite_each_measure reads them. */
 #define MEASURE_COLS                                                                               \
@@ -40,9 +39,11 @@ static const char *const sql[] = {
 };
 enum { SEL, SEL_TESTS, INS, UPD, DEL_TESTS, INS_TEST, PERSON, SEL_OF, NSTMT };
 
-static int load_tests(sqlite3_stmt *q, struct fk_measure_row *m)
+/* Reads m's tests with q (SEL_TESTS). Returns 0 or FK_ESTORE (a failed step, or a name it does
+ * not know). */
+static int load_tests(struct fk_store *st, sqlite3_stmt *q, struct fk_measure_row *m)
 {
-  int step;
+  int step, status, rc;
   sqlite3_reset(q);
   sqlite3_bind_int64(q, 1, m->id);
   m->ntests = 0;
@@ -51,11 +52,14 @@ static int load_tests(sqlite3_stmt *q, struct fk_measure_row *m)
     t->phase = sqlite3_column_int(q, 0);
     t->day = sqlite3_column_int(q, 1);
     t->due = fk__sqlite_col_date(q, 2);
-    t->status = (enum fk_test_status)fk__sqlite_name_index(fk_test_statuses,
-                                                           (const char *)sqlite3_column_text(q, 3));
     fk__sqlite_copy_text(t->sample_id, sizeof t->sample_id, sqlite3_column_text(q, 4));
+    if ((rc = fk__sqlite_col_name(st, q, 3, fk_test_statuses, "measure_tests.status", &status)))
+      return rc;
+    t->status = (enum fk_test_status)status;
   }
-  return step == SQLITE_DONE || step == SQLITE_ROW ? 0 : FK_ESTORE;
+  return step == SQLITE_DONE || step == SQLITE_ROW
+             ? 0
+             : fk__sqlite_fail(st, "reading a measure's tests");
 }
 
 int fk__sqlite_each_measure(struct fk_store *st, int64_t person,
@@ -63,11 +67,9 @@ int fk__sqlite_each_measure(struct fk_store *st, int64_t person,
 {
   sqlite3_stmt *q = NULL, *t = NULL;
   struct fk_measure_row *m = NULL;
-  int rc, step = SQLITE_DONE, own_q = 0, own_t = 0;
-  if ((rc = fk__sqlite_cached(st, sql[person ? SEL_OF : SEL], &q)) < 0) goto done;
-  own_q = rc == 1;
-  if ((rc = fk__sqlite_cached(st, sql[SEL_TESTS], &t)) < 0) goto done;
-  own_t = rc == 1;
+  int rc, status, step = SQLITE_DONE, own_q = 0, own_t = 0;
+  if ((rc = own_q = fk__sqlite_cached(st, sql[person ? SEL_OF : SEL], &q)) < 0) goto done;
+  if ((rc = own_t = fk__sqlite_cached(st, sql[SEL_TESTS], &t)) < 0) goto done;
   rc = 0;
   m = fk_malloc(sizeof *m);
   if (!m) {
@@ -79,22 +81,23 @@ int fk__sqlite_each_measure(struct fk_store *st, int64_t person,
     memset(m, 0, sizeof *m);
     m->id = sqlite3_column_int64(q, 0);
     m->person = sqlite3_column_int64(q, 1);
-    m->category = fk__sqlite_name_index(fk_person_cats, (const char *)sqlite3_column_text(q, 2));
-    m->kind = fk__sqlite_name_index(fk_measure_kinds, (const char *)sqlite3_column_text(q, 3));
     m->anchor = fk__sqlite_col_date(q, 4);
     m->placed = fk__sqlite_col_date(q, 5);
     m->start = fk__sqlite_col_date(q, 6);
     m->end = fk__sqlite_col_date(q, 7);
-    m->status = (enum fk_measure_status)fk__sqlite_name_index(
-        fk_measure_statuses, (const char *)sqlite3_column_text(q, 8));
     fk__sqlite_copy_text(m->rule, sizeof m->rule, sqlite3_column_text(q, 9));
     fk__sqlite_copy_text(m->reason, sizeof m->reason, sqlite3_column_text(q, 10));
     m->created = sqlite3_column_int64(q, 11);
     m->linked = sqlite3_column_int64(q, 12);
-    rc = load_tests(t, m);
-    if (!rc) rc = fn(arg, m);
+    if (!(rc = fk__sqlite_col_name(st, q, 2, fk_person_cats, "measures.category", &m->category)) &&
+        !(rc = fk__sqlite_col_name(st, q, 3, fk_measure_kinds, "measures.kind", &m->kind)) &&
+        !(rc = fk__sqlite_col_name(st, q, 8, fk_measure_statuses, "measures.status", &status)) &&
+        !(rc = load_tests(st, t, m))) {
+      m->status = (enum fk_measure_status)status;
+      rc = fn(arg, m);
+    }
   }
-  if (!rc && step != SQLITE_DONE) rc = FK_ESTORE;
+  if (!rc && step != SQLITE_DONE) rc = fk__sqlite_fail(st, "reading measures");
 done:
   fk_free(m);
   fk__sqlite_done(q, own_q);
@@ -102,7 +105,8 @@ done:
   return rc;
 }
 
-static int put(sqlite3 *db, sqlite3_stmt **q, struct fk_measure_row *m)
+/* Writes m (its row, then its tests anew) with the statements q. Returns 0 or FK_ESTORE. */
+static int put(struct fk_store *st, sqlite3_stmt **q, struct fk_measure_row *m)
 {
   sqlite3_stmt *w = q[m->id ? UPD : INS];
   sqlite3_bind_int64(w, 1, m->person);
@@ -121,10 +125,10 @@ static int put(sqlite3 *db, sqlite3_stmt **q, struct fk_measure_row *m)
     sqlite3_bind_int64(w, 13, m->linked);
   else
     sqlite3_bind_null(w, 13);
-  if (sqlite3_step(w) != SQLITE_DONE) return FK_ESTORE;
-  if (!m->id) m->id = sqlite3_last_insert_rowid(db);
+  if (sqlite3_step(w) != SQLITE_DONE) return fk__sqlite_fail(st, "storing a measure");
+  if (!m->id) m->id = sqlite3_last_insert_rowid(fk__sqlite_db(st));
   sqlite3_bind_int64(q[DEL_TESTS], 1, m->id);
-  if (sqlite3_step(q[DEL_TESTS]) != SQLITE_DONE) return FK_ESTORE;
+  if (sqlite3_step(q[DEL_TESTS]) != SQLITE_DONE) return fk__sqlite_fail(st, "storing a measure");
   for (int i = 0; i < m->ntests; i++) {
     const struct fk_measure_test *t = &m->tests[i];
     sqlite3_stmt *x = q[INS_TEST];
@@ -138,26 +142,21 @@ static int put(sqlite3 *db, sqlite3_stmt **q, struct fk_measure_row *m)
       sqlite3_bind_text(x, 6, t->sample_id, -1, SQLITE_STATIC);
     else
       sqlite3_bind_null(x, 6);
-    if (sqlite3_step(x) != SQLITE_DONE) return FK_ESTORE;
+    if (sqlite3_step(x) != SQLITE_DONE) return fk__sqlite_fail(st, "storing a measure's tests");
   }
   return 0;
 }
 
 int fk__sqlite_put_measure(struct fk_store *st, struct fk_measure_row *m, struct fk_diag *diag)
 {
-  sqlite3 *db = fk__sqlite_db(st);
   sqlite3_stmt *q[NSTMT] = {0};
   int own[NSTMT] = {0}, rc = 0;
-  for (int i = INS; !rc && i <= INS_TEST; i++) {
-    rc = fk__sqlite_cached(st, sql[i], &q[i]);
-    own[i] = rc == 1;
-    rc = rc == 1 ? 0 : rc;
-  }
-  if (!rc) rc = put(db, q, m);
-  if (rc) fk_diag_set(diag, FK_ESTORE, NULL, "storing a measure: %s", sqlite3_errmsg(db));
+  for (int i = INS; !rc && i <= INS_TEST; i++)
+    if ((rc = own[i] = fk__sqlite_cached(st, sql[i], &q[i])) > 0) rc = 0;
+  if (!rc) rc = put(st, q, m);
   for (int i = 0; i < NSTMT; i++)
     fk__sqlite_done(q[i], own[i]);
-  return rc;
+  return fk__sqlite_diag(st, diag, rc);
 }
 
 int fk__sqlite_person_id(struct fk_store *st, const char *person_id, int64_t *person)
@@ -168,8 +167,6 @@ int fk__sqlite_person_id(struct fk_store *st, const char *person_id, int64_t *pe
   if (fk__sqlite_key(st, FK_FEED_PERSONS, person_id, person)) return 0; /* persons never change */
   if ((own = fk__sqlite_cached(st, sql[PERSON], &q)) < 0) return own;
   sqlite3_bind_text(q, 1, person_id, -1, SQLITE_STATIC);
-  step = sqlite3_step(q);
-  if (step == SQLITE_ROW) *person = sqlite3_column_int64(q, 0);
-  fk__sqlite_done(q, own);
-  return step == SQLITE_ROW || step == SQLITE_DONE ? 0 : FK_ESTORE;
+  if ((step = sqlite3_step(q)) == SQLITE_ROW) *person = sqlite3_column_int64(q, 0);
+  return fk__sqlite_end(st, q, own, 0, step, "finding a person");
 }

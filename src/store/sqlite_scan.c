@@ -9,6 +9,7 @@
 #include "fangkong/error.h"
 #include "fangkong/feed.h"
 #include "fangkong/time.h"
+#include "store/sqlite_impl.h"
 
 /* The SELECT giving every column of each feed in order, references turned back into keys. */
 static const char *const scan_sql[FK_FEED_COUNT] = {
@@ -73,12 +74,12 @@ static const char *cell(sqlite3_stmt *q, int i, const struct fk_column *col, cha
   return (const char *)sqlite3_column_text(q, i);
 }
 
-int fk__sqlite_scan(sqlite3 *db, const struct fk_feed *feed,
+int fk__sqlite_scan(struct fk_store *st, const struct fk_feed *feed,
                     int (*row)(void *arg, const char *const *cells), void *arg)
 {
   sqlite3_stmt *q = NULL;
-  int rc = 0, step;
-  if (sqlite3_prepare_v2(db, scan_sql[feed->id], -1, &q, NULL) != SQLITE_OK) return FK_ESTORE;
+  int own = fk__sqlite_cached(st, scan_sql[feed->id], &q), rc = 0, step = SQLITE_DONE;
+  if (own < 0) return own;
   while (!rc && (step = sqlite3_step(q)) == SQLITE_ROW) {
     char bufs[FK_FEED_MAXCOLS][FK_TIME_BUFSZ];
     const char *cells[FK_FEED_MAXCOLS];
@@ -86,7 +87,5 @@ int fk__sqlite_scan(sqlite3 *db, const struct fk_feed *feed,
       cells[i] = cell(q, i, &feed->cols[i], bufs[i], sizeof bufs[i]);
     rc = row(arg, cells);
   }
-  if (!rc && step != SQLITE_DONE) rc = FK_ESTORE;
-  sqlite3_finalize(q);
-  return rc;
+  return fk__sqlite_end(st, q, own, rc, step, "reading rows");
 }

@@ -9,7 +9,7 @@
 #include "fangkong/error.h"
 #include "fangkong/signal_store.h"
 #include "fangkong/time.h"
-#include "store/store_impl.h"
+#include "store/sqlite_impl.h"
 
 /* Civil day (UTC+8) of an instant column, as days since 1970-01-01. */
 #define DAY(col) "((" col " + 28800) / 86400)"
@@ -55,7 +55,7 @@ int fk__sqlite_each_signal(struct fk_store *st, const struct fk_signal_query *q,
 {
   char sql[2048], from[FK_DATE_BUFSZ], to[FK_DATE_BUFSZ];
   sqlite3_stmt *s = NULL;
-  int rc = 0, step, own;
+  int rc = 0, step = SQLITE_DONE, own;
   snprintf(sql, sizeof sql,
            "WITH RECURSIVE anc(id, a) AS (SELECT id, id FROM regions WHERE level = ?1"
            " UNION ALL SELECT r.id, anc.a FROM regions r JOIN anc ON r.parent = anc.id)"
@@ -75,7 +75,5 @@ int fk__sqlite_each_signal(struct fk_store *st, const struct fk_signal_query *q,
   while (!rc && (step = sqlite3_step(s)) == SQLITE_ROW)
     rc = fn(arg, (fk_date)sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 1),
             (const char *)sqlite3_column_text(s, 2), sqlite3_column_double(s, 3));
-  if (!rc && step != SQLITE_DONE) rc = fk__sqlite_fail(st, "counting signals");
-  fk__sqlite_done(s, own);
-  return rc;
+  return fk__sqlite_end(st, s, own, rc, step, "counting signals");
 }

@@ -5,61 +5,60 @@
  */
 #include <sqlite3.h>
 #include <stdio.h>
-#include <string.h>
 
 #include "fangkong/error.h"
 #include "fangkong/feed.h"
 #include "fangkong/vocab.h"
 #include "fangkong/site_store.h"
 #include "fangkong/store.h"
-#include "store/store_impl.h"
+#include "store/sqlite_impl.h"
 
-#define DAYS(col) "julianday(" col ") - 2440587.5"
+/* Dates come out as day numbers: julianday(x) - 2440587.5. */
+#define STAY_COLS                                                                                  \
+  "SELECT s.id, s.person, s.room, s.measure, s.from_at, s.to_at, s.reason, s.end_reason,"          \
+  " p.household_id, m.status, m.category, julianday(m.anchor_date) - 2440587.5,"                   \
+  " julianday(m.placed_date) - 2440587.5 FROM stays s JOIN persons p ON p.id = s.person"           \
+  " LEFT JOIN measures m ON m.id = s.measure"
+#define WAIT_COLS                                                                                  \
+  "SELECT s.id, s.person, s.measure, s.site, s.since, s.until, s.end_reason FROM site_waits s"
 
-static const char *const stay_cols =
-    "SELECT s.id, s.person, s.room, s.measure, s.from_at, s.to_at, s.reason, s.end_reason,"
-    " p.household_id, m.status, m.category, " DAYS("m.anchor_date") ", " DAYS(
-        "m.placed_date") " FROM stays s JOIN persons p ON p.id = s.person LEFT JOIN measures m ON "
-                         "m.id = s.measure";
-static const char *const wait_cols =
-    "SELECT s.id, s.person, s.measure, s.site, s.since, s.until, s.end_reason FROM site_waits s";
-
-/* The WHERE clause of each view, for stays (from_at, to_at) and waits (since, until). */
-static const char *const stay_where[] = {
-    [FK_STAYS_OPEN] = " WHERE s.to_at IS NULL ORDER BY s.id",
-    [FK_STAYS_OF] = " WHERE s.person = ?1 ORDER BY s.id",
+/* Each view of stays (from_at, to_at) and of waits (since, until). */
+static const char *const stays_sql[] = {
+    [FK_STAYS_OPEN] = STAY_COLS " WHERE s.to_at IS NULL ORDER BY s.id",
+    [FK_STAYS_OF] = STAY_COLS " WHERE s.person = ?1 ORDER BY s.id",
     [FK_STAYS_BETWEEN] =
-        " WHERE s.from_at < ?3 AND (s.to_at IS NULL OR s.to_at > ?2) ORDER BY s.id",
+        STAY_COLS " WHERE s.from_at < ?3 AND (s.to_at IS NULL OR s.to_at > ?2) ORDER BY s.id",
 };
-static const char *const wait_where[] = {
-    [FK_STAYS_OPEN] = " WHERE s.until IS NULL ORDER BY s.id",
-    [FK_STAYS_OF] = " WHERE s.person = ?1 ORDER BY s.id",
-    [FK_STAYS_BETWEEN] = " WHERE s.since < ?3 AND (s.until IS NULL OR s.until > ?2) ORDER BY s.id",
-};
-
-static const char *const fixed_sql[] = {
-    [FK__SITES_SITES] = "SELECT s.id, s.site_id, s.name, g.code, s.lat, s.lon, s.staff,"
-                        " s.allows_households, s.clean_zone, s.buffer_zone, s.contaminated_zone,"
-                        " s.staff_channel, s.resident_channel FROM sites s"
-                        " JOIN regions g ON g.id = s.grid ORDER BY s.id",
-    [FK__SITES_ROOMS] = "SELECT id, site, room_id, kind, beds FROM rooms ORDER BY id",
-    [FK__SITES_STAYS_VERSION] = "SELECT (SELECT coalesce(max(id), 0) FROM stays),"
-                                " (SELECT count(*) FROM stays WHERE to_at IS NOT NULL)",
-    [FK__SITES_NEEDS] = "SELECT m.id, m.person, m.category, " DAYS("m.anchor_date") ", " DAYS(
-        "m.placed_date") ", p.household_id, " DAYS("p.birth_date") ", g.lat, g.lon"
-                                                                   " FROM measures m JOIN persons "
-                                                                   "p ON p.id = m.person"
-                                                                   " JOIN regions g ON g.id = "
-                                                                   "p.grid WHERE m.status = "
-                                                                   "'active' ORDER BY m.id",
+static const char *const waits_sql[] = {
+    [FK_STAYS_OPEN] = WAIT_COLS " WHERE s.until IS NULL ORDER BY s.id",
+    [FK_STAYS_OF] = WAIT_COLS " WHERE s.person = ?1 ORDER BY s.id",
+    [FK_STAYS_BETWEEN] =
+        WAIT_COLS " WHERE s.since < ?3 AND (s.until IS NULL OR s.until > ?2) ORDER BY s.id",
 };
 
-static int name_index(const char *const *names, const char *s)
-{
-  for (int i = 0; s && names[i]; i++)
-    if (!strcmp(names[i], s)) return i;
-  return -1;
-}
+static const char *const sites_sql =
+    "SELECT s.id, s.site_id, s.name, g.code, s.lat, s.lon, s.staff, s.allows_households,"
+    " s.clean_zone, s.buffer_zone, s.contaminated_zone, s.staff_channel, s.resident_channel"
+    " FROM sites s JOIN regions g ON g.id = s.grid ORDER BY s.id";
+static const char *const rooms_sql = "SELECT id, site, room_id, kind, beds FROM rooms ORDER BY id";
+static const char *const version_sql = "SELECT (SELECT coalesce(max(id), 0) FROM stays),"
+                                       " (SELECT count(*) FROM stays WHERE to_at IS NOT NULL)";
+/* A stay or wait stored (id 0) or ended. */
+static const char *const stay_insert_sql =
+    "INSERT INTO stays(person, room, measure, from_at, to_at, reason, end_reason)"
+    " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+static const char *const stay_end_sql =
+    "UPDATE stays SET to_at = ?2, end_reason = ?3 WHERE id = ?1";
+static const char *const wait_insert_sql =
+    "INSERT INTO site_waits(person, measure, site, since, until, end_reason)"
+    " VALUES(?1, ?2, ?3, ?4, ?5, ?6)";
+static const char *const wait_end_sql =
+    "UPDATE site_waits SET until = ?2, end_reason = ?3 WHERE id = ?1";
+static const char *const needs_sql =
+    "SELECT m.id, m.person, m.category, julianday(m.anchor_date) - 2440587.5,"
+    " julianday(m.placed_date) - 2440587.5, p.household_id, julianday(p.birth_date) - 2440587.5,"
+    " g.lat, g.lon FROM measures m JOIN persons p ON p.id = m.person"
+    " JOIN regions g ON g.id = p.grid WHERE m.status = 'active' ORDER BY m.id";
 
 static const char *text(sqlite3_stmt *q, int i)
 {
@@ -71,107 +70,138 @@ static fk_time opt_time(sqlite3_stmt *q, int i)
   return sqlite3_column_type(q, i) == SQLITE_NULL ? FK_TIME_NONE : sqlite3_column_int64(q, i);
 }
 
-static int deliver_site(sqlite3_stmt *q, int (*fn)(void *, const void *), void *arg)
+int fk__sqlite_each_site(struct fk_store *st, int (*fn)(void *arg, const struct fk_site_row *row),
+                         void *arg)
 {
-  struct fk_site_row r = {sqlite3_column_int64(q, 0),
-                          text(q, 1),
-                          text(q, 2),
-                          text(q, 3),
-                          sqlite3_column_double(q, 4),
-                          sqlite3_column_double(q, 5),
-                          sqlite3_column_int(q, 6),
-                          sqlite3_column_int(q, 7),
-                          {text(q, 8), text(q, 9), text(q, 10), text(q, 11), text(q, 12)}};
-  return fn(arg, &r);
-}
-
-static int deliver_room(sqlite3_stmt *q, int (*fn)(void *, const void *), void *arg)
-{
-  int kind = name_index(fk_room_kinds, text(q, 3));
-  struct fk_room_row r = {sqlite3_column_int64(q, 0), sqlite3_column_int64(q, 1), text(q, 2),
-                          kind < 0 ? 0 : kind, sqlite3_column_int(q, 4)};
-  return fn(arg, &r);
-}
-
-static int deliver_version(sqlite3_stmt *q, int (*fn)(void *, const void *), void *arg)
-{
-  struct fk_stays_version v = {sqlite3_column_int64(q, 0), sqlite3_column_int64(q, 1)};
-  return fn(arg, &v);
-}
-
-static int deliver_need(sqlite3_stmt *q, int (*fn)(void *, const void *), void *arg)
-{
-  int cat = name_index(fk_person_cats, text(q, 2));
-  struct fk_need_row r = {sqlite3_column_int64(q, 0),
-                          sqlite3_column_int64(q, 1),
-                          cat,
-                          (fk_date)sqlite3_column_int64(q, 3),
-                          (fk_date)sqlite3_column_int64(q, 4),
-                          text(q, 5),
-                          (fk_date)sqlite3_column_int64(q, 6),
-                          sqlite3_column_double(q, 7),
-                          sqlite3_column_double(q, 8)};
-  if (cat < 0) return 0; /* a category this program does not know has no phases to follow */
-  return fn(arg, &r);
-}
-
-static int deliver_stay(sqlite3_stmt *q, int (*fn)(void *, const void *), void *arg)
-{
-  int known = sqlite3_column_type(q, 9) != SQLITE_NULL;
-  struct fk_stay_row r = {sqlite3_column_int64(q, 0),
-                          sqlite3_column_int64(q, 1),
-                          sqlite3_column_int64(q, 2),
-                          sqlite3_column_int64(q, 3),
-                          sqlite3_column_int64(q, 4),
-                          opt_time(q, 5),
-                          text(q, 6),
-                          text(q, 7),
-                          text(q, 8),
-                          known ? name_index(fk_measure_statuses, text(q, 9)) : -1,
-                          known ? name_index(fk_person_cats, text(q, 10)) : -1,
-                          (fk_date)sqlite3_column_int64(q, 11),
-                          (fk_date)sqlite3_column_int64(q, 12)};
-  return fn(arg, &r);
-}
-
-static int deliver_wait(sqlite3_stmt *q, int (*fn)(void *, const void *), void *arg)
-{
-  struct fk_wait_row r = {sqlite3_column_int64(q, 0),
-                          sqlite3_column_int64(q, 1),
-                          sqlite3_column_int64(q, 2),
-                          sqlite3_column_int64(q, 3),
-                          sqlite3_column_int64(q, 4),
-                          opt_time(q, 5),
-                          text(q, 6)};
-  return fn(arg, &r);
-}
-
-int fk__sqlite_sites_each(sqlite3 *db, int what, int view, int64_t person, fk_time t0, fk_time t1,
-                          int (*fn)(void *arg, const void *row), void *arg)
-{
-  static int (*const deliver[])(sqlite3_stmt *, int (*)(void *, const void *), void *) = {
-      deliver_site, deliver_room, deliver_need, deliver_stay, deliver_wait, deliver_version};
-  char sql[1024];
   sqlite3_stmt *q = NULL;
-  int rc = 0, step = SQLITE_DONE;
-  if (what == FK__SITES_STAYS || what == FK__SITES_WAITS) {
-    if (view < FK_STAYS_OPEN || view > FK_STAYS_BETWEEN) return FK_EINVAL;
-    snprintf(sql, sizeof sql, "%s%s", what == FK__SITES_STAYS ? stay_cols : wait_cols,
-             (what == FK__SITES_STAYS ? stay_where : wait_where)[view]);
-  } else {
-    snprintf(sql, sizeof sql, "%s", fixed_sql[what]);
+  int own = fk__sqlite_cached(st, sites_sql, &q), rc = 0, step = SQLITE_DONE;
+  if (own < 0) return own;
+  while (!rc && (step = sqlite3_step(q)) == SQLITE_ROW) {
+    struct fk_site_row r = {sqlite3_column_int64(q, 0),
+                            text(q, 1),
+                            text(q, 2),
+                            text(q, 3),
+                            sqlite3_column_double(q, 4),
+                            sqlite3_column_double(q, 5),
+                            sqlite3_column_int(q, 6),
+                            sqlite3_column_int(q, 7),
+                            {text(q, 8), text(q, 9), text(q, 10), text(q, 11), text(q, 12)}};
+    rc = fn(arg, &r);
   }
-  if (sqlite3_prepare_v2(db, sql, -1, &q, NULL) != SQLITE_OK) return FK_ESTORE;
-  if (sqlite3_bind_parameter_count(q) >= 1) sqlite3_bind_int64(q, 1, person);
-  if (sqlite3_bind_parameter_count(q) >= 3) {
+  return fk__sqlite_end(st, q, own, rc, step, "reading sites");
+}
+
+int fk__sqlite_each_room(struct fk_store *st, int (*fn)(void *arg, const struct fk_room_row *row),
+                         void *arg)
+{
+  sqlite3_stmt *q = NULL;
+  int own = fk__sqlite_cached(st, rooms_sql, &q), rc = 0, step = SQLITE_DONE;
+  if (own < 0) return own;
+  while (!rc && (step = sqlite3_step(q)) == SQLITE_ROW) {
+    struct fk_room_row r = {sqlite3_column_int64(q, 0), sqlite3_column_int64(q, 1), text(q, 2), 0,
+                            sqlite3_column_int(q, 4)};
+    if (!(rc = fk__sqlite_col_name(st, q, 3, fk_room_kinds, "rooms.kind", &r.kind)))
+      rc = fn(arg, &r);
+  }
+  return fk__sqlite_end(st, q, own, rc, step, "reading rooms");
+}
+
+int fk__sqlite_stays_version(struct fk_store *st, struct fk_stays_version *out)
+{
+  sqlite3_stmt *q = NULL;
+  int own = fk__sqlite_cached(st, version_sql, &q), step;
+  *out = (struct fk_stays_version){0, 0};
+  if (own < 0) return own;
+  if ((step = sqlite3_step(q)) == SQLITE_ROW)
+    *out = (struct fk_stays_version){sqlite3_column_int64(q, 0), sqlite3_column_int64(q, 1)};
+  return fk__sqlite_end(st, q, own, 0, step, "reading the stays' version");
+}
+
+int fk__sqlite_each_need(struct fk_store *st, int (*fn)(void *arg, const struct fk_need_row *row),
+                         void *arg)
+{
+  sqlite3_stmt *q = NULL;
+  int own = fk__sqlite_cached(st, needs_sql, &q), rc = 0, step = SQLITE_DONE;
+  if (own < 0) return own;
+  while (!rc && (step = sqlite3_step(q)) == SQLITE_ROW) {
+    struct fk_need_row r = {sqlite3_column_int64(q, 0),
+                            sqlite3_column_int64(q, 1),
+                            0,
+                            (fk_date)sqlite3_column_int64(q, 3),
+                            (fk_date)sqlite3_column_int64(q, 4),
+                            text(q, 5),
+                            (fk_date)sqlite3_column_int64(q, 6),
+                            sqlite3_column_double(q, 7),
+                            sqlite3_column_double(q, 8)};
+    if (!(rc = fk__sqlite_col_name(st, q, 2, fk_person_cats, "measures.category", &r.category)))
+      rc = fn(arg, &r);
+  }
+  return fk__sqlite_end(st, q, own, rc, step, "reading the active measures");
+}
+
+/* Binds the view's parameters: ?1 person (FK_STAYS_OF), ?2 ?3 the times (FK_STAYS_BETWEEN). */
+static void bind_view(sqlite3_stmt *q, enum fk_stay_view view, int64_t person, fk_time t0,
+                      fk_time t1)
+{
+  if (view == FK_STAYS_OF) sqlite3_bind_int64(q, 1, person);
+  if (view == FK_STAYS_BETWEEN) {
     sqlite3_bind_int64(q, 2, t0);
     sqlite3_bind_int64(q, 3, t1);
   }
-  while (!rc && (step = sqlite3_step(q)) == SQLITE_ROW)
-    rc = deliver[what](q, fn, arg);
-  if (!rc && step != SQLITE_DONE) rc = FK_ESTORE;
-  sqlite3_finalize(q);
-  return rc;
+}
+
+int fk__sqlite_each_stay(struct fk_store *st, enum fk_stay_view view, int64_t person, fk_time t0,
+                         fk_time t1, int (*fn)(void *arg, const struct fk_stay_row *row), void *arg)
+{
+  sqlite3_stmt *q = NULL;
+  int own, rc = 0, step = SQLITE_DONE;
+  if (view < FK_STAYS_OPEN || view > FK_STAYS_BETWEEN) return FK_EINVAL;
+  if ((own = fk__sqlite_cached(st, stays_sql[view], &q)) < 0) return own;
+  bind_view(q, view, person, t0, t1);
+  while (!rc && (step = sqlite3_step(q)) == SQLITE_ROW) {
+    struct fk_stay_row r = {sqlite3_column_int64(q, 0),
+                            sqlite3_column_int64(q, 1),
+                            sqlite3_column_int64(q, 2),
+                            sqlite3_column_int64(q, 3),
+                            sqlite3_column_int64(q, 4),
+                            opt_time(q, 5),
+                            text(q, 6),
+                            text(q, 7),
+                            text(q, 8),
+                            -1,
+                            -1,
+                            (fk_date)sqlite3_column_int64(q, 11),
+                            (fk_date)sqlite3_column_int64(q, 12)};
+    if (sqlite3_column_type(q, 9) != SQLITE_NULL && /* else the measure is gone */
+        ((rc = fk__sqlite_col_name(st, q, 9, fk_measure_statuses, "measures.status",
+                                   &r.measure_status)) ||
+         (rc = fk__sqlite_col_name(st, q, 10, fk_person_cats, "measures.category",
+                                   &r.measure_category))))
+      break;
+    rc = fn(arg, &r);
+  }
+  return fk__sqlite_end(st, q, own, rc, step, "reading stays");
+}
+
+int fk__sqlite_each_wait(struct fk_store *st, enum fk_stay_view view, int64_t person, fk_time t0,
+                         fk_time t1, int (*fn)(void *arg, const struct fk_wait_row *row), void *arg)
+{
+  sqlite3_stmt *q = NULL;
+  int own, rc = 0, step = SQLITE_DONE;
+  if (view < FK_STAYS_OPEN || view > FK_STAYS_BETWEEN) return FK_EINVAL;
+  if ((own = fk__sqlite_cached(st, waits_sql[view], &q)) < 0) return own;
+  bind_view(q, view, person, t0, t1);
+  while (!rc && (step = sqlite3_step(q)) == SQLITE_ROW) {
+    struct fk_wait_row r = {sqlite3_column_int64(q, 0),
+                            sqlite3_column_int64(q, 1),
+                            sqlite3_column_int64(q, 2),
+                            sqlite3_column_int64(q, 3),
+                            sqlite3_column_int64(q, 4),
+                            opt_time(q, 5),
+                            text(q, 6)};
+    rc = fn(arg, &r);
+  }
+  return fk__sqlite_end(st, q, own, rc, step, "reading waits");
 }
 
 static void bind_opt_time(sqlite3_stmt *q, int i, fk_time t)
@@ -198,9 +228,10 @@ static void bind_opt_text(sqlite3_stmt *q, int i, const char *s)
     sqlite3_bind_null(q, i);
 }
 
-/* Binds and runs the insert (id 0) or the end (update) of a stay or a wait. */
+/* Binds and runs the insert (id 0) or the end (update) of a stay or a wait; returns the step. */
 static int put_stay(sqlite3_stmt *q, const struct fk_stay_row *r)
 {
+  sqlite3_reset(q);
   if (r->id) {
     sqlite3_bind_int64(q, 1, r->id);
     bind_opt_time(q, 2, r->to);
@@ -214,11 +245,13 @@ static int put_stay(sqlite3_stmt *q, const struct fk_stay_row *r)
     sqlite3_bind_text(q, 6, r->reason ? r->reason : "", -1, SQLITE_STATIC);
     bind_opt_text(q, 7, r->end_reason);
   }
-  return sqlite3_step(q) == SQLITE_DONE ? 0 : FK_ESTORE;
+  return sqlite3_step(q);
 }
 
+/* As put_stay, for a wait. */
 static int put_wait(sqlite3_stmt *q, const struct fk_wait_row *r)
 {
+  sqlite3_reset(q);
   if (r->id) {
     sqlite3_bind_int64(q, 1, r->id);
     bind_opt_time(q, 2, r->until);
@@ -231,42 +264,43 @@ static int put_wait(sqlite3_stmt *q, const struct fk_wait_row *r)
     bind_opt_time(q, 5, r->until);
     bind_opt_text(q, 6, r->end_reason);
   }
-  return sqlite3_step(q) == SQLITE_DONE ? 0 : FK_ESTORE;
+  return sqlite3_step(q);
 }
 
-/* Stores one stay or wait with the insert (ins) or end (upd) statement. */
-static int put_one(sqlite3 *db, int stay, void *row, sqlite3_stmt *ins, sqlite3_stmt *upd)
+int fk__sqlite_put_stays(struct fk_store *st, struct fk_stay_row *rows, int n, struct fk_diag *diag)
 {
-  int64_t *id = stay ? &((struct fk_stay_row *)row)->id : &((struct fk_wait_row *)row)->id;
-  sqlite3_stmt *q = *id ? upd : ins;
-  sqlite3_reset(q);
-  int rc = stay ? put_stay(q, row) : put_wait(q, row);
-  if (!rc && !*id) *id = sqlite3_last_insert_rowid(db);
-  return rc;
+  sqlite3_stmt *ins = NULL, *upd = NULL;
+  int own_ins = 0, own_upd = 0, rc = 0;
+  if ((rc = own_ins = fk__sqlite_cached(st, stay_insert_sql, &ins)) >= 0 &&
+      (rc = own_upd = fk__sqlite_cached(st, stay_end_sql, &upd)) >= 0)
+    rc = 0;
+  for (int i = 0; !rc && i < n; i++) {
+    struct fk_stay_row *r = &rows[i];
+    if (put_stay(r->id ? upd : ins, r) != SQLITE_DONE)
+      rc = fk__sqlite_fail(st, "storing a stay");
+    else if (!r->id)
+      r->id = sqlite3_last_insert_rowid(fk__sqlite_db(st));
+  }
+  fk__sqlite_done(ins, own_ins);
+  fk__sqlite_done(upd, own_upd);
+  return fk__sqlite_diag(st, diag, rc);
 }
 
-int fk__sqlite_sites_put(sqlite3 *db, int what, void *rows, int n, struct fk_diag *diag)
+int fk__sqlite_put_waits(struct fk_store *st, struct fk_wait_row *rows, int n, struct fk_diag *diag)
 {
-  static const char *const ins[] = {
-      "INSERT INTO stays(person, room, measure, from_at, to_at, reason, end_reason)"
-      " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-      "INSERT INTO site_waits(person, measure, site, since, until, end_reason)"
-      " VALUES(?1, ?2, ?3, ?4, ?5, ?6)"};
-  static const char *const upd[] = {
-      "UPDATE stays SET to_at = ?2, end_reason = ?3 WHERE id = ?1",
-      "UPDATE site_waits SET until = ?2, end_reason = ?3 WHERE id = ?1"};
-  int stay = what == FK__SITES_STAYS, rc = 0;
-  size_t size = stay ? sizeof(struct fk_stay_row) : sizeof(struct fk_wait_row);
-  sqlite3_stmt *qi = NULL, *qu = NULL;
-  if (sqlite3_prepare_v2(db, ins[!stay], -1, &qi, NULL) != SQLITE_OK ||
-      sqlite3_prepare_v2(db, upd[!stay], -1, &qu, NULL) != SQLITE_OK)
-    rc = FK_ESTORE;
-  for (int i = 0; !rc && i < n; i++)
-    rc = put_one(db, stay, (char *)rows + (size_t)i * size, qi, qu);
-  if (rc)
-    fk_diag_set(diag, FK_ESTORE, NULL, "storing a %s: %s", stay ? "stay" : "wait",
-                sqlite3_errmsg(db));
-  sqlite3_finalize(qi);
-  sqlite3_finalize(qu);
-  return rc;
+  sqlite3_stmt *ins = NULL, *upd = NULL;
+  int own_ins = 0, own_upd = 0, rc = 0;
+  if ((rc = own_ins = fk__sqlite_cached(st, wait_insert_sql, &ins)) >= 0 &&
+      (rc = own_upd = fk__sqlite_cached(st, wait_end_sql, &upd)) >= 0)
+    rc = 0;
+  for (int i = 0; !rc && i < n; i++) {
+    struct fk_wait_row *r = &rows[i];
+    if (put_wait(r->id ? upd : ins, r) != SQLITE_DONE)
+      rc = fk__sqlite_fail(st, "storing a wait");
+    else if (!r->id)
+      r->id = sqlite3_last_insert_rowid(fk__sqlite_db(st));
+  }
+  fk__sqlite_done(ins, own_ins);
+  fk__sqlite_done(upd, own_upd);
+  return fk__sqlite_diag(st, diag, rc);
 }

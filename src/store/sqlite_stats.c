@@ -10,7 +10,7 @@
 #include "fangkong/alloc.h"
 #include "fangkong/error.h"
 #include "fangkong/time.h"
-#include "store/store_impl.h"
+#include "store/sqlite_impl.h"
 
 /* Per feed: its count, and the first and last of its time column (times as epoch seconds
    unless `dates`). */
@@ -44,7 +44,8 @@ static const char *when(sqlite3_stmt *q, int i, int dates, char *buf)
   return fk_time_format(sqlite3_column_int64(q, i), buf);
 }
 
-static int feed_table(sqlite3 *db, struct fk_table **out)
+/* One row per feed into *out (the caller frees it). Returns 0, FK_ENOMEM or FK_ESTORE. */
+static int feed_table(struct fk_store *st, struct fk_table **out)
 {
   static const char *const names[] = {"feed", "#rows", "first", "last"};
   struct fk_table *t = fk_table_new(4, names);
@@ -52,16 +53,18 @@ static int feed_table(sqlite3 *db, struct fk_table **out)
   for (size_t i = 0; !rc && i < sizeof feed_sql / sizeof feed_sql[0]; i++) {
     sqlite3_stmt *q = NULL;
     char rows[24], first[FK_TIME_BUFSZ], last[FK_TIME_BUFSZ];
-    if (sqlite3_prepare_v2(db, feed_sql[i].sql, -1, &q, NULL) != SQLITE_OK ||
-        sqlite3_step(q) != SQLITE_ROW) {
-      rc = FK_ESTORE;
-    } else {
+    int own = fk__sqlite_cached(st, feed_sql[i].sql, &q), step;
+    if (own < 0) {
+      rc = own;
+      break;
+    }
+    if ((step = sqlite3_step(q)) == SQLITE_ROW) {
       snprintf(rows, sizeof rows, "%lld", (long long)sqlite3_column_int64(q, 0));
       const char *cells[4] = {feed_sql[i].feed, rows, when(q, 1, feed_sql[i].dates, first),
                               when(q, 2, feed_sql[i].dates, last)};
       rc = fk_table_add(t, cells);
     }
-    sqlite3_finalize(q);
+    rc = fk__sqlite_end(st, q, own, rc, step, "counting a feed's rows");
   }
   if (rc)
     fk_table_free(t);
@@ -82,75 +85,72 @@ static const char *const district_sql =
     "  (SELECT count(*) FROM persons p JOIN g ON p.grid = g.gid WHERE g.did = d.id),"
     "  (SELECT count(*) FROM places p JOIN g ON p.grid = g.gid WHERE g.did = d.id)"
     " FROM regions d WHERE d.level = 1 ORDER BY d.id";
+static const char *const places_sql = "SELECT coalesce(max(id), 0) FROM places";
+static const char *const checkins_sql = "SELECT place FROM checkins";
+static const char *const district_places_sql =
+    "SELECT p.id FROM places p JOIN regions grid ON p.grid = grid.id"
+    " JOIN regions c ON grid.parent = c.id JOIN regions s ON c.parent = s.id WHERE s.parent = ?1";
 
-/* Counts check-ins per place id into a calloc'd array of *n entries. */
-static int checkins_per_place(sqlite3 *db, int64_t **counts, int64_t *n)
+/* Counts check-ins per place id into a calloc'd array of *n entries (the caller frees it, also
+ * on failure). Returns 0, FK_ENOMEM or FK_ESTORE. */
+static int checkins_per_place(struct fk_store *st, int64_t **counts, int64_t *n)
 {
   sqlite3_stmt *q = NULL;
-  int rc = 0;
+  int rc, own, step;
   *counts = NULL;
   *n = 0;
-  if (sqlite3_prepare_v2(db, "SELECT coalesce(max(id), 0) FROM places", -1, &q, NULL) ||
-      sqlite3_step(q) != SQLITE_ROW) {
-    sqlite3_finalize(q);
-    return FK_ESTORE;
-  }
-  *n = sqlite3_column_int64(q, 0) + 1;
-  sqlite3_finalize(q);
+  if ((own = fk__sqlite_cached(st, places_sql, &q)) < 0) return own;
+  if ((step = sqlite3_step(q)) == SQLITE_ROW) *n = sqlite3_column_int64(q, 0) + 1;
+  if ((rc = fk__sqlite_end(st, q, own, 0, step, "counting places"))) return rc;
   if (!(*counts = fk_calloc((size_t)*n, sizeof **counts))) return FK_ENOMEM;
-  if (sqlite3_prepare_v2(db, "SELECT place FROM checkins", -1, &q, NULL)) return FK_ESTORE;
-  int step;
+  if ((own = fk__sqlite_cached(st, checkins_sql, &q)) < 0) return own;
   while ((step = sqlite3_step(q)) == SQLITE_ROW) {
     int64_t p = sqlite3_column_int64(q, 0);
     if (p >= 0 && p < *n) (*counts)[p]++;
   }
-  if (step != SQLITE_DONE) rc = FK_ESTORE;
-  sqlite3_finalize(q);
-  return rc;
+  return fk__sqlite_end(st, q, own, 0, step, "counting check-ins");
 }
 
-/* Adds up per-place check-ins for district `did`. */
-static int64_t district_checkins(sqlite3 *db, int64_t did, const int64_t *counts, int64_t n)
+/* Adds up into *sum the per-place check-ins of district `did`. Returns 0 or FK_ESTORE. */
+static int district_checkins(struct fk_store *st, int64_t did, const int64_t *counts, int64_t n,
+                             int64_t *sum)
 {
   sqlite3_stmt *q = NULL;
-  int64_t sum = 0;
-  if (sqlite3_prepare_v2(db,
-                         "SELECT p.id FROM places p JOIN regions grid ON p.grid = grid.id"
-                         " JOIN regions c ON grid.parent = c.id JOIN regions s ON c.parent = s.id"
-                         " WHERE s.parent = ?1",
-                         -1, &q, NULL) == SQLITE_OK) {
-    sqlite3_bind_int64(q, 1, did);
-    while (sqlite3_step(q) == SQLITE_ROW) {
-      int64_t p = sqlite3_column_int64(q, 0);
-      if (p >= 0 && p < n) sum += counts[p];
-    }
+  int own = fk__sqlite_cached(st, district_places_sql, &q), step;
+  *sum = 0;
+  if (own < 0) return own;
+  sqlite3_bind_int64(q, 1, did);
+  while ((step = sqlite3_step(q)) == SQLITE_ROW) {
+    int64_t p = sqlite3_column_int64(q, 0);
+    if (p >= 0 && p < n) *sum += counts[p];
   }
-  sqlite3_finalize(q);
-  return sum;
+  return fk__sqlite_end(st, q, own, 0, step, "counting a district's check-ins");
 }
 
-static int district_table(sqlite3 *db, struct fk_table **out)
+/* One row per district into *out (the caller frees it). Returns 0, FK_ENOMEM or FK_ESTORE. */
+static int district_table(struct fk_store *st, struct fk_table **out)
 {
   static const char *const names[] = {"district", "#streets", "#communities", "#grids",
                                       "#persons", "#places",  "#checkins"};
   struct fk_table *t = fk_table_new(7, names);
   sqlite3_stmt *q = NULL;
-  int64_t *counts = NULL, n = 0;
-  int rc = t ? checkins_per_place(db, &counts, &n) : FK_ENOMEM;
-  if (!rc && sqlite3_prepare_v2(db, district_sql, -1, &q, NULL) != SQLITE_OK) rc = FK_ESTORE;
-  while (!rc && sqlite3_step(q) == SQLITE_ROW) {
+  int64_t *counts = NULL, n = 0, sum;
+  int own = 0, step = SQLITE_DONE, rc = t ? checkins_per_place(st, &counts, &n) : FK_ENOMEM;
+  if (!rc && (own = fk__sqlite_cached(st, district_sql, &q)) < 0) rc = own;
+  while (!rc && (step = sqlite3_step(q)) == SQLITE_ROW) {
     char num[6][24];
     const char *cells[7] = {(const char *)sqlite3_column_text(q, 1)};
     for (int i = 0; i < 5; i++) {
       snprintf(num[i], sizeof num[i], "%lld", (long long)sqlite3_column_int64(q, 2 + i));
       cells[1 + i] = num[i];
     }
-    snprintf(num[5], sizeof num[5], "%lld",
-             (long long)district_checkins(db, sqlite3_column_int64(q, 0), counts, n));
-    cells[6] = num[5];
-    rc = fk_table_add(t, cells);
+    if (!(rc = district_checkins(st, sqlite3_column_int64(q, 0), counts, n, &sum))) {
+      snprintf(num[5], sizeof num[5], "%lld", (long long)sum);
+      cells[6] = num[5];
+      rc = fk_table_add(t, cells);
+    }
   }
-  sqlite3_finalize(q);
+  rc = fk__sqlite_end(st, q, own, rc, step, "counting per district");
   fk_free(counts);
   if (rc)
     fk_table_free(t);
@@ -159,13 +159,11 @@ static int district_table(sqlite3 *db, struct fk_table **out)
   return rc;
 }
 
-int fk__sqlite_stats(struct fk_store *st, sqlite3 *db, struct fk_table **feeds,
-                     struct fk_table **districts)
+int fk__sqlite_stats(struct fk_store *st, struct fk_table **feeds, struct fk_table **districts)
 {
-  (void)st;
-  int rc = feed_table(db, feeds);
+  int rc = feed_table(st, feeds);
   if (rc) return rc;
-  if ((rc = district_table(db, districts))) {
+  if ((rc = district_table(st, districts))) {
     fk_table_free(*feeds);
     *feeds = NULL;
   }

@@ -11,7 +11,7 @@
 #include "fangkong/feed.h"
 #include "fangkong/task_store.h"
 #include "fangkong/trace_store.h"
-#include "store/store_impl.h"
+#include "store/sqlite_impl.h"
 
 #define TASK_COLS                                                                                  \
   "t.id, t.kind, t.person, t.measure, julianday(NULLIF(t.day, '')) - 2440587.5, t.unit,"           \
@@ -69,13 +69,10 @@ enum {
   NSTMT
 };
 
-/* The cached statement `which` into *q; *own gets what fk__sqlite_done needs. Returns 0 or
- * an error. */
-static int prepare(struct fk_store *st, int which, sqlite3_stmt **q, int *own)
+/* The statement `which`, kept prepared, into *q; returns as fk__sqlite_cached. */
+static int prepare(struct fk_store *st, int which, sqlite3_stmt **q)
 {
-  int rc = fk__sqlite_cached(st, sql[which], q);
-  *own = rc == 1;
-  return rc == 1 ? 0 : rc;
+  return fk__sqlite_cached(st, sql[which], q);
 }
 
 static void text(char *dst, size_t size, sqlite3_stmt *q, int i)
@@ -89,18 +86,12 @@ static fk_time col_time(sqlite3_stmt *q, int i)
   return sqlite3_column_type(q, i) == SQLITE_NULL ? FK_TIME_NONE : sqlite3_column_int64(q, i);
 }
 
-static int name_index(const char *const *names, const unsigned char *s)
+/* Reads the task of q's current row into t. Returns 0 or FK_ESTORE (a name it does not know). */
+static int read_task(struct fk_store *st, sqlite3_stmt *q, struct fk_task_row *t)
 {
-  for (int i = 0; s && names[i]; i++)
-    if (!strcmp(names[i], (const char *)s)) return i;
-  return 0;
-}
-
-static void read_task(sqlite3_stmt *q, struct fk_task_row *t)
-{
+  int status, rc;
   memset(t, 0, sizeof *t);
   t->id = sqlite3_column_int64(q, 0);
-  t->kind = name_index(fk_task_kinds, sqlite3_column_text(q, 1));
   t->person = sqlite3_column_int64(q, 2);
   t->measure = sqlite3_column_int64(q, 3);
   t->day =
@@ -111,12 +102,16 @@ static void read_task(sqlite3_stmt *q, struct fk_task_row *t)
   t->created = sqlite3_column_int64(q, 8);
   t->start = sqlite3_column_int64(q, 9);
   t->due = sqlite3_column_int64(q, 10);
-  t->status = (enum fk_task_status)name_index(fk_task_statuses, sqlite3_column_text(q, 11));
   t->acked = col_time(q, 12);
   t->closed = col_time(q, 13);
   text(t->proof, sizeof t->proof, q, 14);
   text(t->reason, sizeof t->reason, q, 15);
   text(t->person_id, sizeof t->person_id, q, 16);
+  if ((rc = fk__sqlite_col_name(st, q, 1, fk_task_kinds, "tasks.kind", &t->kind)) ||
+      (rc = fk__sqlite_col_name(st, q, 11, fk_task_statuses, "tasks.status", &status)))
+    return rc;
+  t->status = (enum fk_task_status)status;
+  return 0;
 }
 
 /* The filter's conditions, each only when asked, so that SQLite uses the index it needs. */
@@ -143,15 +138,12 @@ int fk__sqlite_each_task(struct fk_store *st, const struct fk_task_filter *f,
 {
   static const struct fk_task_filter all = {0, 0, 0, 0, -1, NULL, 0};
   sqlite3_stmt *q = NULL;
-  int own_q = 0;
   struct fk_task_row t;
   char sel[2048];
-  int rc = 0, step = SQLITE_DONE;
-  task_where(f ? f : &all, sel, sizeof sel);
+  int own, rc = 0, step = SQLITE_DONE;
   f = f ? f : &all;
-  if ((rc = fk__sqlite_cached(st, sel, &q)) < 0) return rc;
-  own_q = rc == 1;
-  rc = 0;
+  task_where(f, sel, sizeof sel);
+  if ((own = fk__sqlite_cached(st, sel, &q)) < 0) return own;
   if (f->id) sqlite3_bind_int64(q, 1, f->id);
   if (f->measure) sqlite3_bind_int64(q, 2, f->measure);
   if (f->person) sqlite3_bind_int64(q, 3, f->person);
@@ -160,12 +152,9 @@ int fk__sqlite_each_task(struct fk_store *st, const struct fk_task_filter *f,
   if (f->unit) sqlite3_bind_text(q, 6, f->unit, -1, SQLITE_STATIC);
   if (f->act_at) sqlite3_bind_int64(q, 7, f->act_at);
   while (!rc && (step = sqlite3_step(q)) == SQLITE_ROW) {
-    read_task(q, &t);
-    rc = fn(arg, &t);
+    if (!(rc = read_task(st, q, &t))) rc = fn(arg, &t);
   }
-  if (!rc && step != SQLITE_DONE && step != SQLITE_ROW) rc = FK_ESTORE;
-  fk__sqlite_done(q, own_q);
-  return rc;
+  return fk__sqlite_end(st, q, own, rc, step, "reading tasks");
 }
 
 static void bind_time(sqlite3_stmt *q, int i, fk_time t)
@@ -178,71 +167,58 @@ static void bind_time(sqlite3_stmt *q, int i, fk_time t)
 
 int fk__sqlite_put_task(struct fk_store *st, struct fk_task_row *t, struct fk_diag *diag)
 {
-  sqlite3 *db = fk__sqlite_db(st);
   sqlite3_stmt *q = NULL;
-  int own_q = 0;
   char day[FK_DATE_BUFSZ] = "";
-  int rc = prepare(st, t->id ? UPD : INS, &q, &own_q);
-  if (!rc) {
-    if (t->day != FK_DATE_NONE) fk_date_format(t->day, day);
-    sqlite3_bind_text(q, 1, fk_task_kinds[t->kind], -1, SQLITE_STATIC);
-    if (t->person) sqlite3_bind_int64(q, 2, t->person);
-    if (t->measure) sqlite3_bind_int64(q, 3, t->measure);
-    sqlite3_bind_text(q, 4, day, -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 5, t->unit, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(q, 6, t->region);
-    sqlite3_bind_int(q, 7, t->level);
-    sqlite3_bind_int64(q, 8, t->created);
-    sqlite3_bind_int64(q, 9, t->start);
-    sqlite3_bind_int64(q, 10, t->due);
-    sqlite3_bind_text(q, 11, fk_task_statuses[t->status], -1, SQLITE_STATIC);
-    bind_time(q, 12, t->acked);
-    bind_time(q, 13, t->closed);
-    if (t->proof[0]) sqlite3_bind_text(q, 14, t->proof, -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 15, t->reason, -1, SQLITE_STATIC);
-    if (t->id) sqlite3_bind_int64(q, 16, t->id);
-    int step = sqlite3_step(q);
-    if (step == SQLITE_CONSTRAINT)
-      rc = fk_diag_set(diag, FK_ECONFLICT, NULL, "a %s task of this measure and day exists",
-                       fk_task_kinds[t->kind]);
-    else if (step != SQLITE_DONE)
-      rc = fk_diag_set(diag, FK_ESTORE, NULL, "storing a task: %s", sqlite3_errmsg(db));
-    else if (!t->id)
-      t->id = sqlite3_last_insert_rowid(db);
-  }
-  fk__sqlite_done(q, own_q);
-  return rc;
+  int own = prepare(st, t->id ? UPD : INS, &q), rc = 0, step;
+  if (own < 0) return fk__sqlite_diag(st, diag, own);
+  if (t->day != FK_DATE_NONE) fk_date_format(t->day, day);
+  sqlite3_bind_text(q, 1, fk_task_kinds[t->kind], -1, SQLITE_STATIC);
+  if (t->person) sqlite3_bind_int64(q, 2, t->person);
+  if (t->measure) sqlite3_bind_int64(q, 3, t->measure);
+  sqlite3_bind_text(q, 4, day, -1, SQLITE_STATIC);
+  sqlite3_bind_text(q, 5, t->unit, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(q, 6, t->region);
+  sqlite3_bind_int(q, 7, t->level);
+  sqlite3_bind_int64(q, 8, t->created);
+  sqlite3_bind_int64(q, 9, t->start);
+  sqlite3_bind_int64(q, 10, t->due);
+  sqlite3_bind_text(q, 11, fk_task_statuses[t->status], -1, SQLITE_STATIC);
+  bind_time(q, 12, t->acked);
+  bind_time(q, 13, t->closed);
+  if (t->proof[0]) sqlite3_bind_text(q, 14, t->proof, -1, SQLITE_STATIC);
+  sqlite3_bind_text(q, 15, t->reason, -1, SQLITE_STATIC);
+  if (t->id) sqlite3_bind_int64(q, 16, t->id);
+  if ((step = sqlite3_step(q)) == SQLITE_CONSTRAINT)
+    rc = fk_diag_set(diag, FK_ECONFLICT, NULL, "a %s task of this measure and day exists",
+                     fk_task_kinds[t->kind]);
+  else if (step == SQLITE_DONE && !t->id)
+    t->id = sqlite3_last_insert_rowid(fk__sqlite_db(st));
+  return fk__sqlite_diag(st, diag, fk__sqlite_end(st, q, own, rc, step, "storing a task"));
 }
 
 int fk__sqlite_put_escalation(struct fk_store *st, const struct fk_escalation_row *e,
                               struct fk_diag *diag)
 {
-  sqlite3 *db = fk__sqlite_db(st);
   sqlite3_stmt *q = NULL;
-  int own_q = 0;
-  int rc = prepare(st, ESC_INS, &q, &own_q);
-  if (!rc) {
-    sqlite3_bind_int64(q, 1, e->task);
-    sqlite3_bind_int(q, 2, e->level);
-    sqlite3_bind_int64(q, 3, e->at);
-    sqlite3_bind_text(q, 4, e->unit, -1, SQLITE_STATIC);
-    if (e->officer[0]) sqlite3_bind_text(q, 5, e->officer, -1, SQLITE_STATIC);
-    if (e->phone[0]) sqlite3_bind_text(q, 6, e->phone, -1, SQLITE_STATIC);
-    if (sqlite3_step(q) != SQLITE_DONE)
-      rc = fk_diag_set(diag, FK_ESTORE, NULL, "storing an escalation: %s", sqlite3_errmsg(db));
-  }
-  fk__sqlite_done(q, own_q);
-  return rc;
+  int own = prepare(st, ESC_INS, &q);
+  if (own < 0) return fk__sqlite_diag(st, diag, own);
+  sqlite3_bind_int64(q, 1, e->task);
+  sqlite3_bind_int(q, 2, e->level);
+  sqlite3_bind_int64(q, 3, e->at);
+  sqlite3_bind_text(q, 4, e->unit, -1, SQLITE_STATIC);
+  if (e->officer[0]) sqlite3_bind_text(q, 5, e->officer, -1, SQLITE_STATIC);
+  if (e->phone[0]) sqlite3_bind_text(q, 6, e->phone, -1, SQLITE_STATIC);
+  return fk__sqlite_diag(st, diag,
+                         fk__sqlite_end(st, q, own, 0, sqlite3_step(q), "storing an escalation"));
 }
 
 int fk__sqlite_each_escalation(struct fk_store *st, int64_t task,
                                int (*fn)(void *arg, const struct fk_escalation_row *e), void *arg)
 {
   sqlite3_stmt *q = NULL;
-  int own_q = 0;
   struct fk_escalation_row e;
-  int rc = prepare(st, task ? ESC_SEL_OF : ESC_SEL, &q, &own_q), step = SQLITE_DONE;
-  if (rc) return rc;
+  int own = prepare(st, task ? ESC_SEL_OF : ESC_SEL, &q), rc = 0, step = SQLITE_DONE;
+  if (own < 0) return own;
   if (task) sqlite3_bind_int64(q, 1, task);
   while (!rc && (step = sqlite3_step(q)) == SQLITE_ROW) {
     memset(&e, 0, sizeof e);
@@ -254,45 +230,41 @@ int fk__sqlite_each_escalation(struct fk_store *st, int64_t task,
     text(e.phone, sizeof e.phone, q, 5);
     rc = fn(arg, &e);
   }
-  if (!rc && step != SQLITE_DONE && step != SQLITE_ROW) rc = FK_ESTORE;
-  fk__sqlite_done(q, own_q);
-  return rc;
+  return fk__sqlite_end(st, q, own, rc, step, "reading escalations");
 }
 
 int fk__sqlite_duty_at(struct fk_store *st, const char *unit, fk_time at, char *officer,
                        size_t osize, char *phone, size_t psize)
 {
   sqlite3_stmt *q = NULL;
-  int own_q = 0;
-  int rc = prepare(st, DUTY, &q, &own_q), step;
+  int own = prepare(st, DUTY, &q), step;
   officer[0] = phone[0] = 0;
-  if (rc) return rc;
+  if (own < 0) return own;
   sqlite3_bind_text(q, 1, unit, -1, SQLITE_STATIC);
   sqlite3_bind_int64(q, 2, at);
-  step = sqlite3_step(q);
-  if (step == SQLITE_ROW) {
+  if ((step = sqlite3_step(q)) == SQLITE_ROW) {
     text(officer, osize, q, 0);
     text(phone, psize, q, 1);
   }
-  fk__sqlite_done(q, own_q);
-  return step == SQLITE_ROW || step == SQLITE_DONE ? 0 : FK_ESTORE;
+  return fk__sqlite_end(st, q, own, 0, step, "reading the duty roster");
 }
 
-/* Runs the one-row query `which` with id bound; step gets SQLITE_ROW, SQLITE_DONE or an error. */
-static int one_row(struct fk_store *st, int which, int64_t id, sqlite3_stmt **q, int *own)
+/* Runs the one-row query `which` with ?1 bound to id, as what; the row is left in *q (give it
+ * back with fk__sqlite_done(*q, *own)). Returns 0, FK_ENOTFOUND, FK_ENOMEM or FK_ESTORE. */
+static int one_row(struct fk_store *st, int which, int64_t id, sqlite3_stmt **q, int *own,
+                   const char *what)
 {
-  int rc = prepare(st, which, q, own);
-  if (rc) return rc;
+  int step;
+  if ((*own = prepare(st, which, q)) < 0) return *own;
   sqlite3_bind_int64(*q, 1, id);
-  int step = sqlite3_step(*q);
-  return step == SQLITE_ROW ? 0 : step == SQLITE_DONE ? FK_ENOTFOUND : FK_ESTORE;
+  if ((step = sqlite3_step(*q)) == SQLITE_ROW) return 0;
+  return step == SQLITE_DONE ? FK_ENOTFOUND : fk__sqlite_fail(st, what);
 }
 
 int fk__sqlite_region(struct fk_store *st, int64_t id, struct fk_region_row *out)
 {
   sqlite3_stmt *q = NULL;
-  int own_q = 0;
-  int rc = one_row(st, REGION, id, &q, &own_q);
+  int own, rc = one_row(st, REGION, id, &q, &own, "reading a region");
   if (!rc) {
     memset(out, 0, sizeof *out);
     out->id = sqlite3_column_int64(q, 0);
@@ -303,15 +275,14 @@ int fk__sqlite_region(struct fk_store *st, int64_t id, struct fk_region_row *out
     out->lat = sqlite3_column_double(q, 5);
     out->lon = sqlite3_column_double(q, 6);
   }
-  fk__sqlite_done(q, own_q);
+  fk__sqlite_done(q, own);
   return rc;
 }
 
 int fk__sqlite_person_info(struct fk_store *st, int64_t person, struct fk_person_info *out)
 {
   sqlite3_stmt *q = NULL;
-  int own_q = 0;
-  int rc = one_row(st, PERSON, person, &q, &own_q);
+  int own, rc = one_row(st, PERSON, person, &q, &own, "reading a person");
   if (!rc) {
     memset(out, 0, sizeof *out);
     out->id = sqlite3_column_int64(q, 0);
@@ -321,64 +292,52 @@ int fk__sqlite_person_info(struct fk_store *st, int64_t person, struct fk_person
     text(out->grid_id, sizeof out->grid_id, q, 4);
     out->birth = (fk_date)sqlite3_column_int64(q, 5);
   }
-  fk__sqlite_done(q, own_q);
+  fk__sqlite_done(q, own);
   return rc;
 }
 
 int fk__sqlite_case_traced(struct fk_store *st, int64_t person, fk_time *window_end)
 {
   sqlite3_stmt *q = NULL;
-  int own_q = 0;
-  int rc = one_row(st, TRACED, person, &q, &own_q);
+  int own, rc = one_row(st, TRACED, person, &q, &own, "reading when a case was traced");
   *window_end = rc ? FK_TIME_NONE : sqlite3_column_int64(q, 0);
-  fk__sqlite_done(q, own_q);
+  fk__sqlite_done(q, own);
   return rc == FK_ENOTFOUND ? 0 : rc;
 }
 
 int fk__sqlite_put_case_traced(struct fk_store *st, int64_t person, fk_time window_end, fk_time now)
 {
   sqlite3_stmt *q = NULL;
-  int own_q = 0;
-  int rc = prepare(st, TRACED_PUT, &q, &own_q);
-  if (!rc) {
-    sqlite3_bind_int64(q, 1, person);
-    sqlite3_bind_int64(q, 2, window_end);
-    sqlite3_bind_int64(q, 3, now);
-    if (sqlite3_step(q) != SQLITE_DONE) rc = FK_ESTORE;
-  }
-  fk__sqlite_done(q, own_q);
-  return rc;
+  int own = prepare(st, TRACED_PUT, &q);
+  if (own < 0) return own;
+  sqlite3_bind_int64(q, 1, person);
+  sqlite3_bind_int64(q, 2, window_end);
+  sqlite3_bind_int64(q, 3, now);
+  return fk__sqlite_end(st, q, own, 0, sqlite3_step(q), "storing when a case was traced");
 }
 
 int fk__sqlite_put_case_stays(struct fk_store *st, int64_t person, const struct fk_stay *s,
                               size_t n)
 {
   sqlite3_stmt *del = NULL, *ins = NULL;
-  int own_del = 0, own_ins = 0;
-  int rc = prepare(st, STAYS_DEL, &del, &own_del);
-  if (!rc) rc = prepare(st, STAYS_INS, &ins, &own_ins);
-  if (!rc) {
-    sqlite3_bind_int64(del, 1, person);
-    if (sqlite3_step(del) != SQLITE_DONE) rc = FK_ESTORE;
-  }
+  int own_del = 0, own_ins = 0, rc;
+  if ((rc = own_del = prepare(st, STAYS_DEL, &del)) < 0 ||
+      (rc = own_ins = prepare(st, STAYS_INS, &ins)) < 0)
+    goto out;
+  sqlite3_bind_int64(del, 1, person);
+  rc = sqlite3_step(del) == SQLITE_DONE ? 0 : fk__sqlite_fail(st, "storing a case's stays");
   for (size_t i = 0; !rc && i < n; i++) {
     sqlite3_reset(ins);
     sqlite3_bind_int64(ins, 1, person);
     sqlite3_bind_int64(ins, 2, s[i].place);
     sqlite3_bind_int64(ins, 3, s[i].start);
     sqlite3_bind_int64(ins, 4, s[i].end);
-    if (sqlite3_step(ins) != SQLITE_DONE) rc = FK_ESTORE;
+    if (sqlite3_step(ins) != SQLITE_DONE) rc = fk__sqlite_fail(st, "storing a case's stays");
   }
+out:
   fk__sqlite_done(del, own_del);
   fk__sqlite_done(ins, own_ins);
-  return rc == FK_ESTORE ? fk__sqlite_fail(st, "storing a case's stays") : rc; /* or FK_ENOMEM */
-}
-
-static int kind_index(const unsigned char *s)
-{
-  for (int k = 0; s && fk_place_kinds[k]; k++)
-    if (!strcmp(fk_place_kinds[k], (const char *)s)) return k;
-  return 0;
+  return rc;
 }
 
 int fk__sqlite_each_case_stay(struct fk_store *st, int64_t person, fk_time from, fk_time to,
@@ -386,48 +345,36 @@ int fk__sqlite_each_case_stay(struct fk_store *st, int64_t person, fk_time from,
                               void *arg)
 {
   sqlite3_stmt *q = NULL;
-  int own_q = 0;
-  int rc = prepare(st, STAYS_SEL, &q, &own_q), step = SQLITE_DONE;
-  if (rc) return rc;
+  int own = prepare(st, STAYS_SEL, &q), rc = 0, step = SQLITE_DONE;
+  if (own < 0) return own;
   sqlite3_bind_int64(q, 1, person);
   sqlite3_bind_int64(q, 2, from);
   sqlite3_bind_int64(q, 3, to);
   while (!rc && (step = sqlite3_step(q)) == SQLITE_ROW) {
-    struct fk_stay s = {sqlite3_column_int64(q, 0), kind_index(sqlite3_column_text(q, 1)),
-                        sqlite3_column_int64(q, 2), sqlite3_column_int64(q, 3)};
-    rc = fn(arg, &s, (const char *)sqlite3_column_text(q, 4));
+    struct fk_stay s = {sqlite3_column_int64(q, 0), 0, sqlite3_column_int64(q, 2),
+                        sqlite3_column_int64(q, 3)};
+    if (!(rc = fk__sqlite_col_name(st, q, 1, fk_place_kinds, "places.kind", &s.kind)))
+      rc = fn(arg, &s, (const char *)sqlite3_column_text(q, 4));
   }
-  if (!rc && step != SQLITE_DONE && step != SQLITE_ROW) rc = FK_ESTORE;
-  fk__sqlite_done(q, own_q);
-  return rc;
+  return fk__sqlite_end(st, q, own, rc, step, "reading a case's stays");
 }
 
 int fk__sqlite_put_tick(struct fk_store *st, fk_time at, const char *rules)
 {
   sqlite3_stmt *q = NULL;
-  int own_q = 0;
-  int rc = prepare(st, TICK_PUT, &q, &own_q);
-  if (!rc) {
-    sqlite3_bind_int64(q, 1, at);
-    sqlite3_bind_text(q, 2, rules, -1, SQLITE_STATIC);
-    if (sqlite3_step(q) != SQLITE_DONE) rc = FK_ESTORE;
-  }
-  fk__sqlite_done(q, own_q);
-  return rc;
+  int own = prepare(st, TICK_PUT, &q);
+  if (own < 0) return own;
+  sqlite3_bind_int64(q, 1, at);
+  sqlite3_bind_text(q, 2, rules, -1, SQLITE_STATIC);
+  return fk__sqlite_end(st, q, own, 0, sqlite3_step(q), "storing a tick");
 }
 
 int fk__sqlite_last_tick(struct fk_store *st, fk_time *at)
 {
   sqlite3_stmt *q = NULL;
-  int own_q = 0;
-  int rc = prepare(st, TICK_LAST, &q, &own_q);
+  int own = prepare(st, TICK_LAST, &q), step;
   *at = FK_TIME_NONE;
-  if (!rc) {
-    if (sqlite3_step(q) == SQLITE_ROW)
-      *at = col_time(q, 0);
-    else
-      rc = FK_ESTORE;
-  }
-  fk__sqlite_done(q, own_q);
-  return rc;
+  if (own < 0) return own;
+  if ((step = sqlite3_step(q)) == SQLITE_ROW) *at = col_time(q, 0);
+  return fk__sqlite_end(st, q, own, 0, step, "reading the last tick");
 }

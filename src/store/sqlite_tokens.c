@@ -5,8 +5,7 @@
 
 #include "fangkong/error.h"
 #include "fangkong/token_store.h"
-#include "store/sqlite_cols.h"
-#include "store/store_impl.h"
+#include "store/sqlite_impl.h"
 
 /* The rest of "the row lies in region ?2", after the row's grid is found. */
 #define UP                                                                                         \
@@ -68,65 +67,51 @@ static void text_col(sqlite3_stmt *q, int i, char *buf, size_t size)
 int fk__sqlite_put_token(struct fk_store *st, const char *hash, int role, int64_t scope,
                          int64_t site, fk_time created_at, int64_t *id)
 {
-  sqlite3 *db = fk__sqlite_db(st);
   sqlite3_stmt *q = NULL;
-  int rc = 0, step;
-  if (sqlite3_prepare_v2(db, sql[PUT], -1, &q, NULL) != SQLITE_OK)
-    return fk__sqlite_fail(st, "storing a token");
+  int own = fk__sqlite_cached(st, sql[PUT], &q), rc = 0, step;
+  if (own < 0) return own;
   sqlite3_bind_text(q, 1, hash, -1, SQLITE_STATIC);
   sqlite3_bind_text(q, 2, fk_roles[role], -1, SQLITE_STATIC);
   sqlite3_bind_int64(q, 3, scope);
   sqlite3_bind_int64(q, 4, created_at);
   sqlite3_bind_int64(q, 5, site);
-  step = sqlite3_step(q);
-  if (step == SQLITE_CONSTRAINT)
+  if ((step = sqlite3_step(q)) == SQLITE_CONSTRAINT)
     rc = FK_EDUP;
-  else if (step != SQLITE_DONE)
-    rc = FK_ESTORE;
-  else if (id)
-    *id = sqlite3_last_insert_rowid(db);
-  sqlite3_finalize(q);
-  return rc == FK_ESTORE ? fk__sqlite_fail(st, "storing a token") : rc;
+  else if (step == SQLITE_DONE && id)
+    *id = sqlite3_last_insert_rowid(fk__sqlite_db(st));
+  return fk__sqlite_end(st, q, own, rc, step, "storing a token");
 }
 
 int fk__sqlite_token(struct fk_store *st, const char *hash, struct fk_token_row *out)
 {
   sqlite3_stmt *q = NULL;
-  int own = fk__sqlite_cached(st, sql[GET], &q), rc = FK_ENOTFOUND, step; /* every request */
+  int own = fk__sqlite_cached(st, sql[GET], &q), rc = 0, step; /* every request */
   memset(out, 0, sizeof *out);
   if (own < 0) return own;
   sqlite3_bind_text(q, 1, hash, -1, SQLITE_STATIC);
-  step = sqlite3_step(q);
-  if (step == SQLITE_ROW) {
+  if ((step = sqlite3_step(q)) == SQLITE_ROW) {
     out->id = sqlite3_column_int64(q, 0);
-    out->role = fk__sqlite_name_index(fk_roles, (const char *)sqlite3_column_text(q, 1));
     out->scope = sqlite3_column_int64(q, 2);
     out->created_at = sqlite3_column_int64(q, 3);
     out->site = sqlite3_column_int64(q, 4);
-    rc = out->role < 0 ? FK_ENOTFOUND : 0;
-  } else if (step != SQLITE_DONE)
-    rc = FK_ESTORE;
-  fk__sqlite_done(q, own);
-  return rc == FK_ESTORE ? fk__sqlite_fail(st, "reading a token") : rc;
+    rc = fk__sqlite_col_name(st, q, 1, fk_roles, "api_tokens.role", &out->role);
+  }
+  rc = fk__sqlite_end(st, q, own, rc, step, "reading a token");
+  return rc ? rc : step == SQLITE_ROW ? 0 : FK_ENOTFOUND;
 }
 
 int fk__sqlite_region_by_code(struct fk_store *st, const char *code, int64_t *id, int *level)
 {
-  sqlite3 *db = fk__sqlite_db(st);
   sqlite3_stmt *q = NULL;
-  int rc = 0, step;
+  int own = fk__sqlite_cached(st, sql[REGION], &q), step;
   *id = 0;
-  if (sqlite3_prepare_v2(db, sql[REGION], -1, &q, NULL) != SQLITE_OK)
-    return fk__sqlite_fail(st, "looking up a region");
+  if (own < 0) return own;
   sqlite3_bind_text(q, 1, code, -1, SQLITE_STATIC);
-  step = sqlite3_step(q);
-  if (step == SQLITE_ROW) {
+  if ((step = sqlite3_step(q)) == SQLITE_ROW) {
     *id = sqlite3_column_int64(q, 0);
     if (level) *level = sqlite3_column_int(q, 1);
-  } else if (step != SQLITE_DONE)
-    rc = FK_ESTORE;
-  sqlite3_finalize(q);
-  return rc ? fk__sqlite_fail(st, "looking up a region") : 0;
+  }
+  return fk__sqlite_end(st, q, own, 0, step, "looking up a region");
 }
 
 /* Sets *in to 1 when the statement `which` (?1 the thing, ?2 the region or site) finds a row. */
@@ -134,7 +119,7 @@ static int in_region(struct fk_store *st, int which, const char *text, int64_t i
                      int *in)
 {
   sqlite3_stmt *q = NULL;
-  int own = fk__sqlite_cached(st, sql[which], &q), rc = 0, step;
+  int own = fk__sqlite_cached(st, sql[which], &q), step;
   *in = 0;
   if (own < 0) return own;
   if (text)
@@ -142,13 +127,8 @@ static int in_region(struct fk_store *st, int which, const char *text, int64_t i
   else
     sqlite3_bind_int64(q, 1, id);
   sqlite3_bind_int64(q, 2, region);
-  step = sqlite3_step(q);
-  if (step == SQLITE_ROW)
-    *in = 1;
-  else if (step != SQLITE_DONE)
-    rc = FK_ESTORE;
-  fk__sqlite_done(q, own);
-  return rc ? fk__sqlite_fail(st, "placing in a region") : 0;
+  *in = (step = sqlite3_step(q)) == SQLITE_ROW;
+  return fk__sqlite_end(st, q, own, 0, step, "placing in a region");
 }
 
 int fk__sqlite_place_in(struct fk_store *st, const char *place_id, int64_t region, int *in)
@@ -181,43 +161,37 @@ int fk__sqlite_person_at_site(struct fk_store *st, int64_t person, int64_t site,
 int fk__sqlite_site_by_code(struct fk_store *st, const char *code, int64_t *id, int64_t *grid)
 {
   sqlite3_stmt *q = NULL;
-  int own = fk__sqlite_cached(st, sql[SITE], &q), rc = 0, step;
+  int own = fk__sqlite_cached(st, sql[SITE], &q), step;
   *id = *grid = 0;
   if (own < 0) return own;
   sqlite3_bind_text(q, 1, code, -1, SQLITE_STATIC);
-  step = sqlite3_step(q);
-  if (step == SQLITE_ROW) {
+  if ((step = sqlite3_step(q)) == SQLITE_ROW) {
     *id = sqlite3_column_int64(q, 0);
     *grid = sqlite3_column_int64(q, 1);
-  } else if (step != SQLITE_DONE)
-    rc = FK_ESTORE;
-  fk__sqlite_done(q, own);
-  return rc ? fk__sqlite_fail(st, "looking up a site") : 0;
+  }
+  return fk__sqlite_end(st, q, own, 0, step, "looking up a site");
 }
 
 int fk__sqlite_person_private(struct fk_store *st, int64_t person, struct fk_person_private *out)
 {
   sqlite3_stmt *q = NULL;
-  int own = fk__sqlite_cached(st, sql[PRIVATE], &q), rc = FK_ENOTFOUND, step;
+  int own = fk__sqlite_cached(st, sql[PRIVATE], &q), rc, step;
   memset(out, 0, sizeof *out);
   if (own < 0) return own;
   sqlite3_bind_int64(q, 1, person);
-  step = sqlite3_step(q);
-  if (step == SQLITE_ROW) {
+  if ((step = sqlite3_step(q)) == SQLITE_ROW) {
     text_col(q, 0, out->name, sizeof out->name);
     text_col(q, 1, out->id_number, sizeof out->id_number);
     text_col(q, 2, out->phone, sizeof out->phone);
-    rc = 0;
-  } else if (step != SQLITE_DONE)
-    rc = FK_ESTORE;
-  fk__sqlite_done(q, own);
-  return rc == FK_ESTORE ? fk__sqlite_fail(st, "reading a person") : rc;
+  }
+  rc = fk__sqlite_end(st, q, own, 0, step, "reading a person");
+  return rc ? rc : step == SQLITE_ROW ? 0 : FK_ENOTFOUND;
 }
 
 int fk__sqlite_put_audit(struct fk_store *st, const struct fk_audit_row *r)
 {
   sqlite3_stmt *q = NULL;
-  int own = fk__sqlite_cached(st, sql[AUDIT_PUT], &q), rc = 0;
+  int own = fk__sqlite_cached(st, sql[AUDIT_PUT], &q);
   if (own < 0) return own;
   sqlite3_bind_int64(q, 1, r->at);
   if (r->token) sqlite3_bind_int64(q, 2, r->token);
@@ -225,33 +199,26 @@ int fk__sqlite_put_audit(struct fk_store *st, const struct fk_audit_row *r)
   sqlite3_bind_text(q, 4, r->action, -1, SQLITE_STATIC);
   sqlite3_bind_text(q, 5, r->object, -1, SQLITE_STATIC);
   sqlite3_bind_text(q, 6, r->peer, -1, SQLITE_STATIC);
-  if (sqlite3_step(q) != SQLITE_DONE) rc = FK_ESTORE;
-  fk__sqlite_done(q, own);
-  return rc ? fk__sqlite_fail(st, "appending to the audit log") : 0;
+  return fk__sqlite_end(st, q, own, 0, sqlite3_step(q), "appending to the audit log");
 }
 
 int fk__sqlite_each_audit(struct fk_store *st, int (*fn)(void *arg, const struct fk_audit_row *r),
                           void *arg)
 {
-  sqlite3 *db = fk__sqlite_db(st);
   sqlite3_stmt *q = NULL;
   struct fk_audit_row r;
-  int rc = 0, step = SQLITE_DONE;
-  if (sqlite3_prepare_v2(db, sql[AUDIT_SEL], -1, &q, NULL) != SQLITE_OK)
-    return fk__sqlite_fail(st, "reading the audit log");
+  int own = fk__sqlite_cached(st, sql[AUDIT_SEL], &q), rc = 0, step = SQLITE_DONE;
+  if (own < 0) return own;
   while (!rc && (step = sqlite3_step(q)) == SQLITE_ROW) {
     memset(&r, 0, sizeof r);
     r.id = sqlite3_column_int64(q, 0);
     r.at = sqlite3_column_int64(q, 1);
     r.token = sqlite3_column_int64(q, 2);
-    r.role = fk__sqlite_name_index(fk_roles, (const char *)sqlite3_column_text(q, 3));
-    if (r.role < 0) r.role = FK_ROLE_CITY;
     text_col(q, 4, r.action, sizeof r.action);
     text_col(q, 5, r.object, sizeof r.object);
     text_col(q, 6, r.peer, sizeof r.peer);
-    rc = fn(arg, &r);
+    if (!(rc = fk__sqlite_col_name(st, q, 3, fk_roles, "audit_log.role", &r.role)))
+      rc = fn(arg, &r);
   }
-  if (!rc && step != SQLITE_DONE && step != SQLITE_ROW) rc = FK_ESTORE;
-  sqlite3_finalize(q);
-  return rc == FK_ESTORE ? fk__sqlite_fail(st, "reading the audit log") : rc;
+  return fk__sqlite_end(st, q, own, rc, step, "reading the audit log");
 }

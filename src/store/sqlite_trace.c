@@ -1,12 +1,13 @@
 /*
  * Writing a trace back to the SQLite store with its evidence (see fk_store_save_trace).
- * One transaction: the earlier run of the same index case goes (its contacts, exposures and
- * links cascade), the new run comes in whole.
+ * One transaction (a savepoint inside the caller's): the earlier run of the same index case goes
+ * (its contacts, exposures and links cascade), the new run comes in whole.
  */
 #include <sqlite3.h>
 
 #include "fangkong/error.h"
 #include "fangkong/trace_store.h"
+#include "store/sqlite_impl.h"
 
 static const char *const sql[] = {
     "DELETE FROM trace_runs WHERE index_person = ?1",
@@ -29,7 +30,8 @@ struct params {
   const char *text;
 };
 
-static int step(sqlite3_stmt *q, const struct params *p)
+/* Runs q with the parameters p. Returns 0 or FK_ESTORE. */
+static int step(struct fk_store *st, sqlite3_stmt *q, const struct params *p)
 {
   sqlite3_reset(q);
   for (int i = 0; i < p->n; i++) {
@@ -40,7 +42,7 @@ static int step(sqlite3_stmt *q, const struct params *p)
     else
       sqlite3_bind_int64(q, i + 1, p->v[i]);
   }
-  return sqlite3_step(q) == SQLITE_DONE ? 0 : FK_ESTORE;
+  return sqlite3_step(q) == SQLITE_DONE ? 0 : fk__sqlite_fail(st, "saving the trace");
 }
 
 static const char *category(enum fk_category c)
@@ -48,7 +50,9 @@ static const char *category(enum fk_category c)
   return c == FK_CAT_CLOSE ? "close" : "general";
 }
 
-static int save_contact(sqlite3 *db, sqlite3_stmt **q, int64_t run, const struct fk_contact *c)
+/* Stores contact c of run, with its exposures. Returns 0 or FK_ESTORE. */
+static int save_contact(struct fk_store *st, sqlite3_stmt **q, int64_t run,
+                        const struct fk_contact *c)
 {
   struct params p = {
       7,
@@ -56,8 +60,8 @@ static int save_contact(sqlite3 *db, sqlite3_stmt **q, int64_t run, const struct
       1u << 4,
       4,
       category(c->category)};
-  int rc = step(q[CONTACT], &p);
-  int64_t id = sqlite3_last_insert_rowid(db);
+  int rc = step(st, q[CONTACT], &p);
+  int64_t id = sqlite3_last_insert_rowid(fk__sqlite_db(st));
   for (size_t i = 0; !rc && i < c->nexp; i++) {
     const struct fk_exposure *e = &c->exp[i];
     struct params x = {5,
@@ -65,13 +69,14 @@ static int save_contact(sqlite3 *db, sqlite3_stmt **q, int64_t run, const struct
                        1u << 1,
                        5,
                        category(e->category)};
-    rc = step(q[EXPOSURE], &x);
+    rc = step(st, q[EXPOSURE], &x);
   }
   return rc;
 }
 
-static int save_all(sqlite3 *db, sqlite3_stmt **q, const struct fk_trace_result *r, fk_time now,
-                    const char *rules)
+/* Stores the run r in place of the earlier one of its index case. Returns 0 or FK_ESTORE. */
+static int save_all(struct fk_store *st, sqlite3_stmt **q, const struct fk_trace_result *r,
+                    fk_time now, const char *rules)
 {
   struct params del = {1, {r->index_person}, 0, 0, NULL};
   /* `now` is NULL when the question named no time (a depth-1 trace of isolated cases); the
@@ -82,32 +87,32 @@ static int save_all(sqlite3 *db, sqlite3_stmt **q, const struct fk_trace_result 
       1u << 1,
       4,
       rules};
-  int rc = step(q[DEL], &del);
-  if (!rc) rc = step(q[RUN], &run);
-  int64_t id = sqlite3_last_insert_rowid(db);
+  int rc = step(st, q[DEL], &del);
+  if (!rc) rc = step(st, q[RUN], &run);
+  int64_t id = sqlite3_last_insert_rowid(fk__sqlite_db(st));
   for (size_t i = 0; !rc && i < r->ncontacts; i++)
-    rc = save_contact(db, q, id, &r->contacts[i]);
+    rc = save_contact(st, q, id, &r->contacts[i]);
   for (size_t i = 0; !rc && i < r->nlinks; i++) {
     struct params l = {4, {id, r->links[i].to, r->links[i].first, r->links[i].last}, 0, 0, NULL};
-    rc = step(q[LINK], &l);
+    rc = step(st, q[LINK], &l);
   }
   return rc;
 }
 
-int fk__sqlite_save_trace(sqlite3 *db, const struct fk_trace_result *r, fk_time now,
+int fk__sqlite_save_trace(struct fk_store *st, const struct fk_trace_result *r, fk_time now,
                           const char *rules, struct fk_diag *diag)
 {
   sqlite3_stmt *q[NSTMT] = {0};
-  int rc = 0;
+  int own[NSTMT] = {0}, rc = 0;
   for (int i = 0; !rc && i < NSTMT; i++)
-    if (sqlite3_prepare_v2(db, sql[i], -1, &q[i], NULL) != SQLITE_OK) rc = FK_ESTORE;
-  if (!rc && sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) rc = FK_ESTORE;
-  if (!rc) {
-    rc = save_all(db, q, r, now, rules);
-    sqlite3_exec(db, rc ? "ROLLBACK" : "COMMIT", NULL, NULL, NULL);
+    if ((rc = own[i] = fk__sqlite_cached(st, sql[i], &q[i])) > 0) rc = 0;
+  if (!rc && !(rc = fk__sqlite_begin(st))) {
+    if ((rc = save_all(st, q, r, now, rules)))
+      fk__sqlite_rollback(st);
+    else
+      rc = fk__sqlite_commit(st);
   }
-  if (rc) fk_diag_set(diag, FK_ESTORE, NULL, "saving the trace: %s", sqlite3_errmsg(db));
   for (int i = 0; i < NSTMT; i++)
-    sqlite3_finalize(q[i]);
-  return rc;
+    fk__sqlite_done(q[i], own[i]);
+  return fk__sqlite_diag(st, diag, rc);
 }

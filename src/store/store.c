@@ -79,32 +79,46 @@ int fk_store_verify(struct fk_store *st, struct fk_diag *diag)
   return st->ops->verify(st, diag);
 }
 
-/* The typed iterators share one backend entry; each casts its callback's row back. */
-#define EACH(name, view, type)                                                                     \
-  int name(struct fk_store *st, int64_t after_id, int (*fn)(void *arg, const type *row),           \
-           void *arg)                                                                              \
-  {                                                                                                \
-    return st->ops->each(st, view, after_id, (int (*)(void *, const void *))fn, arg);              \
-  }
+int fk_store_each_checkin(struct fk_store *st, int64_t after_id,
+                          int (*fn)(void *arg, const struct fk_checkin_row *row), void *arg)
+{
+  return st->ops->each_checkin(st, after_id, fn, arg);
+}
 
-EACH(fk_store_each_checkin, FK__VIEW_CHECKINS, struct fk_checkin_row)
-EACH(fk_store_each_person, FK__VIEW_PERSONS, struct fk_person_row)
-EACH(fk_store_each_place, FK__VIEW_PLACES, struct fk_place_row)
-EACH(fk_store_each_ping, FK__VIEW_PINGS, struct fk_ping_row)
+int fk_store_each_person(struct fk_store *st, int64_t after_id,
+                         int (*fn)(void *arg, const struct fk_person_row *row), void *arg)
+{
+  return st->ops->each_person(st, after_id, fn, arg);
+}
+
+int fk_store_each_place(struct fk_store *st, int64_t after_id,
+                        int (*fn)(void *arg, const struct fk_place_row *row), void *arg)
+{
+  return st->ops->each_place(st, after_id, fn, arg);
+}
+
+int fk_store_each_ping(struct fk_store *st, int64_t after_id,
+                       int (*fn)(void *arg, const struct fk_ping_row *row), void *arg)
+{
+  return st->ops->each_ping(st, after_id, fn, arg);
+}
 
 int fk_store_each_case(struct fk_store *st, int (*fn)(void *arg, const struct fk_case_row *row),
                        void *arg)
 {
-  return st->ops->each(st, FK__VIEW_CASES, 0, (int (*)(void *, const void *))fn, arg);
+  return st->ops->each_case(st, fn, arg);
 }
 
-EACH(fk_store_each_arrival, FK__VIEW_ARRIVALS, struct fk_arrival_row)
+int fk_store_each_arrival(struct fk_store *st, int64_t after_id,
+                          int (*fn)(void *arg, const struct fk_arrival_row *row), void *arg)
+{
+  return st->ops->each_arrival(st, after_id, fn, arg);
+}
 
 int fk_store_each_sample(struct fk_store *st, int64_t person,
                          int (*fn)(void *arg, const struct fk_sample_row *row), void *arg)
 {
-  return st->ops->each(st, person ? FK__VIEW_SAMPLES_OF : FK__VIEW_SAMPLES, person,
-                       (int (*)(void *, const void *))fn, arg);
+  return st->ops->each_sample(st, person, fn, arg);
 }
 
 int fk_store_each_measure(struct fk_store *st, int64_t person,

@@ -1,5 +1,5 @@
-/* The public signal and alert calls of the store (fangkong/signals.h, fangkong/alerts.h),
-   forwarded to the backend's three entries. */
+/* The public signal and alert calls of the store (fangkong/signal_store.h,
+   fangkong/alert_store.h), forwarded to the backend. */
 #include <assert.h>
 
 #include "fangkong/alert_store.h"
@@ -18,35 +18,34 @@ int fk_store_each_alert(struct fk_store *st, const struct fk_alert_filter *f,
                         int (*fn)(void *arg, const struct fk_alert_row *a), void *arg)
 {
   assert(st && f && fn);
-  return st->ops->alerts_each(st, FK__ALERTS_ALERTS, f, (int (*)(void *, const void *))fn, arg);
+  return st->ops->each_alert(st, f, fn, arg);
 }
 
 int fk_store_put_alert(struct fk_store *st, struct fk_alert_row *a, struct fk_diag *diag)
 {
   assert(st && a);
-  return st->ops->alerts_put(st, FK__ALERTS_ALERTS, a, NULL, diag);
+  return st->ops->put_alert(st, a, diag);
 }
 
 int fk_store_put_alarm(struct fk_store *st, const struct fk_alarm_row *al, int *added,
                        struct fk_diag *diag)
 {
   assert(st && al);
-  return st->ops->alerts_put(st, FK__ALERTS_ALARMS, (void *)al, added, diag);
+  return st->ops->put_alarm(st, al, added, diag);
 }
 
 int fk_store_each_alarm(struct fk_store *st, int64_t alert,
                         int (*fn)(void *arg, const struct fk_alarm_row *al), void *arg)
 {
   assert(st && fn);
-  return st->ops->alerts_each(st, FK__ALERTS_ALARMS, &alert, (int (*)(void *, const void *))fn,
-                              arg);
+  return st->ops->each_alarm(st, alert, fn, arg);
 }
 
 int fk_store_put_alert_escalation(struct fk_store *st, const struct fk_escalation_row *e,
                                   struct fk_diag *diag)
 {
   assert(st && e);
-  return st->ops->alerts_put(st, FK__ALERTS_ESCALATIONS, (void *)e, NULL, diag);
+  return st->ops->put_alert_escalation(st, e, diag);
 }
 
 int fk_store_each_alert_escalation(struct fk_store *st, int64_t alert,
@@ -54,6 +53,5 @@ int fk_store_each_alert_escalation(struct fk_store *st, int64_t alert,
                                    void *arg)
 {
   assert(st && fn);
-  return st->ops->alerts_each(st, FK__ALERTS_ESCALATIONS, &alert, (int (*)(void *, const void *))fn,
-                              arg);
+  return st->ops->each_alert_escalation(st, alert, fn, arg);
 }

@@ -1,7 +1,10 @@
 /*
- * What a store backend implements (as SQLite's VFS): a table of operations over an opaque
- * backend state. src/store/store.c dispatches the public fk_store_* calls through it, so a
- * PostgreSQL backend is one more file here and no caller changes.
+ * What a store backend implements (as SQLite's VFS): a table of operations over the backend's
+ * state, which begins with struct fk_store. src/store/store.c (with store_sites.c and
+ * store_alerts.c) dispatches each public fk_store_* call to the op of the same name, which has
+ * the public function's own type: a callback is always called through its own type, and a row
+ * passed as it was given. A PostgreSQL backend is one more driver (its ops table and its open
+ * function below) and no caller changes. The SQLite backend's own header is sqlite_impl.h.
  */
 #ifndef FK_STORE_IMPL_H
 #define FK_STORE_IMPL_H
@@ -26,9 +29,22 @@ struct fk__store_ops {
              struct fk_diag *diag);
   int (*scan)(struct fk_store *st, const struct fk_feed *feed,
               int (*row)(void *arg, const char *const *cells), void *arg);
-  /* view: what rows (enum fk__view); fn gets a pointer to the view's fk_*_row struct. */
-  int (*each)(struct fk_store *st, int view, int64_t after_id,
-              int (*fn)(void *arg, const void *row), void *arg);
+  /* The raw rows of derived indexes (fangkong/store.h): as the public functions of the same
+     names. */
+  int (*each_checkin)(struct fk_store *st, int64_t after_id,
+                      int (*fn)(void *arg, const struct fk_checkin_row *row), void *arg);
+  int (*each_person)(struct fk_store *st, int64_t after_id,
+                     int (*fn)(void *arg, const struct fk_person_row *row), void *arg);
+  int (*each_place)(struct fk_store *st, int64_t after_id,
+                    int (*fn)(void *arg, const struct fk_place_row *row), void *arg);
+  int (*each_case)(struct fk_store *st, int (*fn)(void *arg, const struct fk_case_row *row),
+                   void *arg);
+  int (*each_ping)(struct fk_store *st, int64_t after_id,
+                   int (*fn)(void *arg, const struct fk_ping_row *row), void *arg);
+  int (*each_arrival)(struct fk_store *st, int64_t after_id,
+                      int (*fn)(void *arg, const struct fk_arrival_row *row), void *arg);
+  int (*each_sample)(struct fk_store *st, int64_t person,
+                     int (*fn)(void *arg, const struct fk_sample_row *row), void *arg);
   int (*save_trace)(struct fk_store *st, const struct fk_trace_result *r, fk_time now,
                     const char *rules, struct fk_diag *diag);
   int (*set_bulk)(struct fk_store *st, int bulk);
@@ -69,23 +85,41 @@ struct fk__store_ops {
                 struct fk_location *out);
   int (*each_grid_sample)(struct fk_store *st, int64_t grid, fk_time from, fk_time to,
                           int (*fn)(void *arg, const struct fk_sample_row *row), void *arg);
-  /* Quarantine sites (fangkong/site_store.h): what is enum fk__sites_what; fn gets its row. */
-  int (*sites_each)(struct fk_store *st, int what, int view, int64_t person, fk_time t0, fk_time t1,
-                    int (*fn)(void *arg, const void *row), void *arg);
-  int (*sites_put)(struct fk_store *st, int what, void *rows, int n, struct fk_diag *diag);
+  /* Quarantine sites (fangkong/site_store.h): as the public functions of the same names. */
+  int (*each_site)(struct fk_store *st, int (*fn)(void *arg, const struct fk_site_row *row),
+                   void *arg);
+  int (*each_room)(struct fk_store *st, int (*fn)(void *arg, const struct fk_room_row *row),
+                   void *arg);
+  int (*each_need)(struct fk_store *st, int (*fn)(void *arg, const struct fk_need_row *row),
+                   void *arg);
+  int (*each_stay)(struct fk_store *st, enum fk_stay_view view, int64_t person, fk_time t0,
+                   fk_time t1, int (*fn)(void *arg, const struct fk_stay_row *row), void *arg);
+  int (*each_wait)(struct fk_store *st, enum fk_stay_view view, int64_t person, fk_time t0,
+                   fk_time t1, int (*fn)(void *arg, const struct fk_wait_row *row), void *arg);
+  int (*stays_version)(struct fk_store *st, struct fk_stays_version *out);
+  int (*put_stays)(struct fk_store *st, struct fk_stay_row *rows, int n, struct fk_diag *diag);
+  int (*put_waits)(struct fk_store *st, struct fk_wait_row *rows, int n, struct fk_diag *diag);
   /* Entrance checks (fangkong/entrance.h): as the public functions of the same names. */
   int (*put_entrance)(struct fk_store *st, const struct fk_entrance_row *r, int *stored);
   int (*each_entrance)(struct fk_store *st, fk_time from, fk_time to,
                        int (*fn)(void *arg, const struct fk_entrance_row *r), void *arg);
   int (*place_id)(struct fk_store *st, const char *place_id, int64_t *place);
-  /* Signals and alerts (fangkong/signals.h, fangkong/alerts.h): what is enum fk__alerts_what;
-     alerts_each's filter and fn's row, and alerts_put's row, are that what's structs. */
+  /* Signals and alerts (fangkong/signal_store.h, fangkong/alert_store.h): as the public
+     functions of the same names. */
   int (*each_signal)(struct fk_store *st, const struct fk_signal_query *q,
                      int (*fn)(void *arg, fk_date day, int64_t region, const char *code, double n),
                      void *arg);
-  int (*alerts_each)(struct fk_store *st, int what, const void *filter,
-                     int (*fn)(void *arg, const void *row), void *arg);
-  int (*alerts_put)(struct fk_store *st, int what, void *row, int *added, struct fk_diag *diag);
+  int (*each_alert)(struct fk_store *st, const struct fk_alert_filter *f,
+                    int (*fn)(void *arg, const struct fk_alert_row *a), void *arg);
+  int (*put_alert)(struct fk_store *st, struct fk_alert_row *a, struct fk_diag *diag);
+  int (*put_alarm)(struct fk_store *st, const struct fk_alarm_row *al, int *added,
+                   struct fk_diag *diag);
+  int (*each_alarm)(struct fk_store *st, int64_t alert,
+                    int (*fn)(void *arg, const struct fk_alarm_row *al), void *arg);
+  int (*put_alert_escalation)(struct fk_store *st, const struct fk_escalation_row *e,
+                              struct fk_diag *diag);
+  int (*each_alert_escalation)(struct fk_store *st, int64_t alert,
+                               int (*fn)(void *arg, const struct fk_escalation_row *e), void *arg);
   /* API tokens and scope (fangkong/token_store.h): as the public functions of the same names. */
   int (*put_token)(struct fk_store *st, const char *hash, int role, int64_t scope, int64_t site,
                    fk_time created_at, int64_t *id);
@@ -103,109 +137,10 @@ struct fk__store_ops {
                     void *arg);
 };
 
-/* The rows of fk__store_ops.alerts_each and alerts_put: struct fk_alert_row (filter: struct
-   fk_alert_filter), struct fk_alarm_row and struct fk_escalation_row (filter: int64_t alert). */
-enum fk__alerts_what { FK__ALERTS_ALERTS, FK__ALERTS_ALARMS, FK__ALERTS_ESCALATIONS };
-
-/* The rows of fk__store_ops.sites_each and sites_put. */
-enum fk__sites_what {
-  FK__SITES_SITES,
-  FK__SITES_ROOMS,
-  FK__SITES_NEEDS,
-  FK__SITES_STAYS,
-  FK__SITES_WAITS,
-  FK__SITES_STAYS_VERSION /* one row: struct fk_stays_version */
-};
-
-enum fk__view {
-  FK__VIEW_CHECKINS,
-  FK__VIEW_PERSONS,
-  FK__VIEW_PLACES,
-  FK__VIEW_CASES,
-  FK__VIEW_PINGS,
-  FK__VIEW_ARRIVALS,
-  FK__VIEW_SAMPLES,   /* after_id: every sample */
-  FK__VIEW_SAMPLES_OF /* after_id: the person */
-};
-
 /* Every backend's state begins with this header. */
 struct fk_store {
   const struct fk__store_ops *ops;
 };
-
-/* The SQLite backend's connection, for its files (sqlite_*.c) that implement ops. */
-struct sqlite3;
-struct sqlite3_stmt;
-
-/* Statements kept prepared per connection: the engines run the same few many times. */
-#define FK__SQLITE_CACHE 64
-
-/*
- * The statement for sql, prepared once per connection and reset with its bindings cleared.
- * Returns 0 (give it back with fk__sqlite_done(q, 0)), 1 when the cache is full or the cached
- * one is still in use further up the stack and q was prepared for this use only
- * (fk__sqlite_done(q, 1) finalizes it), FK_ENOMEM or FK_ESTORE.
- */
-int fk__sqlite_cached(struct fk_store *st, const char *sql, struct sqlite3_stmt **out);
-void fk__sqlite_done(struct sqlite3_stmt *q, int rc);
-struct sqlite3 *fk__sqlite_db(struct fk_store *st);
-/* 1 and *id when key (NUL-terminated) is in feed's key map, which puts of rows that reference
- * the feed load (persons, places ...); 0 when the map is not loaded or lacks the key (ask SQL). */
-int fk__sqlite_key(struct fk_store *st, int feed, const char *key, int64_t *id);
-/* Records the backend's message for fk_store_errmsg; returns FK_ESTORE. */
-int fk__sqlite_fail(struct fk_store *st, const char *what);
-
-/* The loop's ops in the SQLite backend (sqlite_tasks.c), as the ops above. */
-int fk__sqlite_each_task(struct fk_store *st, const struct fk_task_filter *f,
-                         int (*fn)(void *arg, const struct fk_task_row *t), void *arg);
-int fk__sqlite_put_task(struct fk_store *st, struct fk_task_row *t, struct fk_diag *diag);
-int fk__sqlite_put_escalation(struct fk_store *st, const struct fk_escalation_row *e,
-                              struct fk_diag *diag);
-int fk__sqlite_each_escalation(struct fk_store *st, int64_t task,
-                               int (*fn)(void *arg, const struct fk_escalation_row *e), void *arg);
-int fk__sqlite_duty_at(struct fk_store *st, const char *unit, fk_time at, char *officer,
-                       size_t osize, char *phone, size_t psize);
-int fk__sqlite_region(struct fk_store *st, int64_t id, struct fk_region_row *out);
-int fk__sqlite_person_info(struct fk_store *st, int64_t person, struct fk_person_info *out);
-int fk__sqlite_case_traced(struct fk_store *st, int64_t person, fk_time *window_end);
-int fk__sqlite_put_case_traced(struct fk_store *st, int64_t person, fk_time window_end,
-                               fk_time now);
-int fk__sqlite_put_case_stays(struct fk_store *st, int64_t person, const struct fk_stay *s,
-                              size_t n);
-int fk__sqlite_put_tick(struct fk_store *st, fk_time at, const char *rules);
-int fk__sqlite_last_tick(struct fk_store *st, fk_time *at);
-int fk__sqlite_each_case_stay(struct fk_store *st, int64_t person, fk_time from, fk_time to,
-                              int (*fn)(void *arg, const struct fk_stay *s, const char *place_id),
-                              void *arg);
-
-/* Entrance checks in the SQLite backend (sqlite_entrance.c), as the ops above. */
-int fk__sqlite_put_entrance(struct fk_store *st, const struct fk_entrance_row *r, int *stored);
-int fk__sqlite_each_entrance(struct fk_store *st, fk_time from, fk_time to,
-                             int (*fn)(void *arg, const struct fk_entrance_row *r), void *arg);
-int fk__sqlite_place_id(struct fk_store *st, const char *place_id, int64_t *place);
-/* Signals and alerts in the SQLite backend (sqlite_signals.c, sqlite_alerts.c), as the ops. */
-int fk__sqlite_each_signal(struct fk_store *st, const struct fk_signal_query *q,
-                           int (*fn)(void *arg, fk_date day, int64_t region, const char *code,
-                                     double n),
-                           void *arg);
-int fk__sqlite_alerts_each(struct fk_store *st, int what, const void *filter,
-                           int (*fn)(void *arg, const void *row), void *arg);
-int fk__sqlite_alerts_put(struct fk_store *st, int what, void *row, int *added,
-                          struct fk_diag *diag);
-int fk__sqlite_put_token(struct fk_store *st, const char *hash, int role, int64_t scope,
-                         int64_t site, fk_time created_at, int64_t *id);
-int fk__sqlite_token(struct fk_store *st, const char *hash, struct fk_token_row *out);
-int fk__sqlite_region_by_code(struct fk_store *st, const char *code, int64_t *id, int *level);
-int fk__sqlite_place_in(struct fk_store *st, const char *place_id, int64_t region, int *in);
-int fk__sqlite_person_in(struct fk_store *st, int64_t person, int64_t region, int *in);
-int fk__sqlite_site_by_code(struct fk_store *st, const char *code, int64_t *id, int64_t *grid);
-int fk__sqlite_person_at_site(struct fk_store *st, int64_t person, int64_t site, int *in);
-int fk__sqlite_key_in(struct fk_store *st, enum fk_feed_id feed, const char *key, int64_t region,
-                      int *in);
-int fk__sqlite_person_private(struct fk_store *st, int64_t person, struct fk_person_private *out);
-int fk__sqlite_put_audit(struct fk_store *st, const struct fk_audit_row *r);
-int fk__sqlite_each_audit(struct fk_store *st, int (*fn)(void *arg, const struct fk_audit_row *r),
-                          void *arg);
 
 /* The SQLite backend: opens `path` into *out (see fk_store_open for the contract). */
 int fk__sqlite_open(const char *path, struct fk_store **out, struct fk_diag *diag);
