@@ -14,6 +14,7 @@
 
 #include "base/strmap.h"
 #include "fangkong/error.h"
+#include "fangkong/vocab.h"
 #include "fangkong/time.h"
 #include "store/sqlite_impl.h"
 
@@ -51,9 +52,8 @@ static const struct feed_map maps[FK_FEED_COUNT] = {
     [FK_FEED_COUNTS] = {"signal_counts", {"date", "region", "channel", "count"}},
 };
 
-/* Grid feed columns that name its place in the hierarchy, and the region levels. */
+/* Grid feed columns that name its place in the hierarchy (regions.level is enum fk_level). */
 enum { G_ID, G_NAME, G_COMMUNITY, G_STREET, G_DISTRICT, G_LAT, G_LON };
-enum { LEVEL_DISTRICT = 1, LEVEL_STREET, LEVEL_COMMUNITY, LEVEL_GRID };
 
 /* Prepares sql, built from the feed descriptors, into *out for the connection's life, unless
  * done already: kept in the connection (insert[], same[]) rather than in the cache, which is
@@ -186,7 +186,7 @@ static int community_of(struct fk_store *st, const struct fk_value *row, int64_t
     code[len++] = '/';
     memcpy(code + len, v->s, v->n);
     len += v->n;
-    int rc = region(st, LEVEL_DISTRICT + level, code, len, v, parent, &parent);
+    int rc = region(st, FK_LEVEL_DISTRICT + level, code, len, v, parent, &parent);
     if (rc) return rc;
   }
   *id = parent;
@@ -204,7 +204,7 @@ static int compare_stored(struct fk_store *st, const struct fk_feed *feed,
   int next, rc = bind_row(q, feed, row, ids, &next);
   if (rc) return fk__sqlite_fail(st, "binding a row");
   if (feed->id == FK_FEED_GRIDS) {
-    sqlite3_bind_int(q, next, LEVEL_GRID);
+    sqlite3_bind_int(q, next, FK_LEVEL_GRID);
     sqlite3_bind_int64(q, next + 1, parent);
   }
   if (sqlite3_step(q) != SQLITE_ROW) return fk__sqlite_fail(st, "comparing with the stored row");
@@ -235,7 +235,7 @@ int fk__sqlite_put(struct fk_store *st, const struct fk_feed *feed, const struct
     goto out;
   }
   if (feed->id == FK_FEED_GRIDS) {
-    sqlite3_bind_int(q, next, LEVEL_GRID);
+    sqlite3_bind_int(q, next, FK_LEVEL_GRID);
     sqlite3_bind_int64(q, next + 1, parent);
   }
   if ((step = sqlite3_step(q)) == SQLITE_CONSTRAINT)
