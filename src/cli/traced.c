@@ -53,7 +53,8 @@ static void check_isolated(void *arg, int64_t person)
 {
   struct first_open *f = arg;
   fk_time start, end;
-  if (!f->name && !fk_trace_window(f->ix, person, INT64_MIN, &start, &end) && end == INT64_MIN)
+  if (!f->name && !fk_trace_window(f->ix, person, FK_TIME_NONE, &start, &end) &&
+      end == FK_TIME_NONE)
     f->name = fk_trace_person_id(f->ix, person);
 }
 

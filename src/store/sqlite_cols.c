@@ -49,14 +49,28 @@ void fk__sqlite_copy_text(char *dst, size_t size, const unsigned char *src)
 
 fk_date fk__sqlite_col_date(sqlite3_stmt *q, int i)
 {
-  return sqlite3_column_type(q, i) == SQLITE_NULL ? INT32_MIN : (fk_date)sqlite3_column_int64(q, i);
+  return sqlite3_column_type(q, i) == SQLITE_NULL ? FK_DATE_NONE
+                                                  : (fk_date)sqlite3_column_int64(q, i);
 }
 
 void fk__sqlite_bind_date(sqlite3_stmt *q, int i, fk_date d)
 {
   char buf[FK_DATE_BUFSZ];
-  if (d == INT32_MIN)
+  if (d == FK_DATE_NONE)
     sqlite3_bind_null(q, i);
   else
     sqlite3_bind_text(q, i, fk_date_format(d, buf), -1, SQLITE_TRANSIENT);
+}
+
+fk_time fk__sqlite_col_time(sqlite3_stmt *q, int i)
+{
+  return sqlite3_column_type(q, i) == SQLITE_NULL ? FK_TIME_NONE : sqlite3_column_int64(q, i);
+}
+
+void fk__sqlite_bind_time(sqlite3_stmt *q, int i, fk_time t)
+{
+  if (t == FK_TIME_NONE)
+    sqlite3_bind_null(q, i);
+  else
+    sqlite3_bind_int64(q, i, t);
 }

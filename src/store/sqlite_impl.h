@@ -183,10 +183,13 @@ int fk__sqlite_col_result(struct fk_store *st, sqlite3_stmt *q, int i,
                           const struct fk__sqlite_results *r, int *out);
 /* Copies src (NULL: "") into dst of size bytes, cut to fit. */
 void fk__sqlite_copy_text(char *dst, size_t size, const unsigned char *src);
-/* Column i as a day number (selected as julianday(x) - 2440587.5), INT32_MIN when NULL. */
+/* Column i as a day number (selected as julianday(x) - 2440587.5), FK_DATE_NONE when NULL. */
 fk_date fk__sqlite_col_date(sqlite3_stmt *q, int i);
-/* Binds d as 'YYYY-MM-DD' to parameter i, NULL when d is INT32_MIN. */
+/* Binds d as 'YYYY-MM-DD' to parameter i, NULL when d is FK_DATE_NONE. */
 void fk__sqlite_bind_date(sqlite3_stmt *q, int i, fk_date d);
+/* Column i as epoch seconds, FK_TIME_NONE when NULL; and binding t so (NULL for FK_TIME_NONE). */
+fk_time fk__sqlite_col_time(sqlite3_stmt *q, int i);
+void fk__sqlite_bind_time(sqlite3_stmt *q, int i, fk_time t);
 
 /* ---- The ops, each as the public function of the same name (fk_store_*) ---- */
 

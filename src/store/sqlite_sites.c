@@ -65,11 +65,6 @@ static const char *text(sqlite3_stmt *q, int i)
   return (const char *)sqlite3_column_text(q, i);
 }
 
-static fk_time opt_time(sqlite3_stmt *q, int i)
-{
-  return sqlite3_column_type(q, i) == SQLITE_NULL ? FK_TIME_NONE : sqlite3_column_int64(q, i);
-}
-
 int fk__sqlite_each_site(struct fk_store *st, int (*fn)(void *arg, const struct fk_site_row *row),
                          void *arg)
 {
@@ -164,7 +159,7 @@ int fk__sqlite_each_stay(struct fk_store *st, enum fk_stay_view view, int64_t pe
                             sqlite3_column_int64(q, 2),
                             sqlite3_column_int64(q, 3),
                             sqlite3_column_int64(q, 4),
-                            opt_time(q, 5),
+                            fk__sqlite_col_time(q, 5),
                             text(q, 6),
                             text(q, 7),
                             text(q, 8),
@@ -197,19 +192,11 @@ int fk__sqlite_each_wait(struct fk_store *st, enum fk_stay_view view, int64_t pe
                             sqlite3_column_int64(q, 2),
                             sqlite3_column_int64(q, 3),
                             sqlite3_column_int64(q, 4),
-                            opt_time(q, 5),
+                            fk__sqlite_col_time(q, 5),
                             text(q, 6)};
     rc = fn(arg, &r);
   }
   return fk__sqlite_end(st, q, own, rc, step, "reading waits");
-}
-
-static void bind_opt_time(sqlite3_stmt *q, int i, fk_time t)
-{
-  if (t == FK_TIME_NONE)
-    sqlite3_bind_null(q, i);
-  else
-    sqlite3_bind_int64(q, i, t);
 }
 
 static void bind_opt_id(sqlite3_stmt *q, int i, int64_t id)
@@ -234,14 +221,14 @@ static int put_stay(sqlite3_stmt *q, const struct fk_stay_row *r)
   sqlite3_reset(q);
   if (r->id) {
     sqlite3_bind_int64(q, 1, r->id);
-    bind_opt_time(q, 2, r->to);
+    fk__sqlite_bind_time(q, 2, r->to);
     bind_opt_text(q, 3, r->end_reason);
   } else {
     sqlite3_bind_int64(q, 1, r->person);
     sqlite3_bind_int64(q, 2, r->room);
     bind_opt_id(q, 3, r->measure);
     sqlite3_bind_int64(q, 4, r->from);
-    bind_opt_time(q, 5, r->to);
+    fk__sqlite_bind_time(q, 5, r->to);
     sqlite3_bind_text(q, 6, r->reason ? r->reason : "", -1, SQLITE_STATIC);
     bind_opt_text(q, 7, r->end_reason);
   }
@@ -254,14 +241,14 @@ static int put_wait(sqlite3_stmt *q, const struct fk_wait_row *r)
   sqlite3_reset(q);
   if (r->id) {
     sqlite3_bind_int64(q, 1, r->id);
-    bind_opt_time(q, 2, r->until);
+    fk__sqlite_bind_time(q, 2, r->until);
     bind_opt_text(q, 3, r->end_reason);
   } else {
     sqlite3_bind_int64(q, 1, r->person);
     bind_opt_id(q, 2, r->measure);
     bind_opt_id(q, 3, r->site);
     sqlite3_bind_int64(q, 4, r->since);
-    bind_opt_time(q, 5, r->until);
+    fk__sqlite_bind_time(q, 5, r->until);
     bind_opt_text(q, 6, r->end_reason);
   }
   return sqlite3_step(q);

@@ -75,15 +75,10 @@ static int prepare(struct fk_store *st, int which, sqlite3_stmt **q)
   return fk__sqlite_cached(st, sql[which], q);
 }
 
+/* Copies column i of q into dst (size bytes), cut if longer. */
 static void text(char *dst, size_t size, sqlite3_stmt *q, int i)
 {
-  const unsigned char *s = sqlite3_column_text(q, i);
-  snprintf(dst, size, "%s", s ? (const char *)s : "");
-}
-
-static fk_time col_time(sqlite3_stmt *q, int i)
-{
-  return sqlite3_column_type(q, i) == SQLITE_NULL ? FK_TIME_NONE : sqlite3_column_int64(q, i);
+  fk__sqlite_copy_text(dst, size, sqlite3_column_text(q, i));
 }
 
 /* Reads the task of q's current row into t. Returns 0 or FK_ESTORE (a name it does not know). */
@@ -102,8 +97,8 @@ static int read_task(struct fk_store *st, sqlite3_stmt *q, struct fk_task_row *t
   t->created = sqlite3_column_int64(q, 8);
   t->start = sqlite3_column_int64(q, 9);
   t->due = sqlite3_column_int64(q, 10);
-  t->acked = col_time(q, 12);
-  t->closed = col_time(q, 13);
+  t->acked = fk__sqlite_col_time(q, 12);
+  t->closed = fk__sqlite_col_time(q, 13);
   text(t->proof, sizeof t->proof, q, 14);
   text(t->reason, sizeof t->reason, q, 15);
   text(t->person_id, sizeof t->person_id, q, 16);
@@ -157,14 +152,6 @@ int fk__sqlite_each_task(struct fk_store *st, const struct fk_task_filter *f,
   return fk__sqlite_end(st, q, own, rc, step, "reading tasks");
 }
 
-static void bind_time(sqlite3_stmt *q, int i, fk_time t)
-{
-  if (t == FK_TIME_NONE)
-    sqlite3_bind_null(q, i);
-  else
-    sqlite3_bind_int64(q, i, t);
-}
-
 int fk__sqlite_put_task(struct fk_store *st, struct fk_task_row *t, struct fk_diag *diag)
 {
   sqlite3_stmt *q = NULL;
@@ -183,8 +170,8 @@ int fk__sqlite_put_task(struct fk_store *st, struct fk_task_row *t, struct fk_di
   sqlite3_bind_int64(q, 9, t->start);
   sqlite3_bind_int64(q, 10, t->due);
   sqlite3_bind_text(q, 11, fk_task_statuses[t->status], -1, SQLITE_STATIC);
-  bind_time(q, 12, t->acked);
-  bind_time(q, 13, t->closed);
+  fk__sqlite_bind_time(q, 12, t->acked);
+  fk__sqlite_bind_time(q, 13, t->closed);
   if (t->proof[0]) sqlite3_bind_text(q, 14, t->proof, -1, SQLITE_STATIC);
   sqlite3_bind_text(q, 15, t->reason, -1, SQLITE_STATIC);
   if (t->id) sqlite3_bind_int64(q, 16, t->id);
@@ -375,6 +362,6 @@ int fk__sqlite_last_tick(struct fk_store *st, fk_time *at)
   int own = prepare(st, TICK_LAST, &q), step;
   *at = FK_TIME_NONE;
   if (own < 0) return own;
-  if ((step = sqlite3_step(q)) == SQLITE_ROW) *at = col_time(q, 0);
+  if ((step = sqlite3_step(q)) == SQLITE_ROW) *at = fk__sqlite_col_time(q, 0);
   return fk__sqlite_end(st, q, own, 0, step, "reading the last tick");
 }

@@ -60,8 +60,7 @@ enum {
 /* Copies column i of q into buf (size bytes), cut if longer. */
 static void text_col(sqlite3_stmt *q, int i, char *buf, size_t size)
 {
-  const char *t = (const char *)sqlite3_column_text(q, i);
-  snprintf(buf, size, "%s", t ? t : "");
+  fk__sqlite_copy_text(buf, size, sqlite3_column_text(q, i));
 }
 
 int fk__sqlite_put_token(struct fk_store *st, const char *hash, int role, int64_t scope,
