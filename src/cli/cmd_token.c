@@ -76,7 +76,8 @@ int fk__cmd_token(int argc, char **argv)
   if (fk__wants_help(argc, argv)) return fputs(help, stdout), FK_EXIT_OK;
   if ((rc = fk__parse_opts("token", argc, argv, opts, pos, 1, &npos))) return rc;
   if (npos != 1 || strcmp(pos[0], "create")) return fk__usage("token", "say `token create`");
-  if (!role_name || (role = fk_vocab_index(fk_roles, role_name)) < 0) return fk__usage("token", "--role is one of the eight roles");
+  if (!role_name || (role = fk_vocab_index(fk_roles, role_name)) < 0)
+    return fk__usage("token", "--role is one of the eight roles");
   if (!node) return fk__usage("token", "give --scope NODE (`city`, a grid_id or a name path)");
   fk_diag_clear(&diag);
   if (fk_store_open(db, &st, &diag)) return fk__fail("%s", fk_diag_format(&diag, msg, sizeof msg));
