@@ -7,6 +7,10 @@ rm -rf "$T" && mkdir -p "$T" && cd "$T"
 
 expect 0 "top-level help" -- "$B" --help
 contains out.txt "import"
+# --version says CMake's project version (one number, in CMakeLists.txt's project()).
+version=$(sed -n 's/^project(fangkong VERSION \([0-9.]*\).*/\1/p' "${FK_SRC:?}/CMakeLists.txt")
+expect 0 "--version" -- "$B" --version
+equals "--version" "$(cat out.txt)" "fangkong $version"
 expect 2 "no command" -- "$B"
 expect 2 "unknown command" -- "$B" frobnicate
 for c in gen import stats export verify; do
