@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "fangkong/error.h"
-#include "fangkong/feed.h"
 #include "fangkong/rules.h"
 #include "rules/reader.h"
 

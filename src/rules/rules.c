@@ -11,7 +11,6 @@
 #include "base/json_alloc.h"
 #include "fangkong/alloc.h"
 #include "fangkong/error.h"
-#include "fangkong/feed.h"
 #include "fangkong/rules.h"
 #include "rules/reader.h"
 

@@ -61,6 +61,51 @@ C
 expect 1 "a cycle between two files" -- "$S/scripts/check-parts" --src tree tree
 contains out.txt "base: a cycle between its files: src/base/rogue_a.c (fk__rogue_b) -> src/base/rogue_b.c"
 
+# An include is the file the compiler finds, whatever its spelling: <...>, "../part/x.h".
+rogue rules spelled.c <<'C'
+#include <fangkong/tasks.h>
+#include "../trace/index.h"
+C
+expect 1 "includes spelled otherwise" -- "$S/scripts/check-parts" --src tree tree
+contains out.txt "src/rules/spelled.c:1: includes fangkong/tasks.h of loop"
+contains out.txt "src/rules/spelled.c:2: includes ../trace/index.h, private to trace"
+rm tree/src/rules/spelled.c tree/CMakeFiles/fk_rules.dir/src/rules/spelled.c.o
+
+# A narrowed use narrows the headers too: the command sees the server through serve.h only;
+# an outside library's header is the library's, quoted or not.
+rogue cli rogue.c <<'C'
+#include "server/request.h"
+#include "sqlite3.h"
+C
+expect 1 "a server header beyond serve.h, SQLite in the command" -- "$S/scripts/check-parts" --src tree tree
+contains out.txt "src/cli/rogue.c:1: includes server/request.h, private to server"
+contains out.txt "src/cli/rogue.c:2: includes sqlite3.h of the library sqlite3"
+rm tree/src/cli/rogue.c tree/CMakeFiles/fk_cli.dir/src/cli/rogue.c.o
+
+# A function defined twice (here a weak copy in rules of the loop's): which one a call reaches is
+# the linker's choice, and it would hide the call's breach.
+rogue rules twice.c <<'C'
+#include "fangkong/rules.h"
+struct fk_store;
+struct fk_tasks_stats;
+struct fk_diag;
+__attribute__((weak)) int fk_tasks_advance(struct fk_store *st, const struct fk_rules *r,
+                                           fk_time now, struct fk_tasks_stats *s,
+                                           struct fk_diag *d)
+{
+  return (void)st, (void)r, (void)now, (void)s, (void)d, 0;
+}
+C
+expect 1 "a function defined in two parts" -- "$S/scripts/check-parts" --src tree tree
+contains out.txt "fk_tasks_advance: defined in src/loop/escalate.c and src/rules/twice.c"
+rm tree/src/rules/twice.c tree/CMakeFiles/fk_rules.dir/src/rules/twice.c.o
+
+# A folder of src/ that the table does not know is no part of the build: refused.
+mkdir tree/src/goods
+expect 1 "a folder without a row" -- "$S/scripts/check-parts" --src tree tree
+contains out.txt "src/goods: a folder that is no part"
+rmdir tree/src/goods
+
 # Gen may use the store's feed descriptors only.
 rogue gen rogue.c <<'C'
 #include "fangkong/store.h"
