@@ -1,6 +1,7 @@
 /* Result tables and their renderings: aligned text, CSV, JSON (see fangkong/table.h). */
 #include <string.h>
 
+#include "fangkong/vocab.h"
 #include "fangkong/alloc.h"
 #include "fangkong/error.h"
 #include "fangkong/table.h"
@@ -66,13 +67,11 @@ const char *fk_table_cell(const struct fk_table *t, int row, int col)
 
 int fk_format_parse(const char *s, enum fk_format *out)
 {
-  static const char *const names[] = {"table", "csv", "json"};
-  for (int i = 0; i < 3; i++)
-    if (!strcmp(s, names[i])) {
-      *out = (enum fk_format)i;
-      return 0;
-    }
-  return FK_EINVAL;
+  static const char *const names[] = {"table", "csv", "json", NULL};
+  int i = fk_vocab_index(names, s);
+  if (i < 0) return FK_EINVAL;
+  *out = (enum fk_format)i;
+  return 0;
 }
 
 void fk_json_string(FILE *out, const char *s, size_t n)

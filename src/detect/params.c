@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "detect/detect_impl.h"
+#include "fangkong/vocab.h"
 #include "fangkong/error.h"
 
 int fk_detect_method_find(const char *name)
@@ -129,18 +130,15 @@ static int parse_bool(const char *s, int *out)
   static const char *const yes[] = {"TRUE", "true", "T", "1", NULL}, *const no[] = {"FALSE",
                                                                                     "false", "F",
                                                                                     "0", NULL};
-  for (int i = 0; yes[i]; i++)
-    if (!strcmp(s, yes[i])) return *out = 1, 0;
-  for (int i = 0; no[i]; i++)
-    if (!strcmp(s, no[i])) return *out = 0, 0;
+  if (fk_vocab_index(yes, s) >= 0) return *out = 1, 0;
+  if (fk_vocab_index(no, s) >= 0) return *out = 0, 0;
   return -1;
 }
 
 static int parse_choice(const char *s, const char *const *choices, int *out)
 {
-  for (int i = 0; choices[i]; i++)
-    if (!strcmp(s, choices[i])) return *out = i, 0;
-  return -1;
+  int i = fk_vocab_index(choices, s);
+  return i < 0 ? -1 : (*out = i, 0);
 }
 
 /* "5,4" (R's c(5,4)); the period must be at least 1. */

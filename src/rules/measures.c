@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "fangkong/error.h"
+#include "fangkong/vocab.h"
 #include "fangkong/rules.h"
 #include "rules/reader.h"
 
@@ -37,8 +39,9 @@ static int choice(struct fk__rules_ctx *c, json_t *obj, const char *path, const 
     return -2;
   }
   const char *s = json_string_value(v);
+  int k = s ? fk_vocab_index(names, s) : FK_ENOTFOUND;
+  if (k >= 0) return k;
   for (int i = 0; names[i]; i++) {
-    if (s && !strcmp(s, names[i])) return i;
     size_t at = strlen(all);
     snprintf(all + at, sizeof all - at, "%s%s", i ? ", " : "", names[i]);
   }

@@ -5,6 +5,7 @@
 
 #include "fangkong/error.h"
 #include "fangkong/rules.h"
+#include "fangkong/vocab.h"
 #include "rules/reader.h"
 
 void fk__rules_problem(struct fk__rules_ctx *c, const char *path, const char *fmt, ...)
@@ -26,10 +27,7 @@ void fk__rules_unknown(struct fk__rules_ctx *c, json_t *obj, const char *path,
   json_t *v;
   json_object_foreach(obj, key, v)
   {
-    int found = 0;
-    for (int i = 0; known[i] && !found; i++)
-      found = !strcmp(known[i], key);
-    if (!found) {
+    if (fk_vocab_index(known, key) < 0) {
       char p[256];
       snprintf(p, sizeof p, "%s%s%s", path, *path ? "." : "", key);
       fk__rules_problem(c, p, "unknown key (a typo would leave a default in force)");

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "fangkong/vocab.h"
 #include "fangkong/alerts.h"
 #include "fangkong/error.h"
 #include "server/server.h"
@@ -38,10 +39,8 @@ static int known_fields(json_t *o, const char *const *names, char *why, size_t w
   json_t *v;
   json_object_foreach(o, key, v)
   {
-    int i = 0;
-    while (names[i] && strcmp(names[i], key))
-      i++;
-    if (!names[i]) return snprintf(why, whysz, "%.64s: unknown field", key), FK_EINVAL;
+    if (fk_vocab_index(names, key) < 0)
+      return snprintf(why, whysz, "%.64s: unknown field", key), FK_EINVAL;
   }
   return 0;
 }
