@@ -1,11 +1,12 @@
 /* The open routes: GET /v1/health, /v1/metrics (Prometheus text), /v1/openapi.json. */
+#include "fangkong/version.h"
 #include "server/request.h"
 
 enum MHD_Result fk__route_health(struct fk__req *r, const char *url)
 {
   (void)url;
   return fk__answer_json(r, MHD_HTTP_OK,
-                         json_pack("{s:s, s:s}", "status", "ok", "version", "0.1.0"),
+                         json_pack("{s:s, s:s}", "status", "ok", "version", fk_version()),
                          "application/json");
 }
 

@@ -64,6 +64,8 @@ equals "openapi version" "$(pj openapi.json 'd["openapi"][:2]')" "3."
 req health GET /v1/health
 equals "health" "$(status health)" 200
 equals "health body" "$(pj health.json 'd["status"]')" ok
+equals "health version" "fangkong $(pj health.json 'd["version"]')" "$("$B" --version)"
+equals "openapi info.version" "fangkong $(pj openapi.json 'd["info"]["version"]')" "$("$B" --version)"
 contains health.h "application/json"
 
 # Keep-alive: two requests on one connection (the two-phase handler keeps it open).
