@@ -178,6 +178,8 @@ enum fk_entrance_reason {
 /* "fever", "no_mask", "code_green", "code_yellow", "code_red", "area_low", "area_medium",
  * "area_high", "confined". */
 FK_API extern const char *const fk_entrance_reasons[];
+/* An entrance check's decision by its pass flag: "deny", "pass". */
+FK_API extern const char *const fk_entrance_decisions[];
 
 /* The roles of the API's tokens. */
 enum fk_role {

@@ -81,5 +81,6 @@ const char *const fk_detect_methods[] = {
 const char *const fk_entrance_reasons[] = {"fever",    "no_mask",  "code_green",  "code_yellow",
                                            "code_red", "area_low", "area_medium", "area_high",
                                            "confined", NULL};
+const char *const fk_entrance_decisions[] = {"deny", "pass", NULL};
 const char *const fk_roles[] = {"city", "district",       "street",   "community", "grid",
                                 "site", "epidemiologist", "entrance", NULL};

@@ -3,6 +3,7 @@
 #include <jansson.h>
 #include <string.h>
 
+#include "fangkong/vocab.h"
 #include "fangkong/error.h"
 #include "fangkong/areas.h"
 #include "fangkong/measure.h"
@@ -76,7 +77,7 @@ long fk__entrance_json_text(const struct fk_entrance_result *r, char *buf, size_
   int first = 1;
   assert(r && buf);
   PUT(&t, "{\"decision\":");
-  put_string(&t, r->pass ? "pass" : "deny");
+  put_string(&t, fk_entrance_decisions[r->pass != 0]);
   PUT(&t, ",\"reasons\":[");
   for (int i = 0; i < FK_ENTRANCE_NREASONS; i++) {
     if (!(r->reasons & (1u << i))) continue;
@@ -115,9 +116,9 @@ json_t *fk__entrance_json(const struct fk_entrance_result *r)
     if (r->reasons & (1u << i))
       json_array_append_new(
           reasons, json_pack("{s:s, s:s}", "key", fk_entrance_reasons[i], "text", r->text[i]));
-  o = json_pack("{s:s, s:o*, s:s, s:b, s:s, s:o, s:b}", "decision", r->pass ? "pass" : "deny",
-                "reasons", reasons, "code", fk_codes[r->code], "fever", r->fever, "grid_id",
-                r->grid_id, "area_level",
+  o = json_pack("{s:s, s:o*, s:s, s:b, s:s, s:o, s:b}", "decision",
+                fk_entrance_decisions[r->pass != 0], "reasons", reasons, "code", fk_codes[r->code],
+                "fever", r->fever, "grid_id", r->grid_id, "area_level",
                 r->area_level >= 0 ? json_string(fk_area_levels[r->area_level]) : json_null(),
                 "recorded", r->recorded);
   return o;

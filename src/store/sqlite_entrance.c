@@ -23,9 +23,6 @@ static const char *const sql[] = {
 };
 enum { INS, SEL, PLACE };
 
-/* A check's decision as stored (entrance_checks.decision), by its pass flag. */
-static const char *const decisions[] = {"deny", "pass", NULL};
-
 /* The reason keys of bits, ';'-separated, into buf. */
 static void keys_of(unsigned bits, char *buf, size_t size)
 {
@@ -72,7 +69,7 @@ int fk__sqlite_put_entrance(struct fk_store *st, const struct fk_entrance_row *r
   sqlite3_bind_int64(q, 3, r->at);
   sqlite3_bind_double(q, 4, r->temperature);
   sqlite3_bind_int(q, 5, r->mask);
-  sqlite3_bind_text(q, 6, decisions[r->pass != 0], -1, SQLITE_STATIC);
+  sqlite3_bind_text(q, 6, fk_entrance_decisions[r->pass != 0], -1, SQLITE_STATIC);
   sqlite3_bind_text(q, 7, fk_codes[r->code], -1, SQLITE_STATIC);
   sqlite3_bind_text(q, 8, keys, -1, SQLITE_STATIC);
   sqlite3_bind_int(q, 9, r->fever);
@@ -105,7 +102,8 @@ int fk__sqlite_each_entrance(struct fk_store *st, fk_time from, fk_time to,
     r.temperature = sqlite3_column_double(q, 4);
     r.mask = sqlite3_column_int(q, 5);
     r.fever = sqlite3_column_int(q, 9);
-    if (!(rc = fk__sqlite_col_name(st, q, 6, decisions, "entrance_checks.decision", &r.pass)) &&
+    if (!(rc = fk__sqlite_col_name(st, q, 6, fk_entrance_decisions, "entrance_checks.decision",
+                                   &r.pass)) &&
         !(rc = fk__sqlite_col_name(st, q, 7, fk_codes, "entrance_checks.code", &r.code)) &&
         !(rc = bits_of(st, q, 8, &r.reasons)))
       rc = fn(arg, &r);
