@@ -30,9 +30,10 @@ void fk__trace_out_init(struct fk__trace_out *o, const struct fk_trace_index *ix
   fk__strmap_init(&o->best);
 }
 
+/* Any category other than close is general, as it always was (fangkong/vocab.h). */
 static const char *category(enum fk_category c)
 {
-  return c == FK_CAT_CLOSE ? "close" : "general";
+  return fk_categories[c == FK_CAT_CLOSE];
 }
 
 /* A line of output gathered in memory and written with one fwrite: a depth-2 trace prints

@@ -45,9 +45,10 @@ static int step(struct fk_store *st, sqlite3_stmt *q, const struct params *p)
   return sqlite3_step(q) == SQLITE_DONE ? 0 : fk__sqlite_fail(st, "saving the trace");
 }
 
+/* Any category other than close is general, as it always was (fangkong/vocab.h). */
 static const char *category(enum fk_category c)
 {
-  return c == FK_CAT_CLOSE ? "close" : "general";
+  return fk_categories[c == FK_CAT_CLOSE];
 }
 
 /* Stores contact c of run, with its exposures. Returns 0 or FK_ESTORE. */
