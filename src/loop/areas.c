@@ -370,7 +370,8 @@ static int write_changes(struct upd *u, struct fk_areas *as, struct fk_diag *dia
   int rc = 0;
   for (size_t i = 0; !rc && i < u->nout; i++) {
     struct fk_area_row *a = &u->out[i];
-    struct fk_area_row *old = (struct fk_area_row *)fk_areas_find(as, a->area_id);
+    const struct fk_area_row *found = fk_areas_find(as, a->area_id);
+    struct fk_area_row *old = found ? &as->a[found - as->a] : NULL; /* as is ours to mark */
     if (old) {
       old->updated = -1; /* seen */
       if (same_area(old, a)) continue;
