@@ -1,5 +1,5 @@
-/* SQLite migrations (see schema.h). Never edit a shipped migration: add the next one. */
-#include "store/schema.h"
+/* SQLite migrations (see sqlite_impl.h). Never edit a shipped migration: add the next one. */
+#include "store/sqlite_impl.h"
 
 const char *const fk__sqlite_migrations[] = {
     /* 1: the hierarchy, persons, places and the first feeds. */

@@ -14,7 +14,6 @@
 #include "base/strmap.h"
 #include "fangkong/alloc.h"
 #include "fangkong/error.h"
-#include "store/schema.h"
 #include "store/sqlite_impl.h"
 
 /* ---- schema ---------------------------------------------------------------------------- */

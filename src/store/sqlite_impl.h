@@ -150,6 +150,13 @@ int fk__sqlite_rollback(struct fk_store *st);
 const char *fk__sqlite_errmsg(struct fk_store *st);
 int fk__sqlite_set_bulk(struct fk_store *st, int bulk);
 int fk__sqlite_data_version(struct fk_store *st, uint64_t *v);
+/* ---- The schema (schema.c): an ordered list of migrations; migration i (1-based) takes the
+ * store from version i-1 to i, in one transaction. A store newer than this program is refused,
+ * never downgraded. Times are INTEGER seconds since the epoch (UTC); dates TEXT 'YYYY-MM-DD'.
+ * (The backend's entry, fk__sqlite_open, is declared in store_impl.h: store.c picks it.) ---- */
+extern const char *const fk__sqlite_migrations[];
+extern const int fk__sqlite_migration_count;
+
 /* Closes st (any state fk__sqlite_open leaves, opened or not) and frees it. */
 void fk__sqlite_close(struct fk_store *st);
 /* Prepares the transactions' statements into the cache, so that a rollback never asks fk_malloc
