@@ -9,6 +9,7 @@
 
 #include "fangkong/detect.h"
 #include "fangkong/error.h"
+#include "base/rng.h"
 #include "testutil.h"
 
 #define N 600
@@ -166,9 +167,9 @@ static void cidars_matches_calendar_baseline(void **state)
   (void)state;
   enum { DAYS = 4 * 366 };
   static double big[DAYS];
-  srand(7);
+  struct fk__rng rng = fk__rng_make(7, 0, 0, 0);
   for (int i = 0; i < DAYS; i++)
-    big[i] = rand() % 20;
+    big[i] = fk__rng_below(&rng, 20);
   fk_date start = D("2019-03-01");
   struct fk_series s = {big, DAYS, start, 1};
   struct fk_detect_params p;

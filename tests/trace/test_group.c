@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "testutil.h"
+#include "base/rng.h"
 #include "trace/group.h"
 
 /* A hit and the order it was found in, for the reference's sort. */
@@ -29,17 +30,23 @@ static int by_person_start_place_at(const void *a, const void *b)
 
 /* n hits of persons below 2^bits, drawn from about n / 2 of them (so most meet more than once),
    at a few places and close times (so starts tie). */
+static struct fk__rng rng; /* one stream for the whole test (base/rng.h: never rand()) */
+
+static uint32_t draw(uint32_t n)
+{
+  return fk__rng_below(&rng, n);
+}
+
 static void random_hits(struct fk__hit *h, size_t n, int bits)
 {
   size_t npool = n / 2 + 1;
   uint32_t *pool = malloc(npool * sizeof *pool);
   assert_non_null(pool);
   for (size_t i = 0; i < npool; i++)
-    pool[i] = 1 + (uint32_t)(((uint64_t)rand() << 16 ^ (uint64_t)rand()) % ((1u << bits) - 1));
+    pool[i] = 1 + draw((1u << bits) - 1);
   for (size_t i = 0; i < n; i++) {
-    uint32_t start = 1000 + (uint32_t)(rand() % 50);
-    h[i] = (struct fk__hit){pool[rand() % npool], 1 + (uint32_t)(rand() % 4), start,
-                            start + 1 + (uint32_t)(rand() % 100)};
+    uint32_t start = 1000 + draw(50);
+    h[i] = (struct fk__hit){pool[draw((uint32_t)npool)], 1 + draw(4), start, start + 1 + draw(100)};
   }
   free(pool);
 }
@@ -98,7 +105,7 @@ static void contacts_and_exposures_match_the_reference(void **state)
   static const int bits[] = {10, 17, 20, 23, 24, 25, 30};
   static const size_t sizes[] = {1, 2, 31, 32, 33, 257, 4000, 20000};
   (void)state;
-  srand(20261129);
+  rng = fk__rng_make(20261129, 0, 0, 0);
   for (size_t b = 0; b < sizeof bits / sizeof *bits; b++)
     for (size_t s = 0; s < sizeof sizes / sizeof *sizes; s++)
       check_one(bits[b], sizes[s]);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/rng.h"
 #include "testutil.h"
 #include "trace/meet.h"
 
@@ -32,14 +33,20 @@ static size_t reference(const struct fk__meeting *m, const struct fk__stay *s, s
   return k;
 }
 
+static struct fk__rng rng; /* one stream for the whole test (base/rng.h: never rand()) */
+
+static uint32_t draw(uint32_t n)
+{
+  return fk__rng_below(&rng, n);
+}
+
 /* n stays at random, in order of start, over about a day from t0. */
 static void random_stays(struct fk__stay *s, size_t n, uint32_t t0)
 {
   uint32_t start = t0;
   for (size_t i = 0; i < n; i++) {
-    start += (uint32_t)(rand() % 600);
-    s[i] = (struct fk__stay){(uint32_t)(rand() % PERSONS), start,
-                             start + 1 + (uint32_t)(rand() % 7200)};
+    start += draw(600);
+    s[i] = (struct fk__stay){draw(PERSONS), start, start + 1 + draw(7200)};
   }
 }
 
@@ -67,21 +74,17 @@ static void both_kernels_give_the_reference_hits(void **state)
   static struct fk__stay s[400];
   uint64_t skip[(PERSONS + 63) / 64];
   (void)state;
-  srand(20221129);
+  rng = fk__rng_make(20221129, 0, 0, 0);
   for (int round = 0; round < 3000; round++) {
-    size_t n = (size_t)(rand() % 70); /* 0 .. 69: every remainder of 16, several blocks */
-    if (round % 50 == 0) n = 300 + (size_t)(rand() % 100);
-    uint32_t t0 = 700000000u + (uint32_t)(rand() % 1000);
+    size_t n = draw(70); /* 0 .. 69: every remainder of 16, several blocks */
+    if (round % 50 == 0) n = 300 + draw(100);
+    uint32_t t0 = 700000000u + draw(1000);
     random_stays(s, n, t0);
     for (size_t w = 0; w < sizeof skip / sizeof skip[0]; w++)
-      skip[w] = (uint64_t)rand() << 40 ^ (uint64_t)rand() << 20 ^ (uint64_t)rand();
-    uint32_t x = t0 + (uint32_t)(rand() % 20000), y = x + (uint32_t)(rand() % 30000);
-    struct fk__meeting m = {(uint32_t)(1 + rand() % 9),
-                            x,
-                            y,
-                            round % 3 ? 0 : (uint32_t)(rand() % 1800),
-                            (uint32_t)(rand() % PERSONS),
-                            round % 2 ? skip : NULL};
+      skip[w] = fk__rng_u64(&rng);
+    uint32_t x = t0 + draw(20000), y = x + draw(30000);
+    struct fk__meeting m = {
+        1 + draw(9), x, y, round % 3 ? 0 : draw(1800), draw(PERSONS), round % 2 ? skip : NULL};
     check(&m, s, n);
   }
 }
