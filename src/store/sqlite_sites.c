@@ -254,40 +254,53 @@ static int put_wait(sqlite3_stmt *q, const struct fk_wait_row *r)
   return sqlite3_step(q);
 }
 
+/* A batch of stays or waits: its insert (q[0]) and end (q[1]) statements, kept prepared. */
+struct batch {
+  sqlite3_stmt *q[2];
+  int own[2];
+};
+
+/* Takes the batch's two statements. Returns 0, or as fk__sqlite_cached. */
+static int batch_start(struct fk_store *st, const char *insert, const char *end, struct batch *b)
+{
+  int rc;
+  *b = (struct batch){{NULL, NULL}, {0, 0}};
+  if ((rc = b->own[0] = fk__sqlite_cached(st, insert, &b->q[0])) < 0) return rc;
+  if ((rc = b->own[1] = fk__sqlite_cached(st, end, &b->q[1])) < 0) return rc;
+  return 0;
+}
+
+/* After a row's step: sets *id of a row just inserted. Returns 0, or FK_ESTORE recorded as
+ * what. */
+static int batch_row(struct fk_store *st, int step, int64_t *id, const char *what)
+{
+  if (step != SQLITE_DONE) return fk__sqlite_fail(st, what);
+  if (!*id) *id = sqlite3_last_insert_rowid(fk__sqlite_db(st));
+  return 0;
+}
+
+/* Gives the statements back; says a failure in diag. Returns rc. */
+static int batch_end(struct fk_store *st, struct batch *b, int rc, struct fk_diag *diag)
+{
+  fk__sqlite_done(b->q[0], b->own[0]);
+  fk__sqlite_done(b->q[1], b->own[1]);
+  return fk__sqlite_diag(st, diag, rc);
+}
+
 int fk__sqlite_put_stays(struct fk_store *st, struct fk_stay_row *rows, int n, struct fk_diag *diag)
 {
-  sqlite3_stmt *ins = NULL, *upd = NULL;
-  int own_ins = 0, own_upd = 0, rc = 0;
-  if ((rc = own_ins = fk__sqlite_cached(st, stay_insert_sql, &ins)) >= 0 &&
-      (rc = own_upd = fk__sqlite_cached(st, stay_end_sql, &upd)) >= 0)
-    rc = 0;
-  for (int i = 0; !rc && i < n; i++) {
-    struct fk_stay_row *r = &rows[i];
-    if (put_stay(r->id ? upd : ins, r) != SQLITE_DONE)
-      rc = fk__sqlite_fail(st, "storing a stay");
-    else if (!r->id)
-      r->id = sqlite3_last_insert_rowid(fk__sqlite_db(st));
-  }
-  fk__sqlite_done(ins, own_ins);
-  fk__sqlite_done(upd, own_upd);
-  return fk__sqlite_diag(st, diag, rc);
+  struct batch b;
+  int rc = batch_start(st, stay_insert_sql, stay_end_sql, &b);
+  for (int i = 0; !rc && i < n; i++)
+    rc = batch_row(st, put_stay(b.q[rows[i].id != 0], &rows[i]), &rows[i].id, "storing a stay");
+  return batch_end(st, &b, rc, diag);
 }
 
 int fk__sqlite_put_waits(struct fk_store *st, struct fk_wait_row *rows, int n, struct fk_diag *diag)
 {
-  sqlite3_stmt *ins = NULL, *upd = NULL;
-  int own_ins = 0, own_upd = 0, rc = 0;
-  if ((rc = own_ins = fk__sqlite_cached(st, wait_insert_sql, &ins)) >= 0 &&
-      (rc = own_upd = fk__sqlite_cached(st, wait_end_sql, &upd)) >= 0)
-    rc = 0;
-  for (int i = 0; !rc && i < n; i++) {
-    struct fk_wait_row *r = &rows[i];
-    if (put_wait(r->id ? upd : ins, r) != SQLITE_DONE)
-      rc = fk__sqlite_fail(st, "storing a wait");
-    else if (!r->id)
-      r->id = sqlite3_last_insert_rowid(fk__sqlite_db(st));
-  }
-  fk__sqlite_done(ins, own_ins);
-  fk__sqlite_done(upd, own_upd);
-  return fk__sqlite_diag(st, diag, rc);
+  struct batch b;
+  int rc = batch_start(st, wait_insert_sql, wait_end_sql, &b);
+  for (int i = 0; !rc && i < n; i++)
+    rc = batch_row(st, put_wait(b.q[rows[i].id != 0], &rows[i]), &rows[i].id, "storing a wait");
+  return batch_end(st, &b, rc, diag);
 }
