@@ -117,6 +117,15 @@ TOKEN=$SITE post sitecheckins checkins checkins.csv text/csv
 equals "a site posts no check-ins" "$(status sitecheckins)" 403
 TOKEN=nope post notoken checkins checkins.csv text/csv
 equals "no valid token" "$(status notoken)" 401
+# A refused post is answered whatever its body: none, or 8 MiB that are read and let go.
+: >empty.csv
+TOKEN=nope post notokenempty checkins empty.csv text/csv
+equals "no valid token, no body" "$(status notokenempty)" 401
+head -c $((8 << 20)) /dev/zero | tr '\0' 'x' >huge.csv
+TOKEN=nope post notokenhuge checkins huge.csv text/csv
+equals "no valid token, a huge body" "$(status notokenhuge)" 401
+post nokindhuge nope huge.csv text/csv
+equals "unknown kind, a huge body" "$(status nokindhuge)" 404
 post form checkins checkins.csv application/x-www-form-urlencoded
 equals "media type" "$(status form)" 415
 equals "get" "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $CITY" "$U/v1/feeds/checkins")" 405
